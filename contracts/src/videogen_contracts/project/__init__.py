@@ -1,0 +1,1 @@
+"""The project service's public contract: its commands and its events."""
