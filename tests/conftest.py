@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from videogen_contracts.subjects import Namespace
 from videogen_local.infra import Server, start_nats, start_postgres
 

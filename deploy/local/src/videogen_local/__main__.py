@@ -1,0 +1,73 @@
+"""`make run`: embedded NATS and PostgreSQL (unless URLs are given), every service, the gateway.
+
+Ctrl-C or SIGTERM stops every process we started; the data under .data/ stays for next time.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from videogen_local.infra import Server, start_nats, start_postgres
+from videogen_local.stack import Stack, stack_env
+
+_stopping = False
+
+
+def _request_stop(signum: int, frame: FrameType | None) -> None:
+    global _stopping
+    _stopping = True
+
+
+def _start_infra(data: Path, servers: list[Server]) -> tuple[str, str]:
+    nats_url = os.environ.get("VIDEOGEN_NATS_URL")
+    if not nats_url:
+        port = int(os.environ.get("VIDEOGEN_NATS_PORT", "14222"))
+        servers.append(start_nats(data / "nats", port, log_dir=data / "logs"))
+        nats_url = servers[-1].url
+    database_url = os.environ.get("VIDEOGEN_DATABASE_URL")
+    if not database_url:
+        port = int(os.environ.get("VIDEOGEN_PG_PORT", "15432"))
+        servers.append(start_postgres(data / "postgres", port, log_dir=data / "logs"))
+        database_url = servers[-1].url
+    return nats_url, database_url
+
+
+def run() -> int:
+    signal.signal(signal.SIGINT, _request_stop)
+    signal.signal(signal.SIGTERM, _request_stop)
+    data = Path(os.environ.get("VIDEOGEN_DATA_DIR", ".data")).resolve()
+    (data / "logs").mkdir(parents=True, exist_ok=True)
+    servers: list[Server] = []
+    stack: Stack | None = None
+    try:
+        nats_url, database_url = _start_infra(data, servers)
+        port = int(os.environ.get("VIDEOGEN_PORT", "8000"))
+        env = stack_env(database_url, nats_url, port, os.environ.get("VIDEOGEN_NAMESPACE", ""),
+                        VIDEOGEN_DATA_DIR=str(data))
+        stack = Stack(env, log_dir=data / "logs")
+        stack.start_all()
+        stack.wait_ready(timeout=90, path="/api/health/live")
+        names = ", ".join(stack.children)
+        print(f"VideoGen is running at {stack.base_url}  ({names}; logs in {data / 'logs'})",
+              flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        while not _stopping:
+            for name in stack.restart_dead():
+                print(f"{name} exited; restarted it", file=sys.stderr, flush=True)
+            time.sleep(0.5)
+    finally:
+        if stack is not None:
+            stack.stop()
+        for server in reversed(servers):
+            server.stop()
+    print("VideoGen stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())
