@@ -29,7 +29,15 @@ PROCESSES: tuple[tuple[str, str], ...] = (
 
 
 def available_processes() -> list[tuple[str, str]]:
-    return [(n, m) for n, m in PROCESSES if importlib.util.find_spec(m) is not None]
+    return [(n, m) for n, m in PROCESSES if _runnable(m)]
+
+
+def _runnable(module: str) -> bool:
+    """A service counts once it has a __main__ (its package may exist before that)."""
+    try:
+        return importlib.util.find_spec(f"{module}.__main__") is not None
+    except ModuleNotFoundError:
+        return False
 
 
 @dataclass
