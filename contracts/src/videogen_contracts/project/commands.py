@@ -9,18 +9,18 @@ reply names the offending field in one place.
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from videogen_contracts.project.events import AspectRatio
+from videogen_contracts.project.events import AspectRatio, Timestamp
 
 
 class ProjectCommandBase(msgspec.Struct, frozen=True, kw_only=True):
     command_id: str
-    now: datetime
+    # Timezone-aware (UTC); the decider copies it into the events it records.
+    now: Timestamp
     project_id: UUID
 
 

@@ -7,7 +7,7 @@ A new field gets a default; a breaking change bumps `schema_version` and adds an
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
 import msgspec
@@ -16,6 +16,10 @@ from msgspec import UNSET, UnsetType
 SERVICE = "project"
 
 AspectRatio = Literal["16:9", "9:16", "1:1"]
+
+# Every time on the wire carries its offset (the senders use UTC), so no reader has to
+# guess a zone; decoding a naive timestamp fails.
+Timestamp = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 def stream_id_for(project_id: UUID) -> str:
@@ -41,7 +45,7 @@ class ProjectCreated(ProjectEventBase, frozen=True, tag="ProjectCreated"):
     language: str
     aspect_ratio: AspectRatio
     owner: str | None
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ProjectChanges(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -61,13 +65,13 @@ class ProjectChanges(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tr
 
 class ProjectUpdated(ProjectEventBase, frozen=True, tag="ProjectUpdated"):
     changes: ProjectChanges
-    updated_at: datetime
+    updated_at: Timestamp
 
 
 class ProjectDeleted(ProjectEventBase, frozen=True, tag="ProjectDeleted"):
     """Later services react to it by deleting the project's media."""
 
-    deleted_at: datetime
+    deleted_at: Timestamp
 
 
 class CastMemberAdded(ProjectEventBase, frozen=True, tag="CastMemberAdded"):
@@ -76,12 +80,12 @@ class CastMemberAdded(ProjectEventBase, frozen=True, tag="CastMemberAdded"):
     description: str | None
     role: str | None
     voice: str | None
-    added_at: datetime
+    added_at: Timestamp
 
 
 class CastMemberRemoved(ProjectEventBase, frozen=True, tag="CastMemberRemoved"):
     character_id: UUID
-    removed_at: datetime
+    removed_at: Timestamp
 
 
 ProjectEvent = (
