@@ -1,0 +1,92 @@
+"""Connecting to NATS, and draining the connection on shutdown."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import nats
+import structlog
+from nats.aio.client import Client
+
+log = structlog.get_logger("videogen_bus.connection")
+
+# Reconnect forever, quickly: a service must outlive a NATS restart and must also start
+# before NATS does (nats-py retries the *initial* connect too when reconnects are allowed).
+# Publishes made while disconnected are buffered up to `pending_size` bytes.
+DEFAULTS: dict[str, Any] = {
+    "allow_reconnect": True,
+    "max_reconnect_attempts": -1,
+    "reconnect_time_wait": 0.5,
+    "connect_timeout": 2,
+    "ping_interval": 20,
+    "max_outstanding_pings": 3,
+    "drain_timeout": 30,
+}
+
+# Work that must finish before a connection drains (in-flight command handlers that still
+# have to reply). Keyed weakly so a forgotten client does not leak.
+_before_drain: weakref.WeakKeyDictionary[Client, list[Callable[[], Awaitable[None]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def connect(url: str, name: str, **kw: Any) -> Client:
+    """Connect with our reconnect policy; `kw` overrides any `nats.connect` option."""
+
+    async def on_disconnected() -> None:
+        log.warning("nats.disconnected", connection=name)
+
+    async def on_reconnected() -> None:
+        log.info("nats.reconnected", connection=name, url=_url_of(nc))
+
+    async def on_error(error: Exception) -> None:
+        log.warning("nats.error", connection=name, error=repr(error))
+
+    async def on_closed() -> None:
+        log.info("nats.closed", connection=name)
+
+    options = DEFAULTS | {
+        "name": name,
+        "disconnected_cb": on_disconnected,
+        "reconnected_cb": on_reconnected,
+        "error_cb": on_error,
+        "closed_cb": on_closed,
+    } | kw
+    nc = await nats.connect(url, **options)
+    log.info("nats.connected", connection=name, url=_url_of(nc))
+    return nc
+
+
+def _url_of(nc: Client) -> str:
+    url = nc.connected_url
+    return f"{url.hostname}:{url.port}" if url else "?"
+
+
+def before_drain(nc: Client, hook: Callable[[], Awaitable[None]]) -> None:
+    """Run `hook` when `drain(nc)` starts, before the connection stops (rpc uses it)."""
+    _before_drain.setdefault(nc, []).append(hook)
+
+
+async def drain(nc: Client) -> None:
+    """Stop taking work, let in-flight work finish and reply, flush, then close."""
+    for hook in _before_drain.pop(nc, []):
+        await hook()
+    if nc.is_closed:
+        return
+    if nc.is_connecting or nc.is_reconnecting:
+        # drain needs a live connection; with none there is nothing left to flush anyway.
+        await nc.close()
+        return
+    await nc.drain()
+
+
+@asynccontextmanager
+async def bus_connection(url: str, name: str, **kw: Any) -> AsyncIterator[Client]:
+    nc = await connect(url, name, **kw)
+    try:
+        yield nc
+    finally:
+        await drain(nc)

@@ -1,0 +1,230 @@
+"""The durable pull-consumer loop shared by projections, process managers and workers.
+
+Delivery is at-least-once. A handler writes its effect and a tracking row `(consumer,
+event_id)` in ONE transaction; we ack only after it returns (after that commit), so a crash
+between commit and ack means a redelivery the tracking row turns into a no-op, and a crash
+before the commit means a redelivery that does the work for the first time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+import msgspec
+import nats.errors
+import structlog
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.client import JetStreamContext
+from videogen_contracts.envelope import RecordedEvent, decode_recorded
+from videogen_runtime.logs import correlation_scope
+
+log = structlog.get_logger("videogen_bus.consumer")
+
+EventHandler = Callable[[RecordedEvent, Msg], Awaitable[None]]
+
+
+class TransientError(Exception):
+    """The handler could not finish now (a dependency is down); redeliver after a backoff."""
+
+
+class PoisonMessage(Exception):
+    """The handler can never process this message: dead-letter it at once, do not retry."""
+
+
+class DeadLetterSink(Protocol):
+    """Where messages we give up on are kept for a human (a Postgres table in production)."""
+
+    async def record(self, consumer: str, subject: str, payload: bytes, error: str) -> None: ...
+
+
+def exponential_backoff(attempt: int, *, base: float = 0.5, cap: float = 60.0) -> float:
+    """Delay before delivery `attempt + 1`: doubling per attempt, "equal jitter".
+
+    Half the delay is fixed so retries never hammer a dependency that is down; the other
+    half is random so the replicas that failed together do not retry together.
+    """
+    ceiling = min(cap, base * 2 ** max(0, attempt - 1))
+    return float(ceiling / 2 + random.uniform(0, ceiling / 2))
+
+
+def consumer_config(
+    durable: str, filter_subjects: list[str] | None, *, ack_wait: float
+) -> ConsumerConfig:
+    config = ConsumerConfig(
+        name=durable,
+        durable_name=durable,
+        deliver_policy=DeliverPolicy.ALL,
+        ack_policy=AckPolicy.EXPLICIT,
+        ack_wait=ack_wait,
+        # Unlimited on the server: when the server gives up it only emits an advisory, and
+        # the message is gone. We count deliveries ourselves and dead-letter on the last.
+        max_deliver=-1,
+        max_ack_pending=10_000,
+    )
+    if filter_subjects and len(filter_subjects) == 1:
+        config.filter_subject = filter_subjects[0]
+    elif filter_subjects:
+        config.filter_subjects = list(filter_subjects)
+    return config
+
+
+async def bind_consumer(
+    js: JetStreamContext,
+    stream: str,
+    durable: str,
+    filter_subjects: list[str] | None,
+    *,
+    ack_wait: float = 30.0,
+) -> JetStreamContext.PullSubscription:
+    """Create (or update to our config) the durable consumer, and subscribe to it.
+
+    Creating with a name is create-or-update on the server and a no-op for an identical
+    config, so every replica can run this at start-up, concurrently.
+    """
+    await js.add_consumer(stream, consumer_config(durable, filter_subjects, ack_wait=ack_wait))
+    return await js.pull_subscribe_bind(durable=durable, stream=stream)
+
+
+class _Settler:
+    """Decides what happens to one delivered message: ack, nak(delay) or dead-letter+term."""
+
+    def __init__(
+        self,
+        consumer: str,
+        handle: EventHandler,
+        dead_letters: DeadLetterSink,
+        max_deliver: int,
+        backoff: Callable[[int], float],
+    ) -> None:
+        self.consumer = consumer
+        self.handle = handle
+        self.dead_letters = dead_letters
+        self.max_deliver = max_deliver
+        self.backoff = backoff
+
+    async def process(self, msg: Msg) -> None:
+        try:
+            event = decode_recorded(msg.data)
+        except msgspec.DecodeError as error:
+            await self.dead_letter(msg, f"undecodable message: {error}")
+            return
+        with correlation_scope(event.metadata.correlation_id):
+            try:
+                await self.handle(event, msg)
+            except PoisonMessage as error:
+                await self.dead_letter(msg, f"poison message: {error}")
+                return
+            except Exception as error:
+                # Consumer boundary: any failure becomes a retry with backoff (logged here
+                # with the correlation id), or a dead letter on the last delivery.
+                await self.failed(msg, error)
+                return
+            if not msg.is_acked:  # a handler may settle the message itself
+                # Fire-and-forget ack (no ack-of-ack round trip): if it is lost, the event
+                # is redelivered and the tracking row makes that a no-op.
+                await msg.ack()
+
+    async def failed(self, msg: Msg, error: Exception) -> None:
+        attempt = msg.metadata.num_delivered
+        if attempt >= self.max_deliver:
+            log.error("consumer.gave_up", consumer=self.consumer, attempt=attempt, exc_info=error)
+            await self.dead_letter(msg, f"failed {attempt} times, last: {error!r}")
+            return
+        delay = self.backoff(attempt)
+        if isinstance(error, TransientError):
+            log.warning(
+                "consumer.retry", consumer=self.consumer, attempt=attempt, delay=round(delay, 3),
+                error=repr(error),
+            )
+        else:
+            log.error(
+                "consumer.handler_failed", consumer=self.consumer, attempt=attempt,
+                delay=round(delay, 3), exc_info=error,
+            )
+        await msg.nak(delay=delay)
+
+    async def dead_letter(self, msg: Msg, error: str) -> None:
+        try:
+            await self.dead_letters.record(self.consumer, msg.subject, msg.data, error)
+        except Exception:
+            # The sink itself is down (its database, say): keep the message in the stream
+            # and try again later rather than term it unrecorded.
+            log.exception("consumer.dead_letter_failed", consumer=self.consumer)
+            await msg.nak(delay=self.backoff(msg.metadata.num_delivered))
+            return
+        log.error(
+            "consumer.dead_lettered", consumer=self.consumer, subject=msg.subject, error=error
+        )
+        await msg.term()
+
+
+async def run_consumer(
+    js: JetStreamContext,
+    *,
+    stream: str,
+    durable: str,
+    filter_subjects: list[str] | None,
+    handle: EventHandler,
+    dead_letters: DeadLetterSink,
+    stop: asyncio.Event,
+    batch: int = 100,
+    max_deliver: int = 20,
+    ack_wait: float = 30,
+    backoff: Callable[[int], float] = exponential_backoff,
+    idle_wait: float = 5.0,
+) -> None:
+    """Consume `stream` through durable `durable` until `stop` is set.
+
+    Messages are handled one at a time, in stream order. On `stop`, the message in hand is
+    finished (and acked); the rest of its batch is nak'ed so another replica takes it now.
+    """
+    sub = await bind_consumer(js, stream, durable, filter_subjects, ack_wait=ack_wait)
+    settler = _Settler(durable, handle, dead_letters, max_deliver, backoff)
+    stopped = asyncio.create_task(stop.wait())
+    try:
+        while not stop.is_set():
+            msgs = await _fetch(sub, batch, idle_wait, stopped)
+            for index, msg in enumerate(msgs):
+                if stop.is_set():
+                    await _release(msgs[index:])
+                    break
+                await settler.process(msg)
+    except nats.errors.ConnectionClosedError:
+        log.warning("consumer.connection_closed", consumer=durable)
+    finally:
+        stopped.cancel()
+        with contextlib.suppress(nats.errors.Error):
+            await sub.unsubscribe()
+
+
+async def _fetch(
+    sub: JetStreamContext.PullSubscription,
+    batch: int,
+    idle_wait: float,
+    stopped: asyncio.Task[bool],
+) -> list[Msg]:
+    """The next batch, or [] after `idle_wait` without messages or once `stop` is set."""
+    fetch = asyncio.ensure_future(sub.fetch(batch, timeout=idle_wait))
+    await asyncio.wait((fetch, stopped), return_when=asyncio.FIRST_COMPLETED)
+    if not fetch.done():
+        # Stopping while the pull request waits. Anything that lands in this instant is
+        # unacked and comes back after ack_wait: late, but never lost.
+        fetch.cancel()
+        with contextlib.suppress(asyncio.CancelledError, nats.errors.Error):
+            await fetch
+        return []
+    try:
+        return fetch.result()
+    except nats.errors.TimeoutError:
+        return []
+
+
+async def _release(msgs: list[Msg]) -> None:
+    """Give back fetched messages we will not handle, for immediate redelivery."""
+    for msg in msgs:
+        await msg.nak()
