@@ -1,0 +1,46 @@
+"""Which event unions each service publishes: the one list schema generation and golden
+tests walk. A new service (or aggregate) adds one line to `EVENT_UNIONS`."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from videogen_contracts.project.events import ProjectEvent
+
+# service → the tagged unions of its aggregates (tag_field="type").
+EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
+    "project": (ProjectEvent,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EventKind:
+    service: str
+    union: Any
+    struct: type[msgspec.Struct]
+
+    @property
+    def type_name(self) -> str:
+        """The tag stored in the envelope's `type` (the class name)."""
+        return str(self.struct.__struct_config__.tag)
+
+    @property
+    def schema_version(self) -> int:
+        return int(getattr(self.struct, "schema_version", 1))
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.type_name}.v{self.schema_version}.json"
+
+
+def event_kinds() -> Iterator[EventKind]:
+    """Every event type of every service, in registry order."""
+    for service, unions in EVENT_UNIONS.items():
+        for union in unions:
+            for struct in typing.get_args(union):
+                yield EventKind(service, union, struct)
