@@ -1,0 +1,1 @@
+"""The media service's public contract: its commands and its events."""
