@@ -1,0 +1,231 @@
+"""The Production aggregate's public contract: its bus commands and its events.
+
+A Production is one end-to-end job (text → narrated, captioned video), on stream
+`production-<production_id>`, owned by the project service. Its stage follows an explicit
+state machine (queued → scripting → narrating → captioning → choosing_visuals → rendering
+→ completed | failed | cancelled) and its progress never goes backwards. The gateway's
+`productions` read model is a projection of these events: `ProductionAdvanced` carries
+stage, progress and message; `ProductionStepLogged` carries one log line.
+
+The `*Attached` events record what the other services produced (script, narration,
+captions, visuals) in the production's own stream, so the process manager can build each
+next command from the production's history alone, never from another service's tables.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+from uuid import UUID
+
+import msgspec
+
+from videogen_contracts.media.events import ChosenVisual
+from videogen_contracts.project.events import AspectRatio, Timestamp
+
+ProductionKind = Literal["text2video"]
+ProductionStage = Literal[
+    "queued",
+    "scripting",
+    "narrating",
+    "captioning",
+    "choosing_visuals",
+    "rendering",
+    "completed",
+    "failed",
+    "cancelled",
+]
+FailureCode = Literal["script_failed", "media_failed", "render_failed", "invalid", "internal"]
+
+
+def stream_id_for(production_id: UUID) -> str:
+    """The Production aggregate's stream: `production-<uuid>`."""
+    return f"production-{production_id}"
+
+
+class RenderSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """How the final video is encoded (the issue's default: 1280x720, 30 fps, H.264 mp4)."""
+
+    width: int = 1280
+    height: int = 720
+    fps: int = 30
+    codec: str = "h264"
+    container: str = "mp4"
+    crf: int = 23
+    preset: str = "veryfast"
+    aspect: AspectRatio = "16:9"
+
+
+class VoiceSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """How to narrate; `voice` None means the media service's default voice."""
+
+    rate: float = 1.0
+    pitch: float = 1.0
+    pause_ms: int = 0
+    voice: str | None = None
+
+
+# --- commands on the bus (ns.command_subject("project", name)) ------------------------------
+
+
+class StartProduction(msgspec.Struct, frozen=True, kw_only=True):
+    """Create the project (if new) and the production, queued. Idempotent by command_id."""
+
+    command_id: str
+    now: Timestamp
+    production_id: UUID
+    project_id: UUID
+    kind: ProductionKind = "text2video"
+    text: str
+    render: RenderSettings = msgspec.field(default_factory=RenderSettings)
+    voice: VoiceSettings = msgspec.field(default_factory=VoiceSettings)
+    language: str = "en"
+
+
+class CancelProduction(msgspec.Struct, frozen=True, kw_only=True):
+    command_id: str
+    now: Timestamp
+    production_id: UUID
+    reason: str | None = None
+
+
+ProductionCommand = StartProduction | CancelProduction
+
+COMMANDS: dict[str, type[msgspec.Struct]] = {
+    "start_production": StartProduction,
+    "cancel_production": CancelProduction,
+}
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+class ProductionSentence(msgspec.Struct, frozen=True, kw_only=True):
+    """One sentence of the production's script, in script order."""
+
+    sentence_id: UUID
+    section_id: UUID
+    text: str
+
+
+class NarrationClip(msgspec.Struct, frozen=True, kw_only=True):
+    sentence_id: UUID
+    key: str
+    duration_s: float
+
+
+class ProductionEventBase(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    # Not a field: the version of this event's payload schema, written to the envelope.
+    schema_version: ClassVar[int] = 1
+
+    production_id: UUID
+
+
+class ProductionQueued(ProductionEventBase, frozen=True, kw_only=True, tag="ProductionQueued"):
+    project_id: UUID
+    kind: ProductionKind
+    text: str
+    render: RenderSettings
+    voice: VoiceSettings
+    language: str = "en"
+    queued_at: Timestamp
+
+
+class ProductionAdvanced(ProductionEventBase, frozen=True, tag="ProductionAdvanced"):
+    """The stage or the progress moved forward; `from_stage == stage` is a progress update."""
+
+    from_stage: ProductionStage
+    stage: ProductionStage
+    progress: int
+    message: str
+    at: Timestamp
+
+
+class ProductionStepLogged(ProductionEventBase, frozen=True, tag="ProductionStepLogged"):
+    """One line of the job's log, as a client of doc 004 sees it in `logs`."""
+
+    line: str
+    at: Timestamp
+
+
+class ProductionScriptAttached(ProductionEventBase, frozen=True, tag="ProductionScriptAttached"):
+    script_id: UUID
+    sentences: list[ProductionSentence]
+    at: Timestamp
+
+
+class ProductionNarrationAttached(
+    ProductionEventBase, frozen=True, tag="ProductionNarrationAttached"
+):
+    clips: list[NarrationClip]
+    total_duration_s: float
+    at: Timestamp
+
+
+class ProductionCaptionsAttached(
+    ProductionEventBase, frozen=True, tag="ProductionCaptionsAttached"
+):
+    ass_key: str
+    srt_key: str
+    at: Timestamp
+
+
+class ProductionVisualsAttached(ProductionEventBase, frozen=True, tag="ProductionVisualsAttached"):
+    visuals: list[ChosenVisual]
+    at: Timestamp
+
+
+class ProductionCompleted(ProductionEventBase, frozen=True, tag="ProductionCompleted"):
+    video_key: str
+    subtitle_key: str | None
+    duration_s: float
+    size_bytes: int
+    at: Timestamp
+
+
+class ProductionFailed(ProductionEventBase, frozen=True, tag="ProductionFailed"):
+    """`stage` is where it failed (the stage the production was in)."""
+
+    stage: ProductionStage
+    code: FailureCode
+    reason: str
+    at: Timestamp
+
+
+class ProductionCancelled(ProductionEventBase, frozen=True, tag="ProductionCancelled"):
+    stage: ProductionStage
+    reason: str | None
+    at: Timestamp
+
+
+ProductionEvent = (
+    ProductionQueued
+    | ProductionAdvanced
+    | ProductionStepLogged
+    | ProductionScriptAttached
+    | ProductionNarrationAttached
+    | ProductionCaptionsAttached
+    | ProductionVisualsAttached
+    | ProductionCompleted
+    | ProductionFailed
+    | ProductionCancelled
+)
+
+EVENT_TYPES: tuple[type[ProductionEventBase], ...] = (
+    ProductionQueued,
+    ProductionAdvanced,
+    ProductionStepLogged,
+    ProductionScriptAttached,
+    ProductionNarrationAttached,
+    ProductionCaptionsAttached,
+    ProductionVisualsAttached,
+    ProductionCompleted,
+    ProductionFailed,
+    ProductionCancelled,
+)
+
+event_decoder = msgspec.json.Decoder(ProductionEvent)
+
+
+def event_type_name(event_type: type[ProductionEventBase]) -> str:
+    """The tag stored in the envelope's `type` (the class name)."""
+    return str(event_type.__struct_config__.tag)

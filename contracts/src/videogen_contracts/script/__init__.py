@@ -1,0 +1,1 @@
+"""The script service's public contract: its commands and its events."""
