@@ -10,11 +10,13 @@ from typing import Any
 
 import msgspec
 
+from videogen_contracts.media.events import MediaEvent
 from videogen_contracts.project.events import ProjectEvent
 
 # service → the tagged unions of its aggregates (tag_field="type").
 EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
     "project": (ProjectEvent,),
+    "media": (MediaEvent,),
 }
 
 
