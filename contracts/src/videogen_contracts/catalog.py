@@ -10,13 +10,18 @@ from typing import Any
 
 import msgspec
 
+from videogen_contracts.export.events import RenderEvent
 from videogen_contracts.media.events import MediaEvent
 from videogen_contracts.project.events import ProjectEvent
+from videogen_contracts.project.production import ProductionEvent
+from videogen_contracts.script.events import ScriptEvent
 
 # service → the tagged unions of its aggregates (tag_field="type").
 EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
-    "project": (ProjectEvent,),
+    "project": (ProjectEvent, ProductionEvent),
+    "script": (ScriptEvent,),
     "media": (MediaEvent,),
+    "export": (RenderEvent,),
 }
 
 
@@ -44,5 +49,6 @@ def event_kinds() -> Iterator[EventKind]:
     """Every event type of every service, in registry order."""
     for service, unions in EVENT_UNIONS.items():
         for union in unions:
-            for struct in typing.get_args(union):
+            # A union of one event (a young aggregate) is the Struct itself, without args.
+            for struct in typing.get_args(union) or (union,):
                 yield EventKind(service, union, struct)
