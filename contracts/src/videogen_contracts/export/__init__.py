@@ -1,0 +1,1 @@
+"""The export service's public contract: its commands and its events."""

@@ -1,0 +1,107 @@
+"""Render events: one timeline encoded into one file, on stream `render-<render_id>`.
+
+The export service owns the Render aggregate. Its events are the public, versioned record
+the production process manager (and any other consumer) reacts to. Tags are class names,
+stored as is and never renamed. A new field gets a default; a breaking change bumps
+`schema_version` and adds an upcaster. Events carry blob keys, never bytes; the output key
+is chosen by the requester and is unique to the job, so a re-run after a crash overwrites
+the same blob instead of producing a second file.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+from uuid import UUID
+
+import msgspec
+
+from videogen_contracts.media.events import ChosenVisual
+from videogen_contracts.project.events import Timestamp
+from videogen_contracts.project.production import RenderSettings
+
+SERVICE = "export"
+
+RenderFailureCode = Literal["invalid_input", "missing_input", "encoder_failed", "internal"]
+
+
+def stream_id_for(render_id: UUID) -> str:
+    """The Render aggregate's stream: `render-<uuid>`."""
+    return f"render-{render_id}"
+
+
+class TimelineClip(msgspec.Struct, frozen=True, kw_only=True):
+    """One scene of the timeline: a sentence's narration over its visual, in order."""
+
+    clip_id: UUID
+    # The spoken sentence (for logs and for drawtext fallbacks; captions come from `ass`).
+    text: str
+    narration_key: str
+    # The scene lasts exactly as long as its narration (measured by the media service).
+    duration_s: float
+    visual: ChosenVisual
+
+
+class CaptionTrack(msgspec.Struct, frozen=True, kw_only=True):
+    """Captions timed on the whole timeline; `ass_key` is burnt in, `srt_key` is copied."""
+
+    ass_key: str | None = None
+    srt_key: str | None = None
+
+
+class RenderEventBase(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    # Not a field: the version of this event's payload schema, written to the envelope.
+    schema_version: ClassVar[int] = 1
+
+    render_id: UUID
+    project_id: UUID
+    # The production this render belongs to, when it was requested by one.
+    production_id: UUID | None = None
+
+
+class RenderRequested(RenderEventBase, frozen=True, kw_only=True, tag="RenderRequested"):
+    clips: list[TimelineClip]
+    captions: CaptionTrack
+    settings: RenderSettings
+    output_key: str
+    # Where the `.srt` is copied next to the video; None when there are no captions.
+    subtitle_key: str | None
+    requested_at: Timestamp
+
+
+class RenderProgressed(RenderEventBase, frozen=True, kw_only=True, tag="RenderProgressed"):
+    """The encode moved forward; `percent` only grows, in steps of about 5, below 100."""
+
+    percent: int
+    progressed_at: Timestamp
+
+
+class RenderCompleted(RenderEventBase, frozen=True, kw_only=True, tag="RenderCompleted"):
+    video_key: str
+    subtitle_key: str | None
+    # Measured on the written file, not taken from the timeline.
+    duration_s: float
+    size_bytes: int
+    completed_at: Timestamp
+
+
+class RenderFailed(RenderEventBase, frozen=True, kw_only=True, tag="RenderFailed"):
+    code: RenderFailureCode
+    reason: str
+    failed_at: Timestamp
+
+
+RenderEvent = RenderRequested | RenderProgressed | RenderCompleted | RenderFailed
+
+EVENT_TYPES: tuple[type[RenderEventBase], ...] = (
+    RenderRequested,
+    RenderProgressed,
+    RenderCompleted,
+    RenderFailed,
+)
+
+event_decoder = msgspec.json.Decoder(RenderEvent)
+
+
+def event_type_name(event_type: type[RenderEventBase]) -> str:
+    """The tag stored in the envelope's `type` (the class name)."""
+    return str(event_type.__struct_config__.tag)
