@@ -1,0 +1,43 @@
+"""`python -m videogen_gateway` serves the gateway; `... rebuild` rebuilds its read models."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+import uvicorn
+from videogen_runtime.logs import configure_logging
+from videogen_runtime.settings import Settings
+
+from videogen_gateway.app import create_app
+from videogen_gateway.readmodels.rebuild import rebuild
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m videogen_gateway")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="serve",
+        choices=("serve", "rebuild"),
+        help="serve (default): run the HTTP gateway; rebuild: replay the logs into the"
+        " read models, then exit (stop the gateway first)",
+    )
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    configure_logging("gateway", settings.log_level)
+    if args.command == "rebuild":
+        asyncio.run(rebuild(settings))
+        return
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # structlog (configure_logging) owns the log format
+        access_log=False,  # the metrics count requests; correlation ids trace them
+        timeout_graceful_shutdown=10,
+    )
+
+
+if __name__ == "__main__":
+    main()

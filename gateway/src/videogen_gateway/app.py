@@ -1,0 +1,59 @@
+"""The composition root of the gateway: `create_app(settings)`."""
+
+from __future__ import annotations
+
+import time
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.enums import ScopeType
+from litestar.openapi import OpenAPIConfig
+from litestar.types import Receive, Scope, Send
+from structlog.contextvars import bound_contextvars
+from videogen_runtime.settings import Settings
+
+from videogen_gateway.errors import EXCEPTION_HANDLERS
+from videogen_gateway.lifespan import lifespans
+from videogen_gateway.observability import RequestObserver
+from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
+from videogen_gateway.surfaces.ops import ops_router
+from videogen_gateway.surfaces.studio import studio_router
+
+
+class GatewayApp(Litestar):
+    """Litestar, with a correlation id and metrics around every HTTP request.
+
+    Done here, outside Litestar's routing, because route middleware never runs for a
+    request that matches no route, and those 404/405s need the id and the metrics too.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
+        if scope["type"] != ScopeType.HTTP:
+            await super().__call__(scope, receive, send)
+            return
+        observer = RequestObserver(scope, send)
+        started = time.perf_counter()
+        with bound_contextvars(correlation_id=observer.correlation_id):
+            try:
+                await super().__call__(scope, receive, observer)
+            finally:
+                observer.record(scope, started)
+
+
+def create_app(settings: Settings, options: GatewayOptions | None = None) -> Litestar:
+    runtime = Runtime(settings, options or GatewayOptions.from_env())
+    return GatewayApp(
+        route_handlers=[studio_router(), ops_router()],
+        lifespan=lifespans(),
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=OpenAPIConfig(
+            title="VideoGen gateway",
+            version="0.1.0",
+            description="One backend behind the five studio APIs.",
+            path="/schema",
+        ),
+        state=State({"runtime": runtime}),
+        # Our own structlog JSON logs (and the 500 handler) cover what Litestar would log.
+        logging_config=None,
+    )

@@ -1,0 +1,101 @@
+"""Sending a command to a service, and waiting until its effect is readable.
+
+Resending is safe because the command keeps its `command_id`: a service that already
+handled it answers with the earlier result and appends nothing. So when no replica answers
+(none running: it was killed and is restarting; or the reply was lost), the same command
+is sent again with backoff for up to `resend_for` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import msgspec
+import structlog
+from nats.aio.client import Client
+from videogen_bus.rpc import ServiceUnavailable, send_command
+from videogen_contracts.replies import CommandAccepted, CommandRejected
+from videogen_contracts.subjects import Namespace
+
+from videogen_gateway.positions import PositionWaiter
+
+log = structlog.get_logger("videogen_gateway.dispatch")
+
+FIRST_BACKOFF = 0.05
+MAX_BACKOFF = 1.0
+# A service answers `unavailable` when a handler crashed (its database down, say). That
+# may pass, so the command is resent, but only a few times: a bug would fail every time.
+UNAVAILABLE_RETRIES = 3
+
+
+class CommandRefused(Exception):
+    """The service rejected the command; the surface turns it into its own error."""
+
+    def __init__(self, rejection: CommandRejected) -> None:
+        super().__init__(rejection.message)
+        self.rejection = rejection
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        nc: Client,
+        ns: Namespace,
+        waiter: PositionWaiter,
+        *,
+        resend_for: float,
+        attempt_timeout: float,
+        visible_within: float,
+    ) -> None:
+        self._nc = nc
+        self._ns = ns
+        self._waiter = waiter
+        self._resend_for = resend_for
+        self._attempt_timeout = attempt_timeout
+        self._visible_within = visible_within
+
+    async def send(
+        self, service: str, name: str, command: msgspec.Struct, correlation_id: str
+    ) -> CommandAccepted:
+        """Send until a replica answers; raise `CommandRefused` if it says no."""
+        payload = msgspec.json.encode(command)
+        deadline = time.monotonic() + self._resend_for
+        backoff = FIRST_BACKOFF
+        unavailable = 0
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                reply = await send_command(
+                    self._nc, self._ns, service, name, payload,
+                    correlation_id=correlation_id,
+                    timeout=max(0.05, min(self._attempt_timeout, left)),
+                )
+            except ServiceUnavailable as error:
+                if time.monotonic() + backoff >= deadline:
+                    raise
+                log.info("command.resend", command=name, reason=error.reason)
+            else:
+                if isinstance(reply, CommandAccepted):
+                    return reply
+                if reply.code != "unavailable" or unavailable >= UNAVAILABLE_RETRIES:
+                    raise CommandRefused(reply)
+                unavailable += 1
+                log.warning("command.resend", command=name, reason=reply.message)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
+
+    async def send_and_wait(
+        self, service: str, name: str, command: msgspec.Struct, correlation_id: str
+    ) -> CommandAccepted:
+        """`send`, then wait (bounded) until the read models have applied its events."""
+        accepted = await self.send(service, name, command, correlation_id)
+        visible = await self._waiter.wait_for(
+            accepted.stream_id, accepted.stream_version, self._visible_within
+        )
+        if not visible:
+            # Answer anyway: the write is durable; only the read models are late.
+            log.warning(
+                "readmodel.late", stream_id=accepted.stream_id, version=accepted.stream_version
+            )
+        return accepted

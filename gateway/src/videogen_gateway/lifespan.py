@@ -1,0 +1,116 @@
+"""The gateway's resources, one async context manager each, opened in order at start.
+
+database → schema (migrations) → NATS → position listener → projections. Litestar exits
+them in reverse: the projections stop (finishing the event in hand) before NATS drains,
+and NATS drains before the pool closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+
+import asyncpg
+import structlog
+from litestar import Litestar
+from videogen_bus.connection import connect, drain
+from videogen_bus.consumer import run_consumer
+from videogen_bus.streams import ensure_stream
+from videogen_eventstore.deadletters import PostgresDeadLetters
+
+from videogen_gateway.dispatch import Dispatcher
+from videogen_gateway.positions import PositionWaiter, listening
+from videogen_gateway.readmodels.migrations import migrate_gateway
+from videogen_gateway.readmodels.projector import ProjectProjector
+from videogen_gateway.readmodels.queries import ProjectQueries
+from videogen_gateway.runtime import Runtime, runtime_of
+
+log = structlog.get_logger("videogen_gateway.lifespan")
+
+# The stream the studio's read models are projected from.
+PROJECT_SERVICE = "project"
+
+
+@asynccontextmanager
+async def database(app: Litestar) -> AsyncIterator[None]:
+    rt = runtime_of(app.state)
+    rt._pool = await asyncpg.create_pool(rt.settings.database_url, min_size=2, max_size=16)
+    try:
+        yield
+    finally:
+        await rt._pool.close()
+
+
+@asynccontextmanager
+async def schema(app: Litestar) -> AsyncIterator[None]:
+    rt = runtime_of(app.state)
+    applied = await migrate_gateway(rt.pool, rt.schema)
+    if applied:
+        log.info("gateway.migrated", schema=rt.schema, versions=applied)
+    rt._queries = ProjectQueries(rt.pool, rt.schema)
+    yield
+
+
+@asynccontextmanager
+async def messaging(app: Litestar) -> AsyncIterator[None]:
+    rt = runtime_of(app.state)
+    rt._nc = await connect(rt.settings.nats_url, "gateway")
+    try:
+        yield
+    finally:
+        await drain(rt._nc)
+
+
+@asynccontextmanager
+async def positions(app: Litestar) -> AsyncIterator[None]:
+    rt = runtime_of(app.state)
+    rt._waiter = PositionWaiter(rt.pool, rt.schema)
+    o = rt.options
+    rt._dispatcher = Dispatcher(
+        rt.nc, rt.ns, rt._waiter,
+        resend_for=o.resend_for, attempt_timeout=o.attempt_timeout,
+        visible_within=o.visible_within,
+    )
+    async with listening(rt._waiter, rt.settings.database_url, rt.schema):
+        yield
+
+
+@asynccontextmanager
+async def projections(app: Litestar) -> AsyncIterator[None]:
+    rt = runtime_of(app.state)
+    stop = asyncio.Event()
+    task = asyncio.create_task(project_until_stopped(rt, stop), name="gateway-projections")
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+async def project_until_stopped(rt: Runtime, stop: asyncio.Event) -> None:
+    """Run the projection consumer; if it fails (NATS away at start, say), start it again."""
+    projector = ProjectProjector(rt.pool, rt.schema, rt.projects_consumer)
+    js = rt.nc.jetstream()
+    while not stop.is_set():
+        try:
+            await ensure_stream(js, rt.ns, PROJECT_SERVICE)
+            await run_consumer(
+                js,
+                stream=rt.ns.stream_name(PROJECT_SERVICE),
+                durable=rt.projects_consumer,
+                filter_subjects=None,
+                handle=projector.handle,
+                dead_letters=PostgresDeadLetters(rt.pool, rt.schema),
+                stop=stop,
+                idle_wait=1.0,
+            )
+        except Exception:
+            # Task boundary: a crashed projection must come back, not die silently.
+            log.exception("projection.crashed", consumer=rt.projects_consumer)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=1.0)
+
+
+def lifespans() -> list[Callable[[Litestar], AbstractAsyncContextManager[None]]]:
+    return [database, schema, messaging, positions, projections]

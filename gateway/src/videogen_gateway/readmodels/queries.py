@@ -1,0 +1,88 @@
+"""Reads of the project read models; rows come back as typed Structs, one query each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+import msgspec
+from videogen_eventstore.migrations import check_schema_name, quote_ident
+
+
+class ProjectRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    topic: str
+    style: str | None
+    target_duration_minutes: float | None
+    description: str | None
+    audience: str | None
+    goal: str | None
+    tone: str | None
+    language: str
+    aspect_ratio: str
+    owner: str | None
+    status: str
+    section_count: int
+    sentence_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CastRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    name: str
+    description: str | None
+    role: str | None
+    voice: str | None
+
+
+class ProjectDetail(msgspec.Struct, frozen=True, kw_only=True):
+    project: ProjectRow
+    cast: list[CastRow]
+
+
+_PROJECT_COLUMNS = (
+    "id, topic, style, target_duration_minutes, description, audience, goal, tone,"
+    " language, aspect_ratio, owner, status, section_count, sentence_count,"
+    " created_at, updated_at"
+)
+_cast_decoder = msgspec.json.Decoder(list[CastRow])
+
+
+class ProjectQueries:
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self.pool = pool
+        q = quote_ident(check_schema_name(schema))
+        self._list = (
+            f"SELECT {_PROJECT_COLUMNS} FROM {q}.projects WHERE NOT deleted"
+            " ORDER BY created_at DESC, id"
+        )
+        # The cast rides along as one JSON array so a detail view costs one round trip.
+        self._detail = (
+            f"SELECT {_PROJECT_COLUMNS}, (SELECT coalesce(json_agg(json_build_object("
+            "'id', c.id, 'name', c.name, 'description', c.description, 'role', c.role,"
+            f" 'voice', c.voice) ORDER BY c.position), '[]') FROM {q}.cast_members c"
+            f" WHERE c.project_id = p.id) AS cast_json FROM {q}.projects p"
+            " WHERE p.id = $1 AND NOT p.deleted"
+        )
+        self._cast = (
+            f"SELECT c.id, c.name, c.description, c.role, c.voice FROM {q}.cast_members c"
+            f" JOIN {q}.projects p ON p.id = c.project_id AND NOT p.deleted"
+            " WHERE c.project_id = $1 AND c.id = ANY($2::uuid[]) ORDER BY c.position"
+        )
+
+    async def list_projects(self) -> list[ProjectRow]:
+        return [ProjectRow(**row) for row in await self.pool.fetch(self._list)]
+
+    async def get_project(self, project_id: UUID) -> ProjectDetail | None:
+        row = await self.pool.fetchrow(self._detail, project_id)
+        if row is None:
+            return None
+        values = dict(row)
+        cast = _cast_decoder.decode(values.pop("cast_json"))
+        return ProjectDetail(project=ProjectRow(**values), cast=cast)
+
+    async def get_cast_members(self, project_id: UUID, ids: list[UUID]) -> list[CastRow]:
+        rows = await self.pool.fetch(self._cast, project_id, ids)
+        return [CastRow(**row) for row in rows]

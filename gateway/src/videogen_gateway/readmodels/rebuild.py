@@ -1,0 +1,84 @@
+"""`python -m videogen_gateway rebuild`: drop the read models and replay the logs into them.
+
+Run it with the gateway stopped. It deletes the durable consumer (so the next one starts
+at the stream's first message), drops the read-model tables and the projection's tracking
+rows, recreates the tables, then runs the same projection the gateway runs until the
+consumer's ack floor reaches the stream's last message as it was at the start. Events
+appended meanwhile are left to the gateway's consumer, which continues from there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import asyncpg
+import structlog
+from nats.js.client import JetStreamContext
+from nats.js.errors import NotFoundError
+from videogen_bus.connection import bus_connection
+from videogen_bus.consumer import run_consumer
+from videogen_bus.streams import ensure_stream
+from videogen_eventstore.deadletters import PostgresDeadLetters
+from videogen_gateway.readmodels.migrations import drop_read_models, migrate_gateway
+from videogen_gateway.readmodels.projector import ProjectProjector
+from videogen_gateway.runtime import GatewayOptions, Runtime
+from videogen_runtime.settings import Settings
+
+log = structlog.get_logger("videogen_gateway.rebuild")
+
+SOURCE_SERVICE = "project"
+POLL_SECONDS = 0.1
+
+
+async def rebuild(settings: Settings) -> int:
+    """Rebuild every read model from the start of its stream; returns the events replayed."""
+    rt = Runtime(settings, GatewayOptions())
+    stream = rt.ns.stream_name(SOURCE_SERVICE)
+    durable = rt.projects_consumer
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
+    try:
+        async with bus_connection(settings.nats_url, "gateway-rebuild") as nc:
+            js = nc.jetstream()
+            await ensure_stream(js, rt.ns, SOURCE_SERVICE)
+            with contextlib.suppress(NotFoundError):
+                await js.delete_consumer(stream, durable)
+            await migrate_gateway(pool, rt.schema)  # the tracking table must exist to clear it
+            await drop_read_models(pool, rt.schema, [durable])
+            await migrate_gateway(pool, rt.schema)
+            last = (await js.stream_info(stream)).state.last_seq
+            log.info("rebuild.started", stream=stream, last_seq=last, schema=rt.schema)
+            await _replay(js, rt, pool, stream, durable, last)
+            log.info("rebuild.finished", stream=stream, replayed=last)
+            return int(last)
+    finally:
+        await pool.close()
+
+
+async def _replay(
+    js: JetStreamContext, rt: Runtime, pool: asyncpg.Pool, stream: str, durable: str, last: int
+) -> None:
+    projector = ProjectProjector(pool, rt.schema, durable)
+    stop = asyncio.Event()
+    consumer = asyncio.create_task(
+        run_consumer(
+            js,
+            stream=stream,
+            durable=durable,
+            filter_subjects=None,
+            handle=projector.handle,
+            dead_letters=PostgresDeadLetters(pool, rt.schema),
+            stop=stop,
+            idle_wait=0.5,
+        )
+    )
+    try:
+        while last > 0 and not consumer.done():
+            await asyncio.sleep(POLL_SECONDS)
+            with contextlib.suppress(NotFoundError):  # not created yet by run_consumer
+                info = await js.consumer_info(stream, durable)
+                if info.ack_floor and info.ack_floor.stream_seq >= last:
+                    break
+    finally:
+        stop.set()
+        await consumer  # re-raises if the consumer failed

@@ -1,0 +1,97 @@
+"""What a running gateway holds: settings, and the resources its lifespan opens.
+
+Handlers reach these through `runtime_of(state)`. The resources are filled in by
+`lifespan.py` when the app starts; touching one before that is a programming error.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import asyncpg
+from litestar.datastructures import State
+from nats.aio.client import Client
+from videogen_contracts.subjects import Namespace
+from videogen_runtime.settings import Settings
+
+from videogen_gateway.dispatch import Dispatcher
+from videogen_gateway.positions import PositionWaiter
+from videogen_gateway.readmodels.queries import ProjectQueries
+
+MAX_BODY_BYTES = 1024 * 1024
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayOptions:
+    # The services the surfaces send commands to; health pings each of them.
+    services: tuple[str, ...] = ("project",)
+    # How long a command is resent while its service does not answer (restarting, say).
+    resend_for: float = 20.0
+    # How long one attempt waits for a reply before it is resent (same command_id).
+    attempt_timeout: float = 3.0
+    # How long a write waits for the read models to show it (read-your-writes).
+    visible_within: float = 5.0
+
+    @classmethod
+    def from_env(cls) -> GatewayOptions:
+        raw = os.environ.get("VIDEOGEN_GATEWAY_SERVICES", "project")
+        return cls(services=tuple(s.strip() for s in raw.split(",") if s.strip()))
+
+
+@dataclass(slots=True)
+class Runtime:
+    settings: Settings
+    options: GatewayOptions
+    ns: Namespace = field(init=False)
+    schema: str = field(init=False)
+    _pool: asyncpg.Pool | None = None
+    _nc: Client | None = None
+    _waiter: PositionWaiter | None = None
+    _queries: ProjectQueries | None = None
+    _dispatcher: Dispatcher | None = None
+
+    def __post_init__(self) -> None:
+        self.ns = Namespace(self.settings.namespace)
+        self.schema = self.settings.schema_for("gateway")
+
+    @property
+    def projects_consumer(self) -> str:
+        """The durable consumer (and tracking name) of the project projection."""
+        return self.ns.durable("gateway", "projects")
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return _started(self._pool, "database pool")
+
+    @property
+    def nc(self) -> Client:
+        return _started(self._nc, "NATS connection")
+
+    @property
+    def waiter(self) -> PositionWaiter:
+        return _started(self._waiter, "position waiter")
+
+    @property
+    def queries(self) -> ProjectQueries:
+        return _started(self._queries, "project queries")
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        return _started(self._dispatcher, "command dispatcher")
+
+
+def _started(resource: T | None, what: str) -> T:
+    if resource is None:
+        raise RuntimeError(f"the gateway's {what} is not open (app not started?)")
+    return resource
+
+
+def runtime_of(state: State) -> Runtime:
+    runtime = state["runtime"]
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("app state holds no gateway Runtime")
+    return runtime

@@ -1,0 +1,294 @@
+"""The studio API's JSON shapes (seed 000) and their translation to commands and back.
+
+The original was an Express app: camelCase JSON, `targetDuration` in minutes, Prisma-style
+`_count`. Nothing here decides anything; limits and rules are the project service's, and
+its answers are only renamed into the names the studio's clients sent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID, uuid4
+
+import msgspec
+from msgspec import UNSET, UnsetType
+from videogen_contracts.project.commands import CastMemberSpec, CreateProject, UpdateProject
+from videogen_contracts.replies import CommandRejected
+from videogen_gateway.errors import Rejected
+from videogen_gateway.health import Check
+from videogen_gateway.readmodels.queries import CastRow, ProjectDetail, ProjectRow
+
+AspectRatio = Literal["16:9", "9:16", "1:1"]
+
+# --- requests -----------------------------------------------------------------------------
+
+
+class ProjectBody(msgspec.Struct, kw_only=True, rename="camel"):
+    topic: str
+    style: str | None = None
+    target_duration: float | None = None  # minutes
+    description: str | None = None
+    audience: str | None = None
+    goal: str | None = None
+    tone: str | None = None
+    language: str | None = None  # null: the default, "en"
+    aspect_ratio: AspectRatio | None = None  # null: the default, "16:9"
+
+
+class ProjectPatch(msgspec.Struct, kw_only=True, rename="camel"):
+    """PUT body: an absent field is unchanged; null clears a field that may be empty."""
+
+    topic: str | UnsetType = UNSET
+    style: str | UnsetType | None = UNSET
+    target_duration: float | UnsetType | None = UNSET
+    description: str | UnsetType | None = UNSET
+    audience: str | UnsetType | None = UNSET
+    goal: str | UnsetType | None = UNSET
+    tone: str | UnsetType | None = UNSET
+    language: str | UnsetType = UNSET
+    aspect_ratio: AspectRatio | UnsetType = UNSET
+
+
+class CastBody(msgspec.Struct, kw_only=True):
+    name: str
+    description: str | None = None
+    role: str | None = None
+    voice: str | None = None
+
+
+class CastBatchBody(msgspec.Struct, kw_only=True):
+    characters: list[CastBody]
+
+
+# --- responses ----------------------------------------------------------------------------
+
+
+def _studio_name(name: str) -> str:
+    if name == "count":
+        return "_count"  # Prisma's relation counts
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+class CountOut(msgspec.Struct, kw_only=True):
+    sections: int
+    sentences: int
+
+
+class CastOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    name: str
+    description: str | None
+    role: str | None
+    voice: str | None
+
+
+class SentenceOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    text: str
+    order: int
+
+
+class SectionOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    title: str
+    order: int
+    sentences: list[SentenceOut]
+
+
+class ProjectOut(msgspec.Struct, kw_only=True, rename=_studio_name):
+    id: UUID
+    topic: str
+    style: str | None
+    target_duration: float | None
+    description: str | None
+    audience: str | None
+    goal: str | None
+    tone: str | None
+    language: str
+    aspect_ratio: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    section_count: int
+    sentence_count: int
+    count: CountOut
+
+
+class ProjectDetailOut(ProjectOut, kw_only=True, rename=_studio_name):
+    cast: list[CastOut]
+    # Filled once scripts exist (the script service's read models); empty until then.
+    sections: list[SectionOut]
+
+
+class Deleted(msgspec.Struct, kw_only=True):
+    success: bool = True
+
+
+class HealthPartOut(msgspec.Struct, kw_only=True, omit_defaults=True, rename="camel"):
+    status: Literal["ok", "down"]
+    kind: str
+    latency_ms: float
+    error: str | None = None
+
+
+class HealthOut(msgspec.Struct, kw_only=True, omit_defaults=True):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, HealthPartOut]
+    # Names the failing parts, e.g. "project: no responders" (only when one is down).
+    error: str | None = None
+
+
+# --- translation --------------------------------------------------------------------------
+
+
+def create_command(body: ProjectBody, command_id: str, now: datetime) -> CreateProject:
+    return CreateProject(
+        command_id=command_id,
+        now=now,
+        project_id=uuid4(),
+        topic=body.topic,
+        style=body.style,
+        target_duration_minutes=body.target_duration,
+        description=body.description,
+        audience=body.audience,
+        goal=body.goal,
+        tone=body.tone,
+        language=body.language if body.language is not None else "en",
+        aspect_ratio=body.aspect_ratio if body.aspect_ratio is not None else "16:9",
+    )
+
+
+def update_command(
+    patch: ProjectPatch, project_id: UUID, command_id: str, now: datetime
+) -> UpdateProject:
+    changes: dict[str, Any] = {
+        ("target_duration_minutes" if name == "target_duration" else name): value
+        for name, value in msgspec.structs.asdict(patch).items()
+        if value is not UNSET
+    }
+    return UpdateProject(command_id=command_id, now=now, project_id=project_id, **changes)
+
+
+def cast_specs(bodies: list[CastBody]) -> list[CastMemberSpec]:
+    return [
+        CastMemberSpec(
+            character_id=uuid4(),
+            name=b.name,
+            description=b.description,
+            role=b.role,
+            voice=b.voice,
+        )
+        for b in bodies
+    ]
+
+
+def project_out(row: ProjectRow) -> ProjectOut:
+    return ProjectOut(**_project_fields(row))
+
+
+def project_detail_out(detail: ProjectDetail) -> ProjectDetailOut:
+    return ProjectDetailOut(
+        **_project_fields(detail.project),
+        cast=[cast_out(c) for c in detail.cast],
+        sections=[],
+    )
+
+
+def _project_fields(row: ProjectRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "topic": row.topic,
+        "style": row.style,
+        "target_duration": row.target_duration_minutes,
+        "description": row.description,
+        "audience": row.audience,
+        "goal": row.goal,
+        "tone": row.tone,
+        "language": row.language,
+        "aspect_ratio": row.aspect_ratio,
+        "status": row.status,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "section_count": row.section_count,
+        "sentence_count": row.sentence_count,
+        "count": CountOut(sections=row.section_count, sentences=row.sentence_count),
+    }
+
+
+def created_out(command: CreateProject) -> ProjectDetailOut:
+    return ProjectDetailOut(
+        id=command.project_id,
+        topic=command.topic,
+        style=command.style,
+        target_duration=command.target_duration_minutes,
+        description=command.description,
+        audience=command.audience,
+        goal=command.goal,
+        tone=command.tone,
+        language=command.language,
+        aspect_ratio=command.aspect_ratio,
+        status="draft",
+        created_at=command.now,
+        updated_at=command.now,
+        section_count=0,
+        sentence_count=0,
+        count=CountOut(sections=0, sentences=0),
+        cast=[],
+        sections=[],
+    )
+
+
+def health_out(checks: list[Check]) -> HealthOut:
+    parts = {
+        c.name: HealthPartOut(
+            status="ok" if c.ok else "down", kind=c.kind, latency_ms=c.latency_ms, error=c.error
+        )
+        for c in checks
+    }
+    failing = [f"{c.name}: {c.error}" for c in checks if not c.ok]
+    if failing:
+        return HealthOut(status="unavailable", checks=parts, error="; ".join(failing))
+    return HealthOut(status="ok", checks=parts)
+
+
+def cast_out(row: CastRow | CastMemberSpec) -> CastOut:
+    member_id = row.id if isinstance(row, CastRow) else row.character_id
+    return CastOut(
+        id=member_id, name=row.name, description=row.description, role=row.role, voice=row.voice
+    )
+
+
+# --- the service's answers, in the studio's names -------------------------------------------
+
+_FIELD_NAMES = {
+    "target_duration_minutes": "targetDuration",
+    "aspect_ratio": "aspectRatio",
+    "character_id": "id",
+}
+_MEMBER = re.compile(r"members\[(\d+)\]\.?")
+
+
+def studio_field(field: str, *, batch: bool) -> str:
+    """The service's name for an input, as the studio client sent it."""
+    if batch:
+        field = _MEMBER.sub(lambda m: f"characters[{m[1]}].", field)
+        field = field.replace("members", "characters")
+    else:
+        field = _MEMBER.sub("", field)
+        field = "" if field == "members" else field
+    for ours, theirs in _FIELD_NAMES.items():
+        field = field.replace(ours, theirs)
+    return field.rstrip(".")
+
+
+def studio_rejection(rejection: CommandRejected, *, batch: bool = False) -> Rejected:
+    field = studio_field(rejection.field, batch=batch) if rejection.field else None
+    detail = rejection.message
+    if rejection.field and field:
+        detail = detail.replace(rejection.field, field)
+    for ours, theirs in _FIELD_NAMES.items():
+        detail = detail.replace(ours, theirs)
+    return Rejected(rejection, field or None, detail)
