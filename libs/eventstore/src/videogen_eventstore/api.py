@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Protocol
 
 import msgspec
-
 from videogen_contracts.envelope import NewEvent, RecordedEvent
 
 # expected_version: ANY skips the check; NO_STREAM demands that the stream is empty;
