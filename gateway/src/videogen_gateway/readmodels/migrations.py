@@ -20,7 +20,7 @@ from videogen_eventstore.migrations import check_schema_name, migrate, quote_ide
 _FILE_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 # Every table the read-model migrations create, dropped by `drop_read_models`.
-READ_MODEL_TABLES = ("projects", "cast_members", "stream_positions")
+READ_MODEL_TABLES = ("projects", "cast_members", "stream_positions", "productions")
 
 
 def positions_channel(schema: str) -> str:

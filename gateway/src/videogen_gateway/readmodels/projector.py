@@ -28,9 +28,15 @@ from videogen_contracts.project.events import (
     event_decoder,
     event_type_name,
 )
+from videogen_contracts.project.production import ProductionEvent
+from videogen_contracts.project.production import event_decoder as production_decoder
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_eventstore.tracking import track_once
 from videogen_gateway.readmodels.migrations import positions_channel
+from videogen_gateway.readmodels.productions import (
+    PRODUCTION_EVENT_TYPES,
+    apply_production_event,
+)
 from videogen_gateway.readmodels.projects import apply_project_event
 
 PROJECT_EVENT_TYPES = frozenset(event_type_name(t) for t in EVENT_TYPES)
@@ -82,6 +88,8 @@ class ProjectProjector:
             if recorded.type in PROJECT_EVENT_TYPES:
                 event = _decode(recorded)
                 await apply_project_event(conn, self._q, event, recorded.stream_version)
+            elif recorded.type in PRODUCTION_EVENT_TYPES:
+                await apply_production_event(conn, self._q, _decode_production(recorded))
             # Events this projection does not show still move the stream's position, or
             # every later event of the stream would wait for them forever.
             await conn.execute(
@@ -106,5 +114,13 @@ def _decode(recorded: RecordedEvent) -> ProjectEvent:
         event: ProjectEvent = event_decoder.decode(recorded.data)
     except msgspec.DecodeError as error:
         # It will never decode, however often it is redelivered: dead-letter it.
+        raise PoisonMessage(f"{recorded.type} {recorded.event_id}: {error}") from error
+    return event
+
+
+def _decode_production(recorded: RecordedEvent) -> ProductionEvent:
+    try:
+        event: ProductionEvent = production_decoder.decode(recorded.data)
+    except msgspec.DecodeError as error:
         raise PoisonMessage(f"{recorded.type} {recorded.event_id}: {error}") from error
     return event

@@ -1,0 +1,152 @@
+"""The `productions` read model: doc 004's jobs, projected from the Production events.
+
+`apply_production_event` runs inside the project projector's transaction (after its
+ordering and tracking checks, see projector.py), so it sees each event of a production's
+stream exactly once and in order; the progress is still only ever raised (`GREATEST`), so
+a replay over a half-dropped table cannot move it back. `ProductionQueries` reads it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+import msgspec
+from asyncpg.pool import PoolConnectionProxy
+from videogen_contracts.project.production import (
+    EVENT_TYPES,
+    ProductionAdvanced,
+    ProductionCancelled,
+    ProductionCompleted,
+    ProductionEvent,
+    ProductionFailed,
+    ProductionQueued,
+    ProductionStage,
+    ProductionStepLogged,
+    event_type_name,
+)
+from videogen_eventstore.migrations import check_schema_name, quote_ident
+
+Connection = asyncpg.Connection | PoolConnectionProxy
+
+PRODUCTION_EVENT_TYPES = frozenset(event_type_name(t) for t in EVENT_TYPES)
+
+QUEUED_MESSAGE = "Job queued"
+COMPLETED_MESSAGE = "Video generation completed"
+CANCELLED_MESSAGE = "Video generation cancelled"
+
+
+def status_of(stage: ProductionStage) -> str:
+    """Doc 004 knows four statuses. A cancelled job is `failed` there, so that a client
+    polling "until completed or failed" (the doc's own example) stops."""
+    if stage == "queued":
+        return "queued"
+    if stage == "completed":
+        return "completed"
+    if stage in ("failed", "cancelled"):
+        return "failed"
+    return "processing"
+
+
+async def apply_production_event(conn: Connection, q: str, event: ProductionEvent) -> None:
+    """Apply one Production event; `q` is the quoted schema name."""
+    match event:
+        case ProductionQueued():
+            await conn.execute(
+                f"INSERT INTO {q}.productions (id, project_id, kind, status, stage, message,"
+                " created_at, updated_at) VALUES ($1, $2, $3, 'queued', 'queued', $4, $5, $5)"
+                " ON CONFLICT (id) DO NOTHING",
+                event.production_id, event.project_id, event.kind, QUEUED_MESSAGE,
+                event.queued_at,
+            )
+        case ProductionAdvanced():
+            await _advance(conn, q, event.production_id, event.stage, event.progress,
+                           event.message, event.at)
+        case ProductionStepLogged():
+            await conn.execute(
+                f"UPDATE {q}.productions SET logs = array_append(logs, $2), updated_at = $3"
+                " WHERE id = $1",
+                event.production_id, event.line, event.at,
+            )
+        case ProductionCompleted():
+            await _advance(conn, q, event.production_id, "completed", 100, COMPLETED_MESSAGE,
+                           event.at)
+            await conn.execute(
+                f"UPDATE {q}.productions SET video_key = $2, subtitle_key = $3,"
+                " duration_s = $4, size_bytes = $5 WHERE id = $1",
+                event.production_id, event.video_key, event.subtitle_key, event.duration_s,
+                event.size_bytes,
+            )
+        case ProductionFailed():
+            await _end(conn, q, event.production_id, "failed", f"Error: {event.reason}",
+                       event.reason, event.at)
+        case ProductionCancelled():
+            await _end(conn, q, event.production_id, "cancelled", CANCELLED_MESSAGE,
+                       event.reason, event.at)
+        case _:
+            # The *Attached events feed the process manager; the job view has no use for them.
+            pass
+
+
+async def _advance(
+    conn: Connection, q: str, production_id: UUID, stage: ProductionStage, progress: int,
+    message: str, at: datetime,
+) -> None:
+    await conn.execute(
+        f"UPDATE {q}.productions SET stage = $2, status = $3,"
+        " progress = GREATEST(progress, $4), message = $5, updated_at = $6 WHERE id = $1",
+        production_id, stage, status_of(stage), progress, message, at,
+    )
+
+
+async def _end(
+    conn: Connection, q: str, production_id: UUID, stage: ProductionStage, message: str,
+    reason: str | None, at: datetime,
+) -> None:
+    await conn.execute(
+        f"UPDATE {q}.productions SET stage = $2, status = $3, message = $4, error = $5,"
+        " updated_at = $6 WHERE id = $1",
+        production_id, stage, status_of(stage), message, reason, at,
+    )
+
+
+class ProductionRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    project_id: UUID
+    kind: str
+    status: str
+    stage: str
+    progress: int
+    message: str
+    logs: list[str]
+    video_key: str | None
+    subtitle_key: str | None
+    duration_s: float | None
+    size_bytes: int | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+_COLUMNS = (
+    "id, project_id, kind, status, stage, progress, message, logs, video_key, subtitle_key,"
+    " duration_s, size_bytes, error, created_at, updated_at"
+)
+
+
+class ProductionQueries:
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self.pool = pool
+        q = quote_ident(check_schema_name(schema))
+        self._get = f"SELECT {_COLUMNS} FROM {q}.productions WHERE id = $1"
+        self._list = (
+            f"SELECT {_COLUMNS} FROM {q}.productions WHERE kind = $1 ORDER BY created_at, id"
+        )
+
+    async def get(self, production_id: UUID) -> ProductionRow | None:
+        row = await self.pool.fetchrow(self._get, production_id)
+        return None if row is None else ProductionRow(**row)
+
+    async def list(self, kind: str = "text2video") -> list[ProductionRow]:
+        return [ProductionRow(**row) for row in await self.pool.fetch(self._list, kind)]
