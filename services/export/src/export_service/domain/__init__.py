@@ -1,0 +1,1 @@
+"""The Render aggregate: pure decisions, no I/O, no clock."""

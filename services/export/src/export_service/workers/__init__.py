@@ -1,0 +1,1 @@
+"""Long work (ffmpeg encodes) consumed from durable consumers shared by replicas."""
