@@ -1,0 +1,79 @@
+"""The Production's internal commands: what the process manager asks of the aggregate.
+
+They never travel on the bus (only `StartProduction` and `CancelProduction` do, see the
+contract); the process manager builds them from other services' events, with a
+`command_id` derived from the triggering event's id, so a redelivered event becomes a
+repeated command and the shared handler answers it without appending anything.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+from videogen_contracts.media.events import ChosenVisual
+from videogen_contracts.project.events import Timestamp
+from videogen_contracts.project.production import (
+    CancelProduction,
+    FailureCode,
+    NarrationClip,
+    ProductionSentence,
+)
+
+
+class ProductionStep(msgspec.Struct, frozen=True, kw_only=True):
+    command_id: str
+    now: Timestamp
+    production_id: UUID
+
+
+class BeginScripting(ProductionStep, frozen=True):
+    pass
+
+
+class AttachScript(ProductionStep, frozen=True):
+    script_id: UUID
+    sentences: list[ProductionSentence]
+
+
+class AttachNarration(ProductionStep, frozen=True):
+    clips: list[NarrationClip]
+    total_duration_s: float
+
+
+class AttachCaptions(ProductionStep, frozen=True):
+    ass_key: str
+    srt_key: str
+
+
+class AttachVisuals(ProductionStep, frozen=True):
+    visuals: list[ChosenVisual]
+
+
+class ReportRenderProgress(ProductionStep, frozen=True):
+    percent: int
+
+
+class CompleteProduction(ProductionStep, frozen=True):
+    video_key: str
+    subtitle_key: str | None
+    duration_s: float
+    size_bytes: int
+
+
+class FailProduction(ProductionStep, frozen=True):
+    code: FailureCode
+    reason: str
+
+
+ProductionStepCommand = (
+    BeginScripting
+    | AttachScript
+    | AttachNarration
+    | AttachCaptions
+    | AttachVisuals
+    | ReportRenderProgress
+    | CompleteProduction
+    | FailProduction
+    | CancelProduction
+)

@@ -1,0 +1,60 @@
+"""Starting a production: the one decision that writes two streams (project, production).
+
+A text2video job has no project yet, so `StartProduction` creates it (topic = the start
+of the text) next to the production. A production for an existing, live project leaves
+the project alone. The handler appends both lists in one transaction.
+"""
+
+from __future__ import annotations
+
+from videogen_contracts.project.events import ProjectCreated, ProjectEvent
+from videogen_contracts.project.production import (
+    ProductionEvent,
+    ProductionQueued,
+    StartProduction,
+)
+
+from project_service.domain.errors import Conflict, NotFound
+from project_service.domain.production import Production
+from project_service.domain.production_rules import check_start, topic_from_text
+from project_service.domain.project import Project
+
+
+def decide_start(
+    command: StartProduction, project: Project, production: Production
+) -> tuple[list[ProjectEvent], list[ProductionEvent]]:
+    """(events for `project-<id>`, events for `production-<id>`); raises a DomainError."""
+    check_start(command)
+    if production.exists:
+        raise Conflict(f"production {command.production_id} already exists")
+    if project.deleted:
+        raise NotFound(f"project {command.project_id} not found")
+    project_events: list[ProjectEvent] = []
+    if not project.created:
+        project_events.append(
+            ProjectCreated(
+                project_id=command.project_id,
+                topic=topic_from_text(command.text),
+                style=None,
+                target_duration_minutes=None,
+                description=None,
+                audience=None,
+                goal=None,
+                tone=None,
+                language=command.language,
+                aspect_ratio=command.render.aspect,
+                owner=None,
+                created_at=command.now,
+            )
+        )
+    queued = ProductionQueued(
+        production_id=command.production_id,
+        project_id=command.project_id,
+        kind=command.kind,
+        text=command.text,
+        render=command.render,
+        voice=command.voice,
+        language=command.language,
+        queued_at=command.now,
+    )
+    return project_events, [queued]
