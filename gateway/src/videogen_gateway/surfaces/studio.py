@@ -14,6 +14,7 @@ from uuid import UUID
 import msgspec
 from litestar import Response, Router, delete, get, post, put
 from litestar.datastructures import State
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.project.commands import (
     AddCastMembers,
@@ -76,7 +77,7 @@ async def list_projects(state: State) -> list[ProjectOut]:
 
 
 @post("/projects", summary="Create a new project draft")
-async def create_project(state: State, data: ProjectBody) -> ProjectDetailOut:
+async def create_project(state: State, data: JSONBody[ProjectBody]) -> ProjectDetailOut:
     rt = runtime_of(state)
     command = shapes.create_command(data, *_ids())
     await _command(rt, "create_project", command)
@@ -92,7 +93,7 @@ async def get_project(state: State, project_id: str) -> ProjectDetailOut:
 
 
 @put("/projects/{project_id:str}", summary="Update project metadata")
-async def update_project(state: State, project_id: str, data: ProjectPatch) -> ProjectDetailOut:
+async def update_project(state: State, project_id: str, data: JSONBody[ProjectPatch]) -> ProjectDetailOut:
     rt = runtime_of(state)
     pid = _project_id(project_id)
     await _command(rt, "update_project", shapes.update_command(data, pid, *_ids()))
@@ -128,13 +129,13 @@ async def _add_cast(
 
 
 @post("/projects/{project_id:str}/cast", summary="Add a character to the project cast")
-async def add_cast_member(state: State, project_id: str, data: CastBody) -> CastOut:
+async def add_cast_member(state: State, project_id: str, data: JSONBody[CastBody]) -> CastOut:
     return (await _add_cast(runtime_of(state), project_id, [data], batch=False))[0]
 
 
 @post("/projects/{project_id:str}/cast/batch", summary="Add several characters to the cast")
 async def add_cast_batch(
-    state: State, project_id: str, data: CastBatchBody | list[CastBody]
+    state: State, project_id: str, data: JSONBody[CastBatchBody | list[CastBody]]
 ) -> list[CastOut]:
     bodies = data.characters if isinstance(data, CastBatchBody) else data
     return await _add_cast(runtime_of(state), project_id, bodies, batch=True)
