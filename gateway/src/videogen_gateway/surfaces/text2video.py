@@ -1,0 +1,157 @@
+"""The text2video surface (seed 004): generate, status, download, jobs.
+
+A POST becomes the project command `start_production` and answers 202 once the job is
+visible in the `productions` read model (read-your-writes), so a status poll right after
+it finds the job. Reads come from that read model; downloads from the blob store, with
+HTTP Range. No business rule lives here: the production's stages are the project
+service's, and `text2video_shapes` holds the doc's shapes and error strings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import structlog
+from litestar import Request, Response, Router, get, post
+from litestar.datastructures import State
+from litestar.response import Stream
+from videogen_contracts.project.production import StartProduction
+from videogen_gateway.dispatch import CommandRefused
+from videogen_gateway.errors import REJECTION_STATUS, ApiError, problem
+from videogen_gateway.readmodels.productions import ProductionQueries, ProductionRow
+from videogen_gateway.runtime import Runtime, runtime_of
+from videogen_gateway.surfaces import text2video_shapes as shapes
+from videogen_gateway.surfaces.text2video_shapes import (
+    GenerateAccepted,
+    JobList,
+    JobStatus,
+    Unsatisfiable,
+)
+from videogen_runtime.logs import current_correlation_id, new_correlation_id
+
+log = structlog.get_logger("videogen_gateway.text2video")
+
+SERVICE = "project"
+CHUNK = 256 * 1024
+
+
+def _queries(rt: Runtime) -> ProductionQueries:
+    return ProductionQueries(rt.pool, rt.schema)
+
+
+async def _job(rt: Runtime, raw_id: str) -> ProductionRow:
+    row = await _queries(rt).get(shapes.job_id_of(raw_id))
+    if row is None or row.kind != "text2video":
+        raise ApiError(404, shapes.JOB_NOT_FOUND)
+    return row
+
+
+@post("/generate", status_code=202, summary="Start a new video generation job")
+async def generate(request: Request[Any, Any, Any], state: State) -> GenerateAccepted:
+    rt = runtime_of(state)
+    text = shapes.text_of(await request.body(), shapes.max_chars())
+    job_id = uuid.uuid4()
+    command = StartProduction(
+        command_id=str(uuid.uuid4()),
+        now=datetime.now(UTC),
+        production_id=job_id,
+        # One project per job: the studio surface then lists it like any other project.
+        project_id=job_id,
+        kind="text2video",
+        text=text,
+    )
+    correlation_id = current_correlation_id() or new_correlation_id()
+    try:
+        await rt.dispatcher.send_and_wait(SERVICE, "start_production", command, correlation_id)
+    except CommandRefused as refused:
+        rejection = refused.rejection
+        raise ApiError(
+            REJECTION_STATUS[rejection.code], rejection.message, rejection.field
+        ) from None
+    return GenerateAccepted(job_id=str(job_id))
+
+
+@get("/status/{job_id:str}", summary="Check the status of a video generation job")
+async def job_status(state: State, job_id: str) -> JobStatus:
+    return shapes.job_status(await _job(runtime_of(state), job_id))
+
+
+@get("/jobs", summary="List all jobs and their statuses")
+async def list_jobs(state: State) -> JobList:
+    rows = await _queries(runtime_of(state)).list("text2video")
+    return JobList(jobs={str(row.id): shapes.job_summary(row) for row in rows})
+
+
+@get("/download/{job_id:str}", summary="Download the generated video (honours HTTP Range)")
+async def download(request: Request[Any, Any, Any], state: State, job_id: str) -> Response[Any]:
+    rt = runtime_of(state)
+    row = await _job(rt, job_id)
+    if row.status != "completed" or row.video_key is None:
+        raise ApiError(400, shapes.NOT_READY)
+    path = _blob_path(rt, row.video_key)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        # The job says completed but the file is gone (deleted, or a blob store not
+        # shared with this replica): an operator must look, so it is logged as an error.
+        log.error("download.missing_file", job_id=str(row.id), key=row.video_key,
+                  error=repr(error))
+        raise ApiError(500, shapes.FILE_NOT_FOUND) from None
+    return _file_response(path, size, row.id, request.headers.get("range"))
+
+
+def _blob_path(rt: Runtime, key: str) -> Path:
+    return rt.settings.data_dir / "blobs" / key
+
+
+def _file_response(path: Path, size: int, job_id: UUID, range_header: str | None) -> Response[Any]:
+    headers = {
+        "Content-Disposition": f'attachment; filename="{shapes.download_name(job_id)}"',
+        "Accept-Ranges": "bytes",
+    }
+    try:
+        wanted = shapes.byte_range(range_header, size)
+    except Unsatisfiable:
+        return problem(
+            416, f"Range {range_header} is not satisfiable: the video has {size} bytes",
+            headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"},
+        )
+    first, last = wanted if wanted else (0, size - 1)
+    headers["Content-Length"] = str(last - first + 1)
+    if wanted:
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    return Stream(
+        _read(path, first, last - first + 1),
+        status_code=206 if wanted else 200,
+        media_type="video/mp4",
+        headers=headers,
+    )
+
+
+async def _read(path: Path, offset: int, length: int) -> AsyncIterator[bytes]:
+    """The bytes `[offset, offset + length)`, read in a thread so the loop never blocks."""
+    handle = await asyncio.to_thread(path.open, "rb")
+    try:
+        await asyncio.to_thread(handle.seek, offset)
+        while length > 0:
+            chunk = await asyncio.to_thread(handle.read, min(CHUNK, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
+    finally:
+        await asyncio.to_thread(handle.close)
+
+
+def text2video_router() -> Router:
+    return Router(
+        "/api/v1",
+        route_handlers=[generate, job_status, list_jobs, download],
+        tags=["text2video"],
+    )

@@ -1,0 +1,160 @@
+"""Doc 004's shapes and rules: request validation, job views, byte ranges.
+
+Pure functions, no I/O, so the surface stays translation only and every documented error
+string lives here, word for word.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from videogen_gateway.errors import ApiError
+from videogen_gateway.readmodels.productions import ProductionRow
+
+NO_TEXT = "No text provided in request body"
+JOB_NOT_FOUND = "Job not found"
+NOT_READY = "Video not ready for download"
+FILE_NOT_FOUND = "Video file not found"
+STARTED = "Video generation started"
+
+DEFAULT_MAX_CHARS = 100_000
+# The doc's progress stages; the status shows the last one the job has reached (the
+# render's finer progress, 90..99, is in the message).
+PROGRESS_STAGES = (0, 20, 40, 60, 80, 90, 100)
+
+
+def max_chars() -> int:
+    return int(os.environ.get("VIDEOGEN_TEXT2VIDEO_MAX_CHARS", DEFAULT_MAX_CHARS))
+
+
+class GenerateAccepted(msgspec.Struct, frozen=True, kw_only=True):
+    job_id: str
+    status: str = "queued"
+    message: str = STARTED
+
+
+class JobStatus(msgspec.Struct, frozen=True, kw_only=True):
+    status: str
+    progress: int
+    message: str
+    created_at: int
+    logs: list[str]
+
+
+class JobSummary(JobStatus, frozen=True, kw_only=True, omit_defaults=True):
+    output_file: str | None = None
+
+
+class JobList(msgspec.Struct, frozen=True, kw_only=True):
+    jobs: dict[str, JobSummary]
+
+
+def text_of(body: bytes, limit: int) -> str:
+    """The text to narrate, or the documented 400 (or a 413 naming the limit)."""
+    try:
+        payload: Any = msgspec.json.decode(body) if body.strip() else None
+    except msgspec.DecodeError:
+        # Malformed JSON gets the documented string too: doc 004 clients read `error`.
+        raise ApiError(400, NO_TEXT) from None
+    text = payload.get("text") if isinstance(payload, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        raise ApiError(400, NO_TEXT, field="text")
+    if len(text) > limit:
+        raise ApiError(
+            413, f"Text is too long: at most {limit} characters are allowed, got {len(text)}",
+            field="text",
+        )
+    if not speakable(text):
+        raise ApiError(
+            400,
+            "Text has nothing to narrate: it must contain letters or digits, not only"
+            " punctuation, symbols or emoji",
+            field="text",
+        )
+    return text
+
+
+def speakable(text: str) -> bool:
+    """Some letter or digit, in any script (CJK, Arabic, ... count; emoji do not)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def job_id_of(raw: str) -> UUID:
+    """Job ids are UUIDs; any other string names no job."""
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise ApiError(404, JOB_NOT_FOUND) from None
+
+
+def shown_progress(progress: int) -> int:
+    return max(stage for stage in PROGRESS_STAGES if stage <= max(0, progress))
+
+
+def output_file(job_id: UUID) -> str:
+    return f"output/video_{job_id}.mp4"
+
+
+def download_name(job_id: UUID) -> str:
+    return f"generated_video_{job_id}.mp4"
+
+
+def job_status(row: ProductionRow) -> JobStatus:
+    return JobStatus(
+        status=row.status,
+        progress=shown_progress(row.progress),
+        message=row.message,
+        created_at=int(row.created_at.timestamp()),
+        logs=list(row.logs),
+    )
+
+
+def job_summary(row: ProductionRow) -> JobSummary:
+    status = job_status(row)
+    return JobSummary(
+        status=status.status,
+        progress=status.progress,
+        message=status.message,
+        created_at=status.created_at,
+        logs=status.logs,
+        output_file=output_file(row.id) if row.status == "completed" else None,
+    )
+
+
+class Unsatisfiable(Exception):
+    """A well-formed range that lies wholly outside the file: 416."""
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The one `(first, last)` inclusive range asked for, or None to send the whole file.
+
+    A header we do not understand, or one with several ranges, is ignored (RFC 9110 lets
+    a server answer any Range request with the full 200); a range that starts past the
+    end raises `Unsatisfiable`.
+    """
+    if not header or not header.startswith("bytes="):
+        return None
+    spec = header.removeprefix("bytes=").strip()
+    if "," in spec or "-" not in spec:
+        return None
+    first_raw, _, last_raw = (part.strip() for part in spec.partition("-"))
+    if not (first_raw.isdigit() or first_raw == "") or not (last_raw.isdigit() or last_raw == ""):
+        return None
+    if first_raw == "":
+        if last_raw == "":
+            return None
+        suffix = int(last_raw)
+        if suffix == 0 or size == 0:
+            raise Unsatisfiable
+        return max(0, size - suffix), size - 1
+    first = int(first_raw)
+    last = int(last_raw) if last_raw else size - 1
+    if last < first:
+        return None
+    if first >= size:
+        raise Unsatisfiable
+    return first, min(last, size - 1)
