@@ -100,7 +100,7 @@ EVENT_TYPES: tuple[type[ProjectEventBase], ...] = (
     CastMemberRemoved,
 )
 
-event_decoder = msgspec.json.Decoder(ProjectEvent)
+event_decoder: msgspec.json.Decoder[ProjectEvent] = msgspec.json.Decoder(ProjectEvent)
 
 
 def event_type_name(event_type: type[ProjectEventBase]) -> str:
