@@ -7,7 +7,7 @@ from videogen_bus.consumer import (
     TransientError,
     run_consumer,
 )
-from videogen_bus.publish import publish_event, publish_events
+from videogen_bus.publish import EventPublisher, PublishAck, PublishError
 from videogen_bus.rpc import (
     CommandSender,
     NatsCommandSender,
@@ -20,16 +20,17 @@ from videogen_bus.streams import ensure_stream
 __all__ = [
     "CommandSender",
     "DeadLetterSink",
+    "EventPublisher",
     "NatsCommandSender",
     "PoisonMessage",
+    "PublishAck",
+    "PublishError",
     "ServiceUnavailable",
     "TransientError",
     "bus_connection",
     "connect",
     "drain",
     "ensure_stream",
-    "publish_event",
-    "publish_events",
     "run_consumer",
     "send_command",
     "serve_commands",

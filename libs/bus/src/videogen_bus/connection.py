@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import nats
 import structlog
 from nats.aio.client import Client
 
@@ -37,7 +36,8 @@ async def connect(url: str, name: str, **kw: Any) -> Client:
     """Connect with our reconnect policy; `kw` overrides any `nats.connect` option."""
 
     async def on_disconnected() -> None:
-        log.warning("nats.disconnected", connection=name)
+        if not nc.is_closed:  # a close also reports a disconnect; only warn about losses
+            log.warning("nats.disconnected", connection=name)
 
     async def on_reconnected() -> None:
         log.info("nats.reconnected", connection=name, url=_url_of(nc))
@@ -48,6 +48,7 @@ async def connect(url: str, name: str, **kw: Any) -> Client:
     async def on_closed() -> None:
         log.info("nats.closed", connection=name)
 
+    nc = Client()
     options = DEFAULTS | {
         "name": name,
         "disconnected_cb": on_disconnected,
@@ -55,7 +56,7 @@ async def connect(url: str, name: str, **kw: Any) -> Client:
         "error_cb": on_error,
         "closed_cb": on_closed,
     } | kw
-    nc = await nats.connect(url, **options)
+    await nc.connect(url, **options)
     log.info("nats.connected", connection=name, url=_url_of(nc))
     return nc
 

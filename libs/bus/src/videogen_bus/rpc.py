@@ -106,8 +106,15 @@ class CommandServer:
             # Unsubscribes: a request still queued behind a full semaphore gets no reply
             # and was never run, so the caller's retry (same command_id) is safe.
             await self._service.stop()
-        if self._in_flight:
-            await asyncio.wait(set(self._in_flight), timeout=grace)
+        if not self._in_flight:
+            return
+        _, stuck = await asyncio.wait(set(self._in_flight), timeout=grace)
+        for task in stuck:
+            # Past the grace period the process is going away anyway; cancelling rolls the
+            # handler's transaction back instead of leaving it to die with the connection.
+            task.cancel()
+        if stuck:
+            log.warning("commands.cancelled_at_shutdown", count=len(stuck))
 
     async def __aenter__(self) -> CommandServer:
         return self
