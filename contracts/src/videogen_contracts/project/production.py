@@ -223,7 +223,7 @@ EVENT_TYPES: tuple[type[ProductionEventBase], ...] = (
     ProductionCancelled,
 )
 
-event_decoder = msgspec.json.Decoder(ProductionEvent)
+event_decoder: msgspec.json.Decoder[ProductionEvent] = msgspec.json.Decoder(ProductionEvent)
 
 
 def event_type_name(event_type: type[ProductionEventBase]) -> str:

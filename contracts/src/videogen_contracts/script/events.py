@@ -61,7 +61,7 @@ ScriptEvent = ScriptDrafted
 
 EVENT_TYPES: tuple[type[ScriptEventBase], ...] = (ScriptDrafted,)
 
-event_decoder = msgspec.json.Decoder(ScriptEvent)
+event_decoder: msgspec.json.Decoder[ScriptEvent] = msgspec.json.Decoder(ScriptEvent)
 
 
 def event_type_name(event_type: type[ScriptEventBase]) -> str:

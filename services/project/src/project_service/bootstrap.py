@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import asyncpg
 import structlog
 from videogen_bus.connection import connect, drain
-from videogen_bus.rpc import CommandServer
+from videogen_bus.rpc import CommandServer, NatsCommandSender
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.project.events import SERVICE
 from videogen_contracts.subjects import Namespace
@@ -24,7 +24,14 @@ from videogen_eventstore.postgres import PostgresEventStore
 from videogen_eventstore.relay import Relay
 from videogen_runtime.settings import Settings
 
+from project_service.adapters.multi_stream import PostgresAtomicAppender
 from project_service.app.handlers import ProjectCommandHandler
+from project_service.app.production_handlers import ProductionHandlers
+from project_service.entrypoints.production_consumers import (
+    production_policy,
+    start_production_manager,
+)
+from project_service.entrypoints.production_rpc import production_command_handlers
 from project_service.entrypoints.rpc import serve_project_commands
 
 log = structlog.get_logger("project_service.bootstrap")
@@ -59,8 +66,14 @@ async def start_project_service(settings: Settings, stack: AsyncExitStack) -> Pr
     await _start_relay(relay, stack)
 
     store = PostgresEventStore(pool, schema, SERVICE)
-    server = await serve_project_commands(nc, ns, ProjectCommandHandler(store))
+    production = ProductionHandlers(store, PostgresAtomicAppender(pool, schema))
+    server = await serve_project_commands(
+        nc, ns, ProjectCommandHandler(store), production_command_handlers(production)
+    )
     stack.push_async_callback(server.close)
+    # The production process manager; its consumers stop before the server and the relay.
+    policy = production_policy(production, NatsCommandSender(nc, ns), pool, schema)
+    await start_production_manager(stack, js, ns, policy, pool, schema)
     log.info("commands.serving", namespace=ns.name, stream=ns.stream_name(SERVICE))
     return ProjectService(ns, schema, pool, store, relay, server)
 

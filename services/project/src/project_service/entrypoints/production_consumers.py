@@ -8,16 +8,25 @@ the owner is up, and lets the project service start before the others).
 from __future__ import annotations
 
 import asyncio
+from contextlib import AsyncExitStack
 
+import asyncpg
+import structlog
 from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
 from videogen_bus.consumer import DeadLetterSink, run_consumer
+from videogen_bus.rpc import CommandSender
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.subjects import Namespace
+from videogen_eventstore.deadletters import PostgresDeadLetters
 
+from project_service.adapters.tracking import PostgresTracker
+from project_service.app.production_handlers import ProductionHandlers
 from project_service.app.production_policy import CONSUMER, ProductionPolicy
 from project_service.app.production_reactions import WATCHED
+
+log = structlog.get_logger("project_service.production_consumers")
 
 
 def filter_subjects(ns: Namespace, service: str) -> list[str]:
@@ -47,9 +56,37 @@ async def start_production_consumers(
                     handle=handle,
                     dead_letters=dead_letters,
                     stop=stop,
-                    idle_wait=1.0,
                 ),
                 name=f"production-pm-{service}",
             )
         )
     return tasks
+
+
+async def start_production_manager(
+    stack: AsyncExitStack,
+    js: JetStreamContext,
+    ns: Namespace,
+    policy: ProductionPolicy,
+    pool: asyncpg.Pool,
+    schema: str,
+) -> None:
+    """Run the process manager's consumers until the stack closes (they stop first)."""
+    stop = asyncio.Event()
+    dead_letters = PostgresDeadLetters(pool, schema)
+    tasks = await start_production_consumers(js, ns, policy, dead_letters, stop)
+
+    async def stop_consumers() -> None:
+        # Each loop finishes the message in hand (and acks it) before returning.
+        stop.set()
+        for result in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(result, BaseException):
+                log.error("production_pm.consumer_crashed", exc_info=result)
+
+    stack.push_async_callback(stop_consumers)
+
+
+def production_policy(
+    handlers: ProductionHandlers, sender: CommandSender, pool: asyncpg.Pool, schema: str
+) -> ProductionPolicy:
+    return ProductionPolicy(handlers, sender, PostgresTracker(pool, schema, CONSUMER))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 import msgspec
+import structlog
 from nats.aio.client import Client
 from videogen_bus.headers import causation_of, correlation_of
 from videogen_bus.rpc import CommandHandler, CommandServer, serve_commands
@@ -22,6 +23,8 @@ from videogen_contracts.subjects import Namespace
 from videogen_runtime.logs import new_correlation_id
 
 from project_service.domain.errors import Conflict, DomainError, Invalid, NotFound
+
+log = structlog.get_logger("project_service.rpc")
 
 CODES: dict[type[DomainError], RejectionCode] = {
     NotFound: "not_found",
@@ -41,8 +44,14 @@ class CommandApp(Protocol):
     ) -> CommandAccepted: ...
 
 
-async def serve_project_commands(nc: Client, ns: Namespace, app: CommandApp) -> CommandServer:
-    return await serve_commands(nc, ns, SERVICE, command_handlers(app))
+async def serve_project_commands(
+    nc: Client,
+    ns: Namespace,
+    app: CommandApp,
+    extra: Mapping[str, CommandHandler] | None = None,
+) -> CommandServer:
+    """The project commands plus `extra` ones (the production's) in one micro service."""
+    return await serve_commands(nc, ns, SERVICE, {**command_handlers(app), **(extra or {})})
 
 
 def command_handlers(app: CommandApp) -> dict[str, CommandHandler]:
@@ -57,28 +66,48 @@ def _handler_for(app: CommandApp, command_type: type[msgspec.Struct]) -> Command
         try:
             command = decoder.decode(data)
         except msgspec.DecodeError as error:
-            return rejection_for_decode_error(error)
+            return _logged(rejection_for_decode_error(error))
         assert isinstance(command, ProjectCommand)  # COMMANDS holds only project commands
         try:
-            return await app.handle(
+            reply = await app.handle(
                 command,
                 correlation_id=correlation_of(headers) or new_correlation_id(),
                 causation_id=causation_of(headers),
             )
         except DomainError as error:
-            return CommandRejected(
-                code=CODES[type(error)], message=error.message, field=error.field
+            return _logged(
+                CommandRejected(code=CODES[type(error)], message=error.message, field=error.field)
             )
+        return _logged(reply)
 
     return handle
 
 
+def _logged(reply: CommandReply) -> CommandReply:
+    # The bus binds the correlation id and command name to every line logged here.
+    if isinstance(reply, CommandAccepted):
+        log.info(
+            "command.accepted",
+            stream_id=reply.stream_id,
+            stream_version=reply.stream_version,
+            duplicate=reply.duplicate,
+        )
+    else:
+        log.info("command.rejected", code=reply.code, field=reply.field, reason=reply.message)
+    return reply
+
+
 def rejection_for_decode_error(error: msgspec.DecodeError) -> CommandRejected:
     """`invalid`, naming the field when msgspec says which (`members[0].name`)."""
-    message = str(error)
+    message = _shortened(str(error))
     if not isinstance(error, msgspec.ValidationError):
         return CommandRejected(code="invalid", message=f"malformed JSON: {message}")
     return CommandRejected(code="invalid", message=message, field=field_of(message))
+
+
+def _shortened(message: str, limit: int = 300) -> str:
+    # msgspec quotes a bad enum value in full; a reply (and a log line) needs no megabyte.
+    return message if len(message) <= limit else f"{message[:limit]}…"
 
 
 def field_of(message: str) -> str | None:

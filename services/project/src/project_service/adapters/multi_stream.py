@@ -1,0 +1,41 @@
+"""Appending to several streams as one unit: the `AtomicAppender`s of the production.
+
+Postgres: one transaction on one connection, so either every stream gets its events or
+none does (a crash between two separate appends would leave a project without the
+production it was created for). The relay's NOTIFY is sent inside the transaction and so
+fires at commit. In memory: appends in order, for unit tests (nothing crashes half-way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import asyncpg
+from videogen_contracts.envelope import NewEvent
+from videogen_eventstore.api import AppendResult, EventStore
+from videogen_eventstore.appending import append_to_stream
+
+Append = tuple[str, Sequence[NewEvent], int | None]
+
+
+class PostgresAtomicAppender:
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self._pool = pool
+        self._schema = schema
+
+    async def append_all(self, appends: Sequence[Append]) -> list[AppendResult]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            # append_events reports a version conflict as an outcome rather than an SQL
+            # error, so the WrongExpectedVersion raised here rolls the whole unit back.
+            return [
+                await append_to_stream(conn, self._schema, stream_id, events, expected)
+                for stream_id, events, expected in appends
+            ]
+
+
+class InMemoryAtomicAppender:
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+
+    async def append_all(self, appends: Sequence[Append]) -> list[AppendResult]:
+        return [await self._store.append(s, events, expected) for s, events, expected in appends]

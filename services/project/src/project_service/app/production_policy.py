@@ -1,0 +1,155 @@
+"""The Production process manager: other services' events in, production steps and commands out.
+
+Two kinds of reaction, each idempotent on its own:
+- a foreign event (ScriptDrafted, NarrationCompleted, ..., RenderCompleted) becomes a step
+  of the production aggregate, with `command_id = uuid5(event_id)`: a redelivery repeats
+  the command id, and the shared handler returns the earlier result without appending;
+- the production entering a stage that needs another service (scripting, narrating,
+  rendering) sends that service its command, built from the production's history, again
+  with `command_id = uuid5(event_id)`: the receiver answers a resend without acting twice.
+Commands go out only AFTER the stage change is stored (we react to our own
+`ProductionAdvanced`), so the answer to a command can never overtake the stage it belongs to.
+
+Tracking: sending a command cannot join a database transaction, so the tracking row is
+written LAST, once every effect is done. A crash before it means a redelivery that repeats
+effects which are idempotent by themselves; a redelivery after it finds the row and does
+nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Protocol
+from uuid import UUID, uuid5
+
+import msgspec
+import structlog
+from videogen_bus.consumer import TransientError
+from videogen_bus.rpc import CommandSender, ServiceUnavailable
+from videogen_contracts.envelope import EventMetadata, RecordedEvent
+from videogen_contracts.project.production import FailureCode, ProductionAdvanced
+from videogen_contracts.replies import CommandRejected
+
+from project_service.app import production_requests as requests
+from project_service.app.production_handlers import ProductionHandlers
+from project_service.app.production_reactions import step_for
+from project_service.domain.errors import NotFound
+from project_service.domain.production import FINAL, ORDER, IllegalTransition, fold
+from project_service.domain.production_commands import FailProduction, ProductionStepCommand
+
+log = structlog.get_logger("project_service.production_policy")
+
+CONSUMER = "production-pm"
+# Fixed forever: changing it would give the commands of a redelivered event new ids.
+COMMAND_ID_NAMESPACE = UUID("2c8f4b1e-93a7-4d6e-b0c5-71e4f9a2d386")
+
+# stage entered → (service, command name, builder, the failure code if it is refused)
+Builder = Callable[[requests.ProductionInputs, str, datetime], msgspec.Struct]
+DISPATCH: dict[str, tuple[str, str, Builder, FailureCode]] = {
+    "scripting": ("script", "draft_script_from_text", requests.draft_script, "script_failed"),
+    "narrating": ("media", "prepare_media", requests.prepare_media, "media_failed"),
+    "rendering": ("export", "render_timeline", requests.render_timeline, "render_failed"),
+}
+
+
+class Tracker(Protocol):
+    async def seen(self, event_id: UUID) -> bool: ...
+
+    async def mark(self, event_id: UUID) -> None: ...
+
+
+def command_id_for(event_id: UUID, purpose: str) -> str:
+    return str(uuid5(COMMAND_ID_NAMESPACE, f"{event_id}:{purpose}"))
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProductionPolicy:
+    def __init__(
+        self,
+        handlers: ProductionHandlers,
+        sender: CommandSender,
+        tracker: Tracker,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.handlers = handlers
+        self.sender = sender
+        self.tracker = tracker
+        self.clock = clock
+
+    async def on_event(self, event: RecordedEvent) -> None:
+        """React to one delivered event, at most once in effect (see the module docstring)."""
+        if await self.tracker.seen(event.event_id):
+            return
+        await self._react(event)
+        await self.tracker.mark(event.event_id)
+
+    async def _react(self, event: RecordedEvent) -> None:
+        reaction = step_for(event, command_id_for(event.event_id, "step"), self.clock())
+        if isinstance(reaction, ProductionAdvanced):
+            if reaction.from_stage != reaction.stage and reaction.stage in DISPATCH:
+                await self._dispatch(reaction, event)
+        elif reaction is not None:
+            await self._step(reaction, event)
+
+    async def _step(self, command: ProductionStepCommand, trigger: RecordedEvent) -> None:
+        project_id = trigger.metadata.project_id
+        try:
+            await self.handlers.step(
+                command, UUID(project_id) if project_id else None, _caused_by(trigger)
+            )
+        except IllegalTransition as error:
+            if error.current in FINAL or ORDER.index(error.current) >= ORDER.index(error.wanted):
+                # The production is already past this step (or over): a late or repeated
+                # report that must change nothing.
+                log.info("production.stale_event", event_type=trigger.type, error=str(error))
+                return
+            raise TransientError(f"production not ready for {trigger.type}: {error}") from error
+        except NotFound:
+            log.info("production.unknown", event_type=trigger.type, event_id=str(trigger.event_id))
+
+    async def _dispatch(self, advanced: ProductionAdvanced, trigger: RecordedEvent) -> None:
+        """Send the command the entered stage needs, unless the production is already over."""
+        service, name, build, failure = DISPATCH[advanced.stage]
+        history = await self.handlers.history(advanced.production_id)
+        if fold(history).stage in FINAL:
+            return
+        try:
+            payload = build(requests.gather(history), command_id_for(trigger.event_id, name),
+                            self.clock())
+        except requests.IncompleteInputs as error:
+            await self._fail(advanced.production_id, trigger, "internal", str(error))
+            return
+        try:
+            reply = await self.sender.send_command(
+                service, name, payload,
+                correlation_id=trigger.metadata.correlation_id,
+                causation_id=str(trigger.event_id),
+            )
+        except ServiceUnavailable as error:
+            raise TransientError(str(error)) from error
+        if isinstance(reply, CommandRejected):
+            if reply.code == "unavailable":
+                raise TransientError(f"{service}.{name}: {reply.message}")
+            reason = f"{service} refused {name}: {reply.message}"
+            await self._fail(advanced.production_id, trigger, failure, reason)
+
+    async def _fail(
+        self, production_id: UUID, trigger: RecordedEvent, code: FailureCode, reason: str
+    ) -> None:
+        log.warning("production.failing", production_id=str(production_id), reason=reason)
+        command = FailProduction(
+            command_id=command_id_for(trigger.event_id, "fail"), now=self.clock(),
+            production_id=production_id, code=code, reason=reason,
+        )
+        await self._step(command, trigger)
+
+
+def _caused_by(trigger: RecordedEvent) -> EventMetadata:
+    return EventMetadata(
+        correlation_id=trigger.metadata.correlation_id, causation_id=str(trigger.event_id)
+    )

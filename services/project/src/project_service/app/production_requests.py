@@ -1,0 +1,147 @@
+"""What a production asks of the other services, built from its own history alone.
+
+The `*Attached` events put everything the next request needs into the production stream
+(the text and settings, the script's sentences, the narration clips, the caption files,
+the visuals), so the process manager never reads another service's tables. Each builder
+is pure: same history and command id in, same command out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from uuid import UUID
+
+from videogen_contracts.export.commands import RenderTimeline
+from videogen_contracts.export.events import CaptionTrack, TimelineClip
+from videogen_contracts.media.commands import PrepareMedia
+from videogen_contracts.media.events import ChosenVisual, FrameSettings, SentenceText
+from videogen_contracts.media.events import VoiceSettings as MediaVoice
+from videogen_contracts.project.production import (
+    NarrationClip,
+    ProductionCaptionsAttached,
+    ProductionEvent,
+    ProductionNarrationAttached,
+    ProductionQueued,
+    ProductionScriptAttached,
+    ProductionSentence,
+    ProductionVisualsAttached,
+)
+from videogen_contracts.script.commands import DraftScriptFromText
+
+
+class IncompleteInputs(Exception):
+    """The history lacks something a request needs (a sentence with no narration, say)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProductionInputs:
+    queued: ProductionQueued | None = None
+    sentences: tuple[ProductionSentence, ...] = ()
+    clips: tuple[NarrationClip, ...] = ()
+    captions: ProductionCaptionsAttached | None = None
+    visuals: tuple[ChosenVisual, ...] = field(default=())
+
+
+def gather(events: Iterable[ProductionEvent]) -> ProductionInputs:
+    inputs = ProductionInputs()
+    for event in events:
+        match event:
+            case ProductionQueued():
+                inputs = replace(inputs, queued=event)
+            case ProductionScriptAttached():
+                inputs = replace(inputs, sentences=tuple(event.sentences))
+            case ProductionNarrationAttached():
+                inputs = replace(inputs, clips=tuple(event.clips))
+            case ProductionCaptionsAttached():
+                inputs = replace(inputs, captions=event)
+            case ProductionVisualsAttached():
+                inputs = replace(inputs, visuals=tuple(event.visuals))
+            case _:
+                pass
+    return inputs
+
+
+def _queued(inputs: ProductionInputs) -> ProductionQueued:
+    if inputs.queued is None:
+        raise IncompleteInputs("the production was never queued")
+    return inputs.queued
+
+
+def draft_script(inputs: ProductionInputs, command_id: str, now: datetime) -> DraftScriptFromText:
+    queued = _queued(inputs)
+    return DraftScriptFromText(
+        command_id=command_id,
+        now=now,
+        # One script per production: the ids are the same, so a resend names the same script.
+        script_id=queued.production_id,
+        project_id=queued.project_id,
+        production_id=queued.production_id,
+        text=queued.text,
+        language=queued.language,
+    )
+
+
+def prepare_media(inputs: ProductionInputs, command_id: str, now: datetime) -> PrepareMedia:
+    queued = _queued(inputs)
+    if not inputs.sentences:
+        raise IncompleteInputs("the script has no sentences")
+    voice, render = queued.voice, queued.render
+    return PrepareMedia(
+        command_id=command_id,
+        now=now,
+        production_id=queued.production_id,
+        project_id=queued.project_id,
+        sentences=[
+            SentenceText(sentence_id=s.sentence_id, section_id=s.section_id, text=s.text)
+            for s in inputs.sentences
+        ],
+        voice=MediaVoice(
+            rate=voice.rate, pitch=voice.pitch, pause_ms=voice.pause_ms, voice=voice.voice
+        ),
+        render=FrameSettings(aspect=render.aspect, width=render.width, height=render.height),
+        language=queued.language,
+    )
+
+
+def output_keys(production_id: UUID) -> tuple[str, str]:
+    """Where the video and its subtitles go: unique to the job, so a re-render overwrites."""
+    return f"videos/{production_id}.mp4", f"videos/{production_id}.srt"
+
+
+def render_timeline(inputs: ProductionInputs, command_id: str, now: datetime) -> RenderTimeline:
+    queued = _queued(inputs)
+    clips = {c.sentence_id: c for c in inputs.clips}
+    visuals = {v.sentence_id: v for v in inputs.visuals}
+    timeline = []
+    for sentence in inputs.sentences:
+        clip, visual = clips.get(sentence.sentence_id), visuals.get(sentence.sentence_id)
+        if clip is None or visual is None:
+            missing = "narration" if clip is None else "visual"
+            raise IncompleteInputs(f"sentence {sentence.sentence_id} has no {missing}")
+        timeline.append(
+            TimelineClip(
+                clip_id=sentence.sentence_id, text=sentence.text, narration_key=clip.key,
+                duration_s=clip.duration_s, visual=visual,
+            )
+        )
+    if not timeline:
+        raise IncompleteInputs("the timeline is empty")
+    video_key, subtitle_key = output_keys(queued.production_id)
+    captions = inputs.captions
+    return RenderTimeline(
+        command_id=command_id,
+        now=now,
+        render_id=queued.production_id,
+        project_id=queued.project_id,
+        production_id=queued.production_id,
+        clips=timeline,
+        captions=CaptionTrack(
+            ass_key=captions.ass_key if captions else None,
+            srt_key=captions.srt_key if captions else None,
+        ),
+        settings=queued.render,
+        output_key=video_key,
+        subtitle_key=subtitle_key if captions else None,
+    )
