@@ -11,7 +11,6 @@ from typing import Any
 import msgspec
 
 from videogen_contracts.export.events import RenderEvent
-from videogen_contracts.export.events import RenderEvent
 from videogen_contracts.media.events import MediaEvent
 from videogen_contracts.project.events import ProjectEvent
 from videogen_contracts.project.production import ProductionEvent
@@ -22,7 +21,6 @@ EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
     "project": (ProjectEvent, ProductionEvent),
     "script": (ScriptEvent,),
     "media": (MediaEvent,),
-    "export": (RenderEvent,),
     "export": (RenderEvent,),
 }
 
