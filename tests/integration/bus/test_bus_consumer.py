@@ -24,6 +24,7 @@ from videogen_bus.consumer import (
 from videogen_bus.headers import CAUSATION, CORRELATION
 from videogen_bus.memory import InMemoryDeadLetters
 from videogen_bus.publish import EventPublisher
+from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.subjects import Namespace
 from videogen_runtime.logs import current_correlation_id
@@ -377,3 +378,27 @@ async def test_a_deleted_consumer_is_created_again(
         await publish(nc, ns, [later])
         # Re-created with deliver-all: the first event comes again (handlers are idempotent).
         await wait_until(lambda: later.event_id in handled, within=5)
+
+
+async def test_a_consumer_started_before_its_stream_waits_for_it(
+    nc: Client, js: JetStreamContext, ns: Namespace, durable: str, make_event: MakeEvent,
+    dead_letters: InMemoryDeadLetters,
+) -> None:
+    handled: list[uuid.UUID] = []
+    stop = asyncio.Event()
+
+    async def handle(event: RecordedEvent, msg: Msg) -> None:
+        handled.append(event.event_id)
+
+    task = asyncio.create_task(run_consumer(
+        js, stream=ns.stream_name("project"), durable=durable, filter_subjects=None,
+        handle=handle, dead_letters=dead_letters, stop=stop,
+    ))
+    await asyncio.sleep(0.3)
+    await ensure_stream(js, ns, "project")  # the owning service comes up later
+    event = make_event()
+    await publish(nc, ns, [event])
+
+    await wait_until(lambda: handled == [event.event_id], within=3)
+    stop.set()
+    await asyncio.wait_for(task, 2)

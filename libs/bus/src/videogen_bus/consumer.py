@@ -20,6 +20,7 @@ import structlog
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.client import JetStreamContext
+from nats.js.errors import APIError, BadRequestError
 from structlog.contextvars import bind_contextvars, reset_contextvars
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
 from videogen_runtime.logs import correlation_scope
@@ -93,7 +94,7 @@ async def ensure_consumer(
     await js.add_consumer(stream, consumer_config(durable, filter_subjects, ack_wait=ack_wait))
 
 
-class _Settler:
+class Settler:
     """Decides what happens to one delivered message: ack, nak(delay) or dead-letter+term."""
 
     def __init__(
@@ -191,13 +192,16 @@ async def run_consumer(
 
     Messages are handled one at a time, in stream order. On `stop`, the message in hand is
     finished (and acked); the rest of what was delivered is nak'ed so that another replica
-    takes it at once instead of after `ack_wait`.
+    takes it at once instead of after `ack_wait`. Up to about two batches are delivered
+    ahead of the handler, so `batch` times the handling time must stay well under `ack_wait`:
+    long work (TTS, ffmpeg) uses `batch=1` and calls `msg.in_progress()` while it runs.
     """
-    settler = _Settler(durable, handle, dead_letters, max_deliver, backoff)
+    settler = Settler(durable, handle, dead_letters, max_deliver, backoff)
     stopped = asyncio.create_task(stop.wait())
     try:
         while not stop.is_set():
-            await ensure_consumer(js, stream, durable, filter_subjects, ack_wait=ack_wait)
+            if not await _bind(js, stream, durable, filter_subjects, ack_wait, stopped):
+                return
             feed = _feed(js, stream, durable, batch)
             await feed.start()
             try:
@@ -213,6 +217,30 @@ async def run_consumer(
         stopped.cancel()
 
 
+async def _bind(
+    js: JetStreamContext,
+    stream: str,
+    durable: str,
+    filter_subjects: list[str] | None,
+    ack_wait: float,
+    stopped: asyncio.Task[bool],
+) -> bool:
+    """Ensure the consumer, waiting out what heals by itself; False if stopped meanwhile."""
+    while True:
+        try:
+            await ensure_consumer(js, stream, durable, filter_subjects, ack_wait=ack_wait)
+            return True
+        except BadRequestError:
+            raise  # our configuration is wrong: waiting will not fix it
+        except (nats.errors.TimeoutError, nats.errors.NoRespondersError, APIError) as error:
+            # No stream yet (its owner creates it at start-up), JetStream electing a leader,
+            # NATS reconnecting: try again shortly.
+            log.warning("consumer.not_ready", consumer=durable, error=repr(error))
+            done, _ = await asyncio.wait((stopped,), timeout=1.0)
+            if done:
+                return False
+
+
 def _feed(js: JetStreamContext, stream: str, durable: str, batch: int) -> PullFeed:
     # nats-py keeps the connection and API prefix (JetStream domain) on the context as
     # private attributes; we need both to send our own pull requests (see pull.py).
@@ -221,7 +249,7 @@ def _feed(js: JetStreamContext, stream: str, durable: str, batch: int) -> PullFe
 
 async def _consume(
     feed: PullFeed,
-    settler: _Settler,
+    settler: Settler,
     stop: asyncio.Event,
     stopped: asyncio.Task[bool],
     idle_wait: float,
