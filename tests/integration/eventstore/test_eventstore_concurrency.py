@@ -102,7 +102,8 @@ async def _contest(store: EventStore, stream: str, ledger: Ledger) -> int:
     """Two writers, same stream, same expected version: exactly one may win."""
     a, b = make_event(), make_event()
     outcomes = await asyncio.gather(
-        store.append(stream, [a], NO_STREAM), store.append(stream, [b], NO_STREAM),
+        store.append(stream, [a], NO_STREAM),
+        store.append(stream, [b], NO_STREAM),
         return_exceptions=True,
     )
     conflicts = [o for o in outcomes if isinstance(o, WrongExpectedVersion)]

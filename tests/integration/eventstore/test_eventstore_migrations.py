@@ -41,7 +41,11 @@ async def test_migrating_again_changes_nothing(bare_pool: asyncpg.Pool, schema: 
         "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", schema
     )
     assert {r["table_name"] for r in tables} >= {
-        "events", "checkpoints", "tracking", "dead_letters", "schema_migrations"
+        "events",
+        "checkpoints",
+        "tracking",
+        "dead_letters",
+        "schema_migrations",
     }
 
 

@@ -7,8 +7,8 @@ Delivery is at-least-once and effectively-once:
 - every message carries `Nats-Msg-Id = event_id`, so JetStream's duplicate window drops
   what a retry publishes twice.
 
-It sleeps until an append's NOTIFY (sent at commit) wakes it, and polls as a fallback (a
-lost notification, a restarted listener connection). One relay per schema publishes at a
+It sleeps until a NOTIFY on `<schema>_events` wakes it (sent after an append commits, see
+notify.py), and polls as a fallback (a lost notification, a restarted listener connection). One relay per schema publishes at a
 time: it holds a session advisory lock on its listening connection, and replicas that do not
 get the lock stand by, taking over when the holder's connection goes away.
 """
@@ -25,6 +25,7 @@ import nats.errors
 import structlog
 from nats.js import JetStreamContext
 from nats.js.api import PubAck
+from videogen_bus.headers import event_headers
 from videogen_contracts.envelope import RecordedEvent, encode_recorded
 from videogen_contracts.subjects import Namespace
 
@@ -38,28 +39,11 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
-# Must match videogen_bus.headers (the bus reads them; the event store does not import it).
-MSG_ID = "Nats-Msg-Id"
-CORRELATION_ID = "Vg-Correlation-Id"
-CAUSATION_ID = "Vg-Causation-Id"
-EVENT_TYPE = "Vg-Event-Type"
-
 CHECKPOINT = "relay"
 # Failures we wait out and retry from the checkpoint: NATS down, slow, or without the stream.
 _NATS_FAILURES = (nats.errors.Error, asyncio.TimeoutError, OSError)
 _PG_FAILURES = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
 _FAST_RECHECK = 0.005
-
-
-def message_headers(event: RecordedEvent) -> dict[str, str]:
-    headers = {
-        MSG_ID: str(event.event_id),
-        CORRELATION_ID: event.metadata.correlation_id,
-        EVENT_TYPE: event.type,
-    }
-    if event.metadata.causation_id:
-        headers[CAUSATION_ID] = event.metadata.causation_id
-    return headers
 
 
 class Relay:
@@ -199,7 +183,7 @@ class Relay:
                     )
                     futures.append(
                         await self._js.publish_async(
-                            subject, encode_recorded(event), headers=message_headers(event)
+                            subject, encode_recorded(event), headers=event_headers(event)
                         )
                     )
                 return list(await asyncio.gather(*futures))
