@@ -1,0 +1,89 @@
+"""The commands the preparation worker gives its own aggregate as the long work advances.
+
+They never travel on the bus (only `PrepareMedia` does). Each has a deterministic
+`command_id` built from the production, the step and the sentence: the event ids derive
+from it, so a job resumed after a crash re-issues the same ids and its appends are no-ops.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+from videogen_contracts.media.commands import PrepareMedia
+from videogen_contracts.media.events import (
+    CaptionCue,
+    ChosenVisual,
+    PreparationStage,
+)
+from videogen_contracts.project.events import Timestamp
+
+
+class WorkerCommand(msgspec.Struct, frozen=True, kw_only=True):
+    production_id: UUID
+    # Routes the events (subject `vg.media.<project_id>.…`); the worker has it from the request.
+    project_id: UUID
+    now: Timestamp
+
+    @property
+    def command_id(self) -> str:
+        return f"media/{self.production_id}/{self.step}"
+
+    @property
+    def step(self) -> str:
+        raise NotImplementedError
+
+
+class RecordNarration(WorkerCommand, frozen=True, kw_only=True):
+    sentence_id: UUID
+    key: str
+    duration_s: float
+    synthesizer: str = ""
+
+    @property
+    def step(self) -> str:
+        return f"narrated/{self.sentence_id}"
+
+
+class CompleteNarration(WorkerCommand, frozen=True, kw_only=True):
+    @property
+    def step(self) -> str:
+        return "narration-completed"
+
+
+class CompleteCaptions(WorkerCommand, frozen=True, kw_only=True):
+    ass_key: str
+    srt_key: str
+    cues: list[CaptionCue]
+
+    @property
+    def step(self) -> str:
+        return "captions-completed"
+
+
+class ChooseVisuals(WorkerCommand, frozen=True, kw_only=True):
+    visuals: list[ChosenVisual]
+
+    @property
+    def step(self) -> str:
+        return "visuals-chosen"
+
+
+class FailPreparation(WorkerCommand, frozen=True, kw_only=True):
+    stage: PreparationStage
+    reason: str
+
+    @property
+    def step(self) -> str:
+        # One failure per preparation: a retried failure is the same event.
+        return "failed"
+
+
+MediaCommand = (
+    PrepareMedia
+    | RecordNarration
+    | CompleteNarration
+    | CompleteCaptions
+    | ChooseVisuals
+    | FailPreparation
+)

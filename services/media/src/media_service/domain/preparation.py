@@ -1,0 +1,223 @@
+"""The MediaPreparation aggregate as a pure decider: `decide(command, state)`, `evolve`.
+
+One preparation per production. Its steps happen in a fixed order — every sentence
+narrated, then captions, then visuals — and each is recorded once: a step repeated by a
+resumed worker decides nothing (an empty list), which is what makes a job that was killed
+half-way and redelivered complete exactly once. After a failure, or once the visuals are
+chosen, the preparation is closed and later steps change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Literal, assert_never
+from uuid import UUID
+
+from videogen_contracts.media.commands import PrepareMedia
+from videogen_contracts.media.events import (
+    CaptionsCompleted,
+    MediaEvent,
+    MediaPreparationFailed,
+    MediaPreparationRequested,
+    NarratedSentence,
+    NarrationCompleted,
+    SentenceNarrated,
+    VisualsChosen,
+)
+
+from media_service.domain.commands import (
+    ChooseVisuals,
+    CompleteCaptions,
+    CompleteNarration,
+    FailPreparation,
+    MediaCommand,
+    RecordNarration,
+)
+from media_service.domain.errors import Conflict, Invalid, NotFound
+from media_service.domain.rules import check_request, check_visuals
+
+Stage = Literal["none", "narrating", "captioning", "choosing_visuals", "done", "failed"]
+
+_EMPTY: Mapping[UUID, NarratedSentence] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Preparation:
+    stage: Stage = "none"
+    project_id: UUID | None = None
+    # Script order; what NarrationCompleted lists and what the visuals must cover.
+    sentence_ids: tuple[UUID, ...] = ()
+    narrated: Mapping[UUID, NarratedSentence] = field(default_factory=lambda: _EMPTY)
+
+    @property
+    def closed(self) -> bool:
+        return self.stage in ("done", "failed")
+
+
+INITIAL = Preparation()
+
+
+def evolve(state: Preparation, event: MediaEvent) -> Preparation:
+    match event:
+        case MediaPreparationRequested():
+            ids = tuple(s.sentence_id for s in event.sentences)
+            return replace(
+                state, stage="narrating", project_id=event.project_id, sentence_ids=ids
+            )
+        case SentenceNarrated():
+            item = NarratedSentence(
+                sentence_id=event.sentence_id, key=event.key, duration_s=event.duration_s
+            )
+            narrated = MappingProxyType({**state.narrated, event.sentence_id: item})
+            return replace(state, narrated=narrated)
+        case NarrationCompleted():
+            return replace(state, stage="captioning")
+        case CaptionsCompleted():
+            return replace(state, stage="choosing_visuals")
+        case VisualsChosen():
+            return replace(state, stage="done")
+        case MediaPreparationFailed():
+            return replace(state, stage="failed")
+        case _:
+            assert_never(event)
+
+
+def fold(events: Iterable[MediaEvent], state: Preparation = INITIAL) -> Preparation:
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+def decide(command: MediaCommand, state: Preparation) -> list[MediaEvent]:
+    """The events a command produces; raises NotFound / Conflict / Invalid instead."""
+    match command:
+        case PrepareMedia():
+            return _prepare(command, state)
+        case RecordNarration():
+            return _record_narration(command, state)
+        case CompleteNarration():
+            return _complete_narration(command, state)
+        case CompleteCaptions():
+            return _complete_captions(command, state)
+        case ChooseVisuals():
+            return _choose_visuals(command, state)
+        case FailPreparation():
+            return _fail(command, state)
+        case _:
+            assert_never(command)
+
+
+def _prepare(command: PrepareMedia, state: Preparation) -> list[MediaEvent]:
+    if state.stage != "none":
+        raise Conflict(f"media preparation for production {command.production_id} exists")
+    check_request(command)
+    return [
+        MediaPreparationRequested(
+            production_id=command.production_id,
+            project_id=command.project_id,
+            sentences=command.sentences,
+            voice=command.voice,
+            render=command.render,
+            language=command.language,
+            requested_at=command.now,
+        )
+    ]
+
+
+def _project_of(production_id: UUID, state: Preparation) -> UUID:
+    if state.project_id is None:
+        raise NotFound(f"no media preparation for production {production_id}")
+    return state.project_id
+
+
+def _record_narration(command: RecordNarration, state: Preparation) -> list[MediaEvent]:
+    project_id = _project_of(command.production_id, state)
+    if command.sentence_id not in state.sentence_ids:
+        raise Invalid("sentence_id", f"sentence {command.sentence_id} is not in this request")
+    # Already narrated, or past narration (closed included): a resumed worker's repeat.
+    if command.sentence_id in state.narrated or state.stage != "narrating":
+        return []
+    if not command.duration_s > 0:
+        raise Invalid("duration_s", f"narration must last a positive time: {command.duration_s}")
+    return [
+        SentenceNarrated(
+            production_id=command.production_id,
+            project_id=project_id,
+            sentence_id=command.sentence_id,
+            key=command.key,
+            duration_s=command.duration_s,
+            synthesizer=command.synthesizer,
+            narrated_at=command.now,
+        )
+    ]
+
+
+def _complete_narration(command: CompleteNarration, state: Preparation) -> list[MediaEvent]:
+    project_id = _project_of(command.production_id, state)
+    if state.stage != "narrating":
+        return []
+    missing = [s for s in state.sentence_ids if s not in state.narrated]
+    if missing:
+        raise Conflict(f"{len(missing)} sentence(s) not narrated yet, first {missing[0]}")
+    items = [state.narrated[s] for s in state.sentence_ids]
+    return [
+        NarrationCompleted(
+            production_id=command.production_id,
+            project_id=project_id,
+            items=items,
+            total_duration_s=round(sum(i.duration_s for i in items), 6),
+            completed_at=command.now,
+        )
+    ]
+
+
+def _complete_captions(command: CompleteCaptions, state: Preparation) -> list[MediaEvent]:
+    project_id = _project_of(command.production_id, state)
+    if state.closed or state.stage == "choosing_visuals":
+        return []
+    if state.stage != "captioning":
+        raise Conflict("captions come after the narration is complete")
+    return [
+        CaptionsCompleted(
+            production_id=command.production_id,
+            project_id=project_id,
+            ass_key=command.ass_key,
+            srt_key=command.srt_key,
+            cues=command.cues,
+            completed_at=command.now,
+        )
+    ]
+
+
+def _choose_visuals(command: ChooseVisuals, state: Preparation) -> list[MediaEvent]:
+    project_id = _project_of(command.production_id, state)
+    if state.closed:
+        return []
+    if state.stage != "choosing_visuals":
+        raise Conflict("visuals are chosen after the captions are complete")
+    check_visuals(command.visuals, state.sentence_ids)
+    return [
+        VisualsChosen(
+            production_id=command.production_id,
+            project_id=project_id,
+            visuals=command.visuals,
+            chosen_at=command.now,
+        )
+    ]
+
+
+def _fail(command: FailPreparation, state: Preparation) -> list[MediaEvent]:
+    project_id = _project_of(command.production_id, state)
+    if state.closed:
+        return []
+    return [
+        MediaPreparationFailed(
+            production_id=command.production_id,
+            project_id=project_id,
+            stage=command.stage,
+            reason=command.reason,
+            failed_at=command.now,
+        )
+    ]

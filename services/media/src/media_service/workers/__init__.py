@@ -1,0 +1,1 @@
+"""Long work (TTS, captions, visuals), consumed from durable consumers shared by replicas."""
