@@ -17,6 +17,8 @@ from videogen_contracts.project.events import Timestamp
 
 class WorkerCommand(msgspec.Struct, frozen=True, kw_only=True):
     render_id: UUID
+    # Routes the events' subjects (the worker has it from the request it is working on).
+    project_id: UUID
     now: Timestamp
 
     @property
