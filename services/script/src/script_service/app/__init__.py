@@ -1,0 +1,1 @@
+"""Application layer: load → decide → append, around the pure domain."""

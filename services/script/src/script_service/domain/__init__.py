@@ -1,0 +1,1 @@
+"""Pure domain: deciders with no I/O, no async and no clock."""

@@ -1,0 +1,1 @@
+"""How the outside world reaches the script service (NATS request/reply)."""
