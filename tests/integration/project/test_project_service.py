@@ -20,7 +20,7 @@ from nats.aio.client import Client
 from project_service.bootstrap import ProjectService, start_project_service
 from videogen_bus.connection import connect, drain
 from videogen_bus.headers import CORRELATION, MSG_ID
-from videogen_bus.rpc import send_command
+from videogen_bus.rpc import ServiceUnavailable, send_command
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
 from videogen_contracts.project.events import SERVICE, stream_id_for
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
@@ -218,3 +218,37 @@ async def test_resending_a_command_id_is_a_no_op(
     ]
     await asyncio.wait_for(service.relay.caught_up(), 10)
     assert len(await published(nc, service.namespace, len(stored))) == len(stored)
+
+
+async def test_shutdown_answers_in_flight_commands_and_a_restart_publishes_the_rest(
+    pg_url: str, nats_url: str, world_id: str, nc: Client
+) -> None:
+    settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id)
+    stack = AsyncExitStack()
+    service = await start_project_service(settings, stack)
+    gateway = Gateway(nc, service.namespace)
+
+    async def create(i: int) -> CommandReply | ServiceUnavailable:
+        body = msgspec.json.encode(gateway.body(project_id=str(uuid.uuid4()), topic=f"t{i}"))
+        try:
+            return await send_command(
+                nc, service.namespace, SERVICE, "create_project", body,
+                correlation_id=gateway.correlation_id, timeout=2,
+            )  # fmt: skip
+        except ServiceUnavailable as error:
+            return error  # not answered: the service stopped before running it
+
+    sends = [asyncio.create_task(create(i)) for i in range(40)]
+    await asyncio.sleep(0.01)  # most are in flight now, some may not be delivered yet
+    await stack.aclose()  # graceful: in-flight commands finish and reply first
+    results = await asyncio.gather(*sends)
+    accepted = [r for r in results if isinstance(r, CommandAccepted)]
+    assert all(isinstance(r, CommandAccepted | ServiceUnavailable) for r in results)
+
+    async with AsyncExitStack() as again:
+        restarted = await start_project_service(settings, again)
+        for reply in accepted:
+            assert len(await restarted.store.read_stream(reply.stream_id)) == 1
+        stored = await restarted.store.read_all(limit=1000)
+        await asyncio.wait_for(restarted.relay.caught_up(), 10)
+        assert len(await published(nc, restarted.namespace, len(stored))) == len(stored)
