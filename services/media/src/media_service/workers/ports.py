@@ -1,0 +1,94 @@
+"""What the preparation job needs from the outside world, as small Protocols.
+
+The adapters (`media_service.adapters`) fill them with the shared libraries
+(videogen_media, videogen_providers); unit tests fill them with fakes. Each port names
+only what the job uses, so the job reads as the steps of the work and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from uuid import UUID
+
+from videogen_contracts.media.events import (
+    CaptionCue,
+    ChosenVisual,
+    FrameSettings,
+    SentenceText,
+    VoiceSettings,
+)
+
+
+class StageFailed(Exception):
+    """The work itself failed (not the infrastructure): record it, do not retry."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Narrator(Protocol):
+    """Speaks one sentence into a WAV file; bounds its own parallelism across jobs."""
+
+    @property
+    def name(self) -> str: ...
+
+    async def narrate(self, text: str, voice: VoiceSettings, language: str, out: Path) -> None:
+        """Raises StageFailed when this text cannot be spoken."""
+        ...
+
+
+class AudioProbe(Protocol):
+    async def duration_s(self, path: Path) -> float: ...
+
+
+class Blobs(Protocol):
+    async def exists(self, key: str) -> bool: ...
+
+    async def put_file(self, key: str, source: Path) -> None:
+        """Store atomically: a reader never sees a half-written blob under `key`."""
+        ...
+
+    async def put_bytes(self, key: str, data: bytes) -> None: ...
+
+    def path_of(self, key: str) -> Path:
+        """A local file holding the blob (to probe it)."""
+        ...
+
+    async def delete_prefix(self, prefix: str) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TimedSentence:
+    """A sentence and its narration window on the timeline, in seconds."""
+
+    sentence_id: UUID
+    text: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionFiles:
+    ass: str
+    srt: str
+    cues: list[CaptionCue]
+
+
+class Captioner(Protocol):
+    def build(
+        self, sentences: Sequence[TimedSentence], frame: FrameSettings, language: str
+    ) -> CaptionFiles:
+        """Raises StageFailed (e.g. a sentence that would give a blank caption)."""
+        ...
+
+
+class VisualChooser(Protocol):
+    async def choose(
+        self, production_id: UUID, sentences: Sequence[SentenceText], frame: FrameSettings
+    ) -> list[ChosenVisual]:
+        """One visual per sentence, in order; stock clips are stored as blobs first."""
+        ...

@@ -1,0 +1,232 @@
+"""The media preparation job: narration → captions → visuals, for one production.
+
+Run by the `JobQueue` for each `MediaPreparationRequested`. Every step starts from the
+stored state, so a job redelivered after a kill -9 resumes instead of starting over:
+- a sentence whose event is stored is skipped; one whose WAV blob exists (the worker died
+  between storing the audio and recording it) is measured and recorded, not re-spoken;
+- each step's events have deterministic ids (see app/handlers.py), so a step repeated by
+  a resumed job, or by a twin still alive after a redelivery, is stored once.
+The job returns only after its last event is stored; the queue acks the message then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from uuid import UUID
+
+import structlog
+from videogen_contracts.envelope import RecordedEvent
+from videogen_contracts.media.events import (
+    MediaPreparationRequested,
+    PreparationStage,
+    SentenceText,
+)
+
+from media_service.app.handlers import PreparationHandler, decode_media_event
+from media_service.domain.commands import (
+    ChooseVisuals,
+    CompleteCaptions,
+    CompleteNarration,
+    FailPreparation,
+    MediaCommand,
+    RecordNarration,
+)
+from media_service.domain.preparation import Preparation
+from media_service.workers.jobs import Delivery
+from media_service.workers.keys import captions_keys, narration_key
+from media_service.workers.ports import (
+    AudioProbe,
+    Blobs,
+    Captioner,
+    Narrator,
+    StageFailed,
+    TimedSentence,
+    VisualChooser,
+)
+
+log = structlog.get_logger("media_service.preparation")
+
+@dataclass(frozen=True, slots=True)
+class Toolkit:
+    """What a job works with; built once per process by the bootstrap."""
+
+    narrator: Narrator
+    probe: AudioProbe
+    blobs: Blobs
+    captioner: Captioner
+    visuals: VisualChooser
+    clock: Callable[[], datetime]
+
+
+class PreparationJob:
+    def __init__(self, handler: PreparationHandler, tools: Toolkit) -> None:
+        self._handler = handler
+        self._tools = tools
+
+    async def __call__(self, event: RecordedEvent, delivery: Delivery) -> None:
+        request = decode_media_event(event)
+        if not isinstance(request, MediaPreparationRequested):
+            return  # the consumer's filter lets only requests through; be safe anyway
+        run = _Run(self._handler, self._tools, request, event)
+        state = await self._handler.load(request.production_id)
+        try:
+            await run.resume(state)
+        except StageFailed as failure:
+            await run.fail(failure.reason)
+        except Exception as error:
+            # Not the work's fault as far as we know (the database, NATS, a full disk):
+            # retry through the queue, unless this was the last delivery we allow.
+            if not delivery.last:
+                raise
+            log.exception("preparation.gave_up", attempt=delivery.attempt)
+            await run.fail(f"gave up after {delivery.attempt} attempts: {error!r}")
+
+
+class _Run:
+    """One delivery of one job: the request, and which stage it is in."""
+
+    def __init__(
+        self,
+        handler: PreparationHandler,
+        tools: Toolkit,
+        request: MediaPreparationRequested,
+        event: RecordedEvent,
+    ) -> None:
+        self.handler = handler
+        self.tools = tools
+        self.request = request
+        self.correlation_id = event.metadata.correlation_id
+        self.causation_id = str(event.event_id)
+        self.stage: PreparationStage = "narration"
+
+    async def resume(self, state: Preparation) -> None:
+        if state.closed:
+            return
+        if state.stage == "narrating":
+            await self.narrate(state)
+            state = await self.handler.load(self.request.production_id)
+        if state.stage == "captioning":
+            self.stage = "captions"
+            await self.caption(state)
+        if state.stage in ("captioning", "choosing_visuals"):
+            self.stage = "visuals"
+            await self.choose_visuals()
+
+    async def send(self, command: MediaCommand) -> None:
+        await self.handler.handle(
+            command, correlation_id=self.correlation_id, causation_id=self.causation_id
+        )
+
+    @property
+    def production_id(self) -> UUID:
+        return self.request.production_id
+
+    @property
+    def project_id(self) -> UUID:
+        return self.request.project_id
+
+    async def fail(self, reason: str) -> None:
+        log.warning("preparation.failed", stage=self.stage, reason=reason)
+        await self.send(
+            FailPreparation(
+                production_id=self.production_id, project_id=self.project_id,
+                now=self.tools.clock(), stage=self.stage, reason=reason,
+            )
+        )
+
+    # --- narration ------------------------------------------------------------------------
+
+    async def narrate(self, state: Preparation) -> None:
+        self.stage = "narration"
+        pending = [s for s in self.request.sentences if s.sentence_id not in state.narrated]
+        # A TaskGroup: the first sentence that fails cancels its siblings. The narrator
+        # bounds how many actually run at once (one per core, across all jobs).
+        try:
+            async with asyncio.TaskGroup() as group:
+                for sentence in pending:
+                    group.create_task(self.narrate_one(sentence))
+        except ExceptionGroup as failures:
+            # The first failure speaks for the step (StageFailed, or an infrastructure
+            # error to retry); the siblings it cancelled have nothing to add.
+            raise failures.exceptions[0] from None
+        await self.send(
+            CompleteNarration(
+                production_id=self.production_id, project_id=self.project_id,
+                now=self.tools.clock(),
+            )
+        )
+
+    async def narrate_one(self, sentence: SentenceText) -> None:
+        key = narration_key(self.request.production_id, sentence.sentence_id)
+        blobs = self.tools.blobs
+        # A blob left by a killed worker is whole (puts are atomic): reuse it.
+        if not await blobs.exists(key):
+            with tempfile.TemporaryDirectory(prefix="vg-narration-") as tmp:
+                out = Path(tmp) / "sentence.wav"
+                await self.tools.narrator.narrate(
+                    sentence.text, self.request.voice, self.request.language, out
+                )
+                await blobs.put_file(key, out)
+        duration = await self.tools.probe.duration_s(blobs.path_of(key))
+        await self.send(
+            RecordNarration(
+                production_id=self.production_id,
+                project_id=self.project_id,
+                now=self.tools.clock(),
+                sentence_id=sentence.sentence_id,
+                key=key,
+                duration_s=round(duration, 6),
+                synthesizer=self.tools.narrator.name,
+            )
+        )
+
+    # --- captions and visuals -------------------------------------------------------------
+
+    async def caption(self, state: Preparation) -> None:
+        timed = timeline(self.request.sentences, state)
+        files = await asyncio.to_thread(
+            self.tools.captioner.build, timed, self.request.render, self.request.language
+        )
+        ass_key, srt_key = captions_keys(self.request.production_id)
+        await self.tools.blobs.put_bytes(ass_key, files.ass.encode("utf-8"))
+        await self.tools.blobs.put_bytes(srt_key, files.srt.encode("utf-8"))
+        await self.send(
+            CompleteCaptions(
+                production_id=self.production_id, project_id=self.project_id,
+                now=self.tools.clock(), ass_key=ass_key, srt_key=srt_key, cues=files.cues,
+            )
+        )
+
+    async def choose_visuals(self) -> None:
+        visuals = await self.tools.visuals.choose(
+            self.request.production_id, self.request.sentences, self.request.render
+        )
+        await self.send(
+            ChooseVisuals(
+                production_id=self.production_id, project_id=self.project_id,
+                now=self.tools.clock(), visuals=visuals,
+            )
+        )
+
+
+def timeline(sentences: list[SentenceText], state: Preparation) -> list[TimedSentence]:
+    """Each sentence's window: the narrations laid end to end, in script order.
+
+    The renderer lays the clips out the same way (the pause is inside each clip), so a
+    caption timed here falls inside its sentence's audio in the final video.
+    """
+    durations = [state.narrated[s.sentence_id].duration_s for s in sentences]
+    starts = [0.0, *itertools.accumulate(durations)]
+    return [
+        TimedSentence(
+            sentence_id=s.sentence_id, text=s.text, start_s=starts[i], end_s=starts[i + 1]
+        )
+        for i, s in enumerate(sentences)
+    ]
+
