@@ -119,7 +119,8 @@ class PullFeed:
 
     async def _on_message(self, msg: Msg) -> None:
         headers = msg.headers
-        status = headers.get(STATUS) if headers else None
+        # Status messages (end of request, heartbeat) are bodiless and carry a Status header.
+        status = headers.get(STATUS) if headers and not msg.data else None
         if status is None:
             self._buffer.append(msg)
             self._owed = max(0, self._owed - 1)
