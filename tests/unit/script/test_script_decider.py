@@ -10,7 +10,13 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from script_service.domain.drafting import paragraphs, speakable_sentences, title_of
+from script_service.domain.drafting import (
+    SENTENCE_CHARS,
+    bounded,
+    paragraphs,
+    speakable_sentences,
+    title_of,
+)
 from script_service.domain.errors import Conflict, Invalid
 from script_service.domain.script import TEXT_MAX, decide, fold
 from videogen_contracts.script.commands import DraftScriptFromText
@@ -94,3 +100,15 @@ def test_paragraph_and_title_helpers() -> None:
     long = "word " * 30
     assert title_of(long).endswith("…")
     assert len(title_of(long)) <= 61
+
+
+def test_a_run_on_sentence_is_cut_into_pieces_at_clauses_or_words() -> None:
+    run_on = ", ".join(["the river kept running past the old mill"] * 40)
+    pieces = bounded(run_on)
+    assert all(len(p) <= SENTENCE_CHARS for p in pieces)
+    assert " ".join(pieces) == run_on
+    assert all(p.endswith(",") for p in pieces[:-1])
+    cjk = "東" * 1000
+    assert [len(p) for p in bounded(cjk)] == [400, 400, 200]
+    event = drafted(run_on + ".")
+    assert len(event.sections[0].sentences) == len(pieces)

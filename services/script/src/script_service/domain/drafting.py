@@ -19,7 +19,13 @@ from videogen_contracts.script.events import ScriptSection, ScriptSentence
 SentenceSplitter = Callable[[str, str], Sequence[str]]
 
 TITLE_CHARS = 60
+# A "sentence" longer than this (a run-on text without full stops) is cut into pieces:
+# each piece is one narrated scene with one caption, and the media service refuses
+# sentences over 2,000 characters.
+SENTENCE_CHARS = 400
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+# Where to cut an over-long sentence, best first: after clause punctuation, then a space.
+_CLAUSE_END = re.compile(r"[,;:\u3001\uff0c\uff1b\uff1a\u060c\u061b]\s*")
 
 
 def paragraphs(text: str) -> list[str]:
@@ -52,6 +58,23 @@ def speakable_sentences(pieces: Sequence[str]) -> list[str]:
     return sentences
 
 
+def bounded(sentence: str, limit: int = SENTENCE_CHARS) -> list[str]:
+    """`sentence` in pieces of at most `limit` characters, cut at a clause or a word."""
+    pieces = []
+    rest = sentence
+    while len(rest) > limit:
+        window = rest[:limit]
+        clauses = [m.end() for m in _CLAUSE_END.finditer(window)]
+        cut = clauses[-1] if clauses and clauses[-1] > limit // 2 else window.rfind(" ") + 1
+        if cut <= limit // 4:  # no boundary worth the name (CJK, one long token)
+            cut = limit
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return [p for p in pieces if p]
+
+
 def title_of(sentence: str) -> str:
     if len(sentence) <= TITLE_CHARS:
         return sentence
@@ -75,7 +98,11 @@ def draft_sections(
 ) -> list[ScriptSection]:
     sections: list[ScriptSection] = []
     for paragraph in paragraphs(text):
-        sentences = speakable_sentences(split(paragraph, language))
+        sentences = [
+            piece
+            for sentence in speakable_sentences(split(paragraph, language))
+            for piece in bounded(sentence)
+        ]
         if not sentences:
             continue
         index = len(sections)

@@ -20,7 +20,7 @@ from script_service.domain.errors import Conflict, Invalid
 # Above the gateway's configurable text limit (100,000 by default), and under what fits
 # in one NATS message.
 TEXT_MAX = 300_000
-SENTENCES_MAX = 10_000
+SENTENCES_MAX = 5_000  # what one media preparation takes
 LANGUAGE_MAX = 35
 
 
