@@ -32,10 +32,21 @@ log = structlog.get_logger("videogen_gateway.lifespan")
 PROJECT_SERVICE = "project"
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Skip asyncpg's per-release reset query (a round trip on every query).
+
+    Nothing here changes session state: no SET, no session advisory locks (only the
+    transaction-scoped kind), no LISTEN on pooled connections (the listener has its own).
+    asyncpg still rolls back a transaction left open before calling this.
+    """
+
+
 @asynccontextmanager
 async def database(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    rt._pool = await asyncpg.create_pool(rt.settings.database_url, min_size=2, max_size=16)
+    rt._pool = await asyncpg.create_pool(
+        rt.settings.database_url, min_size=2, max_size=16, reset=_keep_session
+    )
     try:
         yield
     finally:
@@ -48,7 +59,7 @@ async def schema(app: Litestar) -> AsyncIterator[None]:
     applied = await migrate_gateway(rt.pool, rt.schema)
     if applied:
         log.info("gateway.migrated", schema=rt.schema, versions=applied)
-    rt._queries = ProjectQueries(rt.pool, rt.schema)
+    rt._queries = ProjectQueries(rt.pool, rt.schema, rt.cache)
     yield
 
 
@@ -66,6 +77,8 @@ async def messaging(app: Litestar) -> AsyncIterator[None]:
 async def positions(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
     rt._waiter = PositionWaiter(rt.pool, rt.schema)
+    if rt.cache is not None:
+        rt._waiter.observe(rt.cache)
     o = rt.options
     rt._dispatcher = Dispatcher(
         rt.nc, rt.ns, rt._waiter,

@@ -16,6 +16,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 import asyncpg
 import structlog
@@ -30,6 +31,16 @@ log = structlog.get_logger("videogen_gateway.positions")
 RECHECK_SECONDS = 0.25
 
 
+class PositionObserver(Protocol):
+    """Told of every stream position the gateway learns of (the read-model cache)."""
+
+    def position_seen(self, stream_id: str, version: int) -> None: ...
+
+    def feed_changed(self, live: bool) -> None:
+        """`live` is False while notifications may be missed (no LISTEN connection)."""
+        ...
+
+
 class PositionWaiter:
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self._pool = pool
@@ -37,10 +48,26 @@ class PositionWaiter:
             f"SELECT version FROM {quote_ident(schema)}.stream_positions WHERE stream_id = $1"
         )
         self._waiters: dict[str, list[tuple[int, asyncio.Future[None]]]] = {}
+        self._observers: list[PositionObserver] = []
+
+    def observe(self, observer: PositionObserver) -> None:
+        self._observers.append(observer)
 
     async def current(self, stream_id: str) -> int:
         version = await self._pool.fetchval(self._query, stream_id)
-        return int(version) if version is not None else 0
+        reached = int(version) if version is not None else 0
+        # A position read here may be ahead of the notifications received so far; the
+        # observers must hear of it before the write this wait is for is answered.
+        self._seen(stream_id, reached)
+        return reached
+
+    def _seen(self, stream_id: str, version: int) -> None:
+        for observer in self._observers:
+            observer.position_seen(stream_id, version)
+
+    def feed_changed(self, live: bool) -> None:
+        for observer in self._observers:
+            observer.feed_changed(live)
 
     async def wait_for(self, stream_id: str, version: int, within: float) -> bool:
         """True once `stream_id` has reached `version` in the read models; False on timeout."""
@@ -74,10 +101,13 @@ class PositionWaiter:
     def notified(self, payload: str) -> None:
         """Wake every waiter of the stream named in `payload` whose version is reached."""
         stream_id, _, raw_version = payload.rpartition(":")
-        waiting = self._waiters.get(stream_id)
-        if not waiting or not raw_version.isdigit():
+        if not raw_version.isdigit():
             return
         reached = int(raw_version)
+        self._seen(stream_id, reached)
+        waiting = self._waiters.get(stream_id)
+        if not waiting:
+            return
         for version, future in waiting:
             if version <= reached and not future.done():
                 future.set_result(None)
@@ -124,5 +154,10 @@ async def _listen_until_lost(
     lost = asyncio.Event()
     conn.add_termination_listener(lambda _conn: lost.set())
     await conn.add_listener(channel, waiter._on_notification)
-    await lost.wait()
-    log.warning("positions.listen_lost")
+    # Only from here on is no notification missed; whatever was learnt before is suspect.
+    waiter.feed_changed(live=True)
+    try:
+        await lost.wait()
+        log.warning("positions.listen_lost")
+    finally:
+        waiter.feed_changed(live=False)

@@ -18,6 +18,7 @@ from videogen_runtime.settings import Settings
 
 from videogen_gateway.dispatch import Dispatcher
 from videogen_gateway.positions import PositionWaiter
+from videogen_gateway.readmodels.cache import DetailCache
 from videogen_gateway.readmodels.queries import ProjectQueries
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -35,11 +36,18 @@ class GatewayOptions:
     attempt_timeout: float = 3.0
     # How long a write waits for the read models to show it (read-your-writes).
     visible_within: float = 5.0
+    # Serve project details from memory, kept exact by the projection's notifications
+    # (readmodels/cache.py explains why that is safe, and its one caveat).
+    detail_cache: bool = True
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
         raw = os.environ.get("VIDEOGEN_GATEWAY_SERVICES", "project")
-        return cls(services=tuple(s.strip() for s in raw.split(",") if s.strip()))
+        cache = os.environ.get("VIDEOGEN_GATEWAY_DETAIL_CACHE", "1").lower()
+        return cls(
+            services=tuple(s.strip() for s in raw.split(",") if s.strip()),
+            detail_cache=cache not in ("0", "false", "no", "off"),
+        )
 
 
 @dataclass(slots=True)
@@ -48,6 +56,7 @@ class Runtime:
     options: GatewayOptions
     ns: Namespace = field(init=False)
     schema: str = field(init=False)
+    cache: DetailCache | None = field(init=False)
     _pool: asyncpg.Pool | None = None
     _nc: Client | None = None
     _waiter: PositionWaiter | None = None
@@ -57,6 +66,7 @@ class Runtime:
     def __post_init__(self) -> None:
         self.ns = Namespace(self.settings.namespace)
         self.schema = self.settings.schema_for("gateway")
+        self.cache = DetailCache() if self.options.detail_cache else None
 
     @property
     def projects_consumer(self) -> str:

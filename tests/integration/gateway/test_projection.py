@@ -153,3 +153,33 @@ async def test_waiters_wake_when_their_version_is_applied(
         assert await late is False
         # Already there: answered from the table, with no notification to come.
         assert await waiter.wait_for(stream, 1, within=1) is True
+
+
+async def test_cached_details_are_never_older_than_a_finished_wait(
+    projector: ProjectProjector, pool: asyncpg.Pool, pg_url: str, schema: str, record: Recorder
+) -> None:
+    """Read-your-writes with the cache: once a write's wait returns, reads show it."""
+    from videogen_gateway.readmodels.cache import DetailCache
+
+    pid = uuid4()
+    cache = DetailCache()
+    waiter = PositionWaiter(pool, schema)
+    waiter.observe(cache)
+    queries = ProjectQueries(pool, schema, cache)
+    stream = stream_id_for(pid)
+    async with listening(waiter, pg_url, schema):
+        await asyncio.sleep(0.2)
+        assert cache.live
+        await projector.apply(record(created(pid, "v1"), 1))
+        assert await waiter.wait_for(stream, 1, within=5)
+        for version in range(2, 40):
+            # Warm the cache with the current version, then write the next one.
+            assert (await queries.get_project(pid)) is not None
+            assert cache.get(pid) is not None
+            topic = f"v{version}"
+            await projector.apply(record(ProjectUpdated(
+                project_id=pid, changes=ProjectChanges(topic=topic), updated_at=NOW), version))
+            assert await waiter.wait_for(stream, version, within=5)
+            detail = await queries.get_project(pid)
+            assert detail is not None
+            assert detail.project.topic == topic

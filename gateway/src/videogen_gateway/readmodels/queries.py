@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import asyncpg
 import msgspec
+from videogen_contracts.project.events import stream_id_for
 from videogen_eventstore.migrations import check_schema_name, quote_ident
+
+if TYPE_CHECKING:
+    from videogen_gateway.readmodels.cache import DetailCache
 
 
 class ProjectRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,20 +56,25 @@ _cast_decoder = msgspec.json.Decoder(list[CastRow])
 
 
 class ProjectQueries:
-    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, schema: str, cache: DetailCache | None = None
+    ) -> None:
         self.pool = pool
+        self._cache = cache
         q = quote_ident(check_schema_name(schema))
         self._list = (
             f"SELECT {_PROJECT_COLUMNS} FROM {q}.projects WHERE NOT deleted"
             " ORDER BY created_at DESC, id"
         )
-        # The cast rides along as one JSON array so a detail view costs one round trip.
+        # The cast rides along as one JSON array so a detail view costs one round trip;
+        # the stream's version too, read in the same snapshot (for the cache).
         self._detail = (
             f"SELECT {_PROJECT_COLUMNS}, (SELECT coalesce(json_agg(json_build_object("
             "'id', c.id, 'name', c.name, 'description', c.description, 'role', c.role,"
             f" 'voice', c.voice) ORDER BY c.position), '[]') FROM {q}.cast_members c"
-            f" WHERE c.project_id = p.id) AS cast_json FROM {q}.projects p"
-            " WHERE p.id = $1 AND NOT p.deleted"
+            f" WHERE c.project_id = p.id) AS cast_json, (SELECT s.version FROM"
+            f" {q}.stream_positions s WHERE s.stream_id = $2) AS version"
+            f" FROM {q}.projects p WHERE p.id = $1 AND NOT p.deleted"
         )
         self._cast = (
             f"SELECT c.id, c.name, c.description, c.role, c.voice FROM {q}.cast_members c"
@@ -76,12 +86,23 @@ class ProjectQueries:
         return [ProjectRow(**row) for row in await self.pool.fetch(self._list)]
 
     async def get_project(self, project_id: UUID) -> ProjectDetail | None:
-        row = await self.pool.fetchrow(self._detail, project_id)
+        cache = self._cache
+        epoch = 0
+        if cache is not None and cache.live:
+            hit = cache.get(project_id)
+            if hit is not None:
+                return hit
+            epoch = cache.epoch
+        row = await self.pool.fetchrow(self._detail, project_id, stream_id_for(project_id))
         if row is None:
             return None
         values = dict(row)
         cast = _cast_decoder.decode(values.pop("cast_json"))
-        return ProjectDetail(project=ProjectRow(**values), cast=cast)
+        version = values.pop("version") or 0
+        detail = ProjectDetail(project=ProjectRow(**values), cast=cast)
+        if cache is not None:
+            cache.put(version, detail, epoch)
+        return detail
 
     async def get_cast_members(self, project_id: UUID, ids: list[UUID]) -> list[CastRow]:
         rows = await self.pool.fetch(self._cast, project_id, ids)

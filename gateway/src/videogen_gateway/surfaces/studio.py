@@ -93,7 +93,9 @@ async def get_project(state: State, project_id: str) -> ProjectDetailOut:
 
 
 @put("/projects/{project_id:str}", summary="Update project metadata")
-async def update_project(state: State, project_id: str, data: JSONBody[ProjectPatch]) -> ProjectDetailOut:
+async def update_project(
+    state: State, project_id: str, data: JSONBody[ProjectPatch]
+) -> ProjectDetailOut:
     rt = runtime_of(state)
     pid = _project_id(project_id)
     await _command(rt, "update_project", shapes.update_command(data, pid, *_ids()))

@@ -20,6 +20,7 @@ from uuid import UUID
 import structlog
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
+from litestar.params import FromPath
 from litestar.response import Stream
 from videogen_contracts.project.production import StartProduction
 from videogen_gateway.dispatch import CommandRefused
@@ -78,7 +79,7 @@ async def generate(request: Request[Any, Any, Any], state: State) -> GenerateAcc
 
 
 @get("/status/{job_id:str}", summary="Check the status of a video generation job")
-async def job_status(state: State, job_id: str) -> JobStatus:
+async def job_status(state: State, job_id: FromPath[str]) -> JobStatus:
     return shapes.job_status(await _job(runtime_of(state), job_id))
 
 
@@ -89,7 +90,9 @@ async def list_jobs(state: State) -> JobList:
 
 
 @get("/download/{job_id:str}", summary="Download the generated video (honours HTTP Range)")
-async def download(request: Request[Any, Any, Any], state: State, job_id: str) -> Response[Any]:
+async def download(
+    request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
+) -> Response[Any]:
     rt = runtime_of(state)
     row = await _job(rt, job_id)
     if row.status != "completed" or row.video_key is None:
