@@ -19,12 +19,15 @@ import msgspec
 import pytest
 from media_service.bootstrap import MediaService, start_media_service
 from media_service.config import MediaConfig
+from media_service.workers.keys import narration_key
 from media_service.workers.preparation import Toolkit
 from nats.aio.client import Client
 from videogen_bus.connection import connect, drain
 from videogen_bus.rpc import send_command
+from videogen_contracts.envelope import EventMetadata, RecordedEvent, encode_recorded, to_raw
 from videogen_contracts.media.commands import PrepareMedia
 from videogen_contracts.media.events import SERVICE, SentenceText, stream_id_for
+from videogen_contracts.project.events import ProjectDeleted
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_runtime.settings import Settings
 
@@ -166,3 +169,40 @@ async def test_jobs_beyond_the_concurrency_limit_wait_in_the_stream(world: World
     for command in commands:
         types = await world.wait_done(command.production_id)
         assert types.count("VisualsChosen") == 1
+
+
+async def test_deleting_the_project_deletes_its_media(world: World) -> None:
+    command = prepare_media(sentences=2)
+    other = prepare_media(sentences=1)
+    for each in (command, other):
+        await world.prepare(each)
+        await world.wait_done(each.production_id)
+    blobs = world.service.tools.blobs
+    mine = narration_key(command.production_id, command.sentences[0].sentence_id)
+    theirs = narration_key(other.production_id, other.sentences[0].sentence_id)
+    assert await blobs.exists(mine)
+
+    await publish_project_deleted(world, command.project_id)
+    for _ in range(200):
+        if not await blobs.exists(mine):
+            break
+        await asyncio.sleep(0.05)
+    assert not await blobs.exists(mine)
+    assert not await blobs.exists(f"captions/{command.production_id}.srt")
+    assert await blobs.exists(theirs)
+
+
+async def publish_project_deleted(world: World, project_id: uuid.UUID) -> None:
+    """As the project service's relay would publish it."""
+    ns = world.service.namespace
+    event = ProjectDeleted(project_id=project_id, deleted_at=datetime.now(UTC))
+    recorded = RecordedEvent(
+        service="project", global_position=1, transaction_id=1,
+        stream_id=f"project-{project_id}", stream_version=2, event_id=uuid.uuid4(),
+        type="ProjectDeleted", schema_version=1, data=to_raw(event),
+        metadata=EventMetadata(correlation_id="c", project_id=str(project_id)),
+        recorded_at=datetime.now(UTC),
+    )
+    await world.nc.jetstream().publish(
+        ns.event_subject("project", str(project_id), "ProjectDeleted"), encode_recorded(recorded)
+    )
