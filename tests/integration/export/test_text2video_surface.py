@@ -1,0 +1,280 @@
+"""The text2video surface (doc 004) in-process on real PostgreSQL and NATS.
+
+The gateway runs with its real lifespan (pool, migrations, NATS, projection). A stand-in
+for the project service answers `start_production` the way the real one does: it
+publishes the Production's events to the project stream, as the relay would, and replies
+with the stream version. The whole stack, with real ffmpeg, is in tests/e2e.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import httpx
+import msgspec
+import pytest
+import uvicorn
+from nats.aio.client import Client
+from videogen_bus.connection import connect, drain
+from videogen_bus.headers import event_headers
+from videogen_bus.publish import subject_of
+from videogen_bus.rpc import serve_commands
+from videogen_bus.streams import ensure_stream
+from videogen_contracts.envelope import EventMetadata, RecordedEvent, encode_recorded, to_raw
+from videogen_contracts.project.production import (
+    ProductionAdvanced,
+    ProductionCompleted,
+    ProductionEventBase,
+    ProductionQueued,
+    ProductionStage,
+    StartProduction,
+    event_type_name,
+    stream_id_for,
+)
+from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
+from videogen_contracts.subjects import Namespace
+from videogen_gateway.app import create_app
+from videogen_gateway.runtime import GatewayOptions
+from videogen_local.infra import free_port
+from videogen_runtime.settings import Settings
+
+# The studio's routes (built into the same app) still use Litestar's deprecated inferred
+# path parameters; only those warnings are tolerated here.
+pytestmark = pytest.mark.filterwarnings(
+    r"ignore:\[paths='/projects:litestar.exceptions.LitestarDeprecationWarning"
+)
+
+PROBLEM_KEYS = {"type", "title", "status", "detail", "correlationId", "error"}
+VIDEO = bytes(range(256)) * 40  # 10,240 bytes standing in for an mp4
+
+
+class FakeProjectService:
+    """Answers start_production by publishing the Production's events, like the relay."""
+
+    positions = itertools.count(1)
+
+    def __init__(self, nc: Client, ns: Namespace) -> None:
+        self.nc = nc
+        self.ns = ns
+        self.versions: dict[UUID, int] = {}
+        self.texts: list[str] = []
+        self.refuse: CommandRejected | None = None
+
+    async def start_production(self, data: bytes, headers: Mapping[str, str]) -> CommandReply:
+        if self.refuse:
+            return self.refuse
+        command = msgspec.json.decode(data, type=StartProduction)
+        self.texts.append(command.text)
+        version = await self.publish(command.production_id, ProductionQueued(
+            production_id=command.production_id, project_id=command.project_id,
+            kind=command.kind, text=command.text, render=command.render, voice=command.voice,
+            queued_at=command.now,
+        ))
+        return CommandAccepted(
+            stream_id=stream_id_for(command.production_id), stream_version=version,
+            global_position=version,
+        )
+
+    async def publish(self, production_id: UUID, event: ProductionEventBase) -> int:
+        version = self.versions[production_id] = self.versions.get(production_id, 0) + 1
+        position = next(self.positions)
+        recorded = RecordedEvent(
+            service="project", global_position=position, transaction_id=position,
+            stream_id=stream_id_for(production_id), stream_version=version, event_id=uuid4(),
+            type=event_type_name(type(event)), schema_version=1, data=to_raw(event),
+            metadata=EventMetadata(correlation_id="it", project_id=str(production_id)),
+            recorded_at=datetime.now(UTC),
+        )
+        await self.nc.jetstream().publish(
+            subject_of(self.ns, recorded), encode_recorded(recorded),
+            headers=event_headers(recorded),
+        )
+        return version
+
+    async def advance(self, job: UUID, stage: ProductionStage, progress: int, msg: str) -> None:
+        await self.publish(job, ProductionAdvanced(
+            production_id=job, from_stage="queued", stage=stage, progress=progress,
+            message=msg, at=datetime.now(UTC),
+        ))
+
+
+@pytest.fixture
+async def project(nats_url: str, ns: Namespace) -> AsyncIterator[FakeProjectService]:
+    nc = await connect(nats_url, "fake-project")
+    await ensure_stream(nc.jetstream(), ns, "project")
+    fake = FakeProjectService(nc, ns)
+    server = await serve_commands(nc, ns, "project", {"start_production": fake.start_production})
+    yield fake
+    await server.close()
+    await drain(nc)
+
+
+@pytest.fixture
+async def client(
+    pg_url: str, nats_url: str, world_id: str, tmp_path: Path, project: FakeProjectService
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway served by uvicorn on this test's loop (Litestar's test client runs the
+    app on a loop of its own, which would block on the stand-in service living here)."""
+    settings = Settings(
+        database_url=pg_url, nats_url=nats_url, namespace=world_id, data_dir=tmp_path
+    )
+    app = create_app(settings, GatewayOptions(resend_for=3.0, visible_within=5.0))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, access_log=False))
+    serving = asyncio.create_task(server.serve())
+    async with asyncio.timeout(20):
+        while not server.started:
+            assert not serving.done(), "the gateway did not start"
+            await asyncio.sleep(0.02)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}/api/v1") as http:
+            yield http
+    finally:
+        server.should_exit = True
+        await serving
+
+
+def problem(response: Any, status: int, error: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert set(body) >= PROBLEM_KEYS
+    assert body["error"] == body["detail"]
+    if error is not None:
+        assert body["error"] == error
+    return body
+
+
+async def generate(client: httpx.AsyncClient, text: str = "Hello world.") -> UUID:
+    response = await client.post("/generate", json={"text": text})
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert set(body) == {"job_id", "status", "message"}
+    assert (body["status"], body["message"]) == ("queued", "Video generation started")
+    return UUID(body["job_id"])
+
+
+async def test_a_job_is_visible_right_after_generate(client: httpx.AsyncClient) -> None:
+    job = await generate(client, "東京 and مرحبا with 🚀 emoji.")
+    status = await client.get(f"/status/{job}")
+    assert status.status_code == 200
+    body = status.json()
+    assert set(body) == {"status", "progress", "message", "created_at", "logs"}
+    assert (body["status"], body["progress"], body["logs"]) == ("queued", 0, [])
+    assert abs(body["created_at"] - datetime.now(UTC).timestamp()) < 60
+
+
+async def test_progress_and_the_jobs_listing(
+    client: httpx.AsyncClient, project: FakeProjectService
+) -> None:
+    job = await generate(client)
+    await project.advance(job, "rendering", 95, "Rendering video... 55%")
+    await project.publish(job, ProductionCompleted(
+        production_id=job, video_key=f"videos/{job}.mp4", subtitle_key=None, duration_s=2.0,
+        size_bytes=len(VIDEO), at=datetime.now(UTC),
+    ))
+    body = await _wait_status(client, job, "completed")
+    assert (body["progress"], body["message"]) == (100, "Video generation completed")
+    jobs = (await client.get("/jobs")).json()["jobs"]
+    assert jobs[str(job)]["output_file"] == f"output/video_{job}.mp4"
+    assert jobs[str(job)]["status"] == "completed"
+
+
+async def _wait_status(client: httpx.AsyncClient, job: UUID, status: str) -> dict[str, Any]:
+    for _ in range(200):
+        body: dict[str, Any] = (await client.get(f"/status/{job}")).json()
+        if body["status"] == status:
+            return body
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"job {job} never became {status}")
+
+
+async def test_download_whole_and_by_range(
+    client: httpx.AsyncClient, project: FakeProjectService, tmp_path: Path
+) -> None:
+    job = await generate(client)
+    early = await client.get(f"/download/{job}")
+    problem(early, 400, "Video not ready for download")
+    await project.publish(job, ProductionCompleted(
+        production_id=job, video_key=f"videos/{job}.mp4", subtitle_key=None, duration_s=2.0,
+        size_bytes=len(VIDEO), at=datetime.now(UTC),
+    ))
+    await _wait_status(client, job, "completed")
+    problem(await client.get(f"/download/{job}"), 500, "Video file not found")
+
+    (tmp_path / "blobs" / "videos").mkdir(parents=True)
+    (tmp_path / "blobs" / "videos" / f"{job}.mp4").write_bytes(VIDEO)
+    whole = await client.get(f"/download/{job}")
+    assert whole.status_code == 200
+    assert whole.headers["content-type"] == "video/mp4"
+    assert whole.headers["content-disposition"] == (
+        f'attachment; filename="generated_video_{job}.mp4"'
+    )
+    assert whole.headers["accept-ranges"] == "bytes"
+    assert whole.content == VIDEO
+
+    part = await client.get(f"/download/{job}", headers={"Range": "bytes=100-1099"})
+    assert part.status_code == 206
+    assert part.headers["content-range"] == f"bytes 100-1099/{len(VIDEO)}"
+    assert part.content == VIDEO[100:1100]
+    tail = await client.get(f"/download/{job}", headers={"Range": "bytes=-10"})
+    assert (tail.status_code, tail.content) == (206, VIDEO[-10:])
+    beyond = await client.get(f"/download/{job}", headers={"Range": f"bytes={len(VIDEO)}-"})
+    problem(beyond, 416)
+    assert beyond.headers["content-range"] == f"bytes */{len(VIDEO)}"
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"", "application/json"),
+        (b"{not json", "application/json"),
+        (b'{"text": 5}', "application/json"),
+        (b'{"text": "   "}', "application/json"),
+        (b'{"other": "x"}', "application/json"),
+        (b"[]", "application/json"),
+        (b"text=hello", "application/x-www-form-urlencoded"),
+    ],
+)
+async def test_bad_bodies_get_the_documented_error(
+    client: httpx.AsyncClient, project: FakeProjectService, content: bytes, content_type: str
+) -> None:
+    response = await client.post(
+        "/generate", content=content, headers={"Content-Type": content_type}
+    )
+    problem(response, 400, "No text provided in request body")
+    assert project.texts == []
+
+
+async def test_too_long_and_unspeakable_texts(
+    client: httpx.AsyncClient, project: FakeProjectService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIDEOGEN_TEXT2VIDEO_MAX_CHARS", "50")
+    too_long = problem(await client.post("/generate", json={"text": "a" * 51}), 413)
+    assert "50" in too_long["error"]
+    silent = problem(await client.post("/generate", json={"text": "?!... 🎉🎉"}), 400)
+    assert "nothing to narrate" in silent["error"]
+    assert project.texts == []
+
+
+@pytest.mark.parametrize("path", ["/status/{}", "/download/{}"])
+@pytest.mark.parametrize("job", ["not-a-uuid", str(UUID(int=1)), "12345"])
+async def test_unknown_jobs_are_not_found(
+    client: httpx.AsyncClient, path: str, job: str
+) -> None:
+    problem(await client.get(path.format(job)), 404, "Job not found")
+
+
+async def test_a_refused_command_is_a_clear_4xx(
+    client: httpx.AsyncClient, project: FakeProjectService
+) -> None:
+    project.refuse = CommandRejected(code="invalid", message="text: too many sentences",
+                                     field="text")
+    body = problem(await client.post("/generate", json={"text": "Fine text."}), 400)
+    assert body["error"] == "text: too many sentences"
