@@ -250,5 +250,6 @@ async def test_shutdown_answers_in_flight_commands_and_a_restart_publishes_the_r
         for reply in accepted:
             assert len(await restarted.store.read_stream(reply.stream_id)) == 1
         stored = await restarted.store.read_all(limit=1000)
-        await asyncio.wait_for(restarted.relay.caught_up(), 10)
+        # Not relay.caught_up(): when the first relay already published everything, the
+        # restarted one has nothing to publish and caught_up() would wait for progress.
         assert len(await published(nc, restarted.namespace, len(stored))) == len(stored)
