@@ -55,11 +55,12 @@ class PostgresEventStore:
             " AND (transaction_id, global_position) > ($1::xid8, $2::bigint)"
             " ORDER BY transaction_id, global_position LIMIT $3"
         )
+        last = " ORDER BY transaction_id DESC, global_position DESC LIMIT 1"
         self._head_sql = (
             f"SELECT transaction_id, global_position FROM {q}.events"
-            " WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
-            " ORDER BY transaction_id DESC, global_position DESC LIMIT 1"
+            " WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())" + last
         )
+        self._committed_head_sql = f"SELECT transaction_id, global_position FROM {q}.events{last}"
 
     async def append(
         self, stream_id: str, events: Sequence[NewEvent], expected_version: int | None
@@ -85,6 +86,15 @@ class PostgresEventStore:
 
     async def head(self) -> Position:
         row = await self._pool.fetchrow(self._head_sql)
+        return START if row is None else Position(row[0], row[1])
+
+    async def committed_head(self) -> Position:
+        """The position of the last event committed now, visible to readers or not yet.
+
+        A reader that reaches it has read everything committed before this call (it may
+        have to wait for older transactions still running to end first).
+        """
+        row = await self._pool.fetchrow(self._committed_head_sql)
         return START if row is None else Position(row[0], row[1])
 
     def _decode(self, row: asyncpg.Record) -> RecordedEvent:

@@ -8,9 +8,10 @@ Delivery is at-least-once and effectively-once:
   what a retry publishes twice.
 
 It sleeps until a NOTIFY on `<schema>_events` wakes it (sent after an append commits, see
-notify.py), and polls as a fallback (a lost notification, a restarted listener connection). One relay per schema publishes at a
-time: it holds a session advisory lock on its listening connection, and replicas that do not
-get the lock stand by, taking over when the holder's connection goes away.
+notify.py), and polls as a fallback (a lost notification, a restarted listener connection).
+One relay per schema publishes at a time: it holds a session advisory lock on its listening
+connection, and replicas that do not get the lock stand by, taking over when the holder's
+connection goes away.
 """
 
 from __future__ import annotations
@@ -42,7 +43,13 @@ log = structlog.get_logger(__name__)
 CHECKPOINT = "relay"
 # Failures we wait out and retry from the checkpoint: NATS down, slow, or without the stream.
 _NATS_FAILURES = (nats.errors.Error, asyncio.TimeoutError, OSError)
-_PG_FAILURES = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
+# ... and PostgreSQL gone, restarting or refusing connections for now.
+_PG_FAILURES = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.InterfaceError,
+    OSError,
+)
 _FAST_RECHECK = 0.005
 
 
@@ -82,7 +89,7 @@ class Relay:
 
     async def caught_up(self) -> Position:
         """Wait until everything committed before this call has been published and acked."""
-        target = await self._store.head()
+        target = await self._store.committed_head()
         async with self._progress:
             await self._progress.wait_for(lambda: self.position >= target)
         return self.position

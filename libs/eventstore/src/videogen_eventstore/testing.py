@@ -21,7 +21,7 @@ def make_event(
     return NewEvent(
         event_id=event_id or uuid.uuid4(),
         type=type_,
-        data=msgspec.Raw(msgspec.json.encode({"n": n, "text": "héllo \"wörld\""})),
+        data=msgspec.Raw(msgspec.json.encode({"n": n, "text": 'héllo "wörld"'})),
         metadata=EventMetadata(
             correlation_id=str(uuid.uuid4()),
             causation_id=causation_id,
