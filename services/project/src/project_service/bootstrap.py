@@ -20,6 +20,7 @@ from videogen_bus.streams import ensure_stream
 from videogen_contracts.project.events import SERVICE
 from videogen_contracts.subjects import Namespace
 from videogen_eventstore.migrations import migrate
+from videogen_eventstore.pool import create_pool
 from videogen_eventstore.postgres import PostgresEventStore
 from videogen_eventstore.relay import Relay
 from videogen_runtime.settings import Settings
@@ -52,7 +53,7 @@ class ProjectService:
 async def start_project_service(settings: Settings, stack: AsyncExitStack) -> ProjectService:
     ns = Namespace(settings.namespace)
     schema = settings.schema_for(SERVICE)
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
+    pool = await create_pool(settings.database_url, min_size=2, max_size=10)
     stack.push_async_callback(pool.close)
     applied = await migrate(pool, schema)
     log.info("schema.ready", schema=schema, applied=applied)
