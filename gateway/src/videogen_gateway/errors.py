@@ -140,7 +140,7 @@ def on_unavailable(_: Request[Any, Any, Any], exc: ServiceUnavailable) -> Respon
 
 def on_unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     # Process boundary: log the cause under the correlation id, tell the client only that.
-    log.exception("request.crashed", error=repr(exc))
+    log.error("request.crashed", error=repr(exc), exc_info=exc)
     return problem(500, "internal error; quote the correlation id when reporting it")
 
 
