@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from videogen_contracts.subjects import Namespace
-from videogen_local.infra import Server, start_nats, start_postgres
+from videogen_local.infra import Server, free_port, start_nats, start_postgres
+from videogen_local.stack import Stack, stack_env
 
 
 def _docker_answers() -> bool:
@@ -87,3 +88,42 @@ def ns(world_id: str) -> Namespace:
 def schema(world_id: str) -> str:
     """A PostgreSQL schema name of this test's own (created by whoever migrates it)."""
     return world_id
+
+
+# --- the whole stack as processes (e2e and fault tests) ------------------------------
+# `stack` is shared by the tests of one module (its own namespace, so modules never see each
+# other's data); `make_stack` gives a test a stack of its own, e.g. to kill -9 a service.
+
+StackFactory = Callable[..., Stack]
+
+
+@pytest.fixture(scope="module")
+def _module_stacks(
+    pg_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StackFactory]:
+    started: list[Stack] = []
+
+    def factory(**extra_env: str) -> Stack:
+        namespace = "e" + uuid.uuid4().hex[:10]
+        log_dir = tmp_path_factory.mktemp(f"stack-{namespace}")
+        env = stack_env(pg_url, nats_url, free_port(), namespace,
+                        VIDEOGEN_DATA_DIR=str(log_dir / "data"), **extra_env)
+        stack = Stack(env, log_dir=Path(log_dir))
+        started.append(stack)
+        stack.start_all()
+        stack.wait_ready()
+        return stack
+
+    yield factory
+    for stack in started:
+        stack.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(_module_stacks: StackFactory) -> Stack:
+    return _module_stacks()
+
+
+@pytest.fixture
+def make_stack(_module_stacks: StackFactory) -> StackFactory:
+    return _module_stacks
