@@ -61,5 +61,8 @@ def test_launcher_serves_and_leaves_no_orphans(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
+        assert proc.stdout is not None
+        proc.stdout.close()
     # the data stays for the next run
     assert (tmp_path / ".data" / "postgres").exists()
