@@ -16,6 +16,7 @@ import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 from videogen_bus.rpc import ServiceUnavailable
 from videogen_contracts.replies import CommandRejected, RejectionCode
@@ -73,6 +74,19 @@ class Rejected(ApiError):
     def __init__(self, rejection: CommandRejected, field: str | None, detail: str) -> None:
         super().__init__(REJECTION_STATUS[rejection.code], detail, field)
         self.code = rejection.code
+
+
+def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI: the problem+json responses a handler may give (`responses=` of a route)."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            media_type=PROBLEM_JSON,
+            description=_TITLES.get(status, ("", _phrase(status)))[1],
+            generate_examples=False,
+        )
+        for status in statuses
+    }
 
 
 def problem(

@@ -22,7 +22,7 @@ from videogen_contracts.project.commands import (
     RemoveCastMember,
 )
 from videogen_gateway.dispatch import CommandRefused
-from videogen_gateway.errors import ApiError
+from videogen_gateway.errors import ApiError, problems
 from videogen_gateway.health import run_checks
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces import studio_shapes as shapes
@@ -76,7 +76,10 @@ async def list_projects(state: State) -> list[ProjectOut]:
     return [shapes.project_out(row) for row in rows]
 
 
-@post("/projects", summary="Create a new project draft")
+@post(
+    "/projects", summary="Create a new project draft",
+    responses=problems(400, 413, 503),
+)
 async def create_project(state: State, data: JSONBody[ProjectBody]) -> ProjectDetailOut:
     rt = runtime_of(state)
     command = shapes.create_command(data, *_ids())
@@ -87,12 +90,18 @@ async def create_project(state: State, data: JSONBody[ProjectBody]) -> ProjectDe
     return shapes.project_detail_out(detail) if detail else shapes.created_out(command)
 
 
-@get("/projects/{project_id:str}", summary="Project details with sections, sentences and cast")
+@get(
+    "/projects/{project_id:str}", summary="Project details with sections, sentences and cast",
+    responses=problems(404),
+)
 async def get_project(state: State, project_id: str) -> ProjectDetailOut:
     return await _detail(runtime_of(state), _project_id(project_id))
 
 
-@put("/projects/{project_id:str}", summary="Update project metadata")
+@put(
+    "/projects/{project_id:str}", summary="Update project metadata",
+    responses=problems(400, 404, 409, 413, 503),
+)
 async def update_project(
     state: State, project_id: str, data: JSONBody[ProjectPatch]
 ) -> ProjectDetailOut:
@@ -106,6 +115,7 @@ async def update_project(
     "/projects/{project_id:str}",
     status_code=HTTP_200_OK,
     summary="Delete a project and all its media",
+    responses=problems(404, 409, 503),
 )
 async def delete_project(state: State, project_id: str) -> Deleted:
     rt = runtime_of(state)
@@ -130,12 +140,18 @@ async def _add_cast(
     ]
 
 
-@post("/projects/{project_id:str}/cast", summary="Add a character to the project cast")
+@post(
+    "/projects/{project_id:str}/cast", summary="Add a character to the project cast",
+    responses=problems(400, 404, 409, 413, 503),
+)
 async def add_cast_member(state: State, project_id: str, data: JSONBody[CastBody]) -> CastOut:
     return (await _add_cast(runtime_of(state), project_id, [data], batch=False))[0]
 
 
-@post("/projects/{project_id:str}/cast/batch", summary="Add several characters to the cast")
+@post(
+    "/projects/{project_id:str}/cast/batch", summary="Add several characters to the cast",
+    responses=problems(400, 404, 409, 413, 503),
+)
 async def add_cast_batch(
     state: State, project_id: str, data: JSONBody[CastBatchBody | list[CastBody]]
 ) -> list[CastOut]:
@@ -147,6 +163,7 @@ async def add_cast_batch(
     "/projects/{project_id:str}/cast/{character_id:str}",
     status_code=HTTP_200_OK,
     summary="Remove a character from the cast",
+    responses=problems(404, 409, 503),
 )
 async def remove_cast_member(state: State, project_id: str, character_id: str) -> Deleted:
     rt = runtime_of(state)
