@@ -30,6 +30,7 @@ from videogen_eventstore.postgres import PostgresEventStore
 from videogen_local.infra import start_postgres
 
 STREAM_LENGTH = 50  # a writer moves to a fresh stream after this many events
+PROJECT_ID = str(uuid.uuid4())
 DATA = msgspec.Raw(b'{"topic":"The history of tea","style":"documentary","duration":120}')
 
 
@@ -48,9 +49,15 @@ class Figures:
         return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000
 
 
-def _event() -> NewEvent:
-    meta = EventMetadata(correlation_id=str(uuid.uuid4()), project_id=str(uuid.uuid4()))
-    return NewEvent(event_id=uuid.uuid4(), type="ProjectCreated", data=DATA, metadata=meta)
+def _events(count: int) -> list[NewEvent]:
+    """What one command appends: `count` events sharing the command's metadata."""
+    meta = EventMetadata(
+        correlation_id=str(uuid.uuid4()), command_id=str(uuid.uuid4()), project_id=PROJECT_ID
+    )
+    return [
+        NewEvent(event_id=uuid.uuid4(), type="ProjectCreated", data=DATA, metadata=meta)
+        for _ in range(count)
+    ]
 
 
 async def _writer(
@@ -59,7 +66,7 @@ async def _writer(
     written = 0
     stream, version = f"bench-{uuid.uuid4()}", NO_STREAM
     while (start := time.perf_counter()) < deadline:
-        events = [_event() for _ in range(batch)]
+        events = _events(batch)
         result = await store.append(stream, events, version)
         latencies.append(time.perf_counter() - start)
         written += batch

@@ -68,13 +68,25 @@ async def append_to_stream(
             [e.type for e in events],
             [e.schema_version for e in events],
             [bytes(e.data).decode() for e in events],
-            [_encoder.encode(e.metadata).decode() for e in events],
+            _encoded_metadata(events),
         )
     row = await conn.fetchrow(
         single if len(events) == 1 else batch, stream_id, expected_version, *args, notify
     )
     assert row is not None
     return _result(stream_id, expected_version, ids, *row)
+
+
+def _encoded_metadata(events: Sequence[NewEvent]) -> list[str]:
+    """The events of one command usually share one metadata object: encode it once."""
+    encoded: dict[int, str] = {}
+    out = []
+    for e in events:
+        text = encoded.get(id(e.metadata))
+        if text is None:
+            text = encoded[id(e.metadata)] = _encoder.encode(e.metadata).decode()
+        out.append(text)
+    return out
 
 
 def _result(
