@@ -88,7 +88,10 @@ class Relay:
         self.leading = False
 
     async def caught_up(self) -> Position:
-        """Wait until everything committed before this call has been published and acked."""
+        """Wait until everything committed before this call has been published and acked.
+
+        On a standby relay (another replica holds the lock) this waits until it leads.
+        """
         target = await self._store.committed_head()
         async with self._progress:
             await self._progress.wait_for(lambda: self.position >= target)
