@@ -81,7 +81,11 @@ class Stack:
                 out.close()
 
     def start_all(self) -> None:
-        for name, module in available_processes():
+        processes = available_processes()
+        # The gateway's health checks ping exactly the services this stack runs.
+        services = [name for name, _ in processes if name != "gateway"]
+        self.env.setdefault("VIDEOGEN_GATEWAY_SERVICES", ",".join(services))
+        for name, module in processes:
             self.start(name, module)
 
     def kill(self, name: str) -> None:
