@@ -12,7 +12,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-
 from videogen_local.infra import free_port
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,6 @@ from collections import Counter
 
 import httpx
 import pytest
-
 from videogen_local.stack import Stack
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-
 from videogen_local.stack import available_processes
 
 ROOT = Path(__file__).resolve().parents[2]
