@@ -51,6 +51,7 @@ from videogen_contracts.project.production import (
 )
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+DOCUMENTED = {0, 20, 40, 60, 80, 90, 100}  # doc 004's progress stages
 PID = UUID("00000000-0000-4000-8000-000000000001")
 SENTENCE = UUID("00000000-0000-4000-8000-0000000000a1")
 SECTION = UUID("00000000-0000-4000-8000-0000000000b1")
@@ -169,9 +170,12 @@ def test_the_legal_path_reaches_completed_through_every_documented_stage() -> No
     advanced = [(e.stage, e.progress) for e in events if isinstance(e, ProductionAdvanced)]
     assert advanced == [
         ("scripting", 0), ("narrating", 20), ("captioning", 40), ("choosing_visuals", 60),
-        ("choosing_visuals", 80), ("rendering", 90), ("rendering", 94),
+        ("choosing_visuals", 80), ("rendering", 90), ("rendering", 90),
     ]
-    assert fold(events) == Production(exists=True, stage="completed", progress=100)
+    assert {e.progress for e in events if isinstance(e, ProductionAdvanced)} <= DOCUMENTED
+    assert fold(events) == Production(
+        exists=True, stage="completed", progress=100, render_percent=50
+    )
     assert isinstance(events[-1], ProductionCompleted)
     lines = [e.line for e in events if isinstance(e, ProductionStepLogged)]
     assert lines[:4] == [
@@ -220,7 +224,7 @@ def test_a_failure_records_the_stage_it_happened_in_and_keeps_the_progress() -> 
     assert events[-1] == ProductionFailed(
         production_id=PID, stage="captioning", code="media_failed", reason="boom", at=NOW
     )
-    assert fold([*history_at("captioning"), *events]) == Production(True, "failed", 40)
+    assert fold([*history_at("captioning"), *events]) == Production(True, "failed", 40, 0)
 
 
 def test_cancelling_records_the_stage() -> None:
@@ -229,11 +233,21 @@ def test_cancelling_records_the_stage() -> None:
     )
 
 
+def test_render_progress_stays_at_90_and_carries_the_render_percent() -> None:
+    at_60 = ReportRenderProgress(command_id="c", now=NOW, production_id=PID, percent=60)
+    given(*history_at("rendering")).when(at_60).then(
+        ProductionAdvanced(
+            production_id=PID, from_stage="rendering", stage="rendering", progress=90,
+            message="Rendering video... 60%", at=NOW, percent=60,
+        )
+    )
+
+
 def test_render_progress_that_does_not_move_forward_records_nothing() -> None:
     at_60 = ReportRenderProgress(command_id="c", now=NOW, production_id=PID, percent=60)
     history = (*history_at("rendering"), *decide(at_60, fold(history_at("rendering"))))
-    assert fold(history).progress == 95
-    for percent in (0, 30, 60, 61):  # 61 % still maps to 95
+    assert fold(history).render_percent == 60
+    for percent in (0, 30, 60):
         report = ReportRenderProgress(command_id="c", now=NOW, production_id=PID, percent=percent)
         given(*history).when(report).then()
 
@@ -265,6 +279,7 @@ def test_progress_never_goes_backwards_under_any_order_of_commands() -> None:
                 state = evolve(state, event)
                 seen.append(state.progress)
         assert seen == sorted(seen)
+        assert set(seen) <= DOCUMENTED
 
 
 def test_a_production_that_does_not_exist_is_not_found() -> None:

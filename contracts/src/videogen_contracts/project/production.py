@@ -130,14 +130,21 @@ class ProductionQueued(ProductionEventBase, frozen=True, kw_only=True, tag="Prod
     queued_at: Timestamp
 
 
-class ProductionAdvanced(ProductionEventBase, frozen=True, tag="ProductionAdvanced"):
-    """The stage or the progress moved forward; `from_stage == stage` is a progress update."""
+class ProductionAdvanced(
+    ProductionEventBase, frozen=True, kw_only=True, omit_defaults=True, tag="ProductionAdvanced"
+):
+    """The stage moved forward, or (`from_stage == stage`) the work inside it did.
+
+    `progress` only takes the documented values (0, 20, 40, 60, 80, 90, 100); `percent` is
+    the finer progress of the stage's own work, when it reports one (the render's).
+    """
 
     from_stage: ProductionStage
     stage: ProductionStage
     progress: int
     message: str
     at: Timestamp
+    percent: int | None = None
 
 
 class ProductionStepLogged(ProductionEventBase, frozen=True, tag="ProductionStepLogged"):

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import assert_never
 from uuid import UUID
 
+import msgspec
 from videogen_contracts.project.production import (
     CancelProduction,
     ProductionAdvanced,
@@ -55,7 +56,7 @@ def _to(*stages: ProductionStage) -> frozenset[ProductionStage]:
 
 
 # stage → the stages it may move to. A stage listed as its own successor takes progress
-# updates (60 → 80 while visuals are fetched; 90 → 99 while the video renders).
+# updates (60 → 80 while visuals are fetched; the render's percent at 90).
 TRANSITIONS: dict[ProductionStage, frozenset[ProductionStage]] = {
     "queued": _to("scripting", "failed", "cancelled"),
     "scripting": _to("narrating", "failed", "cancelled"),
@@ -89,6 +90,8 @@ class Production:
     exists: bool = False
     stage: ProductionStage = "queued"
     progress: int = 0
+    # The render's own percent (0..100) while rendering.
+    render_percent: int = 0
 
     @property
     def final(self) -> bool:
@@ -103,7 +106,10 @@ def evolve(state: Production, event: ProductionEvent) -> Production:
         case ProductionQueued():
             return Production(exists=True)
         case ProductionAdvanced():
-            return replace(state, stage=event.stage, progress=event.progress)
+            percent = state.render_percent if event.percent is None else event.percent
+            return replace(
+                state, stage=event.stage, progress=event.progress, render_percent=percent
+            )
         case ProductionCompleted():
             return replace(state, stage="completed", progress=100)
         case ProductionFailed():
@@ -254,14 +260,16 @@ def _attach_visuals(command: AttachVisuals, state: Production) -> list[Productio
 
 
 def _render_progress(command: ReportRenderProgress, state: Production) -> list[ProductionEvent]:
-    # Rendering spans 90..99 (100 is "completed"); a report that does not move the
-    # progress forward (a repeat, or one overtaken by a later one) records nothing.
-    require_stage(state, command.production_id, "rendering", "rendering")
-    progress = 90 + max(0, min(command.percent, 100)) * 9 // 100
-    if progress <= state.progress:
+    # The progress stays at the documented 90 while the render runs; its own percent goes
+    # into the message. A report that does not move it forward (a repeat, or one overtaken
+    # by a later one) records nothing.
+    pid = command.production_id
+    require_stage(state, pid, "rendering", "rendering")
+    percent = max(0, min(command.percent, 100))
+    if percent <= state.render_percent:
         return []
-    message = f"Rendering video... {command.percent}%"
-    return [advance(state, command.production_id, "rendering", progress, message, command.now)]
+    moved = advance(state, pid, "rendering", 90, f"Rendering video... {percent}%", command.now)
+    return [msgspec.structs.replace(moved, percent=percent)]
 
 
 def _complete(command: CompleteProduction, state: Production) -> list[ProductionEvent]:
