@@ -148,6 +148,21 @@ async def test_a_new_relay_resumes_from_the_checkpoint(
     assert len(await stream_messages(js, ns)) == 15
 
 
+async def test_a_restarted_relay_with_nothing_to_publish_is_caught_up(
+    pg_pool: asyncpg.Pool, schema: str, start_relay: StartRelay
+) -> None:
+    store = PostgresEventStore(pg_pool, schema, SERVICE)
+    first = start_relay()
+    await store.append("s", [make_event() for _ in range(3)], NO_STREAM)
+    await asyncio.wait_for(first.relay.caught_up(), 10)
+    await first.close()
+
+    second = start_relay()
+
+    assert await asyncio.wait_for(second.relay.caught_up(), 5) == first.relay.position
+    assert second.relay.published == 0
+
+
 async def test_only_one_relay_per_schema_publishes(
     pg_pool: asyncpg.Pool, schema: str, js: JetStreamContext, ns: Namespace, start_relay: StartRelay
 ) -> None:

@@ -140,7 +140,9 @@ class Relay:
         self._wake.set()
 
     async def _relay_until(self, stop: asyncio.Event, listener: Conn) -> None:
-        self.position = await load_checkpoint(self._pool, self._schema, CHECKPOINT)
+        # A restarted relay may have nothing left to publish: the loaded checkpoint alone
+        # must release `caught_up()` waiters, or they would wait for progress never made.
+        await self._advance(await load_checkpoint(self._pool, self._schema, CHECKPOINT))
         delay = _FAST_RECHECK
         backoff = 0.05
         while not stop.is_set():
@@ -176,12 +178,15 @@ class Relay:
             return False
         last = position_of(events[-1])
         await save_checkpoint(self._pool, self._schema, CHECKPOINT, last)
-        async with self._progress:
-            self.position = last
-            self.published += len(acks)
-            self.duplicates += sum(1 for a in acks if a.duplicate)
-            self._progress.notify_all()
+        self.published += len(acks)
+        self.duplicates += sum(1 for a in acks if a.duplicate)
+        await self._advance(last)
         return True
+
+    async def _advance(self, position: Position) -> None:
+        async with self._progress:
+            self.position = position
+            self._progress.notify_all()
 
     async def _publish_pipelined(self, events: Sequence[RecordedEvent]) -> list[PubAck]:
         futures: list[asyncio.Future[PubAck]] = []
