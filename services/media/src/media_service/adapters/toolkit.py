@@ -1,12 +1,44 @@
-"""Builds the job's Toolkit from the shared libraries (filled in as they land)."""
+"""Builds the preparation job's Toolkit: the real TTS, captions, visuals and blob store.
+
+Called first thing at start: a missing caption font (`NoCaptionFont`) or voice model stops
+the service before it takes any work, with the reason in the error.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import structlog
 from videogen_runtime.settings import Settings
 
+from media_service.adapters.audio_probe import PyAvProbe
+from media_service.adapters.captions import AssCaptioner
+from media_service.adapters.fonts import find_caption_font
+from media_service.adapters.local_blobs import LocalBlobs
+from media_service.adapters.piper_narrator import PiperNarrator, default_voice_model
+from media_service.adapters.procedural_visuals import ProceduralVisuals
 from media_service.config import MediaConfig
 from media_service.workers.preparation import Toolkit
 
+log = structlog.get_logger("media_service.toolkit")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
 
 def build_toolkit(settings: Settings, config: MediaConfig) -> Toolkit:
-    raise NotImplementedError("waiting for videogen_media / videogen_providers")
+    font = find_caption_font()
+    narrator = PiperNarrator(default_voice_model(), config.tts_parallelism)
+    log.info(
+        "toolkit.ready", font=str(font.path), narrator=narrator.name,
+        tts_parallelism=config.tts_parallelism, visuals="procedural",
+    )
+    return Toolkit(
+        narrator=narrator,
+        probe=PyAvProbe(),
+        blobs=LocalBlobs(settings.data_dir / "blobs"),
+        captioner=AssCaptioner(font),
+        visuals=ProceduralVisuals(),
+        clock=utc_now,
+    )
