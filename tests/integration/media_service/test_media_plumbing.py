@@ -206,3 +206,33 @@ async def publish_project_deleted(world: World, project_id: uuid.UUID) -> None:
     await world.nc.jetstream().publish(
         ns.event_subject("project", str(project_id), "ProjectDeleted"), encode_recorded(recorded)
     )
+
+
+async def test_a_long_job_is_kept_alive_and_not_redelivered(
+    pg_url: str, nats_url: str, world_id: str, tmp_path: Path
+) -> None:
+    """Narration held for 3 s under a 1 s ack_wait: heartbeats keep the job with its worker."""
+    settings = Settings(
+        database_url=pg_url, nats_url=nats_url, namespace=world_id + "hb", data_dir=tmp_path
+    )
+    narrator = FakeNarrator(gate=asyncio.Event())
+    tools = Toolkit(
+        narrator=narrator, probe=WaveProbe(), blobs=DirBlobs(tmp_path / "blobs"),
+        captioner=FakeCaptioner(), visuals=FakeVisuals(), clock=lambda: datetime.now(UTC),
+    )
+    config = MediaConfig(concurrency=2, ack_wait=1.0)
+    nc = await connect(nats_url, "media-heartbeat-test")
+    try:
+        async with AsyncExitStack() as stack:
+            service = await start_media_service(settings, stack, config=config, tools=tools)
+            world = World(service, nc, narrator)
+            command = prepare_media(sentences=2)
+            await world.prepare(command)
+            await asyncio.sleep(3.0)
+            assert service.queue.running == 1  # one job: the message was not handed out again
+            assert narrator.gate is not None
+            narrator.gate.set()
+            await world.wait_done(command.production_id)
+            assert sorted(narrator.spoken) == sorted(s.text for s in command.sentences)
+    finally:
+        await drain(nc)
