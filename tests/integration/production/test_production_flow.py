@@ -258,3 +258,25 @@ async def _tracked(project: ProjectService, consumer: str) -> int:
         f'SELECT count(*) FROM "{project.schema}".tracking WHERE consumer = $1', consumer
     )
     return count
+
+
+async def test_a_production_survives_a_restart_and_a_late_script_service(
+    pg_url: str, nats_url: str, world_id: str, nc: Client, fakes: FakeBoundary
+) -> None:
+    settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id)
+    ns = Namespace(world_id)
+    job = uuid.uuid4()
+    async with AsyncExitStack() as first_life:
+        project = await start_project_service(settings, first_life)
+        await start(nc, ns, job, "start-3")
+        # No script service yet: draft_script_from_text has no responder, the process
+        # manager leaves the event unacknowledged and retries with a backoff.
+        await wait_for(lambda: _stage_is(project, job, "scripting"), "scripting")
+        await asyncio.sleep(0.5)
+    async with AsyncExitStack() as second_life:
+        await start_script_service(settings, second_life)
+        project = await start_project_service(settings, second_life)
+        await wait_for(lambda: _has(fakes, "prepare_media"), "prepare_media after the restart")
+        assert await stage_of(project, job) == "narrating"
+        await asyncio.sleep(0.3)
+        assert len(fakes.received["prepare_media"]) == 1
