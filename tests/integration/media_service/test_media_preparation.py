@@ -25,6 +25,7 @@ from media_service.adapters.fonts import find_caption_font
 from media_service.app.handlers import decode_events
 from media_service.bootstrap import MediaService, start_media_service
 from media_service.config import MediaConfig
+from media_service.workers.ports import StageFailed
 from nats.aio.client import Client
 from videogen_bus.connection import connect, drain
 from videogen_bus.rpc import send_command
@@ -38,9 +39,10 @@ from videogen_contracts.media.events import (
     SentenceNarrated,
     SentenceText,
     VisualsChosen,
+    VoiceSettings,
     stream_id_for,
 )
-from videogen_contracts.replies import CommandAccepted
+from videogen_contracts.replies import CommandAccepted, CommandRejected
 from videogen_runtime.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -184,3 +186,26 @@ async def test_mixed_scripts_are_narrated_and_their_captions_render(
     assert "我们去北京看长城" in ass.read_text(encoding="utf-8")
     result = burn_in(ass, only(events, NarrationCompleted).total_duration_s)
     assert result.returncode == 0, result.stderr
+
+
+async def test_a_sentence_with_nothing_speakable_is_refused(
+    media: MediaService, nc: Client
+) -> None:
+    command = PrepareMedia(
+        command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=uuid.uuid4(),
+        project_id=uuid.uuid4(),
+        sentences=[
+            SentenceText(sentence_id=uuid.uuid4(), text=t) for t in ("Fine words.", "... 😀 ???")
+        ],
+    )
+    reply = await send_command(
+        nc, media.namespace, SERVICE, "prepare_media", command, correlation_id="it"
+    )
+    assert isinstance(reply, CommandRejected)
+    assert (reply.code, reply.field) == ("invalid", "sentences[1].text")
+
+
+async def test_text_piper_cannot_voice_fails_the_narration(media: MediaService) -> None:
+    """The worker's own check, behind the domain's: a TTS that produces nothing says so."""
+    with pytest.raises(StageFailed, match="nothing speakable"):
+        await media.tools.narrator.narrate("...", VoiceSettings(), "en", Path("/dev/null"))

@@ -162,6 +162,21 @@ def test_prepare_media_refuses_a_blank_sentence() -> None:
     given().when(prepare(sentences=blank)).raises(Invalid, "sentences[1].text")
 
 
+@pytest.mark.parametrize("text", ["... !!! ???", "😀👍🏽", "「」。"])
+def test_prepare_media_refuses_a_sentence_with_nothing_to_speak(text: str) -> None:
+    silent = [SENTENCES[0], SentenceText(sentence_id=S2, text=text)]
+    given().when(prepare(sentences=silent)).raises(Invalid, "sentences[1].text")
+
+
+def test_prepare_media_accepts_any_script() -> None:
+    mixed = [
+        SentenceText(sentence_id=S1, text="我们去北京。"),
+        SentenceText(sentence_id=S2, text="مرحبا 😀"),
+    ]
+    events = decide(prepare(sentences=mixed), fold(()))
+    assert len(events) == 1
+
+
 def test_prepare_media_refuses_duplicate_sentence_ids() -> None:
     twice = [SENTENCES[0], SentenceText(sentence_id=S1, text="Again.")]
     given().when(prepare(sentences=twice)).raises(Invalid, "sentences[1].sentence_id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -30,6 +31,9 @@ def check_request(command: PrepareMedia) -> None:
         # where the sender still learns which one it was.
         if not sentence.text.strip():
             raise Invalid(f"sentences[{index}].text", "a sentence must have text")
+        # Only punctuation or emoji: nothing to speak (a TTS would read emoji names aloud).
+        if not any(unicodedata.category(ch)[0] in "LN" for ch in sentence.text):
+            raise Invalid(f"sentences[{index}].text", "a sentence must have words to speak")
         if len(sentence.text) > MAX_SENTENCE_CHARS:
             raise Invalid(
                 f"sentences[{index}].text", f"a sentence is at most {MAX_SENTENCE_CHARS} chars"
