@@ -18,6 +18,8 @@ class MediaConfig(msgspec.Struct, frozen=True, kw_only=True):
     # Sentences synthesized at once by this process, across all its jobs (one per core).
     tts_parallelism: int = 0
     pexels_api_key: str | None = None
+    # Where the Pexels API is (tests point it at a local fake server).
+    pexels_base_url: str = "https://api.pexels.com"
 
     @classmethod
     def from_env(cls) -> MediaConfig:
@@ -28,6 +30,7 @@ class MediaConfig(msgspec.Struct, frozen=True, kw_only=True):
             max_attempts=_positive(env, "VIDEOGEN_MEDIA_MAX_ATTEMPTS", 5),
             tts_parallelism=_positive(env, "VIDEOGEN_TTS_PARALLELISM", os.cpu_count() or 1),
             pexels_api_key=env.get("PEXELS_API_KEY") or None,
+            pexels_base_url=env.get("PEXELS_BASE_URL", "https://api.pexels.com"),
         )
 
 

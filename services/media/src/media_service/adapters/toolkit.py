@@ -16,9 +16,11 @@ from media_service.adapters.audio_probe import PyAvProbe
 from media_service.adapters.captions import AssCaptioner
 from media_service.adapters.fonts import find_caption_font
 from media_service.adapters.local_blobs import LocalBlobs
+from media_service.adapters.pexels_visuals import PexelsVisuals
 from media_service.adapters.piper_narrator import PiperNarrator, default_voice_model
 from media_service.adapters.procedural_visuals import ProceduralVisuals
 from media_service.config import MediaConfig
+from media_service.workers.ports import VisualChooser
 from media_service.workers.preparation import Toolkit
 
 log = structlog.get_logger("media_service.toolkit")
@@ -33,15 +35,21 @@ async def build_toolkit(settings: Settings, config: MediaConfig, stack: AsyncExi
     narrator = PiperNarrator(default_voice_model(), config.tts_parallelism)
     stack.callback(narrator.close)
     await narrator.start()
+    blobs = LocalBlobs(settings.data_dir / "blobs")
+    visuals: VisualChooser = ProceduralVisuals()
+    if config.pexels_api_key:
+        pexels = PexelsVisuals(config.pexels_api_key, blobs, base_url=config.pexels_base_url)
+        stack.push_async_callback(pexels.aclose)
+        visuals = pexels
     log.info(
         "toolkit.ready", font=str(font.path), narrator=narrator.name,
-        tts_parallelism=config.tts_parallelism, visuals="procedural",
+        tts_parallelism=config.tts_parallelism, visuals=type(visuals).__name__,
     )
     return Toolkit(
         narrator=narrator,
         probe=PyAvProbe(),
-        blobs=LocalBlobs(settings.data_dir / "blobs"),
+        blobs=blobs,
         captioner=AssCaptioner(font),
-        visuals=ProceduralVisuals(),
+        visuals=visuals,
         clock=utc_now,
     )

@@ -1,0 +1,133 @@
+"""The Pexels visuals against a local fake of the Pexels API (never the internet)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from media_service.adapters.local_blobs import LocalBlobs
+from media_service.adapters.pexels_visuals import PexelsVisuals
+from videogen_contracts.media.events import FrameSettings, SentenceText
+
+CLIP = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+KEY = "test-key"
+
+
+class FakePexels(BaseHTTPRequestHandler):
+    queries: ClassVar[list[dict[str, list[str]]]] = []
+    downloads: ClassVar[list[str]] = []
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        url = urlparse(self.path)
+        if self.headers.get("Authorization") != KEY:
+            self._send(401, b'{"error": "unauthorized"}')
+        elif url.path == "/videos/search":
+            query = parse_qs(url.query)
+            self.queries.append(query)
+            if "nothing" in query["query"][0]:
+                self._send(200, b'{"videos": []}')
+            else:
+                self._send(200, json.dumps(self._results()).encode())
+        elif url.path.startswith("/files/"):
+            self.downloads.append(url.path)
+            self._send(200, CLIP, "video/mp4")
+        else:
+            self._send(404, b"{}")
+
+    def _results(self) -> dict[str, object]:
+        host, port = self.server.server_address[:2]
+        base = f"http://{host!s}:{port!s}"
+        files = [
+            {"file_type": "video/mp4", "width": w, "height": w * 9 // 16,
+             "link": f"{base}/files/clip-{w}.mp4"}
+            for w in (640, 1280, 1920)
+        ]
+        return {"videos": [{"id": 1, "url": "https://www.pexels.com/video/1/",
+                            "user": {"name": "Jane Doe"}, "video_files": files}]}
+
+    def _send(self, status: int, body: bytes, kind: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def fake_pexels() -> Iterator[str]:
+    FakePexels.queries.clear()
+    FakePexels.downloads.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakePexels)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def sentences(*texts: str) -> list[SentenceText]:
+    return [SentenceText(sentence_id=uuid.uuid4(), text=t) for t in texts]
+
+
+async def test_stock_clips_are_searched_by_keywords_and_stored(
+    fake_pexels: str, tmp_path: Path
+) -> None:
+    blobs = LocalBlobs(tmp_path)
+    pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
+    production = uuid.uuid4()
+    chosen = await pexels.choose(production, sentences("The ocean waves roll in."), FrameSettings())
+    await pexels.aclose()
+
+    [visual] = chosen
+    assert visual.kind == "stock"
+    assert visual.key is not None
+    assert blobs.path_of(visual.key).read_bytes() == CLIP
+    assert visual.credit == "Jane Doe / Pexels"
+    assert visual.keywords == ["ocean", "waves", "roll"]
+    assert FakePexels.queries[0]["query"] == ["ocean waves roll"]
+    assert FakePexels.queries[0]["orientation"] == ["landscape"]
+    assert FakePexels.downloads == ["/files/clip-1280.mp4"]  # the smallest that fills 1280
+
+
+async def test_a_stored_clip_is_not_downloaded_again(fake_pexels: str, tmp_path: Path) -> None:
+    blobs = LocalBlobs(tmp_path)
+    pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
+    production, items = uuid.uuid4(), sentences("Mountains at dawn.")
+    await pexels.choose(production, items, FrameSettings())
+    await pexels.choose(production, items, FrameSettings())  # a resumed job
+    await pexels.aclose()
+    assert len(FakePexels.downloads) == 1
+
+
+async def test_no_result_or_no_service_falls_back_to_procedural(
+    fake_pexels: str, tmp_path: Path
+) -> None:
+    blobs = LocalBlobs(tmp_path)
+    pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
+    found, empty = await pexels.choose(
+        uuid.uuid4(), sentences("Forest trees.", "nothing matches"), FrameSettings()
+    )
+    await pexels.aclose()
+    assert found.kind == "stock"
+    assert empty.kind == "procedural"
+    assert empty.spec is not None
+
+    wrong_key = PexelsVisuals("bad", blobs, base_url=fake_pexels)
+    [refused] = await wrong_key.choose(uuid.uuid4(), sentences("Sea."), FrameSettings())
+    await wrong_key.aclose()
+    assert refused.kind == "procedural"
+
+    down = PexelsVisuals(KEY, blobs, base_url="http://127.0.0.1:9", timeout=2)
+    [offline] = await down.choose(uuid.uuid4(), sentences("Sea."), FrameSettings())
+    await down.aclose()
+    assert offline.kind == "procedural"
