@@ -45,8 +45,7 @@ class FakePexels(BaseHTTPRequestHandler):
             self._send(404, b"{}")
 
     def _results(self) -> dict[str, object]:
-        host, port = self.server.server_address[:2]
-        base = f"http://{host!s}:{port!s}"
+        base = f"http://{self.headers.get('Host')}"
         files = [
             {"file_type": "video/mp4", "width": w, "height": w * 9 // 16,
              "link": f"{base}/files/clip-{w}.mp4"}
