@@ -116,7 +116,8 @@ async def test_kill_media_service_mid_narration(
     command = PrepareMedia(
         command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=uuid.uuid4(),
         project_id=uuid.uuid4(),
-        sentences=[SentenceText(sentence_id=uuid.uuid4(), text=t) for t in TEXT],
+        # Twenty sentences, one at a time: a few seconds of narration to land the kill in.
+        sentences=[SentenceText(sentence_id=uuid.uuid4(), text=t) for t in TEXT * 2],
     )
     reply = await send_command(nc, ns, SERVICE, "prepare_media", command, correlation_id="kill")
     assert isinstance(reply, CommandAccepted), reply
