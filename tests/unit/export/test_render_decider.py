@@ -79,8 +79,8 @@ REQUESTED = RenderRequested(
     requested_at=NOW,
 )
 COMPLETE = CompleteRender(
-    render_id=RID, project_id=RID, now=NOW, video_key=f"videos/{RID}.mp4", subtitle_key=f"videos/{RID}.srt",
-    duration_s=3.5, size_bytes=1234,
+    render_id=RID, project_id=RID, now=NOW, video_key=f"videos/{RID}.mp4",
+    subtitle_key=f"videos/{RID}.srt", duration_s=3.5, size_bytes=1234,
 )
 
 
@@ -191,7 +191,8 @@ def test_progress_outside_a_percentage_is_invalid() -> None:
 def test_steps_of_an_unknown_render_are_not_found() -> None:
     When((), progress(10)).raises(NotFound)
     When((), COMPLETE).raises(NotFound)
-    When((), FailRender(render_id=RID, project_id=RID, now=NOW, code="internal", reason="x")).raises(NotFound)
+    fail = FailRender(render_id=RID, project_id=RID, now=NOW, code="internal", reason="x")
+    When((), fail).raises(NotFound)
 
 
 def test_completion_is_recorded_once() -> None:
@@ -209,7 +210,9 @@ def test_a_completion_must_describe_a_real_file() -> None:
 
 
 def test_failure_is_final_and_recorded_once() -> None:
-    fail = FailRender(render_id=RID, project_id=RID, now=NOW, code="encoder_failed", reason="ffmpeg exited 1")
+    fail = FailRender(
+        render_id=RID, project_id=RID, now=NOW, code="encoder_failed", reason="ffmpeg exited 1"
+    )
     failed = RenderFailed(**IDS, code="encoder_failed", reason="ffmpeg exited 1", failed_at=NOW)
     When((REQUESTED,), fail).then(failed)
     When((REQUESTED, failed), fail).then()

@@ -22,6 +22,7 @@ from videogen_contracts.export.events import SERVICE
 from videogen_contracts.subjects import Namespace
 from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_eventstore.migrations import migrate
+from videogen_eventstore.pool import create_pool
 from videogen_eventstore.postgres import PostgresEventStore
 from videogen_eventstore.relay import Relay
 from videogen_runtime.settings import Settings
@@ -63,7 +64,7 @@ async def start_export_service(
 
         renderer = renderer or media_renderer()
         blobs = blobs or media_blobs(settings)
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
+    pool = await create_pool(settings.database_url, min_size=2, max_size=10)
     stack.push_async_callback(pool.close)
     applied = await migrate(pool, schema)
     log.info("schema.ready", schema=schema, applied=applied)
