@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002, RUF003  (non-ASCII punctuation is what is under test)
 """Sentence segmentation: the cases a naive split on '. ' gets wrong."""
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ CASES = [
     ("One. Two! Three?", ["One.", "Two!", "Three?"]),
     ("Dr. Smith arrived. He sat down.", ["Dr. Smith arrived.", "He sat down."]),
     ("Mr. and Mrs. Jones left.", ["Mr. and Mrs. Jones left."]),
-    ("Use tools, e.g. hammers and saws. Then rest.",
-     ["Use tools, e.g. hammers and saws.", "Then rest."]),
+    (
+        "Use tools, e.g. hammers and saws. Then rest.",
+        ["Use tools, e.g. hammers and saws.", "Then rest."],
+    ),
     ("Pi is 3.14 roughly. It never ends.", ["Pi is 3.14 roughly.", "It never ends."]),
     ("The U.S. economy grew. Prices rose.", ["The U.S. economy grew.", "Prices rose."]),
     ("We met at 5 p.m. and talked.", ["We met at 5 p.m. and talked."]),
@@ -20,9 +23,14 @@ CASES = [
     ("And then... nothing happened. The end.", ["And then... nothing happened.", "The end."]),
     ("Wait… What was that?", ["Wait…", "What was that?"]),
     ("Really?! Yes.", ["Really?!", "Yes."]),
-    ("今日は晴れです。明日は雨でしょう！本当？", ["今日は晴れです。", "明日は雨でしょう！", "本当？"]),
-    ("J. R. R. Tolkien wrote books. Many of them.",
-     ["J. R. R. Tolkien wrote books.", "Many of them."]),
+    (
+        "今日は晴れです。明日は雨でしょう！本当？",
+        ["今日は晴れです。", "明日は雨でしょう！", "本当？"],
+    ),
+    (
+        "J. R. R. Tolkien wrote books. Many of them.",
+        ["J. R. R. Tolkien wrote books.", "Many of them."],
+    ),
     ("Visit example.com today. It is free.", ["Visit example.com today.", "It is free."]),
     ("مرحبا بكم. هذا اختبار.", ["مرحبا بكم.", "هذا اختبار."]),
     ("I love pizza 🍕. It is great!", ["I love pizza 🍕.", "It is great!"]),
@@ -55,8 +63,16 @@ def test_paragraphs_split_on_blank_lines_and_fold_newlines() -> None:
 
 @pytest.mark.parametrize(
     ("text", "speakable"),
-    [("hello", True), ("42", True), ("你好", True), ("...!?", False), ("🙂🎉", False),
-     ("   ", False), ("— …", False), ("مرحبا", True)],
+    [
+        ("hello", True),
+        ("42", True),
+        ("你好", True),
+        ("...!?", False),
+        ("🙂🎉", False),
+        ("   ", False),
+        ("— …", False),
+        ("مرحبا", True),
+    ],
 )
 def test_is_speakable(text: str, speakable: bool) -> None:
     assert is_speakable(text) is speakable

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002, RUF003  (the point of this module is non-ASCII punctuation)
 """Text → paragraphs → sentences, for narration one sentence at a time.
 
 A sentence ends at `.`, `!`, `?`, `…` or the CJK/fullwidth marks `。！？`, together with any
@@ -14,10 +15,89 @@ import unicodedata
 
 # Abbreviations that never end a sentence when followed by more text (lower case, no dot).
 _ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "vs", "etc", "e.g", "i.e", "cf", "al", "approx", "dept", "est", "fig", "gen", "gov", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vol", "pp", "ed", "eds", "capt", "col", "lt", "sgt", "rev", "hon", "u.s", "u.k", "u.n", "a.m", "p.m", "ph.d", "b.a", "m.a"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "ft",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "cf",
+        "al",
+        "approx",
+        "dept",
+        "est",
+        "fig",
+        "gen",
+        "gov",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "nos",
+        "vol",
+        "pp",
+        "ed",
+        "eds",
+        "capt",
+        "col",
+        "lt",
+        "sgt",
+        "rev",
+        "hon",
+        "u.s",
+        "u.k",
+        "u.n",
+        "a.m",
+        "p.m",
+        "ph.d",
+        "b.a",
+        "m.a",
+    ]
 )
 # Titles that are always followed by a name, so even a capital after them continues.
-_TITLES = frozenset(["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "capt", "col", "lt", "sgt", "rev", "hon", "gen", "gov"])
+_TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "capt",
+        "col",
+        "lt",
+        "sgt",
+        "rev",
+        "hon",
+        "gen",
+        "gov",
+    ]
+)
 
 _TERMINATORS = ".!?…。！？｡"
 _CLOSERS = "\"'”’»)]}」』）】"
@@ -54,7 +134,7 @@ def split_sentences(paragraph: str, language: str = "en") -> list[str]:
 
 def _ends_sentence(text: str, match: re.Match[str], start: int) -> bool:
     marks, closers = match.group(1), match.group(2)
-    rest = text[match.end():]
+    rest = text[match.end() :]
     if not rest.strip():
         return True
     if marks[-1] in _CJK_TERMINATORS:
