@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002, RUF003  (non-ASCII punctuation is what is under test)
+# ruff: noqa: RUF001  (non-ASCII punctuation is what is under test)
 """Sentence segmentation: the cases a naive split on '. ' gets wrong."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002, RUF003  (the point of this module is non-ASCII punctuation)
+# ruff: noqa: RUF001, RUF002  (the point of this module is non-ASCII punctuation)
 """Text → paragraphs → sentences, for narration one sentence at a time.
 
 A sentence ends at `.`, `!`, `?`, `…` or the CJK/fullwidth marks `。！？`, together with any
