@@ -33,7 +33,7 @@ from export_service.bootstrap import ExportService, start_export_service
 from export_service.workers.render import WorkerSettings
 from nats.aio.client import Client
 from videogen_bus.connection import connect, drain
-from videogen_bus.rpc import send_command
+from videogen_bus.rpc import ServiceUnavailable, send_command
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import (
     SERVICE,
@@ -182,9 +182,23 @@ def timeline(blobs: DirBlobs, render_id: uuid.UUID, clips: int = 2) -> RenderTim
 
 
 async def send(nc: Client, service: ExportService, command: RenderTimeline) -> CommandReply:
-    return await send_command(
-        nc, service.namespace, SERVICE, "render_timeline", command, correlation_id="it-export"
-    )
+    """Send as a caller does: resend (same command_id) while no replica answers yet.
+
+    A request sent the instant a service has subscribed is, rarely, answered "no
+    responders" on this shared server; the gateway and the process manager resend in
+    that case too, which is safe because the command keeps its id.
+    """
+    for attempt in range(20):
+        try:
+            return await send_command(
+                nc, service.namespace, SERVICE, "render_timeline", command,
+                correlation_id="it-export",
+            )
+        except ServiceUnavailable:
+            if attempt == 19:
+                raise
+            await asyncio.sleep(0.05)
+    raise AssertionError("unreachable")
 
 
 async def events_of(service: ExportService, render_id: uuid.UUID) -> list[RenderEvent]:
