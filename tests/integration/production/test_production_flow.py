@@ -21,8 +21,6 @@ from uuid import UUID
 import asyncpg
 import msgspec
 import pytest
-
-pytest.importorskip("videogen_media.segmentation", reason="segmenter not landed yet")
 from nats.aio.client import Client
 from project_service.bootstrap import ProjectService, start_project_service
 from project_service.domain.production import fold

@@ -11,8 +11,6 @@ from typing import Any
 
 import msgspec
 import pytest
-
-pytest.importorskip("videogen_media.segmentation", reason="segmenter not landed yet")
 from nats.aio.client import Client
 from script_service.bootstrap import ScriptService, start_script_service
 from videogen_bus.connection import connect, drain

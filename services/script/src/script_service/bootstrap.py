@@ -23,9 +23,7 @@ from videogen_eventstore.postgres import PostgresEventStore
 from videogen_eventstore.relay import Relay
 from videogen_runtime.settings import Settings
 
-from script_service.adapters.segmentation import split_sentences
 from script_service.app.handlers import ScriptCommandHandler
-from script_service.domain.drafting import SentenceSplitter
 from script_service.entrypoints.rpc import serve_script_commands
 
 log = structlog.get_logger("script_service.bootstrap")
@@ -43,9 +41,7 @@ class ScriptService:
     server: CommandServer
 
 
-async def start_script_service(
-    settings: Settings, stack: AsyncExitStack, *, split: SentenceSplitter = split_sentences
-) -> ScriptService:
+async def start_script_service(settings: Settings, stack: AsyncExitStack) -> ScriptService:
     ns = Namespace(settings.namespace)
     schema = settings.schema_for(SERVICE)
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=5)
@@ -62,7 +58,7 @@ async def start_script_service(
     _start_relay(relay, stack)
 
     store = PostgresEventStore(pool, schema, SERVICE)
-    server = await serve_script_commands(nc, ns, ScriptCommandHandler(store, split))
+    server = await serve_script_commands(nc, ns, ScriptCommandHandler(store))
     stack.push_async_callback(server.close)
     log.info("commands.serving", namespace=ns.name, stream=ns.stream_name(SERVICE))
     return ScriptService(ns, schema, pool, store, relay, server)

@@ -8,8 +8,6 @@ its earlier result instead of appending twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import msgspec
 from videogen_contracts.envelope import EventMetadata, RecordedEvent, to_raw
 from videogen_contracts.replies import CommandAccepted
@@ -18,8 +16,7 @@ from videogen_contracts.script.events import ScriptEvent, event_decoder, stream_
 from videogen_eventstore.api import EventStore
 from videogen_eventstore.command_handler import handle_command
 
-from script_service.domain.drafting import SentenceSplitter
-from script_service.domain.script import INITIAL, Script, decide, evolve
+from script_service.domain.script import INITIAL, decide, evolve
 
 
 def decode_script_event(recorded: RecordedEvent) -> ScriptEvent:
@@ -31,9 +28,8 @@ def encode_script_event(event: ScriptEvent) -> tuple[str, msgspec.Raw]:
 
 
 class ScriptCommandHandler:
-    def __init__(self, store: EventStore, split: SentenceSplitter) -> None:
+    def __init__(self, store: EventStore) -> None:
         self._store = store
-        self._decide = decider(split)
 
     async def handle(
         self, command: ScriptCommand, *, correlation_id: str, causation_id: str | None
@@ -49,7 +45,7 @@ class ScriptCommandHandler:
             self._store,
             stream_id,
             command,
-            decide=self._decide,
+            decide=decide,
             evolve=evolve,
             initial=INITIAL,
             decode=decode_script_event,
@@ -63,12 +59,3 @@ class ScriptCommandHandler:
             global_position=result.global_position,
             duplicate=not result.written,
         )
-
-
-def decider(split: SentenceSplitter) -> Callable[[ScriptCommand, Script], list[ScriptEvent]]:
-    """`decide` with the sentence splitter bound: the two-argument shape the handler calls."""
-
-    def decide_with(command: ScriptCommand, state: Script) -> list[ScriptEvent]:
-        return decide(command, state, split)
-
-    return decide_with

@@ -1,61 +1,28 @@
 """Plain text → sections → sentences, with ids derived from the script id.
 
-Paragraphs (separated by a blank line) become sections; each is split into sentences by a
-real sentence segmenter (abbreviations, decimals, quotes, ellipses, CJK full stops), which the
-decider receives as a function so the domain stays free of any library choice. The ids
-are `uuid5(script_id, position)`, so drafting the same text for the same script again
-(a retried command) gives the very same ids.
+Paragraphs (separated by a blank line) become sections; each is split into sentences by
+`videogen_media.segmentation` (abbreviations, decimals, quotes, ellipses, CJK full stops;
+pieces with nothing to say join a neighbour), a pure library function. Run-on sentences
+are cut to a length one scene can carry. The ids are `uuid5(script_id, position)`, so
+drafting the same text for the same script again (a retried command) gives the very same
+ids.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
 from uuid import UUID, uuid5
 
 from videogen_contracts.script.events import ScriptSection, ScriptSentence
-
-# (paragraph, language) → its sentences, in order, covering all of its text.
-SentenceSplitter = Callable[[str, str], Sequence[str]]
+from videogen_media.segmentation import is_speakable, split_paragraphs, split_sentences
 
 TITLE_CHARS = 60
 # A "sentence" longer than this (a run-on text without full stops) is cut into pieces:
 # each piece is one narrated scene with one caption, and the media service refuses
 # sentences over 2,000 characters.
 SENTENCE_CHARS = 400
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 # Where to cut an over-long sentence, best first: after clause punctuation, then a space.
 _CLAUSE_END = re.compile(r"[,;:\u3001\uff0c\uff1b\uff1a\u060c\u061b]\s*")
-
-
-def paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
-
-
-def is_speakable(text: str) -> bool:
-    """Letters or digits, in any script; punctuation, symbols and emoji alone are not."""
-    return any(ch.isalnum() for ch in text)
-
-
-def speakable_sentences(pieces: Sequence[str]) -> list[str]:
-    """Whitespace collapsed, and pieces with nothing to say ("🎉", "…") joined to a neighbour.
-
-    They are kept rather than dropped so the captions still show them.
-    """
-    sentences: list[str] = []
-    pending = ""  # unspeakable pieces before the first speakable one
-    for piece in pieces:
-        flat = " ".join(piece.split())
-        if not flat:
-            continue
-        if is_speakable(flat):
-            sentences.append(f"{pending} {flat}".strip() if pending else flat)
-            pending = ""
-        elif sentences:
-            sentences[-1] = f"{sentences[-1]} {flat}"
-        else:
-            pending = f"{pending} {flat}".strip()
-    return sentences
 
 
 def bounded(sentence: str, limit: int = SENTENCE_CHARS) -> list[str]:
@@ -93,14 +60,14 @@ def sentence_id_for(script_id: UUID, section_index: int, index: int) -> UUID:
     return uuid5(script_id, f"sentence:{section_index}:{index}")
 
 
-def draft_sections(
-    script_id: UUID, text: str, language: str, split: SentenceSplitter
-) -> list[ScriptSection]:
+def draft_sections(script_id: UUID, text: str, language: str) -> list[ScriptSection]:
     sections: list[ScriptSection] = []
-    for paragraph in paragraphs(text):
+    for paragraph in split_paragraphs(text):
         sentences = [
             piece
-            for sentence in speakable_sentences(split(paragraph, language))
+            for sentence in split_sentences(paragraph, language)
+            # A paragraph of nothing but "🎉" or "...": nothing to narrate, no scene.
+            if is_speakable(sentence)
             for piece in bounded(sentence)
         ]
         if not sentences:

@@ -1,4 +1,4 @@
-"""The Script aggregate as a pure decider: `decide(command, state, split)` and `evolve`.
+"""The Script aggregate as a pure decider: `decide(command, state)` and `evolve`.
 
 The state holds what decisions need: whether the script exists, and (for the editing
 commands of issue 4) which sections and sentences it has.
@@ -14,7 +14,7 @@ from uuid import UUID
 from videogen_contracts.script.commands import DraftScriptFromText, ScriptCommand
 from videogen_contracts.script.events import ScriptDrafted, ScriptEvent
 
-from script_service.domain.drafting import SentenceSplitter, draft_sections
+from script_service.domain.drafting import draft_sections
 from script_service.domain.errors import Conflict, Invalid
 
 # Above the gateway's configurable text limit (100,000 by default), and under what fits
@@ -52,24 +52,22 @@ def fold(events: Iterable[ScriptEvent], state: Script = INITIAL) -> Script:
     return state
 
 
-def decide(command: ScriptCommand, state: Script, split: SentenceSplitter) -> list[ScriptEvent]:
+def decide(command: ScriptCommand, state: Script) -> list[ScriptEvent]:
     """The events a command produces; raises Conflict / Invalid instead."""
     match command:
         case DraftScriptFromText():
-            return _draft(command, state, split)
+            return _draft(command, state)
         case _:
             assert_never(command)
 
 
-def _draft(
-    command: DraftScriptFromText, state: Script, split: SentenceSplitter
-) -> list[ScriptEvent]:
+def _draft(command: DraftScriptFromText, state: Script) -> list[ScriptEvent]:
     if state.exists:
         raise Conflict(f"script {command.script_id} already exists")
     _check_text(command.text)
     if not command.language.strip() or len(command.language) > LANGUAGE_MAX:
         raise Invalid("language", f"language must be 1..{LANGUAGE_MAX} characters")
-    sections = draft_sections(command.script_id, command.text, command.language, split)
+    sections = draft_sections(command.script_id, command.text, command.language)
     count = sum(len(s.sentences) for s in sections)
     if count == 0:
         raise Invalid("text", "text has nothing to speak: no sentence holds a letter or digit")

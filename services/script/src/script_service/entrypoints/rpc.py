@@ -22,7 +22,7 @@ from videogen_contracts.script.events import SERVICE
 from videogen_contracts.subjects import Namespace
 from videogen_runtime.logs import new_correlation_id
 
-from script_service.domain.errors import Conflict, DomainError, Invalid, NotFound
+from script_service.domain.errors import Conflict, DomainError, NotFound
 
 # msgspec names the location as "- at `$.text`"; a missing field is named apart
 # ("missing required field `text`"), relative to that location.
