@@ -31,6 +31,17 @@ class CommandRejected(
     field: str | None = None
 
 
-CommandReply = CommandAccepted | CommandRejected
+class QueryAnswered(msgspec.Struct, frozen=True, kw_only=True, tag_field="outcome", tag="answer"):
+    """The answer to a query command (one that reads and changes nothing).
+
+    `answer` is the JSON of the query's own answer Struct, which the caller decodes with
+    that type (`msgspec.json.decode(reply.answer, type=ProjectScript)`), so this envelope
+    never needs to know every query's shape.
+    """
+
+    answer: msgspec.Raw
+
+
+CommandReply = CommandAccepted | CommandRejected | QueryAnswered
 
 reply_decoder = msgspec.json.Decoder(CommandReply)

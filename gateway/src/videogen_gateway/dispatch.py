@@ -15,7 +15,7 @@ import msgspec
 import structlog
 from nats.aio.client import Client
 from videogen_bus.rpc import ServiceUnavailable, send_command
-from videogen_contracts.replies import CommandAccepted, CommandRejected
+from videogen_contracts.replies import CommandAccepted, CommandRejected, QueryAnswered
 from videogen_contracts.subjects import Namespace
 
 from videogen_gateway.positions import PositionWaiter
@@ -78,6 +78,11 @@ class Dispatcher:
             else:
                 if isinstance(reply, CommandAccepted):
                     return reply
+                if isinstance(reply, QueryAnswered):
+                    # A query sent as a command: a caller's bug, not a reason to resend.
+                    raise CommandRefused(
+                        CommandRejected(code="invalid", message=f"{service}.{name} is a query")
+                    )
                 if reply.code != "unavailable" or unavailable >= UNAVAILABLE_RETRIES:
                     raise CommandRefused(reply)
                 unavailable += 1

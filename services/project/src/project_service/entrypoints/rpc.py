@@ -92,7 +92,7 @@ def _logged(reply: CommandReply) -> CommandReply:
             stream_version=reply.stream_version,
             duplicate=reply.duplicate,
         )
-    else:
+    elif isinstance(reply, CommandRejected):
         log.info("command.rejected", code=reply.code, field=reply.field, reason=reply.message)
     return reply
 

@@ -1,0 +1,40 @@
+"""Script queries: request/reply on `ns.command_subject("script", name)` that change nothing.
+
+A query carries no `command_id` or `now` (there is nothing to deduplicate or to date).
+The reply is `videogen_contracts.replies.QueryAnswered` whose `answer` is the JSON of the
+query's answer Struct below, or `CommandRejected` (`not_found` when there is nothing to
+answer about).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+
+from videogen_contracts.script.events import ScriptSection
+
+
+class GetProjectScript(msgspec.Struct, frozen=True, kw_only=True):
+    """The current script of a studio project, as edited so far."""
+
+    project_id: UUID
+
+
+class ProjectScript(msgspec.Struct, frozen=True, kw_only=True):
+    """The answer to `GetProjectScript`: sections and their sentences, each in order."""
+
+    project_id: UUID
+    script_id: UUID
+    # The script stream's version the answer was read at.
+    version: int
+    sections: list[ScriptSection]
+
+
+QUERIES: dict[str, type[msgspec.Struct]] = {
+    "get_project_script": GetProjectScript,
+}
+
+ANSWERS: dict[str, type[msgspec.Struct]] = {
+    "get_project_script": ProjectScript,
+}
