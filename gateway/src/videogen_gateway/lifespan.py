@@ -79,6 +79,7 @@ async def positions(app: Litestar) -> AsyncIterator[None]:
     rt._waiter = PositionWaiter(rt.pool, rt.schema)
     if rt.cache is not None:
         rt._waiter.observe(rt.cache)
+    rt._waiter.observe(rt.hub)
     o = rt.options
     rt._dispatcher = Dispatcher(
         rt.nc, rt.ns, rt._waiter,

@@ -20,6 +20,7 @@ from videogen_gateway.dispatch import Dispatcher
 from videogen_gateway.positions import PositionWaiter
 from videogen_gateway.readmodels.cache import DetailCache
 from videogen_gateway.readmodels.queries import ProjectQueries
+from videogen_gateway.realtime import Hub
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -57,6 +58,8 @@ class Runtime:
     ns: Namespace = field(init=False)
     schema: str = field(init=False)
     cache: DetailCache | None = field(init=False)
+    # Wakes SSE streams when the projections commit (realtime.py); fed by the waiter.
+    hub: Hub = field(init=False)
     _pool: asyncpg.Pool | None = None
     _nc: Client | None = None
     _waiter: PositionWaiter | None = None
@@ -67,6 +70,7 @@ class Runtime:
         self.ns = Namespace(self.settings.namespace)
         self.schema = self.settings.schema_for("gateway")
         self.cache = DetailCache() if self.options.detail_cache else None
+        self.hub = Hub()
 
     @property
     def projects_consumer(self) -> str:

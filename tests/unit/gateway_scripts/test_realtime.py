@@ -1,0 +1,114 @@
+"""realtime.py: the SSE wire format, Last-Event-ID parsing, and replay-then-live."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+from videogen_gateway.realtime import (
+    HEARTBEAT,
+    Hub,
+    LiveOptions,
+    SseEvent,
+    encode_sse,
+    feed_key,
+    parse_last_event_id,
+    sse_replay_then_live,
+)
+
+
+def test_encode_sse_has_id_event_and_one_data_line_per_line() -> None:
+    assert encode_sse("progress", b'{"a":1}', id=7) == b'id: 7\nevent: progress\ndata: {"a":1}\n\n'
+    assert encode_sse(None, "x\ny") == b"data: x\ndata: y\n\n"
+    assert encode_sse("e", "", retry_ms=3000) == b"event: e\nretry: 3000\ndata: \n\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("12", 12), (" 12 ", 12), ("0", 0), (None, None), ("", None), ("-1", None),
+        ("1.5", None), ("abc", None), ("12abc", None), ("٣", None), (str(2**63), None),
+        ("9" * 400, None),
+    ],
+)
+def test_last_event_id_is_tolerant_of_garbage(raw: str | None, expected: int | None) -> None:
+    assert parse_last_event_id(raw) == expected
+
+
+def test_feed_keys_cannot_hold_the_payload_separator() -> None:
+    assert feed_key("generation", "p1") == "feed/generation/p1"
+    with pytest.raises(ValueError, match="':'"):
+        feed_key("generation", "a:b")
+
+
+class Feed:
+    """A growing list of messages, as a read model would hold them."""
+
+    def __init__(self) -> None:
+        self.rows: list[SseEvent] = []
+        self.reads = 0
+
+    def add(self, event: str) -> None:
+        self.rows.append(SseEvent(id=len(self.rows) + 1, event=event, data=b"{}"))
+
+    async def after(self, position: int) -> Sequence[SseEvent]:
+        self.reads += 1
+        return [r for r in self.rows if r.id > position]
+
+
+async def _take(stream: object, count: int) -> list[bytes]:
+    got: list[bytes] = []
+    async for chunk in stream:  # type: ignore[attr-defined]
+        got.append(chunk)
+        if len(got) == count:
+            break
+    return got
+
+
+async def test_replays_after_the_position_then_goes_live_on_a_wake_up() -> None:
+    hub, feed = Hub(), Feed()
+    hub.live = True
+    for name in ("a", "b", "c"):
+        feed.add(name)
+    opts = LiveOptions(heartbeat=60, poll_live=60)
+    stream = sse_replay_then_live(hub, "k", feed.after, 1, first=[b"hello"], options=opts)
+    assert await _take(stream, 3) == [
+        b"hello", encode_sse("b", b"{}", id=2), encode_sse("c", b"{}", id=3)
+    ]
+    nxt = asyncio.ensure_future(stream.__anext__())
+    await asyncio.sleep(0.05)
+    assert not nxt.done() and hub.subscribers("k") == 1
+    feed.add("d")
+    hub.position_seen("k", 4)
+    assert await asyncio.wait_for(nxt, 1) == encode_sse("d", b"{}", id=4)
+    await stream.aclose()
+    assert hub.subscribers("k") == 0
+
+
+async def test_a_lost_wake_up_only_delays_a_message() -> None:
+    hub, feed = Hub(), Feed()
+    hub.feed_changed(live=False)
+    stream = sse_replay_then_live(
+        hub, "k", feed.after, 0, options=LiveOptions(heartbeat=60, poll_offline=0.05)
+    )
+    nxt = asyncio.ensure_future(stream.__anext__())
+    await asyncio.sleep(0.02)
+    feed.add("late")  # no wake-up at all
+    assert await asyncio.wait_for(nxt, 1) == encode_sse("late", b"{}", id=1)
+    await stream.aclose()
+
+
+async def test_heartbeats_when_idle_and_ends_when_told() -> None:
+    hub, feed = Hub(), Feed()
+    hub.live = True
+    stream = sse_replay_then_live(
+        hub, "k", feed.after, 0, until=lambda m: m.event == "end",
+        options=LiveOptions(heartbeat=0.05, poll_live=60),
+    )
+    assert await asyncio.wait_for(stream.__anext__(), 1) == HEARTBEAT
+    feed.add("end")
+    feed.add("after-the-end")
+    hub.wake("k")
+    rest = [chunk async for chunk in stream if chunk != HEARTBEAT]
+    assert rest == [encode_sse("end", b"{}", id=1)]
