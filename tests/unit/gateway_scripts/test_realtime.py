@@ -78,7 +78,8 @@ async def test_replays_after_the_position_then_goes_live_on_a_wake_up() -> None:
     ]
     nxt = asyncio.ensure_future(stream.__anext__())
     await asyncio.sleep(0.05)
-    assert not nxt.done() and hub.subscribers("k") == 1
+    assert not nxt.done()
+    assert hub.subscribers("k") == 1
     feed.add("d")
     hub.position_seen("k", 4)
     assert await asyncio.wait_for(nxt, 1) == encode_sse("d", b"{}", id=4)
