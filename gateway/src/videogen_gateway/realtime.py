@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -194,7 +194,7 @@ async def sse_replay_then_live(
     first: Sequence[bytes] = (),
     until: Callable[[SseEvent], bool] | None = None,
     options: LiveOptions | None = None,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """Send `first`, then every message after position `after`, then live ones as they come.
 
     Ends after a message for which `until` is true (a job that ended), else runs until the
