@@ -12,7 +12,7 @@ from uuid import UUID
 
 import msgspec
 
-from videogen_contracts.script.events import ScriptSection
+from videogen_contracts.script.events import LLMUsage, ScriptSection
 
 
 class GetProjectScript(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,10 +31,34 @@ class ProjectScript(msgspec.Struct, frozen=True, kw_only=True):
     sections: list[ScriptSection]
 
 
+class ExpandSection(msgspec.Struct, frozen=True, kw_only=True):
+    """Suggest sentences to add to a section of a studio project's script; stores nothing.
+
+    The script service calls its writer (an LLM, or the offline writer) while the caller
+    waits: allow tens of seconds with a real model.
+    """
+
+    project_id: UUID
+    section_id: UUID
+    count: int = 3
+
+
+class ExpansionSuggestions(msgspec.Struct, frozen=True, kw_only=True):
+    """The answer to `ExpandSection`; `accept_expansion` inserts the ones a user keeps."""
+
+    section_id: UUID
+    sentences: list[str]
+    # "offline" or "openai:<model>".
+    provider_label: str
+    usage: LLMUsage | None = None
+
+
 QUERIES: dict[str, type[msgspec.Struct]] = {
     "get_project_script": GetProjectScript,
+    "expand_section": ExpandSection,
 }
 
 ANSWERS: dict[str, type[msgspec.Struct]] = {
     "get_project_script": ProjectScript,
+    "expand_section": ExpansionSuggestions,
 }
