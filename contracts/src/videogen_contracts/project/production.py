@@ -22,7 +22,9 @@ import msgspec
 from videogen_contracts.media.events import ChosenVisual
 from videogen_contracts.project.events import AspectRatio, Timestamp
 
-ProductionKind = Literal["text2video"]
+# text2video: a script drafted from `text`; project: the studio project's current script,
+# asked of the script service when the production starts scripting (`text` unused).
+ProductionKind = Literal["text2video", "project"]
 ProductionStage = Literal[
     "queued",
     "scripting",
@@ -75,7 +77,8 @@ class StartProduction(msgspec.Struct, frozen=True, kw_only=True):
     production_id: UUID
     project_id: UUID
     kind: ProductionKind = "text2video"
-    text: str
+    # Required by kind "text2video"; other kinds take their script from elsewhere.
+    text: str = ""
     render: RenderSettings = msgspec.field(default_factory=RenderSettings)
     voice: VoiceSettings = msgspec.field(default_factory=VoiceSettings)
     language: str = "en"

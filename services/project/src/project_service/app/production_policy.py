@@ -28,9 +28,14 @@ import structlog
 from videogen_bus.consumer import TransientError
 from videogen_bus.rpc import CommandSender, ServiceUnavailable
 from videogen_contracts.envelope import EventMetadata, RecordedEvent
-from videogen_contracts.project.production import FailureCode, ProductionAdvanced
+from videogen_contracts.project.production import (
+    FailureCode,
+    ProductionAdvanced,
+    ProductionQueued,
+)
 from videogen_contracts.replies import CommandRejected
 
+from project_service.app import production_project_script as project_script
 from project_service.app import production_requests as requests
 from project_service.app.production_handlers import ProductionHandlers
 from project_service.app.production_reactions import step_for
@@ -116,11 +121,19 @@ class ProductionPolicy:
         """Send the command the entered stage needs, unless the production is already over."""
         service, name, build, failure = DISPATCH[advanced.stage]
         history = await self.handlers.history(advanced.production_id)
-        if fold(history).stage in FINAL:
+        stage = fold(history).stage
+        if stage in FINAL:
+            return
+        inputs = requests.gather(history)
+        queued = inputs.queued
+        if advanced.stage == "scripting" and queued is not None and queued.kind == "project":
+            # Asked only while scripting: once attached, the script must not be re-read
+            # (the project may have been edited since; this production renders what it had).
+            if stage == "scripting":
+                await self._attach_project_script(queued, trigger)
             return
         try:
-            payload = build(requests.gather(history), command_id_for(trigger.event_id, name),
-                            self.clock())
+            payload = build(inputs, command_id_for(trigger.event_id, name), self.clock())
         except requests.IncompleteInputs as error:
             await self._fail(advanced.production_id, trigger, "internal", str(error))
             return
@@ -137,6 +150,24 @@ class ProductionPolicy:
                 raise TransientError(f"{service}.{name}: {reply.message}")
             reason = f"{service} refused {name}: {reply.message}"
             await self._fail(advanced.production_id, trigger, failure, reason)
+
+    async def _attach_project_script(
+        self, queued: ProductionQueued, trigger: RecordedEvent
+    ) -> None:
+        """Kind "project": the script is the studio project's current one, asked for now."""
+        try:
+            script = await project_script.current_script(
+                self.sender, queued.project_id,
+                correlation_id=trigger.metadata.correlation_id,
+                causation_id=str(trigger.event_id),
+            )
+            step = project_script.attach_project_script(
+                queued, script, command_id_for(trigger.event_id, "project-script"), self.clock()
+            )
+        except project_script.NoProjectScript as error:
+            await self._fail(queued.production_id, trigger, "script_failed", str(error))
+            return
+        await self._step(step, trigger)
 
     async def _fail(
         self, production_id: UUID, trigger: RecordedEvent, code: FailureCode, reason: str

@@ -7,6 +7,7 @@ production does not care about (a render nobody's production asked for, say).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from videogen_contracts.envelope import RecordedEvent
@@ -65,17 +66,21 @@ def _from_production(event: RecordedEvent, command_id: str, now: datetime) -> Re
 
 def _from_script(event: RecordedEvent, command_id: str, now: datetime) -> Reaction:
     drafted = script.event_decoder.decode(event.data)
-    if drafted.production_id is None:
+    if not isinstance(drafted, script.ScriptDrafted) or drafted.production_id is None:
         return None
-    sentences = [
-        ProductionSentence(sentence_id=s.sentence_id, section_id=section.section_id, text=s.text)
-        for section in sorted(drafted.sections, key=lambda x: x.order)
-        for s in sorted(section.sentences, key=lambda x: x.order)
-    ]
     return AttachScript(
         command_id=command_id, now=now, production_id=drafted.production_id,
-        script_id=drafted.script_id, sentences=sentences,
+        script_id=drafted.script_id, sentences=script_sentences(drafted.sections),
     )
+
+
+def script_sentences(sections: Iterable[script.ScriptSection]) -> list[ProductionSentence]:
+    """A script's sentences in reading order: sections by order, sentences by order."""
+    return [
+        ProductionSentence(sentence_id=s.sentence_id, section_id=section.section_id, text=s.text)
+        for section in sorted(sections, key=lambda x: x.order)
+        for s in sorted(section.sentences, key=lambda x: x.order)
+    ]
 
 
 def _from_media(event: RecordedEvent, command_id: str, now: datetime) -> Reaction:

@@ -23,7 +23,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def check_start(command: StartProduction) -> None:
-    check_text(command.text)
+    if command.kind == "text2video":
+        check_text(command.text)
     check_required_text("language", command.language, LANGUAGE_MAX)
     check_render(command.render)
     check_voice(command.voice)

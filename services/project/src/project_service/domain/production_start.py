@@ -29,6 +29,9 @@ def decide_start(
         raise Conflict(f"production {command.production_id} already exists")
     if project.deleted:
         raise NotFound(f"project {command.project_id} not found")
+    if command.kind == "project" and not project.created:
+        # Rendering a studio project's script needs the project (and its script) to exist.
+        raise NotFound(f"project {command.project_id} not found")
     project_events: list[ProjectEvent] = []
     if not project.created:
         project_events.append(
