@@ -16,12 +16,13 @@ import av
 import numpy as np
 import pytest
 from export_service.adapters.local_blobs import LocalBlobStore
-from export_service.adapters.media import FfmpegRenderer, caption_fonts_dir, ffmpeg_path
+from export_service.adapters.media import FfmpegRenderer, caption_fonts_dir
 from export_service.app.ports import EncodeFailed, MissingInput
 from PIL import Image
 from videogen_contracts.export.events import CaptionTrack, RenderRequested, TimelineClip
 from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
 from videogen_contracts.project.production import RenderSettings
+from videogen_media.ffmpeg_path import ffmpeg_executable as ffmpeg_path
 
 DURATIONS = (1.3, 0.9, 1.7)
 CAPTIONS = ("Hello ocean world", "東京の夜 مرحبا 🚀", "Stars over the mountains")

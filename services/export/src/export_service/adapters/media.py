@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 from typing import Any
 
 import av
-import imageio_ffmpeg
 import structlog
 from videogen_contracts.export.events import RenderRequested
+from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_runtime.settings import Settings
 
 from export_service.adapters.ffmpeg_graph import Scene, build_command, scene_frames
@@ -19,11 +18,6 @@ from export_service.adapters.local_blobs import LocalBlobStore
 from export_service.app.ports import BlobStore, EncodeFailed, ProgressCallback, RenderedFile
 
 log = structlog.get_logger("export_service.renderer")
-
-
-def ffmpeg_path() -> str:
-    """`VIDEOGEN_FFMPEG`, else the imageio-ffmpeg wheel's binary (x264, libass, freetype)."""
-    return os.environ.get("VIDEOGEN_FFMPEG") or imageio_ffmpeg.get_ffmpeg_exe()
 
 
 def caption_fonts_dir() -> Path | None:
@@ -89,7 +83,7 @@ def probe_file(path: Path) -> RenderedFile:
 
 
 def media_renderer() -> FfmpegRenderer:
-    renderer = FfmpegRenderer(ffmpeg_path(), caption_fonts_dir())
+    renderer = FfmpegRenderer(ffmpeg_executable(), caption_fonts_dir())
     log.info("renderer.ready", ffmpeg=renderer.ffmpeg_exe, fonts_dir=str(renderer.fonts_dir))
     return renderer
 
