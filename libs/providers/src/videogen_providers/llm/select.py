@@ -42,23 +42,11 @@ def writer_from_env(environ: Mapping[str, str] | None = None) -> ScriptWriter:
 def describe_llm_providers(environ: Mapping[str, str] | None = None) -> list[ProviderInfo]:
     env = os.environ if environ is None else environ
     configured = openai_configured(env)
-    codes: list[str] = []
-    try:
-        settings = OpenAISettings.from_env(env) if configured else OpenAISettings()
-    except ValueError:  # e.g. VIDEOGEN_LLM_TIMEOUT=soon: shown as such, not a failed listing
-        settings, configured = OpenAISettings(), False
-        codes.append("invalid_settings")
-    if not configured and not codes:
-        codes.append("not_configured")
-    elif not settings.api_key and configured:
-        # Fine for a local server (Ollama, vLLM); OpenAI itself will answer 401.
-        codes.append("no_api_key")
-    if settings.base_url:
-        codes.append("custom_base_url")
+    settings, codes = _openai_status(env, configured)
     return [
         ProviderInfo(
             name=PROVIDER,
-            available=configured,
+            available=configured and "invalid_settings" not in codes,
             reason_codes=codes,
             needs_key=settings.base_url is None,
             offline=False,
@@ -74,3 +62,21 @@ def describe_llm_providers(environ: Mapping[str, str] | None = None) -> list[Pro
             label=OFFLINE,
         ),
     ]
+
+
+def _openai_status(env: Mapping[str, str], configured: bool) -> tuple[OpenAISettings, list[str]]:
+    if not configured:
+        return OpenAISettings(), ["not_configured"]
+    try:
+        settings = OpenAISettings.from_env(env)
+    except ValueError:
+        # e.g. VIDEOGEN_LLM_TIMEOUT=soon: `writer_from_env` refuses to start on it; the
+        # listing shows why rather than failing itself.
+        return OpenAISettings(base_url=env.get("OPENAI_BASE_URL") or None), ["invalid_settings"]
+    codes = []
+    if not settings.api_key:
+        # Fine for a local server (Ollama, vLLM); OpenAI itself will answer 401.
+        codes.append("no_api_key")
+    if settings.base_url:
+        codes.append("custom_base_url")
+    return settings, codes
