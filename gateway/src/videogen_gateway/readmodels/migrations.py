@@ -19,8 +19,13 @@ from videogen_eventstore.migrations import check_schema_name, migrate, quote_ide
 
 _FILE_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
-# Every table the read-model migrations create, dropped by `drop_read_models`.
-READ_MODEL_TABLES = ("projects", "cast_members", "stream_positions", "productions")
+# Every table the read-model migrations create, dropped by `drop_read_models`; all but
+# `inngest_events` (0004), which no log could rebuild (its migration says why).
+READ_MODEL_TABLES = (
+    "projects", "cast_members", "stream_positions", "productions",
+    "sections", "sentences", "outlines", "generation_runs", "generation_events",
+    "generation_feeds",
+)
 
 
 def positions_channel(schema: str) -> str:
