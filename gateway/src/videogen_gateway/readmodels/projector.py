@@ -1,4 +1,4 @@
-"""The projection of the project service's stream into the gateway's read models.
+"""The projections of the services' streams (project, script) into the gateway's read models.
 
 Each event is applied in ONE transaction together with
 - its tracking row (a redelivered event finds the row and changes nothing),
@@ -19,6 +19,7 @@ import enum
 
 import asyncpg
 import msgspec
+from asyncpg.pool import PoolConnectionProxy
 from nats.aio.msg import Msg
 from videogen_bus.consumer import PoisonMessage, TransientError
 from videogen_contracts.envelope import RecordedEvent
@@ -41,6 +42,8 @@ from videogen_gateway.readmodels.projects import apply_project_event
 
 PROJECT_EVENT_TYPES = frozenset(event_type_name(t) for t in EVENT_TYPES)
 
+Connection = asyncpg.Connection | PoolConnectionProxy
+
 
 class Outcome(enum.Enum):
     APPLIED = "applied"
@@ -60,7 +63,9 @@ def out_of_order_delay(attempt: int) -> float:
     return float(min(0.02 * 2 ** max(0, attempt - 1), 2.0))
 
 
-class ProjectProjector:
+class StreamProjector:
+    """One source service's stream into the read models; subclasses say what an event does."""
+
     def __init__(self, pool: asyncpg.Pool, schema: str, consumer: str) -> None:
         self.pool = pool
         self.schema = check_schema_name(schema)
@@ -85,11 +90,7 @@ class ProjectProjector:
                 raise OutOfOrder(recorded.stream_id, recorded.stream_version, stored)
             if not await track_once(conn, self.schema, self.consumer, recorded.event_id):
                 return Outcome.ALREADY_APPLIED
-            if recorded.type in PROJECT_EVENT_TYPES:
-                event = _decode(recorded)
-                await apply_project_event(conn, self._q, event, recorded.stream_version)
-            elif recorded.type in PRODUCTION_EVENT_TYPES:
-                await apply_production_event(conn, self._q, _decode_production(recorded))
+            await self.apply_event(conn, recorded)
             # Events this projection does not show still move the stream's position, or
             # every later event of the stream would wait for them forever.
             await conn.execute(
@@ -107,6 +108,21 @@ class ProjectProjector:
             await self.apply(recorded)
         except OutOfOrder:
             await msg.nak(delay=out_of_order_delay(msg.metadata.num_delivered or 1))
+
+    async def apply_event(self, conn: Connection, recorded: RecordedEvent) -> None:
+        """Change the read models for one event (inside `apply`'s transaction)."""
+        raise NotImplementedError
+
+
+class ProjectProjector(StreamProjector):
+    """The project service's stream: projects, their cast, and productions."""
+
+    async def apply_event(self, conn: Connection, recorded: RecordedEvent) -> None:
+        if recorded.type in PROJECT_EVENT_TYPES:
+            event = _decode(recorded)
+            await apply_project_event(conn, self._q, event, recorded.stream_version)
+        elif recorded.type in PRODUCTION_EVENT_TYPES:
+            await apply_production_event(conn, self._q, _decode_production(recorded))
 
 
 def _decode(recorded: RecordedEvent) -> ProjectEvent:
