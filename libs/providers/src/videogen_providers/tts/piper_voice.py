@@ -1,7 +1,8 @@
-"""Piper synthesis inside a TTS worker process: the voice, and one sentence to a WAV file.
+"""Piper synthesis: the voice, and one sentence to a WAV file.
 
-Imported only by the worker processes (see piper_narrator.py), so the service's main
-process never loads onnxruntime or the model.
+Import it only where the synthesis runs (the media service's TTS worker processes, the
+gateway's provider check subprocess), so no long-lived main process loads onnxruntime or
+the model.
 
 Why single-threaded sessions: Piper's model is small, so one sentence gains little from
 intra-op threads, while one process per core keeps every core busy (measured here: two
@@ -25,10 +26,12 @@ import numpy as np
 import onnxruntime  # type: ignore[import-untyped]
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
-from media_service.workers.ports import StageFailed
-
 MAX_PHONEMES = 100
 CLAUSE_MARKS = frozenset(",;:")
+
+
+class NothingToSay(ValueError):
+    """The text has no phonemes (only punctuation, say): there is nothing to voice."""
 
 
 def load_voice(model_path: Path) -> PiperVoice:
@@ -50,7 +53,7 @@ def synthesize_to_wav(
 ) -> None:
     sentences = [p for p in voice.phonemize(text) if p]
     if not sentences:
-        raise StageFailed(f"nothing speakable in {text[:80]!r}")
+        raise NothingToSay(f"nothing speakable in {text[:80]!r}")
     # Piper has no pitch control; the rate maps to the phoneme length scale.
     config = SynthesisConfig(length_scale=1.0 / rate)
     parts = [_audio(voice, piece, config) for p in sentences for piece in pieces(p)]

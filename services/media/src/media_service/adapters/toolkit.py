@@ -10,6 +10,7 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 
 import structlog
+from videogen_providers.tts.piper_model import default_voice_model
 from videogen_runtime.settings import Settings
 
 from media_service.adapters.audio_probe import PyAvProbe
@@ -17,7 +18,7 @@ from media_service.adapters.captions import AssCaptioner
 from media_service.adapters.fonts import find_caption_font
 from media_service.adapters.local_blobs import LocalBlobs
 from media_service.adapters.pexels_visuals import PexelsVisuals
-from media_service.adapters.piper_narrator import PiperNarrator, default_voice_model
+from media_service.adapters.piper_narrator import PiperNarrator
 from media_service.adapters.procedural_visuals import ProceduralVisuals
 from media_service.config import MediaConfig
 from media_service.workers.ports import VisualChooser

