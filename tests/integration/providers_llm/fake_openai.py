@@ -27,6 +27,8 @@ class Reply:
     delay: float = 0.0
     prompt_tokens: int = 11
     completion_tokens: int = 7
+    finish_reason: str = "stop"
+    refusal: str | None = None
 
 
 def answer(payload: object, *, prompt_tokens: int = 11, completion_tokens: int = 7) -> Reply:
@@ -80,8 +82,8 @@ def completion_body(reply: Reply) -> bytes:
         "model": MODEL,
         "choices": [{
             "index": 0,
-            "message": {"role": "assistant", "content": reply.content},
-            "finish_reason": "stop",
+            "message": {"role": "assistant", "content": reply.content, "refusal": reply.refusal},
+            "finish_reason": reply.finish_reason,
             "logprobs": None,
         }],
         "usage": {

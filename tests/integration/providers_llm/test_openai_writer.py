@@ -134,6 +134,21 @@ async def test_a_schema_mismatch_is_fed_back_too(fake: FakeOpenAI, writer: OpenA
     assert "`$.sentences` must not be empty" in fake.seen[1].body["messages"][-1]["content"]
 
 
+async def test_a_cut_off_or_refused_answer_is_retried_with_the_reason(
+    fake: FakeOpenAI, writer: OpenAIWriter
+) -> None:
+    fake.script(
+        Reply(content='{"sentences": ["One', finish_reason="length"), answer({"sentences": ["A."]}),
+        Reply(content=None, refusal="I can't help with that"), answer({"sentences": ["B."]}),
+    )
+
+    assert (await writer.expand(BRIEF, "Who lives there", [], 1)).value == ["A."]
+    assert (await writer.expand(BRIEF, "Who lives there", [], 1)).value == ["B."]
+
+    assert "cut off at the token limit" in fake.seen[1].body["messages"][-1]["content"]
+    assert "refused: I can't help with that" in fake.seen[3].body["messages"][-1]["content"]
+
+
 async def test_malformed_twice_fails_clearly(fake: FakeOpenAI, writer: OpenAIWriter) -> None:
     fake.script(Reply(content="Sure! Here is your outline:"), Reply(content='{"title": 3}'))
 
@@ -143,6 +158,8 @@ async def test_malformed_twice_fails_clearly(fake: FakeOpenAI, writer: OpenAIWri
     assert len(fake.seen) == 2
     assert "answered twice without a valid OutlineDraft" in caught.value.reason
     assert caught.value.content == '{"title": 3}'
+    assert caught.value.usage is not None
+    assert caught.value.usage.prompt_tokens == 22
 
 
 async def test_429_waits_for_retry_after(fake: FakeOpenAI, writer: OpenAIWriter) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from videogen_providers.llm.base import TokenUsage
+
 
 class LLMError(Exception):
     """Base of the writer's typed failures."""
@@ -20,8 +22,12 @@ class LLMUnavailable(LLMError):
 class LLMOutputInvalid(LLMError):
     """The model answered twice, and neither answer matched the requested JSON schema."""
 
-    def __init__(self, reason: str, *, content: str | None = None) -> None:
+    def __init__(
+        self, reason: str, *, content: str | None = None, usage: TokenUsage | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
+        # Both answers were paid for, valid or not; the worker may record the cost.
+        self.usage = usage
         # The last raw answer, truncated, for the logs; never shown to end users as is.
         self.content = content[:2000] if content is not None else None

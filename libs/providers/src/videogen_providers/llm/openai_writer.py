@@ -133,25 +133,24 @@ class OpenAIWriter:
     async def _ask(self, messages: prompts.Messages, kind: type[T]) -> Written[T]:
         """The answer decoded into `kind`; one more chance, with the error, if it is not."""
         schema = strict_schema(kind)
-        first = await self._complete(messages, kind.__name__, schema)
-        usage = self._usage(first)
-        reply = _content(first)
-        try:
-            return self._written(decode(reply, kind), usage)
-        except InvalidOutput as problem:
-            log.warning("llm_output_invalid", schema=kind.__name__, problem=str(problem))
-            messages = prompts.correction(messages, reply, str(problem))
-        second = await self._complete(messages, kind.__name__, schema)
-        usage = usage.plus(self._usage(second))
-        reply = _content(second)
-        try:
-            return self._written(decode(reply, kind), usage)
-        except InvalidOutput as problem:
-            raise LLMOutputInvalid(
-                f"{self.provider_label} answered twice without a valid {kind.__name__}: "
-                f"{problem}",
-                content=reply,
-            ) from problem
+        usage: TokenUsage | None = None
+        for attempt in (1, 2):
+            completion = await self._complete(messages, kind.__name__, schema)
+            paid = self._usage(completion)
+            usage = paid if usage is None else usage.plus(paid)
+            try:
+                return self._written(_decoded(completion, kind), usage)
+            except InvalidOutput as problem:
+                if attempt == 2:
+                    raise LLMOutputInvalid(
+                        f"{self.provider_label} answered twice without a valid "
+                        f"{kind.__name__}: {problem}",
+                        content=_content(completion),
+                        usage=usage,
+                    ) from problem
+                log.warning("llm_output_invalid", schema=kind.__name__, problem=str(problem))
+                messages = prompts.correction(messages, _content(completion), str(problem))
+        raise AssertionError("unreachable: the loop returns or raises")
 
     async def _complete(
         self, messages: prompts.Messages, name: str, schema: dict[str, Any]
@@ -217,6 +216,13 @@ class OpenAIWriter:
 
 
 def _content(completion: ChatCompletion) -> str | None:
-    if not completion.choices:
-        return None
-    return completion.choices[0].message.content
+    return completion.choices[0].message.content if completion.choices else None
+
+
+def _decoded(completion: ChatCompletion, kind: type[T]) -> T:
+    choice = completion.choices[0] if completion.choices else None
+    if choice is not None and choice.message.content is None and choice.message.refusal:
+        raise InvalidOutput(f"the model refused: {choice.message.refusal}")
+    if choice is not None and choice.finish_reason == "length":
+        raise InvalidOutput("the reply was cut off at the token limit; answer more briefly")
+    return decode(_content(completion), kind)
