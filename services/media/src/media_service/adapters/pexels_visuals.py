@@ -1,4 +1,4 @@
-"""Stock visuals from Pexels when `PEXELS_API_KEY` is set (stand-in for videogen_providers.stock).
+"""Stock visuals from Pexels when `PEXELS_API_KEY` is set (videogen_providers.stock's client).
 
 Each sentence's keywords are its search query (the doc's "video search queries"). The best
 clip is downloaded into the blob store under a deterministic key before the event names
@@ -20,6 +20,7 @@ from uuid import UUID
 import httpx
 import structlog
 from videogen_contracts.media.events import ChosenVisual, FrameSettings, SentenceText
+from videogen_providers.stock.pexels import PEXELS_API, Orientation, PexelsClient
 
 from media_service.adapters.procedural_visuals import keywords_of, procedural_visual
 from media_service.workers.keys import stock_visual_key
@@ -27,8 +28,7 @@ from media_service.workers.ports import Blobs
 
 log = structlog.get_logger("media_service.pexels")
 
-PEXELS_API = "https://api.pexels.com"
-_ORIENTATION = {"16:9": "landscape", "9:16": "portrait", "1:1": "square"}
+_ORIENTATION: dict[str, Orientation] = {"16:9": "landscape", "9:16": "portrait", "1:1": "square"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +43,11 @@ class PexelsVisuals:
         self, api_key: str, blobs: Blobs, *, base_url: str = PEXELS_API, timeout: float = 20.0
     ) -> None:
         self._blobs = blobs
-        self._client = httpx.AsyncClient(
-            base_url=base_url, headers={"Authorization": api_key}, timeout=timeout,
-            follow_redirects=True,
-        )
+        self._pexels = PexelsClient(api_key, base_url=base_url, timeout=timeout)
         self._downloads = asyncio.Semaphore(4)
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._pexels.aclose()
 
     async def choose(
         self, production_id: UUID, sentences: Sequence[SentenceText], frame: FrameSettings
@@ -84,12 +81,10 @@ class PexelsVisuals:
         )
 
     async def _search(self, query: str, frame: FrameSettings) -> StockClip | None:
-        response = await self._client.get(
-            "/videos/search",
-            params={"query": query, "per_page": 5, "orientation": _ORIENTATION[frame.aspect]},
+        videos = await self._pexels.search_videos(
+            query, per_page=5, orientation=_ORIENTATION[frame.aspect]
         )
-        response.raise_for_status()
-        for video in response.json().get("videos", []):
+        for video in videos:
             link = _best_file(video.get("video_files", []), frame)
             if link:
                 credit = f"{video.get('user', {}).get('name', 'unknown')} / Pexels"
@@ -99,7 +94,7 @@ class PexelsVisuals:
     async def _download(self, link: str, key: str) -> None:
         with tempfile.TemporaryDirectory(prefix="vg-stock-") as tmp:
             target = Path(tmp) / "clip.mp4"
-            async with self._client.stream("GET", link) as response:
+            async with self._pexels.http.stream("GET", link) as response:
                 response.raise_for_status()
                 with target.open("wb") as out:
                     async for chunk in response.aiter_bytes():

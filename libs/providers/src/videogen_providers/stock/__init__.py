@@ -1,0 +1,1 @@
+"""Stock footage: Pexels (the vendor option; procedural backgrounds are the default)."""
