@@ -11,9 +11,9 @@ from uuid import uuid4
 import pytest
 from media_service.app.handlers import PreparationHandler, decode_events
 from media_service.domain.commands import RecordNarration
-from media_service.workers.jobs import Delivery
 from media_service.workers.keys import narration_key
 from media_service.workers.preparation import PreparationJob, Toolkit
+from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.commands import PrepareMedia
 from videogen_contracts.media.events import (

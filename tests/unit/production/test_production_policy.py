@@ -10,7 +10,6 @@ from uuid import UUID, uuid4
 
 import msgspec
 import pytest
-from project_service.adapters.multi_stream import InMemoryAtomicAppender
 from project_service.adapters.tracking import InMemoryTracker
 from project_service.app.production_handlers import ProductionHandlers
 from project_service.app.production_policy import ProductionPolicy
@@ -41,6 +40,7 @@ from videogen_contracts.script.commands import DraftScriptFromText
 from videogen_contracts.script.events import ScriptDrafted, ScriptSection, ScriptSentence
 from videogen_eventstore.api import START, Position, position_of
 from videogen_eventstore.memory import InMemoryEventStore
+from videogen_eventstore.multi_stream import InMemoryAtomicAppender
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 JOB = UUID("00000000-0000-4000-8000-000000000001")

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from project_service.adapters.multi_stream import InMemoryAtomicAppender
 from project_service.app.production_handlers import ProductionHandlers
 from project_service.entrypoints.production_rpc import production_command_handlers
 from videogen_bus.rpc import CommandHandler
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_eventstore.memory import InMemoryEventStore
+from videogen_eventstore.multi_stream import InMemoryAtomicAppender
 
 HEADERS = {"Vg-Correlation-Id": "corr-rpc"}
 

@@ -23,11 +23,12 @@ import structlog
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.client import JetStreamContext
-from videogen_bus.consumer import DeadLetterSink, exponential_backoff
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
 from videogen_runtime.logs import correlation_scope
 
-log = structlog.get_logger("media_service.jobs")
+from videogen_bus.consumer import DeadLetterSink, exponential_backoff
+
+log = structlog.get_logger("videogen_bus.jobs")
 
 
 @dataclass(frozen=True, slots=True)

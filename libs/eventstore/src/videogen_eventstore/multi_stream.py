@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 import asyncpg
 from videogen_contracts.envelope import NewEvent
-from videogen_eventstore.api import AppendResult, EventStore
-from videogen_eventstore.appending import append_to_stream
+
+from .api import AppendResult, EventStore
+from .appending import append_to_stream
 
 Append = tuple[str, Sequence[NewEvent], int | None]
 

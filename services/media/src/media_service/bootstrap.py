@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import asyncpg
 import structlog
 from videogen_bus.connection import connect, drain
+from videogen_bus.jobs import JobQueue
 from videogen_bus.rpc import CommandServer
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.media.events import SERVICE
@@ -31,7 +32,6 @@ from media_service.app.handlers import PreparationHandler
 from media_service.config import MediaConfig
 from media_service.entrypoints.consumers import start_preparation_worker, start_project_deletions
 from media_service.entrypoints.rpc import serve_media_commands
-from media_service.workers.jobs import JobQueue
 from media_service.workers.preparation import PreparationJob, Toolkit
 
 log = structlog.get_logger("media_service.bootstrap")

@@ -20,12 +20,12 @@ from videogen_bus.streams import ensure_stream
 from videogen_contracts.project.events import SERVICE
 from videogen_contracts.subjects import Namespace
 from videogen_eventstore.migrations import migrate
+from videogen_eventstore.multi_stream import PostgresAtomicAppender
 from videogen_eventstore.pool import create_pool
 from videogen_eventstore.postgres import PostgresEventStore
 from videogen_eventstore.relay import Relay
 from videogen_runtime.settings import Settings
 
-from project_service.adapters.multi_stream import PostgresAtomicAppender
 from project_service.app.handlers import ProjectCommandHandler
 from project_service.app.production_handlers import ProductionHandlers
 from project_service.entrypoints.production_consumers import (

@@ -12,6 +12,7 @@ import structlog
 from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
 from videogen_bus.consumer import DeadLetterSink, run_consumer
+from videogen_bus.jobs import JobQueue, JobRunner, QueueConfig
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.events import SERVICE
@@ -20,7 +21,6 @@ from videogen_contracts.subjects import Namespace
 
 from media_service.adapters.productions import productions_of_project
 from media_service.config import MediaConfig
-from media_service.workers.jobs import JobQueue, JobRunner, QueueConfig
 from media_service.workers.keys import production_prefixes
 from media_service.workers.ports import Blobs
 

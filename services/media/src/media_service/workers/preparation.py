@@ -21,6 +21,7 @@ from pathlib import Path
 from uuid import UUID
 
 import structlog
+from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.events import (
     MediaPreparationRequested,
@@ -38,7 +39,6 @@ from media_service.domain.commands import (
     RecordNarration,
 )
 from media_service.domain.preparation import Preparation
-from media_service.workers.jobs import Delivery
 from media_service.workers.keys import captions_keys, narration_key
 from media_service.workers.ports import (
     AudioProbe,
