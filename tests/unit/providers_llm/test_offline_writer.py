@@ -16,6 +16,7 @@ from videogen_providers.llm.base import (
     sentence_budget,
 )
 from videogen_providers.llm.offline import OfflineWriter
+from videogen_providers.llm.prose import topic_phrases
 
 BRIEF = Brief(
     topic="Black holes",
@@ -190,3 +191,22 @@ async def test_a_bare_brief_still_reads_well(writer: ScriptWriter) -> None:
     assert "sourdough bread" in text
     assert "curious viewers" in text
     assert "  " not in text
+
+
+@pytest.mark.parametrize(("typed", "phrase", "question"), [
+    ("How vaccines work", "vaccines", "how vaccines work"),
+    ("How the stock market works.", "the stock market", "how the stock market works"),
+    ("Why the sky is blue?", "the question of why the sky is blue", "why the sky is blue"),
+    ("Black holes", "black holes", None),
+    ("Photosynthesis", "Photosynthesis", None),  # a lone word may be a name: kept as typed
+    ("Ancient Rome", "Ancient Rome", None),
+])
+def test_a_topic_reads_as_a_noun_phrase(typed: str, phrase: str, question: str | None) -> None:
+    assert topic_phrases(typed) == (phrase, question)
+
+
+async def test_a_question_topic_opens_with_the_question(writer: ScriptWriter) -> None:
+    brief = msgspec.structs.replace(BRIEF, topic="How vaccines work")
+    script = (await writer.quick_script(brief)).value
+    assert "how vaccines work?" in script[0].sentences[0]
+    assert "how vaccines work" not in " ".join(s.title for s in script)

@@ -2,7 +2,8 @@
 
 Placeholders: {topic} (as written), {Topic} (first letter upper-cased), {audience}, {goal},
 {section} (a section title, ready to sit mid-sentence), {prev} (the previous section's), {point}
-(a key point, lower-case), {name} and {who} (a cast member and their description).
+(a key point, lower-case), {name} and {who} (a cast member and their description),
+{question} (the topic as typed, when it was a question).
 No template starts with {point}, so nothing needs re-capitalising.
 """
 
@@ -131,6 +132,13 @@ HOOKS = (
     "Here is a question worth a few minutes of your time: what makes {topic} tick?",
     "Welcome! Today we are exploring {topic}, with {audience} in mind.",
     "Few subjects reward a closer look quite like {topic}.",
+)
+
+# The same, for a topic typed as a question ("How vaccines work"); {question} is as typed.
+QUESTION_HOOKS = (
+    "Have you ever wondered {question}?",
+    "Here is a question worth a few minutes of your time: {question}?",
+    "Today we set out to answer one question, with {audience} in mind: {question}?",
 )
 
 CAST_INTRODUCTIONS = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Sequence
 
 import msgspec
@@ -45,12 +46,30 @@ def mid_sentence(text: str, *, keep_single_word: bool = False) -> str:
     return text if words[1][:1].isupper() else lower
 
 
+# "How vaccines work" is about vaccines: the templates want a noun phrase.
+_HOW_IT_WORKS = re.compile(
+    r"how (?P<subject>.+?) (?:works?|functions?|happens?|began|begins?|started|evolved)",
+    re.IGNORECASE,
+)
+_QUESTION_WORDS = frozenset({"how", "why", "what", "when", "where", "who", "whether", "which"})
+
+
+def topic_phrases(typed: str) -> tuple[str, str | None]:
+    """The topic as a noun phrase for the templates, and as a question when it was one."""
+    text = " ".join(typed.split()).rstrip(".?") or "our subject"
+    if text.split(" ")[0].lower() not in _QUESTION_WORDS or " " not in text:
+        return mid_sentence(text, keep_single_word=True), None
+    question = text[0].lower() + text[1:]
+    if found := _HOW_IT_WORKS.fullmatch(question):
+        return found["subject"], question
+    return f"the question of {question}", question
+
+
 class Words:
     """A brief's words for the phrasebook's placeholders."""
 
     def __init__(self, brief: Brief) -> None:
-        typed = " ".join(brief.topic.split()).rstrip(".") or "our subject"
-        topic = mid_sentence(typed, keep_single_word=True)
+        topic, self.question = topic_phrases(brief.topic)
         self.topic = topic
         self.capital_topic = topic[0].upper() + topic[1:]
         self.audience = mid_sentence(brief.audience or "") or pb.DEFAULT_AUDIENCE
@@ -162,7 +181,8 @@ def section_sentences(
         prev = words.phrase(previous_titles[-1])
         lines = [words.fill(rng.choice(pb.TRANSITIONS), section=section, prev=prev)]
     else:
-        lines = [words.fill(rng.choice(pb.HOOKS))]
+        hooks = pb.QUESTION_HOOKS if words.question else pb.HOOKS
+        lines = [words.fill(rng.choice(hooks), question=words.question or "")]
         lines += cast_introductions(words, rng, limit=count - 2)
     closer = words.fill(rng.choice(pb.CLOSERS), section=section) if count >= 3 else None
     body_count = count - len(lines) - (1 if closer else 0)
