@@ -17,16 +17,21 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from media_service.app.handlers import decode_events
 from media_service.bootstrap import MediaService, start_media_service
 from media_service.config import MediaConfig
-from media_service.workers.keys import narration_key
 from media_service.workers.preparation import Toolkit
 from nats.aio.client import Client
 from videogen_bus.connection import connect, drain
 from videogen_bus.rpc import send_command
 from videogen_contracts.envelope import EventMetadata, RecordedEvent, encode_recorded, to_raw
 from videogen_contracts.media.commands import PrepareMedia
-from videogen_contracts.media.events import SERVICE, SentenceText, stream_id_for
+from videogen_contracts.media.events import (
+    SERVICE,
+    SentenceNarrated,
+    SentenceText,
+    stream_id_for,
+)
 from videogen_contracts.project.events import ProjectDeleted
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_runtime.settings import Settings
@@ -57,6 +62,11 @@ class World:
     async def types(self, production_id: uuid.UUID) -> list[str]:
         events = await self.service.store.read_stream(stream_id_for(production_id))
         return [e.type for e in events]
+
+    async def narration_keys(self, production_id: uuid.UUID) -> list[str]:
+        """Where the job stored each sentence's audio, as its events say."""
+        events = decode_events(await self.service.store.read_stream(stream_id_for(production_id)))
+        return [e.key for e in events if isinstance(e, SentenceNarrated)]
 
     async def wait_done(self, production_id: uuid.UUID) -> list[str]:
         """The stream's event types once the job is done (polling the store: 20 s at most)."""
@@ -178,8 +188,8 @@ async def test_deleting_the_project_deletes_its_media(world: World) -> None:
         await world.prepare(each)
         await world.wait_done(each.production_id)
     blobs = world.service.tools.blobs
-    mine = narration_key(command.production_id, command.sentences[0].sentence_id)
-    theirs = narration_key(other.production_id, other.sentences[0].sentence_id)
+    mine = (await world.narration_keys(command.production_id))[0]
+    theirs = (await world.narration_keys(other.production_id))[0]
     assert await blobs.exists(mine)
 
     await publish_project_deleted(world, command.project_id)

@@ -20,8 +20,8 @@ from videogen_contracts.media.events import FrameSettings, SentenceText
 async def test_blobs_put_read_and_delete_by_prefix(tmp_path: Path) -> None:
     blobs = LocalBlobs(tmp_path)
     production, other = uuid.uuid4(), uuid.uuid4()
-    mine = narration_key(production, uuid.uuid4())
-    theirs = narration_key(other, uuid.uuid4())
+    mine = narration_key(production, uuid.uuid4().hex)
+    theirs = narration_key(other, uuid.uuid4().hex)
     await blobs.put_bytes(mine, b"RIFF")
     await blobs.put_bytes(theirs, b"RIFF")
     await blobs.put_bytes(f"captions/{production}.srt", b"1")

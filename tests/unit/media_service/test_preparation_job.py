@@ -12,6 +12,7 @@ import pytest
 from media_service.app.handlers import PreparationHandler, decode_events
 from media_service.domain.commands import RecordNarration
 from media_service.workers.keys import narration_key
+from media_service.workers.narration_cache import narration_digest
 from media_service.workers.preparation import PreparationJob, Toolkit
 from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import RecordedEvent
@@ -20,6 +21,7 @@ from videogen_contracts.media.events import (
     CaptionsCompleted,
     MediaPreparationFailed,
     NarrationCompleted,
+    SentenceNarrated,
     SentenceText,
     VisualsChosen,
     VoiceSettings,
@@ -46,15 +48,21 @@ class World:
         )
         self.job = PreparationJob(self.handler, tools)
         self.production_id = uuid4()
+        self.project_id = uuid4()
         self.sentences = [SentenceText(sentence_id=uuid4(), text=t) for t in TEXTS]
 
     async def request(self, voice: VoiceSettings | None = None) -> RecordedEvent:
         command = PrepareMedia(
-            command_id="prepare-1", now=NOW, production_id=self.production_id,
-            project_id=uuid4(), sentences=self.sentences, voice=voice or VoiceSettings(),
+            command_id=f"prepare-{self.production_id}", now=NOW, production_id=self.production_id,
+            project_id=self.project_id, sentences=self.sentences, voice=voice or VoiceSettings(),
         )
         await self.handler.handle(command, correlation_id="corr-1")
         return (await self.recorded())[0]
+
+    def key_of(self, sentence: SentenceText, voice: VoiceSettings | None = None) -> str:
+        """Where the job stores (and finds) this sentence's audio: keyed by its content."""
+        digest = narration_digest(sentence.text, voice or VoiceSettings(), "en", self.narrator.name)
+        return narration_key(self.project_id, digest)
 
     async def recorded(self) -> list[RecordedEvent]:
         return await self.store.read_stream(stream_id_for(self.production_id))
@@ -102,7 +110,7 @@ async def test_a_resumed_job_reuses_stored_audio_and_completes_once(tmp_path: Pa
     request = await world.request()
     # As if a worker died after storing sentence 0's audio and recording sentence 1.
     first, second, _ = world.sentences
-    key = narration_key(world.production_id, first.sentence_id)
+    key = world.key_of(first)
     (world.blobs.root / key).parent.mkdir(parents=True)
     write_wav(world.blobs.root / key, 2.0)
     await _record_one(world, second)
@@ -116,13 +124,17 @@ async def test_a_resumed_job_reuses_stored_audio_and_completes_once(tmp_path: Pa
     assert types.count("NarrationCompleted") == types.count("VisualsChosen") == 1
     done = await _narration_completed(world)
     assert done.items[0].duration_s == pytest.approx(2.0)
+    narrated = [e for e in decode_events(await world.recorded()) if isinstance(e, SentenceNarrated)]
+    assert {e.sentence_id: e.reused for e in narrated} == {
+        first.sentence_id: True, second.sentence_id: False, world.sentences[2].sentence_id: False
+    }
 
 
 async def _record_one(world: World, sentence: SentenceText) -> None:
     tmp = world.blobs.root / "tmp.wav"
     tmp.parent.mkdir(parents=True, exist_ok=True)
     write_wav(tmp, 0.3)
-    key = narration_key(world.production_id, sentence.sentence_id)
+    key = world.key_of(sentence)
     await world.blobs.put_file(key, tmp)
     project_id = decode_events(await world.recorded())[0].project_id
     await world.handler.handle(

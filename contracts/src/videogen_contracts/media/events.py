@@ -4,8 +4,9 @@ One aggregate, `MediaPreparation`, per production, on stream `preparation-<produ
 Its events are the public, versioned record consumed by the production process manager.
 Tags are class names, stored as is and never renamed. A new field gets a default; a
 breaking change bumps `schema_version` and adds an upcaster. Events carry blob keys, never
-bytes: the keys are deterministic (`narration/<production_id>/<sentence_id>.wav`,
-`captions/<production_id>.ass|.srt`) so a resumed job writes to the same place.
+bytes: the keys are deterministic (`narration/<project_id>/<sha256 of text and voice>.wav`,
+`captions/<production_id>.ass|.srt`) so a resumed job writes to the same place, and a
+later production of the project reuses every narration whose text and voice are unchanged.
 """
 
 from __future__ import annotations
@@ -109,7 +110,11 @@ class MediaPreparationRequested(
     requested_at: Timestamp
 
 
-class SentenceNarrated(MediaEventBase, frozen=True, kw_only=True, tag="SentenceNarrated"):
+# omit_defaults: a field added later is left out at its default, so an event recorded
+# before it existed still encodes exactly as it was published.
+class SentenceNarrated(
+    MediaEventBase, frozen=True, kw_only=True, omit_defaults=True, tag="SentenceNarrated"
+):
     """Progress: one sentence's audio is stored. At most one per sentence."""
 
     sentence_id: UUID
@@ -118,6 +123,9 @@ class SentenceNarrated(MediaEventBase, frozen=True, kw_only=True, tag="SentenceN
     # Which synthesizer spoke it ("piper:<voice>", "espeak:<voice>", "openai:<voice>").
     synthesizer: str = ""
     narrated_at: Timestamp
+    # True when no synthesis happened: the audio of this text, voice and synthesizer was
+    # already stored for the project (an earlier render, or this job before a crash).
+    reused: bool = False
 
 
 class NarrationCompleted(MediaEventBase, frozen=True, kw_only=True, tag="NarrationCompleted"):

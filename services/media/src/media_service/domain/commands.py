@@ -39,6 +39,8 @@ class RecordNarration(WorkerCommand, frozen=True, kw_only=True):
     key: str
     duration_s: float
     synthesizer: str = ""
+    # The audio was found stored (same text and voice), not synthesized by this job.
+    reused: bool = False
 
     @property
     def step(self) -> str:

@@ -149,6 +149,7 @@ def _record_narration(command: RecordNarration, state: Preparation) -> list[Medi
             key=command.key,
             duration_s=command.duration_s,
             synthesizer=command.synthesizer,
+            reused=command.reused,
             narrated_at=command.now,
         )
     ]

@@ -21,7 +21,7 @@ from videogen_contracts.subjects import Namespace
 
 from media_service.adapters.productions import productions_of_project
 from media_service.config import MediaConfig
-from media_service.workers.keys import production_prefixes
+from media_service.workers.keys import production_prefixes, project_prefixes
 from media_service.workers.ports import Blobs
 
 log = structlog.get_logger("media_service.consumers")
@@ -71,10 +71,12 @@ async def start_project_deletions(
         deleted = event_decoder.decode(event.data)
         if not isinstance(deleted, ProjectDeleted):
             return
-        removed = 0
+        prefixes = project_prefixes(deleted.project_id)
         for production_id in await productions_of_project(pool, schema, deleted.project_id):
-            for prefix in production_prefixes(production_id):
-                removed += await blobs.delete_prefix(prefix)
+            prefixes.extend(production_prefixes(production_id))
+        removed = 0
+        for prefix in prefixes:
+            removed += await blobs.delete_prefix(prefix)
         log.info("project.media_deleted", project_id=str(deleted.project_id), blobs=removed)
 
     # The project's stream, with its owner's configuration: lets us start before it.

@@ -4,6 +4,9 @@ Run by the `JobQueue` for each `MediaPreparationRequested`. Every step starts fr
 stored state, so a job redelivered after a kill -9 resumes instead of starting over:
 - a sentence whose event is stored is skipped; one whose WAV blob exists (the worker died
   between storing the audio and recording it) is measured and recorded, not re-spoken;
+- narrations are keyed by content (workers/narration_cache.py), so that same check reuses
+  the audio of an earlier production of the project: a re-render after an edit speaks
+  only the changed sentences, and says so (`SentenceNarrated.reused`);
 - each step's events have deterministic ids (see app/handlers.py), so a step repeated by
   a resumed job, or by a twin still alive after a redelivery, is stored once.
 The job returns only after its last event is stored; the queue acks the message then.
@@ -40,6 +43,7 @@ from media_service.domain.commands import (
 )
 from media_service.domain.preparation import Preparation
 from media_service.workers.keys import captions_keys, narration_key
+from media_service.workers.narration_cache import KeyedLocks, narration_digest
 from media_service.workers.ports import (
     AudioProbe,
     Blobs,
@@ -68,12 +72,14 @@ class PreparationJob:
     def __init__(self, handler: PreparationHandler, tools: Toolkit) -> None:
         self._handler = handler
         self._tools = tools
+        # Shared by every job of this process: one synthesis per narration key at a time.
+        self._narrations = KeyedLocks()
 
     async def __call__(self, event: RecordedEvent, delivery: Delivery) -> None:
         request = decode_media_event(event)
         if not isinstance(request, MediaPreparationRequested):
             return  # the consumer's filter lets only requests through; be safe anyway
-        run = _Run(self._handler, self._tools, request, event)
+        run = _Run(self._handler, self._tools, request, event, self._narrations)
         state = await self._handler.load(request.production_id)
         try:
             await run.resume(state)
@@ -97,10 +103,12 @@ class _Run:
         tools: Toolkit,
         request: MediaPreparationRequested,
         event: RecordedEvent,
+        narrations: KeyedLocks,
     ) -> None:
         self.handler = handler
         self.tools = tools
         self.request = request
+        self.narrations = narrations
         self.correlation_id = event.metadata.correlation_id
         self.causation_id = str(event.event_id)
         self.stage: PreparationStage = "narration"
@@ -163,16 +171,18 @@ class _Run:
         )
 
     async def narrate_one(self, sentence: SentenceText) -> None:
-        key = narration_key(self.request.production_id, sentence.sentence_id)
-        blobs = self.tools.blobs
-        # A blob left by a killed worker is whole (puts are atomic): reuse it.
-        if not await blobs.exists(key):
-            with tempfile.TemporaryDirectory(prefix="vg-narration-") as tmp:
-                out = Path(tmp) / "sentence.wav"
-                await self.tools.narrator.narrate(
-                    sentence.text, self.request.voice, self.request.language, out
-                )
-                await blobs.put_file(key, out)
+        request, blobs = self.request, self.tools.blobs
+        digest = narration_digest(
+            sentence.text, request.voice, request.language, self.tools.narrator.name
+        )
+        key = narration_key(request.project_id, digest)
+        async with self.narrations.hold(key):
+            # An existing blob is whole (puts are atomic): an earlier production of this
+            # project spoke this text with this voice, or an earlier line of this script
+            # did, or this job did before it was killed. Reuse it.
+            reused = await blobs.exists(key)
+            if not reused:
+                await self.synthesize(sentence.text, key)
         duration = await self.tools.probe.duration_s(blobs.path_of(key))
         await self.send(
             RecordNarration(
@@ -183,8 +193,15 @@ class _Run:
                 key=key,
                 duration_s=round(duration, 6),
                 synthesizer=self.tools.narrator.name,
+                reused=reused,
             )
         )
+
+    async def synthesize(self, text: str, key: str) -> None:
+        with tempfile.TemporaryDirectory(prefix="vg-narration-") as tmp:
+            out = Path(tmp) / "sentence.wav"
+            await self.tools.narrator.narrate(text, self.request.voice, self.request.language, out)
+            await self.tools.blobs.put_file(key, out)
 
     # --- captions and visuals -------------------------------------------------------------
 
