@@ -19,6 +19,7 @@ from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
 from videogen_gateway.surfaces.ops import ops_router
 from videogen_gateway.surfaces.studio import studio_router
 from videogen_gateway.surfaces.text2video import text2video_router
+from videogen_gateway.system.context import SystemContext
 
 
 class GatewayApp(Litestar):
@@ -54,7 +55,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             description="One backend behind the five studio APIs.",
             path="/schema",
         ),
-        state=State({"runtime": runtime}),
+        state=State({"runtime": runtime, "system": SystemContext.from_settings(settings)}),
         # Our own structlog JSON logs (and the 500 handler) cover what Litestar would log.
         logging_config=None,
     )

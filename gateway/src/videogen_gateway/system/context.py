@@ -1,0 +1,30 @@
+"""What the system endpoints share for the life of the app (held in the app's State)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from litestar.datastructures import State
+from videogen_runtime.settings import Settings
+
+from videogen_gateway.system.disk import DiskLimits
+from videogen_gateway.system.ffmpeg_status import FfmpegProber
+
+
+@dataclass(slots=True)
+class SystemContext:
+    data_dir: Path
+    disk_limits: DiskLimits
+    prober: FfmpegProber = field(default_factory=FfmpegProber)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SystemContext:
+        return cls(data_dir=settings.data_dir, disk_limits=DiskLimits.from_env())
+
+
+def system_of(state: State) -> SystemContext:
+    system = state["system"]
+    if not isinstance(system, SystemContext):
+        raise RuntimeError("app state holds no SystemContext")
+    return system
