@@ -15,7 +15,12 @@ import msgspec
 import structlog
 from nats.aio.client import Client
 from videogen_bus.rpc import ServiceUnavailable, send_command
-from videogen_contracts.replies import CommandAccepted, CommandRejected, QueryAnswered
+from videogen_contracts.replies import (
+    CommandAccepted,
+    CommandRejected,
+    CommandReply,
+    QueryAnswered,
+)
 from videogen_contracts.subjects import Namespace
 
 from videogen_gateway.positions import PositionWaiter
@@ -56,11 +61,46 @@ class Dispatcher:
         self._visible_within = visible_within
 
     async def send(
-        self, service: str, name: str, command: msgspec.Struct, correlation_id: str
+        self, service: str, name: str, command: msgspec.Struct, correlation_id: str,
+        *, attempt_timeout: float | None = None,
     ) -> CommandAccepted:
-        """Send until a replica answers; raise `CommandRefused` if it says no."""
-        payload = msgspec.json.encode(command)
-        deadline = time.monotonic() + self._resend_for
+        """Send until a replica answers; raise `CommandRefused` if it says no.
+
+        `attempt_timeout` overrides the default wait for one reply, for commands whose
+        handler is slow on purpose (a language model writing a script while the client waits).
+        """
+        reply = await self._exchange(service, name, command, correlation_id, attempt_timeout)
+        if isinstance(reply, CommandAccepted):
+            return reply
+        if isinstance(reply, QueryAnswered):
+            # A query sent as a command: a caller's bug, not a reason to resend.
+            raise CommandRefused(
+                CommandRejected(code="invalid", message=f"{service}.{name} is a query")
+            )
+        raise CommandRefused(reply)
+
+    async def query(
+        self, service: str, name: str, query: msgspec.Struct, correlation_id: str,
+        *, attempt_timeout: float | None = None,
+    ) -> QueryAnswered:
+        """Ask a query (it changes nothing, so resending it is always safe); its answer."""
+        reply = await self._exchange(service, name, query, correlation_id, attempt_timeout)
+        if isinstance(reply, QueryAnswered):
+            return reply
+        if isinstance(reply, CommandRejected):
+            raise CommandRefused(reply)
+        raise CommandRefused(
+            CommandRejected(code="invalid", message=f"{service}.{name} is not a query")
+        )
+
+    async def _exchange(
+        self, service: str, name: str, message: msgspec.Struct, correlation_id: str,
+        attempt_timeout: float | None,
+    ) -> CommandReply:
+        """Send until a replica answers anything but a passing `unavailable`; that answer."""
+        payload = msgspec.json.encode(message)
+        per_attempt = attempt_timeout or self._attempt_timeout
+        deadline = time.monotonic() + max(self._resend_for, per_attempt)
         backoff = FIRST_BACKOFF
         unavailable = 0
         while True:
@@ -69,32 +109,30 @@ class Dispatcher:
                 reply = await send_command(
                     self._nc, self._ns, service, name, payload,
                     correlation_id=correlation_id,
-                    timeout=max(0.05, min(self._attempt_timeout, left)),
+                    timeout=max(0.05, min(per_attempt, left)),
                 )
             except ServiceUnavailable as error:
                 if time.monotonic() + backoff >= deadline:
                     raise
                 log.info("command.resend", command=name, reason=error.reason)
             else:
-                if isinstance(reply, CommandAccepted):
+                if not isinstance(reply, CommandRejected) or reply.code != "unavailable":
                     return reply
-                if isinstance(reply, QueryAnswered):
-                    # A query sent as a command: a caller's bug, not a reason to resend.
-                    raise CommandRefused(
-                        CommandRejected(code="invalid", message=f"{service}.{name} is a query")
-                    )
-                if reply.code != "unavailable" or unavailable >= UNAVAILABLE_RETRIES:
-                    raise CommandRefused(reply)
+                if unavailable >= UNAVAILABLE_RETRIES:
+                    return reply
                 unavailable += 1
                 log.warning("command.resend", command=name, reason=reply.message)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
 
     async def send_and_wait(
-        self, service: str, name: str, command: msgspec.Struct, correlation_id: str
+        self, service: str, name: str, command: msgspec.Struct, correlation_id: str,
+        *, attempt_timeout: float | None = None,
     ) -> CommandAccepted:
         """`send`, then wait (bounded) until the read models have applied its events."""
-        accepted = await self.send(service, name, command, correlation_id)
+        accepted = await self.send(
+            service, name, command, correlation_id, attempt_timeout=attempt_timeout
+        )
         visible = await self._waiter.wait_for(
             accepted.stream_id, accepted.stream_version, self._visible_within
         )

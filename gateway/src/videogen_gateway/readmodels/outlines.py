@@ -1,0 +1,111 @@
+"""The `outlines` read model: a studio project's outlines, as `GET /outlines` shows them.
+
+Each outline's sections are stored in the studio's JSON shape (camelCase), so a read is
+one row and no translation. Runs inside the script projector's transaction (projector.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+from videogen_contracts.script.outline import (
+    OutlineApproved,
+    OutlineEvent,
+    OutlineGenerated,
+    OutlineSectionPlan,
+    OutlineSectionRegenerated,
+)
+from videogen_eventstore.migrations import check_schema_name, quote_ident
+from videogen_gateway.readmodels.projector import Connection
+
+
+class OutlineSectionOut(msgspec.Struct, kw_only=True, rename="camel"):
+    title: str
+    summary: str
+    target_minutes: float
+    key_points: list[str]
+
+
+def section_out(plan: OutlineSectionPlan) -> OutlineSectionOut:
+    return OutlineSectionOut(
+        title=plan.title, summary=plan.summary, target_minutes=plan.target_minutes,
+        key_points=list(plan.key_points),
+    )
+
+
+async def apply_outline_event(conn: Connection, q: str, event: OutlineEvent) -> None:
+    match event:
+        case OutlineGenerated():
+            sections = msgspec.json.encode([section_out(s) for s in event.sections]).decode()
+            await conn.execute(
+                f"INSERT INTO {q}.outlines (id, project_id, title, total_target_minutes,"
+                " sections, provider_label, job_id, created_at, updated_at)"
+                " VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $8) ON CONFLICT (id) DO NOTHING",
+                event.outline_id, event.project_id, event.title, event.total_target_minutes,
+                sections, event.provider_label, event.job_id, event.generated_at,
+            )
+        case OutlineSectionRegenerated():
+            section = msgspec.json.encode(section_out(event.section)).decode()
+            await conn.execute(
+                f"UPDATE {q}.outlines SET sections = jsonb_set(sections, $2::text[], $3::jsonb),"
+                " total_target_minutes = total_target_minutes"
+                " - coalesce((sections -> $4::int ->> 'targetMinutes')::float8, 0) + $5,"
+                " provider_label = $6, updated_at = $7 WHERE id = $1",
+                event.outline_id, [str(event.section_index)], section, event.section_index,
+                event.section.target_minutes, event.provider_label, event.regenerated_at,
+            )
+        case OutlineApproved():
+            await conn.execute(
+                f"UPDATE {q}.outlines SET status = 'approved', job_id = $2, updated_at = $3"
+                " WHERE id = $1",
+                event.outline_id, event.job_id, event.approved_at,
+            )
+
+
+class OutlineRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    project_id: UUID
+    title: str
+    total_target_minutes: float
+    sections: list[OutlineSectionOut]
+    status: str
+    provider_label: str
+    job_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+_COLUMNS = (
+    "id, project_id, title, total_target_minutes, sections::text AS sections, status,"
+    " provider_label, job_id, created_at, updated_at"
+)
+_sections_decoder = msgspec.json.Decoder(list[OutlineSectionOut])
+
+
+def _row(record: asyncpg.Record) -> OutlineRow:
+    values: dict[str, Any] = dict(record)
+    values["sections"] = _sections_decoder.decode(values["sections"])
+    return OutlineRow(**values)
+
+
+class OutlineQueries:
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self.pool = pool
+        q = quote_ident(check_schema_name(schema))
+        self._get = f"SELECT {_COLUMNS} FROM {q}.outlines WHERE id = $1"
+        # Newest first, as the original listed them.
+        self._of_project = (
+            f"SELECT {_COLUMNS} FROM {q}.outlines WHERE project_id = $1"
+            " ORDER BY created_at DESC, id"
+        )
+
+    async def get(self, outline_id: UUID) -> OutlineRow | None:
+        record = await self.pool.fetchrow(self._get, outline_id)
+        return None if record is None else _row(record)
+
+    async def of_project(self, project_id: UUID) -> list[OutlineRow]:
+        return [_row(r) for r in await self.pool.fetch(self._of_project, project_id)]
