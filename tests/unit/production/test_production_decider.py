@@ -34,6 +34,7 @@ from project_service.domain.production_commands import (
 )
 from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
 from videogen_contracts.project.production import (
+    RESUMABLE,
     CancelProduction,
     NarrationClip,
     ProductionAdvanced,
@@ -173,8 +174,9 @@ def test_the_legal_path_reaches_completed_through_every_documented_stage() -> No
         ("choosing_visuals", 80), ("rendering", 90), ("rendering", 90),
     ]
     assert {e.progress for e in events if isinstance(e, ProductionAdvanced)} <= DOCUMENTED
-    assert fold(events) == Production(
-        exists=True, stage="completed", progress=100, render_percent=50
+    state = fold(events)
+    assert (state.exists, state.stage, state.progress, state.percent) == (
+        True, "completed", 100, 50
     )
     assert isinstance(events[-1], ProductionCompleted)
     lines = [e.line for e in events if isinstance(e, ProductionStepLogged)]
@@ -214,9 +216,18 @@ def test_a_command_is_accepted_only_in_its_stage_and_along_the_table(
 @pytest.mark.parametrize("stage", sorted(FINAL))
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_a_final_state_accepts_no_command(stage: ProductionStage, name: str) -> None:
+    if stage != "completed" and name in ARTEFACTS:
+        # Work that was on its way is kept for a retry (tests/unit/aura), with no stage change.
+        produced = given(*history_at(stage)).when(COMMANDS[name]).produces()
+        assert len(produced) == 1
+        assert fold([*history_at(stage), *produced]).stage == stage
+        return
     error = given(*history_at(stage)).when(COMMANDS[name]).raises(Conflict)
     assert isinstance(error, IllegalTransition)
-    assert TRANSITIONS[stage] == frozenset()
+    assert TRANSITIONS[stage] == (frozenset() if stage == "completed" else frozenset(RESUMABLE))
+
+
+ARTEFACTS = ("script", "narration", "captions", "visuals")
 
 
 def test_a_failure_records_the_stage_it_happened_in_and_keeps_the_progress() -> None:
@@ -224,7 +235,8 @@ def test_a_failure_records_the_stage_it_happened_in_and_keeps_the_progress() -> 
     assert events[-1] == ProductionFailed(
         production_id=PID, stage="captioning", code="media_failed", reason="boom", at=NOW
     )
-    assert fold([*history_at("captioning"), *events]) == Production(True, "failed", 40, 0)
+    state = fold([*history_at("captioning"), *events])
+    assert (state.exists, state.stage, state.progress, state.percent) == (True, "failed", 40, 0)
 
 
 def test_cancelling_records_the_stage() -> None:
@@ -246,7 +258,7 @@ def test_render_progress_stays_at_90_and_carries_the_render_percent() -> None:
 def test_render_progress_that_does_not_move_forward_records_nothing() -> None:
     at_60 = ReportRenderProgress(command_id="c", now=NOW, production_id=PID, percent=60)
     history = (*history_at("rendering"), *decide(at_60, fold(history_at("rendering"))))
-    assert fold(history).render_percent == 60
+    assert fold(history).percent == 60
     for percent in (0, 30, 60):
         report = ReportRenderProgress(command_id="c", now=NOW, production_id=PID, percent=percent)
         given(*history).when(report).then()

@@ -82,7 +82,7 @@ def test_an_existing_production_is_a_conflict() -> None:
         ({"render": RenderSettings(fps=0)}, "render.fps"),
         ({"render": RenderSettings(crf=99)}, "render.crf"),
         ({"render": RenderSettings(preset="ludicrous")}, "render.preset"),
-        ({"render": RenderSettings(codec="vp9")}, "render.codec"),
+        ({"render": RenderSettings(codec="av1")}, "render.codec"),
         ({"voice": VoiceSettings(rate=float("nan"))}, "voice.rate"),
         ({"voice": VoiceSettings(pause_ms=-1)}, "voice.pause_ms"),
     ],

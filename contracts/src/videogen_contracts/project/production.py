@@ -23,8 +23,10 @@ from videogen_contracts.media.events import ChosenVisual
 from videogen_contracts.project.events import AspectRatio, Timestamp
 
 # text2video: a script drafted from `text`; project: the studio project's current script,
-# asked of the script service when the production starts scripting (`text` unused).
-ProductionKind = Literal["text2video", "project"]
+# asked of the script service when the production starts scripting (`text` unused);
+# brief: an Aura job, whose project is created from `brief` and whose script the script
+# service writes from it (quick_generate) before it is asked for, as for "project".
+ProductionKind = Literal["text2video", "project", "brief"]
 ProductionStage = Literal[
     "queued",
     "scripting",
@@ -36,7 +38,13 @@ ProductionStage = Literal[
     "failed",
     "cancelled",
 ]
-FailureCode = Literal["script_failed", "media_failed", "render_failed", "invalid", "internal"]
+FailureCode = Literal[
+    "script_failed", "media_failed", "render_failed", "invalid", "internal", "stall_timeout"
+]
+# The stages a failed or cancelled production can be retried from, in the order of the work.
+RESUMABLE: tuple[ProductionStage, ...] = (
+    "scripting", "narrating", "captioning", "choosing_visuals", "rendering"
+)
 
 
 def stream_id_for(production_id: UUID) -> str:
@@ -55,6 +63,12 @@ class RenderSettings(msgspec.Struct, frozen=True, kw_only=True):
     crf: int = 23
     preset: str = "veryfast"
     aspect: AspectRatio = "16:9"
+    # Added later: UNSET is never encoded, so events written before them read back equal.
+    # A target bitrate replaces the constant-quality `crf` when set.
+    video_bitrate_k: int | msgspec.UnsetType = msgspec.UNSET
+    audio_bitrate_k: int | msgspec.UnsetType = msgspec.UNSET
+    # False: no extra keyframes at scene cuts (fixed GOP), for codecs that place them.
+    scene_cut: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class VoiceSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -64,6 +78,19 @@ class VoiceSettings(msgspec.Struct, frozen=True, kw_only=True):
     pitch: float = 1.0
     pause_ms: int = 0
     voice: str | None = None
+
+
+class ProductionBrief(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """What an Aura job asks for (kind "brief"); the project is created from it."""
+
+    topic: str
+    audience: str | None = None
+    goal: str | None = None
+    tone: str | None = None
+    style: str | None = None
+    target_minutes: float | None = None
+    pacing: str | None = None
+    density: str | None = None
 
 
 # --- commands on the bus (ns.command_subject("project", name)) ------------------------------
@@ -82,6 +109,8 @@ class StartProduction(msgspec.Struct, frozen=True, kw_only=True):
     render: RenderSettings = msgspec.field(default_factory=RenderSettings)
     voice: VoiceSettings = msgspec.field(default_factory=VoiceSettings)
     language: str = "en"
+    # Required by kind "brief".
+    brief: ProductionBrief | None = None
 
 
 class CancelProduction(msgspec.Struct, frozen=True, kw_only=True):
@@ -91,11 +120,20 @@ class CancelProduction(msgspec.Struct, frozen=True, kw_only=True):
     reason: str | None = None
 
 
-ProductionCommand = StartProduction | CancelProduction
+class RetryProduction(msgspec.Struct, frozen=True, kw_only=True):
+    """Resume a failed or cancelled production from its first unfinished step."""
+
+    command_id: str
+    now: Timestamp
+    production_id: UUID
+
+
+ProductionCommand = StartProduction | CancelProduction | RetryProduction
 
 COMMANDS: dict[str, type[msgspec.Struct]] = {
     "start_production": StartProduction,
     "cancel_production": CancelProduction,
+    "retry_production": RetryProduction,
 }
 
 
@@ -131,6 +169,7 @@ class ProductionQueued(ProductionEventBase, frozen=True, kw_only=True, tag="Prod
     voice: VoiceSettings
     language: str = "en"
     queued_at: Timestamp
+    brief: ProductionBrief | msgspec.UnsetType = msgspec.UNSET
 
 
 class ProductionAdvanced(
@@ -139,7 +178,8 @@ class ProductionAdvanced(
     """The stage moved forward, or (`from_stage == stage`) the work inside it did.
 
     `progress` only takes the documented values (0, 20, 40, 60, 80, 90, 100); `percent` is
-    the finer progress of the stage's own work, when it reports one (the render's).
+    the finer progress of the stage's own work, when it reports one (the narration's, the
+    render's), and `items_done` of `items_total` what it counts (sentences narrated).
     """
 
     from_stage: ProductionStage
@@ -148,6 +188,8 @@ class ProductionAdvanced(
     message: str
     at: Timestamp
     percent: int | None = None
+    items_done: int | None = None
+    items_total: int | None = None
 
 
 class ProductionStepLogged(ProductionEventBase, frozen=True, tag="ProductionStepLogged"):
@@ -207,6 +249,25 @@ class ProductionCancelled(ProductionEventBase, frozen=True, tag="ProductionCance
     at: Timestamp
 
 
+class ProductionRetried(ProductionEventBase, frozen=True, tag="ProductionRetried"):
+    """A failed or cancelled production resumes at `stage`, its first unfinished step; the
+    `ProductionAdvanced` that follows moves it there. `attempt` counts from 2."""
+
+    from_stage: ProductionStage
+    stage: ProductionStage
+    attempt: int
+    at: Timestamp
+
+
+class ProductionStallWarned(ProductionEventBase, frozen=True, tag="ProductionStallWarned"):
+    """Nothing has moved for `idle_s` seconds; the job fails if it stays so until `fail_after_s`."""
+
+    stage: ProductionStage
+    idle_s: int
+    fail_after_s: int
+    at: Timestamp
+
+
 ProductionEvent = (
     ProductionQueued
     | ProductionAdvanced
@@ -218,6 +279,8 @@ ProductionEvent = (
     | ProductionCompleted
     | ProductionFailed
     | ProductionCancelled
+    | ProductionRetried
+    | ProductionStallWarned
 )
 
 EVENT_TYPES: tuple[type[ProductionEventBase], ...] = (
@@ -231,6 +294,8 @@ EVENT_TYPES: tuple[type[ProductionEventBase], ...] = (
     ProductionCompleted,
     ProductionFailed,
     ProductionCancelled,
+    ProductionRetried,
+    ProductionStallWarned,
 )
 
 event_decoder: msgspec.json.Decoder[ProductionEvent] = msgspec.json.Decoder(ProductionEvent)

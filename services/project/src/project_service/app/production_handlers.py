@@ -21,6 +21,7 @@ from videogen_contracts.project import production as contract
 from videogen_contracts.project.production import (
     CancelProduction,
     ProductionEvent,
+    RetryProduction,
     StartProduction,
 )
 from videogen_contracts.replies import CommandAccepted
@@ -75,7 +76,7 @@ class ProductionHandlers:
 
     async def handle(
         self,
-        command: StartProduction | CancelProduction,
+        command: StartProduction | CancelProduction | RetryProduction,
         *,
         correlation_id: str,
         causation_id: str | None,

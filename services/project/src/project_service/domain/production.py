@@ -1,19 +1,13 @@
-"""The Production aggregate as a pure decider, with an explicit state machine.
+"""The Production aggregate as a pure decider: what each step records.
 
-A production moves queued → scripting → narrating → captioning → choosing_visuals →
-rendering → completed, or to failed | cancelled from any stage that is not final. Every
-stage change is checked against `TRANSITIONS`; a same-stage `ProductionAdvanced` is a
-progress update, allowed only where the table lists the stage as its own successor.
-Progress never goes backwards. The three final stages accept nothing.
-
-The state holds only what decisions need (stage and progress). The artefacts recorded by
-the `*Attached` events matter to the process manager, which folds them separately.
+The state machine (stages, the table of transitions, the fold) is in `production_state`;
+its names are re-exported here. Work that finishes after the production failed or was
+cancelled (a narration already on its way) is still recorded as an artefact, with no
+stage change, so that a retry finds it done and does not ask for it again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import assert_never
 from uuid import UUID
@@ -21,18 +15,18 @@ from uuid import UUID
 import msgspec
 from videogen_contracts.project.production import (
     CancelProduction,
-    ProductionAdvanced,
     ProductionCancelled,
     ProductionCaptionsAttached,
     ProductionCompleted,
     ProductionEvent,
     ProductionFailed,
     ProductionNarrationAttached,
-    ProductionQueued,
+    ProductionRetried,
     ProductionScriptAttached,
-    ProductionStage,
+    ProductionStallWarned,
     ProductionStepLogged,
     ProductionVisualsAttached,
+    RetryProduction,
 )
 
 from project_service.domain.errors import Conflict, NotFound
@@ -45,99 +39,37 @@ from project_service.domain.production_commands import (
     CompleteProduction,
     FailProduction,
     ProductionStepCommand,
+    ReportNarrationProgress,
     ReportRenderProgress,
+    WarnStall,
+)
+from project_service.domain.production_state import (
+    FINAL,
+    INITIAL,
+    ORDER,
+    RETRYABLE,
+    TRANSITIONS,
+    IllegalTransition,
+    Production,
+    advance,
+    check_transition,
+    evolve,
+    fold,
+    require_stage,
 )
 
-FINAL: frozenset[ProductionStage] = frozenset({"completed", "failed", "cancelled"})
-
-
-def _to(*stages: ProductionStage) -> frozenset[ProductionStage]:
-    return frozenset(stages)
-
-
-# stage → the stages it may move to. A stage listed as its own successor takes progress
-# updates (60 → 80 while visuals are fetched; the render's percent at 90).
-TRANSITIONS: dict[ProductionStage, frozenset[ProductionStage]] = {
-    "queued": _to("scripting", "failed", "cancelled"),
-    "scripting": _to("narrating", "failed", "cancelled"),
-    "narrating": _to("captioning", "failed", "cancelled"),
-    "captioning": _to("choosing_visuals", "failed", "cancelled"),
-    "choosing_visuals": _to("choosing_visuals", "rendering", "failed", "cancelled"),
-    "rendering": _to("rendering", "completed", "failed", "cancelled"),
-    "completed": _to(),
-    "failed": _to(),
-    "cancelled": _to(),
-}
-
-# The order of the happy path; the process manager uses it to tell a stale event (the
-# production is already past that step) from one that arrived early.
-ORDER: tuple[ProductionStage, ...] = (
-    "queued", "scripting", "narrating", "captioning", "choosing_visuals", "rendering", "completed"
-)
-
-
-class IllegalTransition(Conflict):
-    """The production cannot move from its stage to the one a command asks for."""
-
-    def __init__(self, production_id: UUID, current: ProductionStage, wanted: ProductionStage):
-        super().__init__(f"production {production_id} is {current}; it cannot become {wanted}")
-        self.current = current
-        self.wanted = wanted
-
-
-@dataclass(frozen=True, slots=True)
-class Production:
-    exists: bool = False
-    stage: ProductionStage = "queued"
-    progress: int = 0
-    # The render's own percent (0..100) while rendering.
-    render_percent: int = 0
-
-    @property
-    def final(self) -> bool:
-        return self.stage in FINAL
-
-
-INITIAL = Production()
-
-
-def evolve(state: Production, event: ProductionEvent) -> Production:
-    match event:
-        case ProductionQueued():
-            return Production(exists=True)
-        case ProductionAdvanced():
-            percent = state.render_percent if event.percent is None else event.percent
-            return replace(
-                state, stage=event.stage, progress=event.progress, render_percent=percent
-            )
-        case ProductionCompleted():
-            return replace(state, stage="completed", progress=100)
-        case ProductionFailed():
-            return replace(state, stage="failed")
-        case ProductionCancelled():
-            return replace(state, stage="cancelled")
-        case (
-            ProductionStepLogged()
-            | ProductionScriptAttached()
-            | ProductionNarrationAttached()
-            | ProductionCaptionsAttached()
-            | ProductionVisualsAttached()
-        ):
-            return state
-        case _:
-            assert_never(event)
-
-
-def fold(events: Iterable[ProductionEvent], state: Production = INITIAL) -> Production:
-    for event in events:
-        state = evolve(state, event)
-    return state
+__all__ = [
+    "FINAL", "INITIAL", "ORDER", "RETRYABLE", "TRANSITIONS", "IllegalTransition", "Production",
+    "advance", "check_transition", "decide", "evolve", "fold", "require_stage",
+]
 
 
 def decide(command: ProductionStepCommand, state: Production) -> list[ProductionEvent]:
     """The events a step produces; raises NotFound, or IllegalTransition (a Conflict)."""
     if not state.exists:
         raise NotFound(f"production {command.production_id} not found")
+    if state.stage in RETRYABLE and isinstance(command, _ARTEFACT_STEPS):
+        return [_artefact_of(command)]
     match command:
         case BeginScripting():
             return _begin_scripting(command, state)
@@ -149,42 +81,22 @@ def decide(command: ProductionStepCommand, state: Production) -> list[Production
             return _attach_captions(command, state)
         case AttachVisuals():
             return _attach_visuals(command, state)
+        case ReportNarrationProgress():
+            return _narration_progress(command, state)
         case ReportRenderProgress():
             return _render_progress(command, state)
+        case WarnStall():
+            return _warn_stall(command, state)
         case CompleteProduction():
             return _complete(command, state)
         case FailProduction():
             return _fail(command, state)
         case CancelProduction():
             return _cancel(command, state)
+        case RetryProduction():
+            return _retry(command, state)
         case _:
             assert_never(command)
-
-
-def require_stage(
-    state: Production, pid: UUID, needed: ProductionStage, wanted: ProductionStage
-) -> None:
-    """A step belongs to one stage: visuals chosen while captioning are not a transition."""
-    if state.stage != needed:
-        raise IllegalTransition(pid, state.stage, wanted)
-
-
-def check_transition(state: Production, pid: UUID, to: ProductionStage, progress: int) -> None:
-    if to not in TRANSITIONS[state.stage]:
-        raise IllegalTransition(pid, state.stage, to)
-    if progress < state.progress:
-        raise Conflict(f"production {pid}: progress {state.progress} cannot go back to {progress}")
-
-
-def advance(
-    state: Production, pid: UUID, to: ProductionStage, progress: int, message: str, at: datetime
-) -> ProductionAdvanced:
-    """A checked `ProductionAdvanced`: a legal transition, progress not going backwards."""
-    check_transition(state, pid, to, progress)
-    return ProductionAdvanced(
-        production_id=pid, from_stage=state.stage, stage=to, progress=progress, message=message,
-        at=at,
-    )
 
 
 def _log(pid: UUID, line: str, at: datetime) -> ProductionStepLogged:
@@ -200,14 +112,41 @@ def _begin_scripting(command: BeginScripting, state: Production) -> list[Product
     ]
 
 
+_ARTEFACT_STEPS = (AttachScript, AttachNarration, AttachCaptions, AttachVisuals)
+
+
+def _artefact_of(
+    command: AttachScript | AttachNarration | AttachCaptions | AttachVisuals,
+) -> ProductionEvent:
+    """The artefact a step brings, recorded alone (for a production that has ended)."""
+    pid, now = command.production_id, command.now
+    match command:
+        case AttachScript():
+            return ProductionScriptAttached(
+                production_id=pid, script_id=command.script_id, sentences=command.sentences,
+                at=now,
+            )
+        case AttachNarration():
+            return ProductionNarrationAttached(
+                production_id=pid, clips=command.clips,
+                total_duration_s=command.total_duration_s, at=now,
+            )
+        case AttachCaptions():
+            return ProductionCaptionsAttached(
+                production_id=pid, ass_key=command.ass_key, srt_key=command.srt_key, at=now
+            )
+        case AttachVisuals():
+            return ProductionVisualsAttached(production_id=pid, visuals=command.visuals, at=now)
+        case _:
+            assert_never(command)
+
+
 def _attach_script(command: AttachScript, state: Production) -> list[ProductionEvent]:
     pid, now = command.production_id, command.now
     require_stage(state, pid, "scripting", "narrating")
     moved = advance(state, pid, "narrating", 20, "Generating audio...", now)
     return [
-        ProductionScriptAttached(
-            production_id=pid, script_id=command.script_id, sentences=command.sentences, at=now
-        ),
+        _artefact_of(command),
         _log(pid, f"Script generation completed ({len(command.sentences)} sentences)", now),
         moved,
         _log(pid, "Starting audio generation...", now),
@@ -219,10 +158,7 @@ def _attach_narration(command: AttachNarration, state: Production) -> list[Produ
     require_stage(state, pid, "narrating", "captioning")
     moved = advance(state, pid, "captioning", 40, "Generating captions...", now)
     return [
-        ProductionNarrationAttached(
-            production_id=pid, clips=command.clips, total_duration_s=command.total_duration_s,
-            at=now,
-        ),
+        _artefact_of(command),
         _log(pid, "Audio generation completed", now),
         moved,
         _log(pid, "Starting caption generation...", now),
@@ -234,9 +170,7 @@ def _attach_captions(command: AttachCaptions, state: Production) -> list[Product
     require_stage(state, pid, "captioning", "choosing_visuals")
     moved = advance(state, pid, "choosing_visuals", 60, "Generating video search queries...", now)
     return [
-        ProductionCaptionsAttached(
-            production_id=pid, ass_key=command.ass_key, srt_key=command.srt_key, at=now
-        ),
+        _artefact_of(command),
         _log(pid, "Caption generation completed", now),
         moved,
         _log(pid, "Starting search query generation...", now),
@@ -250,7 +184,7 @@ def _attach_visuals(command: AttachVisuals, state: Production) -> list[Productio
     fetching = advance(state, pid, "choosing_visuals", 80, "Fetching background videos...", now)
     rendering = advance(evolve(state, fetching), pid, "rendering", 90, "Rendering video...", now)
     return [
-        ProductionVisualsAttached(production_id=pid, visuals=command.visuals, at=now),
+        _artefact_of(command),
         _log(pid, "Search query generation completed", now),
         fetching,
         _log(pid, "Background video fetching completed", now),
@@ -266,10 +200,27 @@ def _render_progress(command: ReportRenderProgress, state: Production) -> list[P
     pid = command.production_id
     require_stage(state, pid, "rendering", "rendering")
     percent = max(0, min(command.percent, 100))
-    if percent <= state.render_percent:
+    if percent <= state.percent:
         return []
     moved = advance(state, pid, "rendering", 90, f"Rendering video... {percent}%", command.now)
     return [msgspec.structs.replace(moved, percent=percent)]
+
+
+def _narration_progress(
+    command: ReportNarrationProgress, state: Production
+) -> list[ProductionEvent]:
+    pid = command.production_id
+    require_stage(state, pid, "narrating", "narrating")
+    total = max(state.sentences, 1)
+    done = min(state.narrated + 1, total)
+    if done <= state.narrated:
+        return []
+    moved = advance(state, pid, "narrating", 20, f"Generating audio... {done}/{total}", command.now)
+    return [
+        msgspec.structs.replace(
+            moved, percent=done * 100 // total, items_done=done, items_total=total
+        )
+    ]
 
 
 def _complete(command: CompleteProduction, state: Production) -> list[ProductionEvent]:
@@ -302,4 +253,35 @@ def _cancel(command: CancelProduction, state: Production) -> list[ProductionEven
     check_transition(state, pid, "cancelled", state.progress)
     return [
         ProductionCancelled(production_id=pid, stage=state.stage, reason=command.reason, at=now)
+    ]
+
+
+def _retry(command: RetryProduction, state: Production) -> list[ProductionEvent]:
+    """Back to the first unfinished step, progress kept; the process manager resends its
+    request from there, and what is already recorded is not asked for again."""
+    pid, now = command.production_id, command.now
+    if state.stage not in RETRYABLE:
+        raise Conflict(
+            f"production {pid} is {state.stage}; only a failed or cancelled one can be retried"
+        )
+    resume = state.resume_stage
+    moved = advance(state, pid, resume, state.progress, f"Retrying from {resume}...", now)
+    return [
+        ProductionRetried(
+            production_id=pid, from_stage=state.stage, stage=resume, attempt=state.attempt + 1,
+            at=now,
+        ),
+        _log(pid, f"Retry {state.attempt + 1}: resuming at {resume}", now),
+        moved,
+    ]
+
+
+def _warn_stall(command: WarnStall, state: Production) -> list[ProductionEvent]:
+    if state.final:
+        return []
+    return [
+        ProductionStallWarned(
+            production_id=command.production_id, stage=state.stage, idle_s=command.idle_s,
+            fail_after_s=command.fail_after_s, at=command.now,
+        )
     ]

@@ -1,9 +1,10 @@
 """The Production's internal commands: what the process manager asks of the aggregate.
 
-They never travel on the bus (only `StartProduction` and `CancelProduction` do, see the
-contract); the process manager builds them from other services' events, with a
-`command_id` derived from the triggering event's id, so a redelivered event becomes a
-repeated command and the shared handler answers it without appending anything.
+They never travel on the bus (only `StartProduction`, `CancelProduction` and
+`RetryProduction` do, see the contract); the process manager builds them from other
+services' events, with a `command_id` derived from the triggering event's id, so a
+redelivered event becomes a repeated command and the shared handler answers it without
+appending anything.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from videogen_contracts.project.production import (
     FailureCode,
     NarrationClip,
     ProductionSentence,
+    RetryProduction,
 )
 
 
@@ -50,8 +52,19 @@ class AttachVisuals(ProductionStep, frozen=True):
     visuals: list[ChosenVisual]
 
 
+class ReportNarrationProgress(ProductionStep, frozen=True):
+    """One more sentence is narrated (the process manager sees each one once)."""
+
+
 class ReportRenderProgress(ProductionStep, frozen=True):
     percent: int
+
+
+class WarnStall(ProductionStep, frozen=True):
+    """The watchdog saw nothing move for `idle_s` seconds."""
+
+    idle_s: int
+    fail_after_s: int
 
 
 class CompleteProduction(ProductionStep, frozen=True):
@@ -72,8 +85,11 @@ ProductionStepCommand = (
     | AttachNarration
     | AttachCaptions
     | AttachVisuals
+    | ReportNarrationProgress
     | ReportRenderProgress
+    | WarnStall
     | CompleteProduction
     | FailProduction
     | CancelProduction
+    | RetryProduction
 )

@@ -1,21 +1,36 @@
-"""Input rules of a production: the text, the render and voice settings, the project topic."""
+"""Input rules of a production: the text or brief, the render and voice settings, the topic."""
 
 from __future__ import annotations
 
 import math
 import re
 
-from videogen_contracts.project.production import RenderSettings, StartProduction, VoiceSettings
+from msgspec import UNSET
+from videogen_contracts.project.production import (
+    ProductionBrief,
+    RenderSettings,
+    StartProduction,
+    VoiceSettings,
+)
 
 from project_service.domain.errors import Invalid
-from project_service.domain.rules import LANGUAGE_MAX, check_required_text
+from project_service.domain.rules import (
+    LANGUAGE_MAX,
+    SHORT_TEXT_MAX,
+    TOPIC_MAX,
+    check_duration,
+    check_optional_text,
+    check_required_text,
+)
 
 # A hard ceiling well above the gateway's configurable limit (100,000 by default) that also
 # keeps a command under NATS's 1 MiB payload even for 3-byte-per-character scripts.
 TEXT_MAX = 300_000
 TOPIC_CHARS = 80
-CODECS = frozenset({"h264"})
-CONTAINERS = frozenset({"mp4"})
+CODECS = frozenset({"h264", "hevc", "vp9"})
+CONTAINERS = frozenset({"mp4", "webm"})
+# What each container can hold: WebM takes only VP8/VP9/AV1 video.
+CONTAINER_CODECS = {"mp4": CODECS, "webm": frozenset({"vp9"})}
 PRESETS = frozenset(
     {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}
 )
@@ -25,6 +40,8 @@ _SPACES = re.compile(r"\s+")
 def check_start(command: StartProduction) -> None:
     if command.kind == "text2video":
         check_text(command.text)
+    if command.kind == "brief":
+        check_brief(command.brief)
     check_required_text("language", command.language, LANGUAGE_MAX)
     check_render(command.render)
     check_voice(command.voice)
@@ -41,6 +58,16 @@ def check_text(text: str) -> None:
         raise Invalid("text", "text has nothing to speak: it holds no letters or digits")
 
 
+def check_brief(brief: ProductionBrief | None) -> ProductionBrief:
+    if brief is None:
+        raise Invalid("brief", "a production of kind brief needs a brief")
+    check_required_text("brief.topic", brief.topic, TOPIC_MAX)
+    for name in ("audience", "goal", "tone", "style", "pacing", "density"):
+        check_optional_text(f"brief.{name}", getattr(brief, name), SHORT_TEXT_MAX)
+    check_duration(brief.target_minutes)
+    return brief
+
+
 def check_render(render: RenderSettings) -> None:
     _check_range("render.width", render.width, 16, 3840)
     _check_range("render.height", render.height, 16, 3840)
@@ -50,7 +77,12 @@ def check_render(render: RenderSettings) -> None:
     _check_range("render.crf", render.crf, 0, 51)
     _check_choice("render.codec", render.codec, CODECS)
     _check_choice("render.container", render.container, CONTAINERS)
+    _check_choice("render.codec", render.codec, CONTAINER_CODECS[render.container])
     _check_choice("render.preset", render.preset, PRESETS)
+    if render.video_bitrate_k is not UNSET:
+        _check_range("render.video_bitrate_k", render.video_bitrate_k, 100, 100_000)
+    if render.audio_bitrate_k is not UNSET:
+        _check_range("render.audio_bitrate_k", render.audio_bitrate_k, 32, 512)
 
 
 def check_voice(voice: VoiceSettings) -> None:

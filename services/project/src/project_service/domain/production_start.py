@@ -1,14 +1,17 @@
 """Starting a production: the one decision that writes two streams (project, production).
 
-A text2video job has no project yet, so `StartProduction` creates it (topic = the start
-of the text) next to the production. A production for an existing, live project leaves
-the project alone. The handler appends both lists in one transaction.
+A text2video or Aura job has no project yet, so `StartProduction` creates it (from the
+start of the text, or from the brief: topic, audience, goal, tone, style) next to the
+production. A production for an existing, live project leaves the project alone. The
+handler appends both lists in one transaction.
 """
 
 from __future__ import annotations
 
+from msgspec import UNSET
 from videogen_contracts.project.events import ProjectCreated, ProjectEvent
 from videogen_contracts.project.production import (
+    ProductionBrief,
     ProductionEvent,
     ProductionQueued,
     StartProduction,
@@ -34,22 +37,7 @@ def decide_start(
         raise NotFound(f"project {command.project_id} not found")
     project_events: list[ProjectEvent] = []
     if not project.created:
-        project_events.append(
-            ProjectCreated(
-                project_id=command.project_id,
-                topic=topic_from_text(command.text),
-                style=None,
-                target_duration_minutes=None,
-                description=None,
-                audience=None,
-                goal=None,
-                tone=None,
-                language=command.language,
-                aspect_ratio=command.render.aspect,
-                owner=None,
-                created_at=command.now,
-            )
-        )
+        project_events.append(_project_for(command))
     queued = ProductionQueued(
         production_id=command.production_id,
         project_id=command.project_id,
@@ -59,5 +47,29 @@ def decide_start(
         voice=command.voice,
         language=command.language,
         queued_at=command.now,
+        brief=command.brief if command.brief is not None else UNSET,
     )
     return project_events, [queued]
+
+
+def _project_for(command: StartProduction) -> ProjectCreated:
+    """The project a new production creates: from its brief (Aura), else from its text."""
+    brief = command.brief
+    if command.kind != "brief" or brief is None:
+        brief = ProductionBrief(topic=topic_from_text(command.text))
+    plan = [f"{k}: {v}" for k, v in (("Pacing", brief.pacing), ("Density", brief.density)) if v]
+    return ProjectCreated(
+        project_id=command.project_id,
+        topic=brief.topic,
+        style=brief.style,
+        target_duration_minutes=brief.target_minutes,
+        # The plan's pacing and density reach the script writer with the brief.
+        description=". ".join(plan) + "." if plan else None,
+        audience=brief.audience,
+        goal=brief.goal,
+        tone=brief.tone,
+        language=command.language,
+        aspect_ratio=command.render.aspect,
+        owner=None,
+        created_at=command.now,
+    )

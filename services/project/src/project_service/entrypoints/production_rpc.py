@@ -1,4 +1,4 @@
-"""The production commands on NATS request/reply ("start_production", "cancel_production").
+"""The production commands on NATS request/reply (start, cancel and retry a production).
 
 They are served by the same micro service as the project commands (one queue group per
 service); the project rpc module merges `production_command_handlers` into its own. Decode
@@ -13,7 +13,12 @@ from typing import Protocol
 import msgspec
 from videogen_bus.headers import causation_of, correlation_of
 from videogen_bus.rpc import CommandHandler
-from videogen_contracts.project.production import COMMANDS, CancelProduction, StartProduction
+from videogen_contracts.project.production import (
+    COMMANDS,
+    CancelProduction,
+    RetryProduction,
+    StartProduction,
+)
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply, RejectionCode
 from videogen_runtime.logs import new_correlation_id
 
@@ -24,7 +29,7 @@ from project_service.entrypoints.rpc import rejection_for_decode_error
 class ProductionApp(Protocol):
     async def handle(
         self,
-        command: StartProduction | CancelProduction,
+        command: StartProduction | CancelProduction | RetryProduction,
         *,
         correlation_id: str,
         causation_id: str | None,
@@ -54,7 +59,7 @@ def _handler_for(app: ProductionApp, command_type: type[msgspec.Struct]) -> Comm
             command = decoder.decode(data)
         except msgspec.DecodeError as error:
             return rejection_for_decode_error(error)
-        assert isinstance(command, StartProduction | CancelProduction)
+        assert isinstance(command, StartProduction | CancelProduction | RetryProduction)
         try:
             return await app.handle(
                 command,
