@@ -22,13 +22,15 @@ from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_gateway.dispatch import Dispatcher
 from videogen_gateway.positions import PositionWaiter, listening
 from videogen_gateway.readmodels.migrations import migrate_gateway
-from videogen_gateway.readmodels.projector import ProjectProjector
+from videogen_gateway.readmodels.projector import ProjectProjector, StreamProjector
 from videogen_gateway.readmodels.queries import ProjectQueries
+from videogen_gateway.readmodels.script_projector import SOURCE_SERVICE as SCRIPT_SERVICE
+from videogen_gateway.readmodels.script_projector import ScriptProjector
 from videogen_gateway.runtime import Runtime, runtime_of
 
 log = structlog.get_logger("videogen_gateway.lifespan")
 
-# The stream the studio's read models are projected from.
+# The streams the read models are projected from (one durable consumer each).
 PROJECT_SERVICE = "project"
 
 
@@ -94,25 +96,35 @@ async def positions(app: Litestar) -> AsyncIterator[None]:
 async def projections(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
     stop = asyncio.Event()
-    task = asyncio.create_task(project_until_stopped(rt, stop), name="gateway-projections")
+    sources = [
+        (PROJECT_SERVICE, ProjectProjector(rt.pool, rt.schema, rt.projects_consumer)),
+        (SCRIPT_SERVICE, ScriptProjector(rt.pool, rt.schema, rt.scripts_consumer)),
+    ]
+    tasks = [
+        asyncio.create_task(
+            project_until_stopped(rt, stop, service, projector), name=f"gateway-{service}"
+        )
+        for service, projector in sources
+    ]
     try:
         yield
     finally:
         stop.set()
-        await task
+        await asyncio.gather(*tasks)
 
 
-async def project_until_stopped(rt: Runtime, stop: asyncio.Event) -> None:
-    """Run the projection consumer; if it fails (NATS away at start, say), start it again."""
-    projector = ProjectProjector(rt.pool, rt.schema, rt.projects_consumer)
+async def project_until_stopped(
+    rt: Runtime, stop: asyncio.Event, service: str, projector: StreamProjector
+) -> None:
+    """Run one stream's projection consumer; if it fails (NATS away at start, say), again."""
     js = rt.nc.jetstream()
     while not stop.is_set():
         try:
-            await ensure_stream(js, rt.ns, PROJECT_SERVICE)
+            await ensure_stream(js, rt.ns, service)
             await run_consumer(
                 js,
-                stream=rt.ns.stream_name(PROJECT_SERVICE),
-                durable=rt.projects_consumer,
+                stream=rt.ns.stream_name(service),
+                durable=projector.consumer,
                 filter_subjects=None,
                 handle=projector.handle,
                 dead_letters=PostgresDeadLetters(rt.pool, rt.schema),
@@ -121,7 +133,7 @@ async def project_until_stopped(rt: Runtime, stop: asyncio.Event) -> None:
             )
         except Exception:
             # Task boundary: a crashed projection must come back, not die silently.
-            log.exception("projection.crashed", consumer=rt.projects_consumer)
+            log.exception("projection.crashed", consumer=projector.consumer)
             with suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=1.0)
 

@@ -78,6 +78,11 @@ class Runtime:
         return self.ns.durable("gateway", "projects")
 
     @property
+    def scripts_consumer(self) -> str:
+        """The durable consumer (and tracking name) of the script projection."""
+        return self.ns.durable("gateway", "scripts")
+
+    @property
     def pool(self) -> asyncpg.Pool:
         return _started(self._pool, "database pool")
 

@@ -21,44 +21,57 @@ from videogen_bus.consumer import run_consumer
 from videogen_bus.streams import ensure_stream
 from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_gateway.readmodels.migrations import drop_read_models, migrate_gateway
-from videogen_gateway.readmodels.projector import ProjectProjector
+from videogen_gateway.readmodels.projector import ProjectProjector, StreamProjector
+from videogen_gateway.readmodels.script_projector import ScriptProjector
 from videogen_gateway.runtime import GatewayOptions, Runtime
 from videogen_runtime.settings import Settings
 
 log = structlog.get_logger("videogen_gateway.rebuild")
 
-SOURCE_SERVICE = "project"
 POLL_SECONDS = 0.1
 
 
+def _sources(rt: Runtime, pool: asyncpg.Pool) -> list[tuple[str, StreamProjector]]:
+    """Every stream the read models come from, with its projection."""
+    return [
+        ("project", ProjectProjector(pool, rt.schema, rt.projects_consumer)),
+        ("script", ScriptProjector(pool, rt.schema, rt.scripts_consumer)),
+    ]
+
+
 async def rebuild(settings: Settings) -> int:
-    """Rebuild every read model from the start of its stream; returns the events replayed."""
+    """Rebuild every read model from the start of its streams; returns the events replayed."""
     rt = Runtime(settings, GatewayOptions())
-    stream = rt.ns.stream_name(SOURCE_SERVICE)
-    durable = rt.projects_consumer
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=4)
     try:
         async with bus_connection(settings.nats_url, "gateway-rebuild") as nc:
             js = nc.jetstream()
-            await ensure_stream(js, rt.ns, SOURCE_SERVICE)
-            with contextlib.suppress(NotFoundError):
-                await js.delete_consumer(stream, durable)
+            sources = _sources(rt, pool)
+            for service, projector in sources:
+                await ensure_stream(js, rt.ns, service)
+                with contextlib.suppress(NotFoundError):
+                    await js.delete_consumer(rt.ns.stream_name(service), projector.consumer)
             await migrate_gateway(pool, rt.schema)  # the tracking table must exist to clear it
-            await drop_read_models(pool, rt.schema, [durable])
+            await drop_read_models(pool, rt.schema, [p.consumer for _, p in sources])
             await migrate_gateway(pool, rt.schema)
-            last = (await js.stream_info(stream)).state.last_seq
-            log.info("rebuild.started", stream=stream, last_seq=last, schema=rt.schema)
-            await _replay(js, rt, pool, stream, durable, last)
-            log.info("rebuild.finished", stream=stream, replayed=last)
-            return int(last)
+            replayed = 0
+            for service, projector in sources:
+                stream = rt.ns.stream_name(service)
+                last = (await js.stream_info(stream)).state.last_seq
+                log.info("rebuild.started", stream=stream, last_seq=last, schema=rt.schema)
+                await _replay(js, rt, pool, stream, projector, last)
+                log.info("rebuild.finished", stream=stream, replayed=last)
+                replayed += int(last)
+            return replayed
     finally:
         await pool.close()
 
 
 async def _replay(
-    js: JetStreamContext, rt: Runtime, pool: asyncpg.Pool, stream: str, durable: str, last: int
+    js: JetStreamContext, rt: Runtime, pool: asyncpg.Pool, stream: str,
+    projector: StreamProjector, last: int,
 ) -> None:
-    projector = ProjectProjector(pool, rt.schema, durable)
+    durable = projector.consumer
     stop = asyncio.Event()
     consumer = asyncio.create_task(
         run_consumer(
