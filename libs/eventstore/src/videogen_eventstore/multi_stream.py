@@ -1,4 +1,5 @@
-"""Appending to several streams as one unit: the `AtomicAppender`s of the production.
+"""Appending to several streams as one unit (a production and its project; a generation
+run, its project's script and its outline).
 
 Postgres: one transaction on one connection, so either every stream gets its events or
 none does (a crash between two separate appends would leave a project without the
@@ -9,6 +10,7 @@ fires at commit. In memory: appends in order, for unit tests (nothing crashes ha
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import asyncpg
 from videogen_contracts.envelope import NewEvent
@@ -17,6 +19,12 @@ from .api import AppendResult, EventStore
 from .appending import append_to_stream
 
 Append = tuple[str, Sequence[NewEvent], int | None]
+
+
+class AtomicAppender(Protocol):
+    async def append_all(self, appends: Sequence[Append]) -> list[AppendResult]:
+        """Every append or none; `WrongExpectedVersion` from any one rolls all back."""
+        ...
 
 
 class PostgresAtomicAppender:
