@@ -200,9 +200,11 @@ class GenerationQueries:
     def __init__(self, pool: asyncpg.Pool, q: str) -> None:
         self.pool = pool
         self._run = f"SELECT {RUN_COLUMNS} FROM {q}.generation_runs WHERE id = $1"
+        # The run of the project's newest feed message (clocks of replicas may disagree;
+        # the feed's order is the projection's).
         self._latest = (
-            f"SELECT {RUN_COLUMNS} FROM {q}.generation_runs WHERE project_id = $1"
-            " ORDER BY queued_at DESC, id DESC LIMIT 1"
+            f"SELECT {RUN_COLUMNS} FROM {q}.generation_runs WHERE id = (SELECT job_id FROM"
+            f" {q}.generation_events WHERE project_id = $1 ORDER BY seq DESC LIMIT 1)"
         )
         self._after = (
             f"SELECT seq, event, data::text AS data FROM {q}.generation_events"

@@ -30,6 +30,7 @@ class SectionRow(msgspec.Struct, frozen=True, kw_only=True):
     project_id: UUID
     title: str
     position: int
+    provider_label: str | None
     updated_at: datetime
     sentences: list[SentenceRow]
 
@@ -54,7 +55,10 @@ class ScriptQueries:
             f" ORDER BY t.position, t.id) FROM {q}.sentences t WHERE t.section_id = s.id),"
             " '[]')::text AS sentences"
         )
-        columns = f"s.id, s.project_id, s.title, s.position, s.updated_at, {sentences}"
+        columns = (
+            f"s.id, s.project_id, s.title, s.position, s.provider_label, s.updated_at,"
+            f" {sentences}"
+        )
         self._of_project = (
             f"SELECT {columns} FROM {q}.sections s WHERE s.project_id = $1"
             " ORDER BY s.position, s.id"

@@ -35,10 +35,10 @@ async def apply_script_event(conn: Connection, q: str, event: ScriptEvent) -> No
     match event:
         case ScriptDrafted():
             await _replace(conn, q, event.project_id, event.script_id, event.sections,
-                           event.drafted_at)
+                           None, event.drafted_at)
         case ScriptReplaced():
             await _replace(conn, q, event.project_id, event.script_id, event.sections,
-                           event.replaced_at)
+                           event.provider_label, event.replaced_at)
         case SectionsReordered():
             await _renumber_sections(conn, q, event.project_id, event.section_ids,
                                      event.reordered_at)
@@ -64,15 +64,18 @@ async def apply_script_event(conn: Connection, q: str, event: ScriptEvent) -> No
 
 async def _replace(
     conn: Connection, q: str, project_id: UUID, script_id: UUID,
-    sections: list[ScriptSection], at: datetime,
+    sections: list[ScriptSection], provider_label: str | None, at: datetime,
 ) -> None:
     await conn.execute(f"DELETE FROM {q}.sentences WHERE project_id = $1", project_id)
     await conn.execute(f"DELETE FROM {q}.sections WHERE project_id = $1", project_id)
     ordered = sorted(sections, key=lambda s: s.order)
     await conn.executemany(
-        f"INSERT INTO {q}.sections (id, project_id, script_id, title, position, updated_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
-        [(s.section_id, project_id, script_id, s.title, i, at) for i, s in enumerate(ordered)],
+        f"INSERT INTO {q}.sections (id, project_id, script_id, title, position,"
+        " provider_label, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            (s.section_id, project_id, script_id, s.title, i, provider_label, at)
+            for i, s in enumerate(ordered)
+        ],
     )
     await conn.executemany(
         f"INSERT INTO {q}.sentences (id, section_id, project_id, text, position, revision,"

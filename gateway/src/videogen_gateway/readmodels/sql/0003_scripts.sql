@@ -10,6 +10,8 @@ CREATE TABLE __schema__.sections (
     title text NOT NULL,
     -- 0-based; dense within the project (the projection renumbers on every change).
     position integer NOT NULL,
+    -- Who wrote the script: "offline" or "openai:<model>" (null for a text2video draft).
+    provider_label text,
     updated_at timestamptz NOT NULL
 );
 
