@@ -33,6 +33,7 @@ from project_service.entrypoints.production_consumers import (
     start_production_manager,
 )
 from project_service.entrypoints.production_rpc import production_command_handlers
+from project_service.entrypoints.production_watch import start_stall_watch
 from project_service.entrypoints.rpc import serve_project_commands
 
 log = structlog.get_logger("project_service.bootstrap")
@@ -75,6 +76,7 @@ async def start_project_service(settings: Settings, stack: AsyncExitStack) -> Pr
     # The production process manager; its consumers stop before the server and the relay.
     policy = production_policy(production, NatsCommandSender(nc, ns), pool, schema)
     await start_production_manager(stack, js, ns, policy, pool, schema)
+    await start_stall_watch(stack, js, ns, production, pool, schema)
     log.info("commands.serving", namespace=ns.name, stream=ns.stream_name(SERVICE))
     return ProjectService(ns, schema, pool, store, relay, server)
 

@@ -35,12 +35,13 @@ from videogen_contracts.project.production import (
 )
 from videogen_contracts.replies import CommandRejected
 
+from project_service.app import production_brief as brief_script
 from project_service.app import production_project_script as project_script
 from project_service.app import production_requests as requests
 from project_service.app.production_handlers import ProductionHandlers
 from project_service.app.production_reactions import step_for
 from project_service.domain.errors import NotFound
-from project_service.domain.production import FINAL, ORDER, IllegalTransition, fold
+from project_service.domain.production import FINAL, ORDER, RETRYABLE, IllegalTransition, fold
 from project_service.domain.production_commands import FailProduction, ProductionStepCommand
 
 log = structlog.get_logger("project_service.production_policy")
@@ -96,8 +97,9 @@ class ProductionPolicy:
     async def _react(self, event: RecordedEvent) -> None:
         reaction = step_for(event, command_id_for(event.event_id, "step"), self.clock())
         if isinstance(reaction, ProductionAdvanced):
-            if reaction.from_stage != reaction.stage and reaction.stage in DISPATCH:
-                await self._dispatch(reaction, event)
+            wanted = dispatched_stage(reaction)
+            if wanted is not None:
+                await self._dispatch(reaction, wanted, event)
         elif reaction is not None:
             await self._step(reaction, event)
 
@@ -117,16 +119,18 @@ class ProductionPolicy:
         except NotFound:
             log.info("production.unknown", event_type=trigger.type, event_id=str(trigger.event_id))
 
-    async def _dispatch(self, advanced: ProductionAdvanced, trigger: RecordedEvent) -> None:
+    async def _dispatch(
+        self, advanced: ProductionAdvanced, wanted: str, trigger: RecordedEvent
+    ) -> None:
         """Send the command the entered stage needs, unless the production is already over."""
-        service, name, build, failure = DISPATCH[advanced.stage]
+        service, name, build, failure = DISPATCH[wanted]
         history = await self.handlers.history(advanced.production_id)
         stage = fold(history).stage
         if stage in FINAL:
             return
         inputs = requests.gather(history)
         queued = inputs.queued
-        if advanced.stage == "scripting" and queued is not None and queued.kind == "project":
+        if wanted == "scripting" and queued is not None and queued.kind in ("project", "brief"):
             # Asked only while scripting: once attached, the script must not be re-read
             # (the project may have been edited since; this production renders what it had).
             if stage == "scripting":
@@ -154,8 +158,15 @@ class ProductionPolicy:
     async def _attach_project_script(
         self, queued: ProductionQueued, trigger: RecordedEvent
     ) -> None:
-        """Kind "project": the script is the studio project's current one, asked for now."""
+        """Kinds "project" and "brief": the script is the studio project's current one,
+        asked for now; a brief's is written first."""
         try:
+            if queued.kind == "brief":
+                await brief_script.write_script(
+                    self.sender, queued, command_id_for(trigger.event_id, "brief-script"),
+                    self.clock(), correlation_id=trigger.metadata.correlation_id,
+                    causation_id=str(trigger.event_id),
+                )
             script = await project_script.current_script(
                 self.sender, queued.project_id,
                 correlation_id=trigger.metadata.correlation_id,
@@ -178,6 +189,19 @@ class ProductionPolicy:
             production_id=production_id, code=code, reason=reason,
         )
         await self._step(command, trigger)
+
+
+def dispatched_stage(advanced: ProductionAdvanced) -> str | None:
+    """Which request a stage change calls for, if any (the key of `DISPATCH`).
+
+    A retry that resumes at captions or visuals asks the media service again: its
+    preparation resumes where it stopped, keeping every sentence already narrated.
+    """
+    if advanced.from_stage == advanced.stage:
+        return None
+    if advanced.from_stage in RETRYABLE and advanced.stage in ("captioning", "choosing_visuals"):
+        return "narrating"
+    return advanced.stage if advanced.stage in DISPATCH else None
 
 
 def _caused_by(trigger: RecordedEvent) -> EventMetadata:

@@ -26,6 +26,7 @@ from project_service.domain.production_commands import (
     CompleteProduction,
     FailProduction,
     ProductionStepCommand,
+    ReportNarrationProgress,
     ReportRenderProgress,
 )
 
@@ -35,7 +36,13 @@ Reaction = ProductionStepCommand | production.ProductionAdvanced | None
 WATCHED: dict[str, tuple[str, ...]] = {
     "project": ("ProductionQueued", "ProductionAdvanced"),
     "script": ("ScriptDrafted",),
-    "media": ("NarrationCompleted", "CaptionsCompleted", "VisualsChosen", "MediaPreparationFailed"),
+    "media": (
+        "SentenceNarrated",
+        "NarrationCompleted",
+        "CaptionsCompleted",
+        "VisualsChosen",
+        "MediaPreparationFailed",
+    ),
     "export": ("RenderProgressed", "RenderCompleted", "RenderFailed"),
 }
 
@@ -87,6 +94,8 @@ def _from_media(event: RecordedEvent, command_id: str, now: datetime) -> Reactio
     decoded: media.MediaEvent = media.event_decoder.decode(event.data)
     pid = decoded.production_id
     match decoded:
+        case media.SentenceNarrated():
+            return ReportNarrationProgress(command_id=command_id, now=now, production_id=pid)
         case media.NarrationCompleted():
             clips = [
                 NarrationClip(sentence_id=i.sentence_id, key=i.key, duration_s=i.duration_s)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import CaptionTrack, TimelineClip
@@ -24,6 +24,7 @@ from videogen_contracts.project.production import (
     ProductionEvent,
     ProductionNarrationAttached,
     ProductionQueued,
+    ProductionRetried,
     ProductionScriptAttached,
     ProductionSentence,
     ProductionVisualsAttached,
@@ -42,6 +43,7 @@ class ProductionInputs:
     clips: tuple[NarrationClip, ...] = ()
     captions: ProductionCaptionsAttached | None = None
     visuals: tuple[ChosenVisual, ...] = field(default=())
+    attempt: int = 1
 
 
 def gather(events: Iterable[ProductionEvent]) -> ProductionInputs:
@@ -58,6 +60,8 @@ def gather(events: Iterable[ProductionEvent]) -> ProductionInputs:
                 inputs = replace(inputs, captions=event)
             case ProductionVisualsAttached():
                 inputs = replace(inputs, visuals=tuple(event.visuals))
+            case ProductionRetried():
+                inputs = replace(inputs, attempt=event.attempt)
             case _:
                 pass
     return inputs
@@ -110,6 +114,12 @@ def output_keys(production_id: UUID) -> tuple[str, str]:
     return f"videos/{production_id}.mp4", f"videos/{production_id}.srt"
 
 
+def render_id_for(production_id: UUID, attempt: int) -> UUID:
+    """The first render is the production's own id; a retry's is a new render of its own
+    (a render that failed or was cancelled stays as it was), writing to the same key."""
+    return production_id if attempt <= 1 else uuid5(production_id, f"render-attempt-{attempt}")
+
+
 def render_timeline(inputs: ProductionInputs, command_id: str, now: datetime) -> RenderTimeline:
     queued = _queued(inputs)
     clips = {c.sentence_id: c for c in inputs.clips}
@@ -133,7 +143,7 @@ def render_timeline(inputs: ProductionInputs, command_id: str, now: datetime) ->
     return RenderTimeline(
         command_id=command_id,
         now=now,
-        render_id=queued.production_id,
+        render_id=render_id_for(queued.production_id, inputs.attempt),
         project_id=queued.project_id,
         production_id=queued.production_id,
         clips=timeline,

@@ -1,0 +1,130 @@
+"""The stall watchdog: a consumer that keeps the activity table, and a loop that reads it.
+
+Both run in every replica. The consumer is one durable shared by the replicas (each event
+is recorded once, in any replica); the loop runs everywhere and may find the same idle
+production twice, which is harmless: its commands have ids derived from the production
+and its last movement (app/stall_watch.py), so the second one appends nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import msgspec
+import structlog
+from nats.aio.msg import Msg
+from nats.js.client import JetStreamContext
+from videogen_bus.consumer import PoisonMessage, run_consumer
+from videogen_contracts.envelope import EventMetadata, RecordedEvent
+from videogen_contracts.project.production import EVENT_TYPES, event_decoder, event_type_name
+from videogen_contracts.subjects import Namespace
+from videogen_eventstore.deadletters import PostgresDeadLetters
+from videogen_runtime.logs import correlation_scope
+
+from project_service.adapters.activity import ActivityTable
+from project_service.app.production_handlers import ProductionHandlers
+from project_service.app.stall_watch import StallLimits, due
+from project_service.domain.errors import DomainError
+
+log = structlog.get_logger("project_service.production_watch")
+
+CONSUMER = "production-watch"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def start_stall_watch(
+    stack: AsyncExitStack,
+    js: JetStreamContext,
+    ns: Namespace,
+    handlers: ProductionHandlers,
+    pool: asyncpg.Pool,
+    schema: str,
+    limits: StallLimits | None = None,
+    clock: Callable[[], datetime] = _now,
+) -> None:
+    """Keep the activity table and act on idle productions until the stack closes."""
+    limits = limits or StallLimits.from_env()
+    table = ActivityTable(pool, schema)
+    await table.create()
+    stop = asyncio.Event()
+
+    async def record(recorded: RecordedEvent, msg: Msg) -> None:
+        try:
+            event = event_decoder.decode(recorded.data)
+        except msgspec.DecodeError as error:
+            raise PoisonMessage(f"{recorded.type} {recorded.event_id}: {error}") from error
+        await table.record(recorded, event)
+
+    consumer = asyncio.create_task(
+        run_consumer(
+            js, stream=ns.stream_name("project"), durable=ns.durable("project", CONSUMER),
+            filter_subjects=[ns.event_subject("project", "*", event_type_name(t))
+                             for t in EVENT_TYPES],
+            handle=record, dead_letters=PostgresDeadLetters(pool, schema), stop=stop,
+            idle_wait=1.0,
+        ),
+        name="production-watch",
+    )
+    watchdog = asyncio.create_task(
+        _watch(table, handlers, limits, clock, stop), name="stall-watchdog"
+    )
+
+    async def stop_all() -> None:
+        stop.set()
+        for result in await asyncio.gather(consumer, watchdog, return_exceptions=True):
+            if isinstance(result, BaseException):
+                log.error("production_watch.crashed", exc_info=result)
+
+    stack.push_async_callback(stop_all)
+    log.info("stall_watch.started", warn_s=limits.warn_s, fail_s=limits.fail_s)
+
+
+async def _watch(
+    table: ActivityTable,
+    handlers: ProductionHandlers,
+    limits: StallLimits,
+    clock: Callable[[], datetime],
+    stop: asyncio.Event,
+) -> None:
+    while not stop.is_set():
+        try:
+            await check_once(table, handlers, limits, clock())
+        except (OSError, asyncpg.PostgresError) as error:
+            # The database is away for a moment: look again at the next tick.
+            log.warning("stall_watch.check_failed", error=repr(error))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=limits.tick_s)
+
+
+async def check_once(
+    table: ActivityTable, handlers: ProductionHandlers, limits: StallLimits, now: datetime
+) -> int:
+    """Warn or fail every production idle past a limit; returns how many were acted on."""
+    acted = 0
+    for idle in await table.idle_since(now - timedelta(seconds=limits.warn_s)):
+        command = due(idle, now, limits)
+        if command is None:
+            continue
+        with correlation_scope(idle.correlation_id):
+            log.warning("production.stalled", production_id=str(idle.production_id),
+                        stage=idle.stage, action=type(command).__name__)
+            try:
+                await handlers.step(
+                    command, idle.project_id,
+                    EventMetadata(correlation_id=idle.correlation_id, causation_id=None),
+                )
+            except DomainError as error:
+                # It moved on (or ended) since we read the table: nothing to do.
+                log.info("production.stall_moot", production_id=str(idle.production_id),
+                         error=str(error))
+                continue
+        acted += 1
+    return acted
