@@ -14,13 +14,14 @@ from videogen_contracts.export.events import RenderEvent
 from videogen_contracts.media.events import MediaEvent
 from videogen_contracts.project.events import ProjectEvent
 from videogen_contracts.project.production import ProductionEvent
+from videogen_contracts.project.settings import SettingsEvent
 from videogen_contracts.script.events import ScriptEvent
 from videogen_contracts.script.generation import GenerationEvent
 from videogen_contracts.script.outline import OutlineEvent
 
 # service → the tagged unions of its aggregates (tag_field="type").
 EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
-    "project": (ProjectEvent, ProductionEvent),
+    "project": (ProjectEvent, ProductionEvent, SettingsEvent),
     "script": (ScriptEvent, OutlineEvent, GenerationEvent),
     "media": (MediaEvent,),
     "export": (RenderEvent,),

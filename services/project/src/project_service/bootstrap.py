@@ -28,6 +28,7 @@ from videogen_runtime.settings import Settings
 
 from project_service.app.handlers import ProjectCommandHandler
 from project_service.app.production_handlers import ProductionHandlers
+from project_service.app.settings_handlers import SettingsHandlers
 from project_service.entrypoints.production_consumers import (
     production_policy,
     start_production_manager,
@@ -35,6 +36,7 @@ from project_service.entrypoints.production_consumers import (
 from project_service.entrypoints.production_rpc import production_command_handlers
 from project_service.entrypoints.production_watch import start_stall_watch
 from project_service.entrypoints.rpc import serve_project_commands
+from project_service.entrypoints.settings_rpc import settings_handlers
 
 log = structlog.get_logger("project_service.bootstrap")
 
@@ -70,7 +72,8 @@ async def start_project_service(settings: Settings, stack: AsyncExitStack) -> Pr
     store = PostgresEventStore(pool, schema, SERVICE)
     production = ProductionHandlers(store, PostgresAtomicAppender(pool, schema))
     server = await serve_project_commands(
-        nc, ns, ProjectCommandHandler(store), production_command_handlers(production)
+        nc, ns, ProjectCommandHandler(store),
+        {**production_command_handlers(production), **settings_handlers(SettingsHandlers(store))},
     )
     stack.push_async_callback(server.close)
     # The production process manager; its consumers stop before the server and the relay.
