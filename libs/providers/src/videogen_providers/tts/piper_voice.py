@@ -49,17 +49,40 @@ def load_voice(model_path: Path) -> PiperVoice:
 
 
 def synthesize_to_wav(
-    voice: PiperVoice, text: str, rate: float, pause_ms: int, out: Path
+    voice: PiperVoice, text: str, rate: float, pause_ms: int, out: Path, pitch: float = 1.0
 ) -> None:
+    """Speak `text` into `out` at `rate` (speed) and `pitch` (both 1.0 = the voice's own).
+
+    Stops early, writing nothing, once `out`'s directory is gone: that is how a cancelled
+    job (whose temporary directory was removed) stops a synthesis running in a worker
+    process within one piece of phonemes, instead of at the end of the sentence.
+    """
     sentences = [p for p in voice.phonemize(text) if p]
     if not sentences:
         raise NothingToSay(f"nothing speakable in {text[:80]!r}")
-    # Piper has no pitch control; the rate maps to the phoneme length scale.
-    config = SynthesisConfig(length_scale=1.0 / rate)
-    parts = [_audio(voice, piece, config) for p in sentences for piece in pieces(p)]
+    # Piper has no pitch control. The rate maps to the phoneme length scale; the pitch is
+    # a resampling by `pitch`, which also shortens the audio by `pitch`, so the phonemes
+    # are first made that much longer: the duration depends on the rate alone.
+    config = SynthesisConfig(length_scale=pitch / rate)
+    parts = []
+    for piece in (piece for p in sentences for piece in pieces(p)):
+        if not out.parent.is_dir():
+            return
+        parts.append(_audio(voice, piece, config))
+    speech = _repitch(np.concatenate(parts), pitch)
     sample_rate = voice.config.sample_rate
-    parts.append(np.zeros(sample_rate * pause_ms // 1000, dtype=np.int16))
-    write_wav(out, np.concatenate(parts), sample_rate)
+    pause = np.zeros(sample_rate * pause_ms // 1000, dtype=np.int16)
+    write_wav(out, np.concatenate([speech, pause]), sample_rate)
+
+
+def _repitch(samples: np.ndarray, pitch: float) -> np.ndarray:
+    """Raise (or lower) the pitch by `pitch`, resampling: `len / pitch` samples."""
+    if abs(pitch - 1.0) < 1e-6 or samples.size < 2:
+        return samples
+    length = max(2, round(samples.size / pitch))
+    positions = np.linspace(0, samples.size - 1, length)
+    resampled: np.ndarray = np.interp(positions, np.arange(samples.size), samples).astype(np.int16)
+    return resampled
 
 
 def _audio(voice: PiperVoice, phonemes: list[str], config: SynthesisConfig) -> np.ndarray:

@@ -45,13 +45,13 @@ def _start_worker(model_path: str) -> None:
     _voice = load_voice(Path(model_path))
 
 
-def _narrate_in_worker(text: str, rate: float, pause_ms: int, out: str) -> None:
+def _narrate_in_worker(text: str, rate: float, pitch: float, pause_ms: int, out: str) -> None:
     from videogen_providers.tts.piper_voice import NothingToSay, synthesize_to_wav
 
     from media_service.workers.ports import StageFailed
 
     try:
-        synthesize_to_wav(_voice, text, rate, pause_ms, Path(out))
+        synthesize_to_wav(_voice, text, rate, pause_ms, Path(out), pitch=pitch)
     except NothingToSay as error:
         raise StageFailed(str(error)) from error
 
@@ -96,7 +96,8 @@ class PiperNarrator:
             pool = self._pool
             try:
                 await loop.run_in_executor(
-                    pool, _narrate_in_worker, text, voice.rate, voice.pause_ms, str(out)
+                    pool, _narrate_in_worker, text, voice.rate, voice.pitch, voice.pause_ms,
+                    str(out),
                 )
             except BrokenProcessPool as error:
                 if self._pool is pool:
