@@ -1,30 +1,47 @@
 """Composition root: builds the script service from Settings and nothing else.
 
 Resources are entered on an AsyncExitStack in start order, so the stack closes them in
-reverse, which is the graceful-shutdown order: stop serving commands (in-flight ones
-finish and reply), let the relay finish its batch and stop, drain NATS, close the pool.
+reverse, which is the graceful-shutdown order: stop taking generation runs (those in hand
+are handed back, to be resumed), stop serving commands (in-flight ones finish and reply),
+stop the brief intake, let the relay finish its batch and stop, drain NATS, close the
+writer and the pool.
 """
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
 import asyncpg
 import structlog
 from videogen_bus.connection import connect, drain
+from videogen_bus.jobs import JobQueue
 from videogen_bus.rpc import CommandServer
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.script.events import SERVICE
 from videogen_contracts.subjects import Namespace
+from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_eventstore.migrations import migrate
+from videogen_eventstore.multi_stream import PostgresAtomicAppender
+from videogen_eventstore.pool import create_pool
 from videogen_eventstore.postgres import PostgresEventStore
 from videogen_eventstore.relay import Relay
+from videogen_providers.llm.base import ScriptWriter
+from videogen_providers.llm.select import writer_from_env
+from videogen_runtime.lifecycle import run_until_closed
 from videogen_runtime.settings import Settings
 
+from script_service.adapters.briefs_pg import PostgresBriefBook, create_brief_table
+from script_service.app.aggregates import Streams
+from script_service.app.dispatch import ScriptApp
+from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
+from script_service.app.studio import StudioApp
+from script_service.app.writer_calls import WriterCalls
+from script_service.config import ScriptConfig
+from script_service.entrypoints.consumers import start_brief_intake, start_generation_worker
 from script_service.entrypoints.rpc import serve_script_commands
+from script_service.workers.generation import GenerationJob, GenerationTools
 
 log = structlog.get_logger("script_service.bootstrap")
 
@@ -39,14 +56,28 @@ class ScriptService:
     store: PostgresEventStore
     relay: Relay
     server: CommandServer
+    queue: JobQueue
+    briefs: PostgresBriefBook
+    writer: ScriptWriter
 
 
-async def start_script_service(settings: Settings, stack: AsyncExitStack) -> ScriptService:
+async def start_script_service(
+    settings: Settings,
+    stack: AsyncExitStack,
+    *,
+    config: ScriptConfig | None = None,
+    writer: ScriptWriter | None = None,
+) -> ScriptService:
+    """Start everything; `writer` replaces the one chosen from the environment (tests)."""
+    config = config or ScriptConfig.from_env()
+    writer = writer or writer_from_env()
+    stack.push_async_callback(writer.aclose)
     ns = Namespace(settings.namespace)
     schema = settings.schema_for(SERVICE)
-    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=5)
+    pool = await create_pool(settings.database_url, min_size=1, max_size=10)
     stack.push_async_callback(pool.close)
     applied = await migrate(pool, schema)
+    await create_brief_table(pool, schema)
     log.info("schema.ready", schema=schema, applied=applied)
 
     nc = await connect(settings.nats_url, name=f"{SERVICE}-service")
@@ -55,23 +86,27 @@ async def start_script_service(settings: Settings, stack: AsyncExitStack) -> Scr
     await ensure_stream(js, ns, SERVICE)
 
     relay = Relay(pool, schema, SERVICE, js, ns)
-    _start_relay(relay, stack)
+    await run_until_closed(stack, relay.run, "script-relay")
 
     store = PostgresEventStore(pool, schema, SERVICE)
-    server = await serve_script_commands(nc, ns, ScriptCommandHandler(store))
+    streams = Streams(store)
+    briefs = PostgresBriefBook(pool, schema)
+    dead_letters = PostgresDeadLetters(pool, schema)
+    await start_brief_intake(stack, js, ns, briefs, dead_letters)
+
+    calls = WriterCalls(writer, config.llm_deadline)
+    appender = PostgresAtomicAppender(pool, schema)
+    app = ScriptApp(
+        ScriptCommandHandler(store),
+        StudioApp(streams, briefs, calls, config.brief_wait),
+        GenerationStarter(streams, appender, briefs, config.brief_wait),
+    )
+    server = await serve_script_commands(nc, ns, app)
     stack.push_async_callback(server.close)
-    log.info("commands.serving", namespace=ns.name, stream=ns.stream_name(SERVICE))
-    return ScriptService(ns, schema, pool, store, relay, server)
-
-
-def _start_relay(relay: Relay, stack: AsyncExitStack) -> None:
-    stop = asyncio.Event()
-    task = asyncio.create_task(relay.run(stop), name="script-relay")
-
-    async def stop_relay() -> None:
-        # The relay checks `stop` between batches: a batch in flight is published and
-        # checkpointed first; whatever is left is published by the next start.
-        stop.set()
-        await task
-
-    stack.push_async_callback(stop_relay)
+    job = GenerationJob(GenerationTools(streams, appender, calls, briefs))
+    queue = await start_generation_worker(stack, js, ns, config, job, dead_letters)
+    log.info(
+        "commands.serving", namespace=ns.name, stream=ns.stream_name(SERVICE),
+        writer=writer.provider_label, concurrency=config.concurrency,
+    )
+    return ScriptService(ns, schema, pool, store, relay, server, queue, briefs, writer)

@@ -25,3 +25,7 @@ class Invalid(DomainError):
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message, field)
+
+
+class Unavailable(DomainError):
+    """A dependency the command needs failed (the language model): try again later."""

@@ -1,55 +1,28 @@
-"""The Script aggregate as a pure decider: `decide(command, state)` and `evolve`.
+"""Drafting a production's script from text: `decide(DraftScriptFromText, state)`.
 
-The state holds what decisions need: whether the script exists, and (for the editing
-commands of issue 4) which sections and sentences it has.
+The state and `evolve` (shared with the studio editing rules of `editing.py`) are in
+`script_state.py`, re-exported here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import assert_never
-from uuid import UUID
 
 from videogen_contracts.script.commands import DraftScriptFromText, ScriptCommand
 from videogen_contracts.script.events import ScriptDrafted, ScriptEvent
 
 from script_service.domain.drafting import draft_sections
 from script_service.domain.errors import Conflict, Invalid
+from script_service.domain.script_state import INITIAL, Script, evolve, fold
+
+__all__ = ["INITIAL", "LANGUAGE_MAX", "SENTENCES_MAX", "TEXT_MAX", "Script", "decide", "evolve",
+           "fold"]
 
 # Above the gateway's configurable text limit (100,000 by default), and under what fits
 # in one NATS message.
 TEXT_MAX = 300_000
 SENTENCES_MAX = 5_000  # what one media preparation takes
 LANGUAGE_MAX = 35
-
-
-@dataclass(frozen=True, slots=True)
-class Script:
-    exists: bool = False
-    sections: frozenset[UUID] = field(default_factory=frozenset)
-    sentences: frozenset[UUID] = field(default_factory=frozenset)
-
-
-INITIAL = Script()
-
-
-def evolve(state: Script, event: ScriptEvent) -> Script:
-    match event:
-        case ScriptDrafted():
-            return Script(
-                exists=True,
-                sections=frozenset(s.section_id for s in event.sections),
-                sentences=frozenset(n.sentence_id for s in event.sections for n in s.sentences),
-            )
-        case _:
-            assert_never(event)
-
-
-def fold(events: Iterable[ScriptEvent], state: Script = INITIAL) -> Script:
-    for event in events:
-        state = evolve(state, event)
-    return state
 
 
 def decide(command: ScriptCommand, state: Script) -> list[ScriptEvent]:

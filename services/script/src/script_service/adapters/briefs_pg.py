@@ -1,0 +1,64 @@
+"""The script service's copy of each project's brief and cast, in its own schema.
+
+We keep the project's events themselves (one row per event, keyed by the project stream's
+version) and fold them when a brief is read. Why not one row per project, updated in
+place: the project-events consumer is shared by every replica, so two events of one
+project can be handled at the same time, or in the wrong order (a `CastMemberAdded` before
+its `ProjectCreated`); an update in place would then lose one. Rows keyed by version are
+order-free and a redelivery is `ON CONFLICT DO NOTHING`. A project has a handful of
+events, so the fold costs nothing.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+from script_service.app.briefs import ProjectBrief, apply_project_event
+from videogen_contracts.envelope import RecordedEvent
+from videogen_contracts.project.events import ProjectEvent, event_decoder
+from videogen_eventstore.migrations import check_schema_name, quote_ident
+
+
+async def create_brief_table(pool: asyncpg.Pool, schema: str) -> None:
+    """Idempotent; replicas starting together take turns under an advisory lock."""
+    q = quote_ident(check_schema_name(schema))
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"videogen.briefs/{schema}"
+        )
+        await conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {q}.project_facts ("
+            " project_id uuid NOT NULL, stream_version integer NOT NULL,"
+            " type text NOT NULL, data jsonb NOT NULL,"
+            " PRIMARY KEY (project_id, stream_version))"
+        )
+
+
+class PostgresBriefBook:
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        self._pool = pool
+        self._table = f"{quote_ident(check_schema_name(schema))}.project_facts"
+
+    async def brief(self, project_id: UUID) -> ProjectBrief | None:
+        rows = await self._pool.fetch(
+            f"SELECT data::text FROM {self._table} WHERE project_id = $1"
+            " ORDER BY stream_version",
+            project_id,
+        )
+        brief: ProjectBrief | None = None
+        for row in rows:
+            brief = apply_project_event(brief, event_decoder.decode(row[0]))
+        return None if brief is None or brief.deleted else brief
+
+    async def record(self, recorded: RecordedEvent) -> None:
+        """Keep one project event (a repeat is a no-op)."""
+        event: ProjectEvent = event_decoder.decode(recorded.data)
+        await self._pool.execute(
+            f"INSERT INTO {self._table} (project_id, stream_version, type, data)"
+            " VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT DO NOTHING",
+            event.project_id,
+            recorded.stream_version,
+            recorded.type,
+            bytes(recorded.data).decode(),
+        )

@@ -1,0 +1,1 @@
+"""Long work: the LLM calls of generation runs, consumed from a durable work queue."""

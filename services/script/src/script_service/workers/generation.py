@@ -1,0 +1,291 @@
+"""The generation worker: writes a queued run's outline, then its sections, then the script.
+
+Run by the job queue for each `GenerationQueued`. Every step starts from the stored state,
+so a run redelivered after a crash resumes where it stopped: an outline already recorded is
+not written again, sections already written are skipped. Each step has a deterministic
+command id (`<job_id>:<step>`), so a step repeated by a resumed job is stored once.
+
+Failure: every way the writer fails (timeouts, 429/5xx after its retries, unusable
+answers, our own per-call deadline) becomes `GenerationFailed` with a clear message and
+releases the project's script at once. An unexpected error is retried by the queue with a
+backoff, and on the last delivery also ends the run as failed: a run never stays "running"
+for ever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid5
+
+import structlog
+from videogen_bus.jobs import Delivery
+from videogen_contracts.envelope import EventMetadata, RecordedEvent
+from videogen_contracts.script.events import studio_script_id
+from videogen_contracts.script.generation import GenerationQueued, generation_event_decoder
+from videogen_contracts.script.outline import OutlineSectionPlan
+from videogen_eventstore.multi_stream import AtomicAppender
+from videogen_providers.llm.base import Brief
+
+from script_service.app.aggregates import OUTLINE, RUN, SCRIPT, Aggregate, Streams
+from script_service.app.briefs import BriefBook
+from script_service.app.unit import Part, run_together
+from script_service.app.writer_calls import (
+    WriterCalls,
+    WriterFailed,
+    llm_usage,
+    plan_of,
+    section_of,
+)
+from script_service.domain.commands import (
+    ApproveOutline,
+    EndGeneration,
+    RecordOutline,
+    ReplaceScript,
+)
+from script_service.domain.generation import (
+    BeginRun,
+    CompleteSection,
+    FailRun,
+    FinishRun,
+    GenerationRun,
+    StartSection,
+)
+from script_service.domain.written import sentence_count, spoken_minutes, written_section
+
+log = structlog.get_logger("script_service.generation")
+
+
+def auto_outline_id(job_id: UUID) -> UUID:
+    """The outline a run in "auto" mode writes for itself."""
+    return uuid5(job_id, "outline")
+
+
+@dataclass(frozen=True)
+class GenerationTools:
+    streams: Streams
+    appender: AtomicAppender
+    writer: WriterCalls
+    briefs: BriefBook
+
+
+class GenerationJob:
+    def __init__(self, tools: GenerationTools) -> None:
+        self.tools = tools
+
+    async def __call__(self, event: RecordedEvent, delivery: Delivery) -> None:
+        queued = generation_event_decoder.decode(event.data)
+        if not isinstance(queued, GenerationQueued):
+            return  # the queue's filter lets only GenerationQueued through; be safe anyway
+        run = _Run(self.tools, queued, event.metadata)
+        try:
+            await run.resume()
+        except WriterFailed as failed:
+            log.warning(
+                "generation.writer_failed",
+                job_id=str(queued.job_id),
+                code=failed.code,
+                reason=failed.message,
+            )
+            await run.fail(failed.code, failed.message)
+        except Exception:
+            # Worker boundary: retried with a backoff by the queue, unless this was the last
+            # delivery; then the run ends as failed instead of holding the project for ever.
+            if not delivery.last:
+                raise
+            log.exception("generation.gave_up", job_id=str(queued.job_id))
+            await run.fail(
+                "internal",
+                "Script generation failed on an internal error; correlation id "
+                f"{event.metadata.correlation_id}.",
+            )
+
+
+class _Run:
+    def __init__(self, tools: GenerationTools, queued: GenerationQueued, meta: EventMetadata):
+        self.tools = tools
+        self.streams = tools.streams
+        self.job_id = queued.job_id
+        self.project_id = queued.project_id
+        self.metadata = EventMetadata(
+            correlation_id=meta.correlation_id,
+            causation_id=meta.command_id,
+            project_id=str(queued.project_id),
+        )
+        self.section: int | None = None
+
+    async def resume(self) -> None:
+        run, _ = await self.streams.load(RUN, self.job_id)
+        if run.finished or run.status == "none":
+            return
+        brief = await self.tools.briefs.brief(self.project_id)
+        if brief is None:
+            raise WriterFailed("project_unknown", "The project was deleted or is unknown.")
+        writer_brief = brief.for_writer(run.target_minutes)
+        plans = await self._outline(run, writer_brief)
+        if run.status == "queued":
+            await self._step(
+                RUN,
+                self.job_id,
+                "begin",
+                BeginRun(
+                    self._id("begin"),
+                    _now(),
+                    run.outline_id or auto_outline_id(self.job_id),
+                    [p.title for p in plans],
+                ),
+            )
+            run, _ = await self.streams.load(RUN, self.job_id)
+        for index, plan in enumerate(plans):
+            if index not in run.written:
+                await self._write_section(writer_brief, plans, index, plan)
+        await self._finish(brief.language)
+
+    async def _outline(self, run: GenerationRun, brief: Brief) -> list[OutlineSectionPlan]:
+        outline_id = run.outline_id or auto_outline_id(self.job_id)
+        outline, _ = await self.streams.load(OUTLINE, outline_id)
+        if outline.exists:
+            return list(outline.sections)
+        if run.mode == "from-outline":
+            raise WriterFailed("outline_missing", f"Outline {outline_id} no longer exists.")
+        written = await self.tools.writer.call(
+            "the outline", self.tools.writer.writer.outline(brief)
+        )
+        record = RecordOutline(
+            command_id=self._id("outline"),
+            now=_now(),
+            outline_id=outline_id,
+            project_id=self.project_id,
+            title=written.value.title,
+            total_target_minutes=written.value.total_target_minutes,
+            sections=[plan_of(s) for s in written.value.sections],
+            provider_label=written.provider_label,
+            usage=llm_usage(written.usage),
+            job_id=self.job_id,
+        )
+        await self._step(OUTLINE, outline_id, "outline", record)
+        approve = ApproveOutline(self._id("approve"), _now(), outline_id, self.job_id)
+        await self._step(OUTLINE, outline_id, "approve", approve)
+        return list(record.sections)
+
+    async def _write_section(
+        self, brief: Brief, plans: list[OutlineSectionPlan], index: int, plan: OutlineSectionPlan
+    ) -> None:
+        self.section = index
+        started = f"section-started:{index}"
+        await self._step(RUN, self.job_id, started, StartSection(self._id(started), _now(), index))
+        written = await self.tools.writer.call(
+            f"section {index + 1} of {len(plans)}",
+            self.tools.writer.writer.section_script(
+                brief, section_of(plan), [p.title for p in plans[:index]]
+            ),
+        )
+        section = written_section(
+            self.job_id,
+            "generation",
+            index,
+            written.value.title or plan.title,
+            written.value.sentences,
+        )
+        if not section.sentences:
+            raise WriterFailed(
+                "llm_output_invalid",
+                f"The language model wrote no usable sentence for section "
+                f"{index + 1} ({plan.title!r}).",
+            )
+        done = f"section-completed:{index}"
+        await self._step(
+            RUN,
+            self.job_id,
+            done,
+            CompleteSection(
+                self._id(done),
+                _now(),
+                index,
+                section,
+                written.provider_label,
+                llm_usage(written.usage),
+            ),
+        )
+
+    async def _finish(self, language: str) -> None:
+        run, _ = await self.streams.load(RUN, self.job_id)
+        sections = run.sections_in_order()
+        now = _now()
+        command_id = self._id("finish")
+        await run_together(
+            self.streams,
+            self.tools.appender,
+            [
+                Part(
+                    RUN,
+                    self.job_id,
+                    [
+                        FinishRun(
+                            command_id,
+                            now,
+                            studio_script_id(self.project_id),
+                            sentence_count(sections),
+                            spoken_minutes(sections),
+                        )
+                    ],
+                ),
+                Part(
+                    SCRIPT,
+                    self.project_id,
+                    [
+                        ReplaceScript(
+                            command_id=command_id,
+                            now=now,
+                            project_id=self.project_id,
+                            source="generation",
+                            sections=sections,
+                            provider_label=self.tools.writer.provider_label,
+                            usage=None,
+                            job_id=self.job_id,
+                            language=language,
+                        ),
+                        EndGeneration(command_id, now, self.project_id, self.job_id, "completed"),
+                    ],
+                ),
+            ],
+            command_id=command_id,
+            metadata=self.metadata,
+        )
+        log.info(
+            "generation.completed", job_id=str(self.job_id), sentences=sentence_count(sections)
+        )
+
+    async def fail(self, code: str, message: str) -> None:
+        """End the run as failed and release the project's script, in one transaction."""
+        now = _now()
+        command_id = self._id("fail")
+        await run_together(
+            self.streams,
+            self.tools.appender,
+            [
+                Part(RUN, self.job_id, [FailRun(command_id, now, message, code, self.section)]),
+                Part(
+                    SCRIPT,
+                    self.project_id,
+                    [EndGeneration(command_id, now, self.project_id, self.job_id, "failed")],
+                ),
+            ],
+            command_id=command_id,
+            metadata=self.metadata,
+        )
+
+    async def _step(
+        self, aggregate: Aggregate[Any, Any, Any], key: UUID, step: str, command: Any
+    ) -> None:
+        await self.streams.run(
+            aggregate, key, command, command_id=self._id(step), metadata=self.metadata
+        )
+
+    def _id(self, step: str) -> str:
+        return f"{self.job_id}:{step}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
