@@ -18,6 +18,8 @@ from videogen_gateway.observability import RequestObserver
 from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
 from videogen_gateway.surfaces.ops import ops_router
 from videogen_gateway.surfaces.studio import studio_router
+from videogen_gateway.surfaces.studio_editing import studio_editing_router
+from videogen_gateway.surfaces.studio_scripts import studio_scripts_router
 from videogen_gateway.surfaces.text2video import text2video_router
 from videogen_gateway.system.context import SystemContext
 
@@ -45,7 +47,10 @@ class GatewayApp(Litestar):
 def create_app(settings: Settings, options: GatewayOptions | None = None) -> Litestar:
     runtime = Runtime(settings, options or GatewayOptions.from_env())
     return GatewayApp(
-        route_handlers=[studio_router(), text2video_router(), ops_router()],
+        route_handlers=[
+            studio_router(), studio_scripts_router(), studio_editing_router(),
+            text2video_router(), ops_router(),
+        ],
         lifespan=lifespans(),
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,

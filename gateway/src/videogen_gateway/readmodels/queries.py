@@ -48,10 +48,19 @@ class ProjectDetail(msgspec.Struct, frozen=True, kw_only=True):
 
 
 _PROJECT_COLUMNS = (
-    "id, topic, style, target_duration_minutes, description, audience, goal, tone,"
-    " language, aspect_ratio, owner, status, section_count, sentence_count,"
-    " created_at, updated_at"
+    "p.id, p.topic, p.style, p.target_duration_minutes, p.description, p.audience, p.goal,"
+    " p.tone, p.language, p.aspect_ratio, p.owner, p.status, p.created_at, p.updated_at"
 )
+
+
+def _columns(q: str) -> str:
+    # The counts are read from the script read models (another projection, so another
+    # consumer: counting at read time keeps them exact whichever stream is projected first).
+    return (
+        f"{_PROJECT_COLUMNS}, (SELECT count(*) FROM {q}.sections x WHERE x.project_id = p.id)"
+        f" AS section_count, (SELECT count(*) FROM {q}.sentences y WHERE y.project_id = p.id)"
+        " AS sentence_count"
+    )
 _cast_decoder = msgspec.json.Decoder(list[CastRow])
 
 
@@ -63,13 +72,13 @@ class ProjectQueries:
         self._cache = cache
         q = quote_ident(check_schema_name(schema))
         self._list = (
-            f"SELECT {_PROJECT_COLUMNS} FROM {q}.projects WHERE NOT deleted"
-            " ORDER BY created_at DESC, id"
+            f"SELECT {_columns(q)} FROM {q}.projects p WHERE NOT p.deleted"
+            " ORDER BY p.created_at DESC, p.id"
         )
         # The cast rides along as one JSON array so a detail view costs one round trip;
         # the stream's version too, read in the same snapshot (for the cache).
         self._detail = (
-            f"SELECT {_PROJECT_COLUMNS}, (SELECT coalesce(json_agg(json_build_object("
+            f"SELECT {_columns(q)}, (SELECT coalesce(json_agg(json_build_object("
             "'id', c.id, 'name', c.name, 'description', c.description, 'role', c.role,"
             f" 'voice', c.voice) ORDER BY c.position), '[]') FROM {q}.cast_members c"
             f" WHERE c.project_id = p.id) AS cast_json, (SELECT s.version FROM"

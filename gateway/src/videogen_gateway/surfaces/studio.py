@@ -24,8 +24,10 @@ from videogen_contracts.project.commands import (
 from videogen_gateway.dispatch import CommandRefused
 from videogen_gateway.errors import ApiError, problems
 from videogen_gateway.health import run_checks
+from videogen_gateway.readmodels.script_queries import ScriptQueries
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces import studio_shapes as shapes
+from videogen_gateway.surfaces.studio_scripts_shapes import section_out
 from videogen_gateway.surfaces.studio_shapes import (
     CastBatchBody,
     CastBody,
@@ -67,7 +69,8 @@ async def _detail(rt: Runtime, project_id: UUID) -> ProjectDetailOut:
     detail = await rt.queries.get_project(project_id)
     if detail is None:
         raise ApiError(404, f"project {project_id} not found")
-    return shapes.project_detail_out(detail)
+    sections = await ScriptQueries(rt.pool, rt.schema).sections_of(project_id)
+    return shapes.project_detail_out(detail, [section_out(s) for s in sections])
 
 
 @get("/projects", summary="List all projects with section and sentence counts")

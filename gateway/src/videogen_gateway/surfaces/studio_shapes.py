@@ -85,16 +85,22 @@ class CastOut(msgspec.Struct, kw_only=True):
     voice: str | None
 
 
-class SentenceOut(msgspec.Struct, kw_only=True):
+class SentenceOut(msgspec.Struct, kw_only=True, rename="camel"):
     id: UUID
+    section_id: UUID
     text: str
     order: int
+    # 1 when written, +1 per edit: narration made for an older revision is stale.
+    revision: int
 
 
-class SectionOut(msgspec.Struct, kw_only=True):
+class SectionOut(msgspec.Struct, kw_only=True, rename="camel"):
     id: UUID
+    project_id: UUID
     title: str
     order: int
+    # Who wrote it: "offline" (the built-in writer) or "openai:<model>".
+    provider_label: str | None
     sentences: list[SentenceOut]
 
 
@@ -119,7 +125,7 @@ class ProjectOut(msgspec.Struct, kw_only=True, rename=_studio_name):
 
 class ProjectDetailOut(ProjectOut, kw_only=True, rename=_studio_name):
     cast: list[CastOut]
-    # Filled once scripts exist (the script service's read models); empty until then.
+    # The project's current script, in order (empty until one is written).
     sections: list[SectionOut]
 
 
@@ -189,11 +195,19 @@ def project_out(row: ProjectRow) -> ProjectOut:
     return ProjectOut(**_project_fields(row))
 
 
-def project_detail_out(detail: ProjectDetail) -> ProjectDetailOut:
+def project_detail_out(
+    detail: ProjectDetail, sections: list[SectionOut] | None = None
+) -> ProjectDetailOut:
+    fields = _project_fields(detail.project)
+    if sections is not None:
+        # The detail may come from the cache, which knows nothing of script edits.
+        counts = CountOut(
+            sections=len(sections), sentences=sum(len(s.sentences) for s in sections)
+        )
+        fields.update(section_count=counts.sections, sentence_count=counts.sentences,
+                      count=counts)
     return ProjectDetailOut(
-        **_project_fields(detail.project),
-        cast=[cast_out(c) for c in detail.cast],
-        sections=[],
+        **fields, cast=[cast_out(c) for c in detail.cast], sections=sections or []
     )
 
 

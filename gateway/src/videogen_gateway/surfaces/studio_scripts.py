@@ -1,0 +1,284 @@
+"""The studio surface's script generation (seed 000): quick script, outlines, generation runs
+and their live status (SSE).
+
+Writes are script-service commands that answer once the read models show their effect
+(read-your-writes). A command that makes a language model write while the client waits
+(quick-generate, generate-outline, regenerate-section, ai-expand) gets a long reply
+timeout of its own. No business rule lives here; the 1-10 minutes of
+generate-script-short and `from-outline` needing an `outlineId` are the seed's API shape.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Request, Router, get, post
+from litestar.datastructures import State
+from litestar.params import JSONBody
+from litestar.response import Stream
+from videogen_contracts.replies import CommandAccepted
+from videogen_contracts.script.commands import (
+    GenerateOutline,
+    QuickGenerate,
+    RegenerateOutlineSection,
+    StartGeneration,
+)
+from videogen_contracts.script.generation import GenerationMode, generation_stream_id
+from videogen_eventstore.migrations import quote_ident
+from videogen_gateway.dispatch import CommandRefused
+from videogen_gateway.errors import ApiError, problems
+from videogen_gateway.readmodels.generations import GenerationQueries, generation_feed_key
+from videogen_gateway.readmodels.outlines import OutlineQueries, OutlineRow
+from videogen_gateway.readmodels.script_queries import ScriptQueries
+from videogen_gateway.realtime import (
+    LiveOptions,
+    SseEvent,
+    encode_sse,
+    last_event_id,
+    sse_replay_then_live,
+    sse_response,
+)
+from videogen_gateway.runtime import Runtime, runtime_of
+from videogen_gateway.surfaces import studio_scripts_shapes as shapes
+from videogen_gateway.surfaces.studio_scripts_shapes import (
+    GenerationAccepted,
+    OutlineOut,
+    RegenerateSectionBody,
+    ScriptBody,
+    ScriptOut,
+    ShortScriptBody,
+    TargetBody,
+)
+from videogen_runtime.logs import current_correlation_id, new_correlation_id
+
+SERVICE = "script"
+
+
+def _seconds(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+# How long a client waits for a language model writing while it waits.
+LLM_WAIT_SECONDS = _seconds("VIDEOGEN_GATEWAY_LLM_TIMEOUT", 120.0)
+SSE_HEARTBEAT_SECONDS = _seconds("VIDEOGEN_SSE_HEARTBEAT_SECONDS", 15.0)
+# A first connection (no Last-Event-ID) replays the latest run if it is still going or
+# ended this recently: a client that opens the stream right after its POST sees it all.
+RECENT_RUN = timedelta(seconds=_seconds("VIDEOGEN_SSE_RECENT_RUN_SECONDS", 300.0))
+
+
+def parse_id(raw: str, what: str) -> UUID:
+    """Ids are UUIDs; any other string names nothing that exists."""
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise ApiError(404, f"{what} {raw!r} not found") from None
+
+
+def new_ids() -> tuple[str, datetime]:
+    """A new command's idempotency key and its time (set here, never by the decider)."""
+    return str(uuid.uuid4()), datetime.now(UTC)
+
+
+async def send_script(
+    rt: Runtime, name: str, command: msgspec.Struct, *, slow: bool = False
+) -> CommandAccepted:
+    correlation_id = current_correlation_id() or new_correlation_id()
+    try:
+        return await rt.dispatcher.send_and_wait(
+            SERVICE, name, command, correlation_id,
+            attempt_timeout=LLM_WAIT_SECONDS if slow else None,
+        )
+    except CommandRefused as refused:
+        raise shapes.script_rejection(refused.rejection) from None
+
+
+async def existing_project(rt: Runtime, raw: str) -> UUID:
+    project_id = parse_id(raw, "project")
+    if await rt.queries.get_project(project_id) is None:
+        raise ApiError(404, f"project {project_id} not found")
+    return project_id
+
+
+def _outlines(rt: Runtime) -> OutlineQueries:
+    return OutlineQueries(rt.pool, rt.schema)
+
+
+def _generations(rt: Runtime) -> GenerationQueries:
+    return GenerationQueries(rt.pool, quote_ident(rt.schema))
+
+
+async def _outline(rt: Runtime, outline_id: UUID, project_id: UUID | None = None) -> OutlineRow:
+    row = await _outlines(rt).get(outline_id)
+    if row is None or (project_id is not None and row.project_id != project_id):
+        raise ApiError(404, f"outline {outline_id} not found")
+    return row
+
+
+@post(
+    "/projects/{project_id:str}/quick-generate", status_code=201,
+    summary="Write a whole script now (replaces the project's sections)",
+    responses=problems(400, 404, 409, 503),
+)
+async def quick_generate(
+    state: State, project_id: str, data: JSONBody[TargetBody | None] = None
+) -> ScriptOut:
+    rt = runtime_of(state)
+    pid = await existing_project(rt, project_id)
+    command_id, now = new_ids()
+    command = QuickGenerate(
+        command_id=command_id, now=now, project_id=pid,
+        target_minutes=data.target_duration if data else None,
+    )
+    await send_script(rt, "quick_generate", command, slow=True)
+    return shapes.script_out(pid, await ScriptQueries(rt.pool, rt.schema).sections_of(pid))
+
+
+@post(
+    "/projects/{project_id:str}/generate-outline", status_code=201,
+    summary="Write an outline for review", responses=problems(400, 404, 503),
+)
+async def generate_outline(
+    state: State, project_id: str, data: JSONBody[TargetBody | None] = None
+) -> OutlineOut:
+    rt = runtime_of(state)
+    pid = await existing_project(rt, project_id)
+    command_id, now = new_ids()
+    command = GenerateOutline(
+        command_id=command_id, now=now, project_id=pid, outline_id=uuid.uuid4(),
+        target_minutes=data.target_duration if data else None,
+    )
+    await send_script(rt, "generate_outline", command, slow=True)
+    return shapes.outline_out(await _outline(rt, command.outline_id))
+
+
+async def _start(
+    rt: Runtime, pid: UUID, mode: GenerationMode, minutes: float | None,
+    outline_id: UUID | None = None,
+) -> GenerationAccepted:
+    command_id, now = new_ids()
+    command = StartGeneration(
+        command_id=command_id, now=now, project_id=pid, job_id=uuid.uuid4(), mode=mode,
+        outline_id=outline_id, target_minutes=minutes,
+    )
+    await send_script(rt, "start_generation", command)
+    # The reply may name the script's stream; the run's own row is what is shown here.
+    await rt.waiter.wait_for(generation_stream_id(command.job_id), 1, 5.0)
+    run = await _generations(rt).run(command.job_id)
+    return GenerationAccepted(
+        job_id=command.job_id, status="queued", message=shapes.queued_message(mode),
+        estimated_duration_seconds=run.estimated_seconds if run else 0,
+    )
+
+
+@post(
+    "/projects/{project_id:str}/generate-script-short", status_code=202,
+    summary="Queue a short script (1-10 minutes)", responses=problems(400, 404, 409, 503),
+)
+async def generate_script_short(
+    state: State, project_id: str, data: JSONBody[ShortScriptBody]
+) -> GenerationAccepted:
+    rt = runtime_of(state)
+    minutes = shapes.short_minutes(data)
+    return await _start(rt, await existing_project(rt, project_id), "auto", minutes)
+
+
+@post(
+    "/projects/{project_id:str}/generate-script", status_code=202,
+    summary="Queue a long-form script, section by section (from an approved outline)",
+    responses=problems(400, 404, 409, 503),
+)
+async def generate_script(
+    state: State, project_id: str, data: JSONBody[ScriptBody | None] = None
+) -> GenerationAccepted:
+    rt = runtime_of(state)
+    body = data or ScriptBody()
+    shapes.script_mode(body)
+    pid = await existing_project(rt, project_id)
+    if body.outline_id is not None:
+        await _outline(rt, body.outline_id, pid)
+    return await _start(rt, pid, body.mode, body.target_duration, body.outline_id)
+
+
+@get(
+    "/projects/{project_id:str}/outlines", summary="The project's outlines, newest first",
+    responses=problems(404),
+)
+async def list_outlines(state: State, project_id: str) -> list[OutlineOut]:
+    rt = runtime_of(state)
+    pid = await existing_project(rt, project_id)
+    return [shapes.outline_out(row) for row in await _outlines(rt).of_project(pid)]
+
+
+@post(
+    "/outlines/{outline_id:str}/regenerate-section", status_code=200,
+    summary="Write one section of an outline again", responses=problems(400, 404, 503),
+)
+async def regenerate_section(
+    state: State, outline_id: str, data: JSONBody[RegenerateSectionBody]
+) -> OutlineOut:
+    rt = runtime_of(state)
+    oid = (await _outline(rt, parse_id(outline_id, "outline"))).id
+    command_id, now = new_ids()
+    command = RegenerateOutlineSection(
+        command_id=command_id, now=now, outline_id=oid, section_index=data.section_index,
+        instructions=data.instructions,
+    )
+    await send_script(rt, "regenerate_outline_section", command, slow=True)
+    return shapes.outline_out(await _outline(rt, oid))
+
+
+# --- live status ------------------------------------------------------------------------------
+
+
+async def _fresh_start(queries: GenerationQueries, project_id: UUID, head: int) -> int:
+    """Where a first connection starts: before the latest run if it is recent, else now."""
+    run = await queries.latest_run(project_id)
+    if run is None or (run.ended_at and datetime.now(UTC) - run.ended_at > RECENT_RUN):
+        return head
+    first = await queries.first_of_job(project_id, run.id)
+    return head if first is None else first - 1
+
+
+@get(
+    "/projects/{project_id:str}/generation-status",
+    summary="Live generation progress (SSE): connected, progress, complete, error",
+    responses=problems(404),
+)
+async def generation_status(
+    request: Request[Any, Any, Any], state: State, project_id: str
+) -> Stream:
+    rt = runtime_of(state)
+    pid = await existing_project(rt, project_id)
+    queries = _generations(rt)
+    head = await queries.head(pid)
+    after = last_event_id(request)
+    # A position past the feed's end (from before a rebuild, say) means "from now on".
+    after = await _fresh_start(queries, pid, head) if after is None else min(after, head)
+
+    async def fetch(position: int) -> list[SseEvent]:
+        rows = await queries.feed_after(pid, position)
+        return [SseEvent(id=seq, event=name, data=data) for seq, name, data in rows]
+
+    connected = encode_sse(
+        "connected", msgspec.json.encode({"projectId": str(pid)}), id=after, retry_ms=2000
+    )
+    return sse_response(sse_replay_then_live(
+        rt.hub, generation_feed_key(pid), fetch, after, first=[connected],
+        options=LiveOptions(heartbeat=SSE_HEARTBEAT_SECONDS),
+    ))
+
+
+def studio_scripts_router() -> Router:
+    return Router(
+        "/api/v1",
+        route_handlers=[
+            quick_generate, generate_outline, generate_script_short, generate_script,
+            list_outlines, regenerate_section, generation_status,
+        ],
+        tags=["studio"],
+    )

@@ -1,0 +1,192 @@
+"""The studio's script JSON shapes (seed 000) and their translation to commands and back.
+
+Bodies are camelCase, as the original Express app took them; durations are in minutes.
+Nothing here decides anything: the script service validates and decides, and its answers
+are only renamed into the names the studio's clients sent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+import msgspec
+from videogen_contracts.replies import CommandRejected
+from videogen_gateway.errors import ApiError, Rejected
+from videogen_gateway.readmodels.outlines import OutlineRow, OutlineSectionOut
+from videogen_gateway.readmodels.script_queries import SectionRow, SentenceRow
+from videogen_gateway.surfaces.studio_shapes import SectionOut, SentenceOut
+
+# generate-script-short: "scripts < 10 mins" (the seed); whole minutes are not required.
+SHORT_MIN_MINUTES = 1
+SHORT_MAX_MINUTES = 10
+
+# --- requests -----------------------------------------------------------------------------
+
+
+class TargetBody(msgspec.Struct, kw_only=True, rename="camel"):
+    """quick-generate and generate-outline: an optional length in minutes."""
+
+    target_duration: float | None = None
+
+
+class ShortScriptBody(msgspec.Struct, kw_only=True, rename="camel"):
+    target_duration: float
+
+
+class ScriptBody(msgspec.Struct, kw_only=True, rename="camel"):
+    mode: Literal["auto", "from-outline"] = "auto"
+    outline_id: UUID | None = None
+    target_duration: float | None = None
+
+
+class RegenerateSectionBody(msgspec.Struct, kw_only=True, rename="camel"):
+    section_index: int
+    instructions: str | None = None
+
+
+class ExpandBody(msgspec.Struct, kw_only=True, rename="camel"):
+    count: int | None = None
+
+
+class AcceptBody(msgspec.Struct, kw_only=True, rename="camel"):
+    sentences: list[str]
+    position: int | None = None
+
+
+class ReorderSectionsBody(msgspec.Struct, kw_only=True, rename="camel"):
+    project_id: UUID
+    section_ids: list[UUID]
+
+
+class ReorderSentencesBody(msgspec.Struct, kw_only=True, rename="camel"):
+    section_id: UUID
+    sentence_ids: list[UUID]
+
+
+class MoveBody(msgspec.Struct, kw_only=True, rename="camel"):
+    target_section_id: UUID
+    position: int
+
+
+class SentenceBody(msgspec.Struct, kw_only=True, rename="camel"):
+    text: str
+
+
+# --- responses ----------------------------------------------------------------------------
+
+
+class ScriptOut(msgspec.Struct, kw_only=True, rename="camel"):
+    project_id: UUID
+    provider_label: str | None
+    sections: list[SectionOut]
+
+
+class GenerationAccepted(msgspec.Struct, kw_only=True, rename="camel"):
+    job_id: UUID
+    status: Literal["queued"]
+    message: str
+    estimated_duration_seconds: int
+
+
+class OutlineOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: UUID
+    outline_id: UUID  # the name generate-outline answers with; the same as `id`
+    project_id: UUID
+    title: str
+    total_target_minutes: float
+    sections: list[OutlineSectionOut]
+    status: str
+    provider_label: str
+    job_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class SuggestionsOut(msgspec.Struct, kw_only=True, rename="camel"):
+    section_id: UUID
+    suggestions: list[str]
+    provider_label: str
+
+
+class Deleted(msgspec.Struct, kw_only=True):
+    success: bool = True
+
+
+# --- translation --------------------------------------------------------------------------
+
+
+def short_minutes(body: ShortScriptBody) -> float:
+    minutes = body.target_duration
+    if not SHORT_MIN_MINUTES <= minutes <= SHORT_MAX_MINUTES:
+        raise ApiError(
+            400,
+            f"targetDuration must be between {SHORT_MIN_MINUTES} and {SHORT_MAX_MINUTES}"
+            f" minutes (got {minutes:g}); use generate-script for longer scripts",
+            "targetDuration",
+        )
+    return minutes
+
+
+def script_mode(body: ScriptBody) -> None:
+    if body.mode == "from-outline" and body.outline_id is None:
+        raise ApiError(400, "outlineId is required when mode is \"from-outline\"", "outlineId")
+
+
+def sentence_out(row: SentenceRow) -> SentenceOut:
+    return SentenceOut(
+        id=row.id, section_id=row.section_id, text=row.text, order=row.position,
+        revision=row.revision,
+    )
+
+
+def section_out(row: SectionRow) -> SectionOut:
+    return SectionOut(
+        id=row.id, project_id=row.project_id, title=row.title, order=row.position,
+        provider_label=row.provider_label, sentences=[sentence_out(s) for s in row.sentences],
+    )
+
+
+def script_out(project_id: UUID, rows: list[SectionRow]) -> ScriptOut:
+    label = next((r.provider_label for r in rows if r.provider_label), None)
+    return ScriptOut(
+        project_id=project_id, provider_label=label, sections=[section_out(r) for r in rows]
+    )
+
+
+def outline_out(row: OutlineRow) -> OutlineOut:
+    return OutlineOut(
+        id=row.id, outline_id=row.id, project_id=row.project_id, title=row.title,
+        total_target_minutes=row.total_target_minutes, sections=row.sections,
+        status=row.status, provider_label=row.provider_label, job_id=row.job_id,
+        created_at=row.created_at, updated_at=row.updated_at,
+    )
+
+
+def queued_message(mode: str) -> str:
+    if mode == "from-outline":
+        return "Script generation queued: writing each section of the approved outline"
+    return "Script generation queued: writing an outline, then each section"
+
+
+# --- the service's answers, in the studio's names -------------------------------------------
+
+# The script commands' field names that the studio spells differently than camelCase.
+_RENAMED = {"target_minutes": "targetDuration"}
+_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def _camel(match: re.Match[str]) -> str:
+    word = match[0]
+    if word in _RENAMED:
+        return _RENAMED[word]
+    head, *rest = word.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def script_rejection(rejection: CommandRejected) -> Rejected:
+    """The service's rejection, with its field names as the studio client sent them."""
+    field = _SNAKE.sub(_camel, rejection.field) if rejection.field else None
+    return Rejected(rejection, field, _SNAKE.sub(_camel, rejection.message))
