@@ -188,7 +188,7 @@ async def _append(
     )
     await conn.execute(
         f"INSERT INTO {q}.generation_events (project_id, seq, job_id, event, data, created_at)"
-        " VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
+        " VALUES ($1, $2, $3, $4, $5::json, $6)",
         run.project_id, seq, run.id, name, data.decode(), at,
     )
     await conn.execute(

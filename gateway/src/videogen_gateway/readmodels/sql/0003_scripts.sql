@@ -78,7 +78,8 @@ CREATE TABLE __schema__.generation_events (
     seq bigint NOT NULL,
     job_id uuid NOT NULL,
     event text NOT NULL,  -- progress | complete | error
-    data jsonb NOT NULL,
+    -- json, not jsonb: sent as stored, byte for byte, in the order the fields were written.
+    data json NOT NULL,
     created_at timestamptz NOT NULL,
     PRIMARY KEY (project_id, seq)
 );
