@@ -149,8 +149,9 @@ def test_prepare_media_records_the_request() -> None:
     given().when(prepare()).then(REQUESTED)
 
 
-def test_prepare_media_twice_is_a_conflict() -> None:
-    given(REQUESTED).when(prepare(command_id="c2")).raises(Conflict)
+def test_prepare_media_again_with_other_sentences_is_a_conflict() -> None:
+    # The same sentences again resume the preparation (a retried production: tests/unit/aura).
+    given(REQUESTED).when(prepare(command_id="c2", sentences=SENTENCES[:1])).raises(Conflict)
 
 
 def test_prepare_media_needs_sentences() -> None:

@@ -158,6 +158,17 @@ class MediaPreparationFailed(
     failed_at: Timestamp
 
 
+class MediaPreparationResumed(
+    MediaEventBase, frozen=True, kw_only=True, tag="MediaPreparationResumed"
+):
+    """The production was retried: the preparation goes on from where it stopped (after a
+    failure, or a job abandoned when the production was cancelled). `attempt` counts from
+    2; sentences already narrated are kept."""
+
+    attempt: int
+    resumed_at: Timestamp
+
+
 MediaEvent = (
     MediaPreparationRequested
     | SentenceNarrated
@@ -165,6 +176,7 @@ MediaEvent = (
     | CaptionsCompleted
     | VisualsChosen
     | MediaPreparationFailed
+    | MediaPreparationResumed
 )
 
 EVENT_TYPES: tuple[type[MediaEventBase], ...] = (
@@ -174,6 +186,7 @@ EVENT_TYPES: tuple[type[MediaEventBase], ...] = (
     CaptionsCompleted,
     VisualsChosen,
     MediaPreparationFailed,
+    MediaPreparationResumed,
 )
 
 event_decoder = msgspec.json.Decoder(MediaEvent)

@@ -300,6 +300,9 @@ EVENT_TYPES: tuple[type[ProductionEventBase], ...] = (
 
 event_decoder: msgspec.json.Decoder[ProductionEvent] = msgspec.json.Decoder(ProductionEvent)
 
+# After these, nothing of the production should keep running: workers stop its jobs.
+STOPPED_EVENT_TYPES = ("ProductionCancelled", "ProductionFailed")
+
 
 def event_type_name(event_type: type[ProductionEventBase]) -> str:
     """The tag stored in the envelope's `type` (the class name)."""

@@ -56,10 +56,13 @@ class QueueConfig:
     # Deliveries of one job before its runner is told it is the last attempt.
     max_attempts: int = 5
     idle_wait: float = 2.0
+    # More subjects that start (or restart) a job, besides `filter_subject`.
+    extra_subjects: tuple[str, ...] = ()
 
 
 def work_queue_config(config: QueueConfig) -> ConsumerConfig:
     """Create-or-update config: identical on every replica, so concurrent starts agree."""
+    subjects = [config.filter_subject, *config.extra_subjects]
     return ConsumerConfig(
         name=config.durable,
         durable_name=config.durable,
@@ -69,7 +72,8 @@ def work_queue_config(config: QueueConfig) -> ConsumerConfig:
         # We count deliveries ourselves (Delivery.last) and record a failure event on the
         # last one; a server-side limit would drop the job silently instead.
         max_deliver=-1,
-        filter_subject=config.filter_subject,
+        filter_subject=subjects[0] if len(subjects) == 1 else None,
+        filter_subjects=subjects if len(subjects) > 1 else None,
     )
 
 
@@ -87,6 +91,10 @@ class JobQueue:
         self._dead_letters = dead_letters
         self._slots = asyncio.Semaphore(config.concurrency)
         self._jobs: set[asyncio.Task[None]] = set()
+        # The job running for each stream (its trigger event's stream), and the jobs
+        # abandoned on purpose (see `abandon`).
+        self._by_stream: dict[str, asyncio.Task[None]] = {}
+        self._abandoned: set[asyncio.Task[None]] = set()
 
     @property
     def running(self) -> int:
@@ -115,8 +123,27 @@ class JobQueue:
             with contextlib.suppress(nats.errors.Error):
                 await sub.unsubscribe()
 
+    def abandon(self, stream_id: str) -> bool:
+        """Stop the job of `stream_id` if it runs here; True if one did.
+
+        For work nobody wants any more (its production was cancelled): the job's task is
+        cancelled, so its own clean-up runs (a child process killed, temporary files
+        removed), and its message is acked rather than handed back, so no replica takes it
+        up again. A later request for the same work arrives as a new message.
+        """
+        task = self._by_stream.get(stream_id)
+        if task is None or task.done():
+            return False
+        self._abandoned.add(task)
+        task.cancel()
+        return True
+
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._jobs.discard(task)
+        self._abandoned.discard(task)
+        for stream_id, running in list(self._by_stream.items()):
+            if running is task:
+                del self._by_stream[stream_id]
         self._slots.release()
 
     async def _cancel_jobs(self) -> None:
@@ -134,10 +161,20 @@ class JobQueue:
             return
         delivery = Delivery(msg.metadata.num_delivered, self._config.max_attempts)
         heartbeat = asyncio.create_task(_heartbeat(msg, self._config.ack_wait / 3))
+        me = asyncio.current_task()
+        if me is not None:
+            self._by_stream[event.stream_id] = me
         with correlation_scope(event.metadata.correlation_id, job=str(event.stream_id)):
             try:
                 await self._run_job(event, delivery)
             except asyncio.CancelledError:
+                if me in self._abandoned:
+                    # Abandoned on purpose: done with, not handed back.
+                    heartbeat.cancel()
+                    with contextlib.suppress(nats.errors.Error):
+                        await msg.ack()
+                    log.info("jobs.abandoned", attempt=delivery.attempt)
+                    return
                 # Shutdown: give the job back now rather than after ack_wait. Its finished
                 # steps are stored, so whoever takes it next resumes from there.
                 with contextlib.suppress(nats.errors.Error):

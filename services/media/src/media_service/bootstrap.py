@@ -30,7 +30,11 @@ from videogen_runtime.settings import Settings
 from media_service.adapters.toolkit import build_toolkit
 from media_service.app.handlers import PreparationHandler
 from media_service.config import MediaConfig
-from media_service.entrypoints.consumers import start_preparation_worker, start_project_deletions
+from media_service.entrypoints.consumers import (
+    start_preparation_worker,
+    start_project_deletions,
+    stop_jobs_of_stopped_productions,
+)
 from media_service.entrypoints.rpc import serve_media_commands
 from media_service.workers.preparation import PreparationJob, Toolkit
 
@@ -87,6 +91,7 @@ async def start_media_service(
     queue = await start_preparation_worker(
         stack, js, ns, config, PreparationJob(handler, tools), dead_letters
     )
+    await stop_jobs_of_stopped_productions(stack, nc, ns, queue)
     log.info(
         "media.serving", namespace=ns.name, concurrency=config.concurrency,
         narrator=tools.narrator.name,

@@ -19,7 +19,12 @@ from uuid import UUID
 
 import msgspec
 from videogen_contracts.envelope import EventMetadata, RecordedEvent, to_raw
-from videogen_contracts.media.events import MediaEvent, event_decoder, stream_id_for
+from videogen_contracts.media.events import (
+    MediaEvent,
+    MediaPreparationRequested,
+    event_decoder,
+    stream_id_for,
+)
 from videogen_contracts.replies import CommandAccepted
 from videogen_eventstore.api import EventStore, WrongExpectedVersion
 from videogen_eventstore.command_handler import handle_command
@@ -49,6 +54,13 @@ class PreparationHandler:
 
     async def load(self, production_id: UUID) -> Preparation:
         return fold(decode_events(await self.store.read_stream(stream_id_for(production_id))))
+
+    async def request_of(self, production_id: UUID) -> MediaPreparationRequested | None:
+        """The preparation's request (what a resumed job works from)."""
+        for event in decode_events(await self.store.read_stream(stream_id_for(production_id))):
+            if isinstance(event, MediaPreparationRequested):
+                return event
+        return None
 
     async def handle(
         self, command: MediaCommand, *, correlation_id: str, causation_id: str | None = None

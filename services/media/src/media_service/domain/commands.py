@@ -74,11 +74,13 @@ class ChooseVisuals(WorkerCommand, frozen=True, kw_only=True):
 class FailPreparation(WorkerCommand, frozen=True, kw_only=True):
     stage: PreparationStage
     reason: str
+    # The preparation's attempt (a retried production resumes it as attempt 2, 3...).
+    attempt: int = 1
 
     @property
     def step(self) -> str:
-        # One failure per preparation: a retried failure is the same event.
-        return "failed"
+        # One failure per attempt: a repeated failure of the same attempt is the same event.
+        return "failed" if self.attempt <= 1 else f"failed/{self.attempt}"
 
 
 MediaCommand = (

@@ -5,6 +5,11 @@ narrated, then captions, then visuals — and each is recorded once: a step repe
 resumed worker decides nothing (an empty list), which is what makes a job that was killed
 half-way and redelivered complete exactly once. After a failure, or once the visuals are
 chosen, the preparation is closed and later steps change nothing.
+
+A second request for the same production (its retry) resumes the preparation where it
+stopped: after a failure, at the step that failed; after a job that was abandoned (the
+production was cancelled), at the step it was in. What is recorded stays, so sentences
+already narrated are not spoken again. A preparation that is done has nothing to resume.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from videogen_contracts.media.events import (
     MediaEvent,
     MediaPreparationFailed,
     MediaPreparationRequested,
+    MediaPreparationResumed,
     NarratedSentence,
     NarrationCompleted,
     SentenceNarrated,
@@ -39,6 +45,10 @@ from media_service.domain.errors import Conflict, Invalid, NotFound
 from media_service.domain.rules import check_request, check_visuals
 
 Stage = Literal["none", "narrating", "captioning", "choosing_visuals", "done", "failed"]
+# The stage a failure in each step leaves to resume.
+RESUMES_AT: dict[str, Stage] = {
+    "narration": "narrating", "captions": "captioning", "visuals": "choosing_visuals"
+}
 
 _EMPTY: Mapping[UUID, NarratedSentence] = MappingProxyType({})
 
@@ -50,6 +60,9 @@ class Preparation:
     # Script order; what NarrationCompleted lists and what the visuals must cover.
     sentence_ids: tuple[UUID, ...] = ()
     narrated: Mapping[UUID, NarratedSentence] = field(default_factory=lambda: _EMPTY)
+    # Where a failed preparation resumes; which attempt this is (1, then 2 after a retry).
+    resume_at: Stage = "narrating"
+    attempt: int = 1
 
     @property
     def closed(self) -> bool:
@@ -79,7 +92,10 @@ def evolve(state: Preparation, event: MediaEvent) -> Preparation:
         case VisualsChosen():
             return replace(state, stage="done")
         case MediaPreparationFailed():
-            return replace(state, stage="failed")
+            return replace(state, stage="failed", resume_at=RESUMES_AT[event.stage])
+        case MediaPreparationResumed():
+            stage = state.resume_at if state.stage == "failed" else state.stage
+            return replace(state, stage=stage, attempt=event.attempt)
         case _:
             assert_never(event)
 
@@ -111,7 +127,7 @@ def decide(command: MediaCommand, state: Preparation) -> list[MediaEvent]:
 
 def _prepare(command: PrepareMedia, state: Preparation) -> list[MediaEvent]:
     if state.stage != "none":
-        raise Conflict(f"media preparation for production {command.production_id} exists")
+        return _resume(command, state)
     check_request(command)
     return [
         MediaPreparationRequested(
@@ -122,6 +138,24 @@ def _prepare(command: PrepareMedia, state: Preparation) -> list[MediaEvent]:
             render=command.render,
             language=command.language,
             requested_at=command.now,
+        )
+    ]
+
+
+def _resume(command: PrepareMedia, state: Preparation) -> list[MediaEvent]:
+    if tuple(s.sentence_id for s in command.sentences) != state.sentence_ids:
+        raise Conflict(
+            f"media preparation for production {command.production_id} exists"
+            " with other sentences"
+        )
+    if state.stage == "done":
+        return []
+    return [
+        MediaPreparationResumed(
+            production_id=command.production_id,
+            project_id=_project_of(command.production_id, state),
+            attempt=state.attempt + 1,
+            resumed_at=command.now,
         )
     ]
 

@@ -9,14 +9,18 @@ from typing import Any
 
 import asyncpg
 import structlog
+from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
+from videogen_bus.broadcast import hear_events
 from videogen_bus.consumer import DeadLetterSink, run_consumer
 from videogen_bus.jobs import JobQueue, JobRunner, QueueConfig
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
-from videogen_contracts.media.events import SERVICE
+from videogen_contracts.media.events import SERVICE, stream_id_for
+from videogen_contracts.project import production as production_events
 from videogen_contracts.project.events import ProjectDeleted, event_decoder
+from videogen_contracts.project.production import STOPPED_EVENT_TYPES
 from videogen_contracts.subjects import Namespace
 
 from media_service.adapters.productions import productions_of_project
@@ -32,6 +36,8 @@ def preparation_queue_config(ns: Namespace, config: MediaConfig) -> QueueConfig:
         stream=ns.stream_name(SERVICE),
         durable=ns.durable(SERVICE, "preparation"),
         filter_subject=ns.event_subject(SERVICE, "*", "MediaPreparationRequested"),
+        # A retried production resumes its preparation: the same job, started again.
+        extra_subjects=(ns.event_subject(SERVICE, "*", "MediaPreparationResumed"),),
         concurrency=config.concurrency,
         ack_wait=config.ack_wait,
         max_attempts=config.max_attempts,
@@ -50,6 +56,28 @@ async def start_preparation_worker(
     queue = JobQueue(js, preparation_queue_config(ns, config), job, dead_letters)
     await _run_until_closed(stack, queue.run, "media-preparation")
     return queue
+
+
+async def stop_jobs_of_stopped_productions(
+    stack: AsyncExitStack, nc: Client, ns: Namespace, queue: JobQueue
+) -> None:
+    """A cancelled (or failed) production's preparation stops at once wherever it runs.
+
+    Every replica hears it (core subscription); the one running the job cancels it: the
+    sentences in synthesis stop at their next piece (their temporary directories are
+    removed), and the job's message is acked. Sentences already narrated stay recorded,
+    so a retry resumes from there.
+    """
+
+    def on_stopped(event: RecordedEvent) -> None:
+        stopped = production_events.event_decoder.decode(event.data)
+        if queue.abandon(stream_id_for(stopped.production_id)):
+            log.info("preparation.stopped", production_id=str(stopped.production_id),
+                     by=event.type)
+
+    subjects = [ns.event_subject("project", "*", t) for t in STOPPED_EVENT_TYPES]
+    for subscription in await hear_events(nc, subjects, on_stopped):
+        stack.push_async_callback(subscription.unsubscribe)
 
 
 async def start_project_deletions(

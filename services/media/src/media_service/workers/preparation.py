@@ -28,6 +28,7 @@ from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.events import (
     MediaPreparationRequested,
+    MediaPreparationResumed,
     PreparationStage,
     SentenceText,
 )
@@ -76,11 +77,17 @@ class PreparationJob:
         self._narrations = KeyedLocks()
 
     async def __call__(self, event: RecordedEvent, delivery: Delivery) -> None:
-        request = decode_media_event(event)
-        if not isinstance(request, MediaPreparationRequested):
-            return  # the consumer's filter lets only requests through; be safe anyway
+        trigger = decode_media_event(event)
+        request: MediaPreparationRequested | None = None
+        if isinstance(trigger, MediaPreparationRequested):
+            request = trigger
+        elif isinstance(trigger, MediaPreparationResumed):
+            request = await self._handler.request_of(trigger.production_id)
+        if request is None:
+            return  # the consumer's filter lets only these through; be safe anyway
         run = _Run(self._handler, self._tools, request, event, self._narrations)
         state = await self._handler.load(request.production_id)
+        run.attempt = state.attempt
         try:
             await run.resume(state)
         except StageFailed as failure:
@@ -112,6 +119,7 @@ class _Run:
         self.correlation_id = event.metadata.correlation_id
         self.causation_id = str(event.event_id)
         self.stage: PreparationStage = "narration"
+        self.attempt = 1
 
     async def resume(self, state: Preparation) -> None:
         if state.closed:
@@ -144,7 +152,7 @@ class _Run:
         await self.send(
             FailPreparation(
                 production_id=self.production_id, project_id=self.project_id,
-                now=self.tools.clock(), stage=self.stage, reason=reason,
+                now=self.tools.clock(), stage=self.stage, reason=reason, attempt=self.attempt,
             )
         )
 
