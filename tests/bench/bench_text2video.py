@@ -1,0 +1,198 @@
+"""Benchmark: a 12-sentence paragraph (~60 s of narration) through the whole stack.
+
+Prints, against a reference measured in the same run (one ffmpeg pass encoding a plain
+colour source of the same length with the same settings and no captions):
+- the whole job, POST to completed, as a multiple of the reference;
+- the render stage alone (RenderRequested → RenderCompleted) as a multiple of it;
+- the peak RSS of every process of the stack (sampled), and the largest;
+- the narration real-time factor and the seconds spent in each production stage.
+
+Run: .venv/bin/python tests/bench/bench_text2video.py   (starts its own NATS + PostgreSQL)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.request
+from itertools import pairwise
+from pathlib import Path
+
+import asyncpg
+import psutil
+from videogen_local.infra import free_port, start_nats, start_postgres
+from videogen_local.stack import Stack, stack_env
+from videogen_media.ffmpeg_path import ffmpeg_executable
+
+PARAGRAPH = (Path(__file__).parent / "text2video_paragraph.txt").read_text().strip()
+NAMESPACE = "bench"
+
+
+def _post(url: str, body: dict[str, str]) -> dict[str, object]:
+    req = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return dict(json.load(resp))
+
+
+def _get(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        return dict(json.load(resp))
+
+
+class RssSampler(threading.Thread):
+    """Samples the RSS of the launcher's whole process tree every 50 ms."""
+
+    def __init__(self, roots: list[int]) -> None:
+        super().__init__(daemon=True)
+        self.roots = roots
+        self.peaks: dict[str, int] = {}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for root in self.roots:
+                try:
+                    procs = [psutil.Process(root), *psutil.Process(root).children(recursive=True)]
+                except psutil.NoSuchProcess:
+                    continue
+                for p in procs:
+                    try:
+                        name = _label(p)
+                        self.peaks[name] = max(self.peaks.get(name, 0), p.memory_info().rss)
+                    except psutil.NoSuchProcess:
+                        pass
+            time.sleep(0.05)
+
+
+def _label(p: psutil.Process) -> str:
+    cmd = p.cmdline()
+    if cmd and cmd[0].startswith("postgres"):
+        return "postgres"  # a backend retitles itself per query; one label for them all
+    if "-m" in cmd:
+        return cmd[cmd.index("-m") + 1]
+    return Path(cmd[0]).name if cmd else p.name()
+
+
+def reference_encode(duration: float, workdir: Path) -> float:
+    """One plain encode with the renderer's settings: 1280x720, 30 fps, x264 veryfast crf 23."""
+    out = workdir / "reference.mp4"
+    argv = [
+        ffmpeg_executable(), "-y", "-v", "error",
+        "-f", "lavfi", "-i", f"color=c=0x336699:s=1280x720:r=30:d={duration:.3f}",
+        "-f", "lavfi", "-i", f"anullsrc=r=48000:cl=stereo:d={duration:.3f}",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-movflags", "+faststart",
+        "-shortest", str(out),
+    ]
+    started = time.perf_counter()
+    subprocess.run(argv, check=True)
+    return time.perf_counter() - started
+
+
+async def stage_report(database_url: str, job_id: str) -> dict[str, float]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            f"SELECT data::text AS data, recorded_at FROM {NAMESPACE}_project.events"
+            " WHERE stream_id = $1 AND type = 'ProductionAdvanced' ORDER BY stream_version",
+            f"production-{job_id}",
+        )
+        entered: list[tuple[str, float]] = []
+        for row in rows:
+            data = json.loads(row["data"])
+            if data["from_stage"] != data["stage"]:
+                entered.append((data["stage"], row["recorded_at"].timestamp()))
+        queued = await conn.fetchval(
+            f"SELECT min(recorded_at) FROM {NAMESPACE}_project.events WHERE stream_id = $1",
+            f"production-{job_id}",
+        )
+        completed = await conn.fetchval(
+            f"SELECT recorded_at FROM {NAMESPACE}_project.events"
+            " WHERE stream_id = $1 AND type = 'ProductionCompleted'",
+            f"production-{job_id}",
+        )
+        marks = [("queued", queued.timestamp()), *entered, ("completed", completed.timestamp())]
+        stages = {a: b_t - a_t for (a, a_t), (_, b_t) in pairwise(marks)}
+        render = await conn.fetch(
+            f"SELECT type, recorded_at FROM {NAMESPACE}_export.events WHERE type IN"
+            " ('RenderRequested', 'RenderCompleted') ORDER BY global_position"
+        )
+        times = {r["type"]: r["recorded_at"].timestamp() for r in render}
+        stages["render_alone"] = times["RenderCompleted"] - times["RenderRequested"]
+        narration = await conn.fetchval(
+            f"SELECT (data->>'total_duration_s')::float FROM {NAMESPACE}_media.events"
+            " WHERE type = 'NarrationCompleted'"
+        )
+        stages["narration_audio_s"] = float(narration)
+        return stages
+    finally:
+        await conn.close()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        pg = start_postgres(work / "pg", durable=True)
+        nats = start_nats(work / "nats")
+        stack = Stack(
+            stack_env(pg.url, nats.url, free_port(), NAMESPACE, VIDEOGEN_DATA_DIR=str(work)),
+            log_dir=work,
+        )
+        try:
+            stack.start_all()
+            stack.wait_ready(timeout=120)
+            pids = [c.proc.pid for c in stack.children.values() if c.proc]
+            sampler = RssSampler([*pids, pg.proc.pid, nats.proc.pid])
+            sampler.start()
+            started = time.perf_counter()
+            job = _post(stack.base_url + "/api/v1/generate", {"text": PARAGRAPH})
+            while True:
+                status = _get(f"{stack.base_url}/api/v1/status/{job['job_id']}")
+                if status["status"] in ("completed", "failed"):
+                    break
+                time.sleep(0.02)
+            whole = time.perf_counter() - started
+            sampler.stop.set()
+            sampler.join()
+            assert status["status"] == "completed", status
+            stages = asyncio.run(stage_report(pg.url, str(job["job_id"])))
+        finally:
+            stack.stop()
+            nats.stop()
+            pg.stop()
+        audio = stages.pop("narration_audio_s")
+        # The machine is noisy: the median of three reference passes in the same run.
+        reference = sorted(reference_encode(audio, work) for _ in range(3))[1]
+    _print_report(whole, reference, audio, stages, sampler.peaks)
+
+
+def _print_report(
+    whole: float, reference: float, audio: float, stages: dict[str, float], peaks: dict[str, int]
+) -> None:
+    render = stages.pop("render_alone")
+    print(f"narration audio: {audio:.1f} s for {PARAGRAPH.count('.')} sentences")
+    print(f"reference (plain colour encode, same settings): {reference:.2f} s")
+    print(f"whole job POST→completed: {whole:.2f} s = {whole / reference:.2f} x reference "
+          "(target ≤ 3.0)")
+    print(f"render stage alone: {render:.2f} s = {render / reference:.2f} x reference "
+          "(target ≤ 1.8)")
+    narrating = stages.get("narrating", 0.0)
+    if narrating:
+        print(f"narration real-time factor: {narrating / audio:.3f} "
+              f"({audio / narrating:.1f}x faster than real time)")
+    for stage, seconds in stages.items():
+        print(f"  stage {stage:<17} {seconds:6.2f} s")
+    print("peak RSS by process (MB):")
+    for name, rss in sorted(peaks.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<22} {rss / 2**20:7.1f}")
+    print(f"largest: {max(peaks.values()) / 2**20:.1f} MB (target ≤ 400)")
+
+
+if __name__ == "__main__":
+    main()
