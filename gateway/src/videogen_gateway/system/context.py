@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from litestar.datastructures import State
@@ -10,9 +11,10 @@ from videogen_runtime.settings import Settings
 
 from videogen_gateway.system.disk import DiskLimits
 from videogen_gateway.system.ffmpeg_status import FfmpegProber
+from videogen_gateway.system.sealing import SecretBox
 
 
-@dataclass(slots=True)
+@dataclass
 class SystemContext:
     data_dir: Path
     disk_limits: DiskLimits
@@ -21,6 +23,11 @@ class SystemContext:
     @classmethod
     def from_settings(cls, settings: Settings) -> SystemContext:
         return cls(data_dir=settings.data_dir, disk_limits=DiskLimits.from_env())
+
+    @cached_property
+    def box(self) -> SecretBox:
+        """Opened on first use: it may create the key file in the data dir."""
+        return SecretBox.from_env(self.data_dir)
 
 
 def system_of(state: State) -> SystemContext:

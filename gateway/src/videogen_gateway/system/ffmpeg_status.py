@@ -96,7 +96,7 @@ def parse_encoders(text: str) -> set[str]:
     return set(_ENCODER_LINE.findall(text.split("------", 1)[-1]))
 
 
-def test_encode_args(ffmpeg: str, encoder: str) -> list[str]:
+def one_frame_encode_args(ffmpeg: str, encoder: str) -> list[str]:
     """One black frame through `encoder` to nowhere: exit 0 only if the device answers."""
     return [
         ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "lavfi",
@@ -186,7 +186,7 @@ class FfmpegProber:
 
     async def _answers(self, ffmpeg: str, encoder: str) -> bool:
         async with self._slots:
-            return (await run(test_encode_args(ffmpeg, encoder))).code == 0
+            return (await run(one_frame_encode_args(ffmpeg, encoder))).code == 0
 
 
 def _missing(error: str, location: FfmpegLocation | None = None) -> FfmpegStatus:

@@ -1,0 +1,143 @@
+"""Aura's system endpoints (doc 001): FFmpeg status, providers, settings.
+
+- GET /api/system/ffmpeg/status (also /api/ffmpeg/status): read from the real binary.
+- GET /api/providers/capabilities; POST /api/providers/{name}/validate (a real check).
+- GET / PUT /api/settings: the Settings aggregate of the project service. Keys are
+  sealed here before they leave the process and are never returned or logged.
+Health (/health/..., /api/health/...) is served by ops.py with the checks of
+system/probes.py. Errors are Aura's RFC 7807 problems (aura_system_errors.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from litestar import Request, Router, get, post, put
+from litestar.datastructures import State
+from videogen_contracts.project.settings import UpdateSettings
+from videogen_gateway.runtime import runtime_of
+from videogen_gateway.surfaces.aura_system_errors import EXCEPTION_HANDLERS, SystemProblem
+from videogen_gateway.surfaces.aura_system_shapes import (
+    SettingsIn,
+    SettingsOut,
+    changes_of,
+    keys_of,
+    settings_out,
+)
+from videogen_gateway.system.context import system_of
+from videogen_gateway.system.ffmpeg_status import FfmpegStatus, HardwareAcceleration
+from videogen_gateway.system.settings_client import (
+    provider_config,
+    read_settings,
+    update_settings,
+)
+from videogen_providers.catalog import Capability, describe_providers
+from videogen_providers.validation import UnknownProvider, Validation, validate
+from videogen_runtime.logs import current_correlation_id, new_correlation_id
+
+
+class FfmpegStatusOut(FfmpegStatus, frozen=True, kw_only=True, rename="camel"):
+    correlation_id: str
+
+
+def _correlation_id() -> str:
+    return current_correlation_id() or new_correlation_id()
+
+
+@get(["/api/system/ffmpeg/status", "/api/ffmpeg/status"], summary="FFmpeg status", cache=False)
+async def ffmpeg_status(state: State) -> FfmpegStatusOut:
+    status = await system_of(state).prober.status()
+    fields = msgspec.structs.asdict(status)
+    hardware: HardwareAcceleration = fields.pop("hardware_acceleration")
+    return FfmpegStatusOut(
+        **fields, hardware_acceleration=hardware, correlation_id=_correlation_id()
+    )
+
+
+@get("/api/providers/capabilities", summary="Every provider of every kind", cache=False)
+async def capabilities(state: State) -> list[Capability]:
+    system = system_of(state)
+    config = await provider_config(runtime_of(state).dispatcher, system.box, _correlation_id())
+    return describe_providers(config)
+
+
+@post("/api/providers/{name:str}/validate", summary="A real check of one provider",
+      status_code=200)
+async def validate_provider(state: State, name: str) -> Validation:
+    system = system_of(state)
+    config = await provider_config(runtime_of(state).dispatcher, system.box, _correlation_id())
+    try:
+        return await validate(name, config)
+    except UnknownProvider as error:
+        raise SystemProblem(404, f"no provider named {error.name[:100]!r}") from error
+
+
+@get("/api/settings", summary="The settings (keys only as *Set flags)", cache=False)
+async def get_settings(state: State) -> SettingsOut:
+    return settings_out(await read_settings(runtime_of(state).dispatcher, _correlation_id()))
+
+
+@put("/api/settings", summary="Change settings (partial; keys are write-only)")
+async def put_settings(state: State, request: Request[Any, Any, Any]) -> SettingsOut:
+    body = _decoded(await request.body())
+    if isinstance(body.output_directory, str):
+        await _check_writable(body.output_directory)
+    box = system_of(state).box
+    command = UpdateSettings(
+        command_id=new_correlation_id(),
+        now=datetime.now(UTC),
+        changes=changes_of(body),
+        sealed_keys={k: box.seal(v) if v else None for k, v in keys_of(body).items()},
+    )
+    snapshot = await update_settings(runtime_of(state).dispatcher, command, _correlation_id())
+    return settings_out(snapshot)
+
+
+_settings_in = msgspec.json.Decoder(SettingsIn)
+
+
+def _decoded(raw: bytes) -> SettingsIn:
+    """Decoded by hand, so an error names the field but never echoes a value (a key)."""
+    try:
+        return _settings_in.decode(raw)
+    except msgspec.ValidationError as error:
+        message = str(error)
+        path = message.rpartition("at `$.")[2].rstrip("`") if "at `$." in message else None
+        missing = message.partition("missing required field `")[2].partition("`")[0]
+        reason = message.partition(" - at ")[0]
+        if reason.startswith("Invalid enum value"):
+            reason = "not one of the allowed values"
+        raise SystemProblem(400, f"{path or missing or 'body'}: {reason}",
+                            field=path or missing or None) from error
+    except msgspec.DecodeError as error:
+        raise SystemProblem(400, "the body is not valid JSON") from error
+
+
+async def _check_writable(directory: str) -> None:
+    path = Path(directory)
+    if not path.is_absolute():
+        return  # the service refuses it, naming the rule
+    try:
+        await asyncio.to_thread(path.mkdir, parents=True, exist_ok=True)
+    except OSError as error:
+        raise SystemProblem(
+            400, f"outputDirectory cannot be created: {error.strerror}", field="outputDirectory"
+        ) from error
+    if not await asyncio.to_thread(os.access, path, os.W_OK | os.X_OK):
+        raise SystemProblem(400, "outputDirectory is not writable", field="outputDirectory")
+
+
+def aura_system_router() -> Router:
+    return Router(
+        "/",
+        route_handlers=[
+            ffmpeg_status, capabilities, validate_provider, get_settings, put_settings,
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        tags=["aura"],
+    )

@@ -1,0 +1,80 @@
+"""The gateway's side of the Settings aggregate: read it, update it, and turn it into the
+provider configuration that capabilities and validation use.
+
+Settings overlay the environment: a base URL, model or key saved in the settings wins over
+`OPENAI_BASE_URL` & co. When the project service cannot answer, providers still work from
+the environment alone (logged), so capabilities and validation never hang on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import msgspec
+import structlog
+from videogen_bus.rpc import ServiceUnavailable
+from videogen_contracts.project.settings import (
+    GetSettings,
+    KeyName,
+    SettingsSnapshot,
+    UpdateSettings,
+)
+from videogen_providers.config import ProviderConfig
+
+from videogen_gateway.dispatch import CommandRefused, Dispatcher
+from videogen_gateway.system.sealing import SealedKeyUnreadable, SecretBox
+
+log = structlog.get_logger("videogen_gateway.settings")
+
+SERVICE = "project"
+# How long capabilities and validation wait for the settings before using the environment.
+SETTINGS_WAIT = 2.0
+
+
+async def read_settings(dispatcher: Dispatcher, correlation_id: str) -> SettingsSnapshot:
+    answered = await dispatcher.query(SERVICE, "get_settings", GetSettings(), correlation_id)
+    return msgspec.json.decode(answered.answer, type=SettingsSnapshot)
+
+
+async def update_settings(
+    dispatcher: Dispatcher, command: UpdateSettings, correlation_id: str
+) -> SettingsSnapshot:
+    """Apply, then read back (the query folds the stream, so it shows this update)."""
+    await dispatcher.send(SERVICE, "update_settings", command, correlation_id)
+    return await read_settings(dispatcher, correlation_id)
+
+
+def _opened(box: SecretBox, snapshot: SettingsSnapshot, name: KeyName) -> str | None:
+    token = snapshot.sealed_keys.get(name)
+    if token is None:
+        return None
+    try:
+        return box.open(token)
+    except SealedKeyUnreadable:
+        log.warning("settings.key_unreadable", key=name)
+        return None
+
+
+def overlay(base: ProviderConfig, snapshot: SettingsSnapshot, box: SecretBox) -> ProviderConfig:
+    openai_key = _opened(box, snapshot, "openai_api_key")
+    pexels_key = _opened(box, snapshot, "pexels_api_key")
+    return msgspec.structs.replace(
+        base,
+        openai_base_url=snapshot.openai_base_url or base.openai_base_url,
+        openai_model=snapshot.openai_model or base.openai_model,
+        openai_api_key=openai_key or base.openai_api_key,
+        pexels_api_key=pexels_key or base.pexels_api_key,
+    )
+
+
+async def provider_config(
+    dispatcher: Dispatcher, box: SecretBox, correlation_id: str
+) -> ProviderConfig:
+    base = ProviderConfig.from_env()
+    try:
+        async with asyncio.timeout(SETTINGS_WAIT):
+            snapshot = await read_settings(dispatcher, correlation_id)
+    except (ServiceUnavailable, CommandRefused, TimeoutError) as error:
+        log.warning("settings.unavailable", error=repr(error))
+        return base
+    return overlay(base, snapshot, box)
