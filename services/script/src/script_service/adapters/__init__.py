@@ -1,0 +1,1 @@
+"""Adapters: the script service's own tables."""
