@@ -112,7 +112,7 @@ def _generations(rt: Runtime) -> GenerationQueries:
     return GenerationQueries(rt.pool, quote_ident(rt.schema))
 
 
-async def _outline(rt: Runtime, outline_id: UUID, project_id: UUID | None = None) -> OutlineRow:
+async def outline_of(rt: Runtime, outline_id: UUID, project_id: UUID | None = None) -> OutlineRow:
     row = await _outlines(rt).get(outline_id)
     if row is None or (project_id is not None and row.project_id != project_id):
         raise ApiError(404, f"outline {outline_id} not found")
@@ -147,23 +147,20 @@ async def generate_outline(
 ) -> OutlineOut:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
-    command_id, now = new_ids()
-    command = GenerateOutline(
-        command_id=command_id, now=now, project_id=pid, outline_id=uuid.uuid4(),
-        target_minutes=data.target_duration if data else None,
-    )
-    await send_script(rt, "generate_outline", command, slow=True)
-    return shapes.outline_out(await _outline(rt, command.outline_id))
+    minutes = data.target_duration if data else None
+    return shapes.outline_out(await write_outline(rt, pid, minutes))
 
 
-async def _start(
+async def start_generation(
     rt: Runtime, pid: UUID, mode: GenerationMode, minutes: float | None,
-    outline_id: UUID | None = None,
+    outline_id: UUID | None = None, *, job_id: UUID | None = None,
+    command_id: str | None = None,
 ) -> GenerationAccepted:
-    command_id, now = new_ids()
+    """Queue a run; `job_id` and `command_id` fixed by a caller that may send it again."""
+    new_command_id, now = new_ids()
     command = StartGeneration(
-        command_id=command_id, now=now, project_id=pid, job_id=uuid.uuid4(), mode=mode,
-        outline_id=outline_id, target_minutes=minutes,
+        command_id=command_id or new_command_id, now=now, project_id=pid,
+        job_id=job_id or uuid.uuid4(), mode=mode, outline_id=outline_id, target_minutes=minutes,
     )
     await send_script(rt, "start_generation", command)
     # The reply may name the script's stream; the run's own row is what is shown here.
@@ -175,6 +172,20 @@ async def _start(
     )
 
 
+async def write_outline(
+    rt: Runtime, pid: UUID, minutes: float | None, *, outline_id: UUID | None = None,
+    command_id: str | None = None,
+) -> OutlineRow:
+    """Write an outline now (the client waits); `outline_id`/`command_id` as above."""
+    new_command_id, now = new_ids()
+    command = GenerateOutline(
+        command_id=command_id or new_command_id, now=now, project_id=pid,
+        outline_id=outline_id or uuid.uuid4(), target_minutes=minutes,
+    )
+    await send_script(rt, "generate_outline", command, slow=True)
+    return await outline_of(rt, command.outline_id)
+
+
 @post(
     "/projects/{project_id:str}/generate-script-short", status_code=202,
     summary="Queue a short script (1-10 minutes)", responses=problems(400, 404, 409, 503),
@@ -184,7 +195,7 @@ async def generate_script_short(
 ) -> GenerationAccepted:
     rt = runtime_of(state)
     minutes = shapes.short_minutes(data)
-    return await _start(rt, await existing_project(rt, project_id), "auto", minutes)
+    return await start_generation(rt, await existing_project(rt, project_id), "auto", minutes)
 
 
 @post(
@@ -200,8 +211,8 @@ async def generate_script(
     shapes.script_mode(body)
     pid = await existing_project(rt, project_id)
     if body.outline_id is not None:
-        await _outline(rt, body.outline_id, pid)
-    return await _start(rt, pid, body.mode, body.target_duration, body.outline_id)
+        await outline_of(rt, body.outline_id, pid)
+    return await start_generation(rt, pid, body.mode, body.target_duration, body.outline_id)
 
 
 @get(
@@ -222,14 +233,14 @@ async def regenerate_section(
     state: State, outline_id: str, data: JSONBody[RegenerateSectionBody]
 ) -> OutlineOut:
     rt = runtime_of(state)
-    oid = (await _outline(rt, parse_id(outline_id, "outline"))).id
+    oid = (await outline_of(rt, parse_id(outline_id, "outline"))).id
     command_id, now = new_ids()
     command = RegenerateOutlineSection(
         command_id=command_id, now=now, outline_id=oid, section_index=data.section_index,
         instructions=data.instructions,
     )
     await send_script(rt, "regenerate_outline_section", command, slow=True)
-    return shapes.outline_out(await _outline(rt, oid))
+    return shapes.outline_out(await outline_of(rt, oid))
 
 
 # --- live status ------------------------------------------------------------------------------

@@ -1,0 +1,139 @@
+"""`/api/v1/inngest` (seed 000): Inngest-compatible intake of the studio's background jobs.
+
+The original served Inngest functions here; its clients send events in Inngest's shape,
+`{name, data, id?, ts?}` (one, or an array), and the event's name picks the job:
+
+- `script/generate.requested` {projectId, mode?, outlineId?, targetDuration?} → a run (202 path)
+- `script/outline.requested` {projectId, targetDuration?} → an outline, written now
+
+An event `id` that was acted on once is ignored forever after: the ids are kept in the
+`inngest_events` table (never expired, kept across read-model rebuilds). Two copies sent
+at the same moment both pass that check, so the command sent for an event also takes its
+idempotency key and its job/outline id from the event id: the script service then does
+the work once and answers the second copy with the first one's result.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import NAMESPACE_URL, uuid4, uuid5
+
+import msgspec
+from litestar import Request, Router, get, post
+from litestar.datastructures import State
+from litestar.status_codes import HTTP_200_OK
+from videogen_eventstore.migrations import check_schema_name, quote_ident
+from videogen_gateway.errors import ApiError, problems
+from videogen_gateway.runtime import Runtime, runtime_of
+from videogen_gateway.surfaces import inngest_shapes as shapes
+from videogen_gateway.surfaces.inngest_shapes import (
+    FUNCTIONS,
+    GenerateRequested,
+    InngestEvent,
+    IntakeOut,
+    IntakeResult,
+    OutlineRequested,
+    ServeInfo,
+)
+from videogen_gateway.surfaces.studio_scripts import (
+    existing_project,
+    outline_of,
+    start_generation,
+    write_outline,
+)
+from videogen_gateway.surfaces.studio_scripts_shapes import ScriptBody, script_mode
+
+_ID_SPACE = uuid5(NAMESPACE_URL, "videogen/inngest")
+
+
+class Ledger:
+    """The event ids acted on, with what each started."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.pool = rt.pool
+        q = quote_ident(check_schema_name(rt.schema))
+        self._get = f"SELECT result::text FROM {q}.inngest_events WHERE id = $1"
+        self._put = (
+            f"INSERT INTO {q}.inngest_events (id, name, result, received_at)"
+            " VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (id) DO NOTHING"
+        )
+
+    async def seen(self, event_id: str) -> dict[str, Any] | None:
+        raw = await self.pool.fetchval(self._get, event_id)
+        return None if raw is None else dict(msgspec.json.decode(raw))
+
+    async def remember(self, event_id: str, name: str, result: dict[str, str]) -> None:
+        await self.pool.execute(
+            self._put, event_id, name, msgspec.json.encode(result).decode(), datetime.now(UTC)
+        )
+
+
+async def _run(rt: Runtime, event: InngestEvent, event_id: str, keyed: bool) -> dict[str, str]:
+    """Start what the event names; returns the ids it started."""
+    # With a client's id, every id below derives from it (see the module doc).
+    command_id = f"inngest:{event_id}" if keyed else None
+    derived = uuid5(_ID_SPACE, event_id) if keyed else None
+    if event.name == "script/outline.requested":
+        wanted = shapes.data_as(event, OutlineRequested)
+        pid = await existing_project(rt, wanted.project_id)
+        outline = await write_outline(rt, pid, wanted.target_duration, outline_id=derived,
+                                      command_id=command_id)
+        return {"outlineId": str(outline.id)}
+    generate = shapes.data_as(event, GenerateRequested)
+    body = ScriptBody(mode=generate.mode, outline_id=generate.outline_id,
+                      target_duration=generate.target_duration)
+    script_mode(body)
+    pid = await existing_project(rt, generate.project_id)
+    if body.outline_id is not None:
+        await outline_of(rt, body.outline_id, pid)
+    accepted = await start_generation(rt, pid, body.mode, body.target_duration, body.outline_id,
+                                      job_id=derived, command_id=command_id)
+    return {"jobId": str(accepted.job_id)}
+
+
+async def _take(rt: Runtime, ledger: Ledger, event: InngestEvent) -> IntakeResult:
+    event_id = event.id or str(uuid4())
+    if event.id is not None:
+        earlier = await ledger.seen(event.id)
+        if earlier is not None:
+            return shapes.result(event_id, event.name, "duplicate", earlier)
+    started = await _run(rt, event, event_id, keyed=event.id is not None)
+    if event.id is not None:
+        await ledger.remember(event.id, event.name, started)
+    return shapes.result(event_id, event.name, "accepted", started)
+
+
+@post(
+    "/inngest", status_code=HTTP_200_OK,
+    summary="Take Inngest events: script/generate.requested, script/outline.requested",
+    responses=problems(400, 404, 409, 413, 503),
+)
+async def take_events(request: Request[Any, Any, Any], state: State) -> IntakeOut:
+    rt = runtime_of(state)
+    events, single = shapes.events_of(await request.body())
+    ledger = Ledger(rt)
+    results: list[IntakeResult] = []
+    for index, event in enumerate(events):
+        try:
+            results.append(await _take(rt, ledger, event))
+        except ApiError as error:
+            if single:
+                raise
+            # In a batch one refused event does not undo the others: say which, and why.
+            results.append(shapes.refused(event, index, error))
+    return IntakeOut(ids=[r.id for r in results], status=200, results=results)
+
+
+@get("/inngest", summary="The functions served here and the events that trigger them")
+async def describe_functions() -> ServeInfo:
+    return ServeInfo(
+        message="Inngest endpoint configured correctly.",
+        functions_found=len(FUNCTIONS), functions=list(FUNCTIONS), mode="dev",
+        has_event_key=False, has_signing_key=False,
+    )
+
+
+def inngest_router() -> Router:
+    return Router("/api/v1", route_handlers=[take_events, describe_functions], tags=["studio"])
+

@@ -1,0 +1,177 @@
+"""WebSocket `/api/v1/ws` (seed 000): live job progress of the projects a client follows.
+
+The client sends `{"type": "subscribe" | "unsubscribe", "projectId": ...}` (and `ping`);
+the server sends `connected {clientId}`, `subscribed`/`unsubscribed {projectId}`,
+`progress`, `job_complete`, `job_failed` and `error {code, message}` (websocket_messages.py).
+
+Fed from NATS, not from this process: a subscription is a core NATS subscription to
+`ns.project_events(project_id)`, which every service's relay publishes to, so any gateway
+replica can serve any client and no event passes through a particular replica first. The
+relay delivers at least once, so a session drops an event id it has already sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections import OrderedDict
+from typing import Any
+from uuid import UUID
+
+import msgspec
+import structlog
+from litestar import WebSocket, websocket
+from litestar.exceptions import WebSocketDisconnect
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+from videogen_contracts.envelope import decode_recorded
+
+from videogen_gateway.runtime import Runtime, runtime_of
+from videogen_gateway.websocket_messages import (
+    Connected,
+    ErrorMessage,
+    Pong,
+    Subscribed,
+    Unsubscribed,
+    message_for,
+)
+
+log = structlog.get_logger("videogen_gateway.websocket")
+
+# A client that reads slower than its projects produce is cut off past this many messages.
+OUTBOX_LIMIT = 10_000
+SEEN_EVENTS = 4_096
+# 1008 "policy violation": the client did not keep up.
+CLOSE_TOO_SLOW = 1008
+
+
+class ClientMessage(msgspec.Struct, kw_only=True, rename="camel"):
+    type: str
+    project_id: str | None = None
+    # Some clients wrap the arguments: {"type": "subscribe", "data": {"projectId": ...}}.
+    data: dict[str, Any] | None = None
+    payload: dict[str, Any] | None = None
+
+    def project(self) -> str | None:
+        for holder in (self.data, self.payload):
+            if holder and isinstance(holder.get("projectId"), str):
+                return str(holder["projectId"])
+        return self.project_id
+
+
+_client_decoder = msgspec.json.Decoder(ClientMessage)
+_encoder = msgspec.json.Encoder()
+
+
+class SocketSession:
+    def __init__(self, rt: Runtime, socket: WebSocket[Any, Any, Any]) -> None:
+        self.rt = rt
+        self.socket = socket
+        self.client_id = uuid.uuid4()
+        self.outbox: asyncio.Queue[bytes | None] = asyncio.Queue(OUTBOX_LIMIT)
+        self.subscriptions: dict[UUID, Subscription] = {}
+        self._seen: OrderedDict[UUID, None] = OrderedDict()
+
+    async def run(self) -> None:
+        await self.socket.accept()
+        sender = asyncio.create_task(self._send_until_closed())
+        try:
+            self.push(Connected(client_id=self.client_id))
+            while not sender.done():
+                raw = await self.socket.receive_data(mode="text")
+                await self._handle(raw)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            for subscription in self.subscriptions.values():
+                with contextlib.suppress(Exception):  # the connection may be draining
+                    await subscription.unsubscribe()
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+
+    def push(self, message: msgspec.Struct) -> None:
+        try:
+            self.outbox.put_nowait(_encoder.encode(message))
+        except asyncio.QueueFull:
+            log.warning("ws.too_slow", client_id=str(self.client_id))
+            self.outbox = asyncio.Queue(1)
+            self.outbox.put_nowait(None)  # tells the sender to close
+
+    async def _send_until_closed(self) -> None:
+        while True:
+            data = await self.outbox.get()
+            if data is None:
+                await self.socket.close(code=CLOSE_TOO_SLOW, reason="client too slow")
+                return
+            await self.socket.send_data(data.decode(), mode="text")
+
+    async def _handle(self, raw: str | bytes) -> None:
+        try:
+            message = _client_decoder.decode(raw)
+        except msgspec.DecodeError as error:
+            self.push(ErrorMessage(code="invalid_message", message=f"not a message: {error}"))
+            return
+        if message.type == "ping":
+            self.push(Pong())
+        elif message.type in ("subscribe", "unsubscribe"):
+            project_id = await self._project(message.project())
+            if project_id is None:
+                return
+            if message.type == "subscribe":
+                await self._subscribe(project_id)
+            else:
+                await self._unsubscribe(project_id)
+        else:
+            self.push(ErrorMessage(
+                code="unknown_type",
+                message=f"unknown message type {message.type!r}; send subscribe, unsubscribe"
+                " or ping",
+            ))
+
+    async def _project(self, raw: str | None) -> UUID | None:
+        try:
+            project_id = UUID(raw or "")
+        except ValueError:
+            self.push(ErrorMessage(code="invalid_project_id",
+                                   message=f"projectId must be a project's id, got {raw!r}"))
+            return None
+        if await self.rt.queries.get_project(project_id) is None:
+            self.push(ErrorMessage(code="not_found", message=f"project {project_id} not found"))
+            return None
+        return project_id
+
+    async def _subscribe(self, project_id: UUID) -> None:
+        if project_id not in self.subscriptions:
+            subject = self.rt.ns.project_events(str(project_id))
+            self.subscriptions[project_id] = await self.rt.nc.subscribe(
+                subject, cb=self._on_event
+            )
+        self.push(Subscribed(project_id=project_id))
+
+    async def _unsubscribe(self, project_id: UUID) -> None:
+        subscription = self.subscriptions.pop(project_id, None)
+        if subscription is not None:
+            await subscription.unsubscribe()
+        self.push(Unsubscribed(project_id=project_id))
+
+    async def _on_event(self, msg: Msg) -> None:
+        try:
+            recorded = decode_recorded(msg.data)
+        except msgspec.DecodeError:
+            return  # not an event envelope: nothing a client could use
+        if recorded.event_id in self._seen:
+            return  # a relay's re-publish
+        self._seen[recorded.event_id] = None
+        if len(self._seen) > SEEN_EVENTS:
+            self._seen.popitem(last=False)
+        message = message_for(recorded)
+        if message is not None:
+            self.push(message)
+
+
+@websocket("/api/v1/ws")
+async def studio_socket(socket: WebSocket[Any, Any, Any]) -> None:
+    """Live job progress: subscribe to projects, receive their jobs' progress."""
+    await SocketSession(runtime_of(socket.app.state), socket).run()
