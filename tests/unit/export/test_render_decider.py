@@ -140,7 +140,7 @@ def test_a_second_request_for_the_same_render_conflicts() -> None:
         ({"settings": RenderSettings(fps=0)}, "settings.fps"),
         ({"settings": RenderSettings(crf=52)}, "settings.crf"),
         ({"settings": RenderSettings(preset="warp")}, "settings.preset"),
-        ({"settings": RenderSettings(codec="vp9")}, "settings.codec"),
+        ({"settings": RenderSettings(codec="h264", container="webm")}, "settings.codec"),
         ({"settings": RenderSettings(container="mkv")}, "settings.container"),
     ],
 )

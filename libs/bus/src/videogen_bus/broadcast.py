@@ -10,6 +10,7 @@ durable: a process that is down misses it, which is right for work it no longer 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from uuid import UUID
 
 import msgspec
 import structlog
@@ -17,6 +18,8 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
+from videogen_contracts.project.production import STOPPED_EVENT_TYPES
+from videogen_contracts.subjects import Namespace
 
 log = structlog.get_logger("videogen_bus.broadcast")
 
@@ -35,3 +38,23 @@ async def hear_events(
         handle(event)
 
     return [await nc.subscribe(subject, cb=on_message) for subject in subjects]
+
+
+async def hear_stopped_productions(
+    nc: Client, ns: Namespace, stop: Callable[[UUID], bool]
+) -> list[Subscription]:
+    """Call `stop(production_id)` when a production is cancelled or fails, in every process
+    that runs work for productions (the media and export workers); `stop` says whether it
+    had something running."""
+
+    def on_stopped(event: RecordedEvent) -> None:
+        production_id = msgspec.json.decode(event.data, type=_ProductionRef).production_id
+        if stop(production_id):
+            log.info("production.work_stopped", production_id=str(production_id), by=event.type)
+
+    subjects = [ns.event_subject("project", "*", name) for name in STOPPED_EVENT_TYPES]
+    return await hear_events(nc, subjects, on_stopped)
+
+
+class _ProductionRef(msgspec.Struct):
+    production_id: UUID

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import asyncpg
 import structlog
+from videogen_bus.broadcast import hear_stopped_productions
 from videogen_bus.connection import connect, drain
 from videogen_bus.rpc import CommandServer
 from videogen_bus.streams import ensure_stream
@@ -94,6 +95,9 @@ async def start_export_service(
         await task
 
     stack.push_async_callback(stop_workers)
+    # A cancelled (or failed) production's render stops at once, in whichever replica.
+    for subscription in await hear_stopped_productions(nc, ns, worker.abandon):
+        stack.push_async_callback(subscription.unsubscribe)
     log.info("export.serving", namespace=ns.name, concurrency=worker.settings.concurrency)
     return ExportService(ns, schema, pool, store, handler, server, worker)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 
+import msgspec
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import TimelineClip
 from videogen_contracts.project.production import RenderSettings
@@ -18,8 +19,10 @@ from export_service.domain.errors import Invalid
 MAX_CLIPS = 2_000
 MAX_TOTAL_SECONDS = 4 * 3600.0
 MAX_SIDE = 4096
-SUPPORTED_CODECS = ("h264",)
-SUPPORTED_CONTAINERS = ("mp4",)
+SUPPORTED_CODECS = ("h264", "hevc", "vp9")
+SUPPORTED_CONTAINERS = ("mp4", "webm")
+# WebM holds VP8/VP9/AV1 video only.
+CONTAINER_CODECS = {"mp4": SUPPORTED_CODECS, "webm": ("vp9",)}
 X264_PRESETS = (
     "ultrafast", "superfast", "veryfast", "faster", "fast",
     "medium", "slow", "slower", "veryslow",
@@ -95,3 +98,9 @@ def check_settings(settings: RenderSettings) -> None:
         raise Invalid(
             "settings.container", f"supported containers: {', '.join(SUPPORTED_CONTAINERS)}"
         )
+    if settings.codec not in CONTAINER_CODECS[settings.container]:
+        raise Invalid("settings.codec", f"{settings.container} cannot hold {settings.codec}")
+    for name, low, high in (("video_bitrate_k", 100, 100_000), ("audio_bitrate_k", 32, 512)):
+        value = getattr(settings, name)
+        if value is not msgspec.UNSET and not low <= value <= high:
+            raise Invalid(f"settings.{name}", f"{name} must be in {low}..{high}: {value}")

@@ -81,6 +81,10 @@ class Interrupted(Exception):
     """The process is stopping: the job goes back to the stream for another worker."""
 
 
+class Abandoned(Exception):
+    """The job's production was cancelled (or failed): the work is no longer wanted."""
+
+
 class RenderWorker:
     def __init__(
         self,
@@ -95,6 +99,17 @@ class RenderWorker:
         self.blobs = blobs
         self.stop = stop
         self.settings = settings
+        # Set to abandon the render running for a production in this process.
+        self._abandon: dict[UUID, asyncio.Event] = {}
+
+    def abandon(self, production_id: UUID) -> bool:
+        """Stop the render of `production_id` if it runs here: ffmpeg's process group is
+        killed, the scratch file removed, and the job acked (nobody takes it up again)."""
+        wanted = self._abandon.get(production_id)
+        if wanted is None:
+            return False
+        wanted.set()
+        return True
 
     async def handle(self, recorded: RecordedEvent, msg: Msg) -> None:
         """The consumer loop's handler: one job, settled here or acked by the loop."""
@@ -109,12 +124,20 @@ class RenderWorker:
         if state.closed:
             log.info("render.already_done", render_id=str(request.render_id), stage=state.stage)
             return
-        async with heartbeats(msg, self.settings.ack_wait / 3):
-            try:
+        key = request.production_id or request.render_id
+        self._abandon[key] = job.abandoned
+        try:
+            async with heartbeats(msg, self.settings.ack_wait / 3):
                 await job.run(attempt=msg.metadata.num_delivered or 1, start=state.progress)
-            except Interrupted:
-                log.info("render.interrupted", render_id=str(request.render_id))
-                await msg.nak()
+        except Interrupted:
+            log.info("render.interrupted", render_id=str(request.render_id))
+            await msg.nak()
+        except Abandoned:
+            # Acked by the consumer loop when we return: the render is not wanted any more.
+            log.info("render.abandoned", render_id=str(request.render_id))
+        finally:
+            if self._abandon.get(key) is job.abandoned:
+                del self._abandon[key]
 
 
 class _Job:
@@ -126,6 +149,7 @@ class _Job:
         self.correlation_id = recorded.metadata.correlation_id
         self.causation_id = str(recorded.event_id)
         self.reported = 0
+        self.abandoned = asyncio.Event()
 
     async def run(self, *, attempt: int, start: int) -> None:
         self.reported = start
@@ -137,7 +161,7 @@ class _Job:
             await self._fail("missing_input", str(error))
         except EncodeFailed as error:
             await self._fail("encoder_failed", str(error))
-        except Interrupted:
+        except (Interrupted, Abandoned):
             raise
         except Exception as error:
             # Worker boundary: an unexpected failure is retried (redelivery with backoff)
@@ -152,18 +176,21 @@ class _Job:
             await self._complete(produced)
 
     async def _until_stopped(self, work: Coroutine[Any, Any, RenderedFile]) -> RenderedFile:
-        """Run the encode, but give the job back as soon as the process is asked to stop."""
+        """Run the encode, but stop it as soon as the process is asked to stop (the job is
+        given back) or the production is cancelled (the job is dropped)."""
         task = asyncio.ensure_future(work)
         stopping = asyncio.ensure_future(self.w.stop.wait())
+        abandoning = asyncio.ensure_future(self.abandoned.wait())
         try:
-            await asyncio.wait((task, stopping), return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait((task, stopping, abandoning), return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopping.cancel()
+            abandoning.cancel()
         if not task.done():
             task.cancel()  # the runner kills ffmpeg's process group on cancellation
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            raise Interrupted
+            raise Abandoned if self.abandoned.is_set() else Interrupted
         return task.result()
 
     async def _produce(self) -> RenderedFile:

@@ -6,21 +6,20 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from contextlib import AsyncExitStack
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import structlog
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
-from videogen_bus.broadcast import hear_events
+from videogen_bus.broadcast import hear_stopped_productions
 from videogen_bus.consumer import DeadLetterSink, run_consumer
 from videogen_bus.jobs import JobQueue, JobRunner, QueueConfig
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.events import SERVICE, stream_id_for
-from videogen_contracts.project import production as production_events
 from videogen_contracts.project.events import ProjectDeleted, event_decoder
-from videogen_contracts.project.production import STOPPED_EVENT_TYPES
 from videogen_contracts.subjects import Namespace
 
 from media_service.adapters.productions import productions_of_project
@@ -69,14 +68,10 @@ async def stop_jobs_of_stopped_productions(
     so a retry resumes from there.
     """
 
-    def on_stopped(event: RecordedEvent) -> None:
-        stopped = production_events.event_decoder.decode(event.data)
-        if queue.abandon(stream_id_for(stopped.production_id)):
-            log.info("preparation.stopped", production_id=str(stopped.production_id),
-                     by=event.type)
+    def stop(production_id: UUID) -> bool:
+        return queue.abandon(stream_id_for(production_id))
 
-    subjects = [ns.event_subject("project", "*", t) for t in STOPPED_EVENT_TYPES]
-    for subscription in await hear_events(nc, subjects, on_stopped):
+    for subscription in await hear_stopped_productions(nc, ns, stop):
         stack.push_async_callback(subscription.unsubscribe)
 
 

@@ -109,9 +109,9 @@ def prepare_media(inputs: ProductionInputs, command_id: str, now: datetime) -> P
     )
 
 
-def output_keys(production_id: UUID) -> tuple[str, str]:
+def output_keys(production_id: UUID, container: str = "mp4") -> tuple[str, str]:
     """Where the video and its subtitles go: unique to the job, so a re-render overwrites."""
-    return f"videos/{production_id}.mp4", f"videos/{production_id}.srt"
+    return f"videos/{production_id}.{container}", f"videos/{production_id}.srt"
 
 
 def render_id_for(production_id: UUID, attempt: int) -> UUID:
@@ -138,7 +138,7 @@ def render_timeline(inputs: ProductionInputs, command_id: str, now: datetime) ->
         )
     if not timeline:
         raise IncompleteInputs("the timeline is empty")
-    video_key, subtitle_key = output_keys(queued.production_id)
+    video_key, subtitle_key = output_keys(queued.production_id, queued.render.container)
     captions = inputs.captions
     return RenderTimeline(
         command_id=command_id,
