@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -106,16 +107,27 @@ def _decoded(raw: bytes) -> SettingsIn:
     try:
         return _settings_in.decode(raw)
     except msgspec.ValidationError as error:
-        message = str(error)
-        path = message.rpartition("at `$.")[2].rstrip("`") if "at `$." in message else None
-        missing = message.partition("missing required field `")[2].partition("`")[0]
-        reason = message.partition(" - at ")[0]
-        if reason.startswith("Invalid enum value"):
-            reason = "not one of the allowed values"
-        raise SystemProblem(400, f"{path or missing or 'body'}: {reason}",
-                            field=path or missing or None) from error
+        field, reason = _problem_field(str(error))
+        raise SystemProblem(400, f"{field or 'body'}: {reason}", field=field) from error
     except msgspec.DecodeError as error:
         raise SystemProblem(400, "the body is not valid JSON") from error
+
+
+# msgspec: "<reason> - at `$.a.b`"; a missing or unknown field is named in the reason.
+_AT = re.compile(r" - at `\$\.?([^`]*)`$")
+_NAMED = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
+
+
+def _problem_field(message: str) -> tuple[str | None, str]:
+    at = _AT.search(message)
+    path = at[1] if at else ""
+    reason = message[: at.start()] if at else message
+    named = _NAMED.search(reason)
+    if named:
+        path = f"{path}.{named[1]}" if path else named[1]
+    if reason.startswith("Invalid enum value"):
+        reason = "not one of the allowed values"  # msgspec would quote the value
+    return path or None, reason
 
 
 async def _check_writable(directory: str) -> None:
