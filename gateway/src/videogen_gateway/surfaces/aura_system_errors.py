@@ -78,8 +78,13 @@ def client_field(field: str | None) -> str | None:
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
 
 
-def _camel_path(field: str) -> str:
-    return ".".join(client_field(part) or part for part in field.split("."))
+def client_path(field: str | None) -> str | None:
+    """A service's field path as the client named it: `render_defaults.resolution` →
+    `renderDefaults.res`."""
+    if not field:
+        return None
+    renamed = _FIELD_NAMES.get(field, field)
+    return ".".join(client_field(part) or part for part in renamed.split("."))
 
 
 def aura_problem(status: int, detail: str, *, field: str | None = None) -> Response[bytes]:
@@ -103,7 +108,7 @@ class SystemProblem(Exception):
 
 def _on_refused(_: Request[Any, Any, Any], exc: CommandRefused) -> Response[bytes]:
     rejection = exc.rejection
-    field = _camel_path(_FIELD_NAMES.get(rejection.field or "", rejection.field or "")) or None
+    field = client_path(rejection.field)
     return aura_problem(REJECTION_STATUS[rejection.code], rejection.message, field=field)
 
 
