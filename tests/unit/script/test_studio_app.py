@@ -236,3 +236,15 @@ async def test_a_text_change_is_visible_with_its_new_revision() -> None:
     recorded = await world.store.read_stream(script_stream(pid))
     assert recorded[-1].type == "SentenceTextChanged"
     assert b'"revision":2' in bytes(recorded[-1].data)
+
+
+async def test_a_request_waits_for_the_cast_it_was_sent_after() -> None:
+    """The gateway passes the project version it has seen; a cast member added just before
+    "generate" must be in the prompt, so the request waits for our copy to catch up."""
+    world = World()
+    pid = world.project()  # version 2: created, one cast member
+    with pytest.raises(Unavailable, match="not yet 3"):
+        await world.send(QuickGenerate(command_id="q", now=NOW, project_id=pid, project_version=3))
+    assert not world.writer.calls
+    await world.send(QuickGenerate(command_id="q2", now=NOW, project_id=pid, project_version=2))
+    assert world.writer.calls["quick_script"] == 1

@@ -7,6 +7,11 @@ gateway resolves it from its read model for routes that name only a section or s
 
 They answer with `CommandAccepted | CommandRejected` (replies.py). Requests that change
 nothing (`expand_section`, `get_project_script`) are queries: see queries.py.
+
+Commands that write with the project's brief carry `project_version`: the version of the
+project's stream the sender has seen (the gateway's read model), so the answer waits until
+the script service's copy of the brief and cast has caught up (a cast member added just
+before "generate" reaches the prompt). `unavailable` if it does not catch up in time.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ class QuickGenerate(msgspec.Struct, frozen=True, kw_only=True):
     project_id: UUID
     # None: the project's target duration, else 5 minutes.
     target_minutes: float | None = None
+    # The project stream version the sender has seen (see the module doc); 0 = any.
+    project_version: int = 0
 
 
 class GenerateOutline(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,6 +56,8 @@ class GenerateOutline(msgspec.Struct, frozen=True, kw_only=True):
     project_id: UUID
     outline_id: UUID
     target_minutes: float | None = None
+    # The project stream version the sender has seen (see the module doc); 0 = any.
+    project_version: int = 0
 
 
 class RegenerateOutlineSection(msgspec.Struct, frozen=True, kw_only=True):
@@ -58,6 +67,8 @@ class RegenerateOutlineSection(msgspec.Struct, frozen=True, kw_only=True):
     # 0-based.
     section_index: int
     instructions: str | None = None
+    # The project stream version the sender has seen (see the module doc); 0 = any.
+    project_version: int = 0
 
 
 class StartGeneration(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,6 +83,8 @@ class StartGeneration(msgspec.Struct, frozen=True, kw_only=True):
     outline_id: UUID | None = None
     # None: the outline's total ("from-outline"), else the project's target, else 5.
     target_minutes: float | None = None
+    # The project stream version the sender has seen (see the module doc); 0 = any.
+    project_version: int = 0
 
 
 class AcceptExpansion(msgspec.Struct, frozen=True, kw_only=True):

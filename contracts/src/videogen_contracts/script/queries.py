@@ -41,6 +41,8 @@ class ExpandSection(msgspec.Struct, frozen=True, kw_only=True):
     project_id: UUID
     section_id: UUID
     count: int = 3
+    # The project stream version the sender has seen; the brief used has caught up to it.
+    project_version: int = 0
 
 
 class ExpansionSuggestions(msgspec.Struct, frozen=True, kw_only=True):

@@ -6,7 +6,8 @@ place: the project-events consumer is shared by every replica, so two events of 
 project can be handled at the same time, or in the wrong order (a `CastMemberAdded` before
 its `ProjectCreated`); an update in place would then lose one. Rows keyed by version are
 order-free and a redelivery is `ON CONFLICT DO NOTHING`. A project has a handful of
-events, so the fold costs nothing.
+events, so the fold costs nothing. Every event of a `project-<id>` stream is kept, even a
+type we do not know (it still counts for the version a caller may wait for).
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from __future__ import annotations
 from uuid import UUID
 
 import asyncpg
-from script_service.app.briefs import ProjectBrief, apply_project_event
+import msgspec
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.project.events import ProjectEvent, event_decoder
 from videogen_eventstore.migrations import check_schema_name, quote_ident
+
+from script_service.app.briefs import ProjectBrief, fold_brief
+
+PROJECT_STREAM = "project-"
 
 
 async def create_brief_table(pool: asyncpg.Pool, schema: str) -> None:
@@ -42,23 +47,28 @@ class PostgresBriefBook:
 
     async def brief(self, project_id: UUID) -> ProjectBrief | None:
         rows = await self._pool.fetch(
-            f"SELECT data::text FROM {self._table} WHERE project_id = $1"
-            " ORDER BY stream_version",
+            f"SELECT stream_version, data::text FROM {self._table} WHERE project_id = $1",
             project_id,
         )
-        brief: ProjectBrief | None = None
-        for row in rows:
-            brief = apply_project_event(brief, event_decoder.decode(row[0]))
-        return None if brief is None or brief.deleted else brief
+        return fold_brief((row[0], _decoded(row[1])) for row in rows)
 
     async def record(self, recorded: RecordedEvent) -> None:
-        """Keep one project event (a repeat is a no-op)."""
-        event: ProjectEvent = event_decoder.decode(recorded.data)
+        """Keep one event of a project's stream (a repeat is a no-op; others are ignored)."""
+        if not recorded.stream_id.startswith(PROJECT_STREAM):
+            return  # productions, settings: not part of a brief
         await self._pool.execute(
             f"INSERT INTO {self._table} (project_id, stream_version, type, data)"
             " VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT DO NOTHING",
-            event.project_id,
+            UUID(recorded.stream_id.removeprefix(PROJECT_STREAM)),
             recorded.stream_version,
             recorded.type,
             bytes(recorded.data).decode(),
         )
+
+
+def _decoded(data: str) -> ProjectEvent | None:
+    try:
+        event: ProjectEvent = event_decoder.decode(data)
+    except msgspec.ValidationError:
+        return None  # a project event type added after this service was built
+    return event

@@ -1,13 +1,16 @@
 """What the script service knows about each project: its brief and cast, for every prompt.
 
-Learned from the project service's events (never its tables) into a local copy, one row
-per project (adapters/briefs_pg.py). `apply_project_event` is the pure fold of that copy.
+Learned from the project service's events (never its tables): we keep the events of each
+project's stream (adapters/briefs_pg.py) and fold them in version order when a brief is
+needed (`fold_brief`). `version` is how far the fold got without a gap, so a caller that
+has seen version N of the project can wait until our copy has caught up with it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
 from typing import Protocol
 from uuid import UUID
 
@@ -54,6 +57,8 @@ class ProjectBrief(msgspec.Struct, frozen=True, kw_only=True):
     language: str = "en"
     cast: list[CastEntry] = msgspec.field(default_factory=list)
     deleted: bool = False
+    # The project stream's version this brief was folded up to (no gap before it).
+    version: int = 0
 
     def for_writer(self, target_minutes: float) -> Brief:
         """The writer's brief: every prompt carries the topic, audience, tone and cast."""
@@ -74,7 +79,7 @@ class ProjectBrief(msgspec.Struct, frozen=True, kw_only=True):
 
 class BriefBook(Protocol):
     async def brief(self, project_id: UUID) -> ProjectBrief | None:
-        """The project's brief; None if unknown or deleted."""
+        """The project's brief as far as we know it (deleted ones too); None if unknown."""
         ...
 
 
@@ -89,18 +94,50 @@ class ProjectUnknown(Exception):
         self.project_id = project_id
 
 
+class ProjectBehind(Exception):
+    def __init__(self, project_id: UUID, have: int, want: int) -> None:
+        super().__init__(
+            f"the script service has seen version {have} of project {project_id}, not yet "
+            f"{want}; try again in a moment"
+        )
+
+
 async def await_brief(
-    briefs: BriefBook, project_id: UUID, wait: float = BRIEF_WAIT
+    briefs: BriefBook, project_id: UUID, min_version: int = 0, wait: float = BRIEF_WAIT
 ) -> ProjectBrief:
-    """The project's brief, waiting up to `wait` s for one not heard of yet."""
+    """The project's brief once it reached `min_version`, waiting up to `wait` s for it.
+
+    Raises ProjectUnknown (never heard of, or deleted) or ProjectBehind.
+    """
     deadline = time.monotonic() + wait
     while True:
         brief = await briefs.brief(project_id)
-        if brief is not None:
+        if brief is not None and brief.deleted:
+            raise ProjectUnknown(project_id)
+        if brief is not None and brief.version >= min_version:
             return brief
         if time.monotonic() >= deadline:
-            raise ProjectUnknown(project_id)
+            if brief is None:
+                raise ProjectUnknown(project_id)
+            raise ProjectBehind(project_id, brief.version, min_version)
         await asyncio.sleep(0.05)
+
+
+def fold_brief(events: Iterable[tuple[int, ProjectEvent | None]]) -> ProjectBrief | None:
+    """Fold `(stream_version, event)` in version order, up to the first gap.
+
+    `None` stands for an event of the project's stream that is no brief event (a type
+    added later): it counts for the version and changes nothing.
+    """
+    brief: ProjectBrief | None = None
+    version = 0
+    for number, event in sorted(events, key=lambda pair: pair[0]):
+        if number != version + 1:
+            break  # a gap: what follows waits for the missing event
+        version = number
+        if event is not None:
+            brief = apply_project_event(brief, event)
+    return None if brief is None else msgspec.structs.replace(brief, version=version)
 
 
 def apply_project_event(brief: ProjectBrief | None, event: ProjectEvent) -> ProjectBrief | None:
@@ -139,16 +176,14 @@ def apply_project_event(brief: ProjectBrief | None, event: ProjectEvent) -> Proj
 
 
 class InMemoryBriefBook:
-    """For unit tests, and the fold's reference behaviour."""
+    """For unit tests: events of each project, numbered in the order they are applied."""
 
     def __init__(self) -> None:
-        self.briefs: dict[UUID, ProjectBrief] = {}
+        self.events: dict[UUID, list[tuple[int, ProjectEvent | None]]] = {}
 
     def apply(self, event: ProjectEvent) -> None:
-        brief = apply_project_event(self.briefs.get(event.project_id), event)
-        if brief is not None:
-            self.briefs[event.project_id] = brief
+        known = self.events.setdefault(event.project_id, [])
+        known.append((len(known) + 1, event))
 
     async def brief(self, project_id: UUID) -> ProjectBrief | None:
-        found = self.briefs.get(project_id)
-        return None if found is None or found.deleted else found
+        return fold_brief(self.events.get(project_id, []))

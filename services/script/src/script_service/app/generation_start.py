@@ -27,8 +27,14 @@ from script_service.app.aggregates import (
     new_events,
     version_of,
 )
-from script_service.app.briefs import BRIEF_WAIT, BriefBook, ProjectUnknown, await_brief
-from script_service.domain.errors import NotFound
+from script_service.app.briefs import (
+    BRIEF_WAIT,
+    BriefBook,
+    ProjectBehind,
+    ProjectUnknown,
+    await_brief,
+)
+from script_service.domain.errors import NotFound, Unavailable
 from script_service.domain.generation import GenerationRun
 from script_service.domain.generation_start import StartPlan, decide_start
 from script_service.domain.outline import Outline
@@ -67,9 +73,13 @@ class GenerationStarter:
         if earlier is not None:
             return earlier
         try:
-            brief = await await_brief(self.briefs, command.project_id, self.brief_wait)
+            brief = await await_brief(
+                self.briefs, command.project_id, command.project_version, self.brief_wait
+            )
         except ProjectUnknown as unknown:
             raise NotFound(str(unknown)) from None
+        except ProjectBehind as behind:
+            raise Unavailable(str(behind)) from None
         metadata = metadata_for(command.project_id, correlation_id, causation_id)
         for attempt in range(ATTEMPTS):
             loaded = await self._load(command)

@@ -33,6 +33,7 @@ from script_service.app.aggregates import OUTLINE, SCRIPT, Streams, metadata_for
 from script_service.app.briefs import (
     BRIEF_WAIT,
     BriefBook,
+    ProjectBehind,
     ProjectBrief,
     ProjectUnknown,
     await_brief,
@@ -90,7 +91,7 @@ class StudioApp:
         script, _ = await self.streams.load(SCRIPT, command.project_id)
         if script.generating is not None:  # say so now rather than after a model call
             raise Conflict(f"generation {script.generating} is writing this project's script")
-        brief = await self.brief(command.project_id)
+        brief = await self.brief(command.project_id, command.project_version)
         minutes = command.target_minutes or brief.target_duration_minutes or DEFAULT_MINUTES
         written = await self._write(
             "the script", self.writer.writer.quick_script(brief.for_writer(minutes))
@@ -127,7 +128,7 @@ class StudioApp:
         if earlier is not None:
             return earlier
         check_minutes(command.target_minutes)
-        brief = await self.brief(command.project_id)
+        brief = await self.brief(command.project_id, command.project_version)
         minutes = command.target_minutes or brief.target_duration_minutes or DEFAULT_MINUTES
         written = await self._write(
             "the outline", self.writer.writer.outline(brief.for_writer(minutes))
@@ -162,7 +163,7 @@ class StudioApp:
         project_id = outline_project(outline, command.outline_id)
         check_section_index(outline, command.section_index)
         instructions = check_instructions(command.instructions)
-        brief = await self.brief(project_id)
+        brief = await self.brief(project_id, command.project_version)
         draft = OutlineDraft(
             title=outline.title,
             total_target_minutes=outline.total_target_minutes,
@@ -202,7 +203,7 @@ class StudioApp:
         section = script.section(query.section_id)
         if section is None:
             raise NotFound(f"section {query.section_id} not found in this project's script")
-        brief = await self.brief(query.project_id)
+        brief = await self.brief(query.project_id, query.project_version)
         existing = [script.sentences[s].text for s in section.sentence_ids]
         minutes = brief.target_duration_minutes or DEFAULT_MINUTES
         written = await self._write(
@@ -229,11 +230,13 @@ class StudioApp:
             sections=script.to_sections(),
         )
 
-    async def brief(self, project_id: UUID) -> ProjectBrief:
+    async def brief(self, project_id: UUID, min_version: int = 0) -> ProjectBrief:
         try:
-            return await await_brief(self.briefs, project_id, self.brief_wait)
+            return await await_brief(self.briefs, project_id, min_version, self.brief_wait)
         except ProjectUnknown as unknown:
             raise NotFound(str(unknown)) from None
+        except ProjectBehind as behind:
+            raise Unavailable(str(behind)) from None
 
     async def _write(self, what: str, call: Awaitable[Written[T]]) -> Written[T]:
         try:

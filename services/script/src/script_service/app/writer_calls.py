@@ -58,10 +58,9 @@ class WriterCalls:
                 f"The language model did not finish {what} within {self.deadline:g} s.",
             ) from None
         except LLMUnavailable as error:
+            # The reason names the provider and how many attempts were made.
             raise WriterFailed(
-                "llm_unavailable",
-                f"The language model could not write {what}: {error.reason}"
-                f" (after {error.attempts} attempt{'s' if error.attempts != 1 else ''}).",
+                "llm_unavailable", f"The language model could not write {what}: {error.reason}."
             ) from None
         except LLMOutputInvalid as error:
             raise WriterFailed(

@@ -11,8 +11,6 @@ from videogen_bus.consumer import DeadLetterSink, run_consumer
 from videogen_bus.jobs import JobQueue, JobRunner, QueueConfig
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
-from videogen_contracts.project.events import EVENT_TYPES as PROJECT_EVENT_TYPES
-from videogen_contracts.project.events import event_type_name
 from videogen_contracts.script.events import SERVICE
 from videogen_contracts.subjects import Namespace
 from videogen_runtime.lifecycle import run_until_closed
@@ -60,9 +58,9 @@ async def start_brief_intake(
 
     # The project's stream, with its owner's configuration: lets us start before it.
     await ensure_stream(js, ns, "project")
-    subjects = [
-        ns.event_subject("project", "*", event_type_name(kind)) for kind in PROJECT_EVENT_TYPES
-    ]
+    # Every event of the project service: its project streams' events all count for the
+    # version a caller may wait for (see briefs_pg.py); the rest is skipped there.
+    subjects = [ns.stream_subjects("project")]
 
     async def consume(stop: asyncio.Event) -> None:
         await run_consumer(
