@@ -1,0 +1,145 @@
+"""Blob stores: where narration WAVs, captions and finished videos live, by key.
+
+Events carry keys, never bytes. Keys are relative, '/'-separated paths such as
+`jobs/<job_id>/video.mp4`; a writer that dies half-way never leaves a partial blob
+under the final key, so a retried job can trust `exists(key)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+_TMP_MARK = ".tmp-"
+
+
+class InvalidBlobKey(ValueError):
+    """A key that is empty, absolute, or escapes the store."""
+
+
+class BlobNotFound(KeyError):
+    """No blob under that key."""
+
+
+@runtime_checkable
+class BlobStore(Protocol):
+    async def put_file(self, key: str, source: Path) -> None: ...
+    async def put_bytes(self, key: str, data: bytes) -> None: ...
+    async def get_bytes(self, key: str) -> bytes: ...
+    async def get_path(self, key: str) -> Path:
+        """A local file holding the blob (the blob itself for local stores, a cache copy
+        for remote ones); raises BlobNotFound."""
+        ...
+
+    async def exists(self, key: str) -> bool: ...
+    async def delete_prefix(self, prefix: str) -> int:
+        """Delete every blob whose key starts with `prefix`; return how many."""
+        ...
+
+
+def validate_key(key: str) -> str:
+    parts = key.split("/")
+    if (
+        not key
+        or key.startswith("/")
+        or "\\" in key
+        or "\x00" in key
+        or any(part in ("", ".", "..") for part in parts)
+        or any(_TMP_MARK in part for part in parts)
+    ):
+        raise InvalidBlobKey(f"invalid blob key: {key!r}")
+    return key
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class LocalBlobStore:
+    """Blobs as files under `root`, written atomically (temp file, fsync, rename)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def path_of(self, key: str) -> Path:
+        return self.root / validate_key(key)
+
+    def _write_atomically(self, key: str, fill: _Fill) -> None:
+        final = self.path_of(key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        # The temp file sits in the final directory so os.replace is a same-filesystem
+        # rename, which is atomic: readers see the old blob or the whole new one.
+        tmp = final.with_name(f".{final.name}{_TMP_MARK}{uuid.uuid4().hex}")
+        try:
+            with open(tmp, "wb") as out:
+                fill.write_to(out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, final)
+        finally:
+            tmp.unlink(missing_ok=True)
+        _fsync_dir(final.parent)
+
+    async def put_file(self, key: str, source: Path) -> None:
+        await asyncio.to_thread(self._write_atomically, key, _Fill(source=source))
+
+    async def put_bytes(self, key: str, data: bytes) -> None:
+        await asyncio.to_thread(self._write_atomically, key, _Fill(data=data))
+
+    async def get_bytes(self, key: str) -> bytes:
+        path = await self.get_path(key)
+        return await asyncio.to_thread(path.read_bytes)
+
+    async def get_path(self, key: str) -> Path:
+        path = self.path_of(key)
+        if not await asyncio.to_thread(path.is_file):
+            raise BlobNotFound(key)
+        return path
+
+    async def exists(self, key: str) -> bool:
+        return await asyncio.to_thread(self.path_of(key).is_file)
+
+    async def delete_prefix(self, prefix: str) -> int:
+        return await asyncio.to_thread(self._delete_prefix, prefix)
+
+    def _delete_prefix(self, prefix: str) -> int:
+        if prefix.startswith("/") or ".." in prefix.split("/"):
+            raise InvalidBlobKey(f"invalid blob prefix: {prefix!r}")
+        if not self.root.is_dir():
+            return 0
+        deleted = 0
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            key = path.relative_to(self.root).as_posix()
+            if path.is_file() and key.startswith(prefix):
+                path.unlink(missing_ok=True)
+                deleted += _TMP_MARK not in path.name
+            elif path.is_dir() and key.startswith(prefix) and not any(path.iterdir()):
+                path.rmdir()
+        return deleted
+
+
+class _Fill:
+    """What to write into a blob: bytes, or the contents of a file (streamed)."""
+
+    def __init__(self, *, data: bytes | None = None, source: Path | None = None) -> None:
+        self.data = data
+        self.source = source
+
+    def write_to(self, out: _Writable) -> None:
+        if self.data is not None:
+            out.write(self.data)
+        elif self.source is not None:
+            with open(self.source, "rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+
+
+class _Writable(Protocol):
+    def write(self, data: bytes, /) -> int: ...

@@ -1,0 +1,98 @@
+"""One-pass renders of real narration, checked by decoding the result with PyAV."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from videogen_media.captions import CaptionStyle, TimedSentence, build_cues, write_captions
+from videogen_media.ffmpeg import FfmpegFailed
+from videogen_media.fonts import find_caption_font
+from videogen_media.probe import frame_at, probe
+from videogen_media.render import Scene, render_timeline
+from videogen_media.render_settings import RenderSettings
+from videogen_media.visuals import background_for
+
+Narration = list[tuple[str, Path, float]]
+
+
+def _timed(narration: Narration) -> list[TimedSentence]:
+    timed, t = [], 0.0
+    for text, _wav, seconds in narration:
+        timed.append(TimedSentence(text, t, t + seconds))
+        t += seconds
+    return timed
+
+
+def _white(band: np.ndarray) -> int:
+    return int((band.min(axis=2) > 235).sum())
+
+
+async def test_three_scenes_with_captions(tmp_path: Path, narration: Narration) -> None:
+    font = find_caption_font()
+    style = CaptionStyle.for_frame(1280, 720)
+    timed = _timed(narration)
+    cues = build_cues(timed, font, style)
+    ass, srt = write_captions(cues, font, style, tmp_path)
+    scenes = [Scene(wav, s, background_for(text, i)) for i, (text, wav, s) in enumerate(narration)]
+    progress: list[float] = []
+    out = await render_timeline(
+        scenes, RenderSettings(), tmp_path / "jobs" / "job-1" / "video.mp4",
+        captions=ass, fonts_dir=font.directory, on_progress=progress.append,
+    )  # fmt: skip
+
+    assert [p.name for p in out.parent.iterdir()] == ["video.mp4"]  # no temp left
+    info = probe(out)
+    assert info.video is not None
+    assert info.audio is not None
+    assert (info.video.width, info.video.height, info.video.codec) == (1280, 720, "h264")
+    assert info.video.fps == pytest.approx(30)
+    assert info.audio.codec == "aac"
+    assert info.duration == pytest.approx(timed[-1].end, abs=0.1)
+    assert progress[-1] == 1.0
+    assert all(s.start <= c.start < c.end <= s.end for c in cues for s in [timed[c.sentence_index]])
+    assert srt.read_text().startswith("1\n00:00:00,000 --> ")
+
+    mids = [frame_at(out, (s.start + s.end) / 2).astype(np.int16) for s in timed]
+    for a, b in itertools.pairwise(mids):
+        assert np.abs(a - b).mean() > 10  # the visuals change between scenes
+    for frame in mids:
+        band, sky = frame[int(720 * 0.75) :], frame[: int(720 * 0.25)]
+        assert _white(band) > 500  # caption text in the caption band
+        assert _white(sky) == 0  # and nothing white where no caption is
+
+
+async def test_portrait_webm_with_image_and_video_scenes(
+    tmp_path: Path, narration: Narration, clip_maker: Callable[..., Path]
+) -> None:
+    image = clip_maker(
+        tmp_path / "still.png", "-f", "lavfi", "-i", "color=c=red:s=300x200", "-frames:v", "1"
+    )
+    video = clip_maker(
+        tmp_path / "clip.mp4", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1",
+        "-c:v", "libx264", "-pix_fmt", "yuv420p",
+    )  # fmt: skip
+    (_, wav0, s0), (_, wav1, s1) = narration[0], narration[1]
+    settings = RenderSettings(aspect="9:16", resolution=360, codec="vp9", container="webm")
+    out = await render_timeline(
+        [Scene(wav0, s0, media=image), Scene(wav1, s1, media=video)],
+        settings, tmp_path / "out.webm",
+    )  # fmt: skip
+    info = probe(out)
+    assert info.video is not None
+    assert info.audio is not None
+    assert (info.video.width, info.video.height, info.video.codec) == (360, 640, "vp9")
+    assert info.audio.codec == "opus"
+    assert info.duration == pytest.approx(s0 + s1, abs=0.1)
+    first = frame_at(out, s0 / 2)
+    assert first[..., 0].mean() > 200 > first[..., 2].mean()  # the red still, cropped to fill
+
+
+async def test_a_failed_render_leaves_nothing_under_the_key(tmp_path: Path) -> None:
+    out = tmp_path / "jobs" / "j" / "video.mp4"
+    with pytest.raises(FfmpegFailed):
+        await render_timeline([Scene(tmp_path / "missing.wav", 1.0)], RenderSettings(), out)
+    assert list(out.parent.iterdir()) == []
