@@ -106,7 +106,10 @@ async def start_script_service(
     job = GenerationJob(GenerationTools(streams, appender, calls, briefs))
     queue = await start_generation_worker(stack, js, ns, config, job, dead_letters)
     log.info(
-        "commands.serving", namespace=ns.name, stream=ns.stream_name(SERVICE),
-        writer=writer.provider_label, concurrency=config.concurrency,
+        "commands.serving",
+        namespace=ns.name,
+        stream=ns.stream_name(SERVICE),
+        writer=writer.provider_label,
+        concurrency=config.concurrency,
     )
     return ScriptService(ns, schema, pool, store, relay, server, queue, briefs, writer)

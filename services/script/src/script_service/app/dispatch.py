@@ -23,8 +23,14 @@ from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
 from script_service.app.studio import StudioApp
 
-EDITS = (AcceptExpansion, ReorderSections, ReorderSentences, MoveSentence, UpdateSentence,
-         DeleteSentence)
+EDITS = (
+    AcceptExpansion,
+    ReorderSections,
+    ReorderSentences,
+    MoveSentence,
+    UpdateSentence,
+    DeleteSentence,
+)
 
 
 class UnknownRequest(Exception):

@@ -87,12 +87,12 @@ class StudioApp:
         earlier = await self.streams.earlier(SCRIPT, command.project_id, command.command_id)
         if earlier is not None:
             return earlier
-        check_minutes(command.target_minutes)
         script, _ = await self.streams.load(SCRIPT, command.project_id)
         if script.generating is not None:  # say so now rather than after a model call
             raise Conflict(f"generation {script.generating} is writing this project's script")
-        brief = await self.brief(command.project_id, command.project_version)
-        minutes = command.target_minutes or brief.target_duration_minutes or DEFAULT_MINUTES
+        brief, minutes = await self._brief_and_minutes(
+            command.project_id, command.project_version, command.target_minutes
+        )
         written = await self._write(
             "the script", self.writer.writer.quick_script(brief.for_writer(minutes))
         )
@@ -127,9 +127,9 @@ class StudioApp:
         earlier = await self.streams.earlier(OUTLINE, command.outline_id, command.command_id)
         if earlier is not None:
             return earlier
-        check_minutes(command.target_minutes)
-        brief = await self.brief(command.project_id, command.project_version)
-        minutes = command.target_minutes or brief.target_duration_minutes or DEFAULT_MINUTES
+        brief, minutes = await self._brief_and_minutes(
+            command.project_id, command.project_version, command.target_minutes
+        )
         written = await self._write(
             "the outline", self.writer.writer.outline(brief.for_writer(minutes))
         )
@@ -237,6 +237,14 @@ class StudioApp:
             raise NotFound(str(unknown)) from None
         except ProjectBehind as behind:
             raise Unavailable(str(behind)) from None
+
+    async def _brief_and_minutes(
+        self, project_id: UUID, version: int, target_minutes: float | None
+    ) -> tuple[ProjectBrief, float]:
+        """The brief to write with, and the length to write: asked for, else the project's."""
+        check_minutes(target_minutes)
+        brief = await self.brief(project_id, version)
+        return brief, target_minutes or brief.target_duration_minutes or DEFAULT_MINUTES
 
     async def _write(self, what: str, call: Awaitable[Written[T]]) -> Written[T]:
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Literal, assert_never
+from typing import Literal, TypedDict, assert_never
 from uuid import UUID
 
 from videogen_contracts.script.events import LLMUsage, ScriptSection
@@ -143,63 +143,16 @@ def decide_run(command: RunCommand, state: GenerationRun) -> list[GenerationEven
         raise NotFound("generation run not found")
     if state.finished:
         return []  # a late or repeated step of a run that already ended
-    ids = {"job_id": state.job_id, "project_id": state.project_id}
+    ids = _Ids(job_id=state.job_id, project_id=state.project_id)
     match command:
         case BeginRun():
-            if state.status == "running":
-                return []
-            if not command.titles:
-                raise Invalid("titles", "a run needs at least one section")
-            return [
-                GenerationStarted(
-                    **ids,
-                    outline_id=command.outline_id,
-                    total_sections=len(command.titles),
-                    section_titles=list(command.titles),
-                    started_at=command.now,
-                )
-            ]
+            return _begin(command, state, ids)
         case StartSection():
-            _check_index(state, command.index)
-            if command.index in state.started_sections:
-                return []
-            return [
-                GenerationSectionStarted(
-                    **ids,
-                    section_index=command.index,
-                    total_sections=len(state.titles),
-                    title=state.titles[command.index],
-                    started_at=command.now,
-                )
-            ]
+            return _start_section(command, state, ids)
         case CompleteSection():
-            _check_index(state, command.index)
-            if command.index in state.written:
-                return []
-            return [
-                GenerationSectionCompleted(
-                    **ids,
-                    section_index=command.index,
-                    total_sections=len(state.titles),
-                    section=command.section,
-                    provider_label=command.provider_label,
-                    usage=command.usage,
-                    completed_at=command.now,
-                )
-            ]
+            return _complete_section(command, state, ids)
         case FinishRun():
-            missing = [i for i in range(len(state.titles)) if i not in state.written]
-            if state.status != "running" or missing:
-                raise Conflict(f"generation {state.job_id} still has sections to write: {missing}")
-            return [
-                GenerationCompleted(
-                    **ids,
-                    script_id=command.script_id,
-                    total_sentences=command.total_sentences,
-                    total_duration_minutes=command.total_duration_minutes,
-                    completed_at=command.now,
-                )
-            ]
+            return _finish(command, state, ids)
         case FailRun():
             return [
                 GenerationFailed(
@@ -212,6 +165,76 @@ def decide_run(command: RunCommand, state: GenerationRun) -> list[GenerationEven
             ]
         case _:
             assert_never(command)
+
+
+class _Ids(TypedDict):
+    job_id: UUID
+    project_id: UUID
+
+
+def _begin(command: BeginRun, state: GenerationRun, ids: _Ids) -> list[GenerationEvent]:
+    if state.status == "running":
+        return []
+    if not command.titles:
+        raise Invalid("titles", "a run needs at least one section")
+    return [
+        GenerationStarted(
+            **ids,
+            outline_id=command.outline_id,
+            total_sections=len(command.titles),
+            section_titles=list(command.titles),
+            started_at=command.now,
+        )
+    ]
+
+
+def _start_section(command: StartSection, state: GenerationRun, ids: _Ids) -> list[GenerationEvent]:
+    _check_index(state, command.index)
+    if command.index in state.started_sections:
+        return []
+    return [
+        GenerationSectionStarted(
+            **ids,
+            section_index=command.index,
+            total_sections=len(state.titles),
+            title=state.titles[command.index],
+            started_at=command.now,
+        )
+    ]
+
+
+def _complete_section(
+    command: CompleteSection, state: GenerationRun, ids: _Ids
+) -> list[GenerationEvent]:
+    _check_index(state, command.index)
+    if command.index in state.written:
+        return []
+    return [
+        GenerationSectionCompleted(
+            **ids,
+            section_index=command.index,
+            total_sections=len(state.titles),
+            section=command.section,
+            provider_label=command.provider_label,
+            usage=command.usage,
+            completed_at=command.now,
+        )
+    ]
+
+
+def _finish(command: FinishRun, state: GenerationRun, ids: _Ids) -> list[GenerationEvent]:
+    missing = [i for i in range(len(state.titles)) if i not in state.written]
+    if state.status != "running" or missing:
+        raise Conflict(f"generation {state.job_id} still has sections to write: {missing}")
+    return [
+        GenerationCompleted(
+            **ids,
+            script_id=command.script_id,
+            total_sentences=command.total_sentences,
+            total_duration_minutes=command.total_duration_minutes,
+            completed_at=command.now,
+        )
+    ]
 
 
 def _check_index(state: GenerationRun, index: int) -> None:

@@ -65,13 +65,7 @@ def decide_start(
             f"generation {script.generating} is already running for project "
             f"{command.project_id}; wait for it to finish"
         )
-    minutes = (
-        command.target_minutes
-        or (approved_outline.total_target_minutes if approved_outline else None)
-        or project_minutes
-        or DEFAULT_MINUTES
-    )
-    minutes = min(minutes, MINUTES_MAX)
+    minutes = _minutes(command, approved_outline, project_minutes)
     outline_id = command.outline_id if approved_outline else None
     return StartPlan(
         queued=GenerationQueued(
@@ -91,6 +85,15 @@ def decide_start(
         ),
         approval=_approval(command, outline_id),
     )
+
+
+def _minutes(
+    command: StartGeneration, outline: Outline | None, project_minutes: float | None
+) -> float:
+    """The command's, else the outline's total, else the project's target, else 5."""
+    from_outline = outline.total_target_minutes if outline else None
+    chosen = command.target_minutes or from_outline or project_minutes or DEFAULT_MINUTES
+    return min(chosen, MINUTES_MAX)
 
 
 def _outline_to_use(command: StartGeneration, outline: Outline | None) -> Outline | None:

@@ -15,8 +15,16 @@ from script_service.domain.drafting import draft_sections
 from script_service.domain.errors import Conflict, Invalid
 from script_service.domain.script_state import INITIAL, Script, evolve, fold
 
-__all__ = ["INITIAL", "LANGUAGE_MAX", "SENTENCES_MAX", "TEXT_MAX", "Script", "decide", "evolve",
-           "fold"]
+__all__ = [
+    "INITIAL",
+    "LANGUAGE_MAX",
+    "SENTENCES_MAX",
+    "TEXT_MAX",
+    "Script",
+    "decide",
+    "evolve",
+    "fold",
+]
 
 # Above the gateway's configurable text limit (100,000 by default), and under what fits
 # in one NATS message.

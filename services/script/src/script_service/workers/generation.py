@@ -210,52 +210,37 @@ class _Run:
         )
 
     async def _finish(self, language: str) -> None:
+        """Complete the run, replace the project's script and release it: one transaction."""
         run, _ = await self.streams.load(RUN, self.job_id)
         sections = run.sections_in_order()
         now = _now()
-        command_id = self._id("finish")
+        cid = self._id("finish")
+        finish = FinishRun(
+            cid,
+            now,
+            studio_script_id(self.project_id),
+            sentence_count(sections),
+            spoken_minutes(sections),
+        )
+        replace = ReplaceScript(
+            command_id=cid,
+            now=now,
+            project_id=self.project_id,
+            source="generation",
+            sections=sections,
+            provider_label=self.tools.writer.provider_label,
+            job_id=self.job_id,
+            language=language,
+        )
+        release = EndGeneration(cid, now, self.project_id, self.job_id, "completed")
+        parts = [
+            Part(RUN, self.job_id, [finish]),
+            Part(SCRIPT, self.project_id, [replace, release]),
+        ]
         await run_together(
-            self.streams,
-            self.tools.appender,
-            [
-                Part(
-                    RUN,
-                    self.job_id,
-                    [
-                        FinishRun(
-                            command_id,
-                            now,
-                            studio_script_id(self.project_id),
-                            sentence_count(sections),
-                            spoken_minutes(sections),
-                        )
-                    ],
-                ),
-                Part(
-                    SCRIPT,
-                    self.project_id,
-                    [
-                        ReplaceScript(
-                            command_id=command_id,
-                            now=now,
-                            project_id=self.project_id,
-                            source="generation",
-                            sections=sections,
-                            provider_label=self.tools.writer.provider_label,
-                            usage=None,
-                            job_id=self.job_id,
-                            language=language,
-                        ),
-                        EndGeneration(command_id, now, self.project_id, self.job_id, "completed"),
-                    ],
-                ),
-            ],
-            command_id=command_id,
-            metadata=self.metadata,
+            self.streams, self.tools.appender, parts, command_id=cid, metadata=self.metadata
         )
-        log.info(
-            "generation.completed", job_id=str(self.job_id), sentences=sentence_count(sections)
-        )
+        log.info("generation.completed", job_id=str(self.job_id), sections=len(sections))
 
     async def fail(self, code: str, message: str) -> None:
         """End the run as failed and release the project's script, in one transaction."""
