@@ -17,12 +17,14 @@ from videogen_gateway.lifespan import lifespans
 from videogen_gateway.observability import RequestObserver
 from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
 from videogen_gateway.surfaces.aura_system import aura_system_router
+from videogen_gateway.surfaces.inngest import inngest_router
 from videogen_gateway.surfaces.ops import ops_router
 from videogen_gateway.surfaces.studio import studio_router
 from videogen_gateway.surfaces.studio_editing import studio_editing_router
 from videogen_gateway.surfaces.studio_scripts import studio_scripts_router
 from videogen_gateway.surfaces.text2video import text2video_router
 from videogen_gateway.system.context import SystemContext
+from videogen_gateway.websocket import studio_socket
 
 
 class GatewayApp(Litestar):
@@ -50,6 +52,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
     return GatewayApp(
         route_handlers=[
             studio_router(), studio_scripts_router(), studio_editing_router(),
+            inngest_router(), studio_socket,
             text2video_router(), ops_router(), aura_system_router(),
         ],
         lifespan=lifespans(),

@@ -35,6 +35,7 @@ from videogen_gateway.surfaces.studio_scripts import (
     existing_project,
     new_ids,
     parse_id,
+    project_version,
     send_script,
 )
 from videogen_gateway.surfaces.studio_scripts_shapes import (
@@ -87,7 +88,10 @@ async def expand_section(
 ) -> SuggestionsOut:
     rt = runtime_of(state)
     section = await _section(rt, parse_id(section_id, "section"))
-    query = ExpandSection(project_id=section.project_id, section_id=section.id)
+    query = ExpandSection(
+        project_id=section.project_id, section_id=section.id,
+        project_version=await project_version(rt, section.project_id),
+    )
     if data and data.count is not None:
         query = msgspec.structs.replace(query, count=data.count)
     correlation_id = current_correlation_id() or new_correlation_id()

@@ -21,6 +21,7 @@ from litestar import Request, Router, get, post
 from litestar.datastructures import State
 from litestar.params import JSONBody
 from litestar.response import Stream
+from videogen_contracts.project.events import stream_id_for as project_stream_id
 from videogen_contracts.replies import CommandAccepted
 from videogen_contracts.script.commands import (
     GenerateOutline,
@@ -97,6 +98,12 @@ async def send_script(
         raise shapes.script_rejection(refused.rejection) from None
 
 
+async def project_version(rt: Runtime, project_id: UUID) -> int:
+    """How far the read models have seen the project's stream: a writer's brief (topic,
+    cast...) must be at least that fresh, so it is sent along as `project_version`."""
+    return await rt.waiter.current(project_stream_id(project_id))
+
+
 async def existing_project(rt: Runtime, raw: str) -> UUID:
     project_id = parse_id(raw, "project")
     if await rt.queries.get_project(project_id) is None:
@@ -133,6 +140,7 @@ async def quick_generate(
     command = QuickGenerate(
         command_id=command_id, now=now, project_id=pid,
         target_minutes=data.target_duration if data else None,
+        project_version=await project_version(rt, pid),
     )
     await send_script(rt, "quick_generate", command, slow=True)
     return shapes.script_out(pid, await ScriptQueries(rt.pool, rt.schema).sections_of(pid))
@@ -161,6 +169,7 @@ async def start_generation(
     command = StartGeneration(
         command_id=command_id or new_command_id, now=now, project_id=pid,
         job_id=job_id or uuid.uuid4(), mode=mode, outline_id=outline_id, target_minutes=minutes,
+        project_version=await project_version(rt, pid),
     )
     await send_script(rt, "start_generation", command)
     # The reply may name the script's stream; the run's own row is what is shown here.
@@ -181,6 +190,7 @@ async def write_outline(
     command = GenerateOutline(
         command_id=command_id or new_command_id, now=now, project_id=pid,
         outline_id=outline_id or uuid.uuid4(), target_minutes=minutes,
+        project_version=await project_version(rt, pid),
     )
     await send_script(rt, "generate_outline", command, slow=True)
     return await outline_of(rt, command.outline_id)
@@ -233,11 +243,13 @@ async def regenerate_section(
     state: State, outline_id: str, data: JSONBody[RegenerateSectionBody]
 ) -> OutlineOut:
     rt = runtime_of(state)
-    oid = (await outline_of(rt, parse_id(outline_id, "outline"))).id
+    outline = await outline_of(rt, parse_id(outline_id, "outline"))
+    oid = outline.id
     command_id, now = new_ids()
     command = RegenerateOutlineSection(
         command_id=command_id, now=now, outline_id=oid, section_index=data.section_index,
         instructions=data.instructions,
+        project_version=await project_version(rt, outline.project_id),
     )
     await send_script(rt, "regenerate_outline_section", command, slow=True)
     return shapes.outline_out(await outline_of(rt, oid))
