@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Router, get, post, put
 from litestar.datastructures import State
+from litestar.params import FromPath
 from videogen_contracts.project.settings import UpdateSettings
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.aura_system_errors import EXCEPTION_HANDLERS, SystemProblem
@@ -69,7 +70,7 @@ async def capabilities(state: State) -> list[Capability]:
 
 @post("/api/providers/{name:str}/validate", summary="A real check of one provider",
       status_code=200)
-async def validate_provider(state: State, name: str) -> Validation:
+async def validate_provider(state: State, name: FromPath[str]) -> Validation:
     system = system_of(state)
     config = await provider_config(runtime_of(state).dispatcher, system.box, _correlation_id())
     try:
