@@ -238,8 +238,10 @@ async def test_ai_expand_suggests_then_accept_inserts(
     assert texts[0] == target["sentences"][0]["text"]
     assert len(texts) == len(target["sentences"]) + 2
     # No position: appended; past the end: appended too.
-    for body in ({"sentences": ["At the end."]},
-                 {"sentences": ["Also at the end."], "position": 999}):
+    bodies: list[dict[str, Any]] = [
+        {"sentences": ["At the end."]}, {"sentences": ["Also at the end."], "position": 999},
+    ]
+    for body in bodies:
         response = await api.post(f"/sections/{target['id']}/ai-expand/accept", json=body)
         assert response.status_code == 201, response.text
         assert response.json()["sentences"][-1]["text"] == body["sentences"][0]
