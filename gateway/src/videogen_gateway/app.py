@@ -16,6 +16,7 @@ from videogen_gateway.errors import EXCEPTION_HANDLERS
 from videogen_gateway.lifespan import lifespans
 from videogen_gateway.observability import RequestObserver
 from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
+from videogen_gateway.surfaces.aura import aura_router
 from videogen_gateway.surfaces.aura_system import aura_system_router
 from videogen_gateway.surfaces.inngest import inngest_router
 from videogen_gateway.surfaces.ops import ops_router
@@ -53,7 +54,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
         route_handlers=[
             studio_router(), studio_scripts_router(), studio_editing_router(),
             inngest_router(), studio_socket,
-            text2video_router(), ops_router(), aura_system_router(),
+            text2video_router(), ops_router(), aura_system_router(), aura_router(),
         ],
         lifespan=lifespans(),
         exception_handlers=EXCEPTION_HANDLERS,

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import msgspec
 import pytest
+from videogen_gateway import downloads
 from videogen_gateway.errors import ApiError
 from videogen_gateway.readmodels.productions import ProductionRow
 from videogen_gateway.surfaces import text2video_shapes as shapes
@@ -134,10 +135,10 @@ def test_download_name_is_documented() -> None:
     ],
 )
 def test_byte_ranges(header: str | None, expected: tuple[int, int] | None) -> None:
-    assert shapes.byte_range(header, 1000) == expected
+    assert downloads.byte_range(header, 1000) == expected
 
 
 @pytest.mark.parametrize("header", ["bytes=1000-", "bytes=5000-6000", "bytes=-0"])
 def test_a_range_past_the_end_is_unsatisfiable(header: str) -> None:
-    with pytest.raises(shapes.Unsatisfiable):
-        shapes.byte_range(header, 1000)
+    with pytest.raises(downloads.Unsatisfiable):
+        downloads.byte_range(header, 1000)

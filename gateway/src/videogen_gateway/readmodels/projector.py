@@ -33,6 +33,7 @@ from videogen_contracts.project.production import ProductionEvent
 from videogen_contracts.project.production import event_decoder as production_decoder
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_eventstore.tracking import track_once
+from videogen_gateway.readmodels.aura_jobs import apply_aura_event
 from videogen_gateway.readmodels.migrations import positions_channel
 from videogen_gateway.readmodels.productions import (
     PRODUCTION_EVENT_TYPES,
@@ -122,7 +123,9 @@ class ProjectProjector(StreamProjector):
             event = _decode(recorded)
             await apply_project_event(conn, self._q, event, recorded.stream_version)
         elif recorded.type in PRODUCTION_EVENT_TYPES:
-            await apply_production_event(conn, self._q, _decode_production(recorded))
+            production = _decode_production(recorded)
+            await apply_production_event(conn, self._q, production)
+            await apply_aura_event(conn, self._q, recorded, production)
 
 
 def _decode(recorded: RecordedEvent) -> ProjectEvent:

@@ -23,7 +23,8 @@ ERRORS_DOC = "docs/errors.md"
 
 _TITLES = {
     400: "Validation Error", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
-    413: "Payload Too Large", 415: "Unsupported Media Type", 503: "Service Unavailable",
+    413: "Payload Too Large", 415: "Unsupported Media Type", 416: "Range Not Satisfiable",
+    503: "Service Unavailable",
 }
 
 # The service's field paths → the names the client sent.
@@ -66,6 +67,8 @@ class AuraProblem(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True,
     error: str
     field: str | None = None
     guidance: str | None = None
+    # A job's status when the request conflicts with it (cancel a finished job: 409).
+    current_status: str | None = None
 
 
 def client_field(field: str | None) -> str | None:
@@ -87,23 +90,44 @@ def client_path(field: str | None) -> str | None:
     return ".".join(client_field(part) or part for part in renamed.split("."))
 
 
-def aura_problem(status: int, detail: str, *, field: str | None = None) -> Response[bytes]:
+def aura_problem(
+    status: int,
+    detail: str,
+    *,
+    field: str | None = None,
+    guidance: str | None = None,
+    current_status: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[bytes]:
+    if field and guidance is None:
+        guidance = GUIDANCE.get(field, "Correct this field and send the request again.")
     body = AuraProblem(
         type=f"{ERRORS_DOC}#E{status}",
         title=_TITLES.get(status, "Internal Server Error" if status >= 500 else "Error"),
         status=status, detail=detail,
         correlation_id=current_correlation_id() or new_correlation_id(),
-        error=detail, field=field,
-        guidance=GUIDANCE.get(field, "Correct this field and send the request again.")
-        if field else None,
+        error=detail, field=field, guidance=guidance, current_status=current_status,
     )
-    return Response(msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON)
+    return Response(
+        msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
 
 
 class SystemProblem(Exception):
-    def __init__(self, status: int, detail: str, field: str | None = None) -> None:
+    """An Aura problem raised on purpose (system endpoints and jobs alike)."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        field: str | None = None,
+        *,
+        guidance: str | None = None,
+        current_status: str | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status, self.detail, self.field = status, detail, field
+        self.guidance, self.current_status = guidance, current_status
 
 
 def _on_refused(_: Request[Any, Any, Any], exc: CommandRefused) -> Response[bytes]:
@@ -126,7 +150,10 @@ def _on_unavailable(_: Request[Any, Any, Any], exc: ServiceUnavailable) -> Respo
 
 
 def _on_system(_: Request[Any, Any, Any], exc: SystemProblem) -> Response[bytes]:
-    return aura_problem(exc.status, exc.detail, field=exc.field)
+    return aura_problem(
+        exc.status, exc.detail, field=exc.field, guidance=exc.guidance,
+        current_status=exc.current_status,
+    )
 
 
 def _on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:

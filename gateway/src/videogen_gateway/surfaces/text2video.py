@@ -9,21 +9,17 @@ service's, and `text2video_shapes` holds the doc's shapes and error strings.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import structlog
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath
-from litestar.response import Stream
 from videogen_contracts.project.production import StartProduction
 from videogen_gateway.dispatch import CommandRefused
+from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.errors import REJECTION_STATUS, ApiError, problem
 from videogen_gateway.readmodels.productions import ProductionQueries, ProductionRow
 from videogen_gateway.runtime import Runtime, runtime_of
@@ -32,14 +28,12 @@ from videogen_gateway.surfaces.text2video_shapes import (
     GenerateAccepted,
     JobList,
     JobStatus,
-    Unsatisfiable,
 )
 from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 log = structlog.get_logger("videogen_gateway.text2video")
 
 SERVICE = "project"
-CHUNK = 256 * 1024
 
 
 def _queries(rt: Runtime) -> ProductionQueries:
@@ -97,7 +91,7 @@ async def download(
     row = await _job(rt, job_id)
     if row.status != "completed" or row.video_key is None:
         raise ApiError(400, shapes.NOT_READY)
-    path = _blob_path(rt, row.video_key)
+    path = blob_path(rt.settings.data_dir, row.video_key)
     try:
         size = path.stat().st_size
     except OSError as error:
@@ -106,50 +100,14 @@ async def download(
         log.error("download.missing_file", job_id=str(row.id), key=row.video_key,
                   error=repr(error))
         raise ApiError(500, shapes.FILE_NOT_FOUND) from None
-    return _file_response(path, size, row.id, request.headers.get("range"))
-
-
-def _blob_path(rt: Runtime, key: str) -> Path:
-    return rt.settings.data_dir / "blobs" / key
-
-
-def _file_response(path: Path, size: int, job_id: UUID, range_header: str | None) -> Response[Any]:
-    headers = {
-        "Content-Disposition": f'attachment; filename="{shapes.download_name(job_id)}"',
-        "Accept-Ranges": "bytes",
-    }
-    try:
-        wanted = shapes.byte_range(range_header, size)
-    except Unsatisfiable:
-        return problem(
-            416, f"Range {range_header} is not satisfiable: the video has {size} bytes",
-            headers={"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"},
-        )
-    first, last = wanted if wanted else (0, size - 1)
-    headers["Content-Length"] = str(last - first + 1)
-    if wanted:
-        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-    return Stream(
-        _read(path, first, last - first + 1),
-        status_code=206 if wanted else 200,
-        media_type="video/mp4",
-        headers=headers,
+    return file_response(
+        path, size, filename=shapes.download_name(row.id), media_type="video/mp4",
+        range_header=request.headers.get("range"), unsatisfied=_unsatisfied,
     )
 
 
-async def _read(path: Path, offset: int, length: int) -> AsyncIterator[bytes]:
-    """The bytes `[offset, offset + length)`, read in a thread so the loop never blocks."""
-    handle = await asyncio.to_thread(path.open, "rb")
-    try:
-        await asyncio.to_thread(handle.seek, offset)
-        while length > 0:
-            chunk = await asyncio.to_thread(handle.read, min(CHUNK, length))
-            if not chunk:
-                return
-            length -= len(chunk)
-            yield chunk
-    finally:
-        await asyncio.to_thread(handle.close)
+def _unsatisfied(detail: str, headers: dict[str, str]) -> Response[Any]:
+    return problem(416, detail, headers=headers)
 
 
 def text2video_router() -> Router:

@@ -123,38 +123,3 @@ def job_summary(row: ProductionRow) -> JobSummary:
         logs=status.logs,
         output_file=output_file(row.id) if row.status == "completed" else None,
     )
-
-
-class Unsatisfiable(Exception):
-    """A well-formed range that lies wholly outside the file: 416."""
-
-
-def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
-    """The one `(first, last)` inclusive range asked for, or None to send the whole file.
-
-    A header we do not understand, or one with several ranges, is ignored (RFC 9110 lets
-    a server answer any Range request with the full 200); a range that starts past the
-    end raises `Unsatisfiable`.
-    """
-    if not header or not header.startswith("bytes="):
-        return None
-    spec = header.removeprefix("bytes=").strip()
-    if "," in spec or "-" not in spec:
-        return None
-    first_raw, _, last_raw = (part.strip() for part in spec.partition("-"))
-    if not (first_raw.isdigit() or first_raw == "") or not (last_raw.isdigit() or last_raw == ""):
-        return None
-    if first_raw == "":
-        if last_raw == "":
-            return None
-        suffix = int(last_raw)
-        if suffix == 0 or size == 0:
-            raise Unsatisfiable
-        return max(0, size - suffix), size - 1
-    first = int(first_raw)
-    last = int(last_raw) if last_raw else size - 1
-    if last_raw and last < first:
-        return None
-    if first >= size:
-        raise Unsatisfiable
-    return first, min(last, size - 1)

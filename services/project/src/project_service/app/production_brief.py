@@ -40,7 +40,10 @@ async def write_script(
     brief = queued.brief
     minutes = getattr(brief, "target_minutes", None) or DEFAULT_MINUTES
     command = QuickGenerate(
-        command_id=command_id, now=now, project_id=queued.project_id, target_minutes=minutes
+        command_id=command_id, now=now, project_id=queued.project_id, target_minutes=minutes,
+        # The production created the project (its version 1) from the brief: the script
+        # service waits until it has read that far.
+        project_version=1,
     )
     try:
         reply = await sender.send_command(

@@ -1,0 +1,284 @@
+"""Aura's jobs API (doc 001): create, read, list, watch (SSE), cancel, retry, logs, download.
+
+A job is a production of kind "brief". POST /api/jobs checks the request (aura_shapes.py),
+sends `start_production` and answers 202 once the job is in the `aura_jobs` read model
+(read-your-writes). Reads come from that read model; the SSE stream replays the job's
+messages after the client's Last-Event-ID and then goes live (realtime.py), all streams of
+one job sharing one read per message (aura_feeds.py). Cancel and retry are production
+commands; a job in the wrong state is a 409 naming its status. Errors are Aura's RFC 7807
+problems (aura_system_errors.py), documented in docs/errors.md.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+import structlog
+from litestar import Request, Response, Router, get, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+from litestar.response import Stream
+from videogen_contracts.project.production import (
+    CancelProduction,
+    RetryProduction,
+    StartProduction,
+    stream_id_for,
+)
+from videogen_gateway.dispatch import CommandRefused
+from videogen_gateway.downloads import blob_path, file_response
+from videogen_gateway.readmodels.aura_feed import ENDED, TERMINAL_EVENTS
+from videogen_gateway.readmodels.aura_feeds import JobFeeds
+from videogen_gateway.readmodels.aura_jobs import AuraJobQueries, JobView
+from videogen_gateway.readmodels.productions import ProductionQueries
+from videogen_gateway.realtime import LiveOptions, SseEvent, last_event_id, sse_response
+from videogen_gateway.realtime import sse_replay_then_live as replay_then_live
+from videogen_gateway.runtime import Runtime, runtime_of
+from videogen_gateway.surfaces.aura_jobs_out import (
+    CancelAccepted,
+    JobAccepted,
+    JobLogs,
+    JobOut,
+    JobPage,
+    RetryAccepted,
+    job_out,
+)
+from videogen_gateway.surfaces.aura_shapes import bad, job_request
+from videogen_gateway.surfaces.aura_system_errors import (
+    EXCEPTION_HANDLERS,
+    SystemProblem,
+    aura_problem,
+)
+from videogen_runtime.logs import current_correlation_id, new_correlation_id
+
+log = structlog.get_logger("videogen_gateway.aura")
+
+SERVICE = "project"
+HEARTBEAT_SECONDS = 5.0
+PAGE_SIZE, PAGE_SIZE_MAX = 20, 100
+MEDIA_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "srt": "application/x-subrip"}
+
+
+def _queries(rt: Runtime) -> AuraJobQueries:
+    return AuraJobQueries(rt.pool, rt.schema)
+
+
+def _feeds(state: State, queries: AuraJobQueries, rt: Runtime) -> JobFeeds:
+    feeds = state.get("aura_feeds")
+    if not isinstance(feeds, JobFeeds):
+        feeds = JobFeeds(rt.hub, queries.events_after)
+        state["aura_feeds"] = feeds
+    return feeds
+
+
+def _correlation_id() -> str:
+    return current_correlation_id() or new_correlation_id()
+
+
+async def _job(rt: Runtime, raw_id: str) -> JobView:
+    try:
+        job_id = UUID(raw_id)
+    except ValueError:
+        raise SystemProblem(404, f"Job {raw_id} not found") from None
+    view = await _queries(rt).get(job_id)
+    if view is None:
+        raise SystemProblem(404, f"Job {raw_id} not found")
+    return view
+
+
+async def _send(rt: Runtime, name: str, command: msgspec.Struct) -> None:
+    """Send and wait until the read model shows it; a refusal becomes the caller's problem."""
+    await rt.dispatcher.send_and_wait(SERVICE, name, command, _correlation_id())
+
+
+@post("/jobs", status_code=202, summary="Create a video generation job")
+async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccepted:
+    rt = runtime_of(state)
+    wanted = job_request(await request.body())
+    job_id = uuid.uuid4()
+    command = StartProduction(
+        command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job_id,
+        # One project per job: the studio surface lists it like any other project.
+        project_id=job_id, kind="brief", render=wanted.render, voice=wanted.voice,
+        language=wanted.language, brief=wanted.brief,
+    )
+    await _send(rt, "start_production", command)
+    return JobAccepted(job_id=str(job_id), correlation_id=_correlation_id())
+
+
+@get("/jobs", summary="List jobs, newest first, a page at a time", cache=False)
+async def list_jobs(
+    state: State,
+    page: int = 1,
+    page_size: Annotated[int | None, Parameter(query="pageSize")] = None,
+) -> JobPage:
+    size = PAGE_SIZE if page_size is None else page_size
+    if page < 1:
+        raise bad("page", f"page {page} is out of range", "Use a page from 1 up.")
+    if not 1 <= size <= PAGE_SIZE_MAX:
+        raise bad("pageSize", f"pageSize {size} is out of range",
+                  f"Use a pageSize from 1 to {PAGE_SIZE_MAX}.")
+    rt = runtime_of(state)
+    queries = _queries(rt)
+    jobs, total = await queries.page(size, (page - 1) * size)
+    steps = await queries.steps_of([job.id for job in jobs])
+    return JobPage(
+        jobs=[job_out(job, steps.get(job.id, [])) for job in jobs], page=page,
+        page_size=size, total_count=total, total_pages=math.ceil(total / size),
+    )
+
+
+@get("/jobs/{job_id:str}", summary="A job: status, steps, output, errors", cache=False)
+async def get_job(state: State, job_id: str) -> JobOut:
+    view = await _job(runtime_of(state), job_id)
+    return job_out(view.job, view.steps)
+
+
+@get("/jobs/{job_id:str}/events", summary="A job's progress, live (SSE), resumable")
+async def job_events(request: Request[Any, Any, Any], state: State, job_id: str) -> Stream:
+    rt = runtime_of(state)
+    view = await _job(rt, job_id)
+    job_uuid, horizon = view.job.id, view.last_seq
+    # Garbage in Last-Event-ID (or none) means "from the start", never an error.
+    after = min(last_event_id(request) or 0, horizon)
+    ended = view.job.status in ENDED
+
+    def until(message: SseEvent) -> bool:
+        # An ended job's stream replays it and closes; a live one closes when it ends.
+        if ended:
+            return message.id >= horizon
+        return message.event in TERMINAL_EVENTS and message.id > horizon
+
+    return sse_response(_watch(state, rt, job_uuid, after, until, ended and after >= horizon))
+
+
+async def _watch(
+    state: State,
+    rt: Runtime,
+    job_id: UUID,
+    after: int,
+    until: Callable[[SseEvent], bool],
+    done: bool,
+) -> AsyncIterator[bytes]:
+    if done:
+        return
+    queries = _queries(rt)
+    with _feeds(state, queries, rt).watching(job_id) as feed:
+        async for message in replay_then_live(
+            rt.hub, stream_id_for(job_id), feed.after, after, until=until,
+            options=LiveOptions(heartbeat=HEARTBEAT_SECONDS),
+        ):
+            yield message
+
+
+@post("/jobs/{job_id:str}/cancel", status_code=202, summary="Cancel a running job")
+async def cancel_job(state: State, job_id: str) -> CancelAccepted:
+    rt = runtime_of(state)
+    view = await _job(rt, job_id)
+    command = CancelProduction(
+        command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=view.job.id,
+        reason="cancelled by the client",
+    )
+    await _send_or_conflict(rt, "cancel_production", command, view, "cancelled")
+    now = await _job(rt, job_id)
+    return CancelAccepted(
+        job_id=job_id, message="Job cancellation requested; running work stops now.",
+        current_status=now.job.status, correlation_id=_correlation_id(),
+    )
+
+
+@post("/jobs/{job_id:str}/retry", status_code=202, summary="Resume a failed or canceled job")
+async def retry_job(state: State, job_id: str) -> RetryAccepted:
+    rt = runtime_of(state)
+    view = await _job(rt, job_id)
+    command = RetryProduction(
+        command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=view.job.id
+    )
+    await _send_or_conflict(rt, "retry_production", command, view, "retried")
+    now = await _job(rt, job_id)
+    return RetryAccepted(
+        job_id=job_id, status=now.job.status, attempt=now.job.attempt,
+        message="Job resumed from its first unfinished step.", correlation_id=_correlation_id(),
+    )
+
+
+async def _send_or_conflict(
+    rt: Runtime, name: str, command: msgspec.Struct, view: JobView, verb: str
+) -> None:
+    try:
+        await _send(rt, name, command)
+    except CommandRefused as refused:
+        if refused.rejection.code != "conflict":
+            raise
+        current = (await _job(rt, str(view.job.id))).job.status
+        raise SystemProblem(
+            409, f"Job {view.job.id} is {current}; it cannot be {verb}.",
+            current_status=current,
+            guidance="Only a Queued or Running job can be cancelled; only a Failed or"
+            " Canceled job can be retried.",
+        ) from None
+
+
+@get("/jobs/{job_id:str}/logs", summary="A job's log lines", cache=False)
+async def job_logs(state: State, job_id: str) -> JobLogs:
+    rt = runtime_of(state)
+    view = await _job(rt, job_id)
+    row = await ProductionQueries(rt.pool, rt.schema).get(view.job.id)
+    return JobLogs(job_id=job_id, correlation_id=view.job.correlation_id,
+                   logs=list(row.logs) if row else [])
+
+
+@get("/jobs/{job_id:str}/download", summary="The job's video (HTTP Range)")
+async def download_video(
+    request: Request[Any, Any, Any], state: State, job_id: str
+) -> Response[Any]:
+    return await _download(request, state, job_id, subtitles=False)
+
+
+@get("/jobs/{job_id:str}/download/subtitles", summary="The job's subtitles (.srt)")
+async def download_subtitles(
+    request: Request[Any, Any, Any], state: State, job_id: str
+) -> Response[Any]:
+    return await _download(request, state, job_id, subtitles=True)
+
+
+async def _download(
+    request: Request[Any, Any, Any], state: State, job_id: str, *, subtitles: bool
+) -> Response[Any]:
+    rt = runtime_of(state)
+    job = (await _job(rt, job_id)).job
+    key = job.subtitle_key if subtitles else job.video_key
+    if job.status != "Succeeded" or key is None:
+        raise SystemProblem(409, f"Job {job_id} has no output yet: it is {job.status}.",
+                            current_status=job.status,
+                            guidance="Wait for job-completed, then download.")
+    path = blob_path(rt.settings.data_dir, key)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        log.error("download.missing_file", job_id=job_id, key=key, error=repr(error))
+        raise SystemProblem(500, "the job's output file is missing") from None
+    extension = key.rsplit(".", 1)[-1]
+    return file_response(
+        path, size, filename=f"{job_id}.{extension}",
+        media_type=MEDIA_TYPES.get(extension, "application/octet-stream"),
+        range_header=request.headers.get("range"),
+        unsatisfied=lambda detail, headers: aura_problem(416, detail, headers=headers),
+    )
+
+
+def aura_router() -> Router:
+    return Router(
+        "/api",
+        route_handlers=[
+            create_job, list_jobs, get_job, job_events, cancel_job, retry_job, job_logs,
+            download_video, download_subtitles,
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
+        tags=["aura"],
+    )

@@ -1,0 +1,121 @@
+"""A doc 001 client for the Aura end-to-end tests: jobs over HTTP, and an SSE reader.
+
+`read_events` parses `text/event-stream` as EventSource does (id, event, data, comments),
+so the tests see exactly what a browser would, including heartbeats (comments) when asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+PROBLEM_KEYS = {"type", "title", "status", "detail", "correlationId"}
+
+
+@dataclass(frozen=True)
+class Sse:
+    id: int | None
+    event: str
+    data: dict[str, Any]
+
+
+BRIEF = {
+    "topic": "Why the sky is blue",
+    "audience": "Curious students",
+    "goal": "Explain",
+    "tone": "Friendly",
+    "language": "en",
+    "aspect": "Widescreen16x9",
+}
+SHORT_PLAN = {"targetDuration": "00:00:12", "pacing": "Conversational", "density": "Balanced"}
+FAST_RENDER = {"res": "360p", "fps": 24, "codec": "H264", "container": "mp4"}
+
+
+def job_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"brief": dict(BRIEF), "planSpec": dict(SHORT_PLAN),
+                            "renderSpec": dict(FAST_RENDER)}
+    body.update(overrides)
+    return body
+
+
+async def create_job(api: httpx.AsyncClient, body: dict[str, Any] | None = None) -> str:
+    response = await api.post("/api/jobs", json=job_body() if body is None else body)
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert set(accepted) == {"jobId", "correlationId", "status", "stage"}
+    assert accepted["status"] == "Queued"
+    return str(accepted["jobId"])
+
+
+async def wait_for(
+    api: httpx.AsyncClient, job_id: str, statuses: set[str], within: float = 240
+) -> dict[str, Any]:
+    deadline = time.monotonic() + within
+    while True:
+        response = await api.get(f"/api/jobs/{job_id}")
+        assert response.status_code == 200, response.text
+        job: dict[str, Any] = response.json()
+        if job["status"] in statuses or time.monotonic() > deadline:
+            return job
+        await asyncio.sleep(0.2)
+
+
+async def read_events(
+    api: httpx.AsyncClient,
+    job_id: str,
+    *,
+    last_event_id: str | None = None,
+    query: str = "",
+    stop_after: int | None = None,
+    within: float = 240,
+    comments: list[str] | None = None,
+) -> list[Sse]:
+    """The stream's events until it closes (or `stop_after` of them: the client cuts it)."""
+    headers = {"Last-Event-ID": last_event_id} if last_event_id is not None else {}
+    events: list[Sse] = []
+    async with asyncio.timeout(within), api.stream(
+        "GET", f"/api/jobs/{job_id}/events{query}", headers=headers,
+        timeout=httpx.Timeout(within, read=within),
+    ) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert response.headers["x-accel-buffering"] == "no"
+        fields: dict[str, str] = {}
+        async for line in response.aiter_lines():
+            if line.startswith(":"):
+                if comments is not None:
+                    comments.append(line)
+                continue
+            if line:
+                name, _, value = line.partition(":")
+                fields[name] = value.removeprefix(" ")
+                continue
+            if "data" in fields:
+                events.append(Sse(
+                    id=int(fields["id"]) if "id" in fields else None,
+                    event=fields.get("event", "message"), data=json.loads(fields["data"]),
+                ))
+                if stop_after is not None and len(events) >= stop_after:
+                    break
+            fields = {}
+    return events
+
+
+def assert_problem(
+    response: httpx.Response, status: int, field: str | None = None
+) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert set(body) >= PROBLEM_KEYS, body
+    assert body["type"].endswith(f"docs/errors.md#E{status}"), body["type"]
+    assert body["correlationId"]
+    if field is not None:
+        assert body.get("field") == field, body
+        assert body.get("guidance"), body
+    return body
