@@ -248,3 +248,38 @@ async def test_one_generation_at_a_time_per_project_even_when_started_concurrent
     )
     assert isinstance(quick, CommandRejected)
     assert quick.code == "conflict"
+
+
+async def test_concurrent_reorders_of_one_section_apply_one_after_the_other(
+    start_script: StartScript, client: ScriptClient
+) -> None:
+    await start_script()
+    pid = await client.project()
+    await client.ok(
+        "quick_generate",
+        QuickGenerate(command_id=cid(), now=now(), project_id=pid, project_version=PROJECT_VERSION),
+    )
+    section = (await current(client, pid)).sections[0]
+    ids = [n.sentence_id for n in section.sentences]
+    assert len(ids) >= 6  # so the six orders below all differ
+    # Six editors at once, each with a complete (and different) order of the section.
+    orders = [ids[i:] + ids[:i] for i in range(1, 6)] + [ids[::-1]]
+    replies = await asyncio.gather(
+        *(
+            client.ok(
+                "reorder_sentences",
+                ReorderSentences(
+                    command_id=cid(),
+                    now=now(),
+                    project_id=pid,
+                    section_id=section.section_id,
+                    sentence_ids=order,
+                ),
+            )
+            for order in orders
+        )
+    )
+    versions = sorted(r.stream_version for r in replies)
+    assert versions == list(range(versions[0], versions[0] + len(orders)))  # none lost
+    last = orders[max(range(len(orders)), key=lambda i: replies[i].stream_version)]
+    assert [n.sentence_id for n in (await current(client, pid)).sections[0].sentences] == last

@@ -20,13 +20,18 @@ from videogen_contracts.replies import CommandAccepted
 from videogen_contracts.script.events import event_decoder, stream_id_for, studio_script_id
 from videogen_contracts.script.generation import generation_event_decoder, generation_stream_id
 from videogen_contracts.script.outline import outline_event_decoder, outline_stream_id
-from videogen_eventstore.api import NO_STREAM, EventStore
+from videogen_eventstore.api import NO_STREAM, EventStore, WrongExpectedVersion
 from videogen_eventstore.command_handler import event_id_for, handle_command
 
 from script_service.domain.editing import decide_edit
+from script_service.domain.errors import Conflict
 from script_service.domain.generation import INITIAL_RUN, decide_run, evolve_run
 from script_service.domain.outline import INITIAL_OUTLINE, decide_outline, evolve_outline
 from script_service.domain.script_state import INITIAL, evolve
+
+# Concurrent writers of one stream (editors of one script) each win a round: enough for a
+# burst of edits by a team on one project.
+MAX_RETRIES = 25
 
 C = TypeVar("C")
 S = TypeVar("S")
@@ -117,18 +122,26 @@ class Streams:
     ) -> CommandAccepted:
         """Apply `command` to the aggregate's stream; domain errors propagate."""
         stream_id = aggregate.stream_of(key)
-        result = await handle_command(
-            self.store,
-            stream_id,
-            command,
-            decide=aggregate.decide,
-            evolve=aggregate.evolve,
-            initial=aggregate.initial,
-            decode=aggregate.decode,
-            encode_type=encode_event,
-            metadata=metadata,
-            command_id=command_id,
-        )
+        try:
+            result = await handle_command(
+                self.store,
+                stream_id,
+                command,
+                decide=aggregate.decide,
+                evolve=aggregate.evolve,
+                initial=aggregate.initial,
+                decode=aggregate.decode,
+                encode_type=encode_event,
+                metadata=metadata,
+                command_id=command_id,
+                max_retries=MAX_RETRIES,
+            )
+        except WrongExpectedVersion:
+            # Each retry loses only to a write that succeeded, so this takes more than
+            # MAX_RETRIES writers racing for one stream: say so rather than fail obscurely.
+            raise Conflict(
+                f"{stream_id} changed {MAX_RETRIES} times while this change was decided; try again"
+            ) from None
         return CommandAccepted(
             stream_id=stream_id,
             stream_version=result.stream_version,

@@ -34,7 +34,7 @@ from script_service.app.briefs import (
     ProjectUnknown,
     await_brief,
 )
-from script_service.domain.errors import NotFound, Unavailable
+from script_service.domain.errors import Conflict, NotFound, Unavailable
 from script_service.domain.generation import GenerationRun
 from script_service.domain.generation_start import StartPlan, decide_start
 from script_service.domain.outline import Outline
@@ -94,7 +94,9 @@ class GenerationStarter:
                 results = await self.appender.append_all(_appends(command, plan, loaded, metadata))
             except WrongExpectedVersion:
                 if attempt == ATTEMPTS - 1:
-                    raise
+                    raise Conflict(
+                        f"project {command.project_id} changed too often to start a run; try again"
+                    ) from None
                 continue
             return CommandAccepted(
                 stream_id=RUN.stream_of(command.job_id),
