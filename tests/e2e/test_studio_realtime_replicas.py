@@ -56,7 +56,7 @@ async def follow_socket(url: str, project_id: str, ready: asyncio.Event) -> list
         await ws.send(json.dumps({"type": "subscribe", "projectId": project_id}))
         assert json.loads(await ws.recv())["type"] == "subscribed"
         ready.set()
-        got = []
+        got: list[dict[str, Any]] = []
         while not got or got[-1]["type"] == "progress":
             got.append(json.loads(await asyncio.wait_for(ws.recv(), 30)))
         return got
