@@ -132,7 +132,10 @@ async def start_script(settings: Settings, stack: AsyncExitStack) -> StartScript
         writer: ScriptWriter | None = None, config: ScriptConfig | None = None
     ) -> ScriptService:
         return await start_script_service(
-            settings, stack, writer=writer, config=config or ScriptConfig(llm_deadline=20, brief_wait=1.0)
+            settings,
+            stack,
+            writer=writer,
+            config=config or ScriptConfig(llm_deadline=20, brief_wait=1.0),
         )
 
     return start
