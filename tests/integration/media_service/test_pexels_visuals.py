@@ -101,11 +101,55 @@ async def test_stock_clips_are_searched_by_keywords_and_stored(
 async def test_a_stored_clip_is_not_downloaded_again(fake_pexels: str, tmp_path: Path) -> None:
     blobs = LocalBlobs(tmp_path)
     pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
-    production, items = uuid.uuid4(), sentences("Mountains at dawn.")
-    await pexels.choose(production, items, FrameSettings())
-    await pexels.choose(production, items, FrameSettings())  # a resumed job
+    project, items = uuid.uuid4(), sentences("Mountains at dawn.")
+    first = await pexels.choose(project, items, FrameSettings())
+    again = await pexels.choose(project, items, FrameSettings())  # a resumed job
     await pexels.aclose()
     assert len(FakePexels.downloads) == 1
+    assert len(FakePexels.queries) == 1, "the stored origin answers: no second search"
+    assert again == first
+
+
+async def test_a_re_render_searches_and_downloads_only_for_edited_sentences(
+    fake_pexels: str, tmp_path: Path
+) -> None:
+    blobs = LocalBlobs(tmp_path)
+    pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
+    project = uuid.uuid4()
+    items = sentences("Mountains at dawn.", "Rivers in spring.", "Snow on the peaks.")
+    first = await pexels.choose(project, items, FrameSettings())
+    FakePexels.queries.clear()
+    FakePexels.downloads.clear()
+
+    edited = [items[0], SentenceText(sentence_id=items[1].sentence_id, text="Deserts at noon."),
+              items[2]]
+    second = await pexels.choose(project, edited, FrameSettings())
+    assert [q["query"] for q in FakePexels.queries] == [["deserts noon"]]
+    assert len(FakePexels.downloads) == 1
+    assert [a.key == b.key for a, b in zip(first, second, strict=True)] == [True, False, True]
+
+    # Another project, or another frame width, is another search.
+    FakePexels.queries.clear()
+    await pexels.choose(uuid.uuid4(), items[:1], FrameSettings())
+    await pexels.choose(project, items[:1], FrameSettings(width=1920, height=1080))
+    await pexels.aclose()
+    assert len(FakePexels.queries) == 2
+
+
+async def test_a_clip_stored_without_its_origin_is_searched_not_downloaded(
+    fake_pexels: str, tmp_path: Path
+) -> None:
+    blobs = LocalBlobs(tmp_path)
+    pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
+    project, items = uuid.uuid4(), sentences("Mountains at dawn.")
+    [visual] = await pexels.choose(project, items, FrameSettings())
+    assert visual.key is not None
+    # As if the worker was killed after storing the clip, before storing its origin.
+    blobs.path_of(visual.key.removesuffix(".mp4") + ".json").unlink()
+    [again] = await pexels.choose(project, items, FrameSettings())
+    await pexels.aclose()
+    assert again == visual
+    assert (len(FakePexels.queries), len(FakePexels.downloads)) == (2, 1)
 
 
 async def test_no_result_or_no_service_falls_back_to_procedural(

@@ -98,7 +98,7 @@ class FakeCaptioner:
 
 class FakeVisuals:
     async def choose(
-        self, production_id: UUID, sentences: Sequence[SentenceText], frame: FrameSettings
+        self, project_id: UUID, sentences: Sequence[SentenceText], frame: FrameSettings
     ) -> list[ChosenVisual]:
         spec = ProceduralSpec(style="gradient", palette=["#102030", "#405060"], seed=7)
         return [

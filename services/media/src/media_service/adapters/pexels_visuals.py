@@ -1,8 +1,11 @@
 """Stock visuals from Pexels when `PEXELS_API_KEY` is set (videogen_providers.stock's client).
 
 Each sentence's keywords are its search query (the doc's "video search queries"). The best
-clip is downloaded into the blob store under a deterministic key before the event names
-it, so a resumed job finds it there instead of downloading again. Any failure for one
+clip is downloaded into the blob store before the event names it, under a key made of the
+project and a digest of the search (query, orientation, frame width), with its origin and
+credit in a `.json` next to it. So a resumed job, or the project's next render, finds both
+there and asks Pexels nothing for a sentence whose keywords did not change: after a studio
+edit only the edited sentences are searched and downloaded again. Any failure for one
 sentence — Pexels down, no result, a download cut — falls back to a procedural background
 for that sentence: a missing stock clip is no reason to fail a video.
 """
@@ -10,14 +13,15 @@ for that sentence: a missing stock clip is no reason to fail a video.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import httpx
+import msgspec
 import structlog
 from videogen_contracts.media.events import ChosenVisual, FrameSettings, SentenceText
 from videogen_providers.stock.pexels import PEXELS_API, Orientation, PexelsClient
@@ -31,11 +35,16 @@ log = structlog.get_logger("media_service.pexels")
 _ORIENTATION: dict[str, Orientation] = {"16:9": "landscape", "9:16": "portrait", "1:1": "square"}
 
 
-@dataclass(frozen=True, slots=True)
-class StockClip:
+class StockClip(msgspec.Struct, frozen=True, kw_only=True):
     link: str
     page_url: str
     credit: str
+
+
+def _search_digest(query: str, frame: FrameSettings) -> str:
+    """What the chosen clip depends on: the query, the orientation and the frame width."""
+    search = [query, _ORIENTATION[frame.aspect], frame.width]
+    return hashlib.sha256(msgspec.json.encode(search)).hexdigest()
 
 
 class PexelsVisuals:
@@ -50,24 +59,26 @@ class PexelsVisuals:
         await self._pexels.aclose()
 
     async def choose(
-        self, production_id: UUID, sentences: Sequence[SentenceText], frame: FrameSettings
+        self, project_id: UUID, sentences: Sequence[SentenceText], frame: FrameSettings
     ) -> list[ChosenVisual]:
         return list(
             await asyncio.gather(
-                *(self._one(production_id, s, i, frame) for i, s in enumerate(sentences))
+                *(self._one(project_id, s, i, frame) for i, s in enumerate(sentences))
             )
         )
 
     async def _one(
-        self, production_id: UUID, sentence: SentenceText, index: int, frame: FrameSettings
+        self, project_id: UUID, sentence: SentenceText, index: int, frame: FrameSettings
     ) -> ChosenVisual:
         keywords = keywords_of(sentence.text)
-        key = stock_visual_key(production_id, sentence.sentence_id)
+        query = " ".join(keywords)
+        key = stock_visual_key(project_id, _search_digest(query, frame))
+        origin = key.removesuffix(".mp4") + ".json"
         async with self._downloads:
             try:
-                clip = await self._search(" ".join(keywords), frame)
-                if clip is not None and not await self._blobs.exists(key):
-                    await self._download(clip.link, key)
+                clip = await self._stored(key, origin)
+                if clip is None:
+                    clip = await self._fetch(query, frame, key, origin)
             except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
                 log.warning(
                     "pexels.fallback", sentence_id=str(sentence.sentence_id), error=repr(error)
@@ -79,6 +90,26 @@ class PexelsVisuals:
             sentence_id=sentence.sentence_id, keywords=keywords, kind="stock", key=key,
             source_url=clip.page_url, credit=clip.credit,
         )
+
+    async def _stored(self, key: str, origin: str) -> StockClip | None:
+        """The clip stored for this search, if both it and its origin are there."""
+        if not (await self._blobs.exists(key) and await self._blobs.exists(origin)):
+            return None
+        data = await asyncio.to_thread(self._blobs.path_of(origin).read_bytes)
+        return msgspec.json.decode(data, type=StockClip)
+
+    async def _fetch(
+        self, query: str, frame: FrameSettings, key: str, origin: str
+    ) -> StockClip | None:
+        clip = await self._search(query, frame)
+        if clip is None:
+            return None
+        # A clip left without its origin by a killed worker is whole (atomic puts).
+        if not await self._blobs.exists(key):
+            await self._download(clip.link, key)
+        # Last, so its presence means the clip is stored: what `_stored` relies on.
+        await self._blobs.put_bytes(origin, msgspec.json.encode(clip))
+        return clip
 
     async def _search(self, query: str, frame: FrameSettings) -> StockClip | None:
         videos = await self._pexels.search_videos(

@@ -93,6 +93,6 @@ class ProceduralVisuals:
     """The offline VisualChooser: one procedural background per sentence."""
 
     async def choose(
-        self, production_id: UUID, sentences: Sequence[SentenceText], frame: FrameSettings
+        self, project_id: UUID, sentences: Sequence[SentenceText], frame: FrameSettings
     ) -> list[ChosenVisual]:
         return [procedural_visual(s, i) for i, s in enumerate(sentences)]

@@ -16,19 +16,21 @@ def captions_keys(production_id: UUID) -> tuple[str, str]:
     return f"captions/{production_id}.ass", f"captions/{production_id}.srt"
 
 
-def stock_visual_key(production_id: UUID, sentence_id: UUID, extension: str = "mp4") -> str:
-    return f"visuals/{production_id}/{sentence_id}.{extension}"
+def stock_visual_key(project_id: UUID, digest: str, extension: str = "mp4") -> str:
+    """A stock clip, by its search (adapters/pexels_visuals.py): shared by the project's
+    productions, so a re-render downloads clips only for sentences whose search changed."""
+    return f"visuals/{project_id}/{digest}.{extension}"
 
 
 def project_prefixes(project_id: UUID) -> list[str]:
     """What the media service stores for a project as a whole (deleted with it)."""
-    return [f"narration/{project_id}/"]
+    return [f"narration/{project_id}/", f"visuals/{project_id}/"]
 
 
 def production_prefixes(production_id: UUID) -> list[str]:
     """Everything the media service stores for one production (deleted with its project)."""
     return [
-        # Narrations of productions made before they were keyed by content.
+        # Narrations and clips of productions made before they were keyed by content.
         f"narration/{production_id}/",
         f"captions/{production_id}.",
         f"visuals/{production_id}/",

@@ -88,7 +88,8 @@ class Captioner(Protocol):
 
 class VisualChooser(Protocol):
     async def choose(
-        self, production_id: UUID, sentences: Sequence[SentenceText], frame: FrameSettings
+        self, project_id: UUID, sentences: Sequence[SentenceText], frame: FrameSettings
     ) -> list[ChosenVisual]:
-        """One visual per sentence, in order; stock clips are stored as blobs first."""
+        """One visual per sentence, in order; stock clips are stored as blobs first, under
+        the project and their search (so the project's next render finds them)."""
         ...

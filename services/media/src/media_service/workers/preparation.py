@@ -230,7 +230,7 @@ class _Run:
 
     async def choose_visuals(self) -> None:
         visuals = await self.tools.visuals.choose(
-            self.request.production_id, self.request.sentences, self.request.render
+            self.request.project_id, self.request.sentences, self.request.render
         )
         await self.send(
             ChooseVisuals(
