@@ -28,7 +28,7 @@ from videogen_contracts.subjects import Namespace
 from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_gateway.positions import PositionWaiter
 from videogen_gateway.readmodels.migrations import migrate_gateway
-from videogen_gateway.readmodels.projector import ProjectProjector
+from videogen_gateway.readmodels.projector import ProjectProjector, StreamProjector
 from videogen_gateway.readmodels.rebuild import rebuild
 from videogen_runtime.settings import Settings
 
@@ -101,14 +101,16 @@ async def snapshot(pool: asyncpg.Pool, schema: str) -> list[list[tuple[object, .
 
 
 async def project_live(
-    js: JetStreamContext, ns: Namespace, pool: asyncpg.Pool, schema: str, last: RecordedEvent
+    js: JetStreamContext, ns: Namespace, pool: asyncpg.Pool, schema: str, last: RecordedEvent,
+    *, service: str = "project", purpose: str = "projects",
+    projector: type[StreamProjector] = ProjectProjector,
 ) -> None:
-    """Run the projection as the gateway does until `last` is applied."""
-    durable = ns.durable("gateway", "projects")
+    """Run a stream's projection as the gateway does until `last` is applied."""
+    durable = ns.durable("gateway", purpose)
     stop = asyncio.Event()
     task = asyncio.create_task(run_consumer(
-        js, stream=ns.stream_name("project"), durable=durable, filter_subjects=None,
-        handle=ProjectProjector(pool, schema, durable).handle,
+        js, stream=ns.stream_name(service), durable=durable, filter_subjects=None,
+        handle=projector(pool, schema, durable).handle,
         dead_letters=PostgresDeadLetters(pool, schema), stop=stop, idle_wait=0.2,
     ))
     try:

@@ -4,7 +4,6 @@ included, so a client's Last-Event-ID still means the same message after a rebui
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from uuid import uuid4
 
@@ -14,20 +13,17 @@ import pytest
 from nats.aio.client import Client
 from nats.js.client import JetStreamContext
 from videogen_bus.connection import connect, drain
-from videogen_bus.consumer import run_consumer
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.script.events import SentenceTextChanged, studio_script_id
 from videogen_contracts.script.outline import OutlineApproved, OutlineGenerated
 from videogen_contracts.subjects import Namespace
-from videogen_eventstore.deadletters import PostgresDeadLetters
-from videogen_gateway.positions import PositionWaiter
 from videogen_gateway.readmodels.migrations import migrate_gateway
 from videogen_gateway.readmodels.rebuild import rebuild
 from videogen_gateway.readmodels.script_projector import ScriptProjector
 from videogen_runtime.settings import Settings
 
-from tests.integration.gateway.test_rebuild import publish_events
+from tests.integration.gateway.test_rebuild import project_live, publish_events
 
 from .conftest import NOW, Recorder
 from .test_outline_and_generation_projection import plan, run_events
@@ -80,24 +76,6 @@ async def snapshot(pool: asyncpg.Pool, schema: str) -> dict[str, list[tuple[obje
     }
 
 
-async def project_live(
-    js: JetStreamContext, ns: Namespace, pool: asyncpg.Pool, schema: str, last: RecordedEvent
-) -> None:
-    durable = ns.durable("gateway", "scripts")
-    stop = asyncio.Event()
-    task = asyncio.create_task(run_consumer(
-        js, stream=ns.stream_name("script"), durable=durable, filter_subjects=None,
-        handle=ScriptProjector(pool, schema, durable).handle,
-        dead_letters=PostgresDeadLetters(pool, schema), stop=stop, idle_wait=0.2,
-    ))
-    try:
-        waiter = PositionWaiter(pool, schema)
-        assert await waiter.wait_for(last.stream_id, last.stream_version, within=10)
-    finally:
-        stop.set()
-        await task
-
-
 async def test_rebuild_gives_the_same_script_read_models(
     js: JetStreamContext, ns: Namespace, pool: asyncpg.Pool, pg_url: str, nats_url: str,
     world_id: str, record: Recorder,
@@ -107,7 +85,8 @@ async def test_rebuild_gives_the_same_script_read_models(
     await migrate_gateway(pool, schema)
     events = history(record)
     await publish_events(js, ns, events)
-    await project_live(js, ns, pool, schema, events[-1])
+    await project_live(js, ns, pool, schema, events[-1], service="script",
+                       purpose="scripts", projector=ScriptProjector)
     live = await snapshot(pool, schema)
     assert {table: len(rows) for table, rows in live.items()} == {
         "sections": 2, "sentences": 5, "outlines": 1, "generation_runs": 2,
