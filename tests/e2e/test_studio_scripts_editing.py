@@ -262,3 +262,21 @@ async def test_ai_expand_bad_input(api: httpx.AsyncClient, script: dict[str, Any
     problem(await api.post(f"/sections/{target['id']}/ai-expand/accept",
                            json={"sentences": ["ok"], "position": -2}), 400)
     assert await section(api, target["id"]) == target
+
+
+async def test_a_deleted_project_takes_its_script_with_it(
+    api: httpx.AsyncClient, script: dict[str, Any]
+) -> None:
+    pid = script["projectId"]
+    target = script["sections"][0]
+    sentence = target["sentences"][0]
+    outline = (await api.post(f"/projects/{pid}/generate-outline", json={})).json()
+    assert (await api.delete(f"/projects/{pid}")).status_code == 200
+    problem(await api.get(f"/sections/{target['id']}"), 404)
+    problem(await api.put(f"/sentences/{sentence['id']}", json={"text": "x"}), 404)
+    problem(await api.post(f"/sentences/{sentence['id']}/move",
+                           json={"targetSectionId": target["id"], "position": 0}), 404)
+    problem(await api.post(f"/outlines/{outline['id']}/regenerate-section",
+                           json={"sectionIndex": 0}), 404)
+    problem(await api.post("/sections/reorder",
+                           json={"projectId": pid, "sectionIds": ids(script["sections"])}), 404)

@@ -59,16 +59,25 @@ class ScriptQueries:
             f"s.id, s.project_id, s.title, s.position, s.provider_label, s.updated_at,"
             f" {sentences}"
         )
+        # A deleted project's script disappears with it (its rows stay, see 0001's note).
+        # NOT EXISTS rather than a join: the script may be projected before its project.
+        alive = f"NOT EXISTS (SELECT 1 FROM {q}.projects p WHERE p.id = {{}} AND p.deleted)"
         self._of_project = (
             f"SELECT {columns} FROM {q}.sections s WHERE s.project_id = $1"
-            " ORDER BY s.position, s.id"
+            f" AND {alive.format('s.project_id')} ORDER BY s.position, s.id"
         )
-        self._section = f"SELECT {columns} FROM {q}.sections s WHERE s.id = $1"
+        self._section = (
+            f"SELECT {columns} FROM {q}.sections s WHERE s.id = $1"
+            f" AND {alive.format('s.project_id')}"
+        )
         self._sentence = (
             "SELECT id, section_id, project_id, text, position, revision, updated_at"
-            f" FROM {q}.sentences WHERE id = $1"
+            f" FROM {q}.sentences t WHERE id = $1 AND {alive.format('t.project_id')}"
         )
-        self._section_project = f"SELECT project_id FROM {q}.sections WHERE id = $1"
+        self._section_project = (
+            f"SELECT project_id FROM {q}.sections s WHERE id = $1"
+            f" AND {alive.format('s.project_id')}"
+        )
         self._counts = (
             f"SELECT (SELECT count(*) FROM {q}.sections WHERE project_id = $1),"
             f" (SELECT count(*) FROM {q}.sentences WHERE project_id = $1)"
