@@ -16,7 +16,7 @@ from videogen_local.stack import Stack
 from websockets.asyncio.client import connect
 
 from tests.e2e.studio_scripts_client import create_project, ended, problem, read_sse
-from tests.integration.providers_llm.fake_openai import FakeOpenAI, Reply, serve
+from tests.integration.providers_llm.fake_openai import FakeOpenAI, Reply, answer, error, serve
 
 # Tight limits so each failure is quick; the defaults differ only in how long they wait.
 BROKEN_ENV = {
@@ -122,3 +122,44 @@ async def test_the_websocket_says_job_failed(
         assert message["jobId"] == response.json()["jobId"]
         assert message["code"] == "llm_unavailable"
         assert "500" in message["error"]
+
+
+OUTLINE = {
+    "title": "Keeping the light", "total_target_minutes": 1,
+    "sections": [
+        {"title": "The lamp", "summary": "How the light is made.", "target_minutes": 0.5,
+         "key_points": ["lens", "flame"]},
+        {"title": "The keeper", "summary": "Who tends it.", "target_minutes": 0.5,
+         "key_points": ["night watch"]},
+    ],
+}
+SECTIONS = [
+    {"title": "The lamp", "sentences": ["A great lens bends the light.", "It turns."]},
+    {"title": "The keeper", "sentences": ["She climbs the stairs at dusk."]},
+]
+CAST_DESCRIPTION = "a retired lighthouse keeper who hums sea shanties"
+
+
+async def test_a_model_that_recovers_completes_and_every_prompt_has_the_cast(
+    api: httpx.AsyncClient, fake: FakeOpenAI
+) -> None:
+    pid = (await create_project(api, topic="Lighthouses"))["id"]
+    response = await api.post(f"/projects/{pid}/cast",
+                              json={"name": "Maud", "description": CAST_DESCRIPTION})
+    assert response.status_code == 201, response.text
+    fake.seen.clear()
+    fake.script(error(429, **{"Retry-After": "0"}), answer(OUTLINE),
+                *[answer(section) for section in SECTIONS])
+    response = await api.post(f"/projects/{pid}/generate-script-short",
+                              json={"targetDuration": 1})
+    assert response.status_code == 202, response.text
+    job = response.json()["jobId"]
+    messages = await read_sse(api, pid, until=ended(job))
+    assert messages[-1].event == "complete", messages[-1]
+    assert messages[-1].data["totalSentences"] == 3
+    sections = (await api.get(f"/projects/{pid}")).json()["sections"]
+    assert [s["title"] for s in sections] == ["The lamp", "The keeper"]
+    assert {s["providerLabel"] for s in sections} == {"openai:" + fake.seen[-1].body["model"]}
+    prompts = [seen.messages_text for seen in fake.seen]
+    assert len(prompts) == 4
+    assert all(CAST_DESCRIPTION in p for p in prompts)
