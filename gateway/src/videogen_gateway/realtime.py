@@ -209,13 +209,16 @@ async def sse_replay_then_live(
         beat_due = time.monotonic() + opts.heartbeat
         while True:
             wake.clear()  # before the read: a wake-up during it makes the next wait return
-            for message in await fetch_after(position):
+            batch = await fetch_after(position)
+            for message in batch:
                 if message.id <= position:
                     continue  # a fetch must not repeat; guard against a sloppy one
                 position = message.id
                 yield encode_event(message)
                 if until is not None and until(message):
                     return
+            if batch:
+                wake.set()  # a fetch may be paged: read again before waiting
             now = time.monotonic()
             if now >= beat_due:
                 yield HEARTBEAT

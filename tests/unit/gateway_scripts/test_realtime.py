@@ -113,3 +113,20 @@ async def test_heartbeats_when_idle_and_ends_when_told() -> None:
     hub.wake("k")
     rest = [chunk async for chunk in stream if chunk != HEARTBEAT]
     assert rest == [encode_sse("end", b"{}", id=1)]
+
+
+async def test_a_paged_fetch_is_read_to_the_end_without_waiting() -> None:
+    hub, feed = Hub(), Feed()
+    hub.live = True
+    for i in range(7):
+        feed.add(f"e{i}")
+
+    async def two_at_a_time(position: int) -> Sequence[SseEvent]:
+        return list(await feed.after(position))[:2]
+
+    stream = sse_replay_then_live(
+        hub, "k", two_at_a_time, 0, options=LiveOptions(heartbeat=60, poll_live=60)
+    )
+    got = await asyncio.wait_for(_take(stream, 7), 1)
+    assert got[-1] == encode_sse("e6", b"{}", id=7)
+    await stream.aclose()
