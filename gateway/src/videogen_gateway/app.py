@@ -23,6 +23,7 @@ from videogen_gateway.surfaces.ops import ops_router
 from videogen_gateway.surfaces.studio import studio_router
 from videogen_gateway.surfaces.studio_editing import studio_editing_router
 from videogen_gateway.surfaces.studio_scripts import studio_scripts_router
+from videogen_gateway.surfaces.studio_status import studio_status_router
 from videogen_gateway.surfaces.text2video import text2video_router
 from videogen_gateway.system.context import SystemContext
 from videogen_gateway.websocket import studio_socket
@@ -53,7 +54,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
     return GatewayApp(
         route_handlers=[
             studio_router(), studio_scripts_router(), studio_editing_router(),
-            inngest_router(), studio_socket,
+            studio_status_router(), inngest_router(), studio_socket,
             text2video_router(), ops_router(), aura_system_router(), aura_router(),
         ],
         lifespan=lifespans(),

@@ -1,5 +1,5 @@
 """The studio surface's script generation (seed 000): quick script, outlines, generation runs
-and their live status (SSE).
+(their live status is studio_status.py).
 
 Writes are script-service commands that answer once the read models show their effect
 (read-your-writes). A command that makes a language model write while the client waits
@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
 from uuid import UUID
 
 import msgspec
-from litestar import Request, Router, get, post
+from litestar import Router, get, post
 from litestar.datastructures import State
 from litestar.params import JSONBody
-from litestar.response import Stream
 from videogen_contracts.project.events import stream_id_for as project_stream_id
 from videogen_contracts.replies import CommandAccepted
 from videogen_contracts.script.commands import (
@@ -33,17 +31,9 @@ from videogen_contracts.script.generation import GenerationMode, generation_stre
 from videogen_eventstore.migrations import quote_ident
 from videogen_gateway.dispatch import CommandRefused
 from videogen_gateway.errors import ApiError, problems
-from videogen_gateway.readmodels.generations import GenerationQueries, generation_feed_key
+from videogen_gateway.readmodels.generations import GenerationQueries
 from videogen_gateway.readmodels.outlines import OutlineQueries, OutlineRow
 from videogen_gateway.readmodels.script_queries import ScriptQueries
-from videogen_gateway.realtime import (
-    LiveOptions,
-    SseEvent,
-    encode_sse,
-    last_event_id,
-    sse_replay_then_live,
-    sse_response,
-)
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces import studio_scripts_shapes as shapes
 from videogen_gateway.surfaces.studio_scripts_shapes import (
@@ -60,16 +50,13 @@ from videogen_runtime.logs import current_correlation_id, new_correlation_id
 SERVICE = "script"
 
 
-def _seconds(name: str, default: float) -> float:
+def seconds(name: str, default: float) -> float:
+    """A duration setting from the environment."""
     return float(os.environ.get(name, default))
 
 
 # How long a client waits for a language model writing while it waits.
-LLM_WAIT_SECONDS = _seconds("VIDEOGEN_GATEWAY_LLM_TIMEOUT", 120.0)
-SSE_HEARTBEAT_SECONDS = _seconds("VIDEOGEN_SSE_HEARTBEAT_SECONDS", 15.0)
-# A first connection (no Last-Event-ID) replays the latest run if it is still going or
-# ended this recently: a client that opens the stream right after its POST sees it all.
-RECENT_RUN = timedelta(seconds=_seconds("VIDEOGEN_SSE_RECENT_RUN_SECONDS", 300.0))
+LLM_WAIT_SECONDS = seconds("VIDEOGEN_GATEWAY_LLM_TIMEOUT", 120.0)
 
 
 def parse_id(raw: str, what: str) -> UUID:
@@ -115,7 +102,7 @@ def _outlines(rt: Runtime) -> OutlineQueries:
     return OutlineQueries(rt.pool, rt.schema)
 
 
-def _generations(rt: Runtime) -> GenerationQueries:
+def generation_queries(rt: Runtime) -> GenerationQueries:
     return GenerationQueries(rt.pool, quote_ident(rt.schema))
 
 
@@ -174,7 +161,7 @@ async def start_generation(
     await send_script(rt, "start_generation", command)
     # The reply may name the script's stream; the run's own row is what is shown here.
     await rt.waiter.wait_for(generation_stream_id(command.job_id), 1, 5.0)
-    run = await _generations(rt).run(command.job_id)
+    run = await generation_queries(rt).run(command.job_id)
     return GenerationAccepted(
         job_id=command.job_id, status="queued", message=shapes.queued_message(mode),
         estimated_duration_seconds=run.estimated_seconds if run else 0,
@@ -255,53 +242,12 @@ async def regenerate_section(
     return shapes.outline_out(await outline_of(rt, oid))
 
 
-# --- live status ------------------------------------------------------------------------------
-
-
-async def _fresh_start(queries: GenerationQueries, project_id: UUID, head: int) -> int:
-    """Where a first connection starts: before the latest run if it is recent, else now."""
-    run = await queries.latest_run(project_id)
-    if run is None or (run.ended_at and datetime.now(UTC) - run.ended_at > RECENT_RUN):
-        return head
-    first = await queries.first_of_job(project_id, run.id)
-    return head if first is None else first - 1
-
-
-@get(
-    "/projects/{project_id:str}/generation-status",
-    summary="Live generation progress (SSE): connected, progress, complete, error",
-    responses=problems(404),
-)
-async def generation_status(
-    request: Request[Any, Any, Any], state: State, project_id: str
-) -> Stream:
-    rt = runtime_of(state)
-    pid = await existing_project(rt, project_id)
-    queries = _generations(rt)
-    head = await queries.head(pid)
-    after = last_event_id(request)
-    # A position past the feed's end (from before a rebuild, say) means "from now on".
-    after = await _fresh_start(queries, pid, head) if after is None else min(after, head)
-
-    async def fetch(position: int) -> list[SseEvent]:
-        rows = await queries.feed_after(pid, position)
-        return [SseEvent(id=seq, event=name, data=data) for seq, name, data in rows]
-
-    connected = encode_sse(
-        "connected", msgspec.json.encode({"projectId": str(pid)}), id=after, retry_ms=2000
-    )
-    return sse_response(sse_replay_then_live(
-        rt.hub, generation_feed_key(pid), fetch, after, first=[connected],
-        options=LiveOptions(heartbeat=SSE_HEARTBEAT_SECONDS),
-    ))
-
-
 def studio_scripts_router() -> Router:
     return Router(
         "/api/v1",
         route_handlers=[
             quick_generate, generate_outline, generate_script_short, generate_script,
-            list_outlines, regenerate_section, generation_status,
+            list_outlines, regenerate_section,
         ],
         tags=["studio"],
     )

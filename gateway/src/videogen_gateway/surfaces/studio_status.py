@@ -1,0 +1,76 @@
+"""The studio's live generation status (seed 000): `GET /projects/:id/generation-status`.
+
+Server-sent events replayed from the `generation_events` read model, then live
+(realtime.py): `connected`, then `progress`, `complete` and `error` with their feed
+positions as ids, so a reconnect with `Last-Event-ID` gets exactly what it missed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Request, Router, get
+from litestar.datastructures import State
+from litestar.response import Stream
+from videogen_gateway.errors import problems
+from videogen_gateway.readmodels.generations import GenerationQueries, generation_feed_key
+from videogen_gateway.realtime import (
+    LiveOptions,
+    SseEvent,
+    encode_sse,
+    last_event_id,
+    sse_replay_then_live,
+    sse_response,
+)
+from videogen_gateway.runtime import runtime_of
+from videogen_gateway.surfaces.studio_scripts import existing_project, generation_queries, seconds
+
+SSE_HEARTBEAT_SECONDS = seconds("VIDEOGEN_SSE_HEARTBEAT_SECONDS", 15.0)
+# A first connection (no Last-Event-ID) replays the latest run if it is still going or
+# ended this recently: a client that opens the stream right after its POST sees it all.
+RECENT_RUN = timedelta(seconds=seconds("VIDEOGEN_SSE_RECENT_RUN_SECONDS", 300.0))
+
+
+async def _fresh_start(queries: GenerationQueries, project_id: UUID, head: int) -> int:
+    """Where a first connection starts: before the latest run if it is recent, else now."""
+    run = await queries.latest_run(project_id)
+    if run is None or (run.ended_at and datetime.now(UTC) - run.ended_at > RECENT_RUN):
+        return head
+    first = await queries.first_of_job(project_id, run.id)
+    return head if first is None else first - 1
+
+
+@get(
+    "/projects/{project_id:str}/generation-status",
+    summary="Live generation progress (SSE): connected, progress, complete, error",
+    responses=problems(404),
+)
+async def generation_status(
+    request: Request[Any, Any, Any], state: State, project_id: str
+) -> Stream:
+    rt = runtime_of(state)
+    pid = await existing_project(rt, project_id)
+    queries = generation_queries(rt)
+    head = await queries.head(pid)
+    after = last_event_id(request)
+    # A position past the feed's end (from before a rebuild, say) means "from now on".
+    after = await _fresh_start(queries, pid, head) if after is None else min(after, head)
+
+    async def fetch(position: int) -> list[SseEvent]:
+        rows = await queries.feed_after(pid, position)
+        return [SseEvent(id=seq, event=name, data=data) for seq, name, data in rows]
+
+    connected = encode_sse(
+        "connected", msgspec.json.encode({"projectId": str(pid)}), id=after, retry_ms=2000
+    )
+    return sse_response(sse_replay_then_live(
+        rt.hub, generation_feed_key(pid), fetch, after, first=[connected],
+        options=LiveOptions(heartbeat=SSE_HEARTBEAT_SECONDS),
+    ))
+
+
+def studio_status_router() -> Router:
+    return Router("/api/v1", route_handlers=[generation_status], tags=["studio"])
