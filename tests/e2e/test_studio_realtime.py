@@ -224,3 +224,7 @@ async def test_websocket_bad_messages_get_errors_and_keep_the_connection(
             assert error["message"]
         await ws.send(json.dumps({"type": "ping"}))
         assert await receive(ws) == {"type": "pong"}
+        await ws.send(json.dumps({"type": "ping"}).encode())  # a binary frame
+        assert await receive(ws) == {"type": "pong"}
+        await ws.send(b"\xff\x00")
+        assert (await receive(ws))["code"] == "invalid_message"

@@ -79,8 +79,7 @@ class SocketSession:
         try:
             self.push(Connected(client_id=self.client_id))
             while not sender.done():
-                raw = await self.socket.receive_data(mode="text")
-                await self._handle(raw)
+                await self._handle(await self._next_frame())
         except WebSocketDisconnect:
             pass
         finally:
@@ -90,6 +89,16 @@ class SocketSession:
             sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sender
+
+    async def _next_frame(self) -> str | bytes:
+        """The next message's payload, sent as a text or a binary frame (JSON either way)."""
+        event = await self.socket.receive()
+        if event["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(detail="disconnect event", code=event.get("code", 1000))
+        text, data = event.get("text"), event.get("bytes")
+        if isinstance(text, str) and text:
+            return text
+        return data if isinstance(data, bytes) else b""
 
     def push(self, message: msgspec.Struct) -> None:
         try:
