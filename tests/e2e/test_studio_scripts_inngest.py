@@ -84,6 +84,21 @@ async def test_the_same_id_sent_twice_at_once_starts_one_job(api: httpx.AsyncCli
     assert [o["id"] for o in await outlines(api, pid)] == list(ids)
 
 
+async def test_a_generate_event_sent_twice_at_once_starts_one_run(
+    api: httpx.AsyncClient,
+) -> None:
+    pid = (await create_project(api))["id"]
+    event = {"name": GENERATE, "id": f"evt-{uuid.uuid4()}",
+             "data": {"projectId": pid, "targetDuration": 1}}
+    answers = await asyncio.gather(*[api.post("/inngest", json=event) for _ in range(3)])
+    assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
+    jobs = {a.json()["results"][0]["jobId"] for a in answers}
+    assert len(jobs) == 1
+    [job] = jobs
+    assert (await read_sse(api, pid, until=ended(job)))[-1].event == "complete"
+    assert len(await outlines(api, pid)) == 1
+
+
 async def test_outline_event_and_an_array_of_events(api: httpx.AsyncClient) -> None:
     pid = (await create_project(api))["id"]
     batch = [
