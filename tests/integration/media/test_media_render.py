@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
-from videogen_media.captions import CaptionStyle, TimedSentence, build_cues, write_captions
+from videogen_media.captions import (
+    CaptionStyle,
+    TimedSentence,
+    build_cues,
+    change_times,
+    write_captions,
+)
 from videogen_media.ffmpeg import FfmpegFailed
 from videogen_media.fonts import find_caption_font
 from videogen_media.probe import frame_at, probe
 from videogen_media.render import Scene, render_timeline
 from videogen_media.render_settings import RenderSettings
-from videogen_media.visuals import background_for
+from videogen_media.visuals import Background, background_for
 
 Narration = list[tuple[str, Path, float]]
 
@@ -41,7 +48,8 @@ async def test_three_scenes_with_captions(tmp_path: Path, narration: Narration) 
     progress: list[float] = []
     out = await render_timeline(
         scenes, RenderSettings(), tmp_path / "jobs" / "job-1" / "video.mp4",
-        captions=ass, fonts_dir=font.directory, on_progress=progress.append,
+        captions=ass, caption_changes=change_times(cues), fonts_dir=font.directory,
+        on_progress=progress.append,
     )  # fmt: skip
 
     assert [p.name for p in out.parent.iterdir()] == ["video.mp4"]  # no temp left
@@ -96,3 +104,36 @@ async def test_a_failed_render_leaves_nothing_under_the_key(tmp_path: Path) -> N
     with pytest.raises(FfmpegFailed):
         await render_timeline([Scene(tmp_path / "missing.wav", 1.0)], RenderSettings(), out)
     assert list(out.parent.iterdir()) == []
+
+
+async def test_held_frames_show_exactly_what_every_frame_would(
+    tmp_path: Path, narration: Narration
+) -> None:
+    """The fast path (stills as held frames, captions burnt once per change) against the
+    plain one (every frame through libass): the same picture at every cue's first and
+    last frame, including a scene repeated with the same background."""
+    font = find_caption_font()
+    settings = RenderSettings(resolution=360)
+    style = CaptionStyle.for_frame(*settings.size)
+    long_text = narration[0][0] + " " + narration[1][0]
+    spoken = [(long_text, narration[0][1], narration[0][2]), narration[2], narration[2]]
+    timed = _timed(spoken)
+    cues = build_cues(timed, font, style)
+    assert len(cues) > len(timed)  # some scene holds more than one cue
+    ass, _srt = write_captions(cues, font, style, tmp_path)
+    still = Background(("#30405a", "#6a8fb0", "#0b1118"), "linear", 3, motion=False)
+    scenes = [Scene(wav, seconds, still) for _text, wav, seconds in spoken]
+    fast = await render_timeline(
+        scenes, settings, tmp_path / "fast.mp4", captions=ass,
+        caption_changes=change_times(cues), fonts_dir=font.directory,
+    )  # fmt: skip
+    plain = await render_timeline(
+        scenes, settings, tmp_path / "plain.mp4", captions=ass, fonts_dir=font.directory
+    )
+    assert probe(fast).duration == pytest.approx(probe(plain).duration, abs=0.01)
+    fps = settings.fps
+    for cue in cues:
+        for t in (math.ceil(cue.start * fps) / fps, (math.ceil(cue.end * fps) - 1) / fps):
+            a = frame_at(fast, t + 0.001).astype(np.int16)
+            b = frame_at(plain, t + 0.001).astype(np.int16)
+            assert np.abs(a - b).mean() < 2.0, f"cue {cue.text!r} at {t:.3f}s"

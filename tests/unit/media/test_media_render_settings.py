@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from videogen_media.render import Scene, build_render_command, scene_frames
 from videogen_media.render_settings import InvalidRenderSettings, RenderSettings
+from videogen_media.video_track import change_frames
+from videogen_media.visuals import Background
 
 
 @pytest.mark.parametrize(
@@ -63,7 +65,28 @@ def test_one_graph_one_output(tmp_path: Path) -> None:
     )  # fmt: skip
     assert command.argv.count("-/filter_complex") == 1
     assert command.argv[-1] == str(tmp_path / "out.mp4")
-    assert "concat=a=0:n=3:v=1" in command.graph
+    assert "interleave=nb_inputs=4" in command.graph  # 3 scenes + the end frame
     assert "concat=a=1:n=3:v=0" in command.graph
     assert "ass=" in command.graph
     assert command.duration == pytest.approx(4.5)
+
+
+def test_held_scenes_send_one_frame_per_caption_change(tmp_path: Path) -> None:
+    still = Background(("#102030", "#405060", "#000000"), "linear", 1, motion=False)
+    scenes = [Scene(tmp_path / f"{i}.wav", 2.0, still) for i in range(2)]
+    command = build_render_command(
+        scenes, RenderSettings(), tmp_path / "o.mp4", graph_path=tmp_path / "g.txt",
+        captions=tmp_path / "c.ass", caption_changes=[0.0, 0.9, 0.91, 2.0, 3.5, 4.0],
+        ffmpeg_exe="ffmpeg",
+    )  # fmt: skip
+    # Scene 1 shows new frames at 0, 0.9 and 0.91 s (frames 27, 28), scene 2 at 2.0 and
+    # 3.5 s; then the end frame.
+    assert "interleave=nb_inputs=6" in command.graph
+    assert command.graph.count("split=3") == 1
+    assert command.graph.count("split=2") == 1
+    for frame in (0, 27, 28, 60, 105, 120):
+        assert f"setpts=(N+{frame})/(30*TB)" in command.graph
+
+
+def test_change_frames_round_up() -> None:
+    assert change_frames([0.0, 0.9, 0.91, 1.0], 30) == {0, 27, 28, 30}

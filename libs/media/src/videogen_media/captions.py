@@ -99,6 +99,11 @@ def build_cues(
     return cues
 
 
+def change_times(cues: Sequence[CaptionCue]) -> list[float]:
+    """Every time the caption on screen changes (for render's held-frame fast path)."""
+    return sorted({t for cue in cues for t in (cue.start, cue.end)})
+
+
 def _ass_escape(line: str) -> str:
     # `{` opens an override block and `\N`, `\h`, `\{` are escapes in libass: a word
     # joiner after each backslash keeps a literal one, `\{` and `\}` keep the braces.

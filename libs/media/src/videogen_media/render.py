@@ -1,9 +1,9 @@
 """A whole timeline in ONE ffmpeg command with ONE filter graph, one encode pass.
 
 Every scene is a background (procedural, or an image or video file scaled and cropped to
-the frame) lasting exactly its narration; the scenes are concatenated, the captions burnt
-in by libass, and the narrations concatenated under them. No per-scene files, no
-re-encodes.
+the frame) lasting exactly its narration; the scenes are laid end to end (video_track:
+only frames that differ travel through the graph), the captions burnt in by libass, and
+the narrations concatenated under them. No per-scene files, no re-encodes.
 
 Why scene lengths come from cumulative times: a frame is 1/fps long, so rounding each
 scene's duration on its own lets the errors add up. Rounding the running total keeps every
@@ -20,7 +20,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,13 @@ import ffmpeg
 from videogen_media.ffmpeg import ProgressCallback, run_ffmpeg
 from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.render_settings import AUDIO_RATE, RenderSettings
-from videogen_media.visuals import Background, background_source
+from videogen_media.video_track import Piece, change_frames, densify, sparse_track
+from videogen_media.visuals import (
+    Background,
+    background_drift_small,
+    background_still,
+    drift_ticks,
+)
 
 IMAGE_SUFFIXES = frozenset((".jpg", ".jpeg", ".png", ".webp", ".bmp"))
 GLOBAL_OPTIONS = ("-hide_banner", "-y", "-loglevel", "error")
@@ -72,23 +78,32 @@ def _fill(stream: Any, w: int, h: int) -> Any:
     )
 
 
-def _scene_video(scene: Scene, frames: int, w: int, h: int, fps: int) -> Any:
+def _input(source: str, index: int, **options: Any) -> Any:
+    # ffmpeg-python merges nodes with equal arguments, so two scenes with the same picture
+    # (or narration) would share one input and fail to compile. A queue size that differs
+    # per scene keeps one input per scene (the size itself is harmless: packets buffered).
+    return ffmpeg.input(source, thread_queue_size=64 + index, **options).video
+
+
+def _scene_piece(scene: Scene, index: int, frames: int, start: int, size: tuple[int, int],
+                 fps: int) -> Piece:  # fmt: skip
+    w, h = size
     if scene.media is not None and scene.media.suffix.lower() not in IMAGE_SUFFIXES:
-        clip = ffmpeg.input(str(scene.media), stream_loop=-1).video
-        return (
-            _fill(clip, w, h)
-            .filter("fps", fps)
-            .filter("format", "yuv420p")
-            .trim(end_frame=frames)
-            .setpts("PTS-STARTPTS")
-        )
+        clip = _input(str(scene.media), index, stream_loop=-1)
+        moving = _fill(clip, w, h).filter("fps", fps).filter("format", "yuv420p")
+        return Piece(moving.trim(end_frame=frames), start)
     if scene.media is not None:
-        still = _fill(ffmpeg.input(str(scene.media)).video.trim(end_frame=1), w, h)
-        # Converted once, then held: the encoder gets identical frames, nearly free.
-        held = still.filter("format", "yuv420p").filter("loop", loop=frames - 1, size=1)
-        return held.setpts(f"N/{fps}/TB")
-    source = background_source(scene.background or _DEFAULT_BACKGROUND, w, h, fps, frames)
-    return ffmpeg.input(source, f="lavfi").video
+        still = _fill(_input(str(scene.media), index).trim(end_frame=1), w, h)
+        return Piece(still.filter("format", "yuv420p"), start, held=True)
+    bg = scene.background or _DEFAULT_BACKGROUND
+    if not bg.motion:
+        return Piece(_input(background_still(bg, w, h, fps), index, f="lavfi"), start, True)
+    small = _input(background_drift_small(bg, w, h, fps, frames), index, f="lavfi")
+    return Piece(small, start, every=drift_ticks(fps), finish=lambda s: _upscale(s, w, h))
+
+
+def _upscale(stream: Any, w: int, h: int) -> Any:
+    return stream.filter("scale", w, h, flags="bilinear").filter("setsar", 1)
 
 
 def build_render_command(
@@ -98,34 +113,47 @@ def build_render_command(
     *,
     graph_path: Path,
     captions: Path | None = None,
+    caption_changes: Sequence[float] | None = None,
     fonts_dir: Path | None = None,
     ffmpeg_exe: str | None = None,
 ) -> RenderCommand:
+    """The command; `caption_changes` (every cue start and end, seconds) lets still scenes
+    be captioned as held frames, the fast path. Without it, stills run at the full rate."""
     if not scenes:
         raise ValueError("a render needs at least one scene")
     exe = ffmpeg_exe or ffmpeg_executable()
     (w, h), fps = settings.size, settings.fps
     frames = scene_frames([s.duration for s in scenes], fps)
-    videos = [_scene_video(s, n, w, h, fps) for s, n in zip(scenes, frames, strict=True)]
+    # Without the cue times, every frame must reach libass: held frames are looped.
+    every_frame = captions is not None and caption_changes is None
+    pieces, start = [], 0
+    for index, (scene, count) in enumerate(zip(scenes, frames, strict=True)):
+        piece = _scene_piece(scene, index, count, start, (w, h), fps)
+        if every_frame and piece.held:
+            piece = replace(piece, stream=piece.stream.filter("loop", count - 1, 1), held=False)
+        pieces.append(replace(piece, every=1) if every_frame else piece)
+        start += count
+    changes = change_frames(caption_changes or (), fps)
+    video = sparse_track(pieces, changes, start, (w, h), fps)
     audios = [
-        ffmpeg.input(str(s.narration)).audio.filter(
+        ffmpeg.input(str(s.narration), thread_queue_size=64 + i).audio.filter(
             "aformat", sample_fmts="fltp", sample_rates=AUDIO_RATE, channel_layouts="stereo"
         )
-        for s in scenes
+        for i, s in enumerate(scenes)
     ]
-    video = ffmpeg.concat(*videos, v=1, a=0) if len(videos) > 1 else videos[0]
     if captions is not None:
         options = {"filename": str(captions)}
         if fonts_dir is not None:
             options["fontsdir"] = str(fonts_dir)
         video = video.filter("ass", **options)
+    video = densify(video, fps, start)
     audio = ffmpeg.concat(*audios, v=0, a=1) if len(audios) > 1 else audios[0]
     out = ffmpeg.output(video, audio, str(output), **settings.encoder_options())
     argv = [exe, *GLOBAL_OPTIONS, *ffmpeg.compile(out, cmd=exe)[1:]]
     at = argv.index("-filter_complex")
     graph = argv[at + 1]
     argv[at : at + 2] = ["-/filter_complex", str(graph_path)]
-    return RenderCommand(argv, graph, graph_path, sum(frames) / fps)
+    return RenderCommand(argv, graph, graph_path, start / fps)
 
 
 async def render_timeline(
@@ -134,6 +162,7 @@ async def render_timeline(
     output: Path,
     *,
     captions: Path | None = None,
+    caption_changes: Sequence[float] | None = None,
     fonts_dir: Path | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> Path:
@@ -151,6 +180,7 @@ async def render_timeline(
             partial,
             graph_path=Path(scratch) / "graph.txt",
             captions=captions,
+            caption_changes=caption_changes,
             fonts_dir=fonts_dir,
         )
         command.graph_path.write_text(command.graph, encoding="utf-8")

@@ -83,6 +83,18 @@ def background_for(text: str, index: int, *, motion: bool = True) -> Background:
     return Background(palette_for(keywords), STYLES[index % len(STYLES)], seed, motion)
 
 
+def background_still(bg: Background, width: int, height: int, fps: int) -> str:
+    """An ffmpeg source chain yielding ONE yuv420p frame of the background, unmoving.
+
+    The source gets a short duration: `trim` alone would discard frames it keeps drawing.
+    """
+    stops = ":".join(f"c{i}=0x{c.removeprefix('#')}" for i, c in enumerate(bg.palette))
+    return (
+        f"gradients=s={width}x{height}:r={fps}:d=0.1:n={len(bg.palette)}:{stops}"
+        f":seed={bg.seed}:type={bg.style}:speed=0,trim=end_frame=1,format=yuv420p"
+    )
+
+
 def background_source(bg: Background, width: int, height: int, fps: int, frames: int) -> str:
     """An ffmpeg source chain yielding exactly `frames` yuv420p frames of `width`x`height`."""
     stops = ":".join(f"c{i}=0x{c.removeprefix('#')}" for i, c in enumerate(bg.palette))
@@ -90,14 +102,35 @@ def background_source(bg: Background, width: int, height: int, fps: int, frames:
     if not bg.motion:
         # One frame drawn and converted once, then held: a still costs almost nothing.
         return (
-            f"gradients=s={width}x{height}:r={fps}:{common}:speed=0,trim=end_frame=1,"
-            f"format=yuv420p,loop=loop={max(0, frames - 1)}:size=1,setpts=N/{fps}/TB"
+            f"{background_still(bg, width, height, fps)},"
+            f"loop=loop={max(0, frames - 1)}:size=1,setpts=N/{fps}/TB"
         )
     small_w = max(16, width // MOTION_SCALE // 2 * 2)
     small_h = max(16, height // MOTION_SCALE // 2 * 2)
     return (
         f"gradients=s={small_w}x{small_h}:r={MOTION_FPS}:{common}:speed=0.004,"
         f"format=yuv420p,scale={width}:{height}:flags=bilinear,setsar=1,fps={fps},"
+        f"trim=end_frame={frames},setpts=N/{fps}/TB"
+    )
+
+
+def drift_ticks(fps: int) -> int:
+    """Output frames per drawn frame of a drifting background (5 at 30 fps)."""
+    return max(1, round(fps / MOTION_FPS))
+
+
+def background_drift_small(bg: Background, width: int, height: int, fps: int, frames: int) -> str:
+    """The drifting background at a fifth of the size, repeated to `fps`, `frames` long.
+
+    For the renderer's held-frame path: it keeps one frame in `drift_ticks(fps)` (plus any
+    where a caption changes) and scales only those up.
+    """
+    stops = ":".join(f"c{i}=0x{c.removeprefix('#')}" for i, c in enumerate(bg.palette))
+    small_w = max(16, width // MOTION_SCALE // 2 * 2)
+    small_h = max(16, height // MOTION_SCALE // 2 * 2)
+    return (
+        f"gradients=s={small_w}x{small_h}:r={MOTION_FPS}:n={len(bg.palette)}:{stops}"
+        f":seed={bg.seed}:type={bg.style}:speed=0.004,format=yuv420p,fps={fps},"
         f"trim=end_frame={frames},setpts=N/{fps}/TB"
     )
 
