@@ -209,7 +209,16 @@ class _Run:
         with tempfile.TemporaryDirectory(prefix="vg-narration-") as tmp:
             out = Path(tmp) / "sentence.wav"
             await self.tools.narrator.narrate(text, self.request.voice, self.request.language, out)
-            await self.tools.blobs.put_file(key, out)
+            # Audio already made is kept even if the job is cancelled now (a sibling failed,
+            # the production was cancelled): storing it takes milliseconds, and a retry then
+            # finds it instead of speaking the sentence again. Only then may the temporary
+            # directory go.
+            stored = asyncio.ensure_future(self.tools.blobs.put_file(key, out))
+            try:
+                await asyncio.shield(stored)
+            except asyncio.CancelledError:
+                await stored
+                raise
 
     # --- captions and visuals -------------------------------------------------------------
 
