@@ -24,7 +24,13 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from videogen_media.captions import CaptionStyle, TimedSentence, build_cues, write_captions
+from videogen_media.captions import (
+    CaptionStyle,
+    TimedSentence,
+    build_cues,
+    change_times,
+    write_captions,
+)
 from videogen_media.ffmpeg import run_ffmpeg
 from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.fonts import find_caption_font
@@ -92,7 +98,8 @@ async def main() -> None:
         for text, seconds in zip(sentences, durations, strict=True):
             timeline.append(TimedSentence(text, t, t + seconds))
             t += seconds
-        ass, _srt = write_captions(build_cues(timeline, font, style), font, style, work)
+        cues = build_cues(timeline, font, style)
+        ass, _srt = write_captions(cues, font, style, work)
         wavs = [work / f"w0-{i}.wav" for i in range(len(sentences))]
 
         def scenes(motion: bool) -> list[Scene]:
@@ -104,8 +111,9 @@ async def main() -> None:
 
         async def render(motion: bool) -> None:
             await render_timeline(
-                scenes(motion), settings, work / "out.mp4", captions=ass, fonts_dir=font.directory
-            )
+                scenes(motion), settings, work / "out.mp4", captions=ass,
+                caption_changes=change_times(cues), fonts_dir=font.directory,
+            )  # fmt: skip
 
         async def reference() -> None:
             w, h = settings.size

@@ -67,6 +67,9 @@ async def test_three_scenes_with_captions(tmp_path: Path, narration: Narration) 
     mids = [frame_at(out, (s.start + s.end) / 2).astype(np.int16) for s in timed]
     for a, b in itertools.pairwise(mids):
         assert np.abs(a - b).mean() > 10  # the visuals change between scenes
+    early = frame_at(out, 0.2).astype(np.int16)[:360]
+    later = frame_at(out, timed[0].end - 0.2).astype(np.int16)[:360]
+    assert np.abs(early - later).mean() > 0.5  # the background drifts within a scene
     for frame in mids:
         band, sky = frame[int(720 * 0.75) :], frame[: int(720 * 0.25)]
         assert _white(band) > 500  # caption text in the caption band

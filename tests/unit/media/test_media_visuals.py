@@ -39,6 +39,7 @@ def test_palette_is_deterministic_hex_and_follows_known_words() -> None:
     fire = palette_for(["fire"])
     assert int(fire[0][1:3], 16) > int(fire[0][5:7], 16)  # red-ish
     assert palette_for(["alpha"]) != palette_for(["omega"])
+    assert palette_for(["forests"])[0] == palette_for(["forest"])[0]
 
 
 def test_neighbouring_scenes_alternate_style() -> None:

@@ -65,7 +65,8 @@ def keywords_of(text: str, limit: int = MAX_KEYWORDS) -> list[str]:
 
 def palette_for(keywords: Sequence[str]) -> tuple[str, str, str]:
     """Three colours, deterministic in the keywords: a mid tone, a lighter accent, a dark base."""
-    known = [_HUES[w] for w in keywords if w in _HUES]
+    # "forests" is coloured like "forest".
+    known = [_HUES[k] for w in keywords for k in (w, w.removesuffix("s")) if k in _HUES]
     digest = hashlib.sha256(" ".join(keywords).encode()).digest()
     hue = known[0] if known else digest[0] * 360 // 256
     shift = 20 + digest[1] % 40
