@@ -10,21 +10,24 @@ An event `id` that was acted on once is ignored forever after: the ids are kept 
 `inngest_events` table (never expired, kept across read-model rebuilds). Two copies sent
 at the same moment both pass that check, so the command sent for an event also takes its
 idempotency key and its job/outline id from the event id: the script service then does
-the work once and answers the second copy with the first one's result.
+the work once and answers the second copy with the first one's result. (A run's copy
+may instead be refused as a conflict - "that run exists" - and is then answered with the
+run that carries its job id.)
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from uuid import NAMESPACE_URL, uuid4, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import msgspec
 from litestar import Request, Router, get, post
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK
+from videogen_contracts.script.generation import generation_stream_id
 from videogen_eventstore.migrations import check_schema_name, quote_ident
-from videogen_gateway.errors import ApiError, problems
+from videogen_gateway.errors import ApiError, Rejected, problems
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces import inngest_shapes as shapes
 from videogen_gateway.surfaces.inngest_shapes import (
@@ -87,9 +90,20 @@ async def _run(rt: Runtime, event: InngestEvent, event_id: str, keyed: bool) -> 
     pid = await existing_project(rt, generate.project_id)
     if body.outline_id is not None:
         await outline_of(rt, body.outline_id, pid)
-    accepted = await start_generation(rt, pid, body.mode, body.target_duration, body.outline_id,
-                                      job_id=derived, command_id=command_id)
+    try:
+        accepted = await start_generation(rt, pid, body.mode, body.target_duration,
+                                          body.outline_id, job_id=derived, command_id=command_id)
+    except Rejected as refused:
+        if derived is None or refused.status != 409 or not await _run_exists(rt, derived):
+            raise
+        # A copy of this event sent at the same moment queued the run first: the run with
+        # this event's job id is this event's, so answer with it, not with the conflict.
+        return {"jobId": str(derived)}
     return {"jobId": str(accepted.job_id)}
+
+
+async def _run_exists(rt: Runtime, job_id: UUID) -> bool:
+    return await rt.waiter.wait_for(generation_stream_id(job_id), 1, within=3.0)
 
 
 async def _take(rt: Runtime, ledger: Ledger, event: InngestEvent) -> IntakeResult:
