@@ -14,7 +14,15 @@ PYTEST_ARGS ?=
 
 .PHONY: setup run test check lint typecheck unit bench schemas rebuild-readmodels clean
 
-setup: .venv/.synced
+setup: .venv/.synced .tools/.system-packages
+
+# espeak-ng is only the narration fallback (Piper, from a wheel, is the default). Installed
+# when we can (root with apt); otherwise its tests skip and say why.
+.tools/.system-packages: $(UV)
+	@command -v espeak-ng >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng) >/dev/null 2>&1; } || \
+		echo "note: espeak-ng not installed; the espeak fallback tests will skip"
+	@touch $@
 
 $(UV):
 	$(PYTHON) -m venv .tools
