@@ -164,3 +164,15 @@ async def test_the_preset_form_runs_offline(api: httpx.AsyncClient) -> None:
     job = await wait_for(api, job_id, {"Succeeded", "Failed"})
     assert job["status"] == "Succeeded", job
     assert job_body()["brief"]  # the brief form is the other way in (the first test)
+
+
+async def test_a_live_stream_cut_after_three_events_resumes_with_nothing_lost(
+    api: httpx.AsyncClient,
+) -> None:
+    job_id = await create_job(api, job_body(planSpec={"targetDuration": "00:00:40"}))
+    first = await read_events(api, job_id, stop_after=3)
+    rest = await read_events(api, job_id, last_event_id=str(first[-1].id))
+    assert rest[0].id == first[-1].id + 1
+    assert rest[-1].event == "job-completed"
+    full = await read_events(api, job_id)
+    assert first + rest == full, "nothing missing, nothing repeated"

@@ -1,7 +1,7 @@
-"""Stall detection end to end, with the limits made short (VIDEOGEN_STALL_WARN_SECONDS=2,
-VIDEOGEN_STALL_FAIL_SECONDS=4) and the media service down, so narration never starts:
-the stream warns, then the job fails with STALL_TIMEOUT; with the service back, a retry
-finishes it."""
+"""Stall detection end to end, with the limits made short (VIDEOGEN_STALL_WARN_SECONDS=6,
+VIDEOGEN_STALL_FAIL_SECONDS=8) and the media service down, so narration never starts:
+the stream keeps the quiet connection alive with heartbeats (every 5 s), warns, then the
+job fails with STALL_TIMEOUT; with the service back, a retry finishes it."""
 
 from __future__ import annotations
 
@@ -19,12 +19,15 @@ pytestmark = pytest.mark.slow
 async def test_a_job_that_stops_moving_is_warned_then_failed_and_can_be_retried(
     make_stack: Callable[..., Stack],
 ) -> None:
-    stack = make_stack(VIDEOGEN_STALL_WARN_SECONDS="2", VIDEOGEN_STALL_FAIL_SECONDS="4")
+    stack = make_stack(VIDEOGEN_STALL_WARN_SECONDS="6", VIDEOGEN_STALL_FAIL_SECONDS="8")
     stack.kill("media")
     async with httpx.AsyncClient(base_url=stack.base_url, timeout=60) as api:
         job_id = await create_job(api)
-        events = await read_events(api, job_id, within=60)
+        comments: list[str] = []
+        events = await read_events(api, job_id, within=60, comments=comments)
         names = [e.event for e in events]
+        # 6 s without a message before the warning: a heartbeat came in between.
+        assert ": heartbeat" in comments
         assert "warning" in names
         assert names[-1] == "job-failed"
         warning = next(e.data for e in events if e.event == "warning")
