@@ -14,6 +14,7 @@ from videogen_media.captions import (
     TimedSentence,
     build_cues,
     change_times,
+    to_ass,
     write_captions,
 )
 from videogen_media.ffmpeg import FfmpegFailed
@@ -140,3 +141,38 @@ async def test_held_frames_show_exactly_what_every_frame_would(
             a = frame_at(fast, t + 0.001).astype(np.int16)
             b = frame_at(plain, t + 0.001).astype(np.int16)
             assert np.abs(a - b).mean() < 2.0, f"cue {cue.text!r} at {t:.3f}s"
+
+
+async def test_cjk_captions_are_drawn_as_glyphs_not_boxes(
+    tmp_path: Path, narration: Narration
+) -> None:
+    """Two different Japanese captions of the same length: as missing-glyph boxes they
+    would look the same; drawn with the CJK fallback font they differ."""
+    font = find_caption_font()
+    assert font.cjk is not None
+    settings = RenderSettings(resolution=360)
+    style = CaptionStyle.for_frame(*settings.size)
+    _text, wav, seconds = narration[0]
+    timed = [
+        TimedSentence("東京の夜景", 0.0, seconds),
+        TimedSentence("一二三四五", seconds, 2 * seconds),
+    ]
+    cues = build_cues(timed, font, style)
+    still = Background(("#30405a", "#6a8fb0", "#0b1118"), "linear", 3, motion=False)
+    scenes = [Scene(wav, seconds, still), Scene(wav, seconds, still)]
+
+    async def caption_bands(cjk_family: str | None) -> list[np.ndarray]:
+        ass = tmp_path / f"{cjk_family}.ass"
+        ass.write_text(to_ass(cues, font.family, style, cjk_family), encoding="utf-8")
+        out = await render_timeline(
+            scenes, settings, tmp_path / f"{cjk_family}.mp4", captions=ass,
+            caption_changes=change_times(cues), fonts_dir=font.directory,
+        )  # fmt: skip
+        frames = [frame_at(out, (s.start + s.end) / 2).astype(np.int16) for s in timed]
+        return [f[int(360 * 0.75) :] for f in frames]
+
+    first, second = await caption_bands(font.cjk.family)
+    assert _white(first) > 20  # caption pixels
+    assert np.abs(first - second).mean() > 1.0  # two different texts
+    boxes_first, boxes_second = await caption_bands(None)
+    assert np.abs(boxes_first - boxes_second).mean() < 0.5  # boxes: all alike

@@ -139,3 +139,12 @@ def test_cleaning_and_tokens() -> None:
     assert tokens("ab 中文 cd") == ["ab ", "中", "文 ", "cd"]
     assert wrap("aaaa bbbb", lambda s: float(len(s)), 4) == ["aaaa", "bbbb"]
     assert wrap("abcdefgh", lambda s: float(len(s)), 3) == ["abc", "def", "gh"]
+
+
+def test_cjk_runs_are_drawn_with_the_cjk_font(font: CaptionFont, style: CaptionStyle) -> None:
+    assert font.cjk is not None
+    cues = build_cues([TimedSentence("Tokyo 東京の夜 and more", 0.0, 2.0)], font, style)
+    ass = to_ass(cues, font.family, style, font.cjk.family)
+    dialogue = ass.splitlines()[-1]
+    assert f"Tokyo {{\\fn{font.cjk.family}}}東京の夜{{\\fn{font.family}}} and more" in dialogue
+    assert "\\fn" not in to_ass(cues, font.family, style)  # no fallback named: none used

@@ -17,10 +17,11 @@ Measure = Callable[[str], float]
 
 MAX_LINES_PER_CHUNK = 2
 
-# Characters that may break a line on either side without a space (CJK scripts).
+# Characters that may break a line on either side without a space (CJK scripts). They
+# are also the ones drawn with the CJK fallback font (fonts.py): the caption font has none.
 _CJK = re.compile(
-    "[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+    "[\u1100-\u11ff\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
 )
 _INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))
 _KEEP = frozenset("\u200d\u200c\u200e\u200f")  # joiners (emoji, Persian) and bidi marks
@@ -34,6 +35,18 @@ def clean_caption_text(text: str) -> str:
         if ch.isspace() or ch in _KEEP or unicodedata.category(ch) not in _INVISIBLE
     )
     return " ".join(kept.split())
+
+
+def cjk_runs(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into maximal runs of CJK and of other characters: (run, is_cjk)."""
+    runs: list[tuple[str, bool]] = []
+    for ch in text:
+        cjk = bool(_CJK.match(ch))
+        if runs and runs[-1][1] == cjk:
+            runs[-1] = (runs[-1][0] + ch, cjk)
+        else:
+            runs.append((ch, cjk))
+    return runs
 
 
 def tokens(text: str) -> list[str]:

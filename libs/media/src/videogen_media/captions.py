@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from videogen_media.caption_layout import chunk_lines, clean_caption_text, split_window, wrap
+from videogen_media.caption_layout import (
+    chunk_lines,
+    cjk_runs,
+    clean_caption_text,
+    split_window,
+    wrap,
+)
 from videogen_media.fonts import CaptionFont
 
 
@@ -82,15 +88,15 @@ def build_cues(
     sentences: Sequence[TimedSentence], font: CaptionFont, style: CaptionStyle
 ) -> list[CaptionCue]:
     """Cues for every sentence; raises BlankCaption for a sentence with no visible text."""
-    face = font.measure(style.font_size)
+    measure = font.measurer(style.font_size)
     cues: list[CaptionCue] = []
     for index, sentence in enumerate(sentences):
         if not sentence.end > sentence.start:
             raise ValueError(f"sentence {index} has an empty narration window")
-        lines = wrap(clean_caption_text(sentence.text), face.getlength, style.line_width)
+        lines = wrap(clean_caption_text(sentence.text), measure, style.line_width)
         if not lines:
             raise BlankCaption(f"sentence {index} has no visible caption text")
-        chunks = chunk_lines(lines, face.getlength, style.line_width)
+        chunks = chunk_lines(lines, measure, style.line_width)
         windows = split_window(sentence.start, sentence.end, [len("".join(c)) for c in chunks])
         for (start, end), chunk in zip(windows, chunks, strict=True):
             start_cs = math.ceil(round(start * 100, 6))
@@ -110,7 +116,19 @@ def _ass_escape(line: str) -> str:
     return line.replace("\\", "\\\u2060").replace("{", "\\{").replace("}", "\\}")
 
 
-def to_ass(cues: Sequence[CaptionCue], family: str, style: CaptionStyle) -> str:
+def _ass_line(line: str, family: str, cjk_family: str | None) -> str:
+    """One line of text; CJK runs switch to the CJK font and back (libass would not)."""
+    if cjk_family is None:
+        return _ass_escape(line)
+    return "".join(
+        f"{{\\fn{cjk_family}}}{_ass_escape(run)}{{\\fn{family}}}" if cjk else _ass_escape(run)
+        for run, cjk in cjk_runs(line)
+    )
+
+
+def to_ass(
+    cues: Sequence[CaptionCue], family: str, style: CaptionStyle, cjk_family: str | None = None
+) -> str:
     header = [
         "[Script Info]",
         "ScriptType: v4.00+",
@@ -133,7 +151,7 @@ def to_ass(cues: Sequence[CaptionCue], family: str, style: CaptionStyle) -> str:
     ]
     dialogue = [
         f"Dialogue: 0,{_ass_time(c.start)},{_ass_time(c.end)},Default,,0,0,0,,"
-        + "\\N".join(_ass_escape(line) for line in c.lines)
+        + "\\N".join(_ass_line(line, family, cjk_family) for line in c.lines)
         for c in cues
     ]
     return "\n".join([*header, *dialogue]) + "\n"
@@ -153,7 +171,8 @@ def write_captions(
 ) -> tuple[Path, Path]:
     """Write `<stem>.ass` and `<stem>.srt` into `directory`; returns (ass, srt)."""
     ass, srt = directory / f"{stem}.ass", directory / f"{stem}.srt"
-    ass.write_text(to_ass(cues, font.family, style), encoding="utf-8")
+    cjk_family = font.cjk.family if font.cjk else None
+    ass.write_text(to_ass(cues, font.family, style, cjk_family), encoding="utf-8")
     srt.write_text(to_srt(cues), encoding="utf-8")
     return ass, srt
 
