@@ -26,7 +26,6 @@ import pytest
 from export_service.bootstrap import start_export_service
 from media_service.adapters.audio_probe import PyAvProbe
 from media_service.adapters.captions import AssCaptioner
-from media_service.adapters.fonts import find_caption_font
 from media_service.adapters.local_blobs import LocalBlobs
 from media_service.adapters.procedural_visuals import ProceduralVisuals
 from media_service.bootstrap import start_media_service
@@ -50,6 +49,7 @@ from videogen_contracts.project.production import (
 )
 from videogen_contracts.replies import CommandAccepted
 from videogen_contracts.subjects import Namespace
+from videogen_media.fonts import find_caption_font
 from videogen_providers.llm.base import (
     Brief,
     OutlineDraft,

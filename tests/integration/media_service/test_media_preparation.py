@@ -21,7 +21,6 @@ from typing import TypeVar
 import av
 import imageio_ffmpeg
 import pytest
-from media_service.adapters.fonts import find_caption_font
 from media_service.app.handlers import decode_events
 from media_service.bootstrap import MediaService, start_media_service
 from media_service.config import MediaConfig
@@ -43,6 +42,7 @@ from videogen_contracts.media.events import (
     stream_id_for,
 )
 from videogen_contracts.replies import CommandAccepted, CommandRejected
+from videogen_media.fonts import find_caption_font
 from videogen_runtime.settings import Settings
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,4 @@
-"""The small adapters: atomic local blobs, the font search, keywords and palettes."""
+"""The small adapters: atomic local blobs, keywords and palettes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from media_service.adapters import fonts
 from media_service.adapters.local_blobs import LocalBlobs
 from media_service.adapters.procedural_visuals import (
     ProceduralVisuals,
@@ -48,17 +47,8 @@ def test_keys_cannot_escape_the_store(tmp_path: Path) -> None:
         LocalBlobs(tmp_path).path_of("../etc/passwd")
 
 
-def test_the_wheel_font_is_found() -> None:
-    font = fonts.find_caption_font()
-    assert font.path.is_file()
-    assert font.family
-
-
-def test_no_font_anywhere_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fonts, "_wheel_fonts", list)
-    monkeypatch.setattr(fonts, "_system_fonts", list)
-    with pytest.raises(fonts.NoCaptionFont, match="no font for captions"):
-        fonts.find_caption_font()
+# The caption font's tests (found in the wheel, refused when there is none) are in
+# tests/unit/media/test_media_fonts.py, with the one font finder they test.
 
 
 def test_keywords_are_content_words() -> None:

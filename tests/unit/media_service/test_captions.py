@@ -5,17 +5,17 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from media_service.adapters.caption_layout import (
+from media_service.adapters.captions import AssCaptioner
+from media_service.workers.ports import StageFailed, TimedSentence
+from videogen_contracts.media.events import FrameSettings
+from videogen_media.caption_layout import (
     chunk_lines,
     clean_caption_text,
     split_window,
     tokens,
     wrap,
 )
-from media_service.adapters.captions import AssCaptioner
-from media_service.adapters.fonts import find_caption_font
-from media_service.workers.ports import StageFailed, TimedSentence
-from videogen_contracts.media.events import FrameSettings
+from videogen_media.fonts import find_caption_font
 
 
 def chars(text: str) -> float:
@@ -37,15 +37,20 @@ def test_a_word_wider_than_a_line_is_cut() -> None:
 
 
 def test_chunks_hold_at_most_two_lines() -> None:
-    assert chunk_lines(["a", "b", "c", "d", "e"]) == [["a", "b"], ["c", "d"], ["e"]]
+    assert chunk_lines(["a", "b", "c", "d", "e"], chars, 10) == [["a", "b"], ["c", "d"], ["e"]]
 
 
 def test_the_window_is_shared_by_length_and_ends_exactly() -> None:
     assert split_window(1.0, 4.0, [1, 2]) == [(1.0, 2.0), (2.0, 4.0)]
 
 
-def test_control_characters_and_ass_syntax_never_reach_the_file() -> None:
-    assert clean_caption_text("a\u0000b {\\b1}x\u200b\n y") == "ab (/b1)x y"
+def test_control_characters_and_ass_syntax_never_reach_the_file(captioner: AssCaptioner) -> None:
+    # Control characters go; braces and backslashes stay as typed (the caption shows
+    # them), and the .ass carries them escaped, so none can start an override block.
+    assert clean_caption_text("a\u0000b {\\b1}x\u200b\n y") == "ab {\\b1}x y"
+    files = captioner.build([sentence("a\u0000b {\\b1}x", 0.0, 1.0)], FrameSettings(), "en")
+    assert files.ass.splitlines()[-1].endswith(",,ab \\{\\\u2060b1\\}x")
+    assert files.cues[0].text == "ab {\\b1}x"
     # Emoji sequences keep their joiner.
     assert clean_caption_text("👩\u200d💻") == "👩\u200d💻"
 

@@ -28,6 +28,10 @@ from videogen_media.fonts import CaptionFont
 class BlankCaption(ValueError):
     """A caption with no visible text: a bug upstream, never passed on silently."""
 
+    def __init__(self, message: str, sentence_index: int | None = None) -> None:
+        super().__init__(message)
+        self.sentence_index = sentence_index
+
 
 @dataclass(frozen=True, slots=True)
 class TimedSentence:
@@ -95,7 +99,7 @@ def build_cues(
             raise ValueError(f"sentence {index} has an empty narration window")
         lines = wrap(clean_caption_text(sentence.text), measure, style.line_width)
         if not lines:
-            raise BlankCaption(f"sentence {index} has no visible caption text")
+            raise BlankCaption(f"sentence {index} has no visible caption text", index)
         chunks = chunk_lines(lines, measure, style.line_width)
         windows = split_window(sentence.start, sentence.end, [len("".join(c)) for c in chunks])
         for (start, end), chunk in zip(windows, chunks, strict=True):

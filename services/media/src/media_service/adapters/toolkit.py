@@ -1,6 +1,6 @@
 """Builds the preparation job's Toolkit: the real TTS, captions, visuals and blob store.
 
-Called first thing at start: a missing caption font (`NoCaptionFont`) or voice model stops
+Called first thing at start: a missing caption font (`CaptionFontNotFound`) or voice model stops
 the service before it takes any work, with the reason in the error.
 """
 
@@ -10,12 +10,12 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 
 import structlog
+from videogen_media.fonts import find_caption_font
 from videogen_providers.tts.piper_model import default_voice_model
 from videogen_runtime.settings import Settings
 
 from media_service.adapters.audio_probe import PyAvProbe
 from media_service.adapters.captions import AssCaptioner
-from media_service.adapters.fonts import find_caption_font
 from media_service.adapters.local_blobs import LocalBlobs
 from media_service.adapters.pexels_visuals import PexelsVisuals
 from media_service.adapters.piper_narrator import PiperNarrator
