@@ -14,11 +14,12 @@ from uuid import uuid4
 import av
 import msgspec
 import pytest
-from export_service.adapters.local_blobs import LocalBlobStore
+from export_service.adapters.blobs import ExportBlobs
 from export_service.adapters.media import FfmpegRenderer, caption_fonts_dir
 from videogen_contracts.export.events import CaptionTrack, RenderRequested, TimelineClip
 from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
 from videogen_contracts.project.production import RenderSettings
+from videogen_media.blobs import LocalBlobStore
 from videogen_media.ffmpeg_path import ffmpeg_executable
 
 SECONDS = (0.8, 0.6)
@@ -35,7 +36,7 @@ def write_tone(path: Path, seconds: float, rate: int = 22_050) -> None:
         wav.writeframes(b"".join(struct.pack("<h", s) for s in samples))
 
 
-def request(blobs: LocalBlobStore, settings: RenderSettings) -> RenderRequested:
+def request(blobs: ExportBlobs, settings: RenderSettings) -> RenderRequested:
     rid, clips = uuid4(), []
     for index, seconds in enumerate(SECONDS):
         sid = uuid4()
@@ -54,7 +55,7 @@ def request(blobs: LocalBlobStore, settings: RenderSettings) -> RenderRequested:
 
 
 async def render(tmp_path: Path, settings: RenderSettings) -> Path:
-    blobs = LocalBlobStore(tmp_path / "blobs")
+    blobs = ExportBlobs(LocalBlobStore(tmp_path / "blobs"))
     output = blobs.scratch_path(f".{settings.container}")
 
     async def progress(_: float) -> None:

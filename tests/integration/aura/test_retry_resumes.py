@@ -26,7 +26,6 @@ import pytest
 from export_service.bootstrap import start_export_service
 from media_service.adapters.audio_probe import PyAvProbe
 from media_service.adapters.captions import AssCaptioner
-from media_service.adapters.local_blobs import LocalBlobs
 from media_service.adapters.procedural_visuals import ProceduralVisuals
 from media_service.bootstrap import start_media_service
 from media_service.config import MediaConfig
@@ -49,6 +48,7 @@ from videogen_contracts.project.production import (
 )
 from videogen_contracts.replies import CommandAccepted
 from videogen_contracts.subjects import Namespace
+from videogen_media.blobs import LocalBlobStore
 from videogen_media.fonts import find_caption_font
 from videogen_providers.llm.base import (
     Brief,
@@ -143,7 +143,7 @@ async def world(
     settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id,
                         data_dir=tmp_path)
     writer, narrator = CountingWriter(), FlakyNarrator(fail_at=3)
-    blobs = LocalBlobs(tmp_path / "blobs")
+    blobs = LocalBlobStore(tmp_path / "blobs")
     tools = Toolkit(narrator=narrator, probe=PyAvProbe(), blobs=blobs,
                     captioner=AssCaptioner(find_caption_font()), visuals=ProceduralVisuals(),
                     clock=lambda: datetime.now(UTC))

@@ -15,13 +15,14 @@ from uuid import uuid4
 import av
 import numpy as np
 import pytest
-from export_service.adapters.local_blobs import LocalBlobStore
+from export_service.adapters.blobs import ExportBlobs
 from export_service.adapters.media import FfmpegRenderer, caption_fonts_dir
 from export_service.app.ports import EncodeFailed, MissingInput
 from PIL import Image
 from videogen_contracts.export.events import CaptionTrack, RenderRequested, TimelineClip
 from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
 from videogen_contracts.project.production import RenderSettings
+from videogen_media.blobs import LocalBlobStore
 from videogen_media.ffmpeg_path import ffmpeg_executable as ffmpeg_path
 
 DURATIONS = (1.3, 0.9, 1.7)
@@ -61,11 +62,11 @@ def stamp(seconds: float) -> str:
 
 
 @pytest.fixture
-def blobs(tmp_path: Path) -> LocalBlobStore:
-    return LocalBlobStore(tmp_path / "blobs")
+def blobs(tmp_path: Path) -> ExportBlobs:
+    return ExportBlobs(LocalBlobStore(tmp_path / "blobs"))
 
 
-def request_for(blobs: LocalBlobStore, *, stock_image: bool = True) -> RenderRequested:
+def request_for(blobs: ExportBlobs, *, stock_image: bool = True) -> RenderRequested:
     rid = uuid4()
     clips, start, dialogue = [], 0.0, []
     palettes = (["#0b3d91", "#1e88e5", "#021027"], ["#7a1f0e", "#e0642a", "#2b1a14"])
@@ -113,7 +114,7 @@ def frames_at(path: Path, seconds: list[float]) -> list[np.ndarray[Any, Any]]:
     return found
 
 
-async def test_one_pass_renders_the_timeline(blobs: LocalBlobStore) -> None:
+async def test_one_pass_renders_the_timeline(blobs: ExportBlobs) -> None:
     request = request_for(blobs)
     output = blobs.scratch_path(".mp4")
     seen: list[float] = []
@@ -144,7 +145,7 @@ async def test_one_pass_renders_the_timeline(blobs: LocalBlobStore) -> None:
     assert not output.with_suffix(".graph").exists()
 
 
-async def test_a_bad_input_is_an_encode_failure_in_ffmpegs_words(blobs: LocalBlobStore) -> None:
+async def test_a_bad_input_is_an_encode_failure_in_ffmpegs_words(blobs: ExportBlobs) -> None:
     request = request_for(blobs, stock_image=False)
     (blobs.root / request.clips[0].narration_key).write_bytes(b"not a wav at all")
 
@@ -155,7 +156,7 @@ async def test_a_bad_input_is_an_encode_failure_in_ffmpegs_words(blobs: LocalBlo
         await renderer().render(request, blobs, blobs.scratch_path(".mp4"), progress)
 
 
-async def test_a_missing_blob_is_named(blobs: LocalBlobStore) -> None:
+async def test_a_missing_blob_is_named(blobs: ExportBlobs) -> None:
     request = request_for(blobs)
     (blobs.root / request.clips[1].narration_key).unlink()
 
@@ -167,7 +168,7 @@ async def test_a_missing_blob_is_named(blobs: LocalBlobStore) -> None:
     assert caught.value.key == request.clips[1].narration_key
 
 
-async def test_cancelling_kills_the_encoder(blobs: LocalBlobStore) -> None:
+async def test_cancelling_kills_the_encoder(blobs: ExportBlobs) -> None:
     request = request_for(blobs)
     long = [c.__class__(clip_id=c.clip_id, text=c.text, narration_key=c.narration_key,
                         duration_s=60.0, visual=c.visual) for c in request.clips]

@@ -12,9 +12,9 @@ from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from media_service.adapters.local_blobs import LocalBlobs
 from media_service.adapters.pexels_visuals import PexelsVisuals
 from videogen_contracts.media.events import FrameSettings, SentenceText
+from videogen_media.blobs import LocalBlobStore
 
 CLIP = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
 KEY = "test-key"
@@ -81,7 +81,7 @@ def sentences(*texts: str) -> list[SentenceText]:
 async def test_stock_clips_are_searched_by_keywords_and_stored(
     fake_pexels: str, tmp_path: Path
 ) -> None:
-    blobs = LocalBlobs(tmp_path)
+    blobs = LocalBlobStore(tmp_path)
     pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
     production = uuid.uuid4()
     chosen = await pexels.choose(production, sentences("The ocean waves roll in."), FrameSettings())
@@ -99,7 +99,7 @@ async def test_stock_clips_are_searched_by_keywords_and_stored(
 
 
 async def test_a_stored_clip_is_not_downloaded_again(fake_pexels: str, tmp_path: Path) -> None:
-    blobs = LocalBlobs(tmp_path)
+    blobs = LocalBlobStore(tmp_path)
     pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
     project, items = uuid.uuid4(), sentences("Mountains at dawn.")
     first = await pexels.choose(project, items, FrameSettings())
@@ -113,7 +113,7 @@ async def test_a_stored_clip_is_not_downloaded_again(fake_pexels: str, tmp_path:
 async def test_a_re_render_searches_and_downloads_only_for_edited_sentences(
     fake_pexels: str, tmp_path: Path
 ) -> None:
-    blobs = LocalBlobs(tmp_path)
+    blobs = LocalBlobStore(tmp_path)
     pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
     project = uuid.uuid4()
     items = sentences("Mountains at dawn.", "Rivers in spring.", "Snow on the peaks.")
@@ -139,7 +139,7 @@ async def test_a_re_render_searches_and_downloads_only_for_edited_sentences(
 async def test_a_clip_stored_without_its_origin_is_searched_not_downloaded(
     fake_pexels: str, tmp_path: Path
 ) -> None:
-    blobs = LocalBlobs(tmp_path)
+    blobs = LocalBlobStore(tmp_path)
     pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
     project, items = uuid.uuid4(), sentences("Mountains at dawn.")
     [visual] = await pexels.choose(project, items, FrameSettings())
@@ -155,7 +155,7 @@ async def test_a_clip_stored_without_its_origin_is_searched_not_downloaded(
 async def test_no_result_or_no_service_falls_back_to_procedural(
     fake_pexels: str, tmp_path: Path
 ) -> None:
-    blobs = LocalBlobs(tmp_path)
+    blobs = LocalBlobStore(tmp_path)
     pexels = PexelsVisuals(KEY, blobs, base_url=fake_pexels)
     found, empty = await pexels.choose(
         uuid.uuid4(), sentences("Forest trees.", "nothing matches"), FrameSettings()

@@ -70,3 +70,34 @@ def test_a_writer_killed_before_its_rename_leaves_no_blob(tmp_path: Path) -> Non
     assert ".tmp-" in leftovers[0]  # a temp name no key can name
     with pytest.raises(InvalidBlobKey):
         store.path_of(f"jobs/x/{leftovers[0]}")
+
+
+def test_a_scratch_file_moves_in_under_its_key(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path)
+    scratch = store.scratch_path(".mp4")
+    assert scratch.parent == tmp_path / ".scratch"
+    scratch.write_bytes(b"encoded")
+    store.move_in("videos/v.mp4", scratch)
+    assert not scratch.exists()
+    assert store.path_of("videos/v.mp4").read_bytes() == b"encoded"
+    store.write_file("videos/v.srt", store.path_of("videos/v.mp4"))  # a copy, blocking
+    assert store.path_of("videos/v.srt").read_bytes() == b"encoded"
+    with pytest.raises(InvalidBlobKey):
+        store.path_of(".scratch/x")  # no key names a scratch file
+
+
+async def test_delete_prefix_walks_only_its_directory_and_drops_it_when_empty(
+    tmp_path: Path,
+) -> None:
+    store = LocalBlobStore(tmp_path)
+    await store.put_bytes("narration/p1/a.wav", b"a")
+    await store.put_bytes("narration/p1/b.wav", b"b")
+    await store.put_bytes("narration/p2/a.wav", b"c")
+    await store.put_bytes("captions/p1.ass", b"d")
+    await store.put_bytes("captions/p10.ass", b"e")
+    assert await store.delete_prefix("narration/p1/") == 2
+    assert not (tmp_path / "narration" / "p1").exists()
+    assert await store.delete_prefix("captions/p1.") == 1
+    assert await store.exists("captions/p10.ass")
+    assert await store.exists("narration/p2/a.wav")
+    assert await store.delete_prefix("missing/dir/") == 0

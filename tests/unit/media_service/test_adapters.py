@@ -6,7 +6,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from media_service.adapters.local_blobs import LocalBlobs
 from media_service.adapters.procedural_visuals import (
     ProceduralVisuals,
     keywords_of,
@@ -14,10 +13,11 @@ from media_service.adapters.procedural_visuals import (
 )
 from media_service.workers.keys import narration_key, production_prefixes
 from videogen_contracts.media.events import FrameSettings, SentenceText
+from videogen_media.blobs import LocalBlobStore
 
 
 async def test_blobs_put_read_and_delete_by_prefix(tmp_path: Path) -> None:
-    blobs = LocalBlobs(tmp_path)
+    blobs = LocalBlobStore(tmp_path)
     production, other = uuid.uuid4(), uuid.uuid4()
     mine = narration_key(production, uuid.uuid4().hex)
     theirs = narration_key(other, uuid.uuid4().hex)
@@ -35,7 +35,7 @@ async def test_blobs_put_read_and_delete_by_prefix(tmp_path: Path) -> None:
 
 
 async def test_a_failed_put_leaves_no_blob(tmp_path: Path) -> None:
-    blobs = LocalBlobs(tmp_path)
+    blobs = LocalBlobStore(tmp_path)
     with pytest.raises(FileNotFoundError):
         await blobs.put_file("narration/x/y.wav", tmp_path / "missing.wav")
     assert not await blobs.exists("narration/x/y.wav")
@@ -44,7 +44,7 @@ async def test_a_failed_put_leaves_no_blob(tmp_path: Path) -> None:
 
 def test_keys_cannot_escape_the_store(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="escapes"):
-        LocalBlobs(tmp_path).path_of("../etc/passwd")
+        LocalBlobStore(tmp_path).path_of("../etc/passwd")
 
 
 # The caption font's tests (found in the wheel, refused when there is none) are in

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 _TMP_MARK = ".tmp-"
+# Where producers of large files write them before `move_in` (never a key's first part).
+SCRATCH_DIR = ".scratch"
 
 
 class InvalidBlobKey(ValueError):
@@ -50,8 +52,9 @@ def validate_key(key: str) -> str:
         or "\x00" in key
         or any(part in ("", ".", "..") for part in parts)
         or any(_TMP_MARK in part for part in parts)
+        or parts[0] == SCRATCH_DIR
     ):
-        raise InvalidBlobKey(f"invalid blob key: {key!r}")
+        raise InvalidBlobKey(f"invalid blob key (empty, absolute or escapes the store): {key!r}")
     return key
 
 
@@ -64,7 +67,13 @@ def _fsync_dir(directory: Path) -> None:
 
 
 class LocalBlobStore:
-    """Blobs as files under `root`, written atomically (temp file, fsync, rename)."""
+    """Blobs as files under `root`, written atomically (temp file, fsync, rename).
+
+    Besides the async BlobStore methods, it has blocking ones for work already on a
+    worker thread: `write_file` (a copy, as `put_file`) and, for a producer that writes a
+    large file itself (an encoder), `scratch_path` then `move_in`, a rename instead of a
+    copy, equally atomic.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
@@ -88,8 +97,31 @@ class LocalBlobStore:
             tmp.unlink(missing_ok=True)
         _fsync_dir(final.parent)
 
+    def write_file(self, key: str, source: Path) -> None:
+        """Copy `source` under `key` atomically (blocking)."""
+        self._write_atomically(key, _Fill(source=source))
+
+    def scratch_path(self, suffix: str = "") -> Path:
+        """A fresh path on the store's filesystem, for `move_in` to rename under a key."""
+        scratch = self.root / SCRATCH_DIR
+        scratch.mkdir(parents=True, exist_ok=True)
+        return scratch / f"{uuid.uuid4().hex}{suffix}"
+
+    def move_in(self, key: str, source: Path) -> None:
+        """Rename `source` (on the store's filesystem: see `scratch_path`) onto `key`
+        atomically (blocking): readers see the old blob or the whole new one."""
+        final = self.path_of(key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(source, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # the bytes are on disk before the name points at them
+        finally:
+            os.close(fd)
+        os.replace(source, final)
+        _fsync_dir(final.parent)
+
     async def put_file(self, key: str, source: Path) -> None:
-        await asyncio.to_thread(self._write_atomically, key, _Fill(source=source))
+        await asyncio.to_thread(self.write_file, key, source)
 
     async def put_bytes(self, key: str, data: bytes) -> None:
         await asyncio.to_thread(self._write_atomically, key, _Fill(data=data))
@@ -113,15 +145,18 @@ class LocalBlobStore:
     def _delete_prefix(self, prefix: str) -> int:
         if prefix.startswith("/") or ".." in prefix.split("/"):
             raise InvalidBlobKey(f"invalid blob prefix: {prefix!r}")
-        if not self.root.is_dir():
+        # Only the prefix's own directory is walked, not the whole store.
+        start = self.root / prefix.rpartition("/")[0]
+        if not start.is_dir():
             return 0
         deleted = 0
-        for path in sorted(self.root.rglob("*"), reverse=True):
+        found = [*start.rglob("*"), *([start] if start != self.root else [])]
+        for path in sorted(found, reverse=True):  # children before their directory
             key = path.relative_to(self.root).as_posix()
             if path.is_file() and key.startswith(prefix):
                 path.unlink(missing_ok=True)
                 deleted += _TMP_MARK not in path.name
-            elif path.is_dir() and key.startswith(prefix) and not any(path.iterdir()):
+            elif path.is_dir() and f"{key}/".startswith(prefix) and not any(path.iterdir()):
                 path.rmdir()
         return deleted
 

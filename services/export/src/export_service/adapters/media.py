@@ -9,12 +9,13 @@ from typing import Any
 import av
 import structlog
 from videogen_contracts.export.events import RenderRequested
+from videogen_media.blobs import LocalBlobStore
 from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_runtime.settings import Settings
 
+from export_service.adapters.blobs import ExportBlobs
 from export_service.adapters.ffmpeg_graph import Scene, build_command, scene_frames
 from export_service.adapters.ffmpeg_runner import run_ffmpeg
-from export_service.adapters.local_blobs import LocalBlobStore
 from export_service.app.ports import BlobStore, EncodeFailed, ProgressCallback, RenderedFile
 
 log = structlog.get_logger("export_service.renderer")
@@ -88,5 +89,5 @@ def media_renderer() -> FfmpegRenderer:
     return renderer
 
 
-def media_blobs(settings: Settings) -> LocalBlobStore:
-    return LocalBlobStore(settings.data_dir / "blobs")
+def media_blobs(settings: Settings) -> ExportBlobs:
+    return ExportBlobs(LocalBlobStore(settings.data_dir / "blobs"))

@@ -10,13 +10,13 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 
 import structlog
+from videogen_media.blobs import LocalBlobStore
 from videogen_media.fonts import find_caption_font
 from videogen_providers.tts.piper_model import default_voice_model
 from videogen_runtime.settings import Settings
 
 from media_service.adapters.audio_probe import PyAvProbe
 from media_service.adapters.captions import AssCaptioner
-from media_service.adapters.local_blobs import LocalBlobs
 from media_service.adapters.pexels_visuals import PexelsVisuals
 from media_service.adapters.piper_narrator import PiperNarrator
 from media_service.adapters.procedural_visuals import ProceduralVisuals
@@ -36,7 +36,7 @@ async def build_toolkit(settings: Settings, config: MediaConfig, stack: AsyncExi
     narrator = PiperNarrator(default_voice_model(), config.tts_parallelism)
     stack.callback(narrator.close)
     await narrator.start()
-    blobs = LocalBlobs(settings.data_dir / "blobs")
+    blobs = LocalBlobStore(settings.data_dir / "blobs")
     visuals: VisualChooser = ProceduralVisuals()
     if config.pexels_api_key:
         pexels = PexelsVisuals(config.pexels_api_key, blobs, base_url=config.pexels_base_url)
