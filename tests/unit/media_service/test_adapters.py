@@ -6,14 +6,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-from media_service.adapters.procedural_visuals import (
-    ProceduralVisuals,
-    keywords_of,
-    palette_for,
-)
+from media_service.adapters.procedural_visuals import ProceduralVisuals
 from media_service.workers.keys import narration_key, production_prefixes
 from videogen_contracts.media.events import FrameSettings, SentenceText
 from videogen_media.blobs import LocalBlobStore
+from videogen_media.visuals import keywords_of, palette_for
 
 
 async def test_blobs_put_read_and_delete_by_prefix(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Stock visuals from Pexels when `PEXELS_API_KEY` is set (videogen_providers.stock's client).
+"""Stock visuals from Pexels when `PEXELS_API_KEY` is set (videogen_providers.stock).
 
 Each sentence's keywords are its search query (the doc's "video search queries"). The best
 clip is downloaded into the blob store before the event names it, under a key made of the
@@ -8,6 +8,9 @@ there and asks Pexels nothing for a sentence whose keywords did not change: afte
 edit only the edited sentences are searched and downloaded again. Any failure for one
 sentence — Pexels down, no result, a download cut — falls back to a procedural background
 for that sentence: a missing stock clip is no reason to fail a video.
+
+The search, the choice of file (the smallest that covers the frame) and the download are
+the provider library's; what is kept where, and for how long, is this service's.
 """
 
 from __future__ import annotations
@@ -17,16 +20,22 @@ import hashlib
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import httpx
 import msgspec
 import structlog
 from videogen_contracts.media.events import ChosenVisual, FrameSettings, SentenceText
+from videogen_media.visuals import keywords_of
 from videogen_providers.stock.pexels import PEXELS_API, Orientation, PexelsClient
+from videogen_providers.stock.pexels_files import (
+    StockVideoFile,
+    download_video,
+    find_stock_video,
+)
+from videogen_providers.vendor_errors import VendorError
 
-from media_service.adapters.procedural_visuals import keywords_of, procedural_visual
+from media_service.adapters.procedural_visuals import procedural_visual
 from media_service.workers.keys import stock_visual_key
 from media_service.workers.ports import Blobs
 
@@ -79,7 +88,7 @@ class PexelsVisuals:
                 clip = await self._stored(key, origin)
                 if clip is None:
                     clip = await self._fetch(query, frame, key, origin)
-            except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
+            except (VendorError, httpx.HTTPError, ValueError, KeyError, TypeError) as error:
                 log.warning(
                     "pexels.fallback", sentence_id=str(sentence.sentence_id), error=repr(error)
                 )
@@ -101,47 +110,21 @@ class PexelsVisuals:
     async def _fetch(
         self, query: str, frame: FrameSettings, key: str, origin: str
     ) -> StockClip | None:
-        clip = await self._search(query, frame)
-        if clip is None:
+        found = await find_stock_video(
+            self._pexels, query, orientation=_ORIENTATION[frame.aspect],
+            width=frame.width, height=frame.height,
+        )  # fmt: skip
+        if found is None:
             return None
+        clip = StockClip(link=found.link, page_url=found.page_url, credit=found.credit)
         # A clip left without its origin by a killed worker is whole (atomic puts).
         if not await self._blobs.exists(key):
-            await self._download(clip.link, key)
+            await self._download(found, key)
         # Last, so its presence means the clip is stored: what `_stored` relies on.
         await self._blobs.put_bytes(origin, msgspec.json.encode(clip))
         return clip
 
-    async def _search(self, query: str, frame: FrameSettings) -> StockClip | None:
-        videos = await self._pexels.search_videos(
-            query, per_page=5, orientation=_ORIENTATION[frame.aspect]
-        )
-        for video in videos:
-            link = _best_file(video.get("video_files", []), frame)
-            if link:
-                credit = f"{video.get('user', {}).get('name', 'unknown')} / Pexels"
-                return StockClip(link=link, page_url=str(video.get("url", "")), credit=credit)
-        return None
-
-    async def _download(self, link: str, key: str) -> None:
+    async def _download(self, found: StockVideoFile, key: str) -> None:
         with tempfile.TemporaryDirectory(prefix="vg-stock-") as tmp:
-            target = Path(tmp) / "clip.mp4"
-            async with self._pexels.http.stream("GET", link) as response:
-                response.raise_for_status()
-                with target.open("wb") as out:
-                    async for chunk in response.aiter_bytes():
-                        out.write(chunk)
+            target = await download_video(self._pexels, found, Path(tmp) / "clip.mp4")
             await self._blobs.put_file(key, target)
-
-
-def _best_file(files: list[dict[str, Any]], frame: FrameSettings) -> str | None:
-    """The smallest mp4 at least as wide as the frame, else the widest one."""
-    mp4 = [f for f in files if f.get("file_type") == "video/mp4" and f.get("link")]
-    if not mp4:
-        return None
-    wide_enough = [f for f in mp4 if int(f.get("width") or 0) >= frame.width]
-    best = (
-        min(wide_enough, key=lambda f: int(f.get("width") or 0))
-        if wide_enough
-        else max(mp4, key=lambda f: int(f.get("width") or 0))
-    )
-    return str(best["link"])
