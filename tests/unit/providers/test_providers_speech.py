@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 import pytest
 from videogen_providers.tts.espeak import EspeakSynthesizer, espeak_path
 from videogen_providers.tts.openai_speech import OpenAISpeechSynthesizer
-from videogen_providers.tts.piper_synthesizer import PiperSynthesizer
+from videogen_providers.tts.piper_synthesizer import PiperSynthesizer, TtsWorkerLost
 from videogen_providers.tts.synthesizer import NothingToSpeak, VoiceOptions
 from videogen_providers.tts.wav import wav_duration, wav_rms
 from videogen_providers.vendor_errors import VendorAuthFailed, VendorUnavailable
@@ -63,6 +64,25 @@ async def test_piper_pool_loads_once_per_worker_and_runs_in_parallel(tmp_path: P
         for (_text, path), (seconds, pid) in zip(items, results, strict=True):
             _assert_speech(path, seconds, 1.0, 6.0)
             assert pid in workers  # spoken in a worker process, never in the event loop's
+    finally:
+        await piper.aclose()
+
+
+async def test_a_dead_worker_is_a_transient_failure_and_is_replaced(tmp_path: Path) -> None:
+    piper = PiperSynthesizer(workers=1)
+    try:
+        [pid] = await piper.start()
+        assert piper.name.startswith("piper:")  # the voice is part of the name
+        os.kill(pid, signal.SIGKILL)  # killed for memory, say
+
+        async def speak_until_lost() -> None:
+            for _ in range(50):  # until the pool has noticed
+                await piper.synthesize(SENTENCE, tmp_path / "lost.wav", VoiceOptions())
+
+        with pytest.raises(TtsWorkerLost):
+            await speak_until_lost()
+        seconds = await piper.synthesize(SENTENCE, tmp_path / "again.wav", VoiceOptions())
+        _assert_speech(tmp_path / "again.wav", seconds, 2.0, 8.0)
     finally:
         await piper.aclose()
 

@@ -3,19 +3,30 @@
 `workers=0` synthesizes in one background thread of this process (the voice loaded once,
 on first use). `workers=N` runs a pool of N processes, each loading the voice once in its
 initializer, so N sentences are voiced at once on N cores: Piper's sessions are
-single-threaded (see piper_voice), so processes, not threads, are what use the cores.
+single-threaded (see piper_voice), so processes, not threads, are what use the cores. They
+also keep each synthesis's scratch memory (up to ~150 MB for a long sentence) out of the
+caller's process, so no process holds more than one.
 The pool uses "spawn": forking a process that runs an event loop and threads can deadlock.
+
+At most `workers` sentences are handed to the pool at once: the rest wait here, where a
+cancelled job's sentences are simply dropped, instead of in the pool's queue. A worker
+that dies (killed for memory, say) breaks the pool: it is replaced, and that sentence
+raises TtsWorkerLost, a transient failure for the caller to retry.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +35,11 @@ from videogen_providers.tts.synthesizer import NothingToSpeak, VoiceOptions, che
 from videogen_providers.tts.wav import wav_duration
 
 _voice: Any = None  # this worker's PiperVoice (a process global: one per process)
+PR_SET_PDEATHSIG = 1
+
+
+class TtsWorkerLost(RuntimeError):
+    """A TTS worker process died mid-sentence; the pool was replaced: retry the sentence."""
 
 
 def _load_voice_once(model_path: str) -> None:
@@ -32,6 +48,17 @@ def _load_voice_once(model_path: str) -> None:
     global _voice
     if _voice is None:
         _voice = load_voice(Path(model_path))
+
+
+def _start_worker(model_path: str) -> None:
+    """In each worker process: die with the parent (even on its kill -9), then load."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+    # Ctrl-C reaches the whole process group: the parent shuts its workers down itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _load_voice_once(model_path)
 
 
 def _worker_pid(hold_s: float) -> int:
@@ -58,32 +85,35 @@ def _synthesize_in_worker(
 
 
 class PiperSynthesizer:
-    name = "piper"
-
     def __init__(self, model: Path | None = None, *, workers: int = 0) -> None:
         self.model = model or default_voice_model()
         if not self.model.is_file():
             raise FileNotFoundError(f"Piper voice model not found: {self.model}")
+        # The voice is part of the name: audio reused by name must be this voice's.
+        self.name = f"piper:{self.model.stem}"
         self.workers = workers
-        self._executor: Executor
-        if workers > 0:
-            self._executor = ProcessPoolExecutor(
-                max_workers=workers,
+        self._slots = asyncio.Semaphore(max(1, workers))
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> Executor:
+        if self.workers > 0:
+            return ProcessPoolExecutor(
+                max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_load_voice_once,
+                initializer=_start_worker,
                 initargs=(str(self.model),),
             )
-        else:
-            self._executor = ThreadPoolExecutor(
-                max_workers=1,
-                thread_name_prefix="piper",
-                initializer=_load_voice_once,
-                initargs=(str(self.model),),
-            )
+        return ThreadPoolExecutor(
+            max_workers=1,
+            thread_name_prefix="piper",
+            initializer=_load_voice_once,
+            initargs=(str(self.model),),
+        )
 
     async def start(self) -> set[int]:
-        """Start every worker and load the voice in each now (not on the first sentence);
-        returns the pids that answered (this process's own with workers=0)."""
+        """Start every worker and load the voice in each now (not on the first sentence),
+        so a broken voice fails the start; returns the pids that answered (this process's
+        own with workers=0)."""
         loop = asyncio.get_running_loop()
         count = max(1, self.workers)
         hold = 0.5 if count > 1 else 0.0
@@ -98,12 +128,19 @@ class PiperSynthesizer:
         return seconds
 
     async def _run(self, text: str, out_wav: Path, options: VoiceOptions) -> tuple[float, int]:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._executor,
-            _synthesize_in_worker,
-            text, str(out_wav), options.rate, options.pitch, options.pause_ms,
-        )  # fmt: skip
+        async with self._slots:
+            loop, executor = asyncio.get_running_loop(), self._executor
+            try:
+                return await loop.run_in_executor(
+                    executor,
+                    _synthesize_in_worker,
+                    text, str(out_wav), options.rate, options.pitch, options.pause_ms,
+                )  # fmt: skip
+            except BrokenProcessPool as error:
+                if self._executor is executor:  # the first to notice replaces the pool
+                    self._executor = self._new_executor()
+                    executor.shutdown(wait=False, cancel_futures=True)
+                raise TtsWorkerLost(f"a TTS worker died: {error}") from error
 
     async def synthesize_many(
         self, items: Sequence[tuple[str, Path]], options: VoiceOptions

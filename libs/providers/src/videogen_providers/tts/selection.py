@@ -4,7 +4,8 @@
 if its voice is installed, else espeak-ng if it is on PATH, else TtsUnavailable: with no
 voice at all the service must refuse to start, not fail every job. "openai" needs
 `OPENAI_API_KEY` (and takes `OPENAI_BASE_URL`, `VIDEOGEN_OPENAI_TTS_MODEL`,
-`VIDEOGEN_OPENAI_TTS_VOICE`). `VIDEOGEN_TTS_WORKERS` sizes Piper's process pool.
+`VIDEOGEN_OPENAI_TTS_VOICE`). `VIDEOGEN_TTS_WORKERS` sizes Piper's process pool, unless the
+caller sizes it (`piper_workers`: a service that has its own setting for it).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ def _piper_available() -> bool:
         return False
 
 
-def select_synthesizer(environ: Mapping[str, str] | None = None) -> SpeechSynthesizer:
+def select_synthesizer(
+    environ: Mapping[str, str] | None = None, *, piper_workers: int | None = None
+) -> SpeechSynthesizer:
     env = os.environ if environ is None else environ
     choice = env.get("VIDEOGEN_TTS", "piper").strip().lower()
     if choice == "openai":
@@ -43,7 +46,10 @@ def select_synthesizer(environ: Mapping[str, str] | None = None) -> SpeechSynthe
     if _piper_available():
         from videogen_providers.tts.piper_synthesizer import PiperSynthesizer
 
-        return PiperSynthesizer(workers=int(env.get("VIDEOGEN_TTS_WORKERS", "0")))
+        workers = piper_workers
+        if workers is None:
+            workers = int(env.get("VIDEOGEN_TTS_WORKERS", "0"))
+        return PiperSynthesizer(workers=workers)
     if espeak_path() is not None:
         return EspeakSynthesizer()
     raise TtsUnavailable(

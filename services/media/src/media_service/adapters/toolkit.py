@@ -1,6 +1,6 @@
 """Builds the preparation job's Toolkit: the real TTS, captions, visuals and blob store.
 
-Called first thing at start: a missing caption font (`CaptionFontNotFound`) or voice model stops
+Called first thing at start: a missing caption font (`CaptionFontNotFound`) or voice stops
 the service before it takes any work, with the reason in the error.
 """
 
@@ -12,13 +12,12 @@ from datetime import UTC, datetime
 import structlog
 from videogen_media.blobs import LocalBlobStore
 from videogen_media.fonts import find_caption_font
-from videogen_providers.tts.piper_model import default_voice_model
 from videogen_runtime.settings import Settings
 
 from media_service.adapters.audio_probe import PyAvProbe
 from media_service.adapters.captions import AssCaptioner
+from media_service.adapters.narrator import narrator_from_env
 from media_service.adapters.pexels_visuals import PexelsVisuals
-from media_service.adapters.piper_narrator import PiperNarrator
 from media_service.adapters.procedural_visuals import ProceduralVisuals
 from media_service.config import MediaConfig
 from media_service.workers.ports import VisualChooser
@@ -33,8 +32,8 @@ def utc_now() -> datetime:
 
 async def build_toolkit(settings: Settings, config: MediaConfig, stack: AsyncExitStack) -> Toolkit:
     font = find_caption_font()
-    narrator = PiperNarrator(default_voice_model(), config.tts_parallelism)
-    stack.callback(narrator.close)
+    narrator = narrator_from_env(config.tts_parallelism)
+    stack.push_async_callback(narrator.aclose)
     await narrator.start()
     blobs = LocalBlobStore(settings.data_dir / "blobs")
     visuals: VisualChooser = ProceduralVisuals()
