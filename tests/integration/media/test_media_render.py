@@ -176,3 +176,35 @@ async def test_cjk_captions_are_drawn_as_glyphs_not_boxes(
     assert np.abs(first - second).mean() > 1.0  # two different texts
     boxes_first, boxes_second = await caption_bands(None)
     assert np.abs(boxes_first - boxes_second).mean() < 0.5  # boxes: all alike
+
+
+async def test_a_held_image_changes_caption_on_the_frame_the_full_path_does(
+    tmp_path: Path, narration: Narration, clip_maker: Callable[..., Path]
+) -> None:
+    """An image's own time base (1/25) must not shift the held frames' times at 30 fps."""
+    image = clip_maker(
+        tmp_path / "still.png", "-f", "lavfi", "-i", "color=c=green:s=320x200", "-frames:v", "1"
+    )
+    font = find_caption_font()
+    settings = RenderSettings(resolution=360)
+    style = CaptionStyle.for_frame(*settings.size)
+    text, wav, seconds = narration[0]
+    timed = [TimedSentence(text + " " + narration[1][0], 0.0, seconds)]
+    cues = build_cues(timed, font, style)
+    assert len(cues) > 1
+    ass, _srt = write_captions(cues, font, style, tmp_path)
+    scenes = [Scene(wav, seconds, media=image)]
+    fast = await render_timeline(
+        scenes, settings, tmp_path / "fast.mp4", captions=ass,
+        caption_changes=change_times(cues), fonts_dir=font.directory,
+    )  # fmt: skip
+    plain = await render_timeline(
+        scenes, settings, tmp_path / "plain.mp4", captions=ass, fonts_dir=font.directory
+    )
+    fps = settings.fps
+    for cue in cues:
+        for t in (math.ceil(cue.start * fps) / fps, (math.ceil(cue.end * fps) - 1) / fps):
+            a = frame_at(fast, t + 0.001).astype(np.int16)
+            b = frame_at(plain, t + 0.001).astype(np.int16)
+            assert np.abs(a - b).mean() < 2.0, f"cue {cue.text!r} at {t:.3f}s"
+            assert _white(a[int(360 * 0.6) :]) > 20  # the caption is there

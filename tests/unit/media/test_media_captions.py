@@ -12,7 +12,9 @@ from videogen_media.captions import (
     CaptionCue,
     CaptionStyle,
     TimedSentence,
+    ass_change_times,
     build_cues,
+    change_times,
     to_ass,
     to_srt,
 )
@@ -148,3 +150,14 @@ def test_cjk_runs_are_drawn_with_the_cjk_font(font: CaptionFont, style: CaptionS
     dialogue = ass.splitlines()[-1]
     assert f"Tokyo {{\\fn{font.cjk.family}}}東京の夜{{\\fn{font.family}}} and more" in dialogue
     assert "\\fn" not in to_ass(cues, font.family, style)  # no fallback named: none used
+
+
+def test_the_change_times_of_an_ass_are_its_cue_edges(
+    font: CaptionFont, style: CaptionStyle
+) -> None:
+    cues = build_cues(
+        [TimedSentence(LONG, 0.0, 11.337), TimedSentence("Short, one.", 11.337, 12.5)], font, style
+    )
+    assert ass_change_times(to_ass(cues, font.family, style)) == change_times(cues)
+    animated = to_ass(cues, font.family, style).replace(",,Short", ",,{\\fad(200,200)}Short")
+    assert ass_change_times(animated) is None  # every frame must then reach libass

@@ -90,3 +90,16 @@ def test_held_scenes_send_one_frame_per_caption_change(tmp_path: Path) -> None:
 
 def test_change_frames_round_up() -> None:
     assert change_frames([0.0, 0.9, 0.91, 1.0], 30) == {0, 27, 28, 30}
+
+
+def test_an_exact_frame_a_target_bitrate_and_no_scene_cuts() -> None:
+    settings = RenderSettings(frame=(854, 480), video_bitrate_k=1500, scene_cut=False, fps=120)
+    assert settings.size == (854, 480)
+    options = settings.encoder_options()
+    assert (options["b:v"], options["maxrate"], options["bufsize"]) == ("1500k", "2250k", "3000k")
+    assert "crf" not in options
+    assert options["sc_threshold"] == 0
+    hevc = RenderSettings(codec="hevc", scene_cut=False).encoder_options()
+    assert hevc["x265-params"] == "log-level=error:scenecut=0"
+    with pytest.raises(InvalidRenderSettings):
+        RenderSettings(frame=(853, 480))

@@ -11,6 +11,7 @@ phone apps draw their own buttons.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,36 @@ def change_times(cues: Sequence[CaptionCue]) -> list[float]:
     return sorted({t for cue in cues for t in (cue.start, cue.end)})
 
 
+# Override tags that move or fade text within one event: a render that burns only the
+# frames where a caption starts or ends would miss them.
+_EVENT_FORMAT = "Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text"
+_ANIMATED = re.compile(r"\\(t\(|move\(|fade?\(|k[fo]?\d|K\d)")
+
+
+def ass_change_times(ass: str) -> list[float] | None:
+    """Every start and end of the Dialogue events of an `.ass`, for a renderer handed a
+    caption file it did not lay out itself; None when an event animates (then every frame
+    must go through libass)."""
+    fields = [f.strip() for f in _EVENT_FORMAT.split(",")]
+    times: set[float] = set()
+    for line in ass.splitlines():
+        kind, _, rest = line.partition(":")
+        if kind.strip() == "Format" and "Start" in rest:
+            fields = [f.strip() for f in rest.split(",")]
+        elif kind.strip() == "Dialogue":
+            values = rest.split(",", len(fields) - 1)
+            event = dict(zip(fields, (v.strip() for v in values), strict=False))
+            if _ANIMATED.search(event.get("Text", "")):
+                return None
+            times.update((_seconds(event["Start"]), _seconds(event["End"])))
+    return sorted(times)
+
+
+def _seconds(stamp: str) -> float:
+    hours, minutes, seconds = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
 def _ass_escape(line: str) -> str:
     # `{` opens an override block and `\N`, `\h`, `\{` are escapes in libass: a word
     # joiner after each backslash keeps a literal one, `\{` and `\}` keep the braces.
@@ -151,7 +182,7 @@ def to_ass(
         f"{style.margin_h},{style.margin_h},{style.margin_v},1",
         "",
         "[Events]",
-        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
+        f"Format: {_EVENT_FORMAT}",
     ]
     dialogue = [
         f"Dialogue: 0,{_ass_time(c.start)},{_ass_time(c.end)},Default,,0,0,0,,"

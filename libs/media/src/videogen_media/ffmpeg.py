@@ -81,23 +81,30 @@ def _with_progress_flags(argv: Sequence[str]) -> list[str]:
     return [argv[0], "-nostdin", "-nostats", "-progress", "pipe:1", *argv[1:]]
 
 
+def progress_fraction(line: str, total_seconds: float) -> float | None:
+    """The fraction done from one `-progress` line (`out_time_us=...`), if it says."""
+    key, _, value = line.strip().partition("=")
+    if key == "progress" and value == "end":
+        return 1.0
+    # Both keys are in microseconds (`out_time_ms` is misnamed in ffmpeg).
+    if key not in ("out_time_us", "out_time_ms") or not value.lstrip("-").isdigit():
+        return None
+    if total_seconds <= 0:
+        return None
+    return min(1.0, max(0.0, int(value) / 1e6 / total_seconds))
+
+
 async def _read_progress(
     stream: asyncio.StreamReader, total_seconds: float | None, on_progress: ProgressCallback | None
 ) -> None:
     last = -1.0
     async for raw in stream:
-        key, _, value = raw.decode(errors="replace").strip().partition("=")
         if on_progress is None or not total_seconds:
             continue
-        if key == "out_time_us" and value.lstrip("-").isdigit():
-            fraction = min(1.0, max(0.0, int(value) / 1e6 / total_seconds))
-        elif key == "progress" and value == "end":
-            fraction = 1.0
-        else:
-            continue
+        fraction = progress_fraction(raw.decode(errors="replace"), total_seconds)
         # Progress never goes backwards, even if ffmpeg reports a smaller time
         # (it does around stream switches and with N/A values).
-        if fraction > last:
+        if fraction is not None and fraction > last:
             last = fraction
             result = on_progress(fraction)
             if inspect.isawaitable(result):

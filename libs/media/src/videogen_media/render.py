@@ -165,6 +165,7 @@ async def render_timeline(
     caption_changes: Sequence[float] | None = None,
     fonts_dir: Path | None = None,
     on_progress: ProgressCallback | None = None,
+    ffmpeg_exe: str | None = None,
 ) -> Path:
     """Render to `output`, atomically: the file appears whole under its name or not at all.
 
@@ -182,6 +183,7 @@ async def render_timeline(
             captions=captions,
             caption_changes=caption_changes,
             fonts_dir=fonts_dir,
+            ffmpeg_exe=ffmpeg_exe,
         )
         command.graph_path.write_text(command.graph, encoding="utf-8")
         try:

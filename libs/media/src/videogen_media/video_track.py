@@ -56,8 +56,13 @@ def stretch_starts(start: int, frames: int, changes: set[int]) -> list[int]:
 
 
 def stamped(stream: Any, first_frame: int, fps: int) -> Any:
-    """Frames of `stream` renumbered from `first_frame` on the timeline."""
-    return stream.setpts(f"(N+{first_frame})/({fps}*TB)")
+    """Frames of `stream` renumbered from `first_frame` on the timeline.
+
+    The time base is set to one frame first: timestamps are integers in it, so in an
+    image's 1/25 a frame meant for 67/30 s would be rounded to 56/25 s (2.24 s, not
+    2.233 s), off its caption change.
+    """
+    return stream.filter("settb", f"1/{fps}").setpts(f"(N+{first_frame})/({fps}*TB)")
 
 
 def _kept(piece: Piece, end: int, changes: set[int], fps: int) -> list[Any]:

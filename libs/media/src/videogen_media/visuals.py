@@ -46,9 +46,9 @@ _HUES = {
 
 @dataclass(frozen=True, slots=True)
 class Background:
-    """A procedural background: three colours (mid, accent, dark), a style, a seed."""
+    """A procedural background: its colours (mid, accent, dark), a style, a seed."""
 
-    palette: tuple[str, str, str]
+    palette: tuple[str, ...]
     style: GradientStyle
     seed: int
     motion: bool = True

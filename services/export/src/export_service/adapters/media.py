@@ -1,37 +1,39 @@
-"""The real Renderer (one ffmpeg pass, probed with PyAV) and blob store, for the bootstrap."""
+"""The real Renderer (videogen_media's one-pass render, probed with PyAV), for the bootstrap.
+
+One ffmpeg command over one filter graph: the scenes' pictures, the captions burnt in by
+libass, the narrations under them. The fast path: the caption file's cue times tell the
+renderer where a still scene must show a new frame, so only those frames go through the
+graph and libass, and `fps` repeats them for the encoder (videogen_media.video_track).
+"""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
-import av
 import structlog
 from videogen_contracts.export.events import RenderRequested
 from videogen_media.blobs import LocalBlobStore
+from videogen_media.captions import ass_change_times
+from videogen_media.ffmpeg import FfmpegFailed
 from videogen_media.ffmpeg_path import ffmpeg_executable
+from videogen_media.fonts import find_caption_font
+from videogen_media.probe import ProbeFailed, probe_async
+from videogen_media.render import render_timeline
+from videogen_media.render_settings import InvalidRenderSettings
 from videogen_runtime.settings import Settings
 
 from export_service.adapters.blobs import ExportBlobs
-from export_service.adapters.ffmpeg_graph import Scene, build_command, scene_frames
-from export_service.adapters.ffmpeg_runner import run_ffmpeg
+from export_service.adapters.timeline import render_settings_of, scenes_of
 from export_service.app.ports import BlobStore, EncodeFailed, ProgressCallback, RenderedFile
 
 log = structlog.get_logger("export_service.renderer")
 
 
-def caption_fonts_dir() -> Path | None:
-    """Where the caption font the media service measured with lives (the Noto Sans wheel),
-    so libass draws with the same glyph widths the captions were wrapped for."""
-    try:
-        import fontpkg  # type: ignore[import-untyped]
-    except ImportError:
-        return None  # libass then asks fontconfig for the family the captions name
-    try:
-        return Path(fontpkg.path("Noto Sans")).parent
-    except fontpkg.FontpkgError:
-        return None
+def caption_fonts_dir() -> Path:
+    """The fonts the media service measured the captions with (and their CJK fallback),
+    so libass draws with the glyph widths the lines were wrapped for."""
+    return find_caption_font().directory
 
 
 class FfmpegRenderer:
@@ -42,45 +44,29 @@ class FfmpegRenderer:
     async def render(
         self, request: RenderRequested, blobs: BlobStore, output: Path, progress: ProgressCallback
     ) -> None:
-        frames = scene_frames([c.duration_s for c in request.clips], request.settings.fps)
-        scenes = [
-            Scene(
-                narration=blobs.local_path(clip.narration_key),
-                frames=count,
-                visual=clip.visual,
-                stock=blobs.local_path(clip.visual.key)
-                if clip.visual.kind == "stock" and clip.visual.key else None,
-            )
-            for clip, count in zip(request.clips, frames, strict=True)
-        ]
+        scenes = scenes_of(request, blobs)
         ass_key = request.captions.ass_key
-        command = build_command(
-            scenes, request.settings, output,
-            ffmpeg_exe=self.ffmpeg_exe,
-            graph_path=output.with_suffix(".graph"),
-            ass=blobs.local_path(ass_key) if ass_key else None,
-            fonts_dir=self.fonts_dir,
-        )
-        await asyncio.to_thread(command.graph_path.write_text, command.graph, "utf-8")
+        ass = blobs.local_path(ass_key) if ass_key else None
+        # None (no captions, or animated ones) sends every frame through libass.
+        changes = ass_change_times(await asyncio.to_thread(ass.read_text, "utf-8")) if ass else None
         try:
-            await run_ffmpeg(command.args, command.duration_s, progress)
-        finally:
-            command.graph_path.unlink(missing_ok=True)
+            await render_timeline(
+                scenes, render_settings_of(request.settings), output,
+                captions=ass, caption_changes=changes, fonts_dir=self.fonts_dir,
+                on_progress=progress, ffmpeg_exe=self.ffmpeg_exe,
+            )  # fmt: skip
+        except (FfmpegFailed, InvalidRenderSettings) as error:
+            raise EncodeFailed(str(error)) from error
 
     async def probe(self, path: Path) -> RenderedFile:
-        return await asyncio.to_thread(probe_file, path)
-
-
-def probe_file(path: Path) -> RenderedFile:
-    try:
-        container: Any = av.open(str(path))
-    except av.error.FFmpegError as error:
-        raise EncodeFailed(f"the output cannot be read: {error}") from error
-    with container:
-        duration = container.duration / av.time_base if container.duration else 0.0
-    if duration <= 0:
-        raise EncodeFailed(f"the output has no duration: {path.name}")
-    return RenderedFile(duration_s=round(duration, 3), size_bytes=path.stat().st_size)
+        try:
+            info = await probe_async(path)
+        except ProbeFailed as error:
+            raise EncodeFailed(f"the output cannot be read: {error}") from error
+        if info.duration <= 0:
+            raise EncodeFailed(f"the output has no duration: {path.name}")
+        size = (await asyncio.to_thread(path.stat)).st_size
+        return RenderedFile(duration_s=round(info.duration, 3), size_bytes=size)
 
 
 def media_renderer() -> FfmpegRenderer:
