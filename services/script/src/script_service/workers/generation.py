@@ -233,9 +233,12 @@ class _Run:
             language=language,
         )
         release = EndGeneration(cid, now, self.project_id, self.job_id, "completed")
+        # The script first: consumers apply events in log order, so whoever sees the run
+        # complete (an SSE `complete`, a WebSocket `job_complete`) already finds the new
+        # sections in the read model.
         parts = [
-            Part(RUN, self.job_id, [finish]),
             Part(SCRIPT, self.project_id, [replace, release]),
+            Part(RUN, self.job_id, [finish]),
         ]
         await run_together(
             self.streams, self.tools.appender, parts, command_id=cid, metadata=self.metadata
