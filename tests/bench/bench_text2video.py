@@ -23,7 +23,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import asyncpg
-import psutil
+import psutil  # type: ignore[import-untyped]  # no stubs among the dev deps
 from videogen_local.infra import free_port, start_nats, start_postgres
 from videogen_local.stack import Stack, stack_env
 from videogen_media.ffmpeg_path import ffmpeg_executable
@@ -75,8 +75,8 @@ def _label(p: psutil.Process) -> str:
     if cmd and cmd[0].startswith("postgres"):
         return "postgres"  # a backend retitles itself per query; one label for them all
     if "-m" in cmd:
-        return cmd[cmd.index("-m") + 1]
-    return Path(cmd[0]).name if cmd else p.name()
+        return str(cmd[cmd.index("-m") + 1])
+    return Path(cmd[0]).name if cmd else str(p.name())
 
 
 def reference_encode(duration: float, workdir: Path) -> float:
