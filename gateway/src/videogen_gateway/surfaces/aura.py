@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -23,21 +22,19 @@ import structlog
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.params import Parameter
-from litestar.response import Stream
+from litestar.types import Send
 from videogen_contracts.project.production import (
     CancelProduction,
     RetryProduction,
     StartProduction,
-    stream_id_for,
 )
 from videogen_gateway.dispatch import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.readmodels.aura_feed import ENDED, TERMINAL_EVENTS
-from videogen_gateway.readmodels.aura_feeds import JobFeeds
+from videogen_gateway.readmodels.aura_feeds import FeedStream, JobFeeds
 from videogen_gateway.readmodels.aura_jobs import AuraJobQueries, JobView
 from videogen_gateway.readmodels.productions import ProductionQueries
-from videogen_gateway.realtime import LiveOptions, SseEvent, last_event_id, sse_response
-from videogen_gateway.realtime import sse_replay_then_live as replay_then_live
+from videogen_gateway.realtime import SseEvent, last_event_id
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.aura_jobs_out import (
     CancelAccepted,
@@ -68,10 +65,10 @@ def _queries(rt: Runtime) -> AuraJobQueries:
     return AuraJobQueries(rt.pool, rt.schema)
 
 
-def _feeds(state: State, queries: AuraJobQueries, rt: Runtime) -> JobFeeds:
+def _feeds(state: State, rt: Runtime) -> JobFeeds:
     feeds = state.get("aura_feeds")
     if not isinstance(feeds, JobFeeds):
-        feeds = JobFeeds(rt.hub, queries.events_after)
+        feeds = JobFeeds(rt.hub, _queries(rt).events_after, HEARTBEAT_SECONDS)
         state["aura_feeds"] = feeds
     return feeds
 
@@ -140,7 +137,7 @@ async def get_job(state: State, job_id: str) -> JobOut:
 
 
 @get("/jobs/{job_id:str}/events", summary="A job's progress, live (SSE), resumable")
-async def job_events(request: Request[Any, Any, Any], state: State, job_id: str) -> Stream:
+async def job_events(request: Request[Any, Any, Any], state: State, job_id: str) -> Response[Any]:
     rt = runtime_of(state)
     view = await _job(rt, job_id)
     job_uuid, horizon = view.job.id, view.last_seq
@@ -154,26 +151,11 @@ async def job_events(request: Request[Any, Any, Any], state: State, job_id: str)
             return message.id >= horizon
         return message.event in TERMINAL_EVENTS and message.id > horizon
 
-    return sse_response(_watch(state, rt, job_uuid, after, until, ended and after >= horizon))
+    async def serve(send: Send) -> None:
+        if not (ended and after >= horizon):
+            await _feeds(state, rt).serve(job_uuid, send, after, until)
 
-
-async def _watch(
-    state: State,
-    rt: Runtime,
-    job_id: UUID,
-    after: int,
-    until: Callable[[SseEvent], bool],
-    done: bool,
-) -> AsyncIterator[bytes]:
-    if done:
-        return
-    queries = _queries(rt)
-    with _feeds(state, queries, rt).watching(job_id) as feed:
-        async for message in replay_then_live(
-            rt.hub, stream_id_for(job_id), feed.after, after, until=until,
-            options=LiveOptions(heartbeat=HEARTBEAT_SECONDS),
-        ):
-            yield message
+    return FeedStream(serve)
 
 
 @post("/jobs/{job_id:str}/cancel", status_code=202, summary="Cancel a running job")

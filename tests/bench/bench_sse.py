@@ -1,0 +1,271 @@
+"""Aura SSE fan-out: 1,000 clients watching one job; append → delivery latency and memory.
+
+Run: `.venv/bin/python tests/bench/bench_sse.py [--clients 1000] [--events 200] [--every 0.05]`.
+Starts its own PostgreSQL and NATS (or uses VIDEOGEN_TEST_DATABASE_URL / _NATS_URL), then
+the project service and the gateway as processes, exactly as `make run` does, and creates
+one Aura job. A load process (uvloop, raw sockets) opens `--clients` streams on
+`/api/jobs/{id}/events`; once all of them have replayed the job, this process appends
+production events (`ProductionAdvanced`, one SSE message each) straight into the project
+service's event store and notes the wall-clock time of each append. Each client notes when
+each message's `id:` arrives. The whole path is measured: the store's outbox → relay → NATS
+→ the gateway's projection (one transaction, NOTIFY) → the hub → one read for all streams
+→ 1,000 sockets. Targets (issue 5): p50 ≤ 15 ms, p99 ≤ 100 ms; memory per connection
+(the gateway's RSS growth from 0 to all clients connected, divided by the clients) ≤ 40 KB.
+Prints figures; not pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ID_LINE = re.compile(rb"(?:^|\n)id: (\d+)\n")
+
+
+# --- the watchers (their own process) ------------------------------------------------------
+
+
+class _Watcher(asyncio.Protocol):
+    """One SSE client: notes when each `id:` arrives. A Protocol, not a StreamReader, so the
+    clients cost as little CPU as possible (they share the machine with the gateway)."""
+
+    def __init__(self, request: bytes, seen: dict[int, float], ready: asyncio.Future[None]):
+        self.request, self.seen, self.ready = request, seen, ready
+        self.tail = b""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports are not asyncio.Transport subclasses, but they write.
+        transport.write(self.request)  # type: ignore[attr-defined]
+
+    def data_received(self, data: bytes) -> None:
+        now = time.time()
+        buffer = self.tail + data
+        for match in ID_LINE.finditer(buffer):
+            self.seen.setdefault(int(match[1]), now)
+        self.tail = buffer[-64:]  # an id line cut in two is completed by the next read
+        if self.seen and not self.ready.done():
+            self.ready.set_result(None)
+
+
+async def _watchers(url: str, clients: int, settle: int) -> None:
+    parsed = httpx.URL(url)
+    host, port, path = parsed.host, parsed.port or 80, parsed.raw_path.decode()
+    loop = asyncio.get_running_loop()
+    seen: list[dict[int, float]] = [{} for _ in range(clients)]
+    readies = [loop.create_future() for _ in range(clients)]
+    request = (f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+               .encode())
+    transports = []
+    for i in range(clients):
+        transport, _ = await loop.create_connection(
+            lambda i=i: _Watcher(request, seen[i], readies[i]), host, port  # type: ignore[misc]
+        )
+        transports.append(transport)
+        if i % 100 == 99:
+            await asyncio.sleep(0.05)  # do not flood the accept queue in one instant
+    await asyncio.wait_for(asyncio.gather(*readies), timeout=120)
+    while any(max(s, default=0) < settle for s in seen):  # noqa: ASYNC110 - a poll is fine here
+        await asyncio.sleep(0.05)
+    print(json.dumps({"ready": clients}), flush=True)
+    await loop.run_in_executor(None, sys.stdin.readline)  # until the driver is done
+    for transport in transports:
+        transport.close()
+    print(json.dumps({"seen": [{str(k): v for k, v in s.items()} for s in seen]}), flush=True)
+
+
+# --- the driver ------------------------------------------------------------------------------
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _infra(tmp: Path) -> tuple[str, str, list[Any]]:
+    import os
+
+    from videogen_local.infra import start_nats, start_postgres
+
+    servers: list[Any] = []
+    pg_url = os.environ.get("VIDEOGEN_TEST_DATABASE_URL")
+    nats_url = os.environ.get("VIDEOGEN_TEST_NATS_URL")
+    if not pg_url:
+        servers.append(start_postgres(tmp / "pg", durable=False))
+        pg_url = servers[-1].url
+    if not nats_url:
+        servers.append(start_nats(tmp / "nats"))
+        nats_url = servers[-1].url
+    return pg_url, nats_url, servers
+
+
+async def _append(
+    pg_url: str, namespace: str, job_id: uuid.UUID, count: int, every: float
+) -> list[float]:
+    """Append `count` progress events to the job's production; the wall time of each."""
+    import asyncpg
+    from videogen_contracts.envelope import EventMetadata, NewEvent, to_raw
+    from videogen_contracts.project.production import ProductionAdvanced, stream_id_for
+    from videogen_eventstore.postgres import PostgresEventStore
+
+    pool = await asyncpg.create_pool(pg_url, min_size=1, max_size=2)
+    store = PostgresEventStore(pool, f"{namespace}_project", "project")
+    metadata = EventMetadata(correlation_id="bench-sse", project_id=str(job_id))
+    times = []
+    try:
+        for n in range(count):
+            event = ProductionAdvanced(
+                production_id=job_id, from_stage="scripting", stage="scripting", progress=0,
+                message=f"bench {n}", at=datetime.now(UTC), percent=n * 100 // count,
+            )
+            new = NewEvent(event_id=uuid.uuid4(), type="ProductionAdvanced", data=to_raw(event),
+                           metadata=metadata, schema_version=1)
+            times.append(time.time())
+            await store.append(stream_id_for(job_id), [new], None)
+            await asyncio.sleep(every)
+    finally:
+        await pool.close()
+    return times
+
+
+async def _last_seq(pg_url: str, namespace: str, job_id: uuid.UUID) -> int:
+    import asyncpg
+
+    conn = await asyncpg.connect(pg_url)
+    try:
+        # Settled: the job's messages stop growing (its process manager waits on the
+        # script service, which this bench does not run).
+        last, same = -1, 0
+        while same < 10:
+            now = int(await conn.fetchval(
+                f'SELECT last_seq FROM "{namespace}_gateway".aura_jobs WHERE id = $1', job_id))
+            same = same + 1 if now == last else 0
+            last = now
+            await asyncio.sleep(0.1)
+        return last
+    finally:
+        await conn.close()
+
+
+def run(args: argparse.Namespace) -> None:
+    from videogen_local.infra import free_port
+    from videogen_local.stack import Stack, stack_env
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, args.clients * 2 + 512)),
+                                                hard))
+    namespace = "b" + uuid.uuid4().hex[:8]
+    with tempfile.TemporaryDirectory(prefix="bench-sse-") as tmp_dir:
+        tmp = Path(tmp_dir)
+        pg_url, nats_url, servers = _infra(tmp)
+        env = stack_env(pg_url, nats_url, free_port(), namespace,
+                        VIDEOGEN_LOG_LEVEL="warning", VIDEOGEN_DATA_DIR=str(tmp / "data"))
+        stack = Stack(env, log_dir=tmp)
+        try:
+            stack.start("project")
+            stack.start("gateway")
+            stack.wait_ready()
+            measure(stack, pg_url, namespace, args)
+        finally:
+            stack.stop()
+            for server in servers:
+                server.stop()
+
+
+def measure(stack: Any, pg_url: str, namespace: str, args: argparse.Namespace) -> None:
+    response = httpx.post(f"{stack.base_url}/api/jobs", timeout=30,
+                          json={"brief": {"topic": "SSE fan-out"}})
+    response.raise_for_status()
+    job_id = uuid.UUID(response.json()["jobId"])
+    base = asyncio.run(_last_seq(pg_url, namespace, job_id))
+    gateway = stack.children["gateway"].proc.pid
+    rss_before = _rss_kb(gateway)
+    url = f"{stack.base_url}/api/jobs/{job_id}/events"
+    load = subprocess.Popen(
+        [sys.executable, __file__, "--watch", url, "--clients", str(args.clients),
+         "--settle", str(base)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert load.stdout is not None
+    assert load.stdin is not None
+    json.loads(load.stdout.readline())  # {"ready": n}: every stream replayed the job
+    time.sleep(1.0)
+    rss_connected = _rss_kb(gateway)
+    cpu = _cpu_s(gateway)
+    appended = asyncio.run(_append(pg_url, namespace, job_id, args.events, args.every))
+    time.sleep(2.0)
+    cpu = _cpu_s(gateway) - cpu
+    print(f"gateway CPU during the events: {cpu:.2f} s = "
+          f"{cpu / (args.events * args.clients) * 1e6:.1f} µs per delivery")
+    rss_after = _rss_kb(gateway)
+    load.stdin.write("done\n")
+    load.stdin.flush()
+    seen = json.loads(load.stdout.readline())["seen"]
+    load.wait()
+    report(seen, appended, base, args, (rss_before, rss_connected, rss_after))
+
+
+def report(
+    seen: list[dict[str, float]], appended: list[float], base: int, args: argparse.Namespace,
+    rss: tuple[int, int, int],
+) -> None:
+    latencies = [
+        (client[str(base + 1 + n)] - at) * 1000
+        for client in seen for n, at in enumerate(appended) if str(base + 1 + n) in client
+    ]
+    expected = len(seen) * len(appended)
+    per_connection = (rss[1] - rss[0]) / len(seen)
+    print(f"SSE fan-out, {len(seen)} clients on one job, {len(appended)} events "
+          f"every {args.every * 1000:.0f} ms: {len(latencies)}/{expected} deliveries")
+    print(f"append → delivery: p50 {_pct(latencies, 0.50):.1f} ms, "
+          f"p99 {_pct(latencies, 0.99):.1f} ms, max {max(latencies):.1f} ms, "
+          f"mean {statistics.fmean(latencies):.1f} ms   (target p50 ≤ 15 ms, p99 ≤ 100 ms)")
+    print(f"gateway RSS: {rss[0] / 1024:.1f} MB idle, {rss[1] / 1024:.1f} MB with "
+          f"{len(seen)} streams, {rss[2] / 1024:.1f} MB after the events → "
+          f"{per_connection:.1f} KB per connection   (target ≤ 40 KB)")
+
+
+def _parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--every", type=float, default=0.05)
+    parser.add_argument("--watch", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--settle", type=int, default=0, help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    options = _parse()
+    if options.watch:
+        import uvloop
+
+        uvloop.run(_watchers(options.watch, options.clients, options.settle))
+    else:
+        run(options)
