@@ -14,7 +14,7 @@ from uuid import UUID
 import msgspec
 from litestar import Response, Router, delete, get, post, put
 from litestar.datastructures import State
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.project.commands import (
     AddCastMembers,
@@ -80,7 +80,8 @@ async def list_projects(state: State) -> list[ProjectOut]:
 
 
 @post(
-    "/projects", summary="Create a new project draft",
+    "/projects",
+    summary="Create a new project draft",
     responses=problems(400, 413, 503),
 )
 async def create_project(state: State, data: JSONBody[ProjectBody]) -> ProjectDetailOut:
@@ -94,19 +95,21 @@ async def create_project(state: State, data: JSONBody[ProjectBody]) -> ProjectDe
 
 
 @get(
-    "/projects/{project_id:str}", summary="Project details with sections, sentences and cast",
+    "/projects/{project_id:str}",
+    summary="Project details with sections, sentences and cast",
     responses=problems(404),
 )
-async def get_project(state: State, project_id: str) -> ProjectDetailOut:
+async def get_project(state: State, project_id: FromPath[str]) -> ProjectDetailOut:
     return await _detail(runtime_of(state), _project_id(project_id))
 
 
 @put(
-    "/projects/{project_id:str}", summary="Update project metadata",
+    "/projects/{project_id:str}",
+    summary="Update project metadata",
     responses=problems(400, 404, 409, 413, 503),
 )
 async def update_project(
-    state: State, project_id: str, data: JSONBody[ProjectPatch]
+    state: State, project_id: FromPath[str], data: JSONBody[ProjectPatch]
 ) -> ProjectDetailOut:
     rt = runtime_of(state)
     pid = _project_id(project_id)
@@ -120,7 +123,7 @@ async def update_project(
     summary="Delete a project and all its media",
     responses=problems(404, 409, 503),
 )
-async def delete_project(state: State, project_id: str) -> Deleted:
+async def delete_project(state: State, project_id: FromPath[str]) -> Deleted:
     rt = runtime_of(state)
     command_id, now = _ids()
     command = DeleteProject(command_id=command_id, now=now, project_id=_project_id(project_id))
@@ -138,25 +141,31 @@ async def _add_cast(
     await _command(rt, "add_cast_members", command, batch=batch)
     rows = await rt.queries.get_cast_members(pid, [s.character_id for s in specs])
     # Rows are missing only if the read models are late: answer with what was accepted.
-    return [shapes.cast_out(r) for r in rows] if len(rows) == len(specs) else [
-        shapes.cast_out(s) for s in specs
-    ]
+    return (
+        [shapes.cast_out(r) for r in rows]
+        if len(rows) == len(specs)
+        else [shapes.cast_out(s) for s in specs]
+    )
 
 
 @post(
-    "/projects/{project_id:str}/cast", summary="Add a character to the project cast",
+    "/projects/{project_id:str}/cast",
+    summary="Add a character to the project cast",
     responses=problems(400, 404, 409, 413, 503),
 )
-async def add_cast_member(state: State, project_id: str, data: JSONBody[CastBody]) -> CastOut:
+async def add_cast_member(
+    state: State, project_id: FromPath[str], data: JSONBody[CastBody]
+) -> CastOut:
     return (await _add_cast(runtime_of(state), project_id, [data], batch=False))[0]
 
 
 @post(
-    "/projects/{project_id:str}/cast/batch", summary="Add several characters to the cast",
+    "/projects/{project_id:str}/cast/batch",
+    summary="Add several characters to the cast",
     responses=problems(400, 404, 409, 413, 503),
 )
 async def add_cast_batch(
-    state: State, project_id: str, data: JSONBody[CastBatchBody | list[CastBody]]
+    state: State, project_id: FromPath[str], data: JSONBody[CastBatchBody | list[CastBody]]
 ) -> list[CastOut]:
     bodies = data.characters if isinstance(data, CastBatchBody) else data
     return await _add_cast(runtime_of(state), project_id, bodies, batch=True)
@@ -168,7 +177,9 @@ async def add_cast_batch(
     summary="Remove a character from the cast",
     responses=problems(404, 409, 503),
 )
-async def remove_cast_member(state: State, project_id: str, character_id: str) -> Deleted:
+async def remove_cast_member(
+    state: State, project_id: FromPath[str], character_id: FromPath[str]
+) -> Deleted:
     rt = runtime_of(state)
     pid = _project_id(project_id)
     try:

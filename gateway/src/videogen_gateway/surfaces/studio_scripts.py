@@ -18,7 +18,7 @@ from uuid import UUID
 import msgspec
 from litestar import Router, get, post
 from litestar.datastructures import State
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from videogen_contracts.project.events import stream_id_for as project_stream_id
 from videogen_contracts.replies import CommandAccepted
 from videogen_contracts.script.commands import (
@@ -78,7 +78,10 @@ async def send_script(
     correlation_id = current_correlation_id() or new_correlation_id()
     try:
         return await rt.dispatcher.send_and_wait(
-            SERVICE, name, command, correlation_id,
+            SERVICE,
+            name,
+            command,
+            correlation_id,
             attempt_timeout=LLM_WAIT_SECONDS if slow else None,
         )
     except CommandRefused as refused:
@@ -114,18 +117,21 @@ async def outline_of(rt: Runtime, outline_id: UUID, project_id: UUID | None = No
 
 
 @post(
-    "/projects/{project_id:str}/quick-generate", status_code=201,
+    "/projects/{project_id:str}/quick-generate",
+    status_code=201,
     summary="Write a whole script now (replaces the project's sections)",
     responses=problems(400, 404, 409, 503),
 )
 async def quick_generate(
-    state: State, project_id: str, data: JSONBody[TargetBody | None] = None
+    state: State, project_id: FromPath[str], data: JSONBody[TargetBody | None] = None
 ) -> ScriptOut:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
     command_id, now = new_ids()
     command = QuickGenerate(
-        command_id=command_id, now=now, project_id=pid,
+        command_id=command_id,
+        now=now,
+        project_id=pid,
         target_minutes=data.target_duration if data else None,
         project_version=await project_version(rt, pid),
     )
@@ -134,11 +140,13 @@ async def quick_generate(
 
 
 @post(
-    "/projects/{project_id:str}/generate-outline", status_code=201,
-    summary="Write an outline for review", responses=problems(400, 404, 503),
+    "/projects/{project_id:str}/generate-outline",
+    status_code=201,
+    summary="Write an outline for review",
+    responses=problems(400, 404, 503),
 )
 async def generate_outline(
-    state: State, project_id: str, data: JSONBody[TargetBody | None] = None
+    state: State, project_id: FromPath[str], data: JSONBody[TargetBody | None] = None
 ) -> OutlineOut:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
@@ -147,15 +155,25 @@ async def generate_outline(
 
 
 async def start_generation(
-    rt: Runtime, pid: UUID, mode: GenerationMode, minutes: float | None,
-    outline_id: UUID | None = None, *, job_id: UUID | None = None,
+    rt: Runtime,
+    pid: UUID,
+    mode: GenerationMode,
+    minutes: float | None,
+    outline_id: UUID | None = None,
+    *,
+    job_id: UUID | None = None,
     command_id: str | None = None,
 ) -> GenerationAccepted:
     """Queue a run; `job_id` and `command_id` fixed by a caller that may send it again."""
     new_command_id, now = new_ids()
     command = StartGeneration(
-        command_id=command_id or new_command_id, now=now, project_id=pid,
-        job_id=job_id or uuid.uuid4(), mode=mode, outline_id=outline_id, target_minutes=minutes,
+        command_id=command_id or new_command_id,
+        now=now,
+        project_id=pid,
+        job_id=job_id or uuid.uuid4(),
+        mode=mode,
+        outline_id=outline_id,
+        target_minutes=minutes,
         project_version=await project_version(rt, pid),
     )
     await send_script(rt, "start_generation", command)
@@ -163,20 +181,29 @@ async def start_generation(
     await rt.waiter.wait_for(generation_stream_id(command.job_id), 1, 5.0)
     run = await generation_queries(rt).run(command.job_id)
     return GenerationAccepted(
-        job_id=command.job_id, status="queued", message=shapes.queued_message(mode),
+        job_id=command.job_id,
+        status="queued",
+        message=shapes.queued_message(mode),
         estimated_duration_seconds=run.estimated_seconds if run else 0,
     )
 
 
 async def write_outline(
-    rt: Runtime, pid: UUID, minutes: float | None, *, outline_id: UUID | None = None,
+    rt: Runtime,
+    pid: UUID,
+    minutes: float | None,
+    *,
+    outline_id: UUID | None = None,
     command_id: str | None = None,
 ) -> OutlineRow:
     """Write an outline now (the client waits); `outline_id`/`command_id` as above."""
     new_command_id, now = new_ids()
     command = GenerateOutline(
-        command_id=command_id or new_command_id, now=now, project_id=pid,
-        outline_id=outline_id or uuid.uuid4(), target_minutes=minutes,
+        command_id=command_id or new_command_id,
+        now=now,
+        project_id=pid,
+        outline_id=outline_id or uuid.uuid4(),
+        target_minutes=minutes,
         project_version=await project_version(rt, pid),
     )
     await send_script(rt, "generate_outline", command, slow=True)
@@ -184,11 +211,13 @@ async def write_outline(
 
 
 @post(
-    "/projects/{project_id:str}/generate-script-short", status_code=202,
-    summary="Queue a short script (1-10 minutes)", responses=problems(400, 404, 409, 503),
+    "/projects/{project_id:str}/generate-script-short",
+    status_code=202,
+    summary="Queue a short script (1-10 minutes)",
+    responses=problems(400, 404, 409, 503),
 )
 async def generate_script_short(
-    state: State, project_id: str, data: JSONBody[ShortScriptBody]
+    state: State, project_id: FromPath[str], data: JSONBody[ShortScriptBody]
 ) -> GenerationAccepted:
     rt = runtime_of(state)
     minutes = shapes.short_minutes(data)
@@ -196,12 +225,13 @@ async def generate_script_short(
 
 
 @post(
-    "/projects/{project_id:str}/generate-script", status_code=202,
+    "/projects/{project_id:str}/generate-script",
+    status_code=202,
     summary="Queue a long-form script, section by section (from an approved outline)",
     responses=problems(400, 404, 409, 503),
 )
 async def generate_script(
-    state: State, project_id: str, data: JSONBody[ScriptBody | None] = None
+    state: State, project_id: FromPath[str], data: JSONBody[ScriptBody | None] = None
 ) -> GenerationAccepted:
     rt = runtime_of(state)
     body = data or ScriptBody()
@@ -213,28 +243,34 @@ async def generate_script(
 
 
 @get(
-    "/projects/{project_id:str}/outlines", summary="The project's outlines, newest first",
+    "/projects/{project_id:str}/outlines",
+    summary="The project's outlines, newest first",
     responses=problems(404),
 )
-async def list_outlines(state: State, project_id: str) -> list[OutlineOut]:
+async def list_outlines(state: State, project_id: FromPath[str]) -> list[OutlineOut]:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
     return [shapes.outline_out(row) for row in await _outlines(rt).of_project(pid)]
 
 
 @post(
-    "/outlines/{outline_id:str}/regenerate-section", status_code=200,
-    summary="Write one section of an outline again", responses=problems(400, 404, 503),
+    "/outlines/{outline_id:str}/regenerate-section",
+    status_code=200,
+    summary="Write one section of an outline again",
+    responses=problems(400, 404, 503),
 )
 async def regenerate_section(
-    state: State, outline_id: str, data: JSONBody[RegenerateSectionBody]
+    state: State, outline_id: FromPath[str], data: JSONBody[RegenerateSectionBody]
 ) -> OutlineOut:
     rt = runtime_of(state)
     outline = await outline_of(rt, parse_id(outline_id, "outline"))
     oid = outline.id
     command_id, now = new_ids()
     command = RegenerateOutlineSection(
-        command_id=command_id, now=now, outline_id=oid, section_index=data.section_index,
+        command_id=command_id,
+        now=now,
+        outline_id=oid,
+        section_index=data.section_index,
         instructions=data.instructions,
         project_version=await project_version(rt, outline.project_id),
     )
@@ -246,8 +282,12 @@ def studio_scripts_router() -> Router:
     return Router(
         "/api/v1",
         route_handlers=[
-            quick_generate, generate_outline, generate_script_short, generate_script,
-            list_outlines, regenerate_section,
+            quick_generate,
+            generate_outline,
+            generate_script_short,
+            generate_script,
+            list_outlines,
+            regenerate_section,
         ],
         tags=["studio"],
     )

@@ -14,6 +14,7 @@ from uuid import UUID
 import msgspec
 from litestar import Request, Router, get
 from litestar.datastructures import State
+from litestar.params import FromPath
 from litestar.response import Stream
 from videogen_gateway.errors import problems
 from videogen_gateway.readmodels.generations import GenerationQueries, generation_feed_key
@@ -49,7 +50,7 @@ async def _fresh_start(queries: GenerationQueries, project_id: UUID, head: int) 
     responses=problems(404),
 )
 async def generation_status(
-    request: Request[Any, Any, Any], state: State, project_id: str
+    request: Request[Any, Any, Any], state: State, project_id: FromPath[str]
 ) -> Stream:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
@@ -66,10 +67,16 @@ async def generation_status(
     connected = encode_sse(
         "connected", msgspec.json.encode({"projectId": str(pid)}), id=after, retry_ms=2000
     )
-    return sse_response(sse_replay_then_live(
-        rt.hub, generation_feed_key(pid), fetch, after, first=[connected],
-        options=LiveOptions(heartbeat=SSE_HEARTBEAT_SECONDS),
-    ))
+    return sse_response(
+        sse_replay_then_live(
+            rt.hub,
+            generation_feed_key(pid),
+            fetch,
+            after,
+            first=[connected],
+            options=LiveOptions(heartbeat=SSE_HEARTBEAT_SECONDS),
+        )
+    )
 
 
 def studio_status_router() -> Router:
