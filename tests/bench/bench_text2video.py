@@ -121,10 +121,19 @@ async def stage_report(database_url: str, job_id: str) -> dict[str, float]:
         stages = {a: b_t - a_t for (a, a_t), (_, b_t) in pairwise(marks)}
         render = await conn.fetch(
             f"SELECT type, recorded_at FROM {NAMESPACE}_export.events WHERE type IN"
-            " ('RenderRequested', 'RenderCompleted') ORDER BY global_position"
+            " ('RenderRequested', 'RenderProgressed', 'RenderCompleted') ORDER BY global_position"
         )
-        times = {r["type"]: r["recorded_at"].timestamp() for r in render}
-        stages["render_alone"] = times["RenderCompleted"] - times["RenderRequested"]
+        times: dict[str, list[float]] = {}
+        for r in render:
+            times.setdefault(r["type"], []).append(r["recorded_at"].timestamp())
+        requested, completed = times["RenderRequested"][0], times["RenderCompleted"][0]
+        progressed = times.get("RenderProgressed") or [requested, completed]
+        stages["render_alone"] = completed - requested
+        # Where the render stage goes: until the first progress event (pickup, ffmpeg start,
+        # the first 5%), between the first and last progress events, and after the last.
+        stages["render_to_first_progress"] = progressed[0] - requested
+        stages["render_between_progress"] = progressed[-1] - progressed[0]
+        stages["render_after_last_progress"] = completed - progressed[-1]
         narration = await conn.fetchval(
             f"SELECT (data->>'total_duration_s')::float FROM {NAMESPACE}_media.events"
             " WHERE type = 'NarrationCompleted'"
