@@ -43,7 +43,6 @@ def test_encoder_options_per_codec() -> None:
     assert h264["preset"] == "veryfast"
     assert h264["movflags"] == "+faststart"
     assert h264["acodec"] == "aac"
-    assert h264["aac_coder"] == "fast"
     vp9 = RenderSettings(codec="vp9", container="webm").encoder_options()
     assert (vp9["vcodec"], vp9["acodec"], vp9["b:v"]) == ("libvpx-vp9", "libopus", 0)
     assert "movflags" not in vp9

@@ -94,10 +94,6 @@ class RenderSettings:
         if self.container == "mp4":
             # The moov atom up front: a player (or a Range download) can start at once.
             options["movflags"] = "+faststart"
-            # ffmpeg's default AAC coder (twoloop) spends ~2 s of CPU on a minute of speech,
-            # a fifth of a whole 720p render; "fast" spends a third less, and at these
-            # bitrates the difference in speech is not audible.
-            options["aac_coder"] = "fast"
         return options
 
     def _rate_control(self) -> dict[str, Any]:
