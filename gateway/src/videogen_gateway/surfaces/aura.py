@@ -21,7 +21,7 @@ import msgspec
 import structlog
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import Send
 from videogen_contracts.project.production import (
     CancelProduction,
@@ -99,10 +99,16 @@ async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccept
     wanted = job_request(await request.body())
     job_id = uuid.uuid4()
     command = StartProduction(
-        command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job_id,
+        command_id=str(uuid.uuid4()),
+        now=datetime.now(UTC),
+        production_id=job_id,
         # One project per job: the studio surface lists it like any other project.
-        project_id=job_id, kind="brief", render=wanted.render, voice=wanted.voice,
-        language=wanted.language, brief=wanted.brief,
+        project_id=job_id,
+        kind="brief",
+        render=wanted.render,
+        voice=wanted.voice,
+        language=wanted.language,
+        brief=wanted.brief,
     )
     await _send(rt, "start_production", command)
     return JobAccepted(job_id=str(job_id), correlation_id=_correlation_id())
@@ -111,33 +117,41 @@ async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccept
 @get("/jobs", summary="List jobs, newest first, a page at a time", cache=False)
 async def list_jobs(
     state: State,
-    page: int = 1,
-    page_size: Annotated[int | None, Parameter(query="pageSize")] = None,
+    page: FromQuery[int] = 1,
+    page_size: Annotated[int | None, QueryParameter(name="pageSize")] = None,
 ) -> JobPage:
     size = PAGE_SIZE if page_size is None else page_size
     if page < 1:
         raise bad("page", f"page {page} is out of range", "Use a page from 1 up.")
     if not 1 <= size <= PAGE_SIZE_MAX:
-        raise bad("pageSize", f"pageSize {size} is out of range",
-                  f"Use a pageSize from 1 to {PAGE_SIZE_MAX}.")
+        raise bad(
+            "pageSize",
+            f"pageSize {size} is out of range",
+            f"Use a pageSize from 1 to {PAGE_SIZE_MAX}.",
+        )
     rt = runtime_of(state)
     queries = _queries(rt)
     jobs, total = await queries.page(size, (page - 1) * size)
     steps = await queries.steps_of([job.id for job in jobs])
     return JobPage(
-        jobs=[job_out(job, steps.get(job.id, [])) for job in jobs], page=page,
-        page_size=size, total_count=total, total_pages=math.ceil(total / size),
+        jobs=[job_out(job, steps.get(job.id, [])) for job in jobs],
+        page=page,
+        page_size=size,
+        total_count=total,
+        total_pages=math.ceil(total / size),
     )
 
 
 @get("/jobs/{job_id:str}", summary="A job: status, steps, output, errors", cache=False)
-async def get_job(state: State, job_id: str) -> JobOut:
+async def get_job(state: State, job_id: FromPath[str]) -> JobOut:
     view = await _job(runtime_of(state), job_id)
     return job_out(view.job, view.steps)
 
 
 @get("/jobs/{job_id:str}/events", summary="A job's progress, live (SSE), resumable")
-async def job_events(request: Request[Any, Any, Any], state: State, job_id: str) -> Response[Any]:
+async def job_events(
+    request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
+) -> Response[Any]:
     rt = runtime_of(state)
     view = await _job(rt, job_id)
     job_uuid, horizon = view.job.id, view.last_seq
@@ -159,23 +173,27 @@ async def job_events(request: Request[Any, Any, Any], state: State, job_id: str)
 
 
 @post("/jobs/{job_id:str}/cancel", status_code=202, summary="Cancel a running job")
-async def cancel_job(state: State, job_id: str) -> CancelAccepted:
+async def cancel_job(state: State, job_id: FromPath[str]) -> CancelAccepted:
     rt = runtime_of(state)
     view = await _job(rt, job_id)
     command = CancelProduction(
-        command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=view.job.id,
+        command_id=str(uuid.uuid4()),
+        now=datetime.now(UTC),
+        production_id=view.job.id,
         reason="cancelled by the client",
     )
     await _send_or_conflict(rt, "cancel_production", command, view, "cancelled")
     now = await _job(rt, job_id)
     return CancelAccepted(
-        job_id=job_id, message="Job cancellation requested; running work stops now.",
-        current_status=now.job.status, correlation_id=_correlation_id(),
+        job_id=job_id,
+        message="Job cancellation requested; running work stops now.",
+        current_status=now.job.status,
+        correlation_id=_correlation_id(),
     )
 
 
 @post("/jobs/{job_id:str}/retry", status_code=202, summary="Resume a failed or canceled job")
-async def retry_job(state: State, job_id: str) -> RetryAccepted:
+async def retry_job(state: State, job_id: FromPath[str]) -> RetryAccepted:
     rt = runtime_of(state)
     view = await _job(rt, job_id)
     command = RetryProduction(
@@ -184,8 +202,11 @@ async def retry_job(state: State, job_id: str) -> RetryAccepted:
     await _send_or_conflict(rt, "retry_production", command, view, "retried")
     now = await _job(rt, job_id)
     return RetryAccepted(
-        job_id=job_id, status=now.job.status, attempt=now.job.attempt,
-        message="Job resumed from its first unfinished step.", correlation_id=_correlation_id(),
+        job_id=job_id,
+        status=now.job.status,
+        attempt=now.job.attempt,
+        message="Job resumed from its first unfinished step.",
+        correlation_id=_correlation_id(),
     )
 
 
@@ -199,7 +220,8 @@ async def _send_or_conflict(
             raise
         current = (await _job(rt, str(view.job.id))).job.status
         raise SystemProblem(
-            409, f"Job {view.job.id} is {current}; it cannot be {verb}.",
+            409,
+            f"Job {view.job.id} is {current}; it cannot be {verb}.",
             current_status=current,
             guidance="Only a Queued or Running job can be cancelled; only a Failed or"
             " Canceled job can be retried.",
@@ -207,38 +229,42 @@ async def _send_or_conflict(
 
 
 @get("/jobs/{job_id:str}/logs", summary="A job's log lines", cache=False)
-async def job_logs(state: State, job_id: str) -> JobLogs:
+async def job_logs(state: State, job_id: FromPath[str]) -> JobLogs:
     rt = runtime_of(state)
     view = await _job(rt, job_id)
     row = await ProductionQueries(rt.pool, rt.schema).get(view.job.id)
-    return JobLogs(job_id=job_id, correlation_id=view.job.correlation_id,
-                   logs=list(row.logs) if row else [])
+    return JobLogs(
+        job_id=job_id, correlation_id=view.job.correlation_id, logs=list(row.logs) if row else []
+    )
 
 
 @get("/jobs/{job_id:str}/download", summary="The job's video (HTTP Range)")
 async def download_video(
-    request: Request[Any, Any, Any], state: State, job_id: str
+    request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
 ) -> Response[Any]:
     return await _download(request, state, job_id, subtitles=False)
 
 
 @get("/jobs/{job_id:str}/download/subtitles", summary="The job's subtitles (.srt)")
 async def download_subtitles(
-    request: Request[Any, Any, Any], state: State, job_id: str
+    request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
 ) -> Response[Any]:
     return await _download(request, state, job_id, subtitles=True)
 
 
 async def _download(
-    request: Request[Any, Any, Any], state: State, job_id: str, *, subtitles: bool
+    request: Request[Any, Any, Any], state: State, job_id: FromPath[str], *, subtitles: bool
 ) -> Response[Any]:
     rt = runtime_of(state)
     job = (await _job(rt, job_id)).job
     key = job.subtitle_key if subtitles else job.video_key
     if job.status != "Succeeded" or key is None:
-        raise SystemProblem(409, f"Job {job_id} has no output yet: it is {job.status}.",
-                            current_status=job.status,
-                            guidance="Wait for job-completed, then download.")
+        raise SystemProblem(
+            409,
+            f"Job {job_id} has no output yet: it is {job.status}.",
+            current_status=job.status,
+            guidance="Wait for job-completed, then download.",
+        )
     path = blob_path(rt.settings.data_dir, key)
     try:
         size = path.stat().st_size
@@ -247,7 +273,9 @@ async def _download(
         raise SystemProblem(500, "the job's output file is missing") from None
     extension = key.rsplit(".", 1)[-1]
     return file_response(
-        path, size, filename=f"{job_id}.{extension}",
+        path,
+        size,
+        filename=f"{job_id}.{extension}",
         media_type=MEDIA_TYPES.get(extension, "application/octet-stream"),
         range_header=request.headers.get("range"),
         unsatisfied=lambda detail, headers: aura_problem(416, detail, headers=headers),
@@ -258,8 +286,15 @@ def aura_router() -> Router:
     return Router(
         "/api",
         route_handlers=[
-            create_job, list_jobs, get_job, job_events, cancel_job, retry_job, job_logs,
-            download_video, download_subtitles,
+            create_job,
+            list_jobs,
+            get_job,
+            job_events,
+            cancel_job,
+            retry_job,
+            job_logs,
+            download_video,
+            download_subtitles,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         tags=["aura"],
