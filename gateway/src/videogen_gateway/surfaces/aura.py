@@ -111,7 +111,7 @@ async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccept
         brief=wanted.brief,
     )
     await _send(rt, "start_production", command)
-    return JobAccepted(job_id=str(job_id), correlation_id=_correlation_id())
+    return JobAccepted(job_id=str(job_id), id=str(job_id), correlation_id=_correlation_id())
 
 
 @get("/jobs", summary="List jobs, newest first, a page at a time", cache=False)

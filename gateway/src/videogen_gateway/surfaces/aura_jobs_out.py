@@ -11,6 +11,8 @@ from videogen_gateway.readmodels.aura_feed import Job, Step
 
 class JobAccepted(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     job_id: str
+    # The same id again: doc 001's own example opens `/api/jobs/${job.id}/events`.
+    id: str
     correlation_id: str
     status: str = "Queued"
     stage: str = "Queued"
