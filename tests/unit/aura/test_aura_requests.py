@@ -1,0 +1,143 @@
+"""POST /api/jobs bodies → the production's brief, voice and render settings; and the shared
+job feed (one read per message, every stream gets every message once)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import msgspec
+import pytest
+from msgspec import UNSET
+from videogen_gateway.readmodels.aura_feeds import JobFeeds
+from videogen_gateway.realtime import HEARTBEAT, Hub, SseEvent
+from videogen_gateway.surfaces.aura_shapes import job_request
+from videogen_gateway.surfaces.aura_system_errors import SystemProblem
+
+
+def body(**parts: Any) -> bytes:
+    return msgspec.json.encode({"brief": {"topic": "Bees"}, **parts})
+
+
+def test_every_field_reaches_the_production() -> None:
+    wanted = job_request(body(
+        brief={"topic": " Bees ", "audience": "Kids", "goal": "Teach", "tone": "Warm",
+               "language": "en-GB", "aspect": "Vertical9x16"},
+        planSpec={"targetDuration": "00:01:30", "pacing": "Fast", "density": "Dense",
+                  "style": "Documentary"},
+        voiceSpec={"voiceName": "joe", "rate": 0.8, "pitch": 1.2, "pause": "Long"},
+        renderSpec={"res": "1080p", "container": "webm", "codec": "VP9", "fps": 25,
+                    "videoBitrateK": 4000, "audioBitrateK": 128, "qualityLevel": 100,
+                    "enableSceneCut": False},
+    ))
+    brief = wanted.brief
+    assert (brief.topic, brief.audience, brief.goal, brief.tone) == ("Bees", "Kids", "Teach",
+                                                                     "Warm")
+    assert (brief.style, brief.pacing, brief.density) == ("Documentary", "Fast", "Dense")
+    assert brief.target_minutes == 1.5
+    assert wanted.language == "en-GB"
+    voice = wanted.voice
+    assert (voice.rate, voice.pitch, voice.pause_ms, voice.voice) == (0.92, 1.2, 600, "joe")
+    render = wanted.render
+    assert (render.width, render.height, render.aspect) == (1080, 1920, "9:16")
+    assert (render.codec, render.container, render.fps) == ("vp9", "webm", 25)
+    assert (render.video_bitrate_k, render.audio_bitrate_k, render.scene_cut) == (4000, 128,
+                                                                                  False)
+    assert render.crf == 18
+
+
+def test_defaults_leave_the_encoder_its_own_defaults() -> None:
+    render = job_request(body()).render
+    assert (render.width, render.height, render.fps, render.codec) == (1280, 720, 30, "h264")
+    assert render.video_bitrate_k is UNSET
+    assert render.scene_cut is UNSET
+
+
+def test_the_sample_preset_needs_nothing_and_quality_picks_the_speed() -> None:
+    sample = job_request(msgspec.json.encode(
+        {"preset": "sample-hello-youtube", "options": {"quality": "high"}}))
+    assert sample.brief.topic == "Hello YouTube"
+    assert sample.brief.target_minutes == pytest.approx(20 / 60)
+    assert (sample.render.preset, sample.render.crf) == ("medium", 20)
+    default = job_request(msgspec.json.encode(
+        {"preset": "default", "inputs": {"topic": "Owls", "targetDuration": "00:00:30"}}))
+    assert (default.brief.topic, default.brief.target_minutes) == ("Owls", 0.5)
+
+
+@pytest.mark.parametrize(("raw", "field"), [
+    (b"", "brief"), (b"[]", "brief"), (b"{bad", "body"),
+    (body(brief={"topic": ""}), "brief.topic"),
+    (body(planSpec={"targetDuration": "1:2"}), "planSpec.targetDuration"),
+    (body(voiceSpec={"rate": True}), "voiceSpec.rate"),
+    (body(renderSpec={"fps": True}), "renderSpec.fps"),
+    (body(renderSpec={"res": {"width": 1, "height": 2}}), "renderSpec.res"),
+])
+def test_bad_input_names_the_field(raw: bytes, field: str) -> None:
+    with pytest.raises(SystemProblem) as caught:
+        job_request(raw)
+    assert (caught.value.status, caught.value.field) == (400, field)
+    assert caught.value.guidance
+
+
+class Rows:
+    def __init__(self) -> None:
+        self.rows: list[SseEvent] = []
+        self.reads = 0
+
+    async def fetch(self, job: uuid.UUID, after: int, limit: int) -> list[SseEvent]:
+        self.reads += 1
+        return [r for r in self.rows if r.id > after][:limit]
+
+    def add(self, event: str = "step-progress") -> None:
+        self.rows.append(SseEvent(id=len(self.rows) + 1, event=event, data=b"{}"))
+
+
+async def test_many_streams_share_one_read_per_message_and_miss_nothing() -> None:
+    hub, rows, job = Hub(), Rows(), uuid.uuid4()
+    hub.live = True
+    feeds = JobFeeds(hub, rows.fetch, heartbeat=60)
+    rows.add("job-status")
+    received: list[list[bytes]] = [[] for _ in range(50)]
+
+    def sender(i: int) -> Any:
+        async def send(message: Any) -> None:
+            received[i].append(message["body"])
+        return send
+
+    def until(message: SseEvent) -> bool:
+        return message.event == "job-completed"
+
+    streams = [asyncio.create_task(feeds.serve(job, sender(i), i % 2, until))
+               for i in range(50)]
+    await asyncio.sleep(0.05)
+    for _ in range(5):
+        rows.add()
+        hub.wake(f"production-{job}")
+        await asyncio.sleep(0.01)
+    rows.add("job-completed")
+    hub.wake(f"production-{job}")
+    await asyncio.wait_for(asyncio.gather(*streams), timeout=5)
+    ids = [[int(line[4:]) for line in b"".join(r).split(b"\n") if line.startswith(b"id: ")]
+           for r in received]
+    assert ids[0] == [1, 2, 3, 4, 5, 6, 7]
+    assert ids[1] == [2, 3, 4, 5, 6, 7]  # after Last-Event-ID 1
+    assert rows.reads < 20, f"{rows.reads} reads for 50 streams and 7 messages"
+    assert len(feeds) == 0, "the feed is dropped with its last stream"
+
+
+async def test_a_quiet_feed_sends_heartbeats() -> None:
+    hub, rows, job = Hub(), Rows(), uuid.uuid4()
+    rows.add()
+    feeds = JobFeeds(hub, rows.fetch, heartbeat=0.05)
+    got: list[bytes] = []
+
+    async def send(message: Any) -> None:
+        got.append(message["body"])
+
+    stream = asyncio.create_task(feeds.serve(job, send, 0, lambda m: False))
+    await asyncio.sleep(0.3)
+    stream.cancel()
+    await asyncio.gather(stream, return_exceptions=True)
+    assert got[0].startswith(b"id: 1\n")
+    assert got.count(HEARTBEAT) >= 2
