@@ -47,7 +47,8 @@ async def create_job(api: httpx.AsyncClient, body: dict[str, Any] | None = None)
     response = await api.post("/api/jobs", json=job_body() if body is None else body)
     assert response.status_code == 202, response.text
     accepted = response.json()
-    assert set(accepted) == {"jobId", "correlationId", "status", "stage"}
+    assert set(accepted) == {"jobId", "id", "correlationId", "status", "stage"}
+    assert accepted["id"] == accepted["jobId"]
     assert accepted["status"] == "Queued"
     return str(accepted["jobId"])
 
