@@ -7,11 +7,13 @@ so the tests see exactly what a browser would, including heartbeats (comments) w
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
+import av
 import httpx
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "correlationId"}
@@ -120,3 +122,18 @@ def assert_problem(
         assert body.get("field") == field, body
         assert body.get("guidance"), body
     return body
+
+
+def probe(data: bytes) -> dict[str, Any]:
+    """What PyAV reads in a downloaded video."""
+    container: Any = av.open(io.BytesIO(data))
+    with container:
+        video, audio = container.streams.video[0], container.streams.audio[0]
+        return {
+            "size": (video.codec_context.width, video.codec_context.height),
+            "fps": float(video.average_rate),
+            "codecs": (video.codec_context.name, audio.codec_context.name),
+            "format": container.format.name,
+            "duration": container.duration / av.time_base,
+            "frames": sum(1 for _ in container.decode(video=0)),
+        }
