@@ -34,6 +34,9 @@ from typing import Any
 
 import httpx
 
+# A sibling script (tests/bench is on sys.path when a bench runs): its PostgreSQL + NATS.
+from bench_gateway import _infra
+
 ID_LINE = re.compile(rb"(?:^|\n)id: (\d+)\n")
 
 
@@ -106,23 +109,6 @@ def _rss_kb(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
-
-
-def _infra(tmp: Path) -> tuple[str, str, list[Any]]:
-    import os
-
-    from videogen_local.infra import start_nats, start_postgres
-
-    servers: list[Any] = []
-    pg_url = os.environ.get("VIDEOGEN_TEST_DATABASE_URL")
-    nats_url = os.environ.get("VIDEOGEN_TEST_NATS_URL")
-    if not pg_url:
-        servers.append(start_postgres(tmp / "pg", durable=False))
-        pg_url = servers[-1].url
-    if not nats_url:
-        servers.append(start_nats(tmp / "nats"))
-        nats_url = servers[-1].url
-    return pg_url, nats_url, servers
 
 
 async def _append(

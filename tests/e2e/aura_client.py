@@ -79,8 +79,29 @@ async def read_events(
     comments: list[str] | None = None,
 ) -> list[Sse]:
     """The stream's events until it closes (or `stop_after` of them: the client cuts it)."""
-    headers = {"Last-Event-ID": last_event_id} if last_event_id is not None else {}
     events: list[Sse] = []
+    try:
+        await _read_into(events, api, job_id, last_event_id, query, stop_after, within, comments)
+    except TimeoutError:
+        job = (await api.get(f"/api/jobs/{job_id}")).json()
+        raise AssertionError(
+            f"the stream did not end in {within} s; got {[(e.id, e.event) for e in events]};"
+            f" the job is {job.get('status')} ({job})"
+        ) from None
+    return events
+
+
+async def _read_into(
+    events: list[Sse],
+    api: httpx.AsyncClient,
+    job_id: str,
+    last_event_id: str | None,
+    query: str,
+    stop_after: int | None,
+    within: float,
+    comments: list[str] | None,
+) -> None:
+    headers = {"Last-Event-ID": last_event_id} if last_event_id is not None else {}
     async with asyncio.timeout(within), api.stream(
         "GET", f"/api/jobs/{job_id}/events{query}", headers=headers,
         timeout=httpx.Timeout(within, read=within),
@@ -106,7 +127,6 @@ async def read_events(
                 if stop_after is not None and len(events) >= stop_after:
                     break
             fields = {}
-    return events
 
 
 def assert_problem(

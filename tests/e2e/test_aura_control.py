@@ -5,19 +5,17 @@ render specs reach the output (checked with PyAV)."""
 from __future__ import annotations
 
 import asyncio
-import io
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-import av
 import httpx
 import pytest
 from videogen_local.stack import Stack
 
-from .aura_client import SHORT_PLAN, create_job, job_body, read_events, wait_for
+from .aura_client import SHORT_PLAN, create_job, job_body, probe, read_events, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -133,19 +131,6 @@ async def test_cancel_during_narration_stops_the_tts_at_once(
 
 async def _more(stack: Stack, than: int) -> bool:
     return await count_events(stack, "media", "SentenceNarrated") >= than
-
-
-def probe(data: bytes) -> dict[str, Any]:
-    container: Any = av.open(io.BytesIO(data))
-    with container:
-        video, audio = container.streams.video[0], container.streams.audio[0]
-        return {
-            "size": (video.codec_context.width, video.codec_context.height),
-            "fps": float(video.average_rate),
-            "codecs": (video.codec_context.name, audio.codec_context.name),
-            "format": container.format.name,
-            "duration": container.duration / av.time_base,
-        }
 
 
 async def finished_video(api: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:

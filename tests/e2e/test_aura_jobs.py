@@ -7,16 +7,14 @@ ends with job-completed; a cut stream resumes with Last-Event-ID exactly where i
 
 from __future__ import annotations
 
-import io
 from collections.abc import AsyncIterator
 from typing import Any
 
-import av
 import httpx
 import pytest
 from videogen_local.stack import Stack
 
-from .aura_client import Sse, create_job, job_body, read_events, wait_for
+from .aura_client import Sse, create_job, job_body, probe, read_events, wait_for
 
 STEPS = ["Script", "Voice", "Captions", "Visuals", "Render"]
 
@@ -31,19 +29,6 @@ async def api(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
 def done() -> dict[str, Any]:
     """A job finished by the first test, with its full event stream, for later tests."""
     return {}
-
-
-def probe(data: bytes) -> dict[str, Any]:
-    container: Any = av.open(io.BytesIO(data))
-    with container:
-        video, audio = container.streams.video[0], container.streams.audio[0]
-        return {
-            "size": (video.codec_context.width, video.codec_context.height),
-            "fps": float(video.average_rate),
-            "codecs": (video.codec_context.name, audio.codec_context.name),
-            "duration": container.duration / av.time_base,
-            "frames": sum(1 for _ in container.decode(video=0)),
-        }
 
 
 async def test_a_brief_becomes_a_playable_video_with_live_progress(
@@ -171,8 +156,10 @@ async def test_a_live_stream_cut_after_three_events_resumes_with_nothing_lost(
 ) -> None:
     job_id = await create_job(api, job_body(planSpec={"targetDuration": "00:00:40"}))
     first = await read_events(api, job_id, stop_after=3)
-    rest = await read_events(api, job_id, last_event_id=str(first[-1].id))
-    assert rest[0].id == first[-1].id + 1
+    cut = first[-1].id
+    assert cut is not None
+    rest = await read_events(api, job_id, last_event_id=str(cut))
+    assert rest[0].id == cut + 1
     assert rest[-1].event == "job-completed"
     full = await read_events(api, job_id)
     assert first + rest == full, "nothing missing, nothing repeated"

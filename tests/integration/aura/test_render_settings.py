@@ -3,9 +3,6 @@ ffmpeg, decoded back with PyAV."""
 
 from __future__ import annotations
 
-import math
-import struct
-import wave
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,18 +19,9 @@ from videogen_contracts.project.production import RenderSettings
 from videogen_media.blobs import LocalBlobStore
 from videogen_media.ffmpeg_path import ffmpeg_executable
 
+from .tones import write_tone
+
 SECONDS = (0.8, 0.6)
-
-
-def write_tone(path: Path, seconds: float, rate: int = 22_050) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = int(seconds * rate)
-    samples = (int(6000 * math.sin(2 * math.pi * 330 * n / rate)) for n in range(count))
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(b"".join(struct.pack("<h", s) for s in samples))
 
 
 def request(blobs: ExportBlobs, settings: RenderSettings) -> RenderRequested:

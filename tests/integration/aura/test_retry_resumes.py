@@ -10,10 +10,7 @@ done: one script, and each sentence spoken exactly once.
 from __future__ import annotations
 
 import asyncio
-import math
-import struct
 import uuid
-import wave
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack
@@ -59,6 +56,8 @@ from videogen_providers.llm.base import (
 )
 from videogen_providers.llm.offline import OfflineWriter
 from videogen_runtime.settings import Settings
+
+from .tones import write_tone
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -106,16 +105,6 @@ class FlakyNarrator:
             await asyncio.sleep(0.01)
             write_tone(out, 0.3 * len(text.split()) / voice.rate)
             self.spoken[text] += 1
-
-
-def write_tone(path: Path, seconds: float, rate: int = 16_000) -> None:
-    count = int(seconds * rate)
-    samples = (int(5000 * math.sin(2 * math.pi * 220 * n / rate)) for n in range(count))
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(b"".join(struct.pack("<h", s) for s in samples))
 
 
 async def history(project: ProjectService, job: UUID) -> list[ProductionEvent]:
