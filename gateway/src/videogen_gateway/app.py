@@ -13,20 +13,20 @@ from structlog.contextvars import bound_contextvars
 from videogen_runtime.settings import Settings
 
 from videogen_gateway.errors import EXCEPTION_HANDLERS
+from videogen_gateway.health.routes import ops_router
 from videogen_gateway.lifespan import lifespans
 from videogen_gateway.observability import RequestObserver
 from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
-from videogen_gateway.surfaces.aura import aura_router
-from videogen_gateway.surfaces.aura_system import aura_system_router
-from videogen_gateway.surfaces.inngest import inngest_router
-from videogen_gateway.surfaces.ops import ops_router
-from videogen_gateway.surfaces.studio import studio_router
-from videogen_gateway.surfaces.studio_editing import studio_editing_router
-from videogen_gateway.surfaces.studio_scripts import studio_scripts_router
-from videogen_gateway.surfaces.studio_status import studio_status_router
-from videogen_gateway.surfaces.text2video import text2video_router
+from videogen_gateway.surfaces.aura.job_routes import aura_router
+from videogen_gateway.surfaces.aura.system_routes import aura_system_router
+from videogen_gateway.surfaces.studio.editing_routes import studio_editing_router
+from videogen_gateway.surfaces.studio.inngest_routes import inngest_router
+from videogen_gateway.surfaces.studio.project_routes import studio_router
+from videogen_gateway.surfaces.studio.script_routes import studio_scripts_router
+from videogen_gateway.surfaces.studio.status_routes import studio_status_router
+from videogen_gateway.surfaces.studio.websocket import studio_socket
+from videogen_gateway.surfaces.text2video.routes import text2video_router
 from videogen_gateway.system.context import SystemContext
-from videogen_gateway.websocket import studio_socket
 
 
 class GatewayApp(Litestar):

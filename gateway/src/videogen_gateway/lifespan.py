@@ -19,11 +19,11 @@ from videogen_bus.consumer import run_consumer
 from videogen_bus.streams import ensure_stream
 from videogen_eventstore.deadletters import PostgresDeadLetters
 
-from videogen_gateway.dispatch import Dispatcher
+from videogen_gateway.command_client import Dispatcher
 from videogen_gateway.positions import PositionWaiter, listening
 from videogen_gateway.readmodels.migrations import migrate_gateway
 from videogen_gateway.readmodels.projector import ProjectProjector, StreamProjector
-from videogen_gateway.readmodels.queries import ProjectQueries
+from videogen_gateway.readmodels.projects.queries import ProjectQueries
 from videogen_gateway.readmodels.script_projector import SOURCE_SERVICE as SCRIPT_SERVICE
 from videogen_gateway.readmodels.script_projector import ScriptProjector
 from videogen_gateway.runtime import Runtime, runtime_of

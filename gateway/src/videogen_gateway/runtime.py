@@ -16,10 +16,10 @@ from nats.aio.client import Client
 from videogen_contracts.subjects import Namespace
 from videogen_runtime.settings import Settings
 
-from videogen_gateway.dispatch import Dispatcher
+from videogen_gateway.command_client import Dispatcher
 from videogen_gateway.positions import PositionWaiter
-from videogen_gateway.readmodels.cache import DetailCache
-from videogen_gateway.readmodels.queries import ProjectQueries
+from videogen_gateway.readmodels.projects.cache import DetailCache
+from videogen_gateway.readmodels.projects.queries import ProjectQueries
 from videogen_gateway.realtime import Hub
 
 MAX_BODY_BYTES = 1024 * 1024

@@ -26,7 +26,7 @@ from videogen_contracts.project.production import (
     stream_id_for,
 )
 from videogen_gateway.readmodels.migrations import migrate_gateway
-from videogen_gateway.readmodels.productions import ProductionQueries
+from videogen_gateway.readmodels.productions.readmodel import ProductionQueries
 from videogen_gateway.readmodels.projector import ProjectProjector
 
 T0 = datetime(2022, 3, 30, 16, 0, tzinfo=UTC)

@@ -19,7 +19,7 @@ from videogen_contracts.project.events import (
 from videogen_gateway.positions import PositionWaiter, listening
 from videogen_gateway.readmodels.migrations import migrate_gateway
 from videogen_gateway.readmodels.projector import Outcome, OutOfOrder, ProjectProjector
-from videogen_gateway.readmodels.queries import ProjectQueries
+from videogen_gateway.readmodels.projects.queries import ProjectQueries
 
 from .conftest import NOW, Recorder
 
@@ -159,7 +159,7 @@ async def test_cached_details_are_never_older_than_a_finished_wait(
     projector: ProjectProjector, pool: asyncpg.Pool, pg_url: str, schema: str, record: Recorder
 ) -> None:
     """Read-your-writes with the cache: once a write's wait returns, reads show it."""
-    from videogen_gateway.readmodels.cache import DetailCache
+    from videogen_gateway.readmodels.projects.cache import DetailCache
 
     pid = uuid4()
     cache = DetailCache()

@@ -25,8 +25,8 @@ from videogen_contracts.script.outline import (
 )
 from videogen_eventstore.migrations import quote_ident
 from videogen_gateway.positions import PositionWaiter, listening
-from videogen_gateway.readmodels.generations import GenerationQueries, generation_feed_key
-from videogen_gateway.readmodels.outlines import OutlineQueries
+from videogen_gateway.readmodels.generations.readmodel import GenerationQueries, generation_feed_key
+from videogen_gateway.readmodels.outlines.readmodel import OutlineQueries
 from videogen_gateway.readmodels.script_projector import ScriptProjector
 from videogen_gateway.realtime import Hub
 

@@ -21,7 +21,7 @@ from videogen_contracts.script.events import (
 )
 from videogen_gateway.readmodels.projector import Outcome
 from videogen_gateway.readmodels.script_projector import ScriptProjector
-from videogen_gateway.readmodels.script_queries import ScriptQueries, SectionRow
+from videogen_gateway.readmodels.scripts.queries import ScriptQueries, SectionRow
 
 from .conftest import NOW, Recorder
 

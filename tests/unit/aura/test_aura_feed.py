@@ -20,7 +20,13 @@ from videogen_contracts.project.production import (
     RenderSettings,
     VoiceSettings,
 )
-from videogen_gateway.readmodels.aura_feed import STEP_NAMES, Job, Step, new_job, translate
+from videogen_gateway.readmodels.aura_jobs.translation import (
+    STEP_NAMES,
+    Job,
+    Step,
+    new_job,
+    translate,
+)
 
 T0 = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 JOB = UUID("00000000-0000-4000-8000-000000000001")

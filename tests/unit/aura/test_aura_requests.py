@@ -10,10 +10,10 @@ from typing import Any
 import msgspec
 import pytest
 from msgspec import UNSET
-from videogen_gateway.readmodels.aura_feeds import JobFeeds
+from videogen_gateway.readmodels.aura_jobs.feeds import JobFeeds
 from videogen_gateway.realtime import HEARTBEAT, Hub, SseEvent
-from videogen_gateway.surfaces.aura_shapes import job_request
-from videogen_gateway.surfaces.aura_system_errors import SystemProblem
+from videogen_gateway.surfaces.aura.errors import SystemProblem
+from videogen_gateway.surfaces.aura.job_requests import job_request
 
 
 def body(**parts: Any) -> bytes:

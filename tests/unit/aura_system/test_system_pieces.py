@@ -16,8 +16,9 @@ from videogen_contracts.project.settings import (
     SettingsSnapshot,
     VoiceDefaults,
 )
-from videogen_gateway.surfaces.aura_system_errors import client_path
-from videogen_gateway.surfaces.aura_system_shapes import (
+from videogen_gateway.health.readiness import ProbeCheck, report_of
+from videogen_gateway.surfaces.aura.errors import client_path
+from videogen_gateway.surfaces.aura.system_schemas import (
     SettingsIn,
     changes_of,
     keys_of,
@@ -25,7 +26,6 @@ from videogen_gateway.surfaces.aura_system_shapes import (
 )
 from videogen_gateway.system.disk import DiskLimits, disk_space
 from videogen_gateway.system.ffmpeg_status import parse_encoders, parse_version
-from videogen_gateway.system.probes import ProbeCheck, report_of
 from videogen_gateway.system.sealing import KEY_FILE, SealedKeyUnreadable, SecretBox
 
 

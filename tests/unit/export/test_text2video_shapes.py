@@ -9,8 +9,8 @@ import msgspec
 import pytest
 from videogen_gateway import downloads
 from videogen_gateway.errors import ApiError
-from videogen_gateway.readmodels.productions import ProductionRow
-from videogen_gateway.surfaces import text2video_shapes as shapes
+from videogen_gateway.readmodels.productions.readmodel import ProductionRow
+from videogen_gateway.surfaces.text2video import schemas as shapes
 
 JOB = UUID("550e8400-e29b-41d4-a716-446655440000")
 

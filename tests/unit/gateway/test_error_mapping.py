@@ -14,7 +14,7 @@ from videogen_contracts.replies import CommandRejected
 from videogen_gateway.app import GatewayApp
 from videogen_gateway.errors import EXCEPTION_HANDLERS, PROBLEM_JSON, ApiError
 from videogen_gateway.runtime import MAX_BODY_BYTES
-from videogen_gateway.surfaces.studio_shapes import ProjectBody, studio_rejection
+from videogen_gateway.surfaces.studio.project_schemas import ProjectBody, studio_rejection
 
 
 @post("/body")

@@ -9,8 +9,8 @@ import msgspec
 from msgspec import UNSET
 from videogen_contracts.project.commands import UpdateProject
 from videogen_contracts.replies import CommandRejected
-from videogen_gateway.readmodels.queries import CastRow, ProjectDetail, ProjectRow
-from videogen_gateway.surfaces import studio_shapes as shapes
+from videogen_gateway.readmodels.projects.queries import CastRow, ProjectDetail, ProjectRow
+from videogen_gateway.surfaces.studio import project_schemas as shapes
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -130,7 +130,7 @@ def test_empty_batch_rejection_names_characters() -> None:
 
 
 def test_health_names_the_failing_part() -> None:
-    from videogen_gateway.health import Check
+    from videogen_gateway.health.checks import Check
 
     checks = [
         Check(name="postgres", kind="database", ok=True, latency_ms=0.4),

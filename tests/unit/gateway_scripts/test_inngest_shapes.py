@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 from videogen_gateway.errors import ApiError
-from videogen_gateway.surfaces.inngest_shapes import (
+from videogen_gateway.surfaces.studio.inngest_schemas import (
     GenerateRequested,
     InngestEvent,
     data_as,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from videogen_contracts.replies import CommandRejected
 from videogen_gateway.errors import ApiError
-from videogen_gateway.surfaces.studio_scripts_shapes import (
+from videogen_gateway.surfaces.studio.script_schemas import (
     ScriptBody,
     ShortScriptBody,
     script_mode,

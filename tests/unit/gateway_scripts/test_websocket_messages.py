@@ -23,7 +23,7 @@ from videogen_contracts.script.generation import (
     GenerationSectionCompleted,
     GenerationSectionStarted,
 )
-from videogen_gateway.websocket_messages import message_for
+from videogen_gateway.surfaces.studio.websocket_messages import message_for
 
 NOW = datetime(2025, 3, 1, tzinfo=UTC)
 PID, JOB = uuid4(), uuid4()

@@ -33,13 +33,13 @@ from videogen_contracts.project.production import ProductionEvent
 from videogen_contracts.project.production import event_decoder as production_decoder
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_eventstore.tracking import track_once
-from videogen_gateway.readmodels.aura_jobs import apply_aura_event
+from videogen_gateway.readmodels.aura_jobs.readmodel import apply_aura_event
 from videogen_gateway.readmodels.migrations import positions_channel
-from videogen_gateway.readmodels.productions import (
+from videogen_gateway.readmodels.productions.readmodel import (
     PRODUCTION_EVENT_TYPES,
     apply_production_event,
 )
-from videogen_gateway.readmodels.projects import apply_project_event
+from videogen_gateway.readmodels.projects.projection import apply_project_event
 
 PROJECT_EVENT_TYPES = frozenset(event_type_name(t) for t in EVENT_TYPES)
 

@@ -18,10 +18,10 @@ from videogen_contracts.script.generation import (
     generation_event_decoder,
 )
 from videogen_contracts.script.outline import OUTLINE_EVENT_TYPES, outline_event_decoder
-from videogen_gateway.readmodels.generations import apply_generation_event
-from videogen_gateway.readmodels.outlines import apply_outline_event
+from videogen_gateway.readmodels.generations.readmodel import apply_generation_event
+from videogen_gateway.readmodels.outlines.readmodel import apply_outline_event
 from videogen_gateway.readmodels.projector import Connection, StreamProjector
-from videogen_gateway.readmodels.scripts import apply_script_event
+from videogen_gateway.readmodels.scripts.projection import apply_script_event
 
 SOURCE_SERVICE = "script"
 

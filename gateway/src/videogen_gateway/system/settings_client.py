@@ -21,7 +21,7 @@ from videogen_contracts.project.settings import (
 )
 from videogen_providers.config import ProviderConfig
 
-from videogen_gateway.dispatch import CommandRefused, Dispatcher
+from videogen_gateway.command_client import CommandRefused, Dispatcher
 from videogen_gateway.system.sealing import SealedKeyUnreadable, SecretBox
 
 log = structlog.get_logger("videogen_gateway.settings")

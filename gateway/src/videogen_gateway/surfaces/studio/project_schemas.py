@@ -17,8 +17,8 @@ from msgspec import UNSET, UnsetType
 from videogen_contracts.project.commands import CastMemberSpec, CreateProject, UpdateProject
 from videogen_contracts.replies import CommandRejected
 from videogen_gateway.errors import Rejected
-from videogen_gateway.health import Check
-from videogen_gateway.readmodels.queries import CastRow, ProjectDetail, ProjectRow
+from videogen_gateway.health.checks import Check
+from videogen_gateway.readmodels.projects.queries import CastRow, ProjectDetail, ProjectRow
 
 AspectRatio = Literal["16:9", "9:16", "1:1"]
 

@@ -28,15 +28,21 @@ from videogen_contracts.project.production import (
     RetryProduction,
     StartProduction,
 )
-from videogen_gateway.dispatch import CommandRefused
+from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
-from videogen_gateway.readmodels.aura_feed import ENDED, TERMINAL_EVENTS
-from videogen_gateway.readmodels.aura_feeds import FeedStream, JobFeeds
-from videogen_gateway.readmodels.aura_jobs import AuraJobQueries, JobView
-from videogen_gateway.readmodels.productions import ProductionQueries
+from videogen_gateway.readmodels.aura_jobs.feeds import FeedStream, JobFeeds
+from videogen_gateway.readmodels.aura_jobs.readmodel import AuraJobQueries, JobView
+from videogen_gateway.readmodels.aura_jobs.translation import ENDED, TERMINAL_EVENTS
+from videogen_gateway.readmodels.productions.readmodel import ProductionQueries
 from videogen_gateway.realtime import SseEvent, last_event_id
 from videogen_gateway.runtime import Runtime, runtime_of
-from videogen_gateway.surfaces.aura_jobs_out import (
+from videogen_gateway.surfaces.aura.errors import (
+    EXCEPTION_HANDLERS,
+    SystemProblem,
+    aura_problem,
+)
+from videogen_gateway.surfaces.aura.job_requests import bad, job_request
+from videogen_gateway.surfaces.aura.job_responses import (
     CancelAccepted,
     JobAccepted,
     JobLogs,
@@ -44,12 +50,6 @@ from videogen_gateway.surfaces.aura_jobs_out import (
     JobPage,
     RetryAccepted,
     job_out,
-)
-from videogen_gateway.surfaces.aura_shapes import bad, job_request
-from videogen_gateway.surfaces.aura_system_errors import (
-    EXCEPTION_HANDLERS,
-    SystemProblem,
-    aura_problem,
 )
 from videogen_runtime.logs import current_correlation_id, new_correlation_id
 

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 from litestar import Response, Router, get
 from litestar.datastructures import State
+from videogen_gateway.health.readiness import ProbeReport, readiness_report
 from videogen_gateway.observability import metrics_payload
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.system.context import system_of
-from videogen_gateway.system.probes import ProbeReport, readiness_report
 
 
 @get(["/api/health/live", "/health/live"], summary="Liveness: the process is up", cache=False)

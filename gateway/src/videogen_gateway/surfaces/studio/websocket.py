@@ -26,9 +26,8 @@ from litestar.exceptions import WebSocketDisconnect
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from videogen_contracts.envelope import decode_recorded
-
 from videogen_gateway.runtime import Runtime, runtime_of
-from videogen_gateway.websocket_messages import (
+from videogen_gateway.surfaces.studio.websocket_messages import (
     Connected,
     ErrorMessage,
     Pong,

@@ -15,9 +15,9 @@ from uuid import UUID
 import msgspec
 from videogen_contracts.replies import CommandRejected
 from videogen_gateway.errors import ApiError, Rejected
-from videogen_gateway.readmodels.outlines import OutlineRow, OutlineSectionOut
-from videogen_gateway.readmodels.script_queries import SectionRow, SentenceRow
-from videogen_gateway.surfaces.studio_shapes import SectionOut, SentenceOut
+from videogen_gateway.readmodels.outlines.readmodel import OutlineRow, OutlineSectionOut
+from videogen_gateway.readmodels.scripts.queries import SectionRow, SentenceRow
+from videogen_gateway.surfaces.studio.project_schemas import SectionOut, SentenceOut
 
 # generate-script-short: "scripts < 10 mins" (the seed); whole minutes are not required.
 SHORT_MIN_MINUTES = 1

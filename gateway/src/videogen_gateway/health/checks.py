@@ -12,7 +12,6 @@ from collections.abc import Awaitable
 
 import msgspec
 from videogen_bus.rpc import ServiceUnavailable, ping
-
 from videogen_gateway.runtime import Runtime
 
 PROBE_TIMEOUT = 1.0

@@ -29,8 +29,8 @@ from videogen_contracts.script.generation import generation_stream_id
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_gateway.errors import ApiError, Rejected, problems
 from videogen_gateway.runtime import Runtime, runtime_of
-from videogen_gateway.surfaces import inngest_shapes as shapes
-from videogen_gateway.surfaces.inngest_shapes import (
+from videogen_gateway.surfaces.studio import inngest_schemas as shapes
+from videogen_gateway.surfaces.studio.inngest_schemas import (
     FUNCTIONS,
     GenerateRequested,
     InngestEvent,
@@ -39,13 +39,13 @@ from videogen_gateway.surfaces.inngest_shapes import (
     OutlineRequested,
     ServeInfo,
 )
-from videogen_gateway.surfaces.studio_scripts import (
+from videogen_gateway.surfaces.studio.script_routes import (
     existing_project,
     outline_of,
     start_generation,
     write_outline,
 )
-from videogen_gateway.surfaces.studio_scripts_shapes import ScriptBody, script_mode
+from videogen_gateway.surfaces.studio.script_schemas import ScriptBody, script_mode
 
 _ID_SPACE = uuid5(NAMESPACE_URL, "videogen/inngest")
 

@@ -24,12 +24,13 @@ from videogen_contracts.script.commands import (
     UpdateSentence,
 )
 from videogen_contracts.script.queries import ExpandSection, ExpansionSuggestions
-from videogen_gateway.dispatch import CommandRefused
+from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.errors import ApiError, problems
-from videogen_gateway.readmodels.script_queries import ScriptQueries, SectionRow, SentenceRow
+from videogen_gateway.readmodels.scripts.queries import ScriptQueries, SectionRow, SentenceRow
 from videogen_gateway.runtime import Runtime, runtime_of
-from videogen_gateway.surfaces import studio_scripts_shapes as shapes
-from videogen_gateway.surfaces.studio_scripts import (
+from videogen_gateway.surfaces.studio import script_schemas as shapes
+from videogen_gateway.surfaces.studio.project_schemas import SectionOut, SentenceOut
+from videogen_gateway.surfaces.studio.script_routes import (
     LLM_WAIT_SECONDS,
     SERVICE,
     existing_project,
@@ -38,7 +39,7 @@ from videogen_gateway.surfaces.studio_scripts import (
     project_version,
     send_script,
 )
-from videogen_gateway.surfaces.studio_scripts_shapes import (
+from videogen_gateway.surfaces.studio.script_schemas import (
     AcceptBody,
     Deleted,
     ExpandBody,
@@ -49,7 +50,6 @@ from videogen_gateway.surfaces.studio_scripts_shapes import (
     SentenceBody,
     SuggestionsOut,
 )
-from videogen_gateway.surfaces.studio_shapes import SectionOut, SentenceOut
 from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 

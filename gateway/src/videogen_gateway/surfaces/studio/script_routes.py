@@ -29,14 +29,14 @@ from videogen_contracts.script.commands import (
 )
 from videogen_contracts.script.generation import GenerationMode, generation_stream_id
 from videogen_eventstore.migrations import quote_ident
-from videogen_gateway.dispatch import CommandRefused
+from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.errors import ApiError, problems
-from videogen_gateway.readmodels.generations import GenerationQueries
-from videogen_gateway.readmodels.outlines import OutlineQueries, OutlineRow
-from videogen_gateway.readmodels.script_queries import ScriptQueries
+from videogen_gateway.readmodels.generations.readmodel import GenerationQueries
+from videogen_gateway.readmodels.outlines.readmodel import OutlineQueries, OutlineRow
+from videogen_gateway.readmodels.scripts.queries import ScriptQueries
 from videogen_gateway.runtime import Runtime, runtime_of
-from videogen_gateway.surfaces import studio_scripts_shapes as shapes
-from videogen_gateway.surfaces.studio_scripts_shapes import (
+from videogen_gateway.surfaces.studio import script_schemas as shapes
+from videogen_gateway.surfaces.studio.script_schemas import (
     GenerationAccepted,
     OutlineOut,
     RegenerateSectionBody,

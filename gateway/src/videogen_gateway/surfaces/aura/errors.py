@@ -15,7 +15,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 from videogen_bus.rpc import ServiceUnavailable
-from videogen_gateway.dispatch import CommandRefused
+from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.errors import PROBLEM_JSON, REJECTION_STATUS, on_unexpected, validation_field
 from videogen_runtime.logs import current_correlation_id, new_correlation_id
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 import msgspec
 from videogen_gateway.errors import ApiError
-from videogen_gateway.readmodels.productions import ProductionRow
+from videogen_gateway.readmodels.productions.readmodel import ProductionRow
 
 NO_TEXT = "No text provided in request body"
 JOB_NOT_FOUND = "Job not found"

@@ -18,13 +18,13 @@ from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath
 from videogen_contracts.project.production import StartProduction
-from videogen_gateway.dispatch import CommandRefused
+from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.errors import REJECTION_STATUS, ApiError, problem
-from videogen_gateway.readmodels.productions import ProductionQueries, ProductionRow
+from videogen_gateway.readmodels.productions.readmodel import ProductionQueries, ProductionRow
 from videogen_gateway.runtime import Runtime, runtime_of
-from videogen_gateway.surfaces import text2video_shapes as shapes
-from videogen_gateway.surfaces.text2video_shapes import (
+from videogen_gateway.surfaces.text2video import schemas as shapes
+from videogen_gateway.surfaces.text2video.schemas import (
     GenerateAccepted,
     JobList,
     JobStatus,

@@ -12,7 +12,7 @@ from videogen_contracts.project.events import stream_id_for
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 
 if TYPE_CHECKING:
-    from videogen_gateway.readmodels.cache import DetailCache
+    from videogen_gateway.readmodels.projects.cache import DetailCache
 
 
 class ProjectRow(msgspec.Struct, frozen=True, kw_only=True):

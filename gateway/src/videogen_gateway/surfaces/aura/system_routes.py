@@ -23,8 +23,8 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 from videogen_contracts.project.settings import UpdateSettings
 from videogen_gateway.runtime import runtime_of
-from videogen_gateway.surfaces.aura_system_errors import EXCEPTION_HANDLERS, SystemProblem
-from videogen_gateway.surfaces.aura_system_shapes import (
+from videogen_gateway.surfaces.aura.errors import EXCEPTION_HANDLERS, SystemProblem
+from videogen_gateway.surfaces.aura.system_schemas import (
     SettingsIn,
     SettingsOut,
     changes_of,

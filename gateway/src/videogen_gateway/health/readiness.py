@@ -12,8 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import msgspec
-
-from videogen_gateway.health import Check, run_checks
+from videogen_gateway.health.checks import Check, run_checks
 from videogen_gateway.runtime import Runtime
 from videogen_gateway.system.context import SystemContext
 from videogen_gateway.system.disk import disk_space

@@ -21,14 +21,13 @@ from videogen_contracts.project.commands import (
     DeleteProject,
     RemoveCastMember,
 )
-from videogen_gateway.dispatch import CommandRefused
+from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.errors import ApiError, problems
-from videogen_gateway.health import run_checks
-from videogen_gateway.readmodels.script_queries import ScriptQueries
+from videogen_gateway.health.checks import run_checks
+from videogen_gateway.readmodels.scripts.queries import ScriptQueries
 from videogen_gateway.runtime import Runtime, runtime_of
-from videogen_gateway.surfaces import studio_shapes as shapes
-from videogen_gateway.surfaces.studio_scripts_shapes import section_out
-from videogen_gateway.surfaces.studio_shapes import (
+from videogen_gateway.surfaces.studio import project_schemas as shapes
+from videogen_gateway.surfaces.studio.project_schemas import (
     CastBatchBody,
     CastBody,
     CastOut,
@@ -39,6 +38,7 @@ from videogen_gateway.surfaces.studio_shapes import (
     ProjectOut,
     ProjectPatch,
 )
+from videogen_gateway.surfaces.studio.script_schemas import section_out
 from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 SERVICE = "project"

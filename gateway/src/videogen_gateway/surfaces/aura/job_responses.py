@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from videogen_gateway.readmodels.aura_feed import Job, Step
+from videogen_gateway.readmodels.aura_jobs.translation import Job, Step
 
 
 class JobAccepted(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):

@@ -15,7 +15,8 @@ from typing import Any
 
 import msgspec
 from videogen_contracts.project.production import ProductionBrief, RenderSettings, VoiceSettings
-from videogen_gateway.surfaces.aura_settings import (
+from videogen_gateway.surfaces.aura.errors import SystemProblem
+from videogen_gateway.surfaces.aura.job_settings import (
     ASPECTS,
     CODECS,
     CONTAINERS,
@@ -25,7 +26,6 @@ from videogen_gateway.surfaces.aura_settings import (
     render_settings,
     voice_settings,
 )
-from videogen_gateway.surfaces.aura_system_errors import SystemProblem
 
 TOPIC_MAX = 500
 SHORT_MAX = 200

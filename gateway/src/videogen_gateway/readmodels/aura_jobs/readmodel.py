@@ -22,7 +22,7 @@ import msgspec
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.project.production import ProductionEvent, ProductionQueued
 from videogen_eventstore.migrations import check_schema_name, quote_ident
-from videogen_gateway.readmodels.aura_feed import (
+from videogen_gateway.readmodels.aura_jobs.translation import (
     STEP_NAMES,
     Job,
     Outcome,
@@ -30,7 +30,7 @@ from videogen_gateway.readmodels.aura_feed import (
     new_job,
     translate,
 )
-from videogen_gateway.readmodels.productions import Connection
+from videogen_gateway.readmodels.productions.readmodel import Connection
 from videogen_gateway.realtime import SseEvent
 
 AURA_KIND = "brief"
