@@ -1,9 +1,12 @@
-"""Fixtures for the script read models: a migrated schema, a projector, recorded events."""
+"""Fixtures for the script read models: a migrated schema, a projector, recorded events.
+
+The pool is the one of readmodels/conftest.py; `record` here replaces its Project recorder.
+"""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -21,13 +24,6 @@ NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 CONSUMER = "gateway-scripts"
 
 Recorder = Callable[[msgspec.Struct], RecordedEvent]
-
-
-@pytest.fixture
-async def pool(pg_url: str) -> AsyncIterator[asyncpg.Pool]:
-    created = await asyncpg.create_pool(pg_url, min_size=1, max_size=8)
-    yield created
-    await created.close()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from videogen_gateway.readmodels.rebuild import rebuild
 from videogen_gateway.readmodels.script_projector import ScriptProjector
 from videogen_runtime.settings import Settings
 
-from tests.integration.gateway.test_rebuild import project_live, publish_events
+from tests.integration.gateway.readmodels.test_rebuild import project_live, publish_events
 
 from .conftest import NOW, Recorder
 from .test_outline_and_generation_projection import plan, run_events
