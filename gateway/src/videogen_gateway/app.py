@@ -13,9 +13,9 @@ from structlog.contextvars import bound_contextvars
 from videogen_runtime.settings import Settings
 
 from videogen_gateway.errors import EXCEPTION_HANDLERS
-from videogen_gateway.health.routes import ops_router
+from videogen_gateway.health.routes import health_router
 from videogen_gateway.lifespan import lifespans
-from videogen_gateway.observability import RequestObserver
+from videogen_gateway.observability import RequestObserver, metrics_router
 from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
 from videogen_gateway.surfaces.aura.job_routes import aura_router
 from videogen_gateway.surfaces.aura.system_routes import aura_system_router
@@ -55,7 +55,8 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
         route_handlers=[
             studio_router(), studio_scripts_router(), studio_editing_router(),
             studio_status_router(), inngest_router(), studio_socket,
-            text2video_router(), ops_router(), aura_system_router(), aura_router(),
+            text2video_router(), health_router(), metrics_router(), aura_system_router(),
+            aura_router(),
         ],
         lifespan=lifespans(),
         exception_handlers=EXCEPTION_HANDLERS,

@@ -46,13 +46,14 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
 @asynccontextmanager
 async def database(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    rt._pool = await asyncpg.create_pool(
+    pool = await asyncpg.create_pool(
         rt.settings.database_url, min_size=2, max_size=16, reset=_keep_session
     )
+    rt.attach_pool(pool)
     try:
         yield
     finally:
-        await rt._pool.close()
+        await pool.close()
 
 
 @asynccontextmanager
@@ -61,34 +62,36 @@ async def schema(app: Litestar) -> AsyncIterator[None]:
     applied = await migrate_gateway(rt.pool, rt.schema)
     if applied:
         log.info("gateway.migrated", schema=rt.schema, versions=applied)
-    rt._queries = ProjectQueries(rt.pool, rt.schema, rt.cache)
+    rt.attach_queries(ProjectQueries(rt.pool, rt.schema, rt.cache))
     yield
 
 
 @asynccontextmanager
 async def messaging(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    rt._nc = await connect(rt.settings.nats_url, "gateway")
+    nc = await connect(rt.settings.nats_url, "gateway")
+    rt.attach_nats(nc)
     try:
         yield
     finally:
-        await drain(rt._nc)
+        await drain(nc)
 
 
 @asynccontextmanager
 async def positions(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    rt._waiter = PositionWaiter(rt.pool, rt.schema)
+    waiter = PositionWaiter(rt.pool, rt.schema)
     if rt.cache is not None:
-        rt._waiter.observe(rt.cache)
-    rt._waiter.observe(rt.hub)
+        waiter.observe(rt.cache)
+    waiter.observe(rt.hub)
     o = rt.options
-    rt._dispatcher = Dispatcher(
-        rt.nc, rt.ns, rt._waiter,
+    dispatcher = Dispatcher(
+        rt.nc, rt.ns, waiter,
         resend_for=o.resend_for, attempt_timeout=o.attempt_timeout,
         visible_within=o.visible_within,
     )
-    async with listening(rt._waiter, rt.settings.database_url, rt.schema):
+    rt.attach_positions(waiter, dispatcher)
+    async with listening(waiter, rt.settings.database_url, rt.schema):
         yield
 
 

@@ -1,4 +1,4 @@
-"""Correlation ids and request metrics, applied around every HTTP request.
+"""Correlation ids and request metrics, applied around every HTTP request; `/metrics`.
 
 This wraps the whole ASGI app rather than being a Litestar middleware because route
 middleware never sees requests that fail routing (404/405); those need the correlation
@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 
+from litestar import Response, Router, get
 from litestar.types import Message, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
@@ -67,3 +68,13 @@ class RequestObserver:
 
 def metrics_payload() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST
+
+
+@get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+async def metrics() -> Response[bytes]:
+    payload, content_type = metrics_payload()
+    return Response(payload, media_type=content_type)
+
+
+def metrics_router() -> Router:
+    return Router("/", route_handlers=[metrics], tags=["ops"])

@@ -1,7 +1,8 @@
 """What a running gateway holds: settings, and the resources its lifespan opens.
 
-Handlers reach these through `runtime_of(state)`. The resources are filled in by
-`lifespan.py` when the app starts; touching one before that is a programming error.
+Handlers reach these through `runtime_of(state)`. The resources are handed over by
+`lifespan.py` (the `attach_*` methods) as the app starts; touching one before that is a
+programming error.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class GatewayOptions:
     # How long a write waits for the read models to show it (read-your-writes).
     visible_within: float = 5.0
     # Serve project details from memory, kept exact by the projection's notifications
-    # (readmodels/cache.py explains why that is safe, and its one caveat).
+    # (readmodels/projects/cache.py explains why that is safe, and its one caveat).
     detail_cache: bool = True
 
     @classmethod
@@ -71,6 +72,20 @@ class Runtime:
         self.schema = self.settings.schema_for("gateway")
         self.cache = DetailCache() if self.options.detail_cache else None
         self.hub = Hub()
+
+    def attach_pool(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    def attach_queries(self, queries: ProjectQueries) -> None:
+        self._queries = queries
+
+    def attach_nats(self, nc: Client) -> None:
+        self._nc = nc
+
+    def attach_positions(self, waiter: PositionWaiter, dispatcher: Dispatcher) -> None:
+        """The waiter, and the dispatcher whose writes wait on it (read-your-writes)."""
+        self._waiter = waiter
+        self._dispatcher = dispatcher
 
     @property
     def projects_consumer(self) -> str:

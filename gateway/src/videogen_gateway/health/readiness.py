@@ -1,7 +1,7 @@
 """The readiness report in the original's shape, from every check the gateway runs.
 
 `{status: healthy|degraded|unhealthy, timestamp, checks: [{name, status, description,
-data}]}`: PostgreSQL, NATS and each service (videogen_gateway.health), plus ffmpeg and
+data}]}`: PostgreSQL, NATS and each service (checks.py), plus ffmpeg and
 disk space. The worst check decides the status; unhealthy is answered with a 503.
 """
 

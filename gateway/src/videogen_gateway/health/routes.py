@@ -1,7 +1,7 @@
-"""Operational endpoints: liveness, readiness, Prometheus metrics.
+"""Health endpoints: liveness and readiness.
 
 Readiness reports `{status: healthy|degraded|unhealthy, timestamp, checks: [...]}` (see
-system/probes.py): PostgreSQL, NATS, each service the gateway calls, ffmpeg and disk
+readiness.py): PostgreSQL, NATS, each service the gateway calls, ffmpeg and disk
 space. It is 503 when unhealthy, so a load balancer stops sending traffic this replica
 cannot serve. Liveness is 200 while the process runs. Both answer under `/health/...`
 (Aura's paths) and `/api/health/...`.
@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from litestar import Response, Router, get
 from litestar.datastructures import State
 from videogen_gateway.health.readiness import ProbeReport, readiness_report
-from videogen_gateway.observability import metrics_payload
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.system.context import system_of
 
@@ -33,11 +32,5 @@ async def ready(state: State) -> Response[ProbeReport]:
     return Response(report, status_code=503 if report.status == "unhealthy" else 200)
 
 
-@get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-async def metrics() -> Response[bytes]:
-    payload, content_type = metrics_payload()
-    return Response(payload, media_type=content_type)
-
-
-def ops_router() -> Router:
-    return Router("/", route_handlers=[live, ready, metrics], tags=["ops"])
+def health_router() -> Router:
+    return Router("/", route_handlers=[live, ready], tags=["ops"])

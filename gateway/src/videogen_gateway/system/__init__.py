@@ -1,1 +1,1 @@
-"""What the gateway reports about the machine: ffmpeg, disk space, providers, health."""
+"""What the gateway reports about the machine: ffmpeg, disk space, providers, settings."""

@@ -22,7 +22,7 @@ from collections import OrderedDict
 from uuid import UUID
 
 from videogen_contracts.project.events import stream_id_for
-from videogen_gateway.readmodels.projects.queries import ProjectDetail
+from videogen_gateway.readmodels.projects.rows import ProjectDetail
 
 _NIL = UUID(int=0)
 _PROJECT_STREAM = stream_id_for(_NIL)[: -len(str(_NIL))]  # "project-"

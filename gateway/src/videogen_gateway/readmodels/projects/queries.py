@@ -2,50 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 import asyncpg
 import msgspec
 from videogen_contracts.project.events import stream_id_for
 from videogen_eventstore.migrations import check_schema_name, quote_ident
-
-if TYPE_CHECKING:
-    from videogen_gateway.readmodels.projects.cache import DetailCache
-
-
-class ProjectRow(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    topic: str
-    style: str | None
-    target_duration_minutes: float | None
-    description: str | None
-    audience: str | None
-    goal: str | None
-    tone: str | None
-    language: str
-    aspect_ratio: str
-    owner: str | None
-    status: str
-    section_count: int
-    sentence_count: int
-    created_at: datetime
-    updated_at: datetime
-
-
-class CastRow(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    name: str
-    description: str | None
-    role: str | None
-    voice: str | None
-
-
-class ProjectDetail(msgspec.Struct, frozen=True, kw_only=True):
-    project: ProjectRow
-    cast: list[CastRow]
-
+from videogen_gateway.readmodels.projects.cache import DetailCache
+from videogen_gateway.readmodels.projects.rows import CastRow, ProjectDetail, ProjectRow
 
 _PROJECT_COLUMNS = (
     "p.id, p.topic, p.style, p.target_duration_minutes, p.description, p.audience, p.goal,"

@@ -18,7 +18,7 @@ from videogen_contracts.project.commands import CastMemberSpec, CreateProject, U
 from videogen_contracts.replies import CommandRejected
 from videogen_gateway.errors import Rejected
 from videogen_gateway.health.checks import Check
-from videogen_gateway.readmodels.projects.queries import CastRow, ProjectDetail, ProjectRow
+from videogen_gateway.readmodels.projects.rows import CastRow, ProjectDetail, ProjectRow
 
 AspectRatio = Literal["16:9", "9:16", "1:1"]
 

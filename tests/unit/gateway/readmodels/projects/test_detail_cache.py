@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 
 from videogen_contracts.project.events import stream_id_for
 from videogen_gateway.readmodels.projects.cache import DetailCache, project_of
-from videogen_gateway.readmodels.projects.queries import ProjectDetail, ProjectRow
+from videogen_gateway.readmodels.projects.rows import ProjectDetail, ProjectRow
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 

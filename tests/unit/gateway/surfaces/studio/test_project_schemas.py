@@ -9,7 +9,7 @@ import msgspec
 from msgspec import UNSET
 from videogen_contracts.project.commands import UpdateProject
 from videogen_contracts.replies import CommandRejected
-from videogen_gateway.readmodels.projects.queries import CastRow, ProjectDetail, ProjectRow
+from videogen_gateway.readmodels.projects.rows import CastRow, ProjectDetail, ProjectRow
 from videogen_gateway.surfaces.studio import project_schemas as shapes
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
