@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -30,13 +30,6 @@ from videogen_gateway.readmodels.productions.readmodel import ProductionQueries
 from videogen_gateway.readmodels.projector import ProjectProjector
 
 T0 = datetime(2022, 3, 30, 16, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def pool(pg_url: str) -> AsyncIterator[asyncpg.Pool]:
-    created = await asyncpg.create_pool(pg_url, min_size=1, max_size=4)
-    yield created
-    await created.close()
 
 
 @pytest.fixture
