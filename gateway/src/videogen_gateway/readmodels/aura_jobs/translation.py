@@ -3,7 +3,7 @@ translation of one Production event at a time.
 
 `translate(job, steps, event)` returns the job and the steps as they are after the event,
 and the messages a client of `/api/jobs/{id}/events` receives for it, in order. No I/O: the
-projection (aura_jobs.py) reads the rows, calls this, and writes the result in the project
+projection (readmodel.py) reads the rows, calls this, and writes the result in the project
 projector's transaction.
 
 The five steps follow the production's stages. A stage change finishes the step of the

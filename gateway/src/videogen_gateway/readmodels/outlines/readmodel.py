@@ -96,7 +96,7 @@ class OutlineQueries:
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self.pool = pool
         q = quote_ident(check_schema_name(schema))
-        # A deleted project's outlines disappear with it (see script_queries.py).
+        # A deleted project's outlines disappear with it (see scripts/queries.py).
         self._get = (
             f"SELECT {_COLUMNS} FROM {q}.outlines o WHERE id = $1 AND NOT EXISTS"
             f" (SELECT 1 FROM {q}.projects p WHERE p.id = o.project_id AND p.deleted)"

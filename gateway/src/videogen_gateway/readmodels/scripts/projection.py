@@ -59,7 +59,7 @@ async def apply_script_event(conn: Connection, q: str, event: ScriptEvent) -> No
         case SentencesInserted():
             await _insert(conn, q, event)
         case ScriptGenerationStarted() | ScriptGenerationEnded():
-            pass  # the run's own stream tells its story (generations.py)
+            pass  # the run's own stream tells its story (generations/readmodel.py)
 
 
 async def _replace(
