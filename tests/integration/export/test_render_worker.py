@@ -10,122 +10,38 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
-from export_service.app.ports import (
-    BlobStore,
-    EncodeFailed,
-    MissingInput,
-    ProgressCallback,
-    RenderedFile,
-)
 from export_service.bootstrap import ExportService, start_export_service
-from export_service.workers.render import WorkerSettings
+from export_service.config import ExportConfig
 from nats.aio.client import Client
 from videogen_bus.connection import connect, drain
 from videogen_bus.rpc import ServiceUnavailable, send_command
+from videogen_contracts.envelope import EventMetadata, RecordedEvent, encode_recorded, to_raw
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import (
     SERVICE,
-    CaptionTrack,
     RenderCompleted,
     RenderEvent,
     RenderFailed,
     RenderProgressed,
-    RenderRequested,
-    TimelineClip,
     event_decoder,
     stream_id_for,
 )
-from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
+from videogen_contracts.project.production import ProductionCancelled
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_runtime.settings import Settings
 
+from ...unit.export.fakes import DirBlobs, ScriptedRenderer, timeline
+
 Start = Callable[..., Any]
-
-
-class DirBlobs:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-
-    def exists(self, key: str) -> bool:
-        return (self.root / key).is_file()
-
-    def local_path(self, key: str) -> Path:
-        if not self.exists(key):
-            raise MissingInput(key)
-        return self.root / key
-
-    def scratch_path(self, suffix: str) -> Path:
-        (self.root / ".tmp").mkdir(exist_ok=True)
-        return self.root / ".tmp" / f"{uuid.uuid4().hex}{suffix}"
-
-    def publish(self, source: Path, key: str) -> None:
-        (self.root / key).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, self.root / key)
-
-    def copy(self, source_key: str, key: str) -> None:
-        scratch = self.scratch_path(".copy")
-        shutil.copyfile(self.local_path(source_key), scratch)
-        self.publish(scratch, key)
-
-    def put(self, key: str, data: bytes) -> None:
-        (self.root / key).parent.mkdir(parents=True, exist_ok=True)
-        (self.root / key).write_bytes(data)
-
-
-@dataclass
-class ScriptedRenderer:
-    """Writes the clip keys to the output in `steps` progress steps, `step_s` apart."""
-
-    steps: int = 10
-    step_s: float = 0.01
-    fail_with: str | None = None
-    running: int = 0
-    most_at_once: int = 0
-    renders: list[str] = field(default_factory=list)
-    probes: int = 0
-    # Set to hold every encode at its first step until the test releases it.
-    gate: asyncio.Event | None = None
-    started: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def render(
-        self, request: RenderRequested, blobs: BlobStore, output: Path, progress: ProgressCallback
-    ) -> None:
-        for clip in request.clips:
-            blobs.local_path(clip.narration_key)  # raises MissingInput like the real one
-        self.running += 1
-        self.most_at_once = max(self.most_at_once, self.running)
-        self.renders.append(str(request.render_id))
-        self.started.set()
-        try:
-            if self.gate is not None:
-                await self.gate.wait()
-            for step in range(self.steps + 1):
-                await progress(step / self.steps)
-                await asyncio.sleep(self.step_s)
-            if self.fail_with:
-                raise EncodeFailed(self.fail_with)
-            data = b"".join(c.narration_key.encode() for c in request.clips)
-            await asyncio.to_thread(output.write_bytes, data)
-        finally:
-            self.running -= 1
-
-    async def probe(self, path: Path) -> RenderedFile:
-        self.probes += 1
-        size = (await asyncio.to_thread(path.stat)).st_size
-        return RenderedFile(duration_s=1.5, size_bytes=size)
 
 
 @pytest.fixture
@@ -155,30 +71,11 @@ async def start(
             outer.push_async_callback(stack.aclose)
             service = await start_export_service(
                 settings, stack, renderer=renderer, blobs=blobs,
-                worker_settings=WorkerSettings(concurrency=concurrency, ack_wait=ack_wait),
+                config=ExportConfig(concurrency=concurrency, ack_wait=ack_wait),
             )
             return service, stack
 
         yield start_one
-
-
-def timeline(blobs: DirBlobs, render_id: uuid.UUID, clips: int = 2) -> RenderTimeline:
-    items = []
-    for index in range(clips):
-        sid = uuid.uuid4()
-        key = f"narration/{render_id}/{sid}.wav"
-        blobs.put(key, f"wav{index}".encode())
-        spec = ProceduralSpec(style="gradient", palette=["#102030", "#a0b0c0"])
-        visual = ChosenVisual(sentence_id=sid, keywords=["sea"], kind="procedural", spec=spec)
-        items.append(TimelineClip(clip_id=sid, text=f"Sentence {index}.", narration_key=key,
-                                  duration_s=1.0 + index, visual=visual))
-    blobs.put(f"captions/{render_id}.srt", b"1\n00:00:00,000 --> 00:00:01,000\nHi\n")
-    return RenderTimeline(
-        command_id=f"pm-{uuid.uuid4()}", now=datetime.now(UTC), render_id=render_id,
-        project_id=render_id, production_id=render_id, clips=items,
-        captions=CaptionTrack(ass_key=None, srt_key=f"captions/{render_id}.srt"),
-        output_key=f"videos/{render_id}.mp4",
-    )
 
 
 async def send(nc: Client, service: ExportService, command: RenderTimeline) -> CommandReply:
@@ -356,3 +253,48 @@ async def test_an_output_published_before_a_crash_is_not_encoded_again(
     assert isinstance(done, RenderCompleted)
     assert renderer.renders == []
     assert renderer.probes == 1
+
+
+def cancelled(production_id: uuid.UUID) -> bytes:
+    """A ProductionCancelled as the project service's relay publishes it."""
+    event = ProductionCancelled(
+        production_id=production_id, stage="rendering", reason=None, at=datetime.now(UTC)
+    )
+    return encode_recorded(
+        RecordedEvent(
+            service="project", global_position=1, transaction_id=1,
+            stream_id=f"production-{production_id}", stream_version=7, event_id=uuid.uuid4(),
+            type="ProductionCancelled", schema_version=1, data=to_raw(event),
+            metadata=EventMetadata(correlation_id="it-cancel", project_id=str(production_id)),
+            recorded_at=datetime.now(UTC),
+        )
+    )
+
+
+async def test_a_cancelled_production_stops_its_render_and_no_replica_takes_it_up(
+    start: Start, nc: Client, blobs: DirBlobs
+) -> None:
+    held = ScriptedRenderer(gate=asyncio.Event())
+    service, _ = await start(held, ack_wait=1.0)
+    rid = uuid.uuid4()
+    await send(nc, service, timeline(blobs, rid))
+    async with asyncio.timeout(10):
+        await held.started.wait()
+
+    subject = service.namespace.event_subject("project", str(rid), "ProductionCancelled")
+    await nc.publish(subject, cancelled(rid))
+    async with asyncio.timeout(5):
+        while True:
+            if not (held.running or service.queue.running):
+                break
+            await asyncio.sleep(0.02)
+    assert not list((blobs.root / ".tmp").iterdir())  # the scratch file went with it
+
+    # Acked, not handed back: a replica that joins gets nothing, even after ack_wait.
+    other = ScriptedRenderer()
+    await start(other, ack_wait=1.0)
+    await asyncio.sleep(2.5)
+    assert other.renders == []
+    assert held.renders == [str(rid)]
+    events = await events_of(service, rid)
+    assert not any(isinstance(e, RenderCompleted | RenderFailed) for e in events)

@@ -9,11 +9,12 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from media_service.app.handlers import PreparationHandler, decode_events
+from media_service.app.handlers import decode_events
+from media_service.bootstrap import media_app
 from media_service.domain.commands import RecordNarration
 from media_service.workers.keys import narration_key
 from media_service.workers.narration_cache import narration_digest
-from media_service.workers.preparation import PreparationJob, Toolkit
+from media_service.workers.preparation import Toolkit
 from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.commands import PrepareMedia
@@ -39,14 +40,15 @@ FIRST, LAST = Delivery(1, 5), Delivery(5, 5)
 class World:
     def __init__(self, tmp_path: Path, narrator: FakeNarrator | None = None) -> None:
         self.store = InMemoryEventStore("media")
-        self.handler = PreparationHandler(self.store)
         self.blobs = DirBlobs(tmp_path / "blobs")
         self.narrator = narrator or FakeNarrator()
         tools = Toolkit(
             narrator=self.narrator, probe=WaveProbe(), blobs=self.blobs,
             captioner=FakeCaptioner(), visuals=FakeVisuals(), clock=lambda: NOW,
         )
-        self.job = PreparationJob(self.handler, tools)
+        # The service's own wiring, on the in-memory store and the fakes.
+        app = media_app(self.store, tools)
+        self.handler, self.job = app.handler, app.job
         self.production_id = uuid4()
         self.project_id = uuid4()
         self.sentences = [SentenceText(sentence_id=uuid4(), text=t) for t in TEXTS]

@@ -11,8 +11,7 @@ from uuid import UUID, uuid4
 import msgspec
 import pytest
 from project_service.adapters.tracking import InMemoryTracker
-from project_service.app.production_handlers import ProductionHandlers
-from project_service.app.production_policy import ProductionPolicy
+from project_service.bootstrap import project_app
 from project_service.domain.production import Production, fold
 from videogen_bus.consumer import TransientError
 from videogen_bus.memory import InMemoryBus
@@ -65,7 +64,6 @@ class Remote:
 class World:
     def __init__(self) -> None:
         self.store = InMemoryEventStore("project")
-        self.handlers = ProductionHandlers(self.store, InMemoryAtomicAppender(self.store))
         self.bus = InMemoryBus()
         self.remotes = {name: Remote() for name in ("script", "media", "export")}
         for (service, remote), command in zip(
@@ -74,7 +72,12 @@ class World:
         ):
             self.bus.serve_commands(service, {command: remote})
         self.tracker = InMemoryTracker()
-        self.policy = ProductionPolicy(self.handlers, self.bus, self.tracker, clock=lambda: NOW)
+        # The service's own wiring, on the in-memory store, bus and tracker.
+        app = project_app(
+            self.store, InMemoryAtomicAppender(self.store), self.bus, self.tracker,
+            clock=lambda: NOW,
+        )
+        self.handlers, self.policy = app.production, app.policy
         self.position: Position = START
         self.foreign = {s: InMemoryEventStore(s) for s in ("script", "media", "export")}
 

@@ -1,4 +1,4 @@
-"""The script service's application layer wired on the in-memory store, for unit tests."""
+"""The script service wired by its bootstrap on the in-memory store, for unit tests."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from script_service.app.aggregates import Streams
 from script_service.app.briefs import InMemoryBriefBook
-from script_service.app.dispatch import ScriptApp
-from script_service.app.generation_start import GenerationStarter
-from script_service.app.handlers import ScriptCommandHandler
-from script_service.app.studio import StudioApp
 from script_service.app.writer_calls import WriterCalls
-from script_service.workers.generation import GenerationJob, GenerationTools
+from script_service.bootstrap import script_app
 from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.project.events import CastMemberAdded, ProjectCreated
@@ -37,13 +32,12 @@ class World:
     briefs: InMemoryBriefBook = field(default_factory=InMemoryBriefBook)
 
     def __post_init__(self) -> None:
-        self.streams = Streams(self.store)
-        self.calls = WriterCalls(self.writer, self.deadline)
-        appender = InMemoryAtomicAppender(self.store)
-        self.studio = StudioApp(self.streams, self.briefs, self.calls, brief_wait=0.2)
-        self.starter = GenerationStarter(self.streams, appender, self.briefs, brief_wait=0.2)
-        self.app = ScriptApp(ScriptCommandHandler(self.store), self.studio, self.starter)
-        self.job = GenerationJob(GenerationTools(self.streams, appender, self.calls, self.briefs))
+        # The service's own wiring, on the in-memory store and brief book.
+        parts = script_app(
+            self.store, InMemoryAtomicAppender(self.store), self.briefs,
+            WriterCalls(self.writer, self.deadline), brief_wait=0.2,
+        )
+        self.app, self.job = parts.app, parts.job
 
     def project(self, target_minutes: float | None = 2.0) -> UUID:
         project_id = uuid4()

@@ -20,7 +20,8 @@ from uuid import UUID
 import msgspec
 
 from videogen_contracts.media.events import ChosenVisual
-from videogen_contracts.project.events import AspectRatio, Timestamp
+from videogen_contracts.project.events import SERVICE, AspectRatio, Timestamp
+from videogen_contracts.subjects import Namespace
 
 # text2video: a script drafted from `text`; project: the studio project's current script,
 # asked of the script service when the production starts scripting (`text` unused);
@@ -302,6 +303,20 @@ event_decoder: msgspec.json.Decoder[ProductionEvent] = msgspec.json.Decoder(Prod
 
 # After these, nothing of the production should keep running: workers stop its jobs.
 STOPPED_EVENT_TYPES = ("ProductionCancelled", "ProductionFailed")
+
+
+def stopped_subjects(ns: Namespace) -> list[str]:
+    """Where STOPPED_EVENT_TYPES are published: what a worker hears to stop its jobs."""
+    return [ns.event_subject(SERVICE, "*", name) for name in STOPPED_EVENT_TYPES]
+
+
+class _ProductionRef(msgspec.Struct):
+    production_id: UUID
+
+
+def production_id_of(data: bytes) -> UUID:
+    """The production an event's data is about, whichever production event it is."""
+    return msgspec.json.decode(data, type=_ProductionRef).production_id
 
 
 def event_type_name(event_type: type[ProductionEventBase]) -> str:

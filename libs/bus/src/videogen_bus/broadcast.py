@@ -10,7 +10,6 @@ durable: a process that is down misses it, which is right for work it no longer 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from uuid import UUID
 
 import msgspec
 import structlog
@@ -18,8 +17,6 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
-from videogen_contracts.project.production import STOPPED_EVENT_TYPES
-from videogen_contracts.subjects import Namespace
 
 log = structlog.get_logger("videogen_bus.broadcast")
 
@@ -27,7 +24,10 @@ log = structlog.get_logger("videogen_bus.broadcast")
 async def hear_events(
     nc: Client, subjects: Sequence[str], handle: Callable[[RecordedEvent], None]
 ) -> list[Subscription]:
-    """Call `handle` for each event published on `subjects`, in this process."""
+    """Call `handle` for each event published on `subjects`, in this process.
+
+    The caller names the subjects and reads the events: the bus knows no service's events.
+    """
 
     async def on_message(msg: Msg) -> None:
         try:
@@ -39,22 +39,3 @@ async def hear_events(
 
     return [await nc.subscribe(subject, cb=on_message) for subject in subjects]
 
-
-async def hear_stopped_productions(
-    nc: Client, ns: Namespace, stop: Callable[[UUID], bool]
-) -> list[Subscription]:
-    """Call `stop(production_id)` when a production is cancelled or fails, in every process
-    that runs work for productions (the media and export workers); `stop` says whether it
-    had something running."""
-
-    def on_stopped(event: RecordedEvent) -> None:
-        production_id = msgspec.json.decode(event.data, type=_ProductionRef).production_id
-        if stop(production_id):
-            log.info("production.work_stopped", production_id=str(production_id), by=event.type)
-
-    subjects = [ns.event_subject("project", "*", name) for name in STOPPED_EVENT_TYPES]
-    return await hear_events(nc, subjects, on_stopped)
-
-
-class _ProductionRef(msgspec.Struct):
-    production_id: UUID

@@ -8,6 +8,11 @@ is kept alive with `in_progress()` heartbeats, so JetStream does not redeliver a
 is merely long; if the process dies the heartbeats stop, and after `ack_wait` the job is
 redelivered to whichever replica asks next, which resumes it. The message is acked only
 after the job's final event is stored.
+
+A job is stopped by cancelling its task: on shutdown its message is handed back at once
+(nak), and when its work is no longer wanted (`abandon`) it is acked. Either way the
+runner's own clean-up runs on the cancellation (a child process killed, scratch files
+removed), so a runner needs no stop flag of its own.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from nats.js.client import JetStreamContext
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
 from videogen_runtime.logs import correlation_scope
 
-from videogen_bus.consumer import DeadLetterSink, exponential_backoff
+from videogen_bus.consumer import DeadLetterSink, PoisonMessage, exponential_backoff
 
 log = structlog.get_logger("videogen_bus.jobs")
 
@@ -44,6 +49,13 @@ class Delivery:
 
 
 JobRunner = Callable[[RecordedEvent, Delivery], Awaitable[None]]
+# What names a job for `abandon`; it must not raise (a runner rejects bad data itself).
+JobKey = Callable[[RecordedEvent], str]
+
+
+def stream_of(event: RecordedEvent) -> str:
+    """The default job key: the trigger event's stream."""
+    return event.stream_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +96,19 @@ class JobQueue:
         config: QueueConfig,
         run_job: JobRunner,
         dead_letters: DeadLetterSink,
+        *,
+        job_key: JobKey = stream_of,
     ) -> None:
         self._js = js
         self._config = config
         self._run_job = run_job
         self._dead_letters = dead_letters
+        self._job_key = job_key
         self._slots = asyncio.Semaphore(config.concurrency)
         self._jobs: set[asyncio.Task[None]] = set()
-        # The job running for each stream (its trigger event's stream), and the jobs
-        # abandoned on purpose (see `abandon`).
-        self._by_stream: dict[str, asyncio.Task[None]] = {}
+        # The job running under each key (see `job_key`), and the jobs abandoned on
+        # purpose (see `abandon`).
+        self._by_key: dict[str, asyncio.Task[None]] = {}
         self._abandoned: set[asyncio.Task[None]] = set()
 
     @property
@@ -123,15 +138,15 @@ class JobQueue:
             with contextlib.suppress(nats.errors.Error):
                 await sub.unsubscribe()
 
-    def abandon(self, stream_id: str) -> bool:
-        """Stop the job of `stream_id` if it runs here; True if one did.
+    def abandon(self, key: str) -> bool:
+        """Stop the job named `key` (by `job_key`) if it runs here; True if one did.
 
         For work nobody wants any more (its production was cancelled): the job's task is
         cancelled, so its own clean-up runs (a child process killed, temporary files
         removed), and its message is acked rather than handed back, so no replica takes it
         up again. A later request for the same work arrives as a new message.
         """
-        task = self._by_stream.get(stream_id)
+        task = self._by_key.get(key)
         if task is None or task.done():
             return False
         self._abandoned.add(task)
@@ -141,9 +156,9 @@ class JobQueue:
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._jobs.discard(task)
         self._abandoned.discard(task)
-        for stream_id, running in list(self._by_stream.items()):
+        for key, running in list(self._by_key.items()):
             if running is task:
-                del self._by_stream[stream_id]
+                del self._by_key[key]
         self._slots.release()
 
     async def _cancel_jobs(self) -> None:
@@ -163,7 +178,7 @@ class JobQueue:
         heartbeat = asyncio.create_task(_heartbeat(msg, self._config.ack_wait / 3))
         me = asyncio.current_task()
         if me is not None:
-            self._by_stream[event.stream_id] = me
+            self._by_key[self._job_key(event)] = me
         with correlation_scope(event.metadata.correlation_id, job=str(event.stream_id)):
             try:
                 await self._run_job(event, delivery)
@@ -179,7 +194,12 @@ class JobQueue:
                 # steps are stored, so whoever takes it next resumes from there.
                 with contextlib.suppress(nats.errors.Error):
                     await msg.nak()
+                log.info("jobs.handed_back", attempt=delivery.attempt)
                 raise
+            except PoisonMessage as error:
+                # It would fail the same way on every delivery: keep it for a human.
+                await self._dead_letter(msg, f"poison message: {error}")
+                return
             except Exception as error:
                 # Worker boundary: the runner records what it can as a failure event; what
                 # escapes (the database down, say) is retried after a backoff.

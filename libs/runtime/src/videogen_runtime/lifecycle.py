@@ -13,16 +13,14 @@ import structlog
 log = structlog.get_logger()
 
 
-async def run_until_signalled(
-    start: Callable[[AsyncExitStack, asyncio.Event], Awaitable[None]],
-) -> None:
-    """`start` enters its resources on the stack and may watch `stop`; we wait for a signal."""
+async def run_until_signalled(start: Callable[[AsyncExitStack], Awaitable[None]]) -> None:
+    """`start` enters its resources on the stack; they close, in reverse, after a signal."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with AsyncExitStack() as stack:
-        await start(stack, stop)
+        await start(stack)
         log.info("service.started")
         await stop.wait()
         log.info("service.stopping")

@@ -1,10 +1,12 @@
 """Composition root: builds the script service from Settings and nothing else.
 
-Resources are entered on an AsyncExitStack in start order, so the stack closes them in
-reverse, which is the graceful-shutdown order: stop taking generation runs (those in hand
-are handed back, to be resumed), stop serving commands (in-flight ones finish and reply),
-stop the brief intake, let the relay finish its batch and stop, drain NATS, close the
-writer and the pool.
+`script_app` wires the application on whichever store, appender and brief book it is given
+(Postgres here, the in-memory ones in unit tests). `start_script_service` opens the shared
+plumbing (videogen_runtime.service) and enters the service's own parts after it, so the
+stack closes them first, which is the graceful-shutdown order: stop taking generation runs
+(those in hand are handed back, to be resumed), stop serving commands (in-flight ones
+finish and reply), stop the brief intake, let the relay finish its batch, drain NATS, close
+the pool and the writer.
 """
 
 from __future__ import annotations
@@ -14,36 +16,57 @@ from dataclasses import dataclass
 
 import asyncpg
 import structlog
-from videogen_bus.connection import connect, drain
 from videogen_bus.jobs import JobQueue
 from videogen_bus.rpc import CommandServer
-from videogen_bus.streams import ensure_stream
 from videogen_contracts.script.events import SERVICE
 from videogen_contracts.subjects import Namespace
-from videogen_eventstore.deadletters import PostgresDeadLetters
-from videogen_eventstore.migrations import migrate
-from videogen_eventstore.multi_stream import PostgresAtomicAppender
-from videogen_eventstore.pool import create_pool
+from videogen_eventstore.api import EventStore
+from videogen_eventstore.multi_stream import AtomicAppender, PostgresAtomicAppender
 from videogen_eventstore.postgres import PostgresEventStore
 from videogen_eventstore.relay import Relay
 from videogen_providers.llm.base import ScriptWriter
 from videogen_providers.llm.select import writer_from_env
-from videogen_runtime.lifecycle import run_until_closed
+from videogen_runtime.service import open_plumbing
 from videogen_runtime.settings import Settings
 
 from script_service.adapters.briefs_pg import PostgresBriefBook, create_brief_table
 from script_service.app.aggregates import Streams
+from script_service.app.briefs import BriefBook
 from script_service.app.dispatch import ScriptApp
 from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
 from script_service.app.studio import StudioApp
 from script_service.app.writer_calls import WriterCalls
 from script_service.config import ScriptConfig
-from script_service.entrypoints.consumers import start_brief_intake, start_generation_worker
+from script_service.entrypoints.consumers import generation_queue_config, start_brief_intake
 from script_service.entrypoints.rpc import serve_script_commands
 from script_service.workers.generation import GenerationJob, GenerationTools
 
 log = structlog.get_logger("script_service.bootstrap")
+
+
+@dataclass(frozen=True)
+class ScriptParts:
+    """The application: every command and query, and the generation job."""
+
+    app: ScriptApp
+    job: GenerationJob
+
+
+def script_app(
+    store: EventStore,
+    appender: AtomicAppender,
+    briefs: BriefBook,
+    calls: WriterCalls,
+    brief_wait: float,
+) -> ScriptParts:
+    streams = Streams(store)
+    app = ScriptApp(
+        ScriptCommandHandler(store),
+        StudioApp(streams, briefs, calls, brief_wait),
+        GenerationStarter(streams, appender, briefs, brief_wait),
+    )
+    return ScriptParts(app, GenerationJob(GenerationTools(streams, appender, calls, briefs)))
 
 
 @dataclass(frozen=True)
@@ -72,39 +95,19 @@ async def start_script_service(
     config = config or ScriptConfig.from_env()
     writer = writer or writer_from_env()
     stack.push_async_callback(writer.aclose)
-    ns = Namespace(settings.namespace)
-    schema = settings.schema_for(SERVICE)
-    pool = await create_pool(settings.database_url, min_size=1, max_size=10)
-    stack.push_async_callback(pool.close)
-    applied = await migrate(pool, schema)
+    base = await open_plumbing(SERVICE, settings, stack, min_connections=1)
+    ns, pool, schema = base.namespace, base.pool, base.schema
     await create_brief_table(pool, schema)
-    log.info("schema.ready", schema=schema, applied=applied)
-
-    nc = await connect(settings.nats_url, name=f"{SERVICE}-service")
-    stack.push_async_callback(drain, nc)
-    js = nc.jetstream()
-    await ensure_stream(js, ns, SERVICE)
-
-    relay = Relay(pool, schema, SERVICE, js, ns)
-    await run_until_closed(stack, relay.run, "script-relay")
-
-    store = PostgresEventStore(pool, schema, SERVICE)
-    streams = Streams(store)
     briefs = PostgresBriefBook(pool, schema)
-    dead_letters = PostgresDeadLetters(pool, schema)
-    await start_brief_intake(stack, js, ns, briefs, dead_letters)
+    await start_brief_intake(stack, base.js, ns, briefs, base.dead_letters)
 
-    calls = WriterCalls(writer, config.llm_deadline)
-    appender = PostgresAtomicAppender(pool, schema)
-    app = ScriptApp(
-        ScriptCommandHandler(store),
-        StudioApp(streams, briefs, calls, config.brief_wait),
-        GenerationStarter(streams, appender, briefs, config.brief_wait),
+    parts = script_app(
+        base.store, PostgresAtomicAppender(pool, schema), briefs,
+        WriterCalls(writer, config.llm_deadline), config.brief_wait,
     )
-    server = await serve_script_commands(nc, ns, app)
+    server = await serve_script_commands(base.nc, ns, parts.app)
     stack.push_async_callback(server.close)
-    job = GenerationJob(GenerationTools(streams, appender, calls, briefs))
-    queue = await start_generation_worker(stack, js, ns, config, job, dead_letters)
+    queue = await base.run_work_queue(generation_queue_config(ns, config), parts.job)
     log.info(
         "commands.serving",
         namespace=ns.name,
@@ -112,4 +115,4 @@ async def start_script_service(
         writer=writer.provider_label,
         concurrency=config.concurrency,
     )
-    return ScriptService(ns, schema, pool, store, relay, server, queue, briefs, writer)
+    return ScriptService(ns, schema, pool, base.store, base.relay, server, queue, briefs, writer)

@@ -1,26 +1,22 @@
-"""The media service's consumers: the preparation work queue and project deletions."""
+"""The media service's consumers: the preparation queue and project deletions."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
 from contextlib import AsyncExitStack
-from typing import Any
-from uuid import UUID
 
 import asyncpg
 import structlog
-from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
-from videogen_bus.broadcast import hear_stopped_productions
 from videogen_bus.consumer import DeadLetterSink, run_consumer
-from videogen_bus.jobs import JobQueue, JobRunner, QueueConfig
+from videogen_bus.jobs import QueueConfig
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
-from videogen_contracts.media.events import SERVICE, stream_id_for
+from videogen_contracts.media.events import SERVICE
 from videogen_contracts.project.events import ProjectDeleted, event_decoder
 from videogen_contracts.subjects import Namespace
+from videogen_runtime.lifecycle import run_until_closed
 
 from media_service.adapters.productions import productions_of_project
 from media_service.config import MediaConfig
@@ -41,38 +37,6 @@ def preparation_queue_config(ns: Namespace, config: MediaConfig) -> QueueConfig:
         ack_wait=config.ack_wait,
         max_attempts=config.max_attempts,
     )
-
-
-async def start_preparation_worker(
-    stack: AsyncExitStack,
-    js: JetStreamContext,
-    ns: Namespace,
-    config: MediaConfig,
-    job: JobRunner,
-    dead_letters: DeadLetterSink,
-) -> JobQueue:
-    """Take preparation jobs until the stack closes; jobs in hand are handed back then."""
-    queue = JobQueue(js, preparation_queue_config(ns, config), job, dead_letters)
-    await _run_until_closed(stack, queue.run, "media-preparation")
-    return queue
-
-
-async def stop_jobs_of_stopped_productions(
-    stack: AsyncExitStack, nc: Client, ns: Namespace, queue: JobQueue
-) -> None:
-    """A cancelled (or failed) production's preparation stops at once wherever it runs.
-
-    Every replica hears it (core subscription); the one running the job cancels it: the
-    sentences in synthesis stop at their next piece (their temporary directories are
-    removed), and the job's message is acked. Sentences already narrated stay recorded,
-    so a retry resumes from there.
-    """
-
-    def stop(production_id: UUID) -> bool:
-        return queue.abandon(stream_id_for(production_id))
-
-    for subscription in await hear_stopped_productions(nc, ns, stop):
-        stack.push_async_callback(subscription.unsubscribe)
 
 
 async def start_project_deletions(
@@ -116,24 +80,4 @@ async def start_project_deletions(
             stop=stop,
         )
 
-    await _run_until_closed(stack, consume, "media-project-deletions")
-
-
-async def _run_until_closed(
-    stack: AsyncExitStack, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]], name: str
-) -> None:
-    stop = asyncio.Event()
-    task = asyncio.create_task(run(stop), name=name)
-    task.add_done_callback(_log_crash)
-
-    async def stop_task() -> None:
-        stop.set()
-        # A crashed loop was logged when it crashed; it must not keep the rest from closing.
-        await asyncio.gather(task, return_exceptions=True)
-
-    stack.push_async_callback(stop_task)
-
-
-def _log_crash(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("consumer.crashed", consumer=task.get_name(), exc_info=task.exception())
+    await run_until_closed(stack, consume, "media-project-deletions")

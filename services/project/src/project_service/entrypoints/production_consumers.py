@@ -15,14 +15,11 @@ import structlog
 from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
 from videogen_bus.consumer import DeadLetterSink, run_consumer
-from videogen_bus.rpc import CommandSender
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.subjects import Namespace
 from videogen_eventstore.deadletters import PostgresDeadLetters
 
-from project_service.adapters.tracking import PostgresTracker
-from project_service.app.production_handlers import ProductionHandlers
 from project_service.app.production_policy import CONSUMER, ProductionPolicy
 from project_service.app.production_reactions import WATCHED
 
@@ -84,9 +81,3 @@ async def start_production_manager(
                 log.error("production_pm.consumer_crashed", exc_info=result)
 
     stack.push_async_callback(stop_consumers)
-
-
-def production_policy(
-    handlers: ProductionHandlers, sender: CommandSender, pool: asyncpg.Pool, schema: str
-) -> ProductionPolicy:
-    return ProductionPolicy(handlers, sender, PostgresTracker(pool, schema, CONSUMER))

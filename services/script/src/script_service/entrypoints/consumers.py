@@ -8,7 +8,7 @@ from contextlib import AsyncExitStack
 from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
 from videogen_bus.consumer import DeadLetterSink, run_consumer
-from videogen_bus.jobs import JobQueue, JobRunner, QueueConfig
+from videogen_bus.jobs import QueueConfig
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.script.events import SERVICE
@@ -28,20 +28,6 @@ def generation_queue_config(ns: Namespace, config: ScriptConfig) -> QueueConfig:
         ack_wait=config.ack_wait,
         max_attempts=config.max_attempts,
     )
-
-
-async def start_generation_worker(
-    stack: AsyncExitStack,
-    js: JetStreamContext,
-    ns: Namespace,
-    config: ScriptConfig,
-    job: JobRunner,
-    dead_letters: DeadLetterSink,
-) -> JobQueue:
-    """Take generation runs until the stack closes; runs in hand are handed back then."""
-    queue = JobQueue(js, generation_queue_config(ns, config), job, dead_letters)
-    await run_until_closed(stack, queue.run, "script-generation")
-    return queue
 
 
 async def start_brief_intake(
