@@ -5,6 +5,7 @@
 - migrations.py + sql/: versioned schema, applied at start by every replica
 - relay.py (+ notify.py, checkpoints.py): the outbox relay to JetStream
 - tracking.py, deadletters.py: what consumers write next to their effects
-- command_handler.py: load → fold → decide → append, for every aggregate
+- decider.py: Aggregate + Streams: load → fold → decide → append (one or several streams)
+- multi_stream.py: the atomic appender those multi-stream decisions append through
 - pool.py: an asyncpg pool suited to the store; testing.py: event builders for tests
 """

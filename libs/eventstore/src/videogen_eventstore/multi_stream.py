@@ -4,7 +4,8 @@ run, its project's script and its outline).
 Postgres: one transaction on one connection, so either every stream gets its events or
 none does (a crash between two separate appends would leave a project without the
 production it was created for). The relay's NOTIFY is sent inside the transaction and so
-fires at commit. In memory: appends in order, for unit tests (nothing crashes half-way).
+fires at commit. In memory, for unit tests: every expected version is checked before the
+first append, so a conflict leaves every stream as it was, as the rollback does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Protocol
 import asyncpg
 from videogen_contracts.envelope import NewEvent
 
-from .api import AppendResult, EventStore
+from .api import AppendResult, EventStore, WrongExpectedVersion
 from .appending import append_to_stream
 
 Append = tuple[str, Sequence[NewEvent], int | None]
@@ -47,4 +48,16 @@ class InMemoryAtomicAppender:
         self._store = store
 
     async def append_all(self, appends: Sequence[Append]) -> list[AppendResult]:
+        for stream_id, events, expected in appends:
+            await self._check(stream_id, events, expected)
         return [await self._store.append(s, events, expected) for s, events, expected in appends]
+
+    async def _check(
+        self, stream_id: str, events: Sequence[NewEvent], expected: int | None
+    ) -> None:
+        recorded = await self._store.read_stream(stream_id)
+        if expected is None or any(r.event_id == events[0].event_id for r in recorded):
+            return  # no check asked for, or a repeat: the store answers it as a no-op
+        actual = recorded[-1].stream_version if recorded else 0
+        if actual != expected:
+            raise WrongExpectedVersion(stream_id, expected, actual)
