@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
-from project_service.domain.errors import Conflict
 from project_service.domain.production import decide, fold
 from project_service.domain.production_commands import (
     AttachCaptions,
@@ -22,6 +21,7 @@ from project_service.domain.production_commands import (
     ReportRenderProgress,
     WarnStall,
 )
+from videogen_contracts.errors import Conflict
 from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
 from videogen_contracts.project.production import (
     CancelProduction,

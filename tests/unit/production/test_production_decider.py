@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
-from project_service.domain.errors import Conflict, DomainError, NotFound
 from project_service.domain.production import (
     FINAL,
     ORDER,
@@ -32,6 +31,7 @@ from project_service.domain.production_commands import (
     ProductionStepCommand,
     ReportRenderProgress,
 )
+from videogen_contracts.errors import Conflict, DomainError, NotFound
 from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
 from videogen_contracts.project.production import (
     RESUMABLE,

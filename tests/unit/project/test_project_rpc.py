@@ -12,8 +12,9 @@ from typing import Any
 import msgspec
 import pytest
 from project_service.app.handlers import ProjectCommandHandler
-from project_service.entrypoints.rpc import command_handlers, field_of
+from project_service.entrypoints.rpc import command_handlers
 from videogen_bus.headers import CORRELATION
+from videogen_bus.serving import field_of
 from videogen_contracts.envelope import NewEvent, RecordedEvent
 from videogen_contracts.project.commands import COMMANDS
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply

@@ -1,78 +1,56 @@
-"""Load → decide → append for the Production aggregate.
+"""The Production aggregate, declared on the decider kernel (videogen_eventstore.decider).
 
-`start` writes two streams (the project, when it is new, and the production) in ONE
-transaction, so a crash never leaves a project without its production. Every other step
-goes through the shared `handle_command`. Both are idempotent by `command_id`: event ids
-are `uuid5(command_id:index)` and a command id already in the stream returns the earlier
-result, so a resent command (the gateway's retry, the process manager's redelivery)
-changes nothing.
+`start` writes two streams (the project, when it is new, and the production) as ONE unit
+through the atomic appender, so a crash never leaves a project without its production.
+Every other step runs on the production stream alone. Both are idempotent by
+`command_id` (event ids `uuid5(command_id:index)`; a command id already in the stream
+returns the earlier result), so a resent command (the gateway's retry, the process
+manager's redelivery) changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
 from uuid import UUID
 
 import msgspec
-from videogen_contracts.envelope import EventMetadata, NewEvent, RecordedEvent, to_raw
-from videogen_contracts.project import events as project_events
+from videogen_contracts.envelope import EventMetadata
 from videogen_contracts.project import production as contract
 from videogen_contracts.project.production import (
     CancelProduction,
     ProductionEvent,
+    ProductionQueued,
     RetryProduction,
     StartProduction,
 )
 from videogen_contracts.replies import CommandAccepted
-from videogen_eventstore.api import AppendResult, EventStore, WrongExpectedVersion
-from videogen_eventstore.command_handler import event_id_for, handle_command
+from videogen_eventstore.api import EventStore
+from videogen_eventstore.decider import Aggregate, Streams
+from videogen_eventstore.multi_stream import AtomicAppender
 
-from project_service.domain import production, project
-from project_service.domain.errors import Conflict
+from project_service.app.handlers import PROJECT
+from project_service.domain import production
 from project_service.domain.production_commands import ProductionStepCommand
 from project_service.domain.production_start import decide_start
 
-Append = tuple[str, Sequence[NewEvent], int | None]
-
-
-class AtomicAppender(Protocol):
-    """Appends to several streams at once: all of them, or none (a Postgres transaction)."""
-
-    async def append_all(self, appends: Sequence[Append]) -> list[AppendResult]: ...
-
-
-def encode_event(event: msgspec.Struct) -> tuple[str, msgspec.Raw]:
-    return str(type(event).__struct_config__.tag), to_raw(event)
-
-
-def decode_production(recorded: RecordedEvent) -> ProductionEvent:
-    return contract.event_decoder.decode(recorded.data)
-
-
-def decode_project(recorded: RecordedEvent) -> project_events.ProjectEvent:
-    event: project_events.ProjectEvent = project_events.event_decoder.decode(recorded.data)
-    return event
-
-
-def accepted(stream_id: str, result: AppendResult) -> CommandAccepted:
-    return CommandAccepted(
-        stream_id=stream_id,
-        stream_version=result.stream_version,
-        global_position=result.global_position,
-        duplicate=not result.written,
-    )
+# The process manager, the stall watch and progress reports all write one production.
+PRODUCTION = Aggregate(
+    "production",
+    contract.stream_id_for,
+    production.decide,
+    production.evolve,
+    production.INITIAL,
+    contract.event_decoder,
+    max_retries=20,
+)
 
 
 class ProductionHandlers:
-    def __init__(self, store: EventStore, appender: AtomicAppender, *, attempts: int = 20):
-        self.store = store
+    def __init__(self, store: EventStore, appender: AtomicAppender) -> None:
+        self.streams = Streams(store)
         self.appender = appender
-        self.attempts = attempts
 
     async def history(self, production_id: UUID) -> list[ProductionEvent]:
-        stream_id = contract.stream_id_for(production_id)
-        return [decode_production(r) for r in await self.store.read_stream(stream_id)]
+        return await self.streams.history(PRODUCTION, production_id)
 
     async def handle(
         self,
@@ -94,73 +72,28 @@ class ProductionHandlers:
         project_id: UUID | None,
         metadata: EventMetadata,
     ) -> CommandAccepted:
-        stream_id = contract.stream_id_for(command.production_id)
-        result = await handle_command(
-            self.store,
-            stream_id,
+        return await self.streams.run(
+            PRODUCTION,
+            command.production_id,
             command,
-            decide=production.decide,
-            evolve=production.evolve,
-            initial=production.INITIAL,
-            decode=decode_production,
-            encode_type=encode_event,
+            command_id=command.command_id,
             metadata=msgspec.structs.replace(
                 metadata, project_id=str(project_id) if project_id else None
             ),
-            command_id=command.command_id,
         )
-        return accepted(stream_id, result)
 
     async def start(self, command: StartProduction, metadata: EventMetadata) -> CommandAccepted:
-        production_stream = contract.stream_id_for(command.production_id)
-        project_stream = project_events.stream_id_for(command.project_id)
-        meta = msgspec.structs.replace(
-            metadata, command_id=command.command_id, project_id=str(command.project_id)
+        return await self.streams.decide_across(
+            self.appender,
+            [(PROJECT, command.project_id), (PRODUCTION, command.production_id)],
+            lambda states: decide_start(command, *states),
+            command_id=command.command_id,
+            metadata=msgspec.structs.replace(metadata, project_id=str(command.project_id)),
+            reply_to=1,
         )
-        for _ in range(self.attempts):
-            recorded = await self.store.read_stream(production_stream)
-            mine = [r for r in recorded if r.metadata.command_id == command.command_id]
-            if mine:  # handled before: the earlier result, nothing appended again
-                last = mine[-1]
-                return CommandAccepted(
-                    stream_id=production_stream, stream_version=last.stream_version,
-                    global_position=last.global_position, duplicate=True,
-                )
-            project_recorded = await self.store.read_stream(project_stream)
-            for_project, for_production = decide_start(
-                command,
-                project.fold(decode_project(r) for r in project_recorded),
-                production.fold(decode_production(r) for r in recorded),
-            )
-            new = _new_events([*for_project, *for_production], command.command_id, meta)
-            appends: list[Append] = []
-            if for_project:
-                appends.append((project_stream, new[: len(for_project)], len(project_recorded)))
-            appends.append((production_stream, new[len(for_project) :], len(recorded)))
-            try:
-                results = await self.appender.append_all(appends)
-            except WrongExpectedVersion:
-                continue  # a concurrent writer: decide again on what it wrote
-            return accepted(production_stream, results[-1])
-        raise Conflict(f"{production_stream}: gave up after {self.attempts} concurrent appends")
 
     async def _project_of(self, production_id: UUID) -> UUID | None:
         for event in await self.history(production_id):
-            if isinstance(event, contract.ProductionQueued):
+            if isinstance(event, ProductionQueued):
                 return event.project_id
         return None
-
-
-def _new_events(
-    events: Sequence[msgspec.Struct], command_id: str, metadata: EventMetadata
-) -> list[NewEvent]:
-    new = []
-    for index, event in enumerate(events):
-        event_type, data = encode_event(event)
-        new.append(
-            NewEvent(
-                event_id=event_id_for(command_id, index), type=event_type, data=data,
-                metadata=metadata, schema_version=int(getattr(event, "schema_version", 1)),
-            )
-        )
-    return new

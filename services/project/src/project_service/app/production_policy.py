@@ -28,6 +28,7 @@ import structlog
 from videogen_bus.consumer import TransientError
 from videogen_bus.rpc import CommandSender, ServiceUnavailable
 from videogen_contracts.envelope import EventMetadata, RecordedEvent
+from videogen_contracts.errors import NotFound
 from videogen_contracts.project.production import (
     FailureCode,
     ProductionAdvanced,
@@ -40,7 +41,6 @@ from project_service.app import production_project_script as project_script
 from project_service.app import production_requests as requests
 from project_service.app.production_handlers import ProductionHandlers
 from project_service.app.production_reactions import step_for
-from project_service.domain.errors import NotFound
 from project_service.domain.production import FINAL, ORDER, RETRYABLE, IllegalTransition, fold
 from project_service.domain.production_commands import FailProduction, ProductionStepCommand
 

@@ -13,6 +13,7 @@ from typing import assert_never
 from uuid import UUID
 
 import msgspec
+from videogen_contracts.errors import Conflict, NotFound
 from videogen_contracts.project.production import (
     CancelProduction,
     ProductionCancelled,
@@ -29,7 +30,6 @@ from videogen_contracts.project.production import (
     RetryProduction,
 )
 
-from project_service.domain.errors import Conflict, NotFound
 from project_service.domain.production_commands import (
     AttachCaptions,
     AttachNarration,
