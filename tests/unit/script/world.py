@@ -7,25 +7,28 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from script_service.app.aggregates import Streams
 from script_service.app.briefs import InMemoryBriefBook
-from script_service.app.dispatch import ScriptApp
 from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
-from script_service.app.studio import StudioApp
+from script_service.app.studio import StudioScripts
 from script_service.app.writer_calls import WriterCalls
+from script_service.entrypoints.rpc import script_commands, script_queries
 from script_service.workers.generation import GenerationJob, GenerationTools
 from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.project.events import CastMemberAdded, ProjectCreated
 from videogen_contracts.replies import CommandAccepted
-from videogen_contracts.script.commands import StartGeneration
+from videogen_contracts.script.commands import COMMANDS, StartGeneration
+from videogen_contracts.script.queries import QUERIES
+from videogen_eventstore.decider import Streams
 from videogen_eventstore.memory import InMemoryEventStore
 from videogen_eventstore.multi_stream import InMemoryAtomicAppender
 
 from .writers import CountingWriter
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+# The contract's name of each request type, to send it as the rpc table would.
+NAMES = {kind: name for name, kind in {**COMMANDS, **QUERIES}.items()}
 CAST_DESCRIPTION = "a retired lighthouse keeper who narrates with dry humour"
 
 
@@ -40,9 +43,11 @@ class World:
         self.streams = Streams(self.store)
         self.calls = WriterCalls(self.writer, self.deadline)
         appender = InMemoryAtomicAppender(self.store)
-        self.studio = StudioApp(self.streams, self.briefs, self.calls, brief_wait=0.2)
+        self.studio = StudioScripts(self.streams, self.briefs, self.calls, brief_wait=0.2)
         self.starter = GenerationStarter(self.streams, appender, self.briefs, brief_wait=0.2)
-        self.app = ScriptApp(ScriptCommandHandler(self.store), self.studio, self.starter)
+        drafting = ScriptCommandHandler(self.store)
+        self.commands = script_commands(drafting, self.studio, self.starter)
+        self.queries = script_queries(self.studio)
         self.job = GenerationJob(GenerationTools(self.streams, appender, self.calls, self.briefs))
 
     def project(self, target_minutes: float | None = 2.0) -> UUID:
@@ -77,7 +82,12 @@ class World:
         return project_id
 
     async def send(self, command: Any) -> CommandAccepted:
-        return await self.app.handle(command, correlation_id="corr", causation_id=None)
+        """Apply a command through the use case the rpc table names for it."""
+        handle = self.commands[NAMES[type(command)]]
+        return await handle(command, correlation_id="corr", causation_id=None)
+
+    async def answer(self, query: Any) -> Any:
+        return await self.queries[NAMES[type(query)]](query)
 
     async def start(self, project_id: UUID, **fields: Any) -> UUID:
         job_id = fields.pop("job_id", None) or uuid4()

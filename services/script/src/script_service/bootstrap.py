@@ -21,6 +21,7 @@ from videogen_bus.streams import ensure_stream
 from videogen_contracts.script.events import SERVICE
 from videogen_contracts.subjects import Namespace
 from videogen_eventstore.deadletters import PostgresDeadLetters
+from videogen_eventstore.decider import Streams
 from videogen_eventstore.migrations import migrate
 from videogen_eventstore.multi_stream import PostgresAtomicAppender
 from videogen_eventstore.pool import create_pool
@@ -32,11 +33,9 @@ from videogen_runtime.lifecycle import run_until_closed
 from videogen_runtime.settings import Settings
 
 from script_service.adapters.briefs_pg import PostgresBriefBook, create_brief_table
-from script_service.app.aggregates import Streams
-from script_service.app.dispatch import ScriptApp
 from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
-from script_service.app.studio import StudioApp
+from script_service.app.studio import StudioScripts
 from script_service.app.writer_calls import WriterCalls
 from script_service.config import ScriptConfig
 from script_service.entrypoints.consumers import start_brief_intake, start_generation_worker
@@ -96,12 +95,13 @@ async def start_script_service(
 
     calls = WriterCalls(writer, config.llm_deadline)
     appender = PostgresAtomicAppender(pool, schema)
-    app = ScriptApp(
+    server = await serve_script_commands(
+        nc,
+        ns,
         ScriptCommandHandler(store),
-        StudioApp(streams, briefs, calls, config.brief_wait),
+        StudioScripts(streams, briefs, calls, config.brief_wait),
         GenerationStarter(streams, appender, briefs, config.brief_wait),
     )
-    server = await serve_script_commands(nc, ns, app)
     stack.push_async_callback(server.close)
     job = GenerationJob(GenerationTools(streams, appender, calls, briefs))
     queue = await start_generation_worker(stack, js, ns, config, job, dead_letters)
