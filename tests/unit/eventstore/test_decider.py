@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import msgspec
 import pytest
 from msgspec import Struct
-from videogen_contracts.envelope import EventMetadata, NewEvent, RecordedEvent
+from videogen_contracts.envelope import EventMetadata, NewEvent
 from videogen_contracts.errors import Conflict
 from videogen_contracts.replies import CommandAccepted
 from videogen_eventstore.api import AppendResult, WrongExpectedVersion
@@ -24,6 +24,7 @@ from videogen_eventstore.decider import (
 )
 from videogen_eventstore.memory import InMemoryEventStore
 from videogen_eventstore.multi_stream import Append, InMemoryAtomicAppender
+from videogen_eventstore.testing import InterleavingStore
 
 
 class Add(Struct, frozen=True):
@@ -161,26 +162,6 @@ async def test_a_decision_without_events_writes_nothing() -> None:
     result = await add(store, 0, "cmd-2")
 
     assert (result.duplicate, result.stream_version) == (True, 1)
-
-
-class InterleavingStore(InMemoryEventStore):
-    """Yields after every read, so concurrent handlers all load before any appends."""
-
-    conflicts = 0
-
-    async def read_stream(self, stream_id: str, from_version: int = 1) -> list[RecordedEvent]:
-        events = await super().read_stream(stream_id, from_version)
-        await asyncio.sleep(0)
-        return events
-
-    async def append(
-        self, stream_id: str, events: Sequence[NewEvent], expected_version: int | None
-    ) -> AppendResult:
-        try:
-            return await super().append(stream_id, events, expected_version)
-        except WrongExpectedVersion:
-            self.conflicts += 1
-            raise
 
 
 async def test_concurrent_commands_are_retried_on_conflict_and_none_is_lost() -> None:
