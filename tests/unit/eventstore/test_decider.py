@@ -14,16 +14,15 @@ from videogen_contracts.envelope import EventMetadata, NewEvent
 from videogen_contracts.errors import Conflict
 from videogen_contracts.replies import CommandAccepted
 from videogen_eventstore.api import AppendResult, WrongExpectedVersion
-from videogen_eventstore.decider import (
-    Aggregate,
-    AggregateCommands,
+from videogen_eventstore.decider import Aggregate, AggregateCommands, Streams, event_id_for
+from videogen_eventstore.memory import InMemoryEventStore
+from videogen_eventstore.multi_stream import (
+    Append,
+    InMemoryAtomicAppender,
     Part,
-    Streams,
-    event_id_for,
+    decide_across,
     run_together,
 )
-from videogen_eventstore.memory import InMemoryEventStore
-from videogen_eventstore.multi_stream import Append, InMemoryAtomicAppender
 from videogen_eventstore.testing import InterleavingStore
 
 
@@ -312,10 +311,14 @@ async def test_decide_across_replies_for_the_stream_it_names() -> None:
     def both(states: list[Any]) -> list[list[CounterEvent]]:
         return [decide(Add(2), states[0]), decide(Add(5), states[1])]
 
-    streams = Streams(store)
-    targets = [(COUNTER, 1), (COUNTER, 2)]
-    reply = await streams.decide_across(
-        InMemoryAtomicAppender(store), targets, both, command_id="u", metadata=METADATA, reply_to=1
+    reply = await decide_across(
+        Streams(store),
+        InMemoryAtomicAppender(store),
+        [(COUNTER, 1), (COUNTER, 2)],
+        both,
+        command_id="u",
+        metadata=METADATA,
+        reply_to=1,
     )
 
     assert (reply.stream_id, reply.stream_version, reply.global_position) == ("counter-2", 1, 2)

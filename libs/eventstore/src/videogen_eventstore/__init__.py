@@ -5,7 +5,7 @@
 - migrations.py + sql/: versioned schema, applied at start by every replica
 - relay.py (+ notify.py, checkpoints.py): the outbox relay to JetStream
 - tracking.py, deadletters.py: what consumers write next to their effects
-- decider.py: Aggregate + Streams: load → fold → decide → append (one or several streams)
-- multi_stream.py: the atomic appender those multi-stream decisions append through
+- decider.py: Aggregate + Streams: load → fold → decide → append(expected version), retried
+- multi_stream.py: several streams decided and appended as one unit (atomic appenders)
 - pool.py: an asyncpg pool suited to the store; testing.py: event builders for tests
 """

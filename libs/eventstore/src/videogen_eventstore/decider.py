@@ -12,10 +12,7 @@ redelivered NATS request, a lost reply) either finds its events in the stream an
 the earlier result without deciding again, or, racing its twin, makes an append the store
 recognizes as a repeat (the same event ids) and turns into a no-op.
 
-Several streams at once (`Streams.decide_across`, `run_together`): one decision over the
-states of every stream, appended through an `AtomicAppender` (all or none), each stream at
-the version it was read at, so a concurrent write to any one of them makes the whole unit
-be decided again. Event ids are numbered across the unit, so each is deterministic.
+Several streams decided as one unit: multi_stream.py.
 """
 
 from __future__ import annotations
@@ -32,7 +29,6 @@ from videogen_contracts.errors import Conflict
 from videogen_contracts.replies import CommandAccepted
 
 from .api import NO_STREAM, AppendResult, EventStore, WrongExpectedVersion
-from .multi_stream import Append, AtomicAppender
 
 K = TypeVar("K")
 C = TypeVar("C")
@@ -121,7 +117,7 @@ def earlier_result(
     )
 
 
-def _unchanged(stream_id: str, recorded: Sequence[RecordedEvent]) -> CommandAccepted:
+def unchanged(stream_id: str, recorded: Sequence[RecordedEvent]) -> CommandAccepted:
     """A decision without events: nothing appended, the stream as it is."""
     position = recorded[-1].global_position if recorded else 0
     return CommandAccepted(
@@ -132,14 +128,13 @@ def _unchanged(stream_id: str, recorded: Sequence[RecordedEvent]) -> CommandAcce
     )
 
 
-def _gave_up(stream_id: str, retries: int) -> Conflict:
+def kept_changing(stream_id: str, retries: int) -> Conflict:
     # Each retry loses only to a write that succeeded, so this takes more than `retries`
     # writers racing for one stream: say so rather than fail obscurely.
     return Conflict(f"{stream_id} changed {retries} times while this change was decided; try again")
 
 
 AnyAggregate = Aggregate[Any, Any, Any, Any]
-Decision = Callable[[list[Any]], Sequence[Sequence[msgspec.Struct]]]
 
 
 class Streams:
@@ -180,78 +175,14 @@ class Streams:
                 return earlier
             events = aggregate.decide(command, aggregate.fold(recorded))
             if not events:
-                return _unchanged(stream_id, recorded)
+                return unchanged(stream_id, recorded)
             new = new_events(events, command_id, metadata)
             try:
                 result = await self.store.append(stream_id, new, version_of(recorded))
             except WrongExpectedVersion:
                 continue
             return _accepted(stream_id, result)
-        raise _gave_up(stream_id, aggregate.max_retries)
-
-    async def decide_across(
-        self,
-        appender: AtomicAppender,
-        targets: Sequence[tuple[AnyAggregate, Any]],
-        decide: Decision,
-        *,
-        command_id: str,
-        metadata: EventMetadata,
-        reply_to: int = 0,
-    ) -> CommandAccepted:
-        """`decide` gets the state of every (aggregate, key), in order, and returns the
-        events for each; the reply names the stream of `targets[reply_to]`."""
-        stream_ids = [aggregate.stream_of(key) for aggregate, key in targets]
-        retries = max(aggregate.max_retries for aggregate, _ in targets)
-        for _ in range(retries + 1):
-            logs = [await self.store.read_stream(s) for s in stream_ids]
-            earlier = _earlier_in_unit(stream_ids, logs, command_id, reply_to)
-            if earlier is not None:
-                return earlier
-            states = [agg.fold(log) for (agg, _), log in zip(targets, logs, strict=True)]
-            appends = _unit(stream_ids, logs, decide(states), command_id, metadata)
-            if not appends:
-                return _unchanged(stream_ids[reply_to], logs[reply_to])
-            try:
-                results = await appender.append_all(appends)
-            except WrongExpectedVersion:
-                continue
-            return _unit_reply(stream_ids[reply_to], logs[reply_to], appends, results)
-        raise _gave_up(stream_ids[reply_to], retries)
-
-
-@dataclass(frozen=True)
-class Part:
-    """Commands for one aggregate of a multi-stream unit, decided in turn on its state."""
-
-    aggregate: AnyAggregate
-    key: Any
-    commands: Sequence[Any]
-
-
-async def run_together(
-    streams: Streams,
-    appender: AtomicAppender,
-    parts: Sequence[Part],
-    *,
-    command_id: str,
-    metadata: EventMetadata,
-) -> CommandAccepted:
-    """Decide every part and append them all as one unit; the reply names the first part."""
-
-    def decide(states: list[Any]) -> list[list[Any]]:
-        return [
-            part.aggregate.decide_in_turn(part.commands, state)
-            for part, state in zip(parts, states, strict=True)
-        ]
-
-    return await streams.decide_across(
-        appender,
-        [(p.aggregate, p.key) for p in parts],
-        decide,
-        command_id=command_id,
-        metadata=metadata,
-    )
+        raise kept_changing(stream_id, aggregate.max_retries)
 
 
 class HasCommandId(Protocol):
@@ -313,53 +244,4 @@ def _accepted(stream_id: str, result: AppendResult) -> CommandAccepted:
         global_position=result.global_position,
         # Nothing written: a twin of this command appended the same events first.
         duplicate=not result.written,
-    )
-
-
-def _earlier_in_unit(
-    stream_ids: Sequence[str],
-    logs: Sequence[Sequence[RecordedEvent]],
-    command_id: str,
-    reply_to: int,
-) -> CommandAccepted | None:
-    """A unit is appended whole or not at all: its command in any stream means it ran."""
-    order = [reply_to, *(i for i in range(len(stream_ids)) if i != reply_to)]
-    for i in order:
-        earlier = earlier_result(stream_ids[i], logs[i], command_id)
-        if earlier is not None:
-            return earlier
-    return None
-
-
-def _unit(
-    stream_ids: Sequence[str],
-    logs: Sequence[Sequence[RecordedEvent]],
-    decided: Sequence[Sequence[msgspec.Struct]],
-    command_id: str,
-    metadata: EventMetadata,
-) -> list[Append]:
-    appends: list[Append] = []
-    numbered = 0
-    for stream_id, log, events in zip(stream_ids, logs, decided, strict=True):
-        if events:
-            new = new_events(events, command_id, metadata, first=numbered)
-            appends.append((stream_id, new, version_of(log)))
-            numbered += len(events)
-    return appends
-
-
-def _unit_reply(
-    stream_id: str,
-    log: Sequence[RecordedEvent],
-    appends: Sequence[Append],
-    results: Sequence[AppendResult],
-) -> CommandAccepted:
-    by_stream = {append[0]: result for append, result in zip(appends, results, strict=True)}
-    mine = by_stream.get(stream_id)
-    return CommandAccepted(
-        stream_id=stream_id,
-        stream_version=mine.stream_version if mine else version_of(log),
-        # The unit's last event: a reader that reached it sees every stream's change.
-        global_position=max(r.global_position for r in results),
-        duplicate=not any(r.written for r in results),
     )

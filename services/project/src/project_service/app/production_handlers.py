@@ -25,7 +25,7 @@ from videogen_contracts.project.production import (
 from videogen_contracts.replies import CommandAccepted
 from videogen_eventstore.api import EventStore
 from videogen_eventstore.decider import Aggregate, Streams
-from videogen_eventstore.multi_stream import AtomicAppender
+from videogen_eventstore.multi_stream import AtomicAppender, decide_across
 
 from project_service.app.handlers import PROJECT
 from project_service.domain import production
@@ -83,7 +83,8 @@ class ProductionHandlers:
         )
 
     async def start(self, command: StartProduction, metadata: EventMetadata) -> CommandAccepted:
-        return await self.streams.decide_across(
+        return await decide_across(
+            self.streams,
             self.appender,
             [(PROJECT, command.project_id), (PRODUCTION, command.production_id)],
             lambda states: decide_start(command, *states),

@@ -16,7 +16,7 @@ import msgspec
 from videogen_contracts.replies import CommandAccepted
 from videogen_contracts.script.commands import StartGeneration
 from videogen_eventstore.decider import AnyAggregate, Streams
-from videogen_eventstore.multi_stream import AtomicAppender
+from videogen_eventstore.multi_stream import AtomicAppender, decide_across
 
 from script_service.app.aggregates import OUTLINE, RUN, SCRIPT, metadata_for
 from script_service.app.briefs import BRIEF_WAIT, BriefBook, await_brief
@@ -67,7 +67,8 @@ class GenerationStarter:
                 decided.append([plan.approval] if plan.approval else [])
             return decided
 
-        return await self.streams.decide_across(
+        return await decide_across(
+            self.streams,
             self.appender,
             targets,
             decide,

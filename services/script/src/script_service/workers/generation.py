@@ -25,8 +25,8 @@ from videogen_contracts.envelope import EventMetadata, RecordedEvent
 from videogen_contracts.script.events import studio_script_id
 from videogen_contracts.script.generation import GenerationQueued, generation_event_decoder
 from videogen_contracts.script.outline import OutlineSectionPlan
-from videogen_eventstore.decider import Aggregate, Part, Streams, run_together
-from videogen_eventstore.multi_stream import AtomicAppender
+from videogen_eventstore.decider import Aggregate, Streams
+from videogen_eventstore.multi_stream import AtomicAppender, Part, run_together
 from videogen_providers.llm.base import Brief
 
 from script_service.app.aggregates import OUTLINE, RUN, SCRIPT
