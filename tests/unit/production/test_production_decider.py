@@ -9,18 +9,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
-from project_service.domain.production import (
-    FINAL,
-    ORDER,
-    TRANSITIONS,
-    IllegalTransition,
-    Production,
-    advance,
-    decide,
-    evolve,
-    fold,
-)
-from project_service.domain.production_commands import (
+from project_service.domain.production.commands import (
     AttachCaptions,
     AttachNarration,
     AttachScript,
@@ -30,6 +19,17 @@ from project_service.domain.production_commands import (
     FailProduction,
     ProductionStepCommand,
     ReportRenderProgress,
+)
+from project_service.domain.production.decider import (
+    FINAL,
+    ORDER,
+    TRANSITIONS,
+    IllegalTransition,
+    Production,
+    advance,
+    decide,
+    evolve,
+    fold,
 )
 from videogen_contracts.errors import Conflict, DomainError, NotFound
 from videogen_contracts.media.events import ChosenVisual, ProceduralSpec

@@ -11,9 +11,9 @@ from uuid import UUID, uuid4
 import msgspec
 import pytest
 from project_service.adapters.tracking import InMemoryTracker
-from project_service.app.production_handlers import ProductionHandlers
-from project_service.app.production_policy import ProductionPolicy
-from project_service.domain.production import Production, fold
+from project_service.app.production.handlers import ProductionHandlers
+from project_service.app.production.policy import ProductionPolicy
+from project_service.domain.production.decider import Production, fold
 from videogen_bus.consumer import TransientError
 from videogen_bus.memory import InMemoryBus
 from videogen_contracts.envelope import EventMetadata, NewEvent, RecordedEvent, to_raw

@@ -8,8 +8,8 @@ from uuid import UUID, uuid4
 
 import msgspec
 import pytest
-from project_service.domain.production import INITIAL as NO_PRODUCTION
-from project_service.domain.production_start import decide_start
+from project_service.domain.production.decider import INITIAL as NO_PRODUCTION
+from project_service.domain.production.start import decide_start
 from project_service.domain.project import INITIAL as NO_PROJECT
 from project_service.domain.project import Project
 from videogen_bus.consumer import TransientError

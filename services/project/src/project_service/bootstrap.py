@@ -27,14 +27,14 @@ from videogen_eventstore.relay import Relay
 from videogen_runtime.settings import Settings
 
 from project_service.app.handlers import ProjectCommandHandler
-from project_service.app.production_handlers import ProductionHandlers
+from project_service.app.production.handlers import ProductionHandlers
 from project_service.app.settings_handlers import SettingsHandlers
-from project_service.entrypoints.production_consumers import (
+from project_service.entrypoints.production.consumers import (
     production_policy,
     start_production_manager,
 )
-from project_service.entrypoints.production_rpc import production_command_handlers
-from project_service.entrypoints.production_watch import start_stall_watch
+from project_service.entrypoints.production.rpc import production_command_handlers
+from project_service.entrypoints.production.watch import start_stall_watch
 from project_service.entrypoints.rpc import serve_project_commands
 from project_service.entrypoints.settings_rpc import settings_handlers
 

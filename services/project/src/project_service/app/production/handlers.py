@@ -28,17 +28,17 @@ from videogen_eventstore.decider import Aggregate, Streams
 from videogen_eventstore.multi_stream import AtomicAppender, decide_across
 
 from project_service.app.handlers import PROJECT
-from project_service.domain import production
-from project_service.domain.production_commands import ProductionStepCommand
-from project_service.domain.production_start import decide_start
+from project_service.domain.production import decider
+from project_service.domain.production.commands import ProductionStepCommand
+from project_service.domain.production.start import decide_start
 
 # The process manager, the stall watch and progress reports all write one production.
 PRODUCTION = Aggregate(
     "production",
     contract.stream_id_for,
-    production.decide,
-    production.evolve,
-    production.INITIAL,
+    decider.decide,
+    decider.evolve,
+    decider.INITIAL,
     contract.event_decoder,
     max_retries=20,
 )

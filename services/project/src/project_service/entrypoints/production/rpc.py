@@ -10,7 +10,7 @@ from videogen_bus.rpc import CommandHandler
 from videogen_bus.serving import endpoints
 from videogen_contracts.project.production import COMMANDS
 
-from project_service.app.production_handlers import ProductionHandlers
+from project_service.app.production.handlers import ProductionHandlers
 
 
 def production_command_handlers(productions: ProductionHandlers) -> dict[str, CommandHandler]:

@@ -22,9 +22,9 @@ from videogen_contracts.subjects import Namespace
 from videogen_eventstore.deadletters import PostgresDeadLetters
 
 from project_service.adapters.tracking import PostgresTracker
-from project_service.app.production_handlers import ProductionHandlers
-from project_service.app.production_policy import CONSUMER, ProductionPolicy
-from project_service.app.production_reactions import WATCHED
+from project_service.app.production.handlers import ProductionHandlers
+from project_service.app.production.policy import CONSUMER, ProductionPolicy
+from project_service.app.production.reactions import WATCHED
 
 log = structlog.get_logger("project_service.production_consumers")
 

@@ -18,8 +18,8 @@ from videogen_contracts.project.production import (
     StartProduction,
 )
 
-from project_service.domain.production import Production
-from project_service.domain.production_rules import check_start, topic_from_text
+from project_service.domain.production.decider import Production
+from project_service.domain.production.rules import check_start, topic_from_text
 from project_service.domain.project import Project
 
 

@@ -3,7 +3,7 @@
 Both run in every replica. The consumer is one durable shared by the replicas (each event
 is recorded once, in any replica); the loop runs everywhere and may find the same idle
 production twice, which is harmless: its commands have ids derived from the production
-and its last movement (app/stall_watch.py), so the second one appends nothing.
+and its last movement (app/production/stall_watch.py), so the second one appends nothing.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_runtime.logs import correlation_scope
 
 from project_service.adapters.activity import ActivityTable
-from project_service.app.production_handlers import ProductionHandlers
-from project_service.app.stall_watch import StallLimits, due
+from project_service.app.production.handlers import ProductionHandlers
+from project_service.app.production.stall_watch import StallLimits, due
 
 log = structlog.get_logger("project_service.production_watch")
 
