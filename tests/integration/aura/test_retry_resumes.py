@@ -29,7 +29,7 @@ from media_service.config import MediaConfig
 from media_service.workers.ports import StageFailed
 from media_service.workers.preparation import Toolkit
 from project_service.bootstrap import ProjectService, start_project_service
-from project_service.domain.production import Production, fold
+from project_service.domain.production.decider import Production, fold
 from script_service.bootstrap import start_script_service
 from videogen_bus.connection import connect, drain
 from videogen_bus.rpc import NatsCommandSender

@@ -23,7 +23,7 @@ import msgspec
 import pytest
 from nats.aio.client import Client
 from project_service.bootstrap import ProjectService, start_project_service
-from project_service.domain.production import fold
+from project_service.domain.production.decider import fold
 from script_service.bootstrap import ScriptService, start_script_service
 from videogen_bus.connection import connect, drain
 from videogen_bus.headers import event_headers

@@ -26,7 +26,7 @@ from media_service.bootstrap import MediaService, start_media_service
 from media_service.config import MediaConfig
 from media_service.workers.preparation import Toolkit
 from nats.aio.client import Client
-from project_service.app.production_reactions import script_sentences
+from project_service.app.production.reactions import script_sentences
 from project_service.bootstrap import ProjectService, start_project_service
 from script_service.bootstrap import start_script_service
 from videogen_bus.rpc import send_command, serve_commands

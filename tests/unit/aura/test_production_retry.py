@@ -7,9 +7,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
-from project_service.domain.errors import Conflict
-from project_service.domain.production import decide, fold
-from project_service.domain.production_commands import (
+from project_service.domain.production.commands import (
     AttachCaptions,
     AttachNarration,
     AttachScript,
@@ -22,6 +20,8 @@ from project_service.domain.production_commands import (
     ReportRenderProgress,
     WarnStall,
 )
+from project_service.domain.production.decider import decide, fold
+from videogen_contracts.errors import Conflict
 from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
 from videogen_contracts.project.production import (
     CancelProduction,

@@ -1,4 +1,4 @@
-"""The stall watchdog's rules (project_service.app.stall_watch), with no I/O."""
+"""The stall watchdog's rules (project_service.app.production.stall_watch), with no I/O."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
-from project_service.app.stall_watch import Idle, StallLimits, due
-from project_service.domain.production_commands import FailProduction, WarnStall
+from project_service.app.production.stall_watch import Idle, StallLimits, due
+from project_service.domain.production.commands import FailProduction, WarnStall
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 LIMITS = StallLimits(warn_s=120, fail_s=180)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from functools import reduce
 
 import pytest
-from project_service.domain.errors import Invalid
 from project_service.domain.settings import INITIAL, SettingsState, decide, evolve, snapshot
+from videogen_contracts.errors import Invalid
 from videogen_contracts.project.settings import (
     ProviderChanges,
     ProviderKeyCleared,

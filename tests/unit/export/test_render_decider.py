@@ -14,9 +14,9 @@ from export_service.domain.commands import (
     RecordProgress,
     RenderCommand,
 )
-from export_service.domain.errors import Conflict, DomainError, Invalid, NotFound
 from export_service.domain.render import decide, fold
 from msgspec.structs import replace
+from videogen_contracts.errors import Conflict, DomainError, Invalid, NotFound
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import (
     CaptionTrack,

@@ -15,8 +15,8 @@ from media_service.domain.commands import (
     MediaCommand,
     RecordNarration,
 )
-from media_service.domain.errors import Conflict, DomainError, Invalid, NotFound
 from media_service.domain.preparation import decide, fold
+from videogen_contracts.errors import Conflict, DomainError, Invalid, NotFound
 from videogen_contracts.media.commands import PrepareMedia
 from videogen_contracts.media.events import (
     CaptionCue,

@@ -9,19 +9,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
-from project_service.domain.errors import Conflict, DomainError, NotFound
-from project_service.domain.production import (
-    FINAL,
-    ORDER,
-    TRANSITIONS,
-    IllegalTransition,
-    Production,
-    advance,
-    decide,
-    evolve,
-    fold,
-)
-from project_service.domain.production_commands import (
+from project_service.domain.production.commands import (
     AttachCaptions,
     AttachNarration,
     AttachScript,
@@ -32,6 +20,18 @@ from project_service.domain.production_commands import (
     ProductionStepCommand,
     ReportRenderProgress,
 )
+from project_service.domain.production.decider import (
+    FINAL,
+    ORDER,
+    TRANSITIONS,
+    IllegalTransition,
+    Production,
+    advance,
+    decide,
+    evolve,
+    fold,
+)
+from videogen_contracts.errors import Conflict, DomainError, NotFound
 from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
 from videogen_contracts.project.production import (
     RESUMABLE,

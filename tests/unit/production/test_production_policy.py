@@ -12,7 +12,7 @@ import msgspec
 import pytest
 from project_service.adapters.tracking import InMemoryTracker
 from project_service.bootstrap import project_app
-from project_service.domain.production import Production, fold
+from project_service.domain.production.decider import Production, fold
 from videogen_bus.consumer import TransientError
 from videogen_bus.memory import InMemoryBus
 from videogen_contracts.envelope import EventMetadata, NewEvent, RecordedEvent, to_raw

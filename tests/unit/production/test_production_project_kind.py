@@ -8,13 +8,13 @@ from uuid import UUID, uuid4
 
 import msgspec
 import pytest
-from project_service.domain.errors import Invalid, NotFound
-from project_service.domain.production import INITIAL as NO_PRODUCTION
-from project_service.domain.production_start import decide_start
+from project_service.domain.production.decider import INITIAL as NO_PRODUCTION
+from project_service.domain.production.start import decide_start
 from project_service.domain.project import INITIAL as NO_PROJECT
 from project_service.domain.project import Project
 from videogen_bus.consumer import TransientError
 from videogen_contracts.envelope import EventMetadata, NewEvent, to_raw
+from videogen_contracts.errors import Invalid, NotFound
 from videogen_contracts.media.commands import PrepareMedia
 from videogen_contracts.project.events import ProjectCreated
 from videogen_contracts.project.events import stream_id_for as project_stream

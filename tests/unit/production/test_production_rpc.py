@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from project_service.app.production_handlers import ProductionHandlers
-from project_service.entrypoints.production_rpc import production_command_handlers
+from project_service.app.production.handlers import ProductionHandlers
+from project_service.entrypoints.production.rpc import production_command_handlers
 from videogen_bus.rpc import CommandHandler
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_eventstore.memory import InMemoryEventStore

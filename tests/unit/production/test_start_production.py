@@ -7,13 +7,13 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from project_service.domain.errors import Conflict, Invalid, NotFound
-from project_service.domain.production import INITIAL as NO_PRODUCTION
-from project_service.domain.production import Production
-from project_service.domain.production_rules import TEXT_MAX, topic_from_text
-from project_service.domain.production_start import decide_start
+from project_service.domain.production.decider import INITIAL as NO_PRODUCTION
+from project_service.domain.production.decider import Production
+from project_service.domain.production.rules import TEXT_MAX, topic_from_text
+from project_service.domain.production.start import decide_start
 from project_service.domain.project import INITIAL as NO_PROJECT
 from project_service.domain.project import Project
+from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.project.events import ProjectCreated
 from videogen_contracts.project.production import (
     ProductionQueued,

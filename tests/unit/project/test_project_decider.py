@@ -8,8 +8,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from project_service.domain.errors import Conflict, DomainError, Invalid, NotFound
 from project_service.domain.project import decide, fold
+from videogen_contracts.errors import Conflict, DomainError, Invalid, NotFound
 from videogen_contracts.project.commands import (
     AddCastMembers,
     CastMemberSpec,

@@ -12,13 +12,15 @@ from typing import Any
 import msgspec
 import pytest
 from project_service.app.handlers import ProjectCommandHandler
-from project_service.entrypoints.rpc import command_handlers, field_of
+from project_service.entrypoints.rpc import command_handlers
 from videogen_bus.headers import CORRELATION
-from videogen_contracts.envelope import NewEvent, RecordedEvent
+from videogen_bus.serving import field_of
+from videogen_contracts.envelope import NewEvent
 from videogen_contracts.project.commands import COMMANDS
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_eventstore.api import AppendResult, WrongExpectedVersion
 from videogen_eventstore.memory import InMemoryEventStore
+from videogen_eventstore.testing import InterleavingStore
 
 
 class Service:
@@ -127,26 +129,6 @@ async def test_an_update_naming_no_field_appends_nothing() -> None:
     assert isinstance(reply, CommandAccepted)
     assert reply.stream_version == 1
     assert len(await service.store.read_stream(f"project-{pid}")) == 1
-
-
-class InterleavingStore(InMemoryEventStore):
-    """Yields to the loop on every read, so concurrent commands interleave load and append."""
-
-    conflicts = 0
-
-    async def read_stream(self, stream_id: str, from_version: int = 1) -> list[RecordedEvent]:
-        events = await super().read_stream(stream_id, from_version)
-        await asyncio.sleep(0)
-        return events
-
-    async def append(
-        self, stream_id: str, events: Sequence[NewEvent], expected_version: int | None
-    ) -> AppendResult:
-        try:
-            return await super().append(stream_id, events, expected_version)
-        except WrongExpectedVersion:
-            self.conflicts += 1
-            raise
 
 
 async def test_concurrent_updates_are_all_applied_one_after_the_other() -> None:

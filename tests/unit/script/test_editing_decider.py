@@ -12,8 +12,8 @@ from uuid import UUID, uuid4, uuid5
 import pytest
 from script_service.domain.commands import EndGeneration, ReplaceScript
 from script_service.domain.editing import SENTENCE_MAX, EditCommand, decide_edit
-from script_service.domain.errors import Conflict, Invalid, NotFound
 from script_service.domain.script_state import Script, fold
+from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.script.commands import (
     AcceptExpansion,
     DeleteSentence,

@@ -10,7 +10,6 @@ from uuid import UUID
 
 import pytest
 from script_service.domain.commands import ApproveOutline, RecordOutline, ReplaceOutlineSection
-from script_service.domain.errors import Conflict, Invalid, NotFound
 from script_service.domain.generation import (
     BeginRun,
     CompleteSection,
@@ -24,6 +23,7 @@ from script_service.domain.generation import (
 from script_service.domain.generation_start import decide_start, estimated_seconds
 from script_service.domain.outline import Outline, decide_outline, fold_outline
 from script_service.domain.script_state import fold
+from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.script.commands import StartGeneration
 from videogen_contracts.script.events import (
     ScriptGenerationEnded,

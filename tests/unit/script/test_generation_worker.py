@@ -7,8 +7,8 @@ from __future__ import annotations
 from uuid import UUID
 
 import pytest
-from script_service.domain.errors import Conflict, Invalid
 from script_service.workers.generation import auto_outline_id
+from videogen_contracts.errors import Conflict, Invalid
 from videogen_contracts.script.commands import GenerateOutline, QuickGenerate
 from videogen_contracts.script.events import (
     ScriptReplaced,

@@ -11,8 +11,8 @@ from uuid import UUID
 
 import pytest
 from script_service.domain.drafting import SENTENCE_CHARS, bounded, title_of
-from script_service.domain.errors import Conflict, Invalid
 from script_service.domain.script import TEXT_MAX, decide, fold
+from videogen_contracts.errors import Conflict, Invalid
 from videogen_contracts.script.commands import DraftScriptFromText
 from videogen_contracts.script.events import ScriptDrafted, ScriptEvent
 

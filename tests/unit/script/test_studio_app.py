@@ -7,7 +7,7 @@ import asyncio
 from uuid import UUID, uuid4
 
 import pytest
-from script_service.domain.errors import Conflict, Invalid, NotFound, Unavailable
+from videogen_contracts.errors import Conflict, Invalid, NotFound, Unavailable
 from videogen_contracts.script.commands import (
     AcceptExpansion,
     GenerateOutline,
@@ -68,7 +68,7 @@ async def test_quick_generate_again_replaces_the_sections() -> None:
     second = await quick(world, pid, "q2")
     first_ids = {s.section_id for s in first.sections}
     assert first_ids.isdisjoint(s.section_id for s in second.sections)
-    answer = await world.app.answer(GetProjectScript(project_id=pid))
+    answer = await world.answer(GetProjectScript(project_id=pid))
     assert [s.section_id for s in answer.sections] == [s.section_id for s in second.sections]  # type: ignore[attr-defined]
 
 
@@ -158,7 +158,7 @@ async def test_expand_suggests_sentences_and_changes_nothing_until_accepted() ->
     script = await quick(world, pid)
     section = script.sections[0]
     before = await world.types(script_stream(pid))
-    answer = await world.app.answer(
+    answer = await world.answer(
         ExpandSection(project_id=pid, section_id=section.section_id, count=3)
     )
     suggestions = answer.sentences  # type: ignore[attr-defined]
@@ -174,7 +174,7 @@ async def test_expand_suggests_sentences_and_changes_nothing_until_accepted() ->
             sentences=suggestions,
         )
     )
-    after = await world.app.answer(GetProjectScript(project_id=pid))
+    after = await world.answer(GetProjectScript(project_id=pid))
     texts = [n.text for n in after.sections[0].sentences]  # type: ignore[attr-defined]
     assert texts[-3:] == suggestions
 
@@ -184,14 +184,14 @@ async def test_expand_rejects_bad_counts_and_unknown_sections() -> None:
     pid = world.project()
     await quick(world, pid)
     with pytest.raises(Invalid):
-        await world.app.answer(ExpandSection(project_id=pid, section_id=uuid4(), count=0))
+        await world.answer(ExpandSection(project_id=pid, section_id=uuid4(), count=0))
     with pytest.raises(NotFound):
-        await world.app.answer(ExpandSection(project_id=pid, section_id=uuid4()))
+        await world.answer(ExpandSection(project_id=pid, section_id=uuid4()))
 
 
 async def test_the_project_script_query_of_a_project_without_script_is_not_found() -> None:
     with pytest.raises(NotFound):
-        await World().app.answer(GetProjectScript(project_id=uuid4()))
+        await World().answer(GetProjectScript(project_id=uuid4()))
 
 
 async def test_two_concurrent_reorders_of_one_section_are_both_applied_in_order() -> None:
@@ -216,7 +216,7 @@ async def test_two_concurrent_reorders_of_one_section_are_both_applied_in_order(
     )
     assert sorted(r.stream_version for r in results) == [2, 3]  # both written, one after other
     last = max(range(2), key=lambda i: results[i].stream_version)
-    answer = await world.app.answer(GetProjectScript(project_id=pid))
+    answer = await world.answer(GetProjectScript(project_id=pid))
     assert [n.sentence_id for n in answer.sections[0].sentences] == orders[last]  # type: ignore[attr-defined]
 
 

@@ -10,17 +10,21 @@ from uuid import UUID, uuid4
 from script_service.app.briefs import InMemoryBriefBook
 from script_service.app.writer_calls import WriterCalls
 from script_service.bootstrap import script_app
+from script_service.entrypoints.rpc import script_commands, script_queries
 from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.project.events import CastMemberAdded, ProjectCreated
 from videogen_contracts.replies import CommandAccepted
-from videogen_contracts.script.commands import StartGeneration
+from videogen_contracts.script.commands import COMMANDS, StartGeneration
+from videogen_contracts.script.queries import QUERIES
 from videogen_eventstore.memory import InMemoryEventStore
 from videogen_eventstore.multi_stream import InMemoryAtomicAppender
 
 from .writers import CountingWriter
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+# The contract's name of each request type, to send it as the rpc table would.
+NAMES = {kind: name for name, kind in {**COMMANDS, **QUERIES}.items()}
 CAST_DESCRIPTION = "a retired lighthouse keeper who narrates with dry humour"
 
 
@@ -37,7 +41,9 @@ class World:
             self.store, InMemoryAtomicAppender(self.store), self.briefs,
             WriterCalls(self.writer, self.deadline), brief_wait=0.2,
         )
-        self.app, self.job = parts.app, parts.job
+        self.streams, self.studio, self.job = parts.streams, parts.studio, parts.job
+        self.commands = script_commands(parts.drafting, parts.studio, parts.starter)
+        self.queries = script_queries(parts.studio)
 
     def project(self, target_minutes: float | None = 2.0) -> UUID:
         project_id = uuid4()
@@ -71,7 +77,12 @@ class World:
         return project_id
 
     async def send(self, command: Any) -> CommandAccepted:
-        return await self.app.handle(command, correlation_id="corr", causation_id=None)
+        """Apply a command through the use case the rpc table names for it."""
+        handle = self.commands[NAMES[type(command)]]
+        return await handle(command, correlation_id="corr", causation_id=None)
+
+    async def answer(self, query: Any) -> Any:
+        return await self.queries[NAMES[type(query)]](query)
 
     async def start(self, project_id: UUID, **fields: Any) -> UUID:
         job_id = fields.pop("job_id", None) or uuid4()

@@ -5,6 +5,7 @@
 - migrations.py + sql/: versioned schema, applied at start by every replica
 - relay.py (+ notify.py, checkpoints.py): the outbox relay to JetStream
 - tracking.py, deadletters.py: what consumers write next to their effects
-- command_handler.py: load → fold → decide → append, for every aggregate
+- decider.py: Aggregate + Streams: load → fold → decide → append(expected version), retried
+- multi_stream.py: several streams decided and appended as one unit (atomic appenders)
 - pool.py: an asyncpg pool suited to the store; testing.py: event builders for tests
 """

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Sequence
 
 import msgspec
-from videogen_contracts.envelope import EventMetadata, NewEvent
+from videogen_contracts.envelope import EventMetadata, NewEvent, RecordedEvent
+
+from .api import AppendResult, WrongExpectedVersion
+from .memory import InMemoryEventStore
 
 
 def make_event(
@@ -29,3 +34,24 @@ def make_event(
             project_id=project_id,
         ),
     )
+
+
+class InterleavingStore(InMemoryEventStore):
+    """Yields after every read, so concurrent commands all load before any appends; counts
+    the appends that lost the race."""
+
+    conflicts = 0
+
+    async def read_stream(self, stream_id: str, from_version: int = 1) -> list[RecordedEvent]:
+        events = await super().read_stream(stream_id, from_version)
+        await asyncio.sleep(0)
+        return events
+
+    async def append(
+        self, stream_id: str, events: Sequence[NewEvent], expected_version: int | None
+    ) -> AppendResult:
+        try:
+            return await super().append(stream_id, events, expected_version)
+        except WrongExpectedVersion:
+            self.conflicts += 1
+            raise

@@ -29,12 +29,12 @@ from videogen_runtime.settings import Settings
 
 from project_service.adapters.tracking import PostgresTracker
 from project_service.app.handlers import ProjectCommandHandler
-from project_service.app.production_handlers import ProductionHandlers
-from project_service.app.production_policy import CONSUMER, ProductionPolicy, Tracker, utc_now
+from project_service.app.production.handlers import ProductionHandlers
+from project_service.app.production.policy import CONSUMER, ProductionPolicy, Tracker, utc_now
 from project_service.app.settings_handlers import SettingsHandlers
-from project_service.entrypoints.production_consumers import start_production_manager
-from project_service.entrypoints.production_rpc import production_command_handlers
-from project_service.entrypoints.production_watch import start_stall_watch
+from project_service.entrypoints.production.consumers import start_production_manager
+from project_service.entrypoints.production.rpc import production_command_handlers
+from project_service.entrypoints.production.watch import start_stall_watch
 from project_service.entrypoints.rpc import serve_project_commands
 from project_service.entrypoints.settings_rpc import settings_handlers
 

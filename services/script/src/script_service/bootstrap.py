@@ -21,6 +21,7 @@ from videogen_bus.rpc import CommandServer
 from videogen_contracts.script.events import SERVICE
 from videogen_contracts.subjects import Namespace
 from videogen_eventstore.api import EventStore
+from videogen_eventstore.decider import Streams
 from videogen_eventstore.multi_stream import AtomicAppender, PostgresAtomicAppender
 from videogen_eventstore.postgres import PostgresEventStore
 from videogen_eventstore.relay import Relay
@@ -30,12 +31,10 @@ from videogen_runtime.service import open_plumbing
 from videogen_runtime.settings import Settings
 
 from script_service.adapters.briefs_pg import PostgresBriefBook, create_brief_table
-from script_service.app.aggregates import Streams
 from script_service.app.briefs import BriefBook
-from script_service.app.dispatch import ScriptApp
 from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
-from script_service.app.studio import StudioApp
+from script_service.app.studio import StudioScripts
 from script_service.app.writer_calls import WriterCalls
 from script_service.config import ScriptConfig
 from script_service.entrypoints.consumers import generation_queue_config, start_brief_intake
@@ -47,9 +46,12 @@ log = structlog.get_logger("script_service.bootstrap")
 
 @dataclass(frozen=True)
 class ScriptParts:
-    """The application: every command and query, and the generation job."""
+    """The application: the use cases behind every command and query, and the generation job."""
 
-    app: ScriptApp
+    drafting: ScriptCommandHandler
+    studio: StudioScripts
+    starter: GenerationStarter
+    streams: Streams
     job: GenerationJob
 
 
@@ -61,12 +63,13 @@ def script_app(
     brief_wait: float,
 ) -> ScriptParts:
     streams = Streams(store)
-    app = ScriptApp(
-        ScriptCommandHandler(store),
-        StudioApp(streams, briefs, calls, brief_wait),
-        GenerationStarter(streams, appender, briefs, brief_wait),
+    return ScriptParts(
+        drafting=ScriptCommandHandler(store),
+        studio=StudioScripts(streams, briefs, calls, brief_wait),
+        starter=GenerationStarter(streams, appender, briefs, brief_wait),
+        streams=streams,
+        job=GenerationJob(GenerationTools(streams, appender, calls, briefs)),
     )
-    return ScriptParts(app, GenerationJob(GenerationTools(streams, appender, calls, briefs)))
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ async def start_script_service(
         base.store, PostgresAtomicAppender(pool, schema), briefs,
         WriterCalls(writer, config.llm_deadline), config.brief_wait,
     )
-    server = await serve_script_commands(base.nc, ns, parts.app)
+    server = await serve_script_commands(base.nc, ns, parts.drafting, parts.studio, parts.starter)
     stack.push_async_callback(server.close)
     queue = await base.run_work_queue(generation_queue_config(ns, config), parts.job)
     log.info(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, assert_never
 from uuid import UUID
 
+from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import (
     RenderCompleted,
@@ -29,7 +30,6 @@ from export_service.domain.commands import (
     RecordProgress,
     RenderCommand,
 )
-from export_service.domain.errors import Conflict, Invalid, NotFound
 from export_service.domain.rules import check_key, check_request
 
 Stage = Literal["none", "requested", "completed", "failed"]

@@ -10,11 +10,10 @@ import math
 import re
 
 import msgspec
+from videogen_contracts.errors import Invalid
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import TimelineClip
 from videogen_contracts.project.production import RenderSettings
-
-from export_service.domain.errors import Invalid
 
 MAX_CLIPS = 2_000
 MAX_TOTAL_SECONDS = 4 * 3600.0

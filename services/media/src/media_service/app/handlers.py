@@ -1,4 +1,4 @@
-"""Load → fold → decide → append for the MediaPreparation aggregate, via the shared handler.
+"""The MediaPreparation aggregate, declared on the decider kernel (videogen_eventstore.decider).
 
 Used by the rpc entrypoint (`PrepareMedia`) and by the preparation worker (its own steps).
 Why a repeat is harmless, twice over:
@@ -17,82 +17,41 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-import msgspec
-from videogen_contracts.envelope import EventMetadata, RecordedEvent, to_raw
+from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.events import (
     MediaEvent,
     MediaPreparationRequested,
     event_decoder,
     stream_id_for,
 )
-from videogen_contracts.replies import CommandAccepted
-from videogen_eventstore.api import EventStore, WrongExpectedVersion
-from videogen_eventstore.command_handler import handle_command
+from videogen_eventstore.api import EventStore
+from videogen_eventstore.decider import Aggregate, AggregateCommands
 
 from media_service.domain.commands import MediaCommand
-from media_service.domain.errors import Conflict
-from media_service.domain.preparation import INITIAL, Preparation, decide, evolve, fold
+from media_service.domain.preparation import INITIAL, Preparation, decide, evolve
+
+PREPARATION = Aggregate(
+    "media", stream_id_for, decide, evolve, INITIAL, event_decoder, max_retries=50
+)
 
 
 def decode_media_event(recorded: RecordedEvent) -> MediaEvent:
-    event: MediaEvent = event_decoder.decode(recorded.data)
-    return event
-
-
-def encode_media_event(event: MediaEvent) -> tuple[str, msgspec.Raw]:
-    return str(type(event).__struct_config__.tag), to_raw(event)
+    return PREPARATION.decode(recorded)
 
 
 def decode_events(recorded: Sequence[RecordedEvent]) -> list[MediaEvent]:
-    return [decode_media_event(e) for e in recorded]
+    return [PREPARATION.decode(r) for r in recorded]
 
 
-class PreparationHandler:
-    def __init__(self, store: EventStore, *, max_retries: int = 50) -> None:
-        self.store = store
-        self.max_retries = max_retries
-
-    async def load(self, production_id: UUID) -> Preparation:
-        return fold(decode_events(await self.store.read_stream(stream_id_for(production_id))))
+class PreparationHandler(AggregateCommands[UUID, MediaCommand, Preparation, MediaEvent]):
+    def __init__(self, store: EventStore) -> None:
+        super().__init__(
+            store, PREPARATION, key_of=lambda c: c.production_id, project_of=lambda c: c.project_id
+        )
 
     async def request_of(self, production_id: UUID) -> MediaPreparationRequested | None:
         """The preparation's request (what a resumed job works from)."""
-        for event in decode_events(await self.store.read_stream(stream_id_for(production_id))):
+        for event in await self.history(production_id):
             if isinstance(event, MediaPreparationRequested):
                 return event
         return None
-
-    async def handle(
-        self, command: MediaCommand, *, correlation_id: str, causation_id: str | None = None
-    ) -> CommandAccepted:
-        """Decide and append; the domain's errors (NotFound, Conflict, Invalid) propagate."""
-        stream_id = stream_id_for(command.production_id)
-        metadata = EventMetadata(
-            correlation_id=correlation_id,
-            causation_id=causation_id,
-            # Routes every event to vg.media.<project_id>.<EventType>.
-            project_id=str(command.project_id),
-        )
-        try:
-            result = await handle_command(
-                self.store,
-                stream_id,
-                command,
-                decide=decide,
-                evolve=evolve,
-                initial=INITIAL,
-                decode=decode_media_event,
-                encode_type=encode_media_event,
-                metadata=metadata,
-                command_id=command.command_id,
-                max_retries=self.max_retries,
-            )
-        except WrongExpectedVersion as error:
-            raise Conflict(f"{stream_id} is being changed concurrently") from error
-        return CommandAccepted(
-            stream_id=stream_id,
-            stream_version=result.stream_version,
-            global_position=result.global_position,
-            # Nothing written: handled before (same command_id), or the step was done.
-            duplicate=not result.written,
-        )

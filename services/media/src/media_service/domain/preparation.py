@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Literal, assert_never
 from uuid import UUID
 
+from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.media.commands import PrepareMedia
 from videogen_contracts.media.events import (
     CaptionsCompleted,
@@ -41,7 +42,6 @@ from media_service.domain.commands import (
     MediaCommand,
     RecordNarration,
 )
-from media_service.domain.errors import Conflict, Invalid, NotFound
 from media_service.domain.rules import check_request, check_visuals
 
 Stage = Literal["none", "narrating", "captioning", "choosing_visuals", "done", "failed"]

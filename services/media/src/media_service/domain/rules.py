@@ -6,10 +6,9 @@ import unicodedata
 from collections.abc import Sequence
 from uuid import UUID
 
+from videogen_contracts.errors import Invalid
 from videogen_contracts.media.commands import PrepareMedia
 from videogen_contracts.media.events import ChosenVisual
-
-from media_service.domain.errors import Invalid
 
 MAX_SENTENCES = 5_000
 MAX_SENTENCE_CHARS = 2_000

@@ -1,6 +1,6 @@
 """The stall watchdog's table: per production, its stage and the time it last moved.
 
-Kept by a consumer of the production events (entrypoints/production_watch.py). Events can
+Kept by a consumer of the production events (entrypoints/production/watch.py). Events can
 arrive late or twice, so a row only moves forward: an event at or below the stream version
 already applied changes nothing, and `last_activity` only grows.
 """
@@ -11,7 +11,7 @@ from datetime import datetime
 from uuid import UUID
 
 import asyncpg
-from project_service.app.stall_watch import Idle, counts_as_activity, stage_after
+from project_service.app.production.stall_watch import Idle, counts_as_activity, stage_after
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.project.production import ProductionEvent, ProductionStallWarned
 from videogen_eventstore.migrations import check_schema_name, quote_ident

@@ -1,7 +1,7 @@
 """Where the process manager remembers which events it has fully handled.
 
-The row is written after the effects (see production_policy for why that order is the
-safe one when an effect is a command to another service).
+The row is written after the effects (see app/production/policy.py for why that order is
+the safe one when an effect is a command to another service).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from typing import assert_never
 from uuid import UUID
 
 from msgspec import UNSET
+from videogen_contracts.errors import Conflict, NotFound
 from videogen_contracts.project.commands import (
     AddCastMembers,
     CreateProject,
@@ -31,7 +32,6 @@ from videogen_contracts.project.events import (
     ProjectUpdated,
 )
 
-from project_service.domain.errors import Conflict, NotFound
 from project_service.domain.rules import check_cast_batch, check_cast_size, check_changes
 
 

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from msgspec import UNSET, UnsetType
+from videogen_contracts.errors import Invalid
 from videogen_contracts.project.commands import CastMemberSpec
 from videogen_contracts.project.events import ProjectChanges
-
-from project_service.domain.errors import Invalid
 
 TOPIC_MAX = 500
 DESCRIPTION_MAX = 5_000

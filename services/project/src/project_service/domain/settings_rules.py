@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 from urllib.parse import urlsplit
 
+from videogen_contracts.errors import Invalid
 from videogen_contracts.project.settings import RenderDefaults, VoiceDefaults
-
-from project_service.domain.errors import Invalid
 
 RATE_RANGE = (0.5, 2.0)
 PITCH_RANGE = (0.5, 2.0)

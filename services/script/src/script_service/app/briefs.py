@@ -16,6 +16,7 @@ from uuid import UUID
 
 import msgspec
 from msgspec import UNSET
+from videogen_contracts.errors import NotFound, Unavailable
 from videogen_contracts.project.events import (
     CastMemberAdded,
     CastMemberRemoved,
@@ -88,13 +89,15 @@ class BriefBook(Protocol):
 BRIEF_WAIT = 3.0
 
 
-class ProjectUnknown(Exception):
+# Domain errors, so a use case lets them through and the rpc table maps them
+# (ProjectUnknown → not_found, ProjectBehind → unavailable).
+class ProjectUnknown(NotFound):
     def __init__(self, project_id: UUID) -> None:
         super().__init__(f"project {project_id} not found")
         self.project_id = project_id
 
 
-class ProjectBehind(Exception):
+class ProjectBehind(Unavailable):
     def __init__(self, project_id: UUID, have: int, want: int) -> None:
         super().__init__(
             f"the script service has seen version {have} of project {project_id}, not yet "

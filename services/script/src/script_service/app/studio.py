@@ -13,6 +13,7 @@ from collections.abc import Awaitable
 from typing import TypeVar
 from uuid import UUID
 
+from videogen_contracts.errors import Conflict, Invalid, NotFound, Unavailable
 from videogen_contracts.replies import CommandAccepted
 from videogen_contracts.script.commands import (
     GenerateOutline,
@@ -27,17 +28,11 @@ from videogen_contracts.script.queries import (
     GetProjectScript,
     ProjectScript,
 )
+from videogen_eventstore.decider import Streams
 from videogen_providers.llm.base import OutlineDraft, Written
 
-from script_service.app.aggregates import OUTLINE, SCRIPT, Streams, metadata_for
-from script_service.app.briefs import (
-    BRIEF_WAIT,
-    BriefBook,
-    ProjectBehind,
-    ProjectBrief,
-    ProjectUnknown,
-    await_brief,
-)
+from script_service.app.aggregates import OUTLINE, SCRIPT, metadata_for
+from script_service.app.briefs import BRIEF_WAIT, BriefBook, ProjectBrief, await_brief
 from script_service.app.writer_calls import (
     WriterCalls,
     WriterFailed,
@@ -46,7 +41,6 @@ from script_service.app.writer_calls import (
     section_of,
 )
 from script_service.domain.commands import RecordOutline, ReplaceOutlineSection, ReplaceScript
-from script_service.domain.errors import Conflict, Invalid, NotFound, Unavailable
 from script_service.domain.generation_start import DEFAULT_MINUTES, check_minutes
 from script_service.domain.outline import check_instructions, check_section_index
 from script_service.domain.outline import existing_outline as outline_project
@@ -57,7 +51,7 @@ T = TypeVar("T")
 EXPAND_MAX = 10
 
 
-class StudioApp:
+class StudioScripts:
     def __init__(
         self,
         streams: Streams,
@@ -71,7 +65,7 @@ class StudioApp:
         self.brief_wait = brief_wait
 
     async def edit(
-        self, command: StudioScriptCommand, correlation_id: str, causation_id: str | None
+        self, command: StudioScriptCommand, *, correlation_id: str, causation_id: str | None
     ) -> CommandAccepted:
         return await self.streams.run(
             SCRIPT,
@@ -82,7 +76,7 @@ class StudioApp:
         )
 
     async def quick_generate(
-        self, command: QuickGenerate, correlation_id: str, causation_id: str | None
+        self, command: QuickGenerate, *, correlation_id: str, causation_id: str | None
     ) -> CommandAccepted:
         earlier = await self.streams.earlier(SCRIPT, command.project_id, command.command_id)
         if earlier is not None:
@@ -122,7 +116,7 @@ class StudioApp:
         )
 
     async def generate_outline(
-        self, command: GenerateOutline, correlation_id: str, causation_id: str | None
+        self, command: GenerateOutline, *, correlation_id: str, causation_id: str | None
     ) -> CommandAccepted:
         earlier = await self.streams.earlier(OUTLINE, command.outline_id, command.command_id)
         if earlier is not None:
@@ -154,7 +148,7 @@ class StudioApp:
         )
 
     async def regenerate_outline_section(
-        self, command: RegenerateOutlineSection, correlation_id: str, causation_id: str | None
+        self, command: RegenerateOutlineSection, *, correlation_id: str, causation_id: str | None
     ) -> CommandAccepted:
         earlier = await self.streams.earlier(OUTLINE, command.outline_id, command.command_id)
         if earlier is not None:
@@ -231,12 +225,7 @@ class StudioApp:
         )
 
     async def brief(self, project_id: UUID, min_version: int = 0) -> ProjectBrief:
-        try:
-            return await await_brief(self.briefs, project_id, min_version, self.brief_wait)
-        except ProjectUnknown as unknown:
-            raise NotFound(str(unknown)) from None
-        except ProjectBehind as behind:
-            raise Unavailable(str(behind)) from None
+        return await await_brief(self.briefs, project_id, min_version, self.brief_wait)
 
     async def _brief_and_minutes(
         self, project_id: UUID, version: int, target_minutes: float | None

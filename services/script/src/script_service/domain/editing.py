@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import assert_never
 from uuid import UUID, uuid5
 
+from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.script.commands import (
     AcceptExpansion,
     DeleteSentence,
@@ -42,7 +43,6 @@ from videogen_contracts.script.events import (
 from videogen_media.segmentation import is_speakable
 
 from script_service.domain.commands import EndGeneration, ReplaceScript
-from script_service.domain.errors import Conflict, Invalid, NotFound
 from script_service.domain.script import SENTENCES_MAX
 from script_service.domain.script_state import Script, Section, Sentence
 

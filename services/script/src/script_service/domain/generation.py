@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Literal, TypedDict, assert_never
 from uuid import UUID
 
+from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.script.events import LLMUsage, ScriptSection
 from videogen_contracts.script.generation import (
     GenerationCompleted,
@@ -25,8 +26,6 @@ from videogen_contracts.script.generation import (
     GenerationSectionStarted,
     GenerationStarted,
 )
-
-from script_service.domain.errors import Conflict, Invalid, NotFound
 
 RunStatus = Literal["none", "queued", "running", "completed", "failed"]
 

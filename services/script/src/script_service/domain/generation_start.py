@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.script.commands import StartGeneration
 from videogen_contracts.script.events import ScriptGenerationStarted, studio_script_id
 from videogen_contracts.script.generation import GenerationQueued
 from videogen_contracts.script.outline import OutlineApproved
 
-from script_service.domain.errors import Conflict, Invalid, NotFound
 from script_service.domain.generation import GenerationRun
 from script_service.domain.outline import Outline
 from script_service.domain.script_state import Script

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from videogen_contracts.errors import Conflict, Invalid
 from videogen_contracts.script.commands import DraftScriptFromText, ScriptCommand
 from videogen_contracts.script.events import ScriptDrafted, ScriptEvent
 
 from script_service.domain.drafting import draft_sections
-from script_service.domain.errors import Conflict, Invalid
 from script_service.domain.script_state import INITIAL, Script, evolve, fold
 
 __all__ = [

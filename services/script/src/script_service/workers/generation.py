@@ -25,12 +25,12 @@ from videogen_contracts.envelope import EventMetadata, RecordedEvent
 from videogen_contracts.script.events import studio_script_id
 from videogen_contracts.script.generation import GenerationQueued, generation_event_decoder
 from videogen_contracts.script.outline import OutlineSectionPlan
-from videogen_eventstore.multi_stream import AtomicAppender
+from videogen_eventstore.decider import Aggregate, Streams
+from videogen_eventstore.multi_stream import AtomicAppender, Part, run_together
 from videogen_providers.llm.base import Brief
 
-from script_service.app.aggregates import OUTLINE, RUN, SCRIPT, Aggregate, Streams
+from script_service.app.aggregates import OUTLINE, RUN, SCRIPT
 from script_service.app.briefs import BriefBook
-from script_service.app.unit import Part, run_together
 from script_service.app.writer_calls import (
     WriterCalls,
     WriterFailed,
@@ -265,7 +265,7 @@ class _Run:
         )
 
     async def _step(
-        self, aggregate: Aggregate[Any, Any, Any], key: UUID, step: str, command: Any
+        self, aggregate: Aggregate[Any, Any, Any, Any], key: UUID, step: str, command: Any
     ) -> None:
         await self.streams.run(
             aggregate, key, command, command_id=self._id(step), metadata=self.metadata

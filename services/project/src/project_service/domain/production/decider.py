@@ -1,6 +1,6 @@
 """The Production aggregate as a pure decider: what each step records.
 
-The state machine (stages, the table of transitions, the fold) is in `production_state`;
+The state machine (stages, the table of transitions, the fold) is in `state.py`;
 its names are re-exported here. Work that finishes after the production failed or was
 cancelled (a narration already on its way) is still recorded as an artefact, with no
 stage change, so that a retry finds it done and does not ask for it again.
@@ -13,6 +13,7 @@ from typing import assert_never
 from uuid import UUID
 
 import msgspec
+from videogen_contracts.errors import Conflict, NotFound
 from videogen_contracts.project.production import (
     CancelProduction,
     ProductionCancelled,
@@ -29,8 +30,7 @@ from videogen_contracts.project.production import (
     RetryProduction,
 )
 
-from project_service.domain.errors import Conflict, NotFound
-from project_service.domain.production_commands import (
+from project_service.domain.production.commands import (
     AttachCaptions,
     AttachNarration,
     AttachScript,
@@ -43,7 +43,7 @@ from project_service.domain.production_commands import (
     ReportRenderProgress,
     WarnStall,
 )
-from project_service.domain.production_state import (
+from project_service.domain.production.state import (
     FINAL,
     INITIAL,
     ORDER,

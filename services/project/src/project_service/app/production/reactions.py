@@ -17,7 +17,7 @@ from videogen_contracts.project import production
 from videogen_contracts.project.production import NarrationClip, ProductionSentence
 from videogen_contracts.script import events as script
 
-from project_service.domain.production_commands import (
+from project_service.domain.production.commands import (
     AttachCaptions,
     AttachNarration,
     AttachScript,

@@ -28,6 +28,7 @@ import structlog
 from videogen_bus.consumer import TransientError
 from videogen_bus.rpc import CommandSender, ServiceUnavailable
 from videogen_contracts.envelope import EventMetadata, RecordedEvent
+from videogen_contracts.errors import NotFound
 from videogen_contracts.project.production import (
     FailureCode,
     ProductionAdvanced,
@@ -35,14 +36,19 @@ from videogen_contracts.project.production import (
 )
 from videogen_contracts.replies import CommandRejected
 
-from project_service.app import production_brief as brief_script
-from project_service.app import production_project_script as project_script
-from project_service.app import production_requests as requests
-from project_service.app.production_handlers import ProductionHandlers
-from project_service.app.production_reactions import step_for
-from project_service.domain.errors import NotFound
-from project_service.domain.production import FINAL, ORDER, RETRYABLE, IllegalTransition, fold
-from project_service.domain.production_commands import FailProduction, ProductionStepCommand
+from project_service.app.production import brief as brief_script
+from project_service.app.production import project_script as project_script
+from project_service.app.production import requests as requests
+from project_service.app.production.handlers import ProductionHandlers
+from project_service.app.production.reactions import step_for
+from project_service.domain.production.commands import FailProduction, ProductionStepCommand
+from project_service.domain.production.decider import (
+    FINAL,
+    ORDER,
+    RETRYABLE,
+    IllegalTransition,
+    fold,
+)
 
 log = structlog.get_logger("project_service.production_policy")
 

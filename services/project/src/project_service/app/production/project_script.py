@@ -19,8 +19,8 @@ from videogen_contracts.project.production import ProductionQueued
 from videogen_contracts.replies import CommandRejected, QueryAnswered
 from videogen_contracts.script.queries import GetProjectScript, ProjectScript
 
-from project_service.app.production_reactions import script_sentences
-from project_service.domain.production_commands import AttachScript
+from project_service.app.production.reactions import script_sentences
+from project_service.domain.production.commands import AttachScript
 
 QUERY = "get_project_script"
 

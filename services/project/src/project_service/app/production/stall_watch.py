@@ -30,7 +30,7 @@ from videogen_contracts.project.production import (
     ProductionStepLogged,
 )
 
-from project_service.domain.production_commands import FailProduction, WarnStall
+from project_service.domain.production.commands import FailProduction, WarnStall
 
 # Fixed forever: the ids of the watchdog's commands.
 STALL_NAMESPACE = UUID("6f0d2c55-8a14-4e0b-9d3f-2b7a51c9e4a8")

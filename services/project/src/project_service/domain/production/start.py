@@ -9,6 +9,7 @@ handler appends both lists in one transaction.
 from __future__ import annotations
 
 from msgspec import UNSET
+from videogen_contracts.errors import Conflict, NotFound
 from videogen_contracts.project.events import ProjectCreated, ProjectEvent
 from videogen_contracts.project.production import (
     ProductionBrief,
@@ -17,9 +18,8 @@ from videogen_contracts.project.production import (
     StartProduction,
 )
 
-from project_service.domain.errors import Conflict, NotFound
-from project_service.domain.production import Production
-from project_service.domain.production_rules import check_start, topic_from_text
+from project_service.domain.production.decider import Production
+from project_service.domain.production.rules import check_start, topic_from_text
 from project_service.domain.project import Project
 
 

@@ -20,8 +20,8 @@ from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.subjects import Namespace
 from videogen_eventstore.deadletters import PostgresDeadLetters
 
-from project_service.app.production_policy import CONSUMER, ProductionPolicy
-from project_service.app.production_reactions import WATCHED
+from project_service.app.production.policy import CONSUMER, ProductionPolicy
+from project_service.app.production.reactions import WATCHED
 
 log = structlog.get_logger("project_service.production_consumers")
 

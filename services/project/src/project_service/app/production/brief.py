@@ -18,7 +18,7 @@ from videogen_contracts.project.production import ProductionQueued
 from videogen_contracts.replies import CommandRejected
 from videogen_contracts.script.commands import QuickGenerate
 
-from project_service.app.production_project_script import NoProjectScript
+from project_service.app.production.project_script import NoProjectScript
 
 COMMAND = "quick_generate"
 # The writer may be a remote LLM: give it the time a script takes, not a command's; but stay

@@ -6,6 +6,7 @@ import math
 import re
 
 from msgspec import UNSET
+from videogen_contracts.errors import Invalid
 from videogen_contracts.project.production import (
     ProductionBrief,
     RenderSettings,
@@ -13,7 +14,6 @@ from videogen_contracts.project.production import (
     VoiceSettings,
 )
 
-from project_service.domain.errors import Invalid
 from project_service.domain.rules import (
     LANGUAGE_MAX,
     SHORT_TEXT_MAX,

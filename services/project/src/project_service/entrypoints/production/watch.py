@@ -3,7 +3,7 @@
 Both run in every replica. The consumer is one durable shared by the replicas (each event
 is recorded once, in any replica); the loop runs everywhere and may find the same idle
 production twice, which is harmless: its commands have ids derived from the production
-and its last movement (app/stall_watch.py), so the second one appends nothing.
+and its last movement (app/production/stall_watch.py), so the second one appends nothing.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
 from videogen_bus.consumer import PoisonMessage, run_consumer
 from videogen_contracts.envelope import EventMetadata, RecordedEvent
+from videogen_contracts.errors import DomainError
 from videogen_contracts.project.production import EVENT_TYPES, event_decoder, event_type_name
 from videogen_contracts.subjects import Namespace
 from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_runtime.logs import correlation_scope
 
 from project_service.adapters.activity import ActivityTable
-from project_service.app.production_handlers import ProductionHandlers
-from project_service.app.stall_watch import StallLimits, due
-from project_service.domain.errors import DomainError
+from project_service.app.production.handlers import ProductionHandlers
+from project_service.app.production.stall_watch import StallLimits, due
 
 log = structlog.get_logger("project_service.production_watch")
 

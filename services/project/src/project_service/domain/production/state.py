@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import assert_never
 from uuid import UUID
 
+from videogen_contracts.errors import Conflict
 from videogen_contracts.project.production import (
     RESUMABLE,
     ProductionAdvanced,
@@ -33,8 +34,6 @@ from videogen_contracts.project.production import (
     ProductionStepLogged,
     ProductionVisualsAttached,
 )
-
-from project_service.domain.errors import Conflict
 
 # The stages in which nothing runs: the production ended (failed and cancelled until a retry).
 FINAL: frozenset[ProductionStage] = frozenset({"completed", "failed", "cancelled"})

@@ -1,0 +1,1 @@
+"""The Production aggregate: state, transitions, the start decision and the step rules."""

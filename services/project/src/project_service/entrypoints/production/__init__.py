@@ -1,0 +1,1 @@
+"""The production commands, its event consumers and the stall watch."""
