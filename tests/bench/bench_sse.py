@@ -260,13 +260,23 @@ def run(args: argparse.Namespace) -> None:
             stack.start("project")
             stack.start("gateway")
             stack.wait_ready()
-            for surface in surfaces:
+            for n, surface in enumerate(surfaces):
+                if n:
+                    _restart_gateway(stack)  # the RSS per connection of a fresh process
                 measure(stack, FEEDS[surface](stack, pg_url, namespace), pg_url, namespace,
                         args)
         finally:
             stack.stop()
             for server in servers:
                 server.stop()
+
+
+def _restart_gateway(stack: Any) -> None:
+    proc = stack.children["gateway"].proc
+    proc.terminate()
+    proc.wait(30)
+    stack.start("gateway")
+    stack.wait_ready()
 
 
 def measure(stack: Any, feed: Feed, pg_url: str, namespace: str,
