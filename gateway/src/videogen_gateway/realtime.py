@@ -1,15 +1,13 @@
-"""Live pushes to clients: server-sent events that replay from a read model, then go live.
+"""Live pushes to clients as server-sent events: replayed from a read model, then live.
 
-The pattern every SSE endpoint of the gateway follows (studio generation status, Aura job
-events):
+Every SSE endpoint of the gateway (studio generation status, Aura job events) works alike:
 
 1. Each message a client can receive is a row of a read model with an integer position
    that only grows, written by a projection (one event, one transaction). The SSE `id:` is
    that position; `Last-Event-ID` (header, or `?lastEventId=`) says where the client is.
-2. `sse_replay_then_live` subscribes to a wake-up key on the `Hub` *first*, then reads
-   every row after the client's position, sends it, and waits for the next wake-up. A
-   wake-up that arrives while a read is running leaves the subscription set, so the loop
-   reads again at once: nothing is missed between "read" and "wait".
+2. The stream is a reader of the endpoint's `FanOut` (fanout.py): one pump per followed
+   feed in this process reads each new row once, and every stream writes what comes after
+   its own position straight to its connection (`FeedStream`), replay first, then live.
 3. Wake-ups come from the projection's NOTIFY on the positions channel (the one the
    read-your-writes waits use, positions.py): its payload is `<key>:<version>`, where the
    key is a stream id (`production-<id>`) or a feed name a projection announces with
@@ -17,7 +15,7 @@ events):
    of the gateway's `PositionWaiter`, so one LISTEN connection serves both. Any replica's
    projection commit wakes the streams of every replica, because NOTIFY goes to all.
 4. A NOTIFY can be lost (the LISTEN connection dropped): while the hub is not live the
-   loop polls at `poll_offline`, and it polls at `poll_live` regardless, so a lost
+   pump polls at `poll_offline`, and it polls at `poll_live` regardless, so a lost
    wake-up only delays a message, never loses it (the read model holds it).
 
 Ordering is the projection's job: a feed's positions must become visible in order (a
@@ -27,14 +25,19 @@ position N+1 may not commit before N), or a reader could send N+1 and skip N for
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
-from typing import Any
+import functools
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import Any, Generic
 
 import msgspec
 from litestar import Request
 from litestar.response import Stream
+from litestar.response.base import ASGIResponse
+from litestar.response.streaming import ASGIStreamingResponse
+from litestar.types import HTTPResponseBodyEvent, Send
+
+from videogen_gateway.fanout import FanOut, K, LiveOptions, M
 
 SSE_HEADERS = {
     "Cache-Control": "no-cache",
@@ -107,10 +110,6 @@ def last_event_id(request: Request[Any, Any, Any]) -> int | None:
     return parse_last_event_id(request.query_params.get("lastEventId"))
 
 
-def sse_response(messages: AsyncIterator[bytes]) -> Stream:
-    return Stream(messages, media_type=SSE_MEDIA_TYPE, headers=SSE_HEADERS)
-
-
 # --- wake-ups ---------------------------------------------------------------------------------
 
 
@@ -173,57 +172,116 @@ class Hub:
                 wake.set()
 
 
-# --- the replay-then-live loop --------------------------------------------------------------
+class ReadModelSource(Generic[M]):
+    """A feed kept in a read model: woken by the projection's NOTIFY of `key`, read by `fetch`."""
 
-FetchAfter = Callable[[int], Awaitable[Sequence[SseEvent]]]
+    def __init__(
+        self, hub: Hub, key: str, fetch: Callable[[int], Awaitable[Sequence[M]]]
+    ) -> None:
+        self._hub, self._key, self._fetch = hub, key, fetch
+        self._exit = ExitStack()
+
+    @property
+    def live(self) -> bool:
+        return self._hub.live
+
+    async def open(self) -> asyncio.Event:
+        return self._exit.enter_context(self._hub.subscription(self._key))
+
+    async def read_after(self, position: int) -> Sequence[M]:
+        return await self._fetch(position)
+
+    async def close(self) -> None:
+        self._exit.close()
 
 
-class LiveOptions(msgspec.Struct, frozen=True, kw_only=True):
-    heartbeat: float = 15.0
-    # Re-read even without a wake-up: bounds the delay a lost NOTIFY can cause.
-    poll_live: float = 5.0
-    poll_offline: float = 0.5
+# --- SSE responses served by a fan-out ------------------------------------------------------
+
+Serve = Callable[[Send], Awaitable[None]]
 
 
-async def sse_replay_then_live(
+def sse_fanout(
+    name: str,
     hub: Hub,
-    key: str,
-    fetch_after: FetchAfter,
+    wake_key: Callable[[K], str],
+    fetch: Callable[[K, int], Awaitable[Sequence[SseEvent]]],
+    options: LiveOptions,
+) -> FanOut[K, SseEvent]:
+    """The feeds of one SSE endpoint: `fetch(key, position)` reads a page of the read model
+    after a position, and the projection's NOTIFY of `wake_key(key)` says there is more."""
+    return FanOut(
+        name,
+        lambda key: ReadModelSource(hub, wake_key(key), functools.partial(fetch, key)),
+        encode_event,
+        options,
+    )
+
+
+def sse_serve(
+    feeds: FanOut[K, SseEvent],
+    key: K,
     after: int,
     *,
     first: Sequence[bytes] = (),
     until: Callable[[SseEvent], bool] | None = None,
-    options: LiveOptions | None = None,
-) -> AsyncGenerator[bytes, None]:
+) -> Serve:
     """Send `first`, then every message after position `after`, then live ones as they come.
 
     Ends after a message for which `until` is true (a job that ended), else runs until the
-    client goes away (the response is cancelled). Heartbeat comments keep proxies from
-    closing an idle connection; they carry no id, so they never move the client's position.
+    client goes away (the response is cancelled, and the reader leaves its feed). Heartbeat
+    comments keep proxies from closing an idle connection; they carry no id, so they never
+    move the client's position.
     """
-    opts = options or LiveOptions()
-    with hub.subscription(key) as wake:
+
+    async def serve(send: Send) -> None:
         for opening in first:
-            yield opening
-        position = after
-        beat_due = time.monotonic() + opts.heartbeat
-        while True:
-            wake.clear()  # before the read: a wake-up during it makes the next wait return
-            batch = await fetch_after(position)
-            for message in batch:
-                if message.id <= position:
-                    continue  # a fetch must not repeat; guard against a sloppy one
-                position = message.id
-                yield encode_event(message)
-                if until is not None and until(message):
-                    return
-            if batch:
-                wake.set()  # a fetch may be paged: read again before waiting
-            now = time.monotonic()
-            if now >= beat_due:
-                yield HEARTBEAT
-                beat_due = now + opts.heartbeat
-            poll = opts.poll_live if hub.live else opts.poll_offline
-            timeout = max(0.0, min(poll, beat_due - now))
-            with suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout)
+            await send(_body(opening))
+
+        async def deliver(wire: list[bytes]) -> None:
+            await send(_body(b"".join(wire)))
+
+        async def beat() -> None:
+            await send(_body(HEARTBEAT))
+
+        async with feeds.reading(key, after) as reader:
+            await reader.serve(deliver, beat, until)
+
+    return serve
+
+
+def _body(chunk: bytes) -> HTTPResponseBodyEvent:
+    return {"type": "http.response.body", "body": chunk, "more_body": True}
+
+
+class _FeedASGIResponse(ASGIStreamingResponse):
+    """Litestar's streaming response (headers, disconnect handling), whose body is written by
+    `serve(send)` directly instead of by iterating chunks through Litestar's loop: with a
+    thousand streams on a feed, each layer between the wake-up and the socket costs a
+    millisecond per message."""
+
+    __slots__ = ("_serve",)
+
+    def __init__(self, serve: Serve, **kwargs: Any) -> None:
+        super().__init__(iterator=(), **kwargs)
+        self._serve = serve
+
+    async def _stream(self, send: Send) -> None:
+        await self._serve(send)
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+class FeedStream(Stream):
+    """An SSE response whose body `serve(send)` writes (`sse_serve`)."""
+
+    def __init__(self, serve: Serve) -> None:
+        super().__init__((), media_type=SSE_MEDIA_TYPE, headers=SSE_HEADERS)
+        self._serve = serve
+
+    def to_asgi_response(
+        self, app: Any, request: Request[Any, Any, Any], **kwargs: Any
+    ) -> ASGIResponse:
+        return _FeedASGIResponse(
+            self._serve, headers={**kwargs.get("headers", {}), **self.headers},
+            media_type=SSE_MEDIA_TYPE, status_code=200,
+            encoded_headers=kwargs.get("encoded_headers"),
+        )

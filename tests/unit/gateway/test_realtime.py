@@ -1,20 +1,25 @@
-"""realtime.py: the SSE wire format, Last-Event-ID parsing, and replay-then-live."""
+"""realtime.py: the SSE wire format, Last-Event-ID parsing, and replay-then-live (an SSE
+response served by a fan-out, read through a fake ASGI `send`)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import pytest
+from litestar.types import Message
+from videogen_gateway.fanout import LiveOptions
 from videogen_gateway.realtime import (
     HEARTBEAT,
     Hub,
-    LiveOptions,
+    Serve,
     SseEvent,
     encode_sse,
     feed_key,
     parse_last_event_id,
-    sse_replay_then_live,
+    sse_fanout,
+    sse_serve,
 )
 
 
@@ -57,9 +62,63 @@ class Feed:
         return [r for r in self.rows if r.id > position]
 
 
-async def _take(stream: object, count: int) -> list[bytes]:
+class Client:
+    """What a client of an SSE response reads: its messages (and heartbeats), one by one."""
+
+    def __init__(self, serve: Serve) -> None:
+        self._frames: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self._task = asyncio.create_task(self._run(serve))
+
+    async def _run(self, serve: Serve) -> None:
+        try:
+            await serve(self._send)
+        finally:
+            self._frames.put_nowait(None)
+
+    async def _send(self, message: Message) -> None:
+        body: bytes = message["body"]  # type: ignore[typeddict-item]
+        *frames, rest = body.split(b"\n\n")  # one body may hold several messages
+        for frame in frames:
+            self._frames.put_nowait(frame + b"\n\n")
+        if rest:
+            self._frames.put_nowait(rest)
+
+    def __aiter__(self) -> Client:
+        return self
+
+    async def __anext__(self) -> bytes:
+        frame = await self._frames.get()
+        if frame is None:
+            raise StopAsyncIteration
+        return frame
+
+    async def aclose(self) -> None:
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+def sse_replay_then_live(
+    hub: Hub,
+    key: str,
+    fetch: Callable[[int], Awaitable[Sequence[SseEvent]]],
+    after: int,
+    *,
+    first: Sequence[bytes] = (),
+    until: Callable[[SseEvent], bool] | None = None,
+    options: LiveOptions,
+) -> Client:
+    """A stream of `key`'s feed, as an SSE endpoint serves it (the hub key is the key)."""
+
+    async def fetch_of(_: str, position: int) -> Sequence[SseEvent]:
+        return await fetch(position)
+
+    feeds = sse_fanout("test", hub, lambda k: k, fetch_of, options)
+    return Client(sse_serve(feeds, key, after, first=first, until=until))
+
+
+async def _take(stream: Any, count: int) -> list[bytes]:
     got: list[bytes] = []
-    async for chunk in stream:  # type: ignore[attr-defined]
+    async for chunk in stream:
         got.append(chunk)
         if len(got) == count:
             break

@@ -4,7 +4,7 @@ A job is a production of kind "brief". POST /api/jobs checks the request (aura_s
 sends `start_production` and answers 202 once the job is in the `aura_jobs` read model
 (read-your-writes). Reads come from that read model; the SSE stream replays the job's
 messages after the client's Last-Event-ID and then goes live (realtime.py), all streams of
-one job sharing one read per message (aura_feeds.py). Cancel and retry are production
+one job sharing one read per message (fanout.py). Cancel and retry are production
 commands; a job in the wrong state is a 409 naming its status. Errors are Aura's RFC 7807
 problems (aura_system_errors.py), documented in docs/errors.md.
 """
@@ -27,14 +27,15 @@ from videogen_contracts.project.production import (
     CancelProduction,
     RetryProduction,
     StartProduction,
+    stream_id_for,
 )
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
-from videogen_gateway.readmodels.aura_jobs.feeds import FeedStream, JobFeeds
+from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
 from videogen_gateway.readmodels.aura_jobs.readmodel import AuraJobQueries, JobView
 from videogen_gateway.readmodels.aura_jobs.translation import ENDED, TERMINAL_EVENTS
 from videogen_gateway.readmodels.productions.readmodel import ProductionQueries
-from videogen_gateway.realtime import SseEvent, last_event_id
+from videogen_gateway.realtime import FeedStream, SseEvent, last_event_id, sse_fanout, sse_serve
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.aura.errors import (
     EXCEPTION_HANDLERS,
@@ -56,7 +57,9 @@ from videogen_runtime.logs import current_correlation_id, new_correlation_id
 log = structlog.get_logger("videogen_gateway.aura")
 
 SERVICE = "project"
-HEARTBEAT_SECONDS = 5.0
+# Heartbeats after 5 s of quiet; the projection's NOTIFY wakes a job's feed, and a read
+# every second bounds what a lost one delays.
+LIVE = LiveOptions(heartbeat=5.0, poll_live=1.0, poll_offline=0.5)
 PAGE_SIZE, PAGE_SIZE_MAX = 20, 100
 MEDIA_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "srt": "application/x-subrip"}
 
@@ -65,12 +68,11 @@ def _queries(rt: Runtime) -> AuraJobQueries:
     return AuraJobQueries(rt.pool, rt.schema)
 
 
-def _feeds(state: State, rt: Runtime) -> JobFeeds:
-    feeds = state.get("aura_feeds")
-    if not isinstance(feeds, JobFeeds):
-        feeds = JobFeeds(rt.hub, _queries(rt).events_after, HEARTBEAT_SECONDS)
-        state["aura_feeds"] = feeds
-    return feeds
+def _feeds(state: State, rt: Runtime) -> FanOut[UUID, SseEvent]:
+    """The job feeds someone watches in this process (the production's NOTIFY wakes one)."""
+    return fanout_of(state, "aura_feeds", lambda: sse_fanout(
+        "aura-job", rt.hub, stream_id_for, _queries(rt).events_after, LIVE
+    ))
 
 
 def _correlation_id() -> str:
@@ -165,11 +167,13 @@ async def job_events(
             return message.id >= horizon
         return message.event in TERMINAL_EVENTS and message.id > horizon
 
-    async def serve(send: Send) -> None:
-        if not (ended and after >= horizon):
-            await _feeds(state, rt).serve(job_uuid, send, after, until)
+    if ended and after >= horizon:
+        return FeedStream(_nothing)
+    return FeedStream(sse_serve(_feeds(state, rt), job_uuid, after, until=until))
 
-    return FeedStream(serve)
+
+async def _nothing(send: Send) -> None:
+    """An ended job's stream for a client that has seen all of it: closes at once."""
 
 
 @post("/jobs/{job_id:str}/cancel", status_code=202, summary="Cancel a running job")

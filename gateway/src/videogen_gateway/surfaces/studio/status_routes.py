@@ -1,8 +1,9 @@
 """The studio's live generation status (seed 000): `GET /projects/:id/generation-status`.
 
 Server-sent events replayed from the `generation_events` read model, then live
-(realtime.py): `connected`, then `progress`, `complete` and `error` with their feed
-positions as ids, so a reconnect with `Last-Event-ID` gets exactly what it missed.
+(realtime.py, one read per message for every stream of a project: fanout.py): `connected`,
+then `progress`, `complete` and `error` with their feed positions as ids, so a reconnect
+with `Last-Event-ID` gets exactly what it missed.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Stream
 from videogen_gateway.errors import problems
+from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries, generation_feed_key
 from videogen_gateway.realtime import (
-    LiveOptions,
+    FeedStream,
     SseEvent,
     encode_sse,
     last_event_id,
-    sse_replay_then_live,
-    sse_response,
+    sse_fanout,
+    sse_serve,
 )
-from videogen_gateway.runtime import runtime_of
+from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio.script_routes import (
     existing_project,
     generation_queries,
@@ -34,6 +36,7 @@ from videogen_gateway.surfaces.studio.script_routes import (
 )
 
 SSE_HEARTBEAT_SECONDS = seconds("VIDEOGEN_SSE_HEARTBEAT_SECONDS", 15.0)
+LIVE = LiveOptions(heartbeat=SSE_HEARTBEAT_SECONDS)
 # A first connection (no Last-Event-ID) replays the latest run if it is still going or
 # ended this recently: a client that opens the stream right after its POST sees it all.
 RECENT_RUN = timedelta(seconds=seconds("VIDEOGEN_SSE_RECENT_RUN_SECONDS", 300.0))
@@ -46,6 +49,19 @@ async def _fresh_start(queries: GenerationQueries, project_id: UUID, head: int) 
         return head
     first = await queries.first_of_job(project_id, run.id)
     return head if first is None else first - 1
+
+
+def _feeds(state: State, rt: Runtime) -> FanOut[UUID, SseEvent]:
+    """The projects' generation feeds someone follows in this process."""
+    queries = generation_queries(rt)
+
+    async def fetch(project_id: UUID, position: int) -> list[SseEvent]:
+        rows = await queries.feed_after(project_id, position)
+        return [SseEvent(id=seq, event=name, data=data) for seq, name, data in rows]
+
+    return fanout_of(state, "studio_generation_feeds", lambda: sse_fanout(
+        "generation", rt.hub, generation_feed_key, fetch, LIVE
+    ))
 
 
 @get(
@@ -64,23 +80,10 @@ async def generation_status(
     # A position past the feed's end (from before a rebuild, say) means "from now on".
     after = await _fresh_start(queries, pid, head) if after is None else min(after, head)
 
-    async def fetch(position: int) -> list[SseEvent]:
-        rows = await queries.feed_after(pid, position)
-        return [SseEvent(id=seq, event=name, data=data) for seq, name, data in rows]
-
     connected = encode_sse(
         "connected", msgspec.json.encode({"projectId": str(pid)}), id=after, retry_ms=2000
     )
-    return sse_response(
-        sse_replay_then_live(
-            rt.hub,
-            generation_feed_key(pid),
-            fetch,
-            after,
-            first=[connected],
-            options=LiveOptions(heartbeat=SSE_HEARTBEAT_SECONDS),
-        )
-    )
+    return FeedStream(sse_serve(_feeds(state, rt), pid, after, first=[connected]))
 
 
 def studio_status_router() -> Router:

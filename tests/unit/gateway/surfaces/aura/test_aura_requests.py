@@ -10,8 +10,9 @@ from typing import Any
 import msgspec
 import pytest
 from msgspec import UNSET
-from videogen_gateway.readmodels.aura_jobs.feeds import JobFeeds
-from videogen_gateway.realtime import HEARTBEAT, Hub, SseEvent
+from videogen_contracts.project.production import stream_id_for
+from videogen_gateway.fanout import FanOut, LiveOptions
+from videogen_gateway.realtime import HEARTBEAT, Hub, SseEvent, sse_fanout, sse_serve
 from videogen_gateway.surfaces.aura.errors import SystemProblem
 from videogen_gateway.surfaces.aura.job_requests import job_request
 
@@ -85,7 +86,7 @@ class Rows:
         self.rows: list[SseEvent] = []
         self.reads = 0
 
-    async def fetch(self, job: uuid.UUID, after: int, limit: int) -> list[SseEvent]:
+    async def fetch(self, job: uuid.UUID, after: int, limit: int = 1000) -> list[SseEvent]:
         self.reads += 1
         return [r for r in self.rows if r.id > after][:limit]
 
@@ -93,10 +94,16 @@ class Rows:
         self.rows.append(SseEvent(id=len(self.rows) + 1, event=event, data=b"{}"))
 
 
+def job_feeds(hub: Hub, rows: Rows, heartbeat: float) -> FanOut[uuid.UUID, SseEvent]:
+    """Aura's job feeds (surfaces/aura.py) over `rows`."""
+    options = LiveOptions(heartbeat=heartbeat, poll_live=1.0)
+    return sse_fanout("aura-job", hub, stream_id_for, rows.fetch, options)
+
+
 async def test_many_streams_share_one_read_per_message_and_miss_nothing() -> None:
     hub, rows, job = Hub(), Rows(), uuid.uuid4()
     hub.live = True
-    feeds = JobFeeds(hub, rows.fetch, heartbeat=60)
+    feeds = job_feeds(hub, rows, heartbeat=60)
     rows.add("job-status")
     received: list[list[bytes]] = [[] for _ in range(50)]
 
@@ -108,7 +115,7 @@ async def test_many_streams_share_one_read_per_message_and_miss_nothing() -> Non
     def until(message: SseEvent) -> bool:
         return message.event == "job-completed"
 
-    streams = [asyncio.create_task(feeds.serve(job, sender(i), i % 2, until))
+    streams = [asyncio.create_task(sse_serve(feeds, job, i % 2, until=until)(sender(i)))
                for i in range(50)]
     await asyncio.sleep(0.05)
     for _ in range(5):
@@ -129,13 +136,13 @@ async def test_many_streams_share_one_read_per_message_and_miss_nothing() -> Non
 async def test_a_quiet_feed_sends_heartbeats() -> None:
     hub, rows, job = Hub(), Rows(), uuid.uuid4()
     rows.add()
-    feeds = JobFeeds(hub, rows.fetch, heartbeat=0.05)
+    feeds = job_feeds(hub, rows, heartbeat=0.05)
     got: list[bytes] = []
 
     async def send(message: Any) -> None:
         got.append(message["body"])
 
-    stream = asyncio.create_task(feeds.serve(job, send, 0, lambda m: False))
+    stream = asyncio.create_task(sse_serve(feeds, job, 0, until=lambda m: False)(send))
     await asyncio.sleep(0.3)
     stream.cancel()
     await asyncio.gather(stream, return_exceptions=True)
