@@ -9,6 +9,7 @@ from typing import Any
 
 import msgspec
 import pytest
+from export_service.domain.encoder_choice import encoder_choice
 from msgspec import UNSET
 from videogen_gateway.readmodels.aura_feeds import JobFeeds
 from videogen_gateway.realtime import HEARTBEAT, Hub, SseEvent
@@ -44,7 +45,8 @@ def test_every_field_reaches_the_production() -> None:
     assert (render.codec, render.container, render.fps) == ("vp9", "webm", 25)
     assert (render.video_bitrate_k, render.audio_bitrate_k, render.scene_cut) == (4000, 128,
                                                                                   False)
-    assert render.crf == 18
+    # The export service turns qualityLevel into the encoder's crf.
+    assert encoder_choice(render)[1] == 18
 
 
 def test_defaults_leave_the_encoder_its_own_defaults() -> None:
@@ -59,7 +61,7 @@ def test_the_sample_preset_needs_nothing_and_quality_picks_the_speed() -> None:
         {"preset": "sample-hello-youtube", "options": {"quality": "high"}}))
     assert sample.brief.topic == "Hello YouTube"
     assert sample.brief.target_minutes == pytest.approx(20 / 60)
-    assert (sample.render.preset, sample.render.crf) == ("medium", 20)
+    assert encoder_choice(sample.render) == ("medium", 20)
     default = job_request(msgspec.json.encode(
         {"preset": "default", "inputs": {"topic": "Owls", "targetDuration": "00:00:30"}}))
     assert (default.brief.topic, default.brief.target_minutes) == ("Owls", 0.5)

@@ -12,7 +12,19 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from msgspec import UNSET, UnsetType
+from msgspec import UNSET, Meta, UnsetType
+from videogen_contracts.project.limits import (
+    AUDIO_BITRATE_K,
+    NAME_MAX,
+    PATH_MAX,
+    PAUSE_MAX_MS,
+    PITCH_RANGE,
+    QUALITY_LEVEL_RANGE,
+    RATE_RANGE,
+    URL_MAX,
+    VIDEO_BITRATE_K,
+    Fps,
+)
 from videogen_contracts.project.settings import (
     Codec,
     Container,
@@ -31,7 +43,18 @@ from videogen_contracts.project.settings import (
 )
 
 KEY_MAX = 512
-Key = Annotated[str, msgspec.Meta(max_length=KEY_MAX)]
+Key = Annotated[str, Meta(max_length=KEY_MAX)]
+# The documented limits, declared so that they appear in the OpenAPI; the rules across
+# fields (a webm file holds VP9 only) are the project domain's.
+Name = Annotated[str, Meta(min_length=1, max_length=NAME_MAX, pattern=r"\S")]
+Rate = Annotated[float, Meta(ge=RATE_RANGE[0], le=RATE_RANGE[1])]
+Pitch = Annotated[float, Meta(ge=PITCH_RANGE[0], le=PITCH_RANGE[1])]
+PauseMs = Annotated[int, Meta(ge=0, le=PAUSE_MAX_MS)]
+VideoBitrateK = Annotated[int, Meta(ge=VIDEO_BITRATE_K[0], le=VIDEO_BITRATE_K[1])]
+AudioBitrateK = Annotated[int, Meta(ge=AUDIO_BITRATE_K[0], le=AUDIO_BITRATE_K[1])]
+QualityLevel = Annotated[int, Meta(ge=QUALITY_LEVEL_RANGE[0], le=QUALITY_LEVEL_RANGE[1])]
+AbsolutePath = Annotated[str, Meta(pattern="^/", max_length=PATH_MAX)]
+HttpUrl = Annotated[str, Meta(pattern="^https?://[^/]", max_length=URL_MAX)]
 
 
 class _In(msgspec.Struct, frozen=True, kw_only=True, rename="camel", forbid_unknown_fields=True):
@@ -47,29 +70,29 @@ class ProvidersIn(_In, frozen=True):
 
 
 class VoiceIn(_In, frozen=True):
-    voice_name: str | UnsetType = UNSET
-    rate: float | UnsetType = UNSET
-    pitch: float | UnsetType = UNSET
-    pause_ms: int | UnsetType = UNSET
+    voice_name: Name | UnsetType = UNSET
+    rate: Rate | UnsetType = UNSET
+    pitch: Pitch | UnsetType = UNSET
+    pause_ms: PauseMs | UnsetType = UNSET
 
 
 class RenderIn(_In, frozen=True):
     res: Resolution | UnsetType = UNSET
     container: Container | UnsetType = UNSET
-    fps: int | UnsetType = UNSET
+    fps: Fps | UnsetType = UNSET
     codec: Codec | UnsetType = UNSET
-    video_bitrate_k: int | UnsetType = UNSET
-    audio_bitrate_k: int | UnsetType = UNSET
-    quality_level: int | UnsetType = UNSET
+    video_bitrate_k: VideoBitrateK | UnsetType = UNSET
+    audio_bitrate_k: AudioBitrateK | UnsetType = UNSET
+    quality_level: QualityLevel | UnsetType = UNSET
 
 
 class SettingsIn(_In, frozen=True):
     providers: ProvidersIn | UnsetType = UNSET
     default_voice: VoiceIn | UnsetType = UNSET
     render_defaults: RenderIn | UnsetType = UNSET
-    output_directory: str | UnsetType | None = UNSET
-    open_ai_base_url: str | UnsetType | None = UNSET
-    open_ai_model: str | UnsetType | None = UNSET
+    output_directory: AbsolutePath | UnsetType | None = UNSET
+    open_ai_base_url: HttpUrl | UnsetType | None = UNSET
+    open_ai_model: Name | UnsetType | None = UNSET
     # Write-only. "" or null removes the key.
     open_ai_api_key: Key | UnsetType | None = UNSET
     pexels_api_key: Key | UnsetType | None = UNSET
