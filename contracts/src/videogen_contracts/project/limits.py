@@ -31,6 +31,8 @@ QUALITY_LEVEL_RANGE = (0, 100)
 # --- the installation's settings ---------------------------------------------------------
 PATH_MAX = 1_024
 URL_MAX = 500
+# A provider key as the client sends it (the gateway seals it; the service sees the token).
+PROVIDER_KEY_MAX = 512
 
 # Which codecs each container can carry (WebM takes only VP8/VP9/AV1 video).
 CODECS_BY_CONTAINER: dict[str, tuple[str, ...]] = {

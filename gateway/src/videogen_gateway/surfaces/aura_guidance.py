@@ -14,13 +14,13 @@ from videogen_contracts.project.limits import (
     NAME_MAX,
     PAUSE_MAX_MS,
     PITCH_RANGE,
+    PROVIDER_KEY_MAX,
     QUALITY_LEVEL_RANGE,
     RATE_RANGE,
     SHORT_TEXT_MAX,
     TOPIC_MAX,
     VIDEO_BITRATE_K,
 )
-from videogen_gateway.surfaces.aura_system_shapes import KEY_MAX
 
 DEFAULT = "Correct this field and send the request again."
 
@@ -45,7 +45,7 @@ _QUALITY_LEVEL = f"Use a quality level from {QUALITY_LEVEL_RANGE[0]} to {QUALITY
 _EFFORT = _one_of(("fast", "balanced", "high"))
 _BOOL = "Send true or false."
 _DEFAULT_PRESET = 'Send {"preset": "default", "inputs": {"topic": "..."}}.'
-_KEY = f'Paste the key as issued (at most {KEY_MAX} characters), or "" to remove it.'
+_KEY = f'Paste the key as issued (at most {PROVIDER_KEY_MAX} characters), or "" to remove it.'
 
 JOBS = {
     "body": "Send a JSON object: a brief, a preset, or settings.",

@@ -11,7 +11,7 @@ most three hours) are the project domain's, whose refusal the route translates.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 from msgspec import Meta
@@ -36,7 +36,7 @@ from videogen_contracts.project.production import (
     VoiceSettings,
 )
 from videogen_contracts.project.settings import Codec, Container
-from videogen_gateway.surfaces.aura_bodies import converted, json_of
+from videogen_gateway.surfaces.aura_bodies import converted, json_of, within
 from videogen_gateway.surfaces.aura_settings import (
     AspectName,
     PauseStyle,
@@ -57,12 +57,18 @@ Duration = Annotated[str, Meta(
     pattern=r"^\d{1,2}:[0-5]\d:[0-5]\d$",
     description=f"hh:mm:ss, more than 0 and at most {DURATION_MAX_MINUTES:g} minutes",
 )]
-Rate = Annotated[float, Meta(ge=RATE_RANGE[0], le=RATE_RANGE[1])]
-Pitch = Annotated[float, Meta(ge=PITCH_RANGE[0], le=PITCH_RANGE[1])]
-PauseMs = Annotated[float, Meta(ge=0, le=PAUSE_MAX_MS, description="milliseconds")]
-VideoBitrateK = Annotated[int, Meta(ge=VIDEO_BITRATE_K[0], le=VIDEO_BITRATE_K[1])]
-AudioBitrateK = Annotated[int, Meta(ge=AUDIO_BITRATE_K[0], le=AUDIO_BITRATE_K[1])]
-QualityLevel = Annotated[int, Meta(ge=QUALITY_LEVEL_RANGE[0], le=QUALITY_LEVEL_RANGE[1])]
+Rate = Annotated[float, within(*RATE_RANGE)]
+Pitch = Annotated[float, within(*PITCH_RANGE)]
+PauseMs = Annotated[float, within(0, PAUSE_MAX_MS)]
+# A style or milliseconds; the union's schema is spelled out, as Litestar would leave the
+# bounds of the milliseconds out of it.
+Pause = Annotated[PauseStyle | PauseMs, Meta(extra_json_schema={"extra": {"oneOf": [
+    {"type": "string", "enum": list(get_args(PauseStyle))},
+    {"type": "number", "minimum": 0, "maximum": PAUSE_MAX_MS, "description": "milliseconds"},
+]}})]
+VideoBitrateK = Annotated[int, within(*VIDEO_BITRATE_K)]
+AudioBitrateK = Annotated[int, within(*AUDIO_BITRATE_K)]
+QualityLevel = Annotated[int, within(*QUALITY_LEVEL_RANGE)]
 Pacing = Literal["Chill", "Conversational", "Fast"]
 Density = Literal["Sparse", "Balanced", "Dense"]
 
@@ -80,18 +86,18 @@ class BriefIn(_In, frozen=True):
     aspect: AspectName = "Widescreen16x9"
 
 
-class PlanIn(_In, frozen=True):
+class PlanSpecIn(_In, frozen=True):
     target_duration: Duration | None = None
     pacing: Pacing | None = None
     density: Density | None = None
     style: ShortText | None = None
 
 
-class VoiceIn(_In, frozen=True):
+class VoiceSpecIn(_In, frozen=True):
     voice_name: VoiceName | None = None
     rate: Rate = 1.0
     pitch: Pitch = 1.0
-    pause: PauseStyle | PauseMs = "Natural"
+    pause: Pause = "Natural"
 
 
 class ResolutionIn(_In, frozen=True):
@@ -101,7 +107,7 @@ class ResolutionIn(_In, frozen=True):
     width: int | None = None
 
 
-class RenderIn(_In, frozen=True):
+class RenderSpecIn(_In, frozen=True):
     res: ResolutionName | ResolutionIn = "720p"
     container: Container = "mp4"
     codec: Codec = "H264"
@@ -118,9 +124,9 @@ class BriefJobIn(_In, frozen=True):
     """The brief form: a brief, and optionally how to plan, voice and render it."""
 
     brief: BriefIn
-    plan_spec: PlanIn | None = None
-    voice_spec: VoiceIn | None = None
-    render_spec: RenderIn | None = None
+    plan_spec: PlanSpecIn | None = None
+    voice_spec: VoiceSpecIn | None = None
+    render_spec: RenderSpecIn | None = None
 
 
 class SampleInputs(_In, frozen=True):
@@ -167,9 +173,9 @@ JobIn = BriefJobIn | DefaultPresetIn | SamplePresetIn
 
 SAMPLE_BRIEF = BriefIn(topic="Hello YouTube", audience="New viewers", goal="Say hello",
                        tone="Friendly", language="en", aspect="Widescreen16x9")
-SAMPLE_PLAN = PlanIn(target_duration="00:00:20", pacing="Conversational")
+SAMPLE_PLAN = PlanSpecIn(target_duration="00:00:20", pacing="Conversational")
 _BRIEF_FIELDS = frozenset(BriefIn.__struct_fields__)
-_PLAN_FIELDS = frozenset(PlanIn.__struct_fields__)
+_PLAN_FIELDS = frozenset(PlanSpecIn.__struct_fields__)
 # A part of a field is reported as the field: `renderSpec.res.height` is `renderSpec.res`.
 _FIELD_OF = {"renderSpec.res.": "renderSpec.res"}
 
@@ -206,12 +212,12 @@ def _from_preset(preset: PresetJobIn) -> BriefJobIn:
         brief, plan = msgspec.structs.replace(SAMPLE_BRIEF, **brief_fields), SAMPLE_PLAN
     else:
         brief = BriefIn(**{f: v for f, v in given.items() if f in _BRIEF_FIELDS})
-        plan = PlanIn(**{f: v for f, v in given.items() if f in _PLAN_FIELDS})
-    return BriefJobIn(brief=brief, plan_spec=plan, render_spec=RenderIn(quality=quality))
+        plan = PlanSpecIn(**{f: v for f, v in given.items() if f in _PLAN_FIELDS})
+    return BriefJobIn(brief=brief, plan_spec=plan, render_spec=RenderSpecIn(quality=quality))
 
 
 def _request(job: BriefJobIn) -> JobRequest:
-    brief, plan = job.brief, job.plan_spec or PlanIn()
+    brief, plan = job.brief, job.plan_spec or PlanSpecIn()
     return JobRequest(
         brief=ProductionBrief(
             topic=brief.topic.strip(),
@@ -224,16 +230,16 @@ def _request(job: BriefJobIn) -> JobRequest:
             density=plan.density,
         ),
         language=_stripped(brief.language) or "en",
-        voice=_voice(job.voice_spec or VoiceIn(), plan.pacing),
-        render=_render(job.render_spec or RenderIn(), brief.aspect),
+        voice=_voice(job.voice_spec or VoiceSpecIn(), plan.pacing),
+        render=_render(job.render_spec or RenderSpecIn(), brief.aspect),
     )
 
 
-def _voice(spec: VoiceIn, pacing: str | None) -> VoiceSettings:
+def _voice(spec: VoiceSpecIn, pacing: str | None) -> VoiceSettings:
     return voice_settings(spec.rate, spec.pitch, spec.pause, _stripped(spec.voice_name), pacing)
 
 
-def _render(spec: RenderIn, aspect: str) -> RenderSettings:
+def _render(spec: RenderSpecIn, aspect: str) -> RenderSettings:
     res = spec.res if isinstance(spec.res, str) else f"{spec.res.height}p"
     return render_settings(
         res=res, aspect=aspect, fps=spec.fps, codec=spec.codec, container=spec.container,

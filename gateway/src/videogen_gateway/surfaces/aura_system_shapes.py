@@ -19,6 +19,7 @@ from videogen_contracts.project.limits import (
     PATH_MAX,
     PAUSE_MAX_MS,
     PITCH_RANGE,
+    PROVIDER_KEY_MAX,
     QUALITY_LEVEL_RANGE,
     RATE_RANGE,
     URL_MAX,
@@ -41,18 +42,18 @@ from videogen_contracts.project.settings import (
     VideoGenProvider,
     VoiceChanges,
 )
+from videogen_gateway.surfaces.aura_bodies import within
 
-KEY_MAX = 512
-Key = Annotated[str, Meta(max_length=KEY_MAX)]
+Key = Annotated[str, Meta(max_length=PROVIDER_KEY_MAX)]
 # The documented limits, declared so that they appear in the OpenAPI; the rules across
 # fields (a webm file holds VP9 only) are the project domain's.
 Name = Annotated[str, Meta(min_length=1, max_length=NAME_MAX, pattern=r"\S")]
-Rate = Annotated[float, Meta(ge=RATE_RANGE[0], le=RATE_RANGE[1])]
-Pitch = Annotated[float, Meta(ge=PITCH_RANGE[0], le=PITCH_RANGE[1])]
-PauseMs = Annotated[int, Meta(ge=0, le=PAUSE_MAX_MS)]
-VideoBitrateK = Annotated[int, Meta(ge=VIDEO_BITRATE_K[0], le=VIDEO_BITRATE_K[1])]
-AudioBitrateK = Annotated[int, Meta(ge=AUDIO_BITRATE_K[0], le=AUDIO_BITRATE_K[1])]
-QualityLevel = Annotated[int, Meta(ge=QUALITY_LEVEL_RANGE[0], le=QUALITY_LEVEL_RANGE[1])]
+Rate = Annotated[float, within(*RATE_RANGE)]
+Pitch = Annotated[float, within(*PITCH_RANGE)]
+PauseMs = Annotated[int, within(0, PAUSE_MAX_MS)]
+VideoBitrateK = Annotated[int, within(*VIDEO_BITRATE_K)]
+AudioBitrateK = Annotated[int, within(*AUDIO_BITRATE_K)]
+QualityLevel = Annotated[int, within(*QUALITY_LEVEL_RANGE)]
 AbsolutePath = Annotated[str, Meta(pattern="^/", max_length=PATH_MAX)]
 HttpUrl = Annotated[str, Meta(pattern="^https?://[^/]", max_length=URL_MAX)]
 
