@@ -64,7 +64,9 @@ async def ffmpeg_status(state: State) -> FfmpegStatusOut:
 @get("/api/providers/capabilities", summary="Every provider of every kind", cache=False)
 async def capabilities(state: State) -> list[Capability]:
     system = system_of(state)
-    config = await provider_config(runtime_of(state).dispatcher, system.box, _correlation_id())
+    config = await provider_config(
+        runtime_of(state).dispatcher, system.box, system.providers, _correlation_id()
+    )
     return describe_providers(config)
 
 
@@ -72,7 +74,9 @@ async def capabilities(state: State) -> list[Capability]:
       status_code=200)
 async def validate_provider(state: State, name: FromPath[str]) -> Validation:
     system = system_of(state)
-    config = await provider_config(runtime_of(state).dispatcher, system.box, _correlation_id())
+    config = await provider_config(
+        runtime_of(state).dispatcher, system.box, system.providers, _correlation_id()
+    )
     try:
         return await validate(name, config)
     except UnknownProvider as error:
