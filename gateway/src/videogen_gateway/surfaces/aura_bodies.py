@@ -75,13 +75,6 @@ def json_of(raw: bytes) -> Any:
                             guidance=guidance_for("body")) from None
 
 
-def within(low: int | float, high: int | float, description: str | None = None) -> msgspec.Meta:
-    """`Meta(ge=low, le=high)`. A bound of 0 is also given as schema text: Litestar 2.25
-    drops a falsy bound from the OpenAPI it generates."""
-    extra = {"extra": {"minimum": low}} if low == 0 else None
-    return msgspec.Meta(ge=low, le=high, description=description, extra_json_schema=extra)
-
-
 def documented(shape: object) -> dict[str, Provide]:
     """Route dependencies that make the OpenAPI describe `shape` as the request body."""
 

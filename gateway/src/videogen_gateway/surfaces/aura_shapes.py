@@ -15,20 +15,7 @@ from typing import Annotated, Literal, get_args
 
 import msgspec
 from msgspec import Meta
-from videogen_contracts.project.limits import (
-    AUDIO_BITRATE_K,
-    DURATION_MAX_MINUTES,
-    LANGUAGE_MAX,
-    NAME_MAX,
-    PAUSE_MAX_MS,
-    PITCH_RANGE,
-    QUALITY_LEVEL_RANGE,
-    RATE_RANGE,
-    SHORT_TEXT_MAX,
-    TOPIC_MAX,
-    VIDEO_BITRATE_K,
-    Fps,
-)
+from videogen_contracts.project.limits import PAUSE_MAX_MS, Fps
 from videogen_contracts.project.production import (
     EncodeEffort,
     ProductionBrief,
@@ -36,7 +23,20 @@ from videogen_contracts.project.production import (
     VoiceSettings,
 )
 from videogen_contracts.project.settings import Codec, Container
-from videogen_gateway.surfaces.aura_bodies import converted, json_of, within
+from videogen_gateway.surfaces.aura_bodies import converted, json_of
+from videogen_gateway.surfaces.aura_fields import (
+    AudioBitrateK,
+    Duration,
+    Language,
+    Name,
+    Pitch,
+    QualityLevel,
+    Rate,
+    ShortText,
+    Topic,
+    VideoBitrateK,
+    within,
+)
 from videogen_gateway.surfaces.aura_settings import (
     AspectName,
     PauseStyle,
@@ -47,18 +47,7 @@ from videogen_gateway.surfaces.aura_settings import (
 )
 from videogen_gateway.surfaces.aura_system_errors import SystemProblem
 
-_NON_BLANK = r"\S"
-Topic = Annotated[str, Meta(min_length=1, max_length=TOPIC_MAX, pattern=_NON_BLANK)]
-ShortText = Annotated[str, Meta(min_length=1, max_length=SHORT_TEXT_MAX, pattern=_NON_BLANK)]
-Language = Annotated[str, Meta(min_length=1, max_length=LANGUAGE_MAX, pattern=_NON_BLANK,
-                               description="a BCP 47 tag; en when left out")]
-VoiceName = Annotated[str, Meta(min_length=1, max_length=NAME_MAX, pattern=_NON_BLANK)]
-Duration = Annotated[str, Meta(
-    pattern=r"^\d{1,2}:[0-5]\d:[0-5]\d$",
-    description=f"hh:mm:ss, more than 0 and at most {DURATION_MAX_MINUTES:g} minutes",
-)]
-Rate = Annotated[float, within(*RATE_RANGE)]
-Pitch = Annotated[float, within(*PITCH_RANGE)]
+# A pause of a job may be fractional milliseconds.
 PauseMs = Annotated[float, within(0, PAUSE_MAX_MS)]
 # A style or milliseconds; the union's schema is spelled out, as Litestar would leave the
 # bounds of the milliseconds out of it.
@@ -66,9 +55,6 @@ Pause = Annotated[PauseStyle | PauseMs, Meta(extra_json_schema={"extra": {"oneOf
     {"type": "string", "enum": list(get_args(PauseStyle))},
     {"type": "number", "minimum": 0, "maximum": PAUSE_MAX_MS, "description": "milliseconds"},
 ]}})]
-VideoBitrateK = Annotated[int, within(*VIDEO_BITRATE_K)]
-AudioBitrateK = Annotated[int, within(*AUDIO_BITRATE_K)]
-QualityLevel = Annotated[int, within(*QUALITY_LEVEL_RANGE)]
 Pacing = Literal["Chill", "Conversational", "Fast"]
 Density = Literal["Sparse", "Balanced", "Dense"]
 
@@ -94,7 +80,7 @@ class PlanSpecIn(_In, frozen=True):
 
 
 class VoiceSpecIn(_In, frozen=True):
-    voice_name: VoiceName | None = None
+    voice_name: Name | None = None
     rate: Rate = 1.0
     pitch: Pitch = 1.0
     pause: Pause = "Natural"

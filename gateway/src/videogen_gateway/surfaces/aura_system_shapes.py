@@ -9,23 +9,10 @@ the jobs API (`res`, `videoBitrateK`...), so a client can copy them into a job.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import msgspec
-from msgspec import UNSET, Meta, UnsetType
-from videogen_contracts.project.limits import (
-    AUDIO_BITRATE_K,
-    NAME_MAX,
-    PATH_MAX,
-    PAUSE_MAX_MS,
-    PITCH_RANGE,
-    PROVIDER_KEY_MAX,
-    QUALITY_LEVEL_RANGE,
-    RATE_RANGE,
-    URL_MAX,
-    VIDEO_BITRATE_K,
-    Fps,
-)
+from msgspec import UNSET, UnsetType
+from videogen_contracts.project.limits import Fps
 from videogen_contracts.project.settings import (
     Codec,
     Container,
@@ -42,20 +29,21 @@ from videogen_contracts.project.settings import (
     VideoGenProvider,
     VoiceChanges,
 )
-from videogen_gateway.surfaces.aura_bodies import within
+from videogen_gateway.surfaces.aura_fields import (
+    AbsolutePath,
+    AudioBitrateK,
+    HttpUrl,
+    Key,
+    Name,
+    PauseMs,
+    Pitch,
+    QualityLevel,
+    Rate,
+    VideoBitrateK,
+)
 
-Key = Annotated[str, Meta(max_length=PROVIDER_KEY_MAX)]
-# The documented limits, declared so that they appear in the OpenAPI; the rules across
+# The documented limits are declared so that they appear in the OpenAPI; the rules across
 # fields (a webm file holds VP9 only) are the project domain's.
-Name = Annotated[str, Meta(min_length=1, max_length=NAME_MAX, pattern=r"\S")]
-Rate = Annotated[float, within(*RATE_RANGE)]
-Pitch = Annotated[float, within(*PITCH_RANGE)]
-PauseMs = Annotated[int, within(0, PAUSE_MAX_MS)]
-VideoBitrateK = Annotated[int, within(*VIDEO_BITRATE_K)]
-AudioBitrateK = Annotated[int, within(*AUDIO_BITRATE_K)]
-QualityLevel = Annotated[int, within(*QUALITY_LEVEL_RANGE)]
-AbsolutePath = Annotated[str, Meta(pattern="^/", max_length=PATH_MAX)]
-HttpUrl = Annotated[str, Meta(pattern="^https?://[^/]", max_length=URL_MAX)]
 
 
 class _In(msgspec.Struct, frozen=True, kw_only=True, rename="camel", forbid_unknown_fields=True):
