@@ -6,21 +6,7 @@ numbers are the contracts' limits, the same ones the project domain enforces.
 
 from __future__ import annotations
 
-from videogen_contracts.project.limits import (
-    AUDIO_BITRATE_K,
-    DURATION_MAX_MINUTES,
-    FPS_ALLOWED,
-    LANGUAGE_MAX,
-    NAME_MAX,
-    PAUSE_MAX_MS,
-    PITCH_RANGE,
-    PROVIDER_KEY_MAX,
-    QUALITY_LEVEL_RANGE,
-    RATE_RANGE,
-    SHORT_TEXT_MAX,
-    TOPIC_MAX,
-    VIDEO_BITRATE_K,
-)
+from videogen_contracts.project import limits
 
 DEFAULT = "Correct this field and send the request again."
 
@@ -33,39 +19,41 @@ def _one_of(values: tuple[object, ...], unit: str = "") -> str:
     return f"Use one of {', '.join(map(str, values))}{unit}."
 
 
-_HOURS, _MINUTES = divmod(int(DURATION_MAX_MINUTES), 60)
-_RATE = (f"Use a rate from {RATE_RANGE[0]:g} (half speed) to {RATE_RANGE[1]:.1f} (double);"
-         " 1.0 is normal.")
-_PITCH = f"Use a pitch from {PITCH_RANGE[0]:g} to {PITCH_RANGE[1]:.1f}; 1.0 is the voice's own."
+_HOURS, _MINUTES = divmod(int(limits.DURATION_MAX_MINUTES), 60)
+_RATE = "Use a rate from {:g} (half speed) to {:.1f} (double); 1.0 is normal.".format(
+    *limits.RATE_RANGE
+)
+_PITCH = "Use a pitch from {:g} to {:.1f}; 1.0 is the voice's own.".format(*limits.PITCH_RANGE)
 _CODEC = "Use H264, HEVC or VP9; a webm container needs VP9."
-_FPS = _one_of(FPS_ALLOWED, " frames per second")
-_VIDEO_K = f"Use {VIDEO_BITRATE_K[0]} to {VIDEO_BITRATE_K[1]} kbit/s."
-_AUDIO_K = f"Use {AUDIO_BITRATE_K[0]} to {AUDIO_BITRATE_K[1]} kbit/s."
-_QUALITY_LEVEL = f"Use a quality level from {QUALITY_LEVEL_RANGE[0]} to {QUALITY_LEVEL_RANGE[1]}."
+_FPS = _one_of(limits.FPS_ALLOWED, " frames per second")
+_VIDEO_K = "Use {} to {} kbit/s.".format(*limits.VIDEO_BITRATE_K)
+_AUDIO_K = "Use {} to {} kbit/s.".format(*limits.AUDIO_BITRATE_K)
+_QUALITY_LEVEL = "Use a quality level from {} to {}.".format(*limits.QUALITY_LEVEL_RANGE)
 _EFFORT = _one_of(("fast", "balanced", "high"))
 _BOOL = "Send true or false."
 _DEFAULT_PRESET = 'Send {"preset": "default", "inputs": {"topic": "..."}}.'
-_KEY = f'Paste the key as issued (at most {PROVIDER_KEY_MAX} characters), or "" to remove it.'
+_KEY = (f"Paste the key as issued (at most {limits.PROVIDER_KEY_MAX} characters),"
+        ' or "" to remove it.')
 
 JOBS = {
     "body": "Send a JSON object: a brief, a preset, or settings.",
     "brief": 'Send {"brief": {"topic": "..."}}.',
-    "brief.topic": _text("brief.topic", TOPIC_MAX),
-    "brief.audience": _text("brief.audience", SHORT_TEXT_MAX),
-    "brief.goal": _text("brief.goal", SHORT_TEXT_MAX),
-    "brief.tone": _text("brief.tone", SHORT_TEXT_MAX),
-    "brief.language": _text("brief.language", LANGUAGE_MAX) + " It defaults to en.",
+    "brief.topic": _text("brief.topic", limits.TOPIC_MAX),
+    "brief.audience": _text("brief.audience", limits.SHORT_TEXT_MAX),
+    "brief.goal": _text("brief.goal", limits.SHORT_TEXT_MAX),
+    "brief.tone": _text("brief.tone", limits.SHORT_TEXT_MAX),
+    "brief.language": _text("brief.language", limits.LANGUAGE_MAX) + " It defaults to en.",
     "brief.aspect": _one_of(("Widescreen16x9", "Vertical9x16", "Square1x1")),
     "planSpec.targetDuration": f"Use hh:mm:ss between 00:00:01 and {_HOURS:02}:{_MINUTES:02}:00,"
     " e.g. 00:01:30.",
     "planSpec.pacing": _one_of(("Chill", "Conversational", "Fast")),
     "planSpec.density": _one_of(("Sparse", "Balanced", "Dense")),
-    "planSpec.style": _text("planSpec.style", SHORT_TEXT_MAX),
-    "voiceSpec.voiceName": _text("voiceSpec.voiceName", NAME_MAX),
+    "planSpec.style": _text("planSpec.style", limits.SHORT_TEXT_MAX),
+    "voiceSpec.voiceName": _text("voiceSpec.voiceName", limits.NAME_MAX),
     "voiceSpec.rate": _RATE,
     "voiceSpec.pitch": _PITCH,
     "voiceSpec.pause": f"Use one of Natural, Short, Long, Dramatic, or milliseconds from 0 to"
-    f" {PAUSE_MAX_MS}.",
+    f" {limits.PAUSE_MAX_MS}.",
     "renderSpec.res": _one_of(("360p", "480p", "720p", "1080p", "1440p", "2160p")),
     "renderSpec.container": "Use mp4 or webm.",
     "renderSpec.codec": _CODEC,
@@ -83,10 +71,10 @@ JOBS = {
 }
 
 SETTINGS = {
-    "defaultVoice.voiceName": f"Name a voice (1 to {NAME_MAX} characters), e.g. joe-us.",
+    "defaultVoice.voiceName": f"Name a voice (1 to {limits.NAME_MAX} characters), e.g. joe-us.",
     "defaultVoice.rate": _RATE,
     "defaultVoice.pitch": _PITCH,
-    "defaultVoice.pauseMs": f"Use a pause from 0 to {PAUSE_MAX_MS} milliseconds.",
+    "defaultVoice.pauseMs": f"Use a pause from 0 to {limits.PAUSE_MAX_MS} milliseconds.",
     "renderDefaults.res": "Use one of 480p, 720p, 1080p, 1440p, 2160p.",
     "renderDefaults.fps": _FPS,
     "renderDefaults.codec": _CODEC,
@@ -98,8 +86,8 @@ SETTINGS = {
     "or null for the default.",
     "openAiBaseUrl": "Give the http(s) URL of an OpenAI-compatible API, "
     "e.g. http://127.0.0.1:11434/v1 for Ollama, or null for OpenAI.",
-    "openAiModel": f"Name a model the API lists (1 to {NAME_MAX} characters), or null for the"
-    " default.",
+    "openAiModel": f"Name a model the API lists (1 to {limits.NAME_MAX} characters),"
+    " or null for the default.",
     "openAiApiKey": _KEY,
     "pexelsApiKey": _KEY,
 }
