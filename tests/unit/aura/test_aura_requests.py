@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 import pytest
 from export_service.domain.encoder_choice import encoder_choice
 from msgspec import UNSET
+from project_service.domain.errors import Invalid
+from project_service.domain.production_rules import check_start
+from videogen_contracts.project.production import StartProduction
 from videogen_gateway.readmodels.aura_feeds import JobFeeds
 from videogen_gateway.realtime import HEARTBEAT, Hub, SseEvent
 from videogen_gateway.surfaces.aura_shapes import job_request
@@ -80,6 +84,35 @@ def test_bad_input_names_the_field(raw: bytes, field: str) -> None:
         job_request(raw)
     assert (caught.value.status, caught.value.field) == (400, field)
     assert caught.value.guidance
+
+
+def start_of(raw: bytes) -> StartProduction:
+    wanted = job_request(raw)
+    job = uuid.uuid4()
+    return StartProduction(
+        command_id="c", now=datetime.now(UTC), production_id=job, project_id=job,
+        kind="brief", render=wanted.render, voice=wanted.voice, language=wanted.language,
+        brief=wanted.brief,
+    )
+
+
+@pytest.mark.parametrize(("raw", "field"), [
+    (body(renderSpec={"container": "webm", "codec": "H264"}), "render.codec"),
+    (body(renderSpec={"container": "webm"}), "render.codec"),  # H264 by default
+    (body(planSpec={"targetDuration": "00:00:00"}), "target_duration_minutes"),
+    (body(planSpec={"targetDuration": "03:00:01"}), "target_duration_minutes"),
+])
+def test_rules_across_fields_are_the_production_s(raw: bytes, field: str) -> None:
+    # The request has the documented shape, so the surface passes it on; the project
+    # domain refuses it, naming its field (which the surface renames for the client).
+    with pytest.raises(Invalid) as caught:
+        check_start(start_of(raw))
+    assert caught.value.field == field
+
+
+def test_a_request_the_production_accepts() -> None:
+    check_start(start_of(body(renderSpec={"container": "webm", "codec": "VP9"},
+                              planSpec={"targetDuration": "03:00:00"})))
 
 
 class Rows:
