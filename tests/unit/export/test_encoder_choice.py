@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from export_service.adapters.timeline import render_settings_of
 from export_service.domain.encoder_choice import crf_for, encoder_choice
 from videogen_contracts.project.production import EncodeEffort, RenderSettings
 
@@ -25,3 +26,8 @@ def test_a_render_that_asks_nothing_keeps_its_own_preset_and_crf() -> None:
     # Events written before `effort` and `quality_level` carry the gateway's old choice.
     assert encoder_choice(RenderSettings(preset="medium", crf=20)) == ("medium", 20)
     assert encoder_choice(RenderSettings()) == ("veryfast", 23)
+
+
+def test_the_renderer_gets_the_choice() -> None:
+    chosen = render_settings_of(RenderSettings(effort="high", quality_level=100))
+    assert (chosen.preset, chosen.crf) == ("medium", 18)
