@@ -67,7 +67,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             description="One backend behind the five studio APIs.",
             path="/schema",
         ),
-        state=State({"runtime": runtime, "system": SystemContext.from_settings(settings)}),
+        state=State({"runtime": runtime, "system": SystemContext.of(runtime)}),
         # Our own structlog JSON logs (and the 500 handler) cover what Litestar would log.
         logging_config=None,
     )

@@ -15,6 +15,7 @@ import asyncpg
 from litestar.datastructures import State
 from nats.aio.client import Client
 from videogen_contracts.subjects import Namespace
+from videogen_providers.config import ProviderConfig
 from videogen_runtime.settings import Settings
 
 from videogen_gateway.command_client import Dispatcher
@@ -22,6 +23,7 @@ from videogen_gateway.positions import PositionWaiter
 from videogen_gateway.readmodels.projects.cache import DetailCache
 from videogen_gateway.readmodels.projects.queries import ProjectQueries
 from videogen_gateway.realtime import Hub
+from videogen_gateway.system.disk import DiskLimits
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -41,6 +43,12 @@ class GatewayOptions:
     # Serve project details from memory, kept exact by the projection's notifications
     # (readmodels/projects/cache.py explains why that is safe, and its one caveat).
     detail_cache: bool = True
+    # Aura's system endpoints: the free-disk thresholds of the health check, the providers
+    # as the environment configures them (the saved settings overlay them), and the key
+    # that seals provider keys (None: `<data dir>/secrets.key`, see system/sealing.py).
+    disk_limits: DiskLimits = field(default_factory=DiskLimits)
+    providers: ProviderConfig = field(default_factory=ProviderConfig)
+    secrets_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
@@ -49,6 +57,9 @@ class GatewayOptions:
         return cls(
             services=tuple(s.strip() for s in raw.split(",") if s.strip()),
             detail_cache=cache not in ("0", "false", "no", "off"),
+            disk_limits=DiskLimits.from_env(),
+            providers=ProviderConfig.from_env(),
+            secrets_key=os.environ.get("VIDEOGEN_SECRETS_KEY") or None,
         )
 
 

@@ -28,6 +28,7 @@ from videogen_contracts.subjects import Namespace
 # brief: an Aura job, whose project is created from `brief` and whose script the script
 # service writes from it (quick_generate) before it is asked for, as for "project".
 ProductionKind = Literal["text2video", "project", "brief"]
+EncodeEffort = Literal["fast", "balanced", "high"]
 ProductionStage = Literal[
     "queued",
     "scripting",
@@ -70,6 +71,12 @@ class RenderSettings(msgspec.Struct, frozen=True, kw_only=True):
     audio_bitrate_k: int | msgspec.UnsetType = msgspec.UNSET
     # False: no extra keyframes at scene cuts (fixed GOP), for codecs that place them.
     scene_cut: bool | msgspec.UnsetType = msgspec.UNSET
+    # What the client asked of the encoder, in its own terms; the export service turns them
+    # into an encoder preset and crf, which replace `preset` and `crf` when set.
+    # How much encoding time to spend on quality (Aura's options.quality).
+    effort: EncodeEffort | msgspec.UnsetType = msgspec.UNSET
+    # Constant quality, 0 (smallest file) to 100 (best) (Aura's qualityLevel).
+    quality_level: int | msgspec.UnsetType = msgspec.UNSET
 
 
 class VoiceSettings(msgspec.Struct, frozen=True, kw_only=True):

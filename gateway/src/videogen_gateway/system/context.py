@@ -7,8 +7,9 @@ from functools import cached_property
 from pathlib import Path
 
 from litestar.datastructures import State
-from videogen_runtime.settings import Settings
+from videogen_providers.config import ProviderConfig
 
+from videogen_gateway.runtime import Runtime
 from videogen_gateway.system.disk import DiskLimits
 from videogen_gateway.system.ffmpeg_status import FfmpegProber
 from videogen_gateway.system.sealing import SecretBox
@@ -18,16 +19,23 @@ from videogen_gateway.system.sealing import SecretBox
 class SystemContext:
     data_dir: Path
     disk_limits: DiskLimits
+    # The environment's provider configuration, which the saved settings overlay.
+    providers: ProviderConfig = field(default_factory=ProviderConfig)
+    secrets_key: str | None = field(default=None, repr=False)
     prober: FfmpegProber = field(default_factory=FfmpegProber)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SystemContext:
-        return cls(data_dir=settings.data_dir, disk_limits=DiskLimits.from_env())
+    def of(cls, runtime: Runtime) -> SystemContext:
+        options = runtime.options
+        return cls(
+            data_dir=runtime.settings.data_dir, disk_limits=options.disk_limits,
+            providers=options.providers, secrets_key=options.secrets_key,
+        )
 
     @cached_property
     def box(self) -> SecretBox:
         """Opened on first use: it may create the key file in the data dir."""
-        return SecretBox.from_env(self.data_dir)
+        return SecretBox.from_key(self.secrets_key, self.data_dir)
 
 
 def system_of(state: State) -> SystemContext:

@@ -49,7 +49,11 @@ class SecretBox:
     @classmethod
     def from_env(cls, data_dir: Path, environ: Mapping[str, str] | None = None) -> SecretBox:
         env = os.environ if environ is None else environ
-        configured = env.get("VIDEOGEN_SECRETS_KEY")
+        return cls.from_key(env.get("VIDEOGEN_SECRETS_KEY"), data_dir)
+
+    @classmethod
+    def from_key(cls, configured: str | None, data_dir: Path) -> SecretBox:
+        """The configured key, else the data dir's key file (created on first use)."""
         return cls(configured.encode() if configured else _key_from_file(data_dir / KEY_FILE))
 
     def __repr__(self) -> str:

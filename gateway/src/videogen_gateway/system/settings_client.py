@@ -68,9 +68,9 @@ def overlay(base: ProviderConfig, snapshot: SettingsSnapshot, box: SecretBox) ->
 
 
 async def provider_config(
-    dispatcher: Dispatcher, box: SecretBox, correlation_id: str
+    dispatcher: Dispatcher, box: SecretBox, base: ProviderConfig, correlation_id: str
 ) -> ProviderConfig:
-    base = ProviderConfig.from_env()
+    """`base` (the environment's configuration) overlaid with the saved settings."""
     try:
         async with asyncio.timeout(SETTINGS_WAIT):
             snapshot = await read_settings(dispatcher, correlation_id)

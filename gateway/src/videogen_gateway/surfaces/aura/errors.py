@@ -17,6 +17,7 @@ from litestar.types import ExceptionHandlersMap
 from videogen_bus.rpc import ServiceUnavailable
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.errors import PROBLEM_JSON, REJECTION_STATUS, on_unexpected, validation_field
+from videogen_gateway.surfaces.aura.guidance import guidance_for
 from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 ERRORS_DOC = "docs/errors.md"
@@ -27,35 +28,25 @@ _TITLES = {
     503: "Service Unavailable",
 }
 
-# The service's field paths → the names the client sent.
+# The service's field paths → the names the client sent, where they differ by more than case.
 _FIELD_NAMES = {
     "render_defaults.resolution": "renderDefaults.res",
     "openai_base_url": "openAiBaseUrl",
     "openai_model": "openAiModel",
     "openai_api_key": "openAiApiKey",
     "pexels_api_key": "pexelsApiKey",
+    # a job's production, as POST /api/jobs named it
+    "language": "brief.language",
+    "target_duration_minutes": "planSpec.targetDuration",
+    "brief.style": "planSpec.style",
+    "brief.pacing": "planSpec.pacing",
+    "brief.density": "planSpec.density",
+    "render": "renderSpec.res",
+    "render.width": "renderSpec.res",
+    "render.height": "renderSpec.res",
+    "voice.pause_ms": "voiceSpec.pause",
 }
-
-GUIDANCE = {
-    "defaultVoice.voiceName": "Name a voice (1 to 100 characters), e.g. joe-us.",
-    "defaultVoice.rate": "Use a rate from 0.5 (half speed) to 2.0 (double); 1.0 is normal.",
-    "defaultVoice.pitch": "Use a pitch from 0.5 to 2.0; 1.0 is the voice's own.",
-    "defaultVoice.pauseMs": "Use a pause from 0 to 5000 milliseconds.",
-    "renderDefaults.res": "Use one of 480p, 720p, 1080p, 1440p, 2160p.",
-    "renderDefaults.fps": "Use one of 24, 25, 30, 50, 60 frames per second.",
-    "renderDefaults.codec": "Use H264, HEVC or VP9; a webm container needs VP9.",
-    "renderDefaults.container": "Use mp4 or webm.",
-    "renderDefaults.videoBitrateK": "Use 100 to 100000 kbit/s.",
-    "renderDefaults.audioBitrateK": "Use 32 to 512 kbit/s.",
-    "renderDefaults.qualityLevel": "Use a quality level from 0 to 100.",
-    "outputDirectory": "Give an absolute path the server can create and write to, "
-    "or null for the default.",
-    "openAiBaseUrl": "Give the http(s) URL of an OpenAI-compatible API, "
-    "e.g. http://127.0.0.1:11434/v1 for Ollama, or null for OpenAI.",
-    "openAiModel": "Name a model the API lists (1 to 100 characters), or null for the default.",
-    "openAiApiKey": "Paste the key as issued (at most 512 characters), or \"\" to remove it.",
-    "pexelsApiKey": "Paste the key as issued (at most 512 characters), or \"\" to remove it.",
-}
+_GROUPS = {"render": "renderSpec", "voice": "voiceSpec"}
 
 
 class AuraProblem(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, rename="camel"):
@@ -71,13 +62,9 @@ class AuraProblem(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True,
     current_status: str | None = None
 
 
-def client_field(field: str | None) -> str | None:
-    """`default_voice.pause_ms` → `defaultVoice.pauseMs`, with the few renamed ones."""
-    if field is None:
-        return None
-    if field in _FIELD_NAMES:
-        return _FIELD_NAMES[field]
-    head, *rest = field.split("_")
+def _camel(name: str) -> str:
+    """`pause_ms` → `pauseMs`."""
+    head, *rest = name.split("_")
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
 
 
@@ -87,7 +74,10 @@ def client_path(field: str | None) -> str | None:
     if not field:
         return None
     renamed = _FIELD_NAMES.get(field, field)
-    return ".".join(client_field(part) or part for part in renamed.split("."))
+    group, _, rest = renamed.partition(".")
+    if rest and group in _GROUPS:
+        renamed = f"{_GROUPS[group]}.{rest}"
+    return ".".join(_camel(part) for part in renamed.split("."))
 
 
 def aura_problem(
@@ -100,7 +90,7 @@ def aura_problem(
     headers: dict[str, str] | None = None,
 ) -> Response[bytes]:
     if field and guidance is None:
-        guidance = GUIDANCE.get(field, "Correct this field and send the request again.")
+        guidance = guidance_for(field)
     body = AuraProblem(
         type=f"{ERRORS_DOC}#E{status}",
         title=_TITLES.get(status, "Internal Server Error" if status >= 500 else "Error"),
@@ -132,8 +122,11 @@ class SystemProblem(Exception):
 
 def _on_refused(_: Request[Any, Any, Any], exc: CommandRefused) -> Response[bytes]:
     rejection = exc.rejection
-    field = client_path(rejection.field)
-    return aura_problem(REJECTION_STATUS[rejection.code], rejection.message, field=field)
+    field, message = client_path(rejection.field), rejection.message
+    if rejection.field and field:
+        # The domain's message names its own field; the client knows it by another name.
+        message = message.replace(rejection.field, field)
+    return aura_problem(REJECTION_STATUS[rejection.code], message, field=field)
 
 
 def _on_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[bytes]:

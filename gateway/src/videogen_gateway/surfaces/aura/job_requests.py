@@ -1,47 +1,169 @@
-"""Doc 001's job requests, read and checked: the brief form and the preset form.
+"""Doc 001's job requests as Structs: the brief form and the preset form.
 
-Pure functions, no I/O. `job_request(body)` turns a POST /api/jobs body into what the
-production needs (a brief, voice and render settings), or raises a 400 problem naming the
-field the client sent (`renderSpec.fps`) with guidance on what to send instead. Every
-field is honoured: `aura_settings.py` maps the plan, voice and render specs to the
-production's settings.
+Pure, no I/O. `job_request(body)` decodes a POST /api/jobs body strictly into these shapes
+and turns it into what the production needs (a brief, voice and render settings). A body
+of the wrong shape is a 400 naming the field as the client sent it (`renderSpec.fps`),
+with guidance. The limits are the contracts' (`videogen_contracts.project.limits`) and
+appear in the OpenAPI; rules across fields (a webm file holds VP9 only, a duration of at
+most three hours) are the project domain's, whose refusal the route translates.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Literal, get_args
 
 import msgspec
-from videogen_contracts.project.production import ProductionBrief, RenderSettings, VoiceSettings
+from msgspec import Meta
+from videogen_contracts.project.limits import PAUSE_MAX_MS, Fps
+from videogen_contracts.project.production import (
+    EncodeEffort,
+    ProductionBrief,
+    RenderSettings,
+    VoiceSettings,
+)
+from videogen_contracts.project.settings import Codec, Container
+from videogen_gateway.surfaces.aura.bodies import converted, json_of
 from videogen_gateway.surfaces.aura.errors import SystemProblem
+from videogen_gateway.surfaces.aura.fields import (
+    AudioBitrateK,
+    Duration,
+    Language,
+    Name,
+    Pitch,
+    QualityLevel,
+    Rate,
+    ShortText,
+    Topic,
+    VideoBitrateK,
+    within,
+)
 from videogen_gateway.surfaces.aura.job_settings import (
-    ASPECTS,
-    CODECS,
-    CONTAINERS,
-    FPS,
-    PAUSES,
-    RESOLUTIONS,
+    AspectName,
+    PauseStyle,
+    ResolutionHeight,
+    ResolutionName,
     render_settings,
     voice_settings,
 )
 
-TOPIC_MAX = 500
-SHORT_MAX = 200
-LANGUAGE_MAX = 35
-MAX_DURATION_S = 3 * 3600
-PACINGS = ("Chill", "Conversational", "Fast")
-DENSITIES = ("Sparse", "Balanced", "Dense")
-QUALITIES = ("fast", "balanced", "high")
-PRESETS = ("default", "sample-hello-youtube")
-_DURATION = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)$")
+# A pause of a job may be fractional milliseconds.
+PauseMs = Annotated[float, within(0, PAUSE_MAX_MS)]
+# A style or milliseconds; the union's schema is spelled out, as Litestar would leave the
+# bounds of the milliseconds out of it.
+Pause = Annotated[PauseStyle | PauseMs, Meta(extra_json_schema={"extra": {"oneOf": [
+    {"type": "string", "enum": list(get_args(PauseStyle))},
+    {"type": "number", "minimum": 0, "maximum": PAUSE_MAX_MS, "description": "milliseconds"},
+]}})]
+Pacing = Literal["Chill", "Conversational", "Fast"]
+Density = Literal["Sparse", "Balanced", "Dense"]
 
-SAMPLE_BRIEF: dict[str, Any] = {
-    "topic": "Hello YouTube", "audience": "New viewers", "goal": "Say hello",
-    "tone": "Friendly", "language": "en", "aspect": "Widescreen16x9",
-}
-SAMPLE_PLAN: dict[str, Any] = {"targetDuration": "00:00:20", "pacing": "Conversational"}
+
+class _In(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """Unknown fields are ignored, as the original's clients expect."""
+
+
+class BriefIn(_In, frozen=True):
+    topic: Topic
+    audience: ShortText | None = None
+    goal: ShortText | None = None
+    tone: ShortText | None = None
+    language: Language | None = None
+    aspect: AspectName = "Widescreen16x9"
+
+
+class PlanSpecIn(_In, frozen=True):
+    target_duration: Duration | None = None
+    pacing: Pacing | None = None
+    density: Density | None = None
+    style: ShortText | None = None
+
+
+class VoiceSpecIn(_In, frozen=True):
+    voice_name: Name | None = None
+    rate: Rate = 1.0
+    pitch: Pitch = 1.0
+    pause: Pause = "Natural"
+
+
+class ResolutionIn(_In, frozen=True):
+    """`res` as Aura's {width, height}: the height names the resolution."""
+
+    height: ResolutionHeight
+    width: int | None = None
+
+
+class RenderSpecIn(_In, frozen=True):
+    res: ResolutionName | ResolutionIn = "720p"
+    container: Container = "mp4"
+    codec: Codec = "H264"
+    fps: Fps = 30
+    video_bitrate_k: VideoBitrateK | None = None
+    audio_bitrate_k: AudioBitrateK | None = None
+    quality_level: QualityLevel | None = None
+    enable_scene_cut: bool | None = None
+    # The preset form's options.quality, also accepted here.
+    quality: EncodeEffort | None = None
+
+
+class BriefJobIn(_In, frozen=True):
+    """The brief form: a brief, and optionally how to plan, voice and render it."""
+
+    brief: BriefIn
+    plan_spec: PlanSpecIn | None = None
+    voice_spec: VoiceSpecIn | None = None
+    render_spec: RenderSpecIn | None = None
+
+
+class SampleInputs(_In, frozen=True):
+    """A preset's inputs: brief fields, and the plan's for the default preset."""
+
+    topic: Topic | None = None
+    audience: ShortText | None = None
+    goal: ShortText | None = None
+    tone: ShortText | None = None
+    language: Language | None = None
+    aspect: AspectName | None = None
+    target_duration: Duration | None = None
+    pacing: Pacing | None = None
+    density: Density | None = None
+    style: ShortText | None = None
+
+
+class DefaultInputs(SampleInputs, frozen=True, kw_only=True):
+    topic: Topic
+
+
+class PresetOptions(_In, frozen=True):
+    quality: EncodeEffort = "balanced"
+    allow_skip_unavailable: bool | None = None
+
+
+class DefaultPresetIn(_In, frozen=True, tag_field="preset", tag="default"):
+    """The default preset: a brief from `inputs` (topic required)."""
+
+    inputs: DefaultInputs
+    options: PresetOptions | None = None
+
+
+class SamplePresetIn(_In, frozen=True, tag_field="preset", tag="sample-hello-youtube"):
+    """The sample: "Hello YouTube" in 20 seconds; `inputs` override its brief."""
+
+    inputs: SampleInputs | None = None
+    options: PresetOptions | None = None
+
+
+PresetJobIn = DefaultPresetIn | SamplePresetIn
+# What POST /api/jobs accepts (the OpenAPI's request body).
+JobIn = BriefJobIn | DefaultPresetIn | SamplePresetIn
+
+SAMPLE_BRIEF = BriefIn(topic="Hello YouTube", audience="New viewers", goal="Say hello",
+                       tone="Friendly", language="en", aspect="Widescreen16x9")
+SAMPLE_PLAN = PlanSpecIn(target_duration="00:00:20", pacing="Conversational")
+_BRIEF_FIELDS = frozenset(BriefIn.__struct_fields__)
+_PLAN_FIELDS = frozenset(PlanSpecIn.__struct_fields__)
+# A part of a field is reported as the field: `renderSpec.res.height` is `renderSpec.res`.
+_FIELD_OF = {"renderSpec.res.": "renderSpec.res"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,182 +179,68 @@ def bad(field: str, detail: str, guidance: str) -> SystemProblem:
 
 
 def job_request(body: bytes) -> JobRequest:
-    try:
-        payload: Any = msgspec.json.decode(body) if body.strip() else None
-    except msgspec.DecodeError as error:
-        raise bad("body", f"the body is not valid JSON: {error}",
-                  "Send a JSON object with a brief, or a preset.") from None
+    payload = json_of(body)
     if not isinstance(payload, dict):
-        raise bad("brief", "a brief is required", "Send {\"brief\": {\"topic\": \"...\"}}.")
+        raise bad("brief", "a brief is required", 'Send {"brief": {"topic": "..."}}.')
     if "preset" in payload:
-        payload = _from_preset(payload)
-    return _from_brief(payload)
+        preset: PresetJobIn = converted(payload, PresetJobIn)
+        return _request(_from_preset(preset))
+    return _request(converted(payload, BriefJobIn, field_of=_FIELD_OF))
 
 
-def _from_preset(payload: dict[str, Any]) -> dict[str, Any]:
-    preset = payload.get("preset")
-    if preset not in PRESETS:
-        raise bad("preset", f"unknown preset {preset!r}", f"Use one of {', '.join(PRESETS)}.")
-    inputs = _object(payload, "inputs")
-    options = _object(payload, "options")
-    quality = options.get("quality", "balanced")
-    if quality not in QUALITIES:
-        raise bad("options.quality", f"unknown quality {quality!r}",
-                  f"Use one of {', '.join(QUALITIES)}.")
-    _bool(options, "options", "allowSkipUnavailable")
-    if preset == "sample-hello-youtube":
-        brief, plan = {**SAMPLE_BRIEF, **inputs}, dict(SAMPLE_PLAN)
+def _from_preset(preset: PresetJobIn) -> BriefJobIn:
+    inputs = preset.inputs or SampleInputs()
+    given = {f: getattr(inputs, f) for f in inputs.__struct_fields__
+             if getattr(inputs, f) is not None}
+    quality = (preset.options or PresetOptions()).quality
+    if isinstance(preset, SamplePresetIn):
+        brief_fields = {f: v for f, v in given.items() if f in _BRIEF_FIELDS}
+        brief, plan = msgspec.structs.replace(SAMPLE_BRIEF, **brief_fields), SAMPLE_PLAN
     else:
-        brief = dict(inputs)
-        plan = {k: brief.pop(k) for k in ("targetDuration", "pacing", "density", "style")
-                if k in brief}
-        if "topic" not in brief:
-            raise bad("inputs.topic", "the default preset needs inputs.topic",
-                      "Send {\"preset\": \"default\", \"inputs\": {\"topic\": \"...\"}}.")
-    return {"brief": brief, "planSpec": plan, "renderSpec": {"quality": quality}}
+        brief = BriefIn(**{f: v for f, v in given.items() if f in _BRIEF_FIELDS})
+        plan = PlanSpecIn(**{f: v for f, v in given.items() if f in _PLAN_FIELDS})
+    return BriefJobIn(brief=brief, plan_spec=plan, render_spec=RenderSpecIn(quality=quality))
 
 
-def _from_brief(payload: dict[str, Any]) -> JobRequest:
-    if payload.get("brief") is None:
-        raise bad("brief", "a brief is required", "Send {\"brief\": {\"topic\": \"...\"}}.")
-    brief = _object(payload, "brief")
-    plan = _object(payload, "planSpec")
-    voice = _object(payload, "voiceSpec")
-    render = _object(payload, "renderSpec")
-    topic = _text(brief, "brief", "topic", TOPIC_MAX, required=True)
-    aspect = _choice(brief, "brief", "aspect", tuple(ASPECTS), "Widescreen16x9")
+def _request(job: BriefJobIn) -> JobRequest:
+    brief, plan = job.brief, job.plan_spec or PlanSpecIn()
     return JobRequest(
         brief=ProductionBrief(
-            topic=topic or "",
-            audience=_text(brief, "brief", "audience", SHORT_MAX),
-            goal=_text(brief, "brief", "goal", SHORT_MAX),
-            tone=_text(brief, "brief", "tone", SHORT_MAX),
-            style=_text(plan, "planSpec", "style", SHORT_MAX),
-            target_minutes=_duration(plan),
-            pacing=_choice(plan, "planSpec", "pacing", PACINGS, None),
-            density=_choice(plan, "planSpec", "density", DENSITIES, None),
+            topic=brief.topic.strip(),
+            audience=_stripped(brief.audience),
+            goal=_stripped(brief.goal),
+            tone=_stripped(brief.tone),
+            style=_stripped(plan.style),
+            target_minutes=_minutes(plan.target_duration),
+            pacing=plan.pacing,
+            density=plan.density,
         ),
-        language=_text(brief, "brief", "language", LANGUAGE_MAX) or "en",
-        voice=_voice(voice, plan),
-        render=_render(render, aspect),
+        language=_stripped(brief.language) or "en",
+        voice=_voice(job.voice_spec or VoiceSpecIn(), plan.pacing),
+        render=_render(job.render_spec or RenderSpecIn(), brief.aspect),
     )
 
 
-def _voice(spec: dict[str, Any], plan: dict[str, Any]) -> VoiceSettings:
-    rate = _number(spec, "voiceSpec", "rate", 0.5, 2.0, 1.0,
-                   "Use a rate from 0.5 (half speed) to 2.0 (double); 1.0 is normal.")
-    pitch = _number(spec, "voiceSpec", "pitch", 0.5, 2.0, 1.0,
-                    "Use a pitch from 0.5 to 2.0; 1.0 is the voice's own.")
-    pause = spec.get("pause", "Natural")
-    if not (pause in PAUSES or (_is_number(pause) and 0 <= pause <= 5000)):
-        raise bad("voiceSpec.pause", f"unknown pause {pause!r}",
-                  f"Use one of {', '.join(PAUSES)}, or milliseconds from 0 to 5000.")
-    name = _text(spec, "voiceSpec", "voiceName", 100)
-    return voice_settings(rate, pitch, pause, name, plan.get("pacing"))
+def _voice(spec: VoiceSpecIn, pacing: str | None) -> VoiceSettings:
+    return voice_settings(spec.rate, spec.pitch, spec.pause, _stripped(spec.voice_name), pacing)
 
 
-def _render(spec: dict[str, Any], aspect: str) -> RenderSettings:
-    res = spec.get("res", "720p")
-    if isinstance(res, dict):
-        res = f"{res.get('height')}p"
-    if res not in RESOLUTIONS:
-        raise bad("renderSpec.res", f"unknown resolution {res!r}",
-                  f"Use one of {', '.join(RESOLUTIONS)}.")
-    container = _choice(spec, "renderSpec", "container", CONTAINERS, "mp4")
-    codec = _choice(spec, "renderSpec", "codec", CODECS, "H264")
-    if container == "webm" and codec != "VP9":
-        raise bad("renderSpec.codec", f"a webm container cannot hold {codec}",
-                  "Use VP9 with webm, or the mp4 container.")
-    fps = spec.get("fps", 30)
-    if fps not in FPS or isinstance(fps, bool):
-        raise bad("renderSpec.fps", f"unsupported frame rate {fps!r}",
-                  f"Use one of {', '.join(map(str, FPS))} frames per second.")
-    video_k = _optional_int(spec, "videoBitrateK", 100, 100_000, "Use 100 to 100000 kbit/s.")
-    audio_k = _optional_int(spec, "audioBitrateK", 32, 512, "Use 32 to 512 kbit/s.")
-    quality = _optional_int(spec, "qualityLevel", 0, 100, "Use a quality level from 0 to 100.")
-    scene_cut = _bool(spec, "renderSpec", "enableSceneCut")
+def _render(spec: RenderSpecIn, aspect: str) -> RenderSettings:
+    res = spec.res if isinstance(spec.res, str) else f"{spec.res.height}p"
     return render_settings(
-        res=res, aspect=aspect, fps=int(fps), codec=codec, container=container,
-        video_k=video_k, audio_k=audio_k, quality=quality, speed=spec.get("quality"),
-        scene_cut=scene_cut,
+        res=res, aspect=aspect, fps=spec.fps, codec=spec.codec, container=spec.container,
+        video_k=spec.video_bitrate_k, audio_k=spec.audio_bitrate_k, quality=spec.quality_level,
+        effort=spec.quality, scene_cut=spec.enable_scene_cut,
     )
 
 
-def _duration(plan: dict[str, Any]) -> float | None:
-    raw = plan.get("targetDuration")
-    if raw is None:
+def _minutes(duration: str | None) -> float | None:
+    """hh:mm:ss → minutes; its range is the production's rule (at most 3 hours, not 0)."""
+    if duration is None:
         return None
-    match = _DURATION.match(raw) if isinstance(raw, str) else None
-    seconds = (int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3])) if match else -1
-    if not 0 < seconds <= MAX_DURATION_S:
-        raise bad("planSpec.targetDuration", f"targetDuration {raw!r} is not hh:mm:ss",
-                  "Use hh:mm:ss between 00:00:01 and 03:00:00, e.g. 00:01:30.")
-    return seconds / 60
+    hours, minutes, seconds = (int(part) for part in duration.split(":"))
+    return (hours * 3600 + minutes * 60 + seconds) / 60
 
 
-def _object(payload: dict[str, Any], name: str) -> dict[str, Any]:
-    value = payload.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise bad(name, f"{name} must be an object", f"Send {name} as a JSON object.")
-    return value
-
-
-def _text(
-    obj: dict[str, Any], where: str, name: str, limit: int, *, required: bool = False
-) -> str | None:
-    value = obj.get(name)
-    field = f"{where}.{name}"
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise bad(field, f"{field} is required" if required else f"{field} must be text",
-                  f"Send {field} as non-empty text.")
-    if len(value) > limit:
-        raise bad(field, f"{field} is too long: {len(value)} characters (at most {limit})",
-                  f"Shorten {field} to at most {limit} characters.")
-    return value.strip()
-
-
-def _choice(
-    obj: dict[str, Any], where: str, name: str, allowed: tuple[str, ...], default: str | None
-) -> Any:
-    value = obj.get(name, default)
-    if value is not None and value not in allowed:
-        raise bad(f"{where}.{name}", f"unknown {name} {value!r}",
-                  f"Use one of {', '.join(allowed)}.")
-    return value
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _number(
-    obj: dict[str, Any], where: str, name: str, low: float, high: float, default: float,
-    guidance: str,
-) -> float:
-    value = obj.get(name, default)
-    if not _is_number(value) or not low <= value <= high:
-        raise bad(f"{where}.{name}", f"{where}.{name} {value!r} is out of range", guidance)
-    return float(value)
-
-
-def _optional_int(
-    obj: dict[str, Any], name: str, low: int, high: int, guidance: str
-) -> int | None:
-    value = obj.get(name)
-    if value is None:
-        return None
-    if not _is_number(value) or value != int(value) or not low <= value <= high:
-        raise bad(f"renderSpec.{name}", f"renderSpec.{name} {value!r} is out of range", guidance)
-    return int(value)
-
-
-def _bool(obj: dict[str, Any], where: str, name: str) -> bool | None:
-    value = obj.get(name)
-    if value is not None and not isinstance(value, bool):
-        raise bad(f"{where}.{name}", f"{where}.{name} must be true or false",
-                  "Send true or false.")
-    return value
+def _stripped(text: str | None) -> str | None:
+    return None if text is None else text.strip()

@@ -1,7 +1,8 @@
 """Aura's jobs API (doc 001): create, read, list, watch (SSE), cancel, retry, logs, download.
 
-A job is a production of kind "brief". POST /api/jobs checks the request (aura_shapes.py),
-sends `start_production` and answers 202 once the job is in the `aura_jobs` read model
+A job is a production of kind "brief". POST /api/jobs decodes the request (aura_shapes.py),
+sends `start_production` (whose rules are the project domain's: a refusal is a 400 naming
+the field as the client sent it) and answers 202 once the job is in the `aura_jobs` read model
 (read-your-writes). Reads come from that read model; the SSE stream replays the job's
 messages after the client's Last-Event-ID and then goes live (realtime.py), all streams of
 one job sharing one read per message (fanout.py). Cancel and retry are production
@@ -37,12 +38,13 @@ from videogen_gateway.readmodels.aura_jobs.translation import ENDED, TERMINAL_EV
 from videogen_gateway.readmodels.productions.readmodel import ProductionQueries
 from videogen_gateway.realtime import FeedStream, SseEvent, last_event_id, sse_fanout, sse_serve
 from videogen_gateway.runtime import Runtime, runtime_of
+from videogen_gateway.surfaces.aura.bodies import documented
 from videogen_gateway.surfaces.aura.errors import (
     EXCEPTION_HANDLERS,
     SystemProblem,
     aura_problem,
 )
-from videogen_gateway.surfaces.aura.job_requests import bad, job_request
+from videogen_gateway.surfaces.aura.job_requests import JobIn, bad, job_request
 from videogen_gateway.surfaces.aura.job_responses import (
     CancelAccepted,
     JobAccepted,
@@ -95,7 +97,8 @@ async def _send(rt: Runtime, name: str, command: msgspec.Struct) -> None:
     await rt.dispatcher.send_and_wait(SERVICE, name, command, _correlation_id())
 
 
-@post("/jobs", status_code=202, summary="Create a video generation job")
+@post("/jobs", status_code=202, summary="Create a video generation job",
+      dependencies=documented(JobIn))
 async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccepted:
     rt = runtime_of(state)
     wanted = job_request(await request.body())

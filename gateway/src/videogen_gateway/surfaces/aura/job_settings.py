@@ -6,32 +6,34 @@
   constant quality, which `qualityLevel` (0..100) sets otherwise; `audioBitrateK`,
   `fps` and `enableSceneCut` go to the encoder as they are.
 - The preset form's `quality` (fast | balanced | high) trades encoding speed for quality.
+  It travels as the render's `effort`, with `qualityLevel` as its `quality_level`: the
+  export service picks the encoder preset and crf that give them (encoder_choice.py).
 - `rate`, `pitch` and `pause` shape the narration; the plan's `pacing` speeds it up or
   slows it down on top of the rate.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal, TypeVar, get_args
 
-from msgspec import UNSET
-from videogen_contracts.project.production import RenderSettings, VoiceSettings
+from msgspec import UNSET, UnsetType
+from videogen_contracts.project.production import EncodeEffort, RenderSettings, VoiceSettings
 
+T = TypeVar("T")
+
+AspectName = Literal["Widescreen16x9", "Vertical9x16", "Square1x1"]
 AspectRatio = Literal["16:9", "9:16", "1:1"]
 ASPECTS: dict[str, AspectRatio] = {
     "Widescreen16x9": "16:9", "Vertical9x16": "9:16", "Square1x1": "1:1",
 }
-RESOLUTIONS: dict[str, int] = {
-    "360p": 360, "480p": 480, "720p": 720, "1080p": 1080, "1440p": 1440, "2160p": 2160,
-}
-CODECS = ("H264", "HEVC", "VP9")
-CONTAINERS = ("mp4", "webm")
-FPS = (24, 25, 30, 50, 60)
+# `res` by name, or the height of a {width, height}.
+ResolutionName = Literal["360p", "480p", "720p", "1080p", "1440p", "2160p"]
+ResolutionHeight = Literal[360, 480, 720, 1080, 1440, 2160]
+RESOLUTIONS: dict[str, int] = {f"{h}p": h for h in get_args(ResolutionHeight)}
+PauseStyle = Literal["Natural", "Short", "Long", "Dramatic"]
 # Aura's PauseStyle → silence after each sentence, in milliseconds.
 PAUSES: dict[str, int] = {"Natural": 250, "Short": 100, "Long": 600, "Dramatic": 1000}
 PACING_RATE = {"Chill": 0.9, "Conversational": 1.0, "Fast": 1.15}
-# The preset form's quality: (x264/x265 preset, crf).
-SPEEDS = {"fast": ("ultrafast", 28), "balanced": ("veryfast", 23), "high": ("medium", 20)}
 
 
 def frame_size(res: str, aspect: str) -> tuple[int, int]:
@@ -48,9 +50,8 @@ def _even(value: float) -> int:
     return int(round(value / 2) * 2)
 
 
-def crf_for(quality_level: int) -> int:
-    """qualityLevel 0..100 → crf 40..18 (75, Aura's default, is about x264's own 23)."""
-    return round(40 - 0.22 * quality_level)
+def _given(value: T | None) -> T | UnsetType:
+    return UNSET if value is None else value
 
 
 def render_settings(
@@ -63,19 +64,14 @@ def render_settings(
     video_k: int | None,
     audio_k: int | None,
     quality: int | None,
-    speed: Any,
+    effort: EncodeEffort | None,
     scene_cut: bool | None,
 ) -> RenderSettings:
     width, height = frame_size(res, ASPECTS[aspect])
-    preset, crf = SPEEDS.get(speed if isinstance(speed, str) else "", SPEEDS["balanced"])
-    if quality is not None:
-        crf = crf_for(quality)
     return RenderSettings(
         width=width, height=height, fps=fps, codec=codec.lower(), container=container,
-        crf=crf, preset=preset, aspect=ASPECTS[aspect],
-        video_bitrate_k=UNSET if video_k is None else video_k,
-        audio_bitrate_k=UNSET if audio_k is None else audio_k,
-        scene_cut=UNSET if scene_cut is None else scene_cut,
+        aspect=ASPECTS[aspect], video_bitrate_k=_given(video_k), audio_bitrate_k=_given(audio_k),
+        scene_cut=_given(scene_cut), effort=_given(effort), quality_level=_given(quality),
     )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 from videogen_contracts.project.settings import UpdateSettings
 from videogen_gateway.runtime import runtime_of
+from videogen_gateway.surfaces.aura.bodies import converted, documented, json_of
 from videogen_gateway.surfaces.aura.errors import EXCEPTION_HANDLERS, SystemProblem
 from videogen_gateway.surfaces.aura.system_schemas import (
     SettingsIn,
@@ -64,7 +64,9 @@ async def ffmpeg_status(state: State) -> FfmpegStatusOut:
 @get("/api/providers/capabilities", summary="Every provider of every kind", cache=False)
 async def capabilities(state: State) -> list[Capability]:
     system = system_of(state)
-    config = await provider_config(runtime_of(state).dispatcher, system.box, _correlation_id())
+    config = await provider_config(
+        runtime_of(state).dispatcher, system.box, system.providers, _correlation_id()
+    )
     return describe_providers(config)
 
 
@@ -72,7 +74,9 @@ async def capabilities(state: State) -> list[Capability]:
       status_code=200)
 async def validate_provider(state: State, name: FromPath[str]) -> Validation:
     system = system_of(state)
-    config = await provider_config(runtime_of(state).dispatcher, system.box, _correlation_id())
+    config = await provider_config(
+        runtime_of(state).dispatcher, system.box, system.providers, _correlation_id()
+    )
     try:
         return await validate(name, config)
     except UnknownProvider as error:
@@ -84,9 +88,11 @@ async def get_settings(state: State) -> SettingsOut:
     return settings_out(await read_settings(runtime_of(state).dispatcher, _correlation_id()))
 
 
-@put("/api/settings", summary="Change settings (partial; keys are write-only)")
+@put("/api/settings", summary="Change settings (partial; keys are write-only)",
+     dependencies=documented(SettingsIn))
 async def put_settings(state: State, request: Request[Any, Any, Any]) -> SettingsOut:
-    body = _decoded(await request.body())
+    # Decoded by hand, strictly, so an error names the field but never echoes a value (a key).
+    body = converted(json_of(await request.body()), SettingsIn)
     if isinstance(body.output_directory, str):
         await _check_writable(body.output_directory)
     box = system_of(state).box
@@ -98,37 +104,6 @@ async def put_settings(state: State, request: Request[Any, Any, Any]) -> Setting
     )
     snapshot = await update_settings(runtime_of(state).dispatcher, command, _correlation_id())
     return settings_out(snapshot)
-
-
-_settings_in = msgspec.json.Decoder(SettingsIn)
-
-
-def _decoded(raw: bytes) -> SettingsIn:
-    """Decoded by hand, so an error names the field but never echoes a value (a key)."""
-    try:
-        return _settings_in.decode(raw)
-    except msgspec.ValidationError as error:
-        field, reason = _problem_field(str(error))
-        raise SystemProblem(400, f"{field or 'body'}: {reason}", field=field) from error
-    except msgspec.DecodeError as error:
-        raise SystemProblem(400, "the body is not valid JSON") from error
-
-
-# msgspec: "<reason> - at `$.a.b`"; a missing or unknown field is named in the reason.
-_AT = re.compile(r" - at `\$\.?([^`]*)`$")
-_NAMED = re.compile(r"(?:missing required|unknown) field `([^`]+)`")
-
-
-def _problem_field(message: str) -> tuple[str | None, str]:
-    at = _AT.search(message)
-    path = at[1] if at else ""
-    reason = message[: at.start()] if at else message
-    named = _NAMED.search(reason)
-    if named:
-        path = f"{path}.{named[1]}" if path else named[1]
-    if reason.startswith("Invalid enum value"):
-        reason = "not one of the allowed values"  # msgspec would quote the value
-    return path or None, reason
 
 
 async def _check_writable(directory: str) -> None:

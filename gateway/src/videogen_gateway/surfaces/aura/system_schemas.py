@@ -9,10 +9,10 @@ the jobs API (`res`, `videoBitrateK`...), so a client can copy them into a job.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import msgspec
 from msgspec import UNSET, UnsetType
+from videogen_contracts.project.limits import Fps
 from videogen_contracts.project.settings import (
     Codec,
     Container,
@@ -29,9 +29,21 @@ from videogen_contracts.project.settings import (
     VideoGenProvider,
     VoiceChanges,
 )
+from videogen_gateway.surfaces.aura.fields import (
+    AbsolutePath,
+    AudioBitrateK,
+    HttpUrl,
+    Key,
+    Name,
+    PauseMs,
+    Pitch,
+    QualityLevel,
+    Rate,
+    VideoBitrateK,
+)
 
-KEY_MAX = 512
-Key = Annotated[str, msgspec.Meta(max_length=KEY_MAX)]
+# The documented limits are declared so that they appear in the OpenAPI; the rules across
+# fields (a webm file holds VP9 only) are the project domain's.
 
 
 class _In(msgspec.Struct, frozen=True, kw_only=True, rename="camel", forbid_unknown_fields=True):
@@ -47,29 +59,29 @@ class ProvidersIn(_In, frozen=True):
 
 
 class VoiceIn(_In, frozen=True):
-    voice_name: str | UnsetType = UNSET
-    rate: float | UnsetType = UNSET
-    pitch: float | UnsetType = UNSET
-    pause_ms: int | UnsetType = UNSET
+    voice_name: Name | UnsetType = UNSET
+    rate: Rate | UnsetType = UNSET
+    pitch: Pitch | UnsetType = UNSET
+    pause_ms: PauseMs | UnsetType = UNSET
 
 
 class RenderIn(_In, frozen=True):
     res: Resolution | UnsetType = UNSET
     container: Container | UnsetType = UNSET
-    fps: int | UnsetType = UNSET
+    fps: Fps | UnsetType = UNSET
     codec: Codec | UnsetType = UNSET
-    video_bitrate_k: int | UnsetType = UNSET
-    audio_bitrate_k: int | UnsetType = UNSET
-    quality_level: int | UnsetType = UNSET
+    video_bitrate_k: VideoBitrateK | UnsetType = UNSET
+    audio_bitrate_k: AudioBitrateK | UnsetType = UNSET
+    quality_level: QualityLevel | UnsetType = UNSET
 
 
 class SettingsIn(_In, frozen=True):
     providers: ProvidersIn | UnsetType = UNSET
     default_voice: VoiceIn | UnsetType = UNSET
     render_defaults: RenderIn | UnsetType = UNSET
-    output_directory: str | UnsetType | None = UNSET
-    open_ai_base_url: str | UnsetType | None = UNSET
-    open_ai_model: str | UnsetType | None = UNSET
+    output_directory: AbsolutePath | UnsetType | None = UNSET
+    open_ai_base_url: HttpUrl | UnsetType | None = UNSET
+    open_ai_model: Name | UnsetType | None = UNSET
     # Write-only. "" or null removes the key.
     open_ai_api_key: Key | UnsetType | None = UNSET
     pexels_api_key: Key | UnsetType | None = UNSET

@@ -22,6 +22,8 @@ from videogen_media.render import Scene
 from videogen_media.render_settings import Codec, Container, RenderSettings
 from videogen_media.visuals import Background, GradientStyle
 
+from export_service.domain.encoder_choice import encoder_choice
+
 AUDIO_BITRATE_K = 192
 FALLBACK_PALETTE = ("#1d2b3a", "#3f5d7a", "#0b1118")
 GRADIENT_TYPES: dict[str, GradientStyle] = {
@@ -43,11 +45,12 @@ class InputFiles(Protocol):
 def render_settings_of(settings: production.RenderSettings) -> RenderSettings:
     """The encoder settings; the request's exact frame size wins over its aspect."""
     video_k, audio_k = settings.video_bitrate_k, settings.audio_bitrate_k
+    preset, crf = encoder_choice(settings)
     return RenderSettings(
         aspect=settings.aspect,
         fps=settings.fps,
-        crf=settings.crf,
-        preset=settings.preset,
+        crf=crf,
+        preset=preset,
         codec=CODECS[settings.codec],
         container=CONTAINERS[settings.container],
         audio_bitrate_k=AUDIO_BITRATE_K if audio_k is msgspec.UNSET else audio_k,

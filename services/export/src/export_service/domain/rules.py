@@ -13,6 +13,12 @@ import msgspec
 from videogen_contracts.errors import Invalid
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import TimelineClip
+from videogen_contracts.project.limits import (
+    AUDIO_BITRATE_K,
+    QUALITY_LEVEL_RANGE,
+    VIDEO_BITRATE_K,
+    codec_misfit,
+)
 from videogen_contracts.project.production import RenderSettings
 
 MAX_CLIPS = 2_000
@@ -20,8 +26,6 @@ MAX_TOTAL_SECONDS = 4 * 3600.0
 MAX_SIDE = 4096
 SUPPORTED_CODECS = ("h264", "hevc", "vp9")
 SUPPORTED_CONTAINERS = ("mp4", "webm")
-# WebM holds VP8/VP9/AV1 video only.
-CONTAINER_CODECS = {"mp4": SUPPORTED_CODECS, "webm": ("vp9",)}
 X264_PRESETS = (
     "ultrafast", "superfast", "veryfast", "faster", "fast",
     "medium", "slow", "slower", "veryslow",
@@ -97,9 +101,14 @@ def check_settings(settings: RenderSettings) -> None:
         raise Invalid(
             "settings.container", f"supported containers: {', '.join(SUPPORTED_CONTAINERS)}"
         )
-    if settings.codec not in CONTAINER_CODECS[settings.container]:
-        raise Invalid("settings.codec", f"{settings.container} cannot hold {settings.codec}")
-    for name, low, high in (("video_bitrate_k", 100, 100_000), ("audio_bitrate_k", 32, 512)):
+    misfit = codec_misfit(settings.container, settings.codec)
+    if misfit:
+        raise Invalid("settings.codec", misfit)
+    for name, (low, high) in (
+        ("video_bitrate_k", VIDEO_BITRATE_K),
+        ("audio_bitrate_k", AUDIO_BITRATE_K),
+        ("quality_level", QUALITY_LEVEL_RANGE),
+    ):
         value = getattr(settings, name)
         if value is not msgspec.UNSET and not low <= value <= high:
             raise Invalid(f"settings.{name}", f"{name} must be in {low}..{high}: {value}")

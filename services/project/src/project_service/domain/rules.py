@@ -10,13 +10,14 @@ from msgspec import UNSET, UnsetType
 from videogen_contracts.errors import Invalid
 from videogen_contracts.project.commands import CastMemberSpec
 from videogen_contracts.project.events import ProjectChanges
+from videogen_contracts.project.limits import (
+    DESCRIPTION_MAX,
+    DURATION_MAX_MINUTES,
+    LANGUAGE_MAX,
+    SHORT_TEXT_MAX,
+    TOPIC_MAX,
+)
 
-TOPIC_MAX = 500
-DESCRIPTION_MAX = 5_000
-# style, audience, goal, tone, owner, and a cast member's role and voice
-SHORT_TEXT_MAX = 200
-LANGUAGE_MAX = 35  # the longest BCP 47 tags in practical use fit
-DURATION_MAX_MINUTES = 180.0
 CAST_NAME_MAX = 200
 CAST_DESCRIPTION_MAX = 2_000
 BATCH_MAX = 100

@@ -11,21 +11,22 @@ import math
 from urllib.parse import urlsplit
 
 from videogen_contracts.errors import Invalid
+from videogen_contracts.project.limits import (
+    AUDIO_BITRATE_K,
+    FPS_ALLOWED,
+    NAME_MAX,
+    PATH_MAX,
+    PAUSE_MAX_MS,
+    PITCH_RANGE,
+    QUALITY_LEVEL_RANGE,
+    RATE_RANGE,
+    URL_MAX,
+    VIDEO_BITRATE_K,
+    codec_misfit,
+)
 from videogen_contracts.project.settings import RenderDefaults, VoiceDefaults
 
-RATE_RANGE = (0.5, 2.0)
-PITCH_RANGE = (0.5, 2.0)
-PAUSE_MAX_MS = 5_000
-FPS_ALLOWED = (24, 25, 30, 50, 60)
-VIDEO_BITRATE_K = (100, 100_000)
-AUDIO_BITRATE_K = (32, 512)
-QUALITY_RANGE = (0, 100)
-NAME_MAX = 100
-PATH_MAX = 1_024
-URL_MAX = 500
 SEALED_MAX = 4_096
-# Which codecs each container can carry (webm is VP8/VP9/AV1 only).
-CODECS_BY_CONTAINER = {"mp4": ("H264", "HEVC", "VP9"), "webm": ("VP9",)}
 
 
 def _in_range(field: str, value: float, bounds: tuple[float, float]) -> None:
@@ -54,13 +55,10 @@ def check_render(render: RenderDefaults) -> None:
         raise Invalid("render_defaults.fps", f"render_defaults.fps must be one of {allowed}")
     _in_range("render_defaults.video_bitrate_k", render.video_bitrate_k, VIDEO_BITRATE_K)
     _in_range("render_defaults.audio_bitrate_k", render.audio_bitrate_k, AUDIO_BITRATE_K)
-    _in_range("render_defaults.quality_level", render.quality_level, QUALITY_RANGE)
-    if render.codec not in CODECS_BY_CONTAINER[render.container]:
-        raise Invalid(
-            "render_defaults.codec",
-            f"a {render.container} file cannot carry {render.codec}; "
-            f"use {' or '.join(CODECS_BY_CONTAINER[render.container])}",
-        )
+    _in_range("render_defaults.quality_level", render.quality_level, QUALITY_LEVEL_RANGE)
+    misfit = codec_misfit(render.container, render.codec)
+    if misfit:
+        raise Invalid("render_defaults.codec", misfit)
 
 
 def check_output_directory(value: str | None) -> None:

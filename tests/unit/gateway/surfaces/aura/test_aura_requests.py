@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 import pytest
+from export_service.domain.encoder_choice import encoder_choice
 from msgspec import UNSET
-from videogen_contracts.project.production import stream_id_for
+from project_service.domain.production.rules import check_start
+from videogen_contracts.errors import Invalid
+from videogen_contracts.project.production import StartProduction, stream_id_for
 from videogen_gateway.fanout import FanOut, LiveOptions
 from videogen_gateway.realtime import HEARTBEAT, Hub, SseEvent, sse_fanout, sse_serve
 from videogen_gateway.surfaces.aura.errors import SystemProblem
@@ -45,7 +49,8 @@ def test_every_field_reaches_the_production() -> None:
     assert (render.codec, render.container, render.fps) == ("vp9", "webm", 25)
     assert (render.video_bitrate_k, render.audio_bitrate_k, render.scene_cut) == (4000, 128,
                                                                                   False)
-    assert render.crf == 18
+    # The export service turns qualityLevel into the encoder's crf.
+    assert encoder_choice(render)[1] == 18
 
 
 def test_defaults_leave_the_encoder_its_own_defaults() -> None:
@@ -60,7 +65,7 @@ def test_the_sample_preset_needs_nothing_and_quality_picks_the_speed() -> None:
         {"preset": "sample-hello-youtube", "options": {"quality": "high"}}))
     assert sample.brief.topic == "Hello YouTube"
     assert sample.brief.target_minutes == pytest.approx(20 / 60)
-    assert (sample.render.preset, sample.render.crf) == ("medium", 20)
+    assert encoder_choice(sample.render) == ("medium", 20)
     default = job_request(msgspec.json.encode(
         {"preset": "default", "inputs": {"topic": "Owls", "targetDuration": "00:00:30"}}))
     assert (default.brief.topic, default.brief.target_minutes) == ("Owls", 0.5)
@@ -79,6 +84,35 @@ def test_bad_input_names_the_field(raw: bytes, field: str) -> None:
         job_request(raw)
     assert (caught.value.status, caught.value.field) == (400, field)
     assert caught.value.guidance
+
+
+def start_of(raw: bytes) -> StartProduction:
+    wanted = job_request(raw)
+    job = uuid.uuid4()
+    return StartProduction(
+        command_id="c", now=datetime.now(UTC), production_id=job, project_id=job,
+        kind="brief", render=wanted.render, voice=wanted.voice, language=wanted.language,
+        brief=wanted.brief,
+    )
+
+
+@pytest.mark.parametrize(("raw", "field"), [
+    (body(renderSpec={"container": "webm", "codec": "H264"}), "render.codec"),
+    (body(renderSpec={"container": "webm"}), "render.codec"),  # H264 by default
+    (body(planSpec={"targetDuration": "00:00:00"}), "target_duration_minutes"),
+    (body(planSpec={"targetDuration": "03:00:01"}), "target_duration_minutes"),
+])
+def test_rules_across_fields_are_the_production_s(raw: bytes, field: str) -> None:
+    # The request has the documented shape, so the surface passes it on; the project
+    # domain refuses it, naming its field (which the surface renames for the client).
+    with pytest.raises(Invalid) as caught:
+        check_start(start_of(raw))
+    assert caught.value.field == field
+
+
+def test_a_request_the_production_accepts() -> None:
+    check_start(start_of(body(renderSpec={"container": "webm", "codec": "VP9"},
+                              planSpec={"targetDuration": "03:00:00"})))
 
 
 class Rows:

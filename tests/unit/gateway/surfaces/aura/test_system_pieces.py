@@ -91,6 +91,15 @@ def test_the_worst_check_decides() -> None:
         ("render_defaults.resolution", "renderDefaults.res"),
         ("openai_api_key", "openAiApiKey"),
         ("output_directory", "outputDirectory"),
+        # a job's production refused by the project domain, named as POST /api/jobs sent it
+        ("render.codec", "renderSpec.codec"),
+        ("render.video_bitrate_k", "renderSpec.videoBitrateK"),
+        ("render.height", "renderSpec.res"),
+        ("voice.pause_ms", "voiceSpec.pause"),
+        ("language", "brief.language"),
+        ("target_duration_minutes", "planSpec.targetDuration"),
+        ("brief.pacing", "planSpec.pacing"),
+        ("brief.topic", "brief.topic"),
         (None, None),
     ],
 )

@@ -7,6 +7,17 @@ import re
 
 from msgspec import UNSET
 from videogen_contracts.errors import Invalid
+from videogen_contracts.project.limits import (
+    AUDIO_BITRATE_K,
+    LANGUAGE_MAX,
+    PAUSE_MAX_MS,
+    PITCH_RANGE,
+    QUALITY_LEVEL_RANGE,
+    SHORT_TEXT_MAX,
+    TOPIC_MAX,
+    VIDEO_BITRATE_K,
+    codec_misfit,
+)
 from videogen_contracts.project.production import (
     ProductionBrief,
     RenderSettings,
@@ -15,9 +26,6 @@ from videogen_contracts.project.production import (
 )
 
 from project_service.domain.rules import (
-    LANGUAGE_MAX,
-    SHORT_TEXT_MAX,
-    TOPIC_MAX,
     check_duration,
     check_optional_text,
     check_required_text,
@@ -29,8 +37,6 @@ TEXT_MAX = 300_000
 TOPIC_CHARS = 80
 CODECS = frozenset({"h264", "hevc", "vp9"})
 CONTAINERS = frozenset({"mp4", "webm"})
-# What each container can hold: WebM takes only VP8/VP9/AV1 video.
-CONTAINER_CODECS = {"mp4": CODECS, "webm": frozenset({"vp9"})}
 PRESETS = frozenset(
     {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}
 )
@@ -77,18 +83,23 @@ def check_render(render: RenderSettings) -> None:
     _check_range("render.crf", render.crf, 0, 51)
     _check_choice("render.codec", render.codec, CODECS)
     _check_choice("render.container", render.container, CONTAINERS)
-    _check_choice("render.codec", render.codec, CONTAINER_CODECS[render.container])
+    misfit = codec_misfit(render.container, render.codec)
+    if misfit:
+        raise Invalid("render.codec", misfit)
     _check_choice("render.preset", render.preset, PRESETS)
     if render.video_bitrate_k is not UNSET:
-        _check_range("render.video_bitrate_k", render.video_bitrate_k, 100, 100_000)
+        _check_range("render.video_bitrate_k", render.video_bitrate_k, *VIDEO_BITRATE_K)
     if render.audio_bitrate_k is not UNSET:
-        _check_range("render.audio_bitrate_k", render.audio_bitrate_k, 32, 512)
+        _check_range("render.audio_bitrate_k", render.audio_bitrate_k, *AUDIO_BITRATE_K)
+    if render.quality_level is not UNSET:
+        _check_range("render.quality_level", render.quality_level, *QUALITY_LEVEL_RANGE)
 
 
 def check_voice(voice: VoiceSettings) -> None:
+    # Wider than a request's rate: the plan's pacing speeds it up or slows it down on top.
     _check_range("voice.rate", voice.rate, 0.25, 4.0)
-    _check_range("voice.pitch", voice.pitch, 0.5, 2.0)
-    _check_range("voice.pause_ms", voice.pause_ms, 0, 5_000)
+    _check_range("voice.pitch", voice.pitch, *PITCH_RANGE)
+    _check_range("voice.pause_ms", voice.pause_ms, 0, PAUSE_MAX_MS)
 
 
 def topic_from_text(text: str) -> str:
