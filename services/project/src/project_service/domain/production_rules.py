@@ -6,6 +6,7 @@ import math
 import re
 
 from msgspec import UNSET
+from videogen_contracts.project.limits import LANGUAGE_MAX, SHORT_TEXT_MAX, TOPIC_MAX
 from videogen_contracts.project.production import (
     ProductionBrief,
     RenderSettings,
@@ -15,9 +16,6 @@ from videogen_contracts.project.production import (
 
 from project_service.domain.errors import Invalid
 from project_service.domain.rules import (
-    LANGUAGE_MAX,
-    SHORT_TEXT_MAX,
-    TOPIC_MAX,
     check_duration,
     check_optional_text,
     check_required_text,

@@ -9,19 +9,19 @@ from uuid import UUID
 from msgspec import UNSET, UnsetType
 from videogen_contracts.project.commands import CastMemberSpec
 from videogen_contracts.project.events import ProjectChanges
+from videogen_contracts.project.limits import (
+    BATCH_MAX,
+    CAST_DESCRIPTION_MAX,
+    CAST_MAX,
+    CAST_NAME_MAX,
+    DESCRIPTION_MAX,
+    DURATION_MAX_MINUTES,
+    LANGUAGE_MAX,
+    SHORT_TEXT_MAX,
+    TOPIC_MAX,
+)
 
 from project_service.domain.errors import Invalid
-
-TOPIC_MAX = 500
-DESCRIPTION_MAX = 5_000
-# style, audience, goal, tone, owner, and a cast member's role and voice
-SHORT_TEXT_MAX = 200
-LANGUAGE_MAX = 35  # the longest BCP 47 tags in practical use fit
-DURATION_MAX_MINUTES = 180.0
-CAST_NAME_MAX = 200
-CAST_DESCRIPTION_MAX = 2_000
-BATCH_MAX = 100
-CAST_MAX = 200
 
 
 def check_required_text(field: str, value: str | UnsetType, limit: int) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import assert_never
 from uuid import UUID
 
+from videogen_contracts.script.limits import INSTRUCTIONS_MAX
 from videogen_contracts.script.outline import (
     OutlineApproved,
     OutlineEvent,
@@ -17,8 +18,6 @@ from videogen_contracts.script.outline import (
 
 from script_service.domain.commands import ApproveOutline, RecordOutline, ReplaceOutlineSection
 from script_service.domain.errors import Conflict, Invalid, NotFound
-
-INSTRUCTIONS_MAX = 2_000
 
 
 @dataclass(frozen=True, slots=True)
