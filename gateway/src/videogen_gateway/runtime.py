@@ -23,6 +23,8 @@ from videogen_gateway.readmodels.queries import ProjectQueries
 from videogen_gateway.realtime import Hub
 
 MAX_BODY_BYTES = 1024 * 1024
+LLM_WAIT_SECONDS = 120.0
+TEXT2VIDEO_MAX_CHARS = 100_000
 
 T = TypeVar("T")
 
@@ -40,6 +42,10 @@ class GatewayOptions:
     # Serve project details from memory, kept exact by the projection's notifications
     # (readmodels/cache.py explains why that is safe, and its one caveat).
     detail_cache: bool = True
+    # How long a client waits for a language model that writes while it waits (studio).
+    llm_wait: float = LLM_WAIT_SECONDS
+    # The longest text a text2video job takes, in characters.
+    text2video_max_chars: int = TEXT2VIDEO_MAX_CHARS
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
@@ -48,6 +54,10 @@ class GatewayOptions:
         return cls(
             services=tuple(s.strip() for s in raw.split(",") if s.strip()),
             detail_cache=cache not in ("0", "false", "no", "off"),
+            llm_wait=float(os.environ.get("VIDEOGEN_GATEWAY_LLM_TIMEOUT", LLM_WAIT_SECONDS)),
+            text2video_max_chars=int(
+                os.environ.get("VIDEOGEN_TEXT2VIDEO_MAX_CHARS", TEXT2VIDEO_MAX_CHARS)
+            ),
         )
 
 

@@ -16,7 +16,7 @@ from litestar import Request, Router, get
 from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Stream
-from videogen_gateway.errors import problems
+from videogen_gateway.openapi import problems
 from videogen_gateway.readmodels.generations import GenerationQueries, generation_feed_key
 from videogen_gateway.realtime import (
     LiveOptions,
@@ -27,7 +27,8 @@ from videogen_gateway.realtime import (
     sse_response,
 )
 from videogen_gateway.runtime import runtime_of
-from videogen_gateway.surfaces.studio_scripts import existing_project, generation_queries, seconds
+from videogen_gateway.surfaces.studio_lookups import existing_project
+from videogen_gateway.surfaces.studio_scripts import generation_queries, seconds
 
 SSE_HEARTBEAT_SECONDS = seconds("VIDEOGEN_SSE_HEARTBEAT_SECONDS", 15.0)
 # A first connection (no Last-Event-ID) replays the latest run if it is still going or

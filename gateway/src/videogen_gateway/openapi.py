@@ -1,0 +1,84 @@
+"""What the OpenAPI document (`/schema`) says beyond the handlers' own types.
+
+The error responses each route may give, in its surface's error shape, and the links from
+an operation that creates something to the operations that take its id (so a client, or
+a stateful fuzzer, can follow an id from the answer that made it into the next request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Link, OpenAPIMediaType, OpenAPIResponse, Operation, RequestBody
+
+from videogen_gateway.errors import PROBLEM_JSON, PlainError, Problem, title_of
+
+
+def error_responses(
+    *statuses: int, body: type[msgspec.Struct] = Problem, media_type: str = PROBLEM_JSON
+) -> dict[int, ResponseSpec]:
+    """The errors a handler may answer (a route's `responses=`), by default problem+json."""
+    return {
+        status: ResponseSpec(
+            data_container=body,
+            media_type=media_type,
+            description=title_of(status),
+            generate_examples=False,
+        )
+        for status in statuses
+    }
+
+
+def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """problem+json errors: every surface's shape but doc 004's."""
+    return error_responses(*statuses)
+
+
+def plain_errors(*statuses: int) -> dict[int, ResponseSpec]:
+    """Doc 004's `{"error": "..."}` errors (problem+json only on `Accept` asking for it)."""
+    return error_responses(*statuses, body=PlainError, media_type="application/json")
+
+
+def id_link(operation_id: str, **parameters: str) -> Link:
+    """A link to `operation_id`, its path parameters taken from runtime expressions."""
+    return Link(operation_id=operation_id, parameters=dict(parameters))
+
+
+def json_schema(kind: Any) -> dict[str, Any]:
+    """msgspec's JSON Schema of `kind`, its definitions inlined (none of ours is recursive)."""
+    (schema,), definitions = msgspec.json.schema_components([kind], ref_template="{name}")
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(definitions[node["$ref"]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    return dict(inline(schema))
+
+
+def described(
+    *, links: dict[str, Link] | None = None, at: int = 201, body: dict[str, Any] | None = None
+) -> type[Operation]:
+    """An `operation_class=`: the response `at` carries `links`; `body` is the JSON Schema
+    of a request body the handler reads itself (so Litestar cannot infer it)."""
+
+    @dataclass
+    class DescribedOperation(Operation):
+        def __post_init__(self) -> None:
+            response = (self.responses or {}).get(str(at))
+            if links and isinstance(response, OpenAPIResponse):
+                response.links = {**(response.links or {}), **links}
+            if body is not None:
+                self.request_body = RequestBody(
+                    content={"application/json": OpenAPIMediaType(schema=body)},  # type: ignore[arg-type]
+                    required=True,
+                )
+
+    return DescribedOperation
