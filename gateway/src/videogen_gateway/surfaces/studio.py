@@ -107,7 +107,7 @@ async def create_project(state: State, data: JSONBody[ProjectBody]) -> ProjectDe
     "/projects/{project_id:str}",
     summary="Project details with sections, sentences and cast",
     operation_id="StudioGetProject",
-    responses=problems(404, 503),
+    responses=problems(400, 404, 503),
 )
 async def get_project(state: State, project_id: FromPath[str]) -> ProjectDetailOut:
     return await _detail(runtime_of(state), parse_id(project_id, "project"))
@@ -135,7 +135,7 @@ async def update_project(
     status_code=HTTP_200_OK,
     summary="Delete a project and all its media",
     operation_id="StudioDeleteProject",
-    responses=problems(404, 409, 503),
+    responses=problems(400, 404, 409, 503),
 )
 async def delete_project(state: State, project_id: FromPath[str]) -> Deleted:
     rt = runtime_of(state)
@@ -201,7 +201,7 @@ async def add_cast_batch(
     status_code=HTTP_200_OK,
     summary="Remove a character from the cast",
     operation_id="StudioRemoveCastMember",
-    responses=problems(404, 409, 503),
+    responses=problems(400, 404, 409, 503),
 )
 async def remove_cast_member(
     state: State, project_id: FromPath[str], character_id: FromPath[str]

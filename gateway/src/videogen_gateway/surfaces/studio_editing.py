@@ -59,7 +59,7 @@ from videogen_runtime.logs import current_correlation_id, new_correlation_id
     "/sections/{section_id:str}",
     summary="A section with its ordered sentences",
     operation_id="StudioGetSection",
-    responses=problems(404, 503),
+    responses=problems(400, 404, 503),
 )
 async def get_section(state: State, section_id: FromPath[str]) -> SectionOut:
     rt = runtime_of(state)
@@ -241,7 +241,7 @@ async def update_sentence(
     status_code=HTTP_200_OK,
     summary="Delete a sentence",
     operation_id="StudioDeleteSentence",
-    responses=problems(404, 409, 503),
+    responses=problems(400, 404, 409, 503),
 )
 async def delete_sentence(state: State, sentence_id: FromPath[str]) -> Deleted:
     rt = runtime_of(state)

@@ -257,7 +257,7 @@ async def generate_script(
     "/projects/{project_id:str}/outlines",
     summary="The project's outlines, newest first",
     operation_id="StudioListOutlines",
-    responses=problems(404, 503),
+    responses=problems(400, 404, 503),
 )
 async def list_outlines(state: State, project_id: FromPath[str]) -> list[OutlineOut]:
     rt = runtime_of(state)

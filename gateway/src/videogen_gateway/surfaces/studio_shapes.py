@@ -29,12 +29,16 @@ AspectRatio = Literal["16:9", "9:16", "1:1"]
 
 
 Topic = Annotated[
-    str, Meta(max_length=limits.TOPIC_MAX, description="what the video is about; not blank")
+    str,
+    Meta(min_length=1, max_length=limits.TOPIC_MAX,
+         description="what the video is about; not blank"),
 ]
 Description = Annotated[str, Meta(max_length=limits.DESCRIPTION_MAX)]
 ShortText = Annotated[str, Meta(max_length=limits.SHORT_TEXT_MAX)]
 Language = Annotated[
-    str, Meta(max_length=limits.LANGUAGE_MAX, description="a BCP 47 language tag; not blank")
+    str,
+    Meta(min_length=1, max_length=limits.LANGUAGE_MAX,
+         description="a BCP 47 language tag; not blank"),
 ]
 Minutes = Annotated[
     float,
@@ -42,7 +46,9 @@ Minutes = Annotated[
          description=f"minutes, more than 0 and at most {limits.DURATION_MAX_MINUTES:g}"),
 ]
 CastName = Annotated[
-    str, Meta(max_length=limits.CAST_NAME_MAX, description="the character's name; not blank")
+    str,
+    Meta(min_length=1, max_length=limits.CAST_NAME_MAX,
+         description="the character's name; not blank"),
 ]
 CastDescription = Annotated[str, Meta(max_length=limits.CAST_DESCRIPTION_MAX)]
 

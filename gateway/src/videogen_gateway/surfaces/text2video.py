@@ -93,7 +93,7 @@ async def generate(request: Request[Any, Any, Any], state: State) -> GenerateAcc
     "/status/{job_id:str}",
     summary="Check the status of a video generation job",
     operation_id="Text2videoStatus",
-    responses=plain_errors(404, 500, 503),
+    responses=plain_errors(400, 404, 500, 503),
 )
 async def job_status(state: State, job_id: FromPath[str]) -> JobStatus:
     return shapes.job_status(await _job(runtime_of(state), job_id))
