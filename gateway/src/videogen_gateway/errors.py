@@ -180,7 +180,9 @@ def on_api_error(request: Request[Any, Any, Any], exc: ApiError) -> Response[byt
 def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
     if exc.status_code >= 500:
         log.error("request.failed", status=exc.status_code, detail=exc.detail)
-    headers = {"Allow": exc.headers["Allow"]} if exc.headers and "Allow" in exc.headers else None
+    # Litestar's own 405 names the methods under a lower-case "allow".
+    allow = next((v for k, v in (exc.headers or {}).items() if k.lower() == "allow"), None)
+    headers = {"Allow": allow} if allow else None
     return error_response(request, exc.status_code, exc.detail, headers=headers)
 
 

@@ -12,7 +12,14 @@ from typing import Any
 
 import msgspec
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Link, OpenAPIMediaType, OpenAPIResponse, Operation, RequestBody
+from litestar.openapi.spec import (
+    Link,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+)
 
 from videogen_gateway.errors import PROBLEM_JSON, PlainError, Problem, title_of
 
@@ -47,6 +54,13 @@ def id_link(operation_id: str, **parameters: str) -> Link:
     return Link(operation_id=operation_id, parameters=dict(parameters))
 
 
+def zero_bound(**bounds: float) -> dict[str, Any]:
+    """`Meta(extra_json_schema=...)` restating a zero bound (`exclusive_minimum=0.0`,
+    `minimum=0`): Litestar's schema skips a constraint whose value is falsy, so `gt=0` and
+    `ge=0` would vanish from /schema; it applies `extra` to the property as given."""
+    return {"extra": bounds}
+
+
 def json_schema(kind: Any) -> dict[str, Any]:
     """msgspec's JSON Schema of `kind`, its definitions inlined (none of ours is recursive)."""
     (schema,), definitions = msgspec.json.schema_components([kind], ref_template="{name}")
@@ -55,7 +69,8 @@ def json_schema(kind: Any) -> dict[str, Any]:
         if isinstance(node, dict):
             if "$ref" in node:
                 return inline(definitions[node["$ref"]])
-            return {key: inline(value) for key, value in node.items()}
+            # `extra` is zero_bound's note to Litestar; msgspec has the bound already.
+            return {key: inline(value) for key, value in node.items() if key != "extra"}
         if isinstance(node, list):
             return [inline(value) for value in node]
         return node
@@ -63,11 +78,22 @@ def json_schema(kind: Any) -> dict[str, Any]:
     return dict(inline(schema))
 
 
+def _admits_null(body: RequestBody) -> bool:
+    for media in body.content.values():
+        schema = media.schema
+        alternatives = getattr(schema, "one_of", None) or []
+        if any(getattr(option, "type", None) == OpenAPIType.NULL for option in alternatives):
+            return True
+    return False
+
+
 def described(
     *, links: dict[str, Link] | None = None, at: int = 201, body: dict[str, Any] | None = None
 ) -> type[Operation]:
     """An `operation_class=`: the response `at` carries `links`; `body` is the JSON Schema
-    of a request body the handler reads itself (so Litestar cannot infer it)."""
+    of a request body the handler reads itself (so Litestar cannot infer it). A body that
+    may be null (`JSONBody[X | None] = None`) may also be left out, which Litestar's
+    `required: true` would deny."""
 
     @dataclass
     class DescribedOperation(Operation):
@@ -80,5 +106,7 @@ def described(
                     content={"application/json": OpenAPIMediaType(schema=body)},  # type: ignore[arg-type]
                     required=True,
                 )
+            elif isinstance(self.request_body, RequestBody) and _admits_null(self.request_body):
+                self.request_body.required = False
 
     return DescribedOperation

@@ -122,7 +122,9 @@ async def test_body_over_one_mebibyte_is_413(client: AsyncTestClient[GatewayApp]
 
 async def test_unknown_route_and_method(client: AsyncTestClient[GatewayApp]) -> None:
     _problem(await client.get("/nowhere"), 404)
-    _problem(await client.get("/body"), 405)
+    wrong_method = await client.get("/body")
+    _problem(wrong_method, 405)
+    assert wrong_method.headers["allow"] == "POST"
 
 
 async def test_api_error_and_rejection(client: AsyncTestClient[GatewayApp]) -> None:
@@ -170,7 +172,9 @@ async def test_doc_004_errors_are_exactly_error(client: AsyncTestClient[GatewayA
     _plain(await client.post("/api/v1/generate", content=b"{not json"), 400)
     _plain(await client.post("/api/v1/generate", json={"topic": 5}), 400)
     _plain(await client.post("/api/v1/generate", json={"topic": "x" * (2 * 1024 * 1024)}), 413)
-    _plain(await client.get("/api/v1/generate"), 405)
+    wrong_method = await client.get("/api/v1/generate")
+    _plain(wrong_method, 405)
+    assert wrong_method.headers["allow"] == "POST"
     _plain(await client.delete("/api/v1/jobs"), 405)
     _plain(await client.get("/api/v1/status/a/b"), 404)
     _plain(await client.get("/api/v1/download/x"), 503)

@@ -58,6 +58,7 @@ def _event_schema() -> dict[str, Any]:
     refusal names the event and field (`events[1].name`) in the client's terms."""
     event = json_schema(InngestEvent)
     event["properties"]["name"] = {"enum": list(EVENT_NAMES)}
+    event["required"] = ["name", "data"]  # every function needs its data's projectId
     event["properties"]["data"] = {
         "anyOf": [json_schema(GenerateRequested), json_schema(OutlineRequested)],
         "description": f"{EVENT_NAMES[0]}: {{projectId, mode?, outlineId?, targetDuration?}};"

@@ -17,6 +17,7 @@ from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
+from videogen_contracts.project import limits
 from videogen_contracts.project.commands import (
     AddCastMembers,
     DeleteProject,
@@ -38,6 +39,7 @@ from videogen_gateway.surfaces.studio_shapes import (
     CastBatchBody,
     CastBody,
     CastOut,
+    Characters,
     Deleted,
     HealthOut,
     ProjectBody,
@@ -119,6 +121,7 @@ async def get_project(state: State, project_id: FromPath[str]) -> ProjectDetailO
     operation_id="StudioUpdateProject",
     guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 415, 503),
+    operation_class=described(),
 )
 async def update_project(
     state: State, project_id: FromPath[str], data: JSONBody[ProjectPatch | None] = None
@@ -188,9 +191,15 @@ async def add_cast_member(
     operation_id="StudioAddCastBatch",
     guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 415, 503),
+    # Litestar leaves a union arm's constraints out: the bare array's are stated here.
+    operation_class=described(body={"oneOf": [
+        {"$ref": "#/components/schemas/CastBatchBody"},
+        {"type": "array", "items": {"$ref": "#/components/schemas/CastBody"},
+         "minItems": 1, "maxItems": limits.BATCH_MAX},
+    ]}),
 )
 async def add_cast_batch(
-    state: State, project_id: FromPath[str], data: JSONBody[CastBatchBody | list[CastBody]]
+    state: State, project_id: FromPath[str], data: JSONBody[CastBatchBody | Characters]
 ) -> list[CastOut]:
     bodies = data.characters if isinstance(data, CastBatchBody) else data
     return await _add_cast(runtime_of(state), project_id, bodies, batch=True)

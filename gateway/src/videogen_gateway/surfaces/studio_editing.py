@@ -23,7 +23,7 @@ from videogen_contracts.script.commands import (
 )
 from videogen_contracts.script.queries import ExpandSection, ExpansionSuggestions
 from videogen_gateway.dispatch import CommandRefused
-from videogen_gateway.openapi import problems
+from videogen_gateway.openapi import described, problems
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces import studio_scripts_shapes as shapes
 from videogen_gateway.surfaces.studio_lookups import (
@@ -73,6 +73,7 @@ async def get_section(state: State, section_id: FromPath[str]) -> SectionOut:
     operation_id="StudioExpandSection",
     guards=known_path_ids,
     responses=problems(400, 404, 413, 415, 503),
+    operation_class=described(),
 )
 async def expand_section(
     state: State, section_id: FromPath[str], data: JSONBody[ExpandBody | None] = None

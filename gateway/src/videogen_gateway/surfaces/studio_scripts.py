@@ -220,6 +220,7 @@ async def write_outline(
     operation_id="StudioGenerateScriptShort",
     guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 415, 503),
+    operation_class=described(),
 )
 async def generate_script_short(
     state: State, project_id: FromPath[str], data: JSONBody[ShortScriptBody | None] = None
@@ -240,6 +241,7 @@ async def generate_script_short(
     operation_id="StudioGenerateScript",
     guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 415, 503),
+    operation_class=described(),
 )
 async def generate_script(
     state: State, project_id: FromPath[str], data: JSONBody[ScriptBody | None] = None

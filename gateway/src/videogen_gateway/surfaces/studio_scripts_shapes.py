@@ -17,6 +17,7 @@ from msgspec import Meta
 from videogen_contracts.replies import CommandRejected
 from videogen_contracts.script.limits import INSTRUCTIONS_MAX, MINUTES_MAX
 from videogen_gateway.errors import ApiError, Rejected
+from videogen_gateway.openapi import zero_bound
 from videogen_gateway.readmodels.outlines import OutlineRow, OutlineSectionOut
 from videogen_gateway.readmodels.script_queries import SectionRow, SentenceRow
 from videogen_gateway.surfaces.studio_shapes import SectionOut, SentenceOut
@@ -29,7 +30,9 @@ SHORT_MAX_MINUTES = 10
 # Every length in minutes is optional: without one, the project's own target is used.
 
 Minutes = Annotated[
-    float, Meta(gt=0, le=MINUTES_MAX, description=f"minutes, more than 0, at most {MINUTES_MAX:g}")
+    float,
+    Meta(gt=0, le=MINUTES_MAX, description=f"minutes, more than 0, at most {MINUTES_MAX:g}",
+         extra_json_schema=zero_bound(exclusive_minimum=0.0)),
 ]
 ShortMinutes = Annotated[
     float,
@@ -56,7 +59,11 @@ class ScriptBody(msgspec.Struct, kw_only=True, rename="camel"):
 
 
 class RegenerateSectionBody(msgspec.Struct, kw_only=True, rename="camel"):
-    section_index: Annotated[int, Meta(ge=0, description="0-based, a section of the outline")]
+    section_index: Annotated[
+        int,
+        Meta(ge=0, description="0-based, a section of the outline",
+             extra_json_schema=zero_bound(minimum=0)),
+    ]
     instructions: Annotated[str, Meta(max_length=INSTRUCTIONS_MAX)] | None = None
 
 

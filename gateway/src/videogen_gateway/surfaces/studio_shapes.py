@@ -19,6 +19,7 @@ from videogen_contracts.project.commands import CastMemberSpec, CreateProject, U
 from videogen_contracts.replies import CommandRejected
 from videogen_gateway.errors import Rejected
 from videogen_gateway.health import Check
+from videogen_gateway.openapi import zero_bound
 from videogen_gateway.readmodels.queries import CastRow, ProjectDetail, ProjectRow
 
 AspectRatio = Literal["16:9", "9:16", "1:1"]
@@ -43,7 +44,8 @@ Language = Annotated[
 Minutes = Annotated[
     float,
     Meta(gt=0, le=limits.DURATION_MAX_MINUTES,
-         description=f"minutes, more than 0 and at most {limits.DURATION_MAX_MINUTES:g}"),
+         description=f"minutes, more than 0 and at most {limits.DURATION_MAX_MINUTES:g}",
+         extra_json_schema=zero_bound(exclusive_minimum=0.0)),
 ]
 CastName = Annotated[
     str,
@@ -86,12 +88,15 @@ class CastBody(msgspec.Struct, kw_only=True):
     voice: ShortText | None = None
 
 
+Characters = Annotated[
+    list[CastBody],
+    Meta(min_length=1, max_length=limits.BATCH_MAX,
+         description=f"1 to {limits.BATCH_MAX} characters"),
+]
+
+
 class CastBatchBody(msgspec.Struct, kw_only=True):
-    characters: Annotated[
-        list[CastBody],
-        Meta(min_length=1, max_length=limits.BATCH_MAX,
-             description=f"1 to {limits.BATCH_MAX} characters"),
-    ]
+    characters: Characters
 
 
 # --- responses ----------------------------------------------------------------------------
