@@ -124,7 +124,7 @@ async def test_unknown_route_and_method(client: AsyncTestClient[GatewayApp]) -> 
     _problem(await client.get("/nowhere"), 404)
     wrong_method = await client.get("/body")
     _problem(wrong_method, 405)
-    assert wrong_method.headers["allow"] == "POST"
+    assert "POST" in wrong_method.headers["allow"]
 
 
 async def test_api_error_and_rejection(client: AsyncTestClient[GatewayApp]) -> None:
@@ -174,7 +174,7 @@ async def test_doc_004_errors_are_exactly_error(client: AsyncTestClient[GatewayA
     _plain(await client.post("/api/v1/generate", json={"topic": "x" * (2 * 1024 * 1024)}), 413)
     wrong_method = await client.get("/api/v1/generate")
     _plain(wrong_method, 405)
-    assert wrong_method.headers["allow"] == "POST"
+    assert "POST" in wrong_method.headers["allow"]
     _plain(await client.delete("/api/v1/jobs"), 405)
     _plain(await client.get("/api/v1/status/a/b"), 404)
     _plain(await client.get("/api/v1/download/x"), 503)
