@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 import msgspec
+from msgspec import Meta
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import json_schema
 from videogen_gateway.surfaces.studio_scripts_shapes import Minutes
@@ -13,10 +14,14 @@ from videogen_gateway.surfaces.studio_scripts_shapes import Minutes
 T = TypeVar("T")
 
 
+# An event id is kept in the ledger, a PostgreSQL text column, which cannot hold NUL.
+EventId = Annotated[str, Meta(pattern=r"^[^\x00]*$", description="any text but NUL")]
+
+
 class InngestEvent(msgspec.Struct, kw_only=True):
     name: str
     data: dict[str, Any] = msgspec.field(default_factory=dict)
-    id: str | None = None
+    id: EventId | None = None
     ts: int | None = None  # milliseconds since the epoch, as Inngest sends it
     user: dict[str, Any] | None = None
     v: str | None = None
