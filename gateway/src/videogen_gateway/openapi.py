@@ -49,9 +49,10 @@ def plain_errors(*statuses: int) -> dict[int, ResponseSpec]:
     return error_responses(*statuses, body=PlainError, media_type="application/json")
 
 
-def id_link(operation_id: str, **parameters: str) -> Link:
-    """A link to `operation_id`, its path parameters taken from runtime expressions."""
-    return Link(operation_id=operation_id, parameters=dict(parameters))
+def id_link(operation_id: str, body: Any = None, **parameters: str) -> Link:
+    """A link to `operation_id`, its path parameters (and `body`, if any) taken from runtime
+    expressions (`$response.body#/id`)."""
+    return Link(operation_id=operation_id, parameters=dict(parameters), request_body=body)
 
 
 def zero_bound(**bounds: float) -> dict[str, Any]:

@@ -144,7 +144,12 @@ async def quick_generate(
     responses=problems(400, 404, 413, 415, 503),
     operation_class=described(at=201, links={
         "RegenerateOutlineSection": id_link(
-            "StudioRegenerateOutlineSection", outline_id="$response.body#/id"
+            "StudioRegenerateOutlineSection", outline_id="$response.body#/id",
+            body={"sectionIndex": 0},
+        ),
+        "GenerateScript": id_link(
+            "StudioGenerateScript", project_id="$response.body#/projectId",
+            body={"mode": "from-outline", "outlineId": "$response.body#/id"},
         ),
     }),
 )
