@@ -161,6 +161,9 @@ def validation_field(exc: ValidationException) -> tuple[str | None, str]:
     if isinstance(extra, list) and extra and isinstance(extra[0], dict):
         first: dict[str, Any] = extra[0]
         message = str(first.get("message", exc.detail))
+        if message == "'data'" and first.get("source") == "body":
+            # Litestar's words (a KeyError) for a route that needs a body and got none.
+            return None, "the request needs a JSON body"
         missing = _MISSING_FIELD.search(message)
         key = first.get("key")
         field = missing[1] if missing else (str(key) if key and key != "data" else None)

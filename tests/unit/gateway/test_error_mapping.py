@@ -105,6 +105,10 @@ async def test_malformed_json_is_400(client: AsyncTestClient[GatewayApp]) -> Non
     _problem(await client.post("/body", content=b"{not json"), 400)
 
 
+async def test_no_body_is_400_saying_so(client: AsyncTestClient[GatewayApp]) -> None:
+    assert _problem(await client.post("/body"), 400)["detail"] == "the request needs a JSON body"
+
+
 async def test_wrong_type_is_400_naming_the_field(client: AsyncTestClient[GatewayApp]) -> None:
     body = _problem(await client.post("/body", json={"topic": 5}), 400)
     assert body["field"] == "topic"
