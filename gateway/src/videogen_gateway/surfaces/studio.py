@@ -83,7 +83,11 @@ async def _detail(rt: Runtime, project_id: UUID) -> ProjectDetailOut:
     return shapes.project_detail_out(detail, [section_out(s) for s in sections])
 
 
-@get("/projects", summary="List all projects with section and sentence counts")
+@get(
+    "/projects",
+    summary="List all projects with section and sentence counts",
+    responses=problems(503),
+)
 async def list_projects(state: State) -> list[ProjectOut]:
     rows = await runtime_of(state).queries.list_projects()
     return [shapes.project_out(row) for row in rows]
