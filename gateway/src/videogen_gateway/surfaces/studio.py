@@ -96,7 +96,7 @@ async def list_projects(state: State) -> list[ProjectOut]:
 @post(
     "/projects",
     summary="Create a new project draft",
-    responses=problems(400, 413, 415, 503),
+    responses=problems(400, 413, 503),
     operation_class=described(at=201, links=PROJECT_LINKS),
 )
 async def create_project(state: State, data: JSONBody[ProjectBody]) -> ProjectDetailOut:
@@ -124,7 +124,7 @@ async def get_project(state: State, project_id: FromPath[str]) -> ProjectDetailO
     summary="Update project metadata (no body, or {}, changes nothing)",
     operation_id="StudioUpdateProject",
     guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
     operation_class=described(),
 )
 async def update_project(
@@ -175,7 +175,7 @@ async def _add_cast(
     summary="Add a character to the project cast",
     operation_id="StudioAddCastMember",
     guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
     operation_class=described(at=201, links={
         "RemoveCastMember": id_link(
             "StudioRemoveCastMember", project_id="$request.path.project_id",
@@ -194,7 +194,7 @@ async def add_cast_member(
     summary="Add several characters to the cast",
     operation_id="StudioAddCastBatch",
     guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
     # Litestar leaves a union arm's constraints out: the bare array's are stated here.
     operation_class=described(body={"oneOf": [
         {"$ref": "#/components/schemas/CastBatchBody"},

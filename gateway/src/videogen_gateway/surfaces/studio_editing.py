@@ -72,7 +72,7 @@ async def get_section(state: State, section_id: FromPath[str]) -> SectionOut:
     summary="Suggest sentences to add to a section (changes nothing)",
     operation_id="StudioExpandSection",
     guards=known_path_ids,
-    responses=problems(400, 404, 413, 415, 503),
+    responses=problems(400, 404, 413, 503),
     operation_class=described(),
 )
 async def expand_section(
@@ -106,7 +106,7 @@ async def expand_section(
     summary="Insert accepted suggestions into a section",
     operation_id="StudioAcceptExpansion",
     guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
 )
 async def accept_expansion(
     state: State, section_id: FromPath[str], data: JSONBody[AcceptBody]
@@ -133,7 +133,7 @@ async def accept_expansion(
     "/sections/reorder",
     status_code=HTTP_200_OK,
     summary="Reorder a project's sections",
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
 )
 async def reorder_sections(state: State, data: JSONBody[ReorderSectionsBody]) -> ScriptOut:
     rt = runtime_of(state)
@@ -156,7 +156,7 @@ async def reorder_sections(state: State, data: JSONBody[ReorderSectionsBody]) ->
     "/sentences/reorder",
     status_code=HTTP_200_OK,
     summary="Reorder a section's sentences",
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
 )
 async def reorder_sentences(state: State, data: JSONBody[ReorderSentencesBody]) -> SectionOut:
     rt = runtime_of(state)
@@ -182,7 +182,7 @@ async def reorder_sentences(state: State, data: JSONBody[ReorderSentencesBody]) 
     summary="Move a sentence to a section and position (past the end: to the end)",
     operation_id="StudioMoveSentence",
     guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
 )
 async def move_sentence(
     state: State, sentence_id: FromPath[str], data: JSONBody[MoveBody]
@@ -215,7 +215,7 @@ async def move_sentence(
     summary="Change a sentence's text (its narration is stale)",
     operation_id="StudioUpdateSentence",
     guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
 )
 async def update_sentence(
     state: State, sentence_id: FromPath[str], data: JSONBody[SentenceBody]

@@ -115,7 +115,7 @@ def generation_queries(rt: Runtime) -> GenerationQueries:
     summary="Write a whole script now (replaces the project's sections)",
     operation_id="StudioQuickGenerate",
     guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
     operation_class=described(at=201, links=SCRIPT_LINKS),
 )
 async def quick_generate(
@@ -141,7 +141,7 @@ async def quick_generate(
     summary="Write an outline for review",
     operation_id="StudioGenerateOutline",
     guards=known_path_ids,
-    responses=problems(400, 404, 413, 415, 503),
+    responses=problems(400, 404, 413, 503),
     operation_class=described(at=201, links={
         "RegenerateOutlineSection": id_link(
             "StudioRegenerateOutlineSection", outline_id="$response.body#/id",
@@ -224,7 +224,7 @@ async def write_outline(
     summary="Queue a short script (1-10 minutes; without a body, the project's duration)",
     operation_id="StudioGenerateScriptShort",
     guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
     operation_class=described(),
 )
 async def generate_script_short(
@@ -245,7 +245,7 @@ async def generate_script_short(
     summary="Queue a long-form script, section by section (from an approved outline)",
     operation_id="StudioGenerateScript",
     guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 415, 503),
+    responses=problems(400, 404, 409, 413, 503),
     operation_class=described(),
 )
 async def generate_script(
@@ -278,7 +278,7 @@ async def list_outlines(state: State, project_id: FromPath[str]) -> list[Outline
     summary="Write one section of an outline again",
     operation_id="StudioRegenerateOutlineSection",
     guards=known_path_ids,
-    responses=problems(400, 404, 413, 415, 503),
+    responses=problems(400, 404, 413, 503),
 )
 async def regenerate_section(
     state: State, outline_id: FromPath[str], data: JSONBody[RegenerateSectionBody]
