@@ -3,7 +3,7 @@
 The curl/Python flow of the doc, unchanged: POST /generate, poll /status until completed,
 GET /download; the file is decoded with PyAV and checked against what the doc and the
 issue promise (1280x720, 30 fps, H.264/AAC, as long as the narration), then every bad
-input gets its documented error.
+input gets its documented error, exactly `{"error": "..."}` as the doc says of all of them.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ TEXT = (
 )
 MIXED = "東京の夜は明るい。 مرحبا بكم في المدينة! Rockets 🚀 launch at dawn, e.g. at 5.30 a.m."
 PROBLEM_KEYS = {"type", "title", "status", "detail", "correlationId", "error"}
+NO_TEXT = "No text provided in request body"
 
 
 @pytest.fixture
@@ -49,11 +50,14 @@ def blob_root(stack: Stack) -> Path:
 
 
 def problem(response: httpx.Response, status: int, error: str | None = None) -> dict[str, Any]:
+    """Doc 004's error: exactly {"error": "..."}, as application/json, with the id header."""
     assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-correlation-id"]
     body: dict[str, Any] = response.json()
-    assert set(body) >= PROBLEM_KEYS
-    assert body["error"] == body["detail"]
+    assert set(body) == {"error"}, body
+    assert isinstance(body["error"], str)
+    assert body["error"]
     if error is not None:
         assert body["error"] == error
     return body
@@ -155,11 +159,39 @@ async def test_bad_bodies_get_the_documented_400(
     api: httpx.AsyncClient, content: bytes, content_type: str
 ) -> None:
     response = await api.post("/generate", content=content, headers={"Content-Type": content_type})
-    problem(response, 400, "No text provided in request body")
+    problem(response, 400, NO_TEXT)
 
 
 async def test_no_body_at_all_gets_the_documented_400(api: httpx.AsyncClient) -> None:
-    problem(await api.post("/generate"), 400, "No text provided in request body")
+    problem(await api.post("/generate"), 400, NO_TEXT)
+
+
+async def test_litestar_s_own_errors_on_these_paths_are_doc_004_errors(
+    api: httpx.AsyncClient,
+) -> None:
+    problem(await api.get("/generate"), 405)
+    problem(await api.delete("/jobs"), 405)
+    problem(await api.put("/status/00000000-0000-4000-8000-000000000000"), 405)
+    problem(await api.get("/status/a/b"), 404)
+    problem(await api.post("/generate", content=b"x" * (2 * 1024 * 1024)), 413)
+
+
+async def test_problem_json_when_the_client_asks_for_it(api: httpx.AsyncClient) -> None:
+    response = await api.get(
+        "/status/not-a-uuid", headers={"Accept": "application/problem+json"}
+    )
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert set(body) >= PROBLEM_KEYS
+    assert body["error"] == body["detail"] == "Job not found"
+    assert body["correlationId"] == response.headers["x-correlation-id"]
+
+
+async def test_the_callers_correlation_id_comes_back_on_errors(api: httpx.AsyncClient) -> None:
+    response = await api.get("/status/not-a-uuid", headers={"X-Correlation-ID": "t2v-42"})
+    assert response.headers["x-correlation-id"] == "t2v-42"
+    problem(response, 404, "Job not found")
 
 
 async def test_text_over_the_limit_is_413_naming_it(api: httpx.AsyncClient) -> None:
@@ -179,13 +211,19 @@ async def test_unknown_jobs_are_404(api: httpx.AsyncClient, path: str, job_id: s
     problem(await api.get(path.format(job_id)), 404, "Job not found")
 
 
-async def test_download_before_completion_is_400(api: httpx.AsyncClient) -> None:
-    job = await start_job(api, "A short note. Nothing more.")
-    early = await api.get(f"/download/{job.id}")
-    # Almost certainly still running; if the machine was fast enough, it is a video.
-    if early.status_code != 200:
-        problem(early, 400, "Video not ready for download")
-    await poll(api, job)
+async def test_download_before_completion_is_400(api: httpx.AsyncClient, stack: Stack) -> None:
+    # With the export service down the job cannot finish, so it is not ready: certainly.
+    stack.kill("export")
+    try:
+        job = await start_job(api, "A short note. Nothing more.")
+        status = (await api.get(f"/status/{job.id}")).json()
+        assert status["status"] in ("queued", "processing"), status
+        problem(await api.get(f"/download/{job.id}"), 400, "Video not ready for download")
+    finally:
+        stack.start("export")
+    # Once export is back, the job it missed completes (its work was queued durably).
+    assert (await poll(api, job)).last["status"] == "completed", job.last
+    assert (await api.get(f"/download/{job.id}")).status_code == 200
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ from videogen_contracts.subjects import Namespace
 
 from videogen_gateway.positions import PositionWaiter
 
-log = structlog.get_logger("videogen_gateway.dispatch")
+log = structlog.get_logger("videogen_gateway.command_client")
 
 FIRST_BACKOFF = 0.05
 MAX_BACKOFF = 1.0

@@ -1,7 +1,9 @@
-"""One error shape for every surface: application/problem+json.
+"""The gateway's error shapes, and the mapping of every exception to one of them.
 
-`{type, title, status, detail, correlationId, error}` (+ `field` when one input is to
-blame). `error` repeats `detail` for the clients (text2video) that read `error`. Every
+Every surface answers application/problem+json, `{type, title, status, detail,
+correlationId, error}` (+ `field` when one input is to blame), but one: doc 004 says that
+all its errors are exactly `{"error": "..."}`, so its paths answer that, as
+application/json, unless the client's `Accept` asks for application/problem+json. Every
 exception that can leave a handler is mapped here; anything unmapped is a 500 that is
 logged, with the correlation id, and never shows its internals to the client.
 """
@@ -16,7 +18,6 @@ import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 from videogen_bus.rpc import ServiceUnavailable
 from videogen_contracts.replies import CommandRejected, RejectionCode
@@ -26,6 +27,10 @@ log = structlog.get_logger("videogen_gateway.errors")
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://videogen.dev/problems/"
+
+# Doc 004's paths (text2video). Matched on the path, not on the route, because Litestar's
+# own 404/405 for these paths (a wrong method, say) are raised before any route is chosen.
+PLAIN_ERROR_PATHS = re.compile(r"^/api/v1/(generate|jobs|status|download)(/|$)")
 
 _TITLES: dict[int, tuple[str, str]] = {
     400: ("validation-error", "Validation Error"),
@@ -58,6 +63,12 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, ren
     field: str | None = None
 
 
+class PlainError(msgspec.Struct, frozen=True):
+    """Doc 004's error body, exactly: `{"error": "..."}`."""
+
+    error: str
+
+
 class ApiError(Exception):
     """An error a surface raises on purpose: it becomes exactly this problem."""
 
@@ -74,19 +85,6 @@ class Rejected(ApiError):
     def __init__(self, rejection: CommandRejected, field: str | None, detail: str) -> None:
         super().__init__(REJECTION_STATUS[rejection.code], detail, field)
         self.code = rejection.code
-
-
-def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI: the problem+json responses a handler may give (`responses=` of a route)."""
-    return {
-        status: ResponseSpec(
-            data_container=Problem,
-            media_type=PROBLEM_JSON,
-            description=_TITLES.get(status, ("", _phrase(status)))[1],
-            generate_examples=False,
-        )
-        for status in statuses
-    }
 
 
 def problem(
@@ -107,6 +105,45 @@ def problem(
     )
 
 
+def title_of(status: int) -> str:
+    return _TITLES.get(status, ("", _phrase(status)))[1]
+
+
+def asks_for_problem(accept: str | None) -> bool:
+    """Whether an `Accept` header names application/problem+json (with a q above 0)."""
+    for item in (accept or "").split(","):
+        media, *params = (part.strip().lower() for part in item.split(";"))
+        refused = any(p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00") for p in params)
+        if media == PROBLEM_JSON and not refused:
+            return True
+    return False
+
+
+def plain_error(
+    status: int, detail: str, *, headers: dict[str, str] | None = None
+) -> Response[bytes]:
+    return Response(
+        msgspec.json.encode(PlainError(error=detail)), status_code=status,
+        media_type="application/json", headers=headers,
+    )
+
+
+def error_response(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    *,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[bytes]:
+    """The error in the shape the request's surface documents (see the module doc)."""
+    if PLAIN_ERROR_PATHS.match(request.url.path) and not asks_for_problem(
+        request.headers.get("accept")
+    ):
+        return plain_error(status, detail, headers=headers)
+    return problem(status, detail, field=field, headers=headers)
+
+
 def _phrase(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -124,6 +161,9 @@ def validation_field(exc: ValidationException) -> tuple[str | None, str]:
     if isinstance(extra, list) and extra and isinstance(extra[0], dict):
         first: dict[str, Any] = extra[0]
         message = str(first.get("message", exc.detail))
+        if message == "'data'" and first.get("source") == "body":
+            # Litestar's words (a KeyError) for a route that needs a body and got none.
+            return None, "the request needs a JSON body"
         missing = _MISSING_FIELD.search(message)
         key = first.get("key")
         field = missing[1] if missing else (str(key) if key and key != "data" else None)
@@ -131,31 +171,35 @@ def validation_field(exc: ValidationException) -> tuple[str | None, str]:
     return None, exc.detail
 
 
-def on_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[bytes]:
+def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[bytes]:
     field, detail = validation_field(exc)
-    return problem(400, detail, field=field)
+    return error_response(request, 400, detail, field=field)
 
 
-def on_api_error(_: Request[Any, Any, Any], exc: ApiError) -> Response[bytes]:
-    return problem(exc.status, exc.detail, field=exc.field)
+def on_api_error(request: Request[Any, Any, Any], exc: ApiError) -> Response[bytes]:
+    return error_response(request, exc.status, exc.detail, field=exc.field)
 
 
-def on_http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
+def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
     if exc.status_code >= 500:
         log.error("request.failed", status=exc.status_code, detail=exc.detail)
-    headers = {"Allow": exc.headers["Allow"]} if exc.headers and "Allow" in exc.headers else None
-    return problem(exc.status_code, exc.detail, headers=headers)
+    # Litestar's own 405 names the methods under a lower-case "allow".
+    allow = next((v for k, v in (exc.headers or {}).items() if k.lower() == "allow"), None)
+    headers = {"Allow": allow} if allow else None
+    return error_response(request, exc.status_code, exc.detail, headers=headers)
 
 
-def on_unavailable(_: Request[Any, Any, Any], exc: ServiceUnavailable) -> Response[bytes]:
+def on_unavailable(request: Request[Any, Any, Any], exc: ServiceUnavailable) -> Response[bytes]:
     log.warning("service.unavailable", service=exc.service, reason=exc.reason)
-    return problem(503, f"the {exc.service} service is unavailable; try again")
+    return error_response(request, 503, f"the {exc.service} service is unavailable; try again")
 
 
-def on_unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     # Process boundary: log the cause under the correlation id, tell the client only that.
     log.error("request.crashed", error=repr(exc), exc_info=exc)
-    return problem(500, "internal error; quote the correlation id when reporting it")
+    return error_response(
+        request, 500, "internal error; quote the correlation id when reporting it"
+    )
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

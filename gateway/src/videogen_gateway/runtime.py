@@ -26,6 +26,8 @@ from videogen_gateway.realtime import Hub
 from videogen_gateway.system.disk import DiskLimits
 
 MAX_BODY_BYTES = 1024 * 1024
+LLM_WAIT_SECONDS = 120.0
+TEXT2VIDEO_MAX_CHARS = 100_000
 
 T = TypeVar("T")
 
@@ -49,6 +51,10 @@ class GatewayOptions:
     disk_limits: DiskLimits = field(default_factory=DiskLimits)
     providers: ProviderConfig = field(default_factory=ProviderConfig)
     secrets_key: str | None = field(default=None, repr=False)
+    # How long a client waits for a language model that writes while it waits (studio).
+    llm_wait: float = LLM_WAIT_SECONDS
+    # The longest text a text2video job takes, in characters.
+    text2video_max_chars: int = TEXT2VIDEO_MAX_CHARS
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
@@ -60,6 +66,10 @@ class GatewayOptions:
             disk_limits=DiskLimits.from_env(),
             providers=ProviderConfig.from_env(),
             secrets_key=os.environ.get("VIDEOGEN_SECRETS_KEY") or None,
+            llm_wait=float(os.environ.get("VIDEOGEN_GATEWAY_LLM_TIMEOUT", LLM_WAIT_SECONDS)),
+            text2video_max_chars=int(
+                os.environ.get("VIDEOGEN_TEXT2VIDEO_MAX_CHARS", TEXT2VIDEO_MAX_CHARS)
+            ),
         )
 
 

@@ -47,3 +47,8 @@ def codec_misfit(container: str, codec: str) -> str | None:
     if fitting is None or codec.upper() in fitting:
         return None
     return f"a {container.lower()} file cannot carry {codec.upper()}; use {' or '.join(fitting)}"
+# --- a project's cast ---------------------------------------------------------------------
+CAST_NAME_MAX = 200
+CAST_DESCRIPTION_MAX = 2_000
+BATCH_MAX = 100  # members added by one request
+CAST_MAX = 200  # members of one cast

@@ -1,14 +1,12 @@
 """The studio surface's script editing (seed 000): sections and sentences.
 
 Routes that name only a section or a sentence find its project in the read model (an
-unknown id is a 404 before anything is sent); the script service then decides, on the
-project's one current script, with an expected version, so two concurrent edits are both
-applied in order or one is refused: never a lost update.
+unknown id is a 404 before anything is sent, or any body read); the script service then
+decides, on the project's one current script, with an expected version, so two concurrent
+edits are both applied in order or one is refused: never a lost update.
 """
 
 from __future__ import annotations
-
-from uuid import UUID
 
 import msgspec
 from litestar import Router, delete, get, post, put
@@ -25,17 +23,21 @@ from videogen_contracts.script.commands import (
 )
 from videogen_contracts.script.queries import ExpandSection, ExpansionSuggestions
 from videogen_gateway.command_client import CommandRefused
-from videogen_gateway.errors import ApiError, problems
-from videogen_gateway.readmodels.scripts.queries import ScriptQueries, SectionRow, SentenceRow
-from videogen_gateway.runtime import Runtime, runtime_of
+from videogen_gateway.openapi import described, problems
+from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.studio import script_schemas as shapes
+from videogen_gateway.surfaces.studio.lookups import (
+    existing_project,
+    known_path_ids,
+    parse_id,
+    scripts,
+    section_of,
+    sentence_of,
+)
 from videogen_gateway.surfaces.studio.project_schemas import SectionOut, SentenceOut
 from videogen_gateway.surfaces.studio.script_routes import (
-    LLM_WAIT_SECONDS,
     SERVICE,
-    existing_project,
     new_ids,
-    parse_id,
     project_version,
     send_script,
 )
@@ -53,45 +55,31 @@ from videogen_gateway.surfaces.studio.script_schemas import (
 from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 
-def _scripts(rt: Runtime) -> ScriptQueries:
-    return ScriptQueries(rt.pool, rt.schema)
-
-
-async def _section(rt: Runtime, section_id: UUID) -> SectionRow:
-    row = await _scripts(rt).section(section_id)
-    if row is None:
-        raise ApiError(404, f"section {section_id} not found")
-    return row
-
-
-async def _sentence(rt: Runtime, sentence_id: UUID) -> SentenceRow:
-    row = await _scripts(rt).sentence(sentence_id)
-    if row is None:
-        raise ApiError(404, f"sentence {sentence_id} not found")
-    return row
-
-
 @get(
     "/sections/{section_id:str}",
     summary="A section with its ordered sentences",
-    responses=problems(404),
+    operation_id="StudioGetSection",
+    responses=problems(400, 404, 503),
 )
 async def get_section(state: State, section_id: FromPath[str]) -> SectionOut:
     rt = runtime_of(state)
-    return shapes.section_out(await _section(rt, parse_id(section_id, "section")))
+    return shapes.section_out(await section_of(rt, parse_id(section_id, "section")))
 
 
 @post(
     "/sections/{section_id:str}/ai-expand",
     status_code=HTTP_200_OK,
     summary="Suggest sentences to add to a section (changes nothing)",
-    responses=problems(400, 404, 503),
+    operation_id="StudioExpandSection",
+    guards=known_path_ids,
+    responses=problems(400, 404, 413, 503),
+    operation_class=described(),
 )
 async def expand_section(
     state: State, section_id: FromPath[str], data: JSONBody[ExpandBody | None] = None
 ) -> SuggestionsOut:
     rt = runtime_of(state)
-    section = await _section(rt, parse_id(section_id, "section"))
+    section = await section_of(rt, parse_id(section_id, "section"))
     query = ExpandSection(
         project_id=section.project_id,
         section_id=section.id,
@@ -102,7 +90,7 @@ async def expand_section(
     correlation_id = current_correlation_id() or new_correlation_id()
     try:
         reply = await rt.dispatcher.query(
-            SERVICE, "expand_section", query, correlation_id, attempt_timeout=LLM_WAIT_SECONDS
+            SERVICE, "expand_section", query, correlation_id, attempt_timeout=rt.options.llm_wait
         )
     except CommandRefused as refused:
         raise shapes.script_rejection(refused.rejection) from None
@@ -116,13 +104,15 @@ async def expand_section(
     "/sections/{section_id:str}/ai-expand/accept",
     status_code=201,
     summary="Insert accepted suggestions into a section",
-    responses=problems(400, 404, 409, 503),
+    operation_id="StudioAcceptExpansion",
+    guards=known_path_ids,
+    responses=problems(400, 404, 409, 413, 503),
 )
 async def accept_expansion(
     state: State, section_id: FromPath[str], data: JSONBody[AcceptBody]
 ) -> SectionOut:
     rt = runtime_of(state)
-    section = await _section(rt, parse_id(section_id, "section"))
+    section = await section_of(rt, parse_id(section_id, "section"))
     command_id, now = new_ids()
     await send_script(
         rt,
@@ -136,14 +126,14 @@ async def accept_expansion(
             position=data.position,
         ),
     )
-    return shapes.section_out(await _section(rt, section.id))
+    return shapes.section_out(await section_of(rt, section.id))
 
 
 @post(
     "/sections/reorder",
     status_code=HTTP_200_OK,
     summary="Reorder a project's sections",
-    responses=problems(400, 404, 409, 503),
+    responses=problems(400, 404, 409, 413, 503),
 )
 async def reorder_sections(state: State, data: JSONBody[ReorderSectionsBody]) -> ScriptOut:
     rt = runtime_of(state)
@@ -159,18 +149,18 @@ async def reorder_sections(state: State, data: JSONBody[ReorderSectionsBody]) ->
             section_ids=data.section_ids,
         ),
     )
-    return shapes.script_out(pid, await _scripts(rt).sections_of(pid))
+    return shapes.script_out(pid, await scripts(rt).sections_of(pid))
 
 
 @post(
     "/sentences/reorder",
     status_code=HTTP_200_OK,
     summary="Reorder a section's sentences",
-    responses=problems(400, 404, 409, 503),
+    responses=problems(400, 404, 409, 413, 503),
 )
 async def reorder_sentences(state: State, data: JSONBody[ReorderSentencesBody]) -> SectionOut:
     rt = runtime_of(state)
-    section = await _section(rt, data.section_id)
+    section = await section_of(rt, data.section_id)
     command_id, now = new_ids()
     await send_script(
         rt,
@@ -183,49 +173,55 @@ async def reorder_sentences(state: State, data: JSONBody[ReorderSentencesBody]) 
             sentence_ids=data.sentence_ids,
         ),
     )
-    return shapes.section_out(await _section(rt, section.id))
+    return shapes.section_out(await section_of(rt, section.id))
 
 
 @post(
     "/sentences/{sentence_id:str}/move",
     status_code=HTTP_200_OK,
     summary="Move a sentence to a section and position (past the end: to the end)",
-    responses=problems(400, 404, 409, 503),
+    operation_id="StudioMoveSentence",
+    guards=known_path_ids,
+    responses=problems(400, 404, 409, 413, 503),
 )
 async def move_sentence(
     state: State, sentence_id: FromPath[str], data: JSONBody[MoveBody]
 ) -> SentenceOut:
     rt = runtime_of(state)
-    sentence = await _sentence(rt, parse_id(sentence_id, "sentence"))
-    target = await _section(rt, data.target_section_id)
-    if target.project_id != sentence.project_id:
-        raise ApiError(400, "targetSectionId is a section of another project", "targetSectionId")
+    sentence = await sentence_of(rt, parse_id(sentence_id, "sentence"))
     command_id, now = new_ids()
-    await send_script(
-        rt,
-        "move_sentence",
-        MoveSentence(
-            command_id=command_id,
-            now=now,
-            project_id=sentence.project_id,
-            sentence_id=sentence.id,
-            target_section_id=target.id,
-            position=data.position,
-        ),
+    command = MoveSentence(
+        command_id=command_id,
+        now=now,
+        project_id=sentence.project_id,
+        sentence_id=sentence.id,
+        target_section_id=data.target_section_id,
+        position=data.position,
     )
-    return shapes.sentence_out(await _sentence(rt, sentence.id))
+    try:
+        await rt.dispatcher.send_and_wait(
+            SERVICE, "move_sentence", command, current_correlation_id() or new_correlation_id()
+        )
+    except CommandRefused as refused:
+        # The decider knows only this project's script: a target it does not find there
+        # is unknown (404), or a section of another project, which the studio calls a 400.
+        elsewhere = await scripts(rt).section(data.target_section_id) is not None
+        raise shapes.move_rejection(refused.rejection, target_elsewhere=elsewhere) from None
+    return shapes.sentence_out(await sentence_of(rt, sentence.id))
 
 
 @put(
     "/sentences/{sentence_id:str}",
     summary="Change a sentence's text (its narration is stale)",
-    responses=problems(400, 404, 409, 503),
+    operation_id="StudioUpdateSentence",
+    guards=known_path_ids,
+    responses=problems(400, 404, 409, 413, 503),
 )
 async def update_sentence(
     state: State, sentence_id: FromPath[str], data: JSONBody[SentenceBody]
 ) -> SentenceOut:
     rt = runtime_of(state)
-    sentence = await _sentence(rt, parse_id(sentence_id, "sentence"))
+    sentence = await sentence_of(rt, parse_id(sentence_id, "sentence"))
     command_id, now = new_ids()
     await send_script(
         rt,
@@ -238,18 +234,19 @@ async def update_sentence(
             text=data.text,
         ),
     )
-    return shapes.sentence_out(await _sentence(rt, sentence.id))
+    return shapes.sentence_out(await sentence_of(rt, sentence.id))
 
 
 @delete(
     "/sentences/{sentence_id:str}",
     status_code=HTTP_200_OK,
     summary="Delete a sentence",
-    responses=problems(404, 409, 503),
+    operation_id="StudioDeleteSentence",
+    responses=problems(400, 404, 409, 503),
 )
 async def delete_sentence(state: State, sentence_id: FromPath[str]) -> Deleted:
     rt = runtime_of(state)
-    sentence = await _sentence(rt, parse_id(sentence_id, "sentence"))
+    sentence = await sentence_of(rt, parse_id(sentence_id, "sentence"))
     command_id, now = new_ids()
     await send_script(
         rt,

@@ -7,12 +7,12 @@ The original served Inngest functions here; its clients send events in Inngest's
 - `script/outline.requested` {projectId, targetDuration?} → an outline, written now
 
 An event `id` that was acted on once is ignored forever after: the ids are kept in the
-`inngest_events` table (never expired, kept across read-model rebuilds). Two copies sent
-at the same moment both pass that check, so the command sent for an event also takes its
-idempotency key and its job/outline id from the event id: the script service then does
-the work once and answers the second copy with the first one's result. (A run's copy
-may instead be refused as a conflict - "that run exists" - and is then answered with the
-run that carries its job id.)
+gateway's ledger (readmodels/inngest_ledger.py: never expired, kept across rebuilds).
+Two copies sent at the same moment both pass that check, so the command sent for an event
+also takes its idempotency key and its job/outline id from the event id: the script
+service then does the work once and answers the second copy with the first one's result.
+(A run's copy may instead be refused as a conflict - "that run exists" - and is then
+answered with the run that carries its job id.)
 """
 
 from __future__ import annotations
@@ -21,17 +21,18 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
-import msgspec
 from litestar import Request, Router, get, post
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.script.generation import generation_stream_id
-from videogen_eventstore.migrations import check_schema_name, quote_ident
-from videogen_gateway.errors import ApiError, Rejected, problems
+from videogen_gateway.errors import ApiError, Rejected
+from videogen_gateway.openapi import described, problems
+from videogen_gateway.readmodels.inngest.ledger import InngestLedger
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio import inngest_schemas as shapes
 from videogen_gateway.surfaces.studio.inngest_schemas import (
     FUNCTIONS,
+    INTAKE_SCHEMA,
     GenerateRequested,
     InngestEvent,
     IntakeOut,
@@ -39,37 +40,11 @@ from videogen_gateway.surfaces.studio.inngest_schemas import (
     OutlineRequested,
     ServeInfo,
 )
-from videogen_gateway.surfaces.studio.script_routes import (
-    existing_project,
-    outline_of,
-    start_generation,
-    write_outline,
-)
+from videogen_gateway.surfaces.studio.lookups import existing_project, outline_of
+from videogen_gateway.surfaces.studio.script_routes import start_generation, write_outline
 from videogen_gateway.surfaces.studio.script_schemas import ScriptBody, script_mode
 
 _ID_SPACE = uuid5(NAMESPACE_URL, "videogen/inngest")
-
-
-class Ledger:
-    """The event ids acted on, with what each started."""
-
-    def __init__(self, rt: Runtime) -> None:
-        self.pool = rt.pool
-        q = quote_ident(check_schema_name(rt.schema))
-        self._get = f"SELECT result::text FROM {q}.inngest_events WHERE id = $1"
-        self._put = (
-            f"INSERT INTO {q}.inngest_events (id, name, result, received_at)"
-            " VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (id) DO NOTHING"
-        )
-
-    async def seen(self, event_id: str) -> dict[str, Any] | None:
-        raw = await self.pool.fetchval(self._get, event_id)
-        return None if raw is None else dict(msgspec.json.decode(raw))
-
-    async def remember(self, event_id: str, name: str, result: dict[str, str]) -> None:
-        await self.pool.execute(
-            self._put, event_id, name, msgspec.json.encode(result).decode(), datetime.now(UTC)
-        )
 
 
 async def _run(rt: Runtime, event: InngestEvent, event_id: str, keyed: bool) -> dict[str, str]:
@@ -106,7 +81,7 @@ async def _run_exists(rt: Runtime, job_id: UUID) -> bool:
     return await rt.waiter.wait_for(generation_stream_id(job_id), 1, within=3.0)
 
 
-async def _take(rt: Runtime, ledger: Ledger, event: InngestEvent) -> IntakeResult:
+async def _take(rt: Runtime, ledger: InngestLedger, event: InngestEvent) -> IntakeResult:
     event_id = event.id or str(uuid4())
     if event.id is not None:
         earlier = await ledger.seen(event.id)
@@ -114,7 +89,7 @@ async def _take(rt: Runtime, ledger: Ledger, event: InngestEvent) -> IntakeResul
             return shapes.result(event_id, event.name, "duplicate", earlier)
     started = await _run(rt, event, event_id, keyed=event.id is not None)
     if event.id is not None:
-        await ledger.remember(event.id, event.name, started)
+        await ledger.remember(event.id, event.name, started, datetime.now(UTC))
     return shapes.result(event_id, event.name, "accepted", started)
 
 
@@ -122,11 +97,12 @@ async def _take(rt: Runtime, ledger: Ledger, event: InngestEvent) -> IntakeResul
     "/inngest", status_code=HTTP_200_OK,
     summary="Take Inngest events: script/generate.requested, script/outline.requested",
     responses=problems(400, 404, 409, 413, 503),
+    operation_class=described(body=INTAKE_SCHEMA),
 )
 async def take_events(request: Request[Any, Any, Any], state: State) -> IntakeOut:
     rt = runtime_of(state)
     events, single = shapes.events_of(await request.body())
-    ledger = Ledger(rt)
+    ledger = InngestLedger(rt.pool, rt.schema)
     results: list[IntakeResult] = []
     for index, event in enumerate(events):
         try:
@@ -139,7 +115,11 @@ async def take_events(request: Request[Any, Any, Any], state: State) -> IntakeOu
     return IntakeOut(ids=[r.id for r in results], status=200, results=results)
 
 
-@get("/inngest", summary="The functions served here and the events that trigger them")
+@get(
+    "/inngest",
+    summary="The functions served here and the events that trigger them",
+    responses=problems(503),
+)
 async def describe_functions() -> ServeInfo:
     return ServeInfo(
         message="Inngest endpoint configured correctly.",

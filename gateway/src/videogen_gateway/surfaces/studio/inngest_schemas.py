@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 import msgspec
+from msgspec import Meta
 from videogen_gateway.errors import ApiError
+from videogen_gateway.openapi import json_schema
+from videogen_gateway.surfaces.studio.script_schemas import Minutes
 
 T = TypeVar("T")
+
+
+# An event id is kept in the ledger, a PostgreSQL text column, which cannot hold NUL.
+EventId = Annotated[str, Meta(pattern=r"^[^\x00]*$", description="any text but NUL")]
 
 
 class InngestEvent(msgspec.Struct, kw_only=True):
     name: str
     data: dict[str, Any] = msgspec.field(default_factory=dict)
-    id: str | None = None
+    id: EventId | None = None
     ts: int | None = None  # milliseconds since the epoch, as Inngest sends it
     user: dict[str, Any] | None = None
     v: str | None = None
@@ -24,12 +31,12 @@ class GenerateRequested(msgspec.Struct, kw_only=True, rename="camel"):
     project_id: str
     mode: Literal["auto", "from-outline"] = "auto"
     outline_id: UUID | None = None
-    target_duration: float | None = None
+    target_duration: Minutes | None = None
 
 
 class OutlineRequested(msgspec.Struct, kw_only=True, rename="camel"):
     project_id: str
-    target_duration: float | None = None
+    target_duration: Minutes | None = None
 
 
 class Trigger(msgspec.Struct, kw_only=True):
@@ -49,6 +56,26 @@ FUNCTIONS: tuple[FunctionOut, ...] = (
                 triggers=[Trigger(event="script/outline.requested")]),
 )
 EVENT_NAMES = tuple(t.event for f in FUNCTIONS for t in f.triggers)
+
+
+def _event_schema() -> dict[str, Any]:
+    """One event as the OpenAPI shows it: `events_of` reads the body itself, so that each
+    refusal names the event and field (`events[1].name`) in the client's terms."""
+    event = json_schema(InngestEvent)
+    event["properties"]["name"] = {"enum": list(EVENT_NAMES)}
+    event["required"] = ["name", "data"]  # every function needs its data's projectId
+    event["properties"]["data"] = {
+        "anyOf": [json_schema(GenerateRequested), json_schema(OutlineRequested)],
+        "description": f"{EVENT_NAMES[0]}: {{projectId, mode?, outlineId?, targetDuration?}};"
+        f" {EVENT_NAMES[1]}: {{projectId, targetDuration?}}",
+    }
+    return event
+
+
+# One event, or a non-empty array of them (an executor's {event, events} call too).
+INTAKE_SCHEMA: dict[str, Any] = {
+    "anyOf": [_event_schema(), {"type": "array", "items": _event_schema(), "minItems": 1}]
+}
 
 
 class IntakeResult(msgspec.Struct, kw_only=True, rename="camel", omit_defaults=True):

@@ -14,23 +14,31 @@ from uuid import UUID
 import msgspec
 from litestar import Response, Router, delete, get, post, put
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
+from videogen_contracts.project import limits
 from videogen_contracts.project.commands import (
     AddCastMembers,
     DeleteProject,
     RemoveCastMember,
 )
 from videogen_gateway.command_client import CommandRefused
-from videogen_gateway.errors import ApiError, problems
 from videogen_gateway.health.checks import run_checks
-from videogen_gateway.readmodels.scripts.queries import ScriptQueries
+from videogen_gateway.openapi import described, id_link, problems
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio import project_schemas as shapes
+from videogen_gateway.surfaces.studio.lookups import (
+    known_path_ids,
+    parse_id,
+    project_detail,
+    scripts,
+)
 from videogen_gateway.surfaces.studio.project_schemas import (
     CastBatchBody,
     CastBody,
     CastOut,
+    Characters,
     Deleted,
     HealthOut,
     ProjectBody,
@@ -44,12 +52,16 @@ from videogen_runtime.logs import current_correlation_id, new_correlation_id
 SERVICE = "project"
 
 
-def _project_id(raw: str) -> UUID:
-    """Ids are UUIDs; any other string names nothing that exists."""
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise ApiError(404, f"project {raw!r} not found") from None
+# Where the operations that take a project id find it in POST /projects' answer.
+PROJECT_ID = "$response.body#/id"
+PROJECT_LINKS = {
+    name: id_link(f"Studio{name}", project_id=PROJECT_ID)
+    for name in (
+        "GetProject", "UpdateProject", "DeleteProject", "AddCastMember", "AddCastBatch",
+        "QuickGenerate", "GenerateOutline", "GenerateScriptShort", "GenerateScript",
+        "ListOutlines",
+    )
+}
 
 
 async def _command(rt: Runtime, name: str, command: msgspec.Struct, *, batch: bool = False) -> None:
@@ -66,14 +78,16 @@ def _ids() -> tuple[str, datetime]:
 
 
 async def _detail(rt: Runtime, project_id: UUID) -> ProjectDetailOut:
-    detail = await rt.queries.get_project(project_id)
-    if detail is None:
-        raise ApiError(404, f"project {project_id} not found")
-    sections = await ScriptQueries(rt.pool, rt.schema).sections_of(project_id)
+    detail = await project_detail(rt, project_id)
+    sections = await scripts(rt).sections_of(project_id)
     return shapes.project_detail_out(detail, [section_out(s) for s in sections])
 
 
-@get("/projects", summary="List all projects with section and sentence counts")
+@get(
+    "/projects",
+    summary="List all projects with section and sentence counts",
+    responses=problems(503),
+)
 async def list_projects(state: State) -> list[ProjectOut]:
     rows = await runtime_of(state).queries.list_projects()
     return [shapes.project_out(row) for row in rows]
@@ -83,6 +97,7 @@ async def list_projects(state: State) -> list[ProjectOut]:
     "/projects",
     summary="Create a new project draft",
     responses=problems(400, 413, 503),
+    operation_class=described(at=201, links=PROJECT_LINKS),
 )
 async def create_project(state: State, data: JSONBody[ProjectBody]) -> ProjectDetailOut:
     rt = runtime_of(state)
@@ -97,23 +112,28 @@ async def create_project(state: State, data: JSONBody[ProjectBody]) -> ProjectDe
 @get(
     "/projects/{project_id:str}",
     summary="Project details with sections, sentences and cast",
-    responses=problems(404),
+    operation_id="StudioGetProject",
+    responses=problems(400, 404, 503),
 )
 async def get_project(state: State, project_id: FromPath[str]) -> ProjectDetailOut:
-    return await _detail(runtime_of(state), _project_id(project_id))
+    return await _detail(runtime_of(state), parse_id(project_id, "project"))
 
 
 @put(
     "/projects/{project_id:str}",
-    summary="Update project metadata",
+    summary="Update project metadata (no body, or {}, changes nothing)",
+    operation_id="StudioUpdateProject",
+    guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 503),
+    operation_class=described(),
 )
 async def update_project(
-    state: State, project_id: FromPath[str], data: JSONBody[ProjectPatch]
+    state: State, project_id: FromPath[str], data: JSONBody[ProjectPatch | None] = None
 ) -> ProjectDetailOut:
     rt = runtime_of(state)
-    pid = _project_id(project_id)
-    await _command(rt, "update_project", shapes.update_command(data, pid, *_ids()))
+    pid = parse_id(project_id, "project")
+    patch = data or ProjectPatch()
+    await _command(rt, "update_project", shapes.update_command(patch, pid, *_ids()))
     return await _detail(rt, pid)
 
 
@@ -121,12 +141,14 @@ async def update_project(
     "/projects/{project_id:str}",
     status_code=HTTP_200_OK,
     summary="Delete a project and all its media",
-    responses=problems(404, 409, 503),
+    operation_id="StudioDeleteProject",
+    responses=problems(400, 404, 409, 503),
 )
 async def delete_project(state: State, project_id: FromPath[str]) -> Deleted:
     rt = runtime_of(state)
     command_id, now = _ids()
-    command = DeleteProject(command_id=command_id, now=now, project_id=_project_id(project_id))
+    pid = parse_id(project_id, "project")
+    command = DeleteProject(command_id=command_id, now=now, project_id=pid)
     await _command(rt, "delete_project", command)
     return Deleted()
 
@@ -134,7 +156,7 @@ async def delete_project(state: State, project_id: FromPath[str]) -> Deleted:
 async def _add_cast(
     rt: Runtime, project_id: str, bodies: list[CastBody], batch: bool
 ) -> list[CastOut]:
-    pid = _project_id(project_id)
+    pid = parse_id(project_id, "project")
     specs = shapes.cast_specs(bodies)
     command_id, now = _ids()
     command = AddCastMembers(command_id=command_id, now=now, project_id=pid, members=specs)
@@ -151,7 +173,15 @@ async def _add_cast(
 @post(
     "/projects/{project_id:str}/cast",
     summary="Add a character to the project cast",
+    operation_id="StudioAddCastMember",
+    guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 503),
+    operation_class=described(at=201, links={
+        "RemoveCastMember": id_link(
+            "StudioRemoveCastMember", project_id="$request.path.project_id",
+            character_id="$response.body#/id",
+        ),
+    }),
 )
 async def add_cast_member(
     state: State, project_id: FromPath[str], data: JSONBody[CastBody]
@@ -162,10 +192,18 @@ async def add_cast_member(
 @post(
     "/projects/{project_id:str}/cast/batch",
     summary="Add several characters to the cast",
+    operation_id="StudioAddCastBatch",
+    guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 503),
+    # Litestar leaves a union arm's constraints out: the bare array's are stated here.
+    operation_class=described(body={"oneOf": [
+        {"$ref": "#/components/schemas/CastBatchBody"},
+        {"type": "array", "items": {"$ref": "#/components/schemas/CastBody"},
+         "minItems": 1, "maxItems": limits.BATCH_MAX},
+    ]}),
 )
 async def add_cast_batch(
-    state: State, project_id: FromPath[str], data: JSONBody[CastBatchBody | list[CastBody]]
+    state: State, project_id: FromPath[str], data: JSONBody[CastBatchBody | Characters]
 ) -> list[CastOut]:
     bodies = data.characters if isinstance(data, CastBatchBody) else data
     return await _add_cast(runtime_of(state), project_id, bodies, batch=True)
@@ -175,24 +213,26 @@ async def add_cast_batch(
     "/projects/{project_id:str}/cast/{character_id:str}",
     status_code=HTTP_200_OK,
     summary="Remove a character from the cast",
-    responses=problems(404, 409, 503),
+    operation_id="StudioRemoveCastMember",
+    responses=problems(400, 404, 409, 503),
 )
 async def remove_cast_member(
     state: State, project_id: FromPath[str], character_id: FromPath[str]
 ) -> Deleted:
     rt = runtime_of(state)
-    pid = _project_id(project_id)
-    try:
-        cid = UUID(character_id)
-    except ValueError:
-        raise ApiError(404, f"character {character_id!r} not found") from None
+    pid = parse_id(project_id, "project")
+    cid = parse_id(character_id, "character")
     command_id, now = _ids()
     command = RemoveCastMember(command_id=command_id, now=now, project_id=pid, character_id=cid)
     await _command(rt, "remove_cast_member", command)
     return Deleted()
 
 
-@get("/health", summary="System status: PostgreSQL, NATS and every service")
+@get(
+    "/health",
+    summary="System status: PostgreSQL, NATS and every service",
+    responses={503: ResponseSpec(HealthOut, description="A part is down: `error` names it")},
+)
 async def service_health(state: State) -> Response[HealthOut]:
     report = shapes.health_out(await run_checks(runtime_of(state)))
     return Response(report, status_code=200 if report.status == "ok" else 503)

@@ -9,57 +9,94 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
 import msgspec
-from msgspec import UNSET, UnsetType
+from msgspec import UNSET, Meta, UnsetType
+from videogen_contracts.project import limits
 from videogen_contracts.project.commands import CastMemberSpec, CreateProject, UpdateProject
 from videogen_contracts.replies import CommandRejected
 from videogen_gateway.errors import Rejected
 from videogen_gateway.health.checks import Check
+from videogen_gateway.openapi import zero_bound
 from videogen_gateway.readmodels.projects.rows import CastRow, ProjectDetail, ProjectRow
 
 AspectRatio = Literal["16:9", "9:16", "1:1"]
 
 # --- requests -----------------------------------------------------------------------------
+# The limits are the project service's (contracts), declared here so that the OpenAPI says
+# what is accepted. The service still decides: a blank topic, say, is its refusal.
+
+
+Topic = Annotated[
+    str,
+    Meta(min_length=1, max_length=limits.TOPIC_MAX,
+         description="what the video is about; not blank"),
+]
+Description = Annotated[str, Meta(max_length=limits.DESCRIPTION_MAX)]
+ShortText = Annotated[str, Meta(max_length=limits.SHORT_TEXT_MAX)]
+Language = Annotated[
+    str,
+    Meta(min_length=1, max_length=limits.LANGUAGE_MAX,
+         description="a BCP 47 language tag; not blank"),
+]
+Minutes = Annotated[
+    float,
+    Meta(gt=0, le=limits.DURATION_MAX_MINUTES,
+         description=f"minutes, more than 0 and at most {limits.DURATION_MAX_MINUTES:g}",
+         extra_json_schema=zero_bound(exclusive_minimum=0.0)),
+]
+CastName = Annotated[
+    str,
+    Meta(min_length=1, max_length=limits.CAST_NAME_MAX,
+         description="the character's name; not blank"),
+]
+CastDescription = Annotated[str, Meta(max_length=limits.CAST_DESCRIPTION_MAX)]
 
 
 class ProjectBody(msgspec.Struct, kw_only=True, rename="camel"):
-    topic: str
-    style: str | None = None
-    target_duration: float | None = None  # minutes
-    description: str | None = None
-    audience: str | None = None
-    goal: str | None = None
-    tone: str | None = None
-    language: str | None = None  # null: the default, "en"
+    topic: Topic
+    style: ShortText | None = None
+    target_duration: Minutes | None = None
+    description: Description | None = None
+    audience: ShortText | None = None
+    goal: ShortText | None = None
+    tone: ShortText | None = None
+    language: Language | None = None  # null: the default, "en"
     aspect_ratio: AspectRatio | None = None  # null: the default, "16:9"
 
 
 class ProjectPatch(msgspec.Struct, kw_only=True, rename="camel"):
     """PUT body: an absent field is unchanged; null clears a field that may be empty."""
 
-    topic: str | UnsetType = UNSET
-    style: str | UnsetType | None = UNSET
-    target_duration: float | UnsetType | None = UNSET
-    description: str | UnsetType | None = UNSET
-    audience: str | UnsetType | None = UNSET
-    goal: str | UnsetType | None = UNSET
-    tone: str | UnsetType | None = UNSET
-    language: str | UnsetType = UNSET
+    topic: Topic | UnsetType = UNSET
+    style: ShortText | UnsetType | None = UNSET
+    target_duration: Minutes | UnsetType | None = UNSET
+    description: Description | UnsetType | None = UNSET
+    audience: ShortText | UnsetType | None = UNSET
+    goal: ShortText | UnsetType | None = UNSET
+    tone: ShortText | UnsetType | None = UNSET
+    language: Language | UnsetType = UNSET
     aspect_ratio: AspectRatio | UnsetType = UNSET
 
 
 class CastBody(msgspec.Struct, kw_only=True):
-    name: str
-    description: str | None = None
-    role: str | None = None
-    voice: str | None = None
+    name: CastName
+    description: CastDescription | None = None
+    role: ShortText | None = None
+    voice: ShortText | None = None
+
+
+Characters = Annotated[
+    list[CastBody],
+    Meta(min_length=1, max_length=limits.BATCH_MAX,
+         description=f"1 to {limits.BATCH_MAX} characters"),
+]
 
 
 class CastBatchBody(msgspec.Struct, kw_only=True):
-    characters: list[CastBody]
+    characters: Characters
 
 
 # --- responses ----------------------------------------------------------------------------

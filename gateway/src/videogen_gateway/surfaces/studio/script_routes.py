@@ -4,8 +4,9 @@
 Writes are script-service commands that answer once the read models show their effect
 (read-your-writes). A command that makes a language model write while the client waits
 (quick-generate, generate-outline, regenerate-section, ai-expand) gets a long reply
-timeout of its own. No business rule lives here; the 1-10 minutes of
-generate-script-short and `from-outline` needing an `outlineId` are the seed's API shape.
+timeout of its own (`GatewayOptions.llm_wait`). No business rule lives here; the 1-10
+minutes of generate-script-short and `from-outline` needing an `outlineId` are the seed's
+API shape. Every body is optional: without one, the project's own metadata is used.
 """
 
 from __future__ import annotations
@@ -30,12 +31,20 @@ from videogen_contracts.script.commands import (
 from videogen_contracts.script.generation import GenerationMode, generation_stream_id
 from videogen_eventstore.migrations import quote_ident
 from videogen_gateway.command_client import CommandRefused
-from videogen_gateway.errors import ApiError, problems
+from videogen_gateway.openapi import described, id_link, problems
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries
-from videogen_gateway.readmodels.outlines.readmodel import OutlineQueries, OutlineRow
-from videogen_gateway.readmodels.scripts.queries import ScriptQueries
+from videogen_gateway.readmodels.outlines.readmodel import OutlineRow
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio import script_schemas as shapes
+from videogen_gateway.surfaces.studio.lookups import (
+    existing_project,
+    known_path_ids,
+    outline_of,
+    outlines,
+    parse_id,
+    project_detail,
+    scripts,
+)
 from videogen_gateway.surfaces.studio.script_schemas import (
     GenerationAccepted,
     OutlineOut,
@@ -51,20 +60,22 @@ SERVICE = "script"
 
 
 def seconds(name: str, default: float) -> float:
-    """A duration setting from the environment."""
+    """A duration setting from the environment (studio_status.py's; this module's own
+    settings come from `GatewayOptions`)."""
     return float(os.environ.get(name, default))
 
 
-# How long a client waits for a language model writing while it waits.
-LLM_WAIT_SECONDS = seconds("VIDEOGEN_GATEWAY_LLM_TIMEOUT", 120.0)
-
-
-def parse_id(raw: str, what: str) -> UUID:
-    """Ids are UUIDs; any other string names nothing that exists."""
-    try:
-        return UUID(raw)
-    except ValueError:
-        raise ApiError(404, f"{what} {raw!r} not found") from None
+# Where the operations that take a section or sentence id find one in a written script.
+SCRIPT_LINKS = {
+    **{
+        name: id_link(f"Studio{name}", section_id="$response.body#/sections/0/id")
+        for name in ("GetSection", "ExpandSection", "AcceptExpansion")
+    },
+    **{
+        name: id_link(f"Studio{name}", sentence_id="$response.body#/sections/0/sentences/0/id")
+        for name in ("MoveSentence", "UpdateSentence", "DeleteSentence")
+    },
+}
 
 
 def new_ids() -> tuple[str, datetime]:
@@ -82,7 +93,7 @@ async def send_script(
             name,
             command,
             correlation_id,
-            attempt_timeout=LLM_WAIT_SECONDS if slow else None,
+            attempt_timeout=rt.options.llm_wait if slow else None,
         )
     except CommandRefused as refused:
         raise shapes.script_rejection(refused.rejection) from None
@@ -94,33 +105,18 @@ async def project_version(rt: Runtime, project_id: UUID) -> int:
     return await rt.waiter.current(project_stream_id(project_id))
 
 
-async def existing_project(rt: Runtime, raw: str) -> UUID:
-    project_id = parse_id(raw, "project")
-    if await rt.queries.get_project(project_id) is None:
-        raise ApiError(404, f"project {project_id} not found")
-    return project_id
-
-
-def _outlines(rt: Runtime) -> OutlineQueries:
-    return OutlineQueries(rt.pool, rt.schema)
-
-
 def generation_queries(rt: Runtime) -> GenerationQueries:
     return GenerationQueries(rt.pool, quote_ident(rt.schema))
-
-
-async def outline_of(rt: Runtime, outline_id: UUID, project_id: UUID | None = None) -> OutlineRow:
-    row = await _outlines(rt).get(outline_id)
-    if row is None or (project_id is not None and row.project_id != project_id):
-        raise ApiError(404, f"outline {outline_id} not found")
-    return row
 
 
 @post(
     "/projects/{project_id:str}/quick-generate",
     status_code=201,
     summary="Write a whole script now (replaces the project's sections)",
-    responses=problems(400, 404, 409, 503),
+    operation_id="StudioQuickGenerate",
+    guards=known_path_ids,
+    responses=problems(400, 404, 409, 413, 503),
+    operation_class=described(at=201, links=SCRIPT_LINKS),
 )
 async def quick_generate(
     state: State, project_id: FromPath[str], data: JSONBody[TargetBody | None] = None
@@ -136,14 +132,26 @@ async def quick_generate(
         project_version=await project_version(rt, pid),
     )
     await send_script(rt, "quick_generate", command, slow=True)
-    return shapes.script_out(pid, await ScriptQueries(rt.pool, rt.schema).sections_of(pid))
+    return shapes.script_out(pid, await scripts(rt).sections_of(pid))
 
 
 @post(
     "/projects/{project_id:str}/generate-outline",
     status_code=201,
     summary="Write an outline for review",
-    responses=problems(400, 404, 503),
+    operation_id="StudioGenerateOutline",
+    guards=known_path_ids,
+    responses=problems(400, 404, 413, 503),
+    operation_class=described(at=201, links={
+        "RegenerateOutlineSection": id_link(
+            "StudioRegenerateOutlineSection", outline_id="$response.body#/id",
+            body={"sectionIndex": 0},
+        ),
+        "GenerateScript": id_link(
+            "StudioGenerateScript", project_id="$response.body#/projectId",
+            body={"mode": "from-outline", "outlineId": "$response.body#/id"},
+        ),
+    }),
 )
 async def generate_outline(
     state: State, project_id: FromPath[str], data: JSONBody[TargetBody | None] = None
@@ -213,30 +221,40 @@ async def write_outline(
 @post(
     "/projects/{project_id:str}/generate-script-short",
     status_code=202,
-    summary="Queue a short script (1-10 minutes)",
-    responses=problems(400, 404, 409, 503),
+    summary="Queue a short script (1-10 minutes; without a body, the project's duration)",
+    operation_id="StudioGenerateScriptShort",
+    guards=known_path_ids,
+    responses=problems(400, 404, 409, 413, 503),
+    operation_class=described(),
 )
 async def generate_script_short(
-    state: State, project_id: FromPath[str], data: JSONBody[ShortScriptBody]
+    state: State, project_id: FromPath[str], data: JSONBody[ShortScriptBody | None] = None
 ) -> GenerationAccepted:
     rt = runtime_of(state)
-    minutes = shapes.short_minutes(data)
-    return await start_generation(rt, await existing_project(rt, project_id), "auto", minutes)
+    pid = parse_id(project_id, "project")
+    project = (await project_detail(rt, pid)).project
+    minutes = shapes.short_minutes(
+        data.target_duration if data else None, project.target_duration_minutes
+    )
+    return await start_generation(rt, pid, "auto", minutes)
 
 
 @post(
     "/projects/{project_id:str}/generate-script",
     status_code=202,
     summary="Queue a long-form script, section by section (from an approved outline)",
-    responses=problems(400, 404, 409, 503),
+    operation_id="StudioGenerateScript",
+    guards=known_path_ids,
+    responses=problems(400, 404, 409, 413, 503),
+    operation_class=described(),
 )
 async def generate_script(
     state: State, project_id: FromPath[str], data: JSONBody[ScriptBody | None] = None
 ) -> GenerationAccepted:
     rt = runtime_of(state)
     body = data or ScriptBody()
-    shapes.script_mode(body)
     pid = await existing_project(rt, project_id)
+    shapes.script_mode(body)
     if body.outline_id is not None:
         await outline_of(rt, body.outline_id, pid)
     return await start_generation(rt, pid, body.mode, body.target_duration, body.outline_id)
@@ -245,19 +263,22 @@ async def generate_script(
 @get(
     "/projects/{project_id:str}/outlines",
     summary="The project's outlines, newest first",
-    responses=problems(404),
+    operation_id="StudioListOutlines",
+    responses=problems(400, 404, 503),
 )
 async def list_outlines(state: State, project_id: FromPath[str]) -> list[OutlineOut]:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
-    return [shapes.outline_out(row) for row in await _outlines(rt).of_project(pid)]
+    return [shapes.outline_out(row) for row in await outlines(rt).of_project(pid)]
 
 
 @post(
     "/outlines/{outline_id:str}/regenerate-section",
     status_code=200,
     summary="Write one section of an outline again",
-    responses=problems(400, 404, 503),
+    operation_id="StudioRegenerateOutlineSection",
+    guards=known_path_ids,
+    responses=problems(400, 404, 413, 503),
 )
 async def regenerate_section(
     state: State, outline_id: FromPath[str], data: JSONBody[RegenerateSectionBody]

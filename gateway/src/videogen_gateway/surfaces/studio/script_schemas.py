@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
+from msgspec import Meta
 from videogen_contracts.replies import CommandRejected
+from videogen_contracts.script.limits import INSTRUCTIONS_MAX, MINUTES_MAX
 from videogen_gateway.errors import ApiError, Rejected
+from videogen_gateway.openapi import zero_bound
 from videogen_gateway.readmodels.outlines.readmodel import OutlineRow, OutlineSectionOut
 from videogen_gateway.readmodels.scripts.queries import SectionRow, SentenceRow
 from videogen_gateway.surfaces.studio.project_schemas import SectionOut, SentenceOut
@@ -24,27 +27,44 @@ SHORT_MIN_MINUTES = 1
 SHORT_MAX_MINUTES = 10
 
 # --- requests -----------------------------------------------------------------------------
+# Every length in minutes is optional: without one, the project's own target is used.
+
+Minutes = Annotated[
+    float,
+    Meta(gt=0, le=MINUTES_MAX, description=f"minutes, more than 0, at most {MINUTES_MAX:g}",
+         extra_json_schema=zero_bound(exclusive_minimum=0.0)),
+]
+ShortMinutes = Annotated[
+    float,
+    Meta(ge=SHORT_MIN_MINUTES, le=SHORT_MAX_MINUTES,
+         description=f"minutes, {SHORT_MIN_MINUTES} to {SHORT_MAX_MINUTES}; absent or null: the"
+                     " project's target duration (brought into that range)"),
+]
 
 
 class TargetBody(msgspec.Struct, kw_only=True, rename="camel"):
     """quick-generate and generate-outline: an optional length in minutes."""
 
-    target_duration: float | None = None
+    target_duration: Minutes | None = None
 
 
 class ShortScriptBody(msgspec.Struct, kw_only=True, rename="camel"):
-    target_duration: float
+    target_duration: ShortMinutes | None = None
 
 
 class ScriptBody(msgspec.Struct, kw_only=True, rename="camel"):
     mode: Literal["auto", "from-outline"] = "auto"
     outline_id: UUID | None = None
-    target_duration: float | None = None
+    target_duration: Minutes | None = None
 
 
 class RegenerateSectionBody(msgspec.Struct, kw_only=True, rename="camel"):
-    section_index: int
-    instructions: str | None = None
+    section_index: Annotated[
+        int,
+        Meta(ge=0, description="0-based, a section of the outline",
+             extra_json_schema=zero_bound(minimum=0)),
+    ]
+    instructions: Annotated[str, Meta(max_length=INSTRUCTIONS_MAX)] | None = None
 
 
 class ExpandBody(msgspec.Struct, kw_only=True, rename="camel"):
@@ -118,16 +138,14 @@ class Deleted(msgspec.Struct, kw_only=True):
 # --- translation --------------------------------------------------------------------------
 
 
-def short_minutes(body: ShortScriptBody) -> float:
-    minutes = body.target_duration
-    if not SHORT_MIN_MINUTES <= minutes <= SHORT_MAX_MINUTES:
-        raise ApiError(
-            400,
-            f"targetDuration must be between {SHORT_MIN_MINUTES} and {SHORT_MAX_MINUTES}"
-            f" minutes (got {minutes:g}); use generate-script for longer scripts",
-            "targetDuration",
-        )
-    return minutes
+def short_minutes(given: float | None, project_minutes: float | None) -> float | None:
+    """The length of a short script: the client's (its 1..10 is checked by `ShortScriptBody`),
+    else the project's target brought into 1..10, else None (the service's default)."""
+    if given is not None:
+        return given
+    if project_minutes is None:
+        return None
+    return min(max(project_minutes, SHORT_MIN_MINUTES), SHORT_MAX_MINUTES)
 
 
 def script_mode(body: ScriptBody) -> None:
@@ -190,3 +208,11 @@ def script_rejection(rejection: CommandRejected) -> Rejected:
     """The service's rejection, with its field names as the studio client sent them."""
     field = _SNAKE.sub(_camel, rejection.field) if rejection.field else None
     return Rejected(rejection, field, _SNAKE.sub(_camel, rejection.message))
+
+
+def move_rejection(rejection: CommandRejected, *, target_elsewhere: bool) -> ApiError:
+    """A refused move: a target section the script lacks but another project has is a 400."""
+    target_unknown = rejection.code == "not_found" and rejection.field == "target_section_id"
+    if target_unknown and target_elsewhere:
+        return ApiError(400, "targetSectionId is a section of another project", "targetSectionId")
+    return script_rejection(rejection)

@@ -17,8 +17,8 @@ from litestar import Request, Router, get
 from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Stream
-from videogen_gateway.errors import problems
 from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
+from videogen_gateway.openapi import problems
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries, generation_feed_key
 from videogen_gateway.realtime import (
     FeedStream,
@@ -29,11 +29,8 @@ from videogen_gateway.realtime import (
     sse_serve,
 )
 from videogen_gateway.runtime import Runtime, runtime_of
-from videogen_gateway.surfaces.studio.script_routes import (
-    existing_project,
-    generation_queries,
-    seconds,
-)
+from videogen_gateway.surfaces.studio.lookups import existing_project
+from videogen_gateway.surfaces.studio.script_routes import generation_queries, seconds
 
 SSE_HEARTBEAT_SECONDS = seconds("VIDEOGEN_SSE_HEARTBEAT_SECONDS", 15.0)
 LIVE = LiveOptions(heartbeat=SSE_HEARTBEAT_SECONDS)

@@ -44,7 +44,7 @@ from videogen_gateway.surfaces.studio.websocket_messages import (
     message_for,
 )
 
-log = structlog.get_logger("videogen_gateway.websocket")
+log = structlog.get_logger("videogen_gateway.surfaces.studio.websocket")
 
 # A client that reads slower than its projects produce is cut off past this many messages.
 OUTBOX_LIMIT = 10_000

@@ -20,7 +20,8 @@ from litestar.params import FromPath
 from videogen_contracts.project.production import StartProduction
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
-from videogen_gateway.errors import REJECTION_STATUS, ApiError, problem
+from videogen_gateway.errors import REJECTION_STATUS, ApiError, error_response
+from videogen_gateway.openapi import described, id_link, json_schema, plain_errors
 from videogen_gateway.readmodels.productions.readmodel import ProductionQueries, ProductionRow
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.text2video import schemas as shapes
@@ -47,10 +48,26 @@ async def _job(rt: Runtime, raw_id: str) -> ProductionRow:
     return row
 
 
-@post("/generate", status_code=202, summary="Start a new video generation job")
+JOB_ID = "$response.body#/job_id"
+
+
+@post(
+    "/generate",
+    status_code=202,
+    summary="Start a new video generation job",
+    responses=plain_errors(400, 413, 500, 503),
+    operation_class=described(
+        at=202,
+        links={
+            "status": id_link("Text2videoStatus", job_id=JOB_ID),
+            "download": id_link("Text2videoDownload", job_id=JOB_ID),
+        },
+        body=json_schema(shapes.GenerateBody),
+    ),
+)
 async def generate(request: Request[Any, Any, Any], state: State) -> GenerateAccepted:
     rt = runtime_of(state)
-    text = shapes.text_of(await request.body(), shapes.max_chars())
+    text = shapes.text_of(await request.body(), rt.options.text2video_max_chars)
     job_id = uuid.uuid4()
     command = StartProduction(
         command_id=str(uuid.uuid4()),
@@ -72,18 +89,28 @@ async def generate(request: Request[Any, Any, Any], state: State) -> GenerateAcc
     return GenerateAccepted(job_id=str(job_id))
 
 
-@get("/status/{job_id:str}", summary="Check the status of a video generation job")
+@get(
+    "/status/{job_id:str}",
+    summary="Check the status of a video generation job",
+    operation_id="Text2videoStatus",
+    responses=plain_errors(400, 404, 500, 503),
+)
 async def job_status(state: State, job_id: FromPath[str]) -> JobStatus:
     return shapes.job_status(await _job(runtime_of(state), job_id))
 
 
-@get("/jobs", summary="List all jobs and their statuses")
+@get("/jobs", summary="List all jobs and their statuses", responses=plain_errors(500, 503))
 async def list_jobs(state: State) -> JobList:
     rows = await _queries(runtime_of(state)).list("text2video")
     return JobList(jobs={str(row.id): shapes.job_summary(row) for row in rows})
 
 
-@get("/download/{job_id:str}", summary="Download the generated video (honours HTTP Range)")
+@get(
+    "/download/{job_id:str}",
+    summary="Download the generated video (honours HTTP Range)",
+    operation_id="Text2videoDownload",
+    responses=plain_errors(400, 404, 416, 500, 503),
+)
 async def download(
     request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
 ) -> Response[Any]:
@@ -102,12 +129,9 @@ async def download(
         raise ApiError(500, shapes.FILE_NOT_FOUND) from None
     return file_response(
         path, size, filename=shapes.download_name(row.id), media_type="video/mp4",
-        range_header=request.headers.get("range"), unsatisfied=_unsatisfied,
+        range_header=request.headers.get("range"),
+        unsatisfied=lambda detail, headers: error_response(request, 416, detail, headers=headers),
     )
-
-
-def _unsatisfied(detail: str, headers: dict[str, str]) -> Response[Any]:
-    return problem(416, detail, headers=headers)
 
 
 def text2video_router() -> Router:

@@ -6,12 +6,12 @@ string lives here, word for word.
 
 from __future__ import annotations
 
-import os
 import unicodedata
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
+from msgspec import Meta
 from videogen_gateway.errors import ApiError
 from videogen_gateway.readmodels.productions.readmodel import ProductionRow
 
@@ -21,14 +21,25 @@ NOT_READY = "Video not ready for download"
 FILE_NOT_FOUND = "Video file not found"
 STARTED = "Video generation started"
 
-DEFAULT_MAX_CHARS = 100_000
 # The doc's progress stages; the status shows the last one the job has reached (the
 # render's finer progress, 90..99, is in the message).
 PROGRESS_STAGES = (0, 20, 40, 60, 80, 90, 100)
 
 
-def max_chars() -> int:
-    return int(os.environ.get("VIDEOGEN_TEXT2VIDEO_MAX_CHARS", DEFAULT_MAX_CHARS))
+class GenerateBody(msgspec.Struct, frozen=True, kw_only=True):
+    """The body of POST /generate, for the OpenAPI only: `text_of` reads the body itself, so
+    that whatever is wrong with it gets the doc's own 400 string."""
+
+    text: Annotated[
+        str,
+        Meta(
+            min_length=1,
+            pattern=r"\S",
+            description="The text to narrate: some letters or digits, in any script; longer"
+            " than the gateway's limit (VIDEOGEN_TEXT2VIDEO_MAX_CHARS, 100,000 by default) is a"
+            " 413",
+        ),
+    ]
 
 
 class GenerateAccepted(msgspec.Struct, frozen=True, kw_only=True):

@@ -11,17 +11,16 @@ from videogen_contracts.errors import Invalid
 from videogen_contracts.project.commands import CastMemberSpec
 from videogen_contracts.project.events import ProjectChanges
 from videogen_contracts.project.limits import (
+    BATCH_MAX,
+    CAST_DESCRIPTION_MAX,
+    CAST_MAX,
+    CAST_NAME_MAX,
     DESCRIPTION_MAX,
     DURATION_MAX_MINUTES,
     LANGUAGE_MAX,
     SHORT_TEXT_MAX,
     TOPIC_MAX,
 )
-
-CAST_NAME_MAX = 200
-CAST_DESCRIPTION_MAX = 2_000
-BATCH_MAX = 100
-CAST_MAX = 200
 
 
 def check_required_text(field: str, value: str | UnsetType, limit: int) -> None:

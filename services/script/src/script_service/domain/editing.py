@@ -109,10 +109,12 @@ def _ids(project_id: UUID) -> dict[str, UUID]:
     return {"script_id": studio_script_id(project_id), "project_id": project_id}
 
 
-def _section(state: Script, section_id: UUID, what: str = "section") -> Section:
+def _section(
+    state: Script, section_id: UUID, what: str = "section", field: str | None = None
+) -> Section:
     section = state.section(section_id)
     if section is None:
-        raise NotFound(f"{what} {section_id} not found in this project's script")
+        raise NotFound(f"{what} {section_id} not found in this project's script", field)
     return section
 
 
@@ -174,7 +176,7 @@ def _reorder_sentences(command: ReorderSentences, state: Script) -> list[ScriptE
 
 def _move(command: MoveSentence, state: Script) -> list[ScriptEvent]:
     sentence = _sentence(state, command.sentence_id)
-    target = _section(state, command.target_section_id, "target section")
+    target = _section(state, command.target_section_id, "target section", "target_section_id")
     if command.position < 0:
         raise Invalid("position", f"position must be 0 or more (got {command.position})")
     others = [s for s in target.sentence_ids if s != sentence.sentence_id]

@@ -16,13 +16,13 @@ from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.script.commands import StartGeneration
 from videogen_contracts.script.events import ScriptGenerationStarted, studio_script_id
 from videogen_contracts.script.generation import GenerationQueued
+from videogen_contracts.script.limits import MINUTES_MAX
 from videogen_contracts.script.outline import OutlineApproved
 
 from script_service.domain.generation import GenerationRun
 from script_service.domain.outline import Outline
 from script_service.domain.script_state import Script
 
-MINUTES_MAX = 180.0
 DEFAULT_MINUTES = 5.0
 # A rough estimate for clients: the outline, then about this long per section.
 SECONDS_PER_SECTION = 10

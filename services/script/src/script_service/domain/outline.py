@@ -8,6 +8,7 @@ from typing import assert_never
 from uuid import UUID
 
 from videogen_contracts.errors import Conflict, Invalid, NotFound
+from videogen_contracts.script.limits import INSTRUCTIONS_MAX
 from videogen_contracts.script.outline import (
     OutlineApproved,
     OutlineEvent,
@@ -17,8 +18,6 @@ from videogen_contracts.script.outline import (
 )
 
 from script_service.domain.commands import ApproveOutline, RecordOutline, ReplaceOutlineSection
-
-INSTRUCTIONS_MAX = 2_000
 
 
 @dataclass(frozen=True, slots=True)

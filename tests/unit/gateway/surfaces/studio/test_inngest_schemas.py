@@ -44,6 +44,9 @@ def test_one_event_an_array_and_an_executor_call() -> None:
         (body([{"name": GENERATE}, {"name": "x"}]), "events[1].name"),
         (body([{"name": GENERATE}, 7]), "events[1]"),
         (body("text"), None),
+        # The ledger (PostgreSQL text) cannot keep a NUL: refused, not a 500.
+        (body({"name": GENERATE, "id": "a\u0000b"}), "id"),
+        (body([{"name": GENERATE}, {"name": GENERATE, "id": "\u0000"}]), "events[1].id"),
     ],
 )
 def test_bad_bodies_name_the_field(raw: bytes, field: str | None) -> None:

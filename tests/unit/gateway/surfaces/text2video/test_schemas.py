@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 import pytest
 from videogen_gateway import downloads
-from videogen_gateway.errors import ApiError
+from videogen_gateway.errors import ApiError, plain_error
 from videogen_gateway.readmodels.productions.readmodel import ProductionRow
 from videogen_gateway.surfaces.text2video import schemas as shapes
 
@@ -40,6 +40,15 @@ def test_missing_or_bad_text_gets_the_documented_400(raw: bytes) -> None:
     with pytest.raises(ApiError) as caught:
         shapes.text_of(raw, 100)
     assert (caught.value.status, caught.value.detail) == (400, "No text provided in request body")
+
+
+def test_the_error_body_is_exactly_the_doc_s() -> None:
+    with pytest.raises(ApiError) as caught:
+        shapes.text_of(b"", 100)
+    response = plain_error(caught.value.status, caught.value.detail)
+    assert response.status_code == 400
+    assert response.media_type == "application/json"
+    assert msgspec.json.decode(response.content) == {"error": "No text provided in request body"}
 
 
 def test_text_over_the_limit_is_413_naming_the_limit() -> None:
