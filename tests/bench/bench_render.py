@@ -36,10 +36,10 @@ from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.fonts import find_caption_font
 from videogen_media.render import Scene, render_timeline
 from videogen_media.render_settings import RenderSettings
-from videogen_media.segmentation import split_sentences
 from videogen_media.visuals import background_for
 from videogen_providers.tts.piper_synthesizer import PiperSynthesizer
 from videogen_providers.tts.synthesizer import VoiceOptions
+from videogen_text.segmentation import split_sentences
 
 PARAGRAPH = (Path(__file__).parent / "text2video_paragraph.txt").read_text().strip()
 ROUNDS = 2  # best of N for each encode: the machine is shared

@@ -55,6 +55,7 @@ BAD_BODIES: list[tuple[str, Any, str]] = [
     ("pitch too high", with_spec("voiceSpec", pitch=3.5), "voiceSpec.pitch"),
     ("pitch negative", with_spec("voiceSpec", pitch=-1), "voiceSpec.pitch"),
     ("bad pause", with_spec("voiceSpec", pause="Forever"), "voiceSpec.pause"),
+    ("unknown voice", with_spec("voiceSpec", voiceName="nobody"), "voiceSpec.voiceName"),
     ("bad res", with_spec("renderSpec", res="999p"), "renderSpec.res"),
     ("bad fps", with_spec("renderSpec", fps=48), "renderSpec.fps"),
     ("fps as text", with_spec("renderSpec", fps="30"), "renderSpec.fps"),

@@ -96,6 +96,17 @@ async def test_capabilities_list_every_kind(aura: Stack) -> None:
     assert listed["offline"]["available"] is True
 
 
+async def test_the_tts_voices_are_listed(aura: Stack) -> None:
+    async with client(aura) as http:
+        response = await http.get("/api/providers/tts/voices")
+    assert response.status_code == 200, response.text
+    voices = response.json()
+    assert voices[0]["name"] == "joe-us"
+    for voice in voices:
+        assert set(voice) == {"name", "language", "gender", "engine", "id"}
+        assert voice["engine"] in ("piper", "espeak-ng")
+
+
 async def test_validating_an_unknown_provider_is_a_404_problem(aura: Stack) -> None:
     async with client(aura) as http:
         assert_problem(await http.post("/api/providers/StableDiffusion/validate"), 404)

@@ -96,6 +96,9 @@ class FlakyNarrator:
         self.failed: list[str] = []
         self._one_at_a_time = asyncio.Lock()
 
+    def speaker(self, voice: VoiceSettings, language: str) -> str:
+        return self.name
+
     async def narrate(self, text: str, voice: VoiceSettings, language: str, out: Path) -> None:
         async with self._one_at_a_time:
             self.asked += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
@@ -85,6 +86,16 @@ async def test_piper_loads_the_voice_and_says_a_word() -> None:
     result = await validate("piper", ProviderConfig())
     assert result.ok, result.message
     assert "synthesized" in result.message
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+async def test_espeak_says_a_word_and_is_listed_available() -> None:
+    result = await validate("espeak", ProviderConfig())
+    assert result.ok, result.message
+    assert "synthesized" in result.message
+    listed = {c.name: c for c in describe_providers(ProviderConfig())}
+    assert listed["espeak"].available
+    assert listed["espeak"].reason_codes == []
 
 
 async def test_unknown_providers_are_refused() -> None:

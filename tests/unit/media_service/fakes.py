@@ -40,6 +40,9 @@ class FakeNarrator:
     gate: asyncio.Event | None = None
     name: str = "fake:voice"
 
+    def speaker(self, voice: VoiceSettings, language: str) -> str:
+        return self.name
+
     async def narrate(self, text: str, voice: VoiceSettings, language: str, out: Path) -> None:
         if self.gate is not None:
             await self.gate.wait()

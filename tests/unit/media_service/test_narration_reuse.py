@@ -76,6 +76,21 @@ async def test_another_voice_speaks_everything_again(tmp_path: Path) -> None:
     assert not any(e.reused for e in again)
 
 
+async def test_another_speaker_with_the_same_settings_speaks_everything_again(
+    tmp_path: Path,
+) -> None:
+    """The voice that speaks is in the key, not only the settings that chose it: with no
+    voiceName, the language's voice speaks, and a newly installed one changes it."""
+    world = World(tmp_path)
+    await world.job(await world.request(), FIRST)
+    world.narrator.spoken.clear()
+    world.narrator.name = "fake:another-voice"
+    again = await render_again(world)
+    assert sorted(world.narrator.spoken) == sorted(TEXTS)
+    assert not any(e.reused for e in again)
+    assert {e.synthesizer for e in again} == {"fake:another-voice"}
+
+
 async def test_another_project_does_not_share_audio(tmp_path: Path) -> None:
     world = World(tmp_path)
     await world.job(await world.request(), FIRST)

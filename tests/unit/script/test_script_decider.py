@@ -1,6 +1,6 @@
 # ruff: noqa: RUF001  (CJK punctuation in test texts on purpose)
 """The Script decider, given/when/then, with the real sentence segmenter
-(videogen_media.segmentation, pure). Its own cases are tested with the library; here it is
+(videogen_text.segmentation, pure). Its own cases are tested with the library; here it is
 about sections, order, ids and the script's rules."""
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from videogen_media.stopwords import STOPWORDS
+from videogen_text.stopwords import STOPWORDS
 
 MAX_KEYWORDS = 3
 GradientStyle = Literal["linear", "radial", "circular", "spiral", "square"]

@@ -92,7 +92,7 @@ def describe_providers(
     return [
         *(_llm(info) for info in describe_llm_providers(config.as_environ())),
         _capability("piper", "tts", piper, offline=True, keys=[]),
-        _capability("espeak", "tts", [*espeak, "NotImplemented"], offline=True, keys=[]),
+        _capability("espeak", "tts", espeak, offline=True, keys=[]),
         _not_built("openai-tts", "tts", offline=False, keys=openai),
         _capability("procedural", "stock", [], offline=True, keys=[]),
         _capability("pexels", "stock", pexels, offline=False, keys=["PEXELS_API_KEY"]),

@@ -2,9 +2,9 @@
 
 OpenAI-compatible providers list the models at the configured base URL (the key is sent
 as a bearer token); Pexels runs one search; Piper loads the voice and synthesizes a word
-in a child process; the offline writer writes a short script. Each check is bounded by a
-timeout and reports `{name, ok, latencyMs, message}`; a failure is a result, not an error.
-Messages never contain a key.
+in a child process; espeak-ng speaks a word; the offline writer writes a short script.
+Each check is bounded by a timeout and reports `{name, ok, latencyMs, message}`; a failure
+is a result, not an error. Messages never contain a key.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ import asyncio
 import json
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import httpx
 import msgspec
@@ -24,6 +26,8 @@ from videogen_providers.config import ProviderConfig
 from videogen_providers.llm.base import Brief
 from videogen_providers.llm.offline import OfflineWriter
 from videogen_providers.stock.pexels import PexelsClient
+from videogen_providers.tts.espeak import EspeakFailed, EspeakSynthesizer
+from videogen_providers.tts.synthesizer import VoiceOptions
 
 HTTP_TIMEOUT = 10.0
 PIPER_TIMEOUT = 60.0
@@ -122,8 +126,18 @@ async def check_offline(config: ProviderConfig) -> tuple[bool, str]:
 async def check_espeak(config: ProviderConfig) -> tuple[bool, str]:
     binary = shutil.which("espeak-ng") or shutil.which("espeak")
     if binary is None:
-        return False, "espeak-ng is not installed (and no espeak narrator is built yet)"
-    return False, f"{binary} is installed, but no espeak narrator is built yet"
+        return False, "espeak-ng is not installed (apt-get install espeak-ng)"
+    with tempfile.TemporaryDirectory(prefix="vg-espeak-check-") as tmp:
+        try:
+            async with asyncio.timeout(HTTP_TIMEOUT):
+                seconds = await EspeakSynthesizer(binary).synthesize(
+                    "Hello.", Path(tmp) / "word.wav", VoiceOptions()
+                )
+        except EspeakFailed as error:
+            return False, f"espeak-ng failed: {str(error)[:300]}"
+        except TimeoutError:
+            return False, f"espeak-ng did not speak a word within {HTTP_TIMEOUT:g}s"
+    return True, f"'Hello.' synthesized ({seconds:.2f}s of audio)"
 
 
 async def always_there(config: ProviderConfig) -> tuple[bool, str]:

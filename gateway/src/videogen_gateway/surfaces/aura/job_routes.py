@@ -12,6 +12,7 @@ problems (aura_system_errors.py), documented in docs/errors.md.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import uuid
 from datetime import UTC, datetime
@@ -54,6 +55,7 @@ from videogen_gateway.surfaces.aura.job_responses import (
     RetryAccepted,
     job_out,
 )
+from videogen_providers.tts.voices import UnknownVoice, installed_voice
 from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 log = structlog.get_logger("videogen_gateway.aura")
@@ -97,11 +99,24 @@ async def _send(rt: Runtime, name: str, command: msgspec.Struct) -> None:
     await rt.dispatcher.send_and_wait(SERVICE, name, command, _correlation_id())
 
 
+async def _check_voice(name: str | None) -> None:
+    """The catalogue decides which names are voices and names them in its refusal (in a
+    thread: its first call lists espeak-ng's voices)."""
+    if name is None:
+        return
+    try:
+        await asyncio.to_thread(installed_voice, name)
+    except UnknownVoice as error:
+        raise bad("voiceSpec.voiceName", str(error), "Name a voice that GET "
+                  "/api/providers/tts/voices lists, or leave voiceName out.") from None
+
+
 @post("/jobs", status_code=202, summary="Create a video generation job",
       dependencies=documented(JobIn))
 async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccepted:
-    rt = runtime_of(state)
     wanted = job_request(await request.body())
+    await _check_voice(wanted.voice.voice)
+    rt = runtime_of(state)
     job_id = uuid.uuid4()
     command = StartProduction(
         command_id=str(uuid.uuid4()),

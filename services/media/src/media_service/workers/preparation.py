@@ -180,9 +180,8 @@ class _Run:
 
     async def narrate_one(self, sentence: SentenceText) -> None:
         request, blobs = self.request, self.tools.blobs
-        digest = narration_digest(
-            sentence.text, request.voice, request.language, self.tools.narrator.name
-        )
+        speaker = self.tools.narrator.speaker(request.voice, request.language)
+        digest = narration_digest(sentence.text, request.voice, request.language, speaker)
         key = narration_key(request.project_id, digest)
         async with self.narrations.hold(key):
             # An existing blob is whole (puts are atomic): an earlier production of this
@@ -200,7 +199,7 @@ class _Run:
                 sentence_id=sentence.sentence_id,
                 key=key,
                 duration_s=round(duration, 6),
-                synthesizer=self.tools.narrator.name,
+                synthesizer=speaker,
                 reused=reused,
             )
         )

@@ -1,7 +1,7 @@
 """Plain text → sections → sentences, with ids derived from the script id.
 
 Paragraphs (separated by a blank line) become sections; each is split into sentences by
-`videogen_media.segmentation` (abbreviations, decimals, quotes, ellipses, CJK full stops;
+`videogen_text.segmentation` (abbreviations, decimals, quotes, ellipses, CJK full stops;
 pieces with nothing to say join a neighbour), a pure library function. Run-on sentences
 are cut to a length one scene can carry. The ids are `uuid5(script_id, position)`, so
 drafting the same text for the same script again (a retried command) gives the very same
@@ -14,7 +14,7 @@ import re
 from uuid import UUID, uuid5
 
 from videogen_contracts.script.events import ScriptSection, ScriptSentence
-from videogen_media.segmentation import is_speakable, split_paragraphs, split_sentences
+from videogen_text.segmentation import is_speakable, split_paragraphs, split_sentences
 
 TITLE_CHARS = 60
 # A "sentence" longer than this (a run-on text without full stops) is cut into pieces:

@@ -40,7 +40,7 @@ from videogen_contracts.script.events import (
     SentenceTextChanged,
     studio_script_id,
 )
-from videogen_media.segmentation import is_speakable
+from videogen_text.segmentation import is_speakable
 
 from script_service.domain.commands import EndGeneration, ReplaceScript
 from script_service.domain.script import SENTENCES_MAX

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from uuid import UUID, uuid5
 
 from videogen_contracts.script.events import ScriptSection, ScriptSentence
-from videogen_media.segmentation import is_speakable
+from videogen_text.segmentation import is_speakable
 
 from script_service.domain.drafting import bounded, title_of
 

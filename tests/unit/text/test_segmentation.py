@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from videogen_media.segmentation import is_speakable, split_paragraphs, split_sentences
+from videogen_text.segmentation import is_speakable, split_paragraphs, split_sentences
 
 CASES = [
     ("One. Two! Three?", ["One.", "Two!", "Three?"]),

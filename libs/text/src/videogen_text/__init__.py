@@ -1,0 +1,1 @@
+"""Text rules shared by the services: sentences, paragraphs, stopwords; no media stack."""
