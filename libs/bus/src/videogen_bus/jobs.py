@@ -29,9 +29,9 @@ from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.client import JetStreamContext
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
-from videogen_runtime.logs import correlation_scope
 
 from videogen_bus.consumer import DeadLetterSink, PoisonMessage, exponential_backoff
+from videogen_bus.correlation import correlation_scope
 
 log = structlog.get_logger("videogen_bus.jobs")
 

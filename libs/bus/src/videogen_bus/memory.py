@@ -14,8 +14,8 @@ import msgspec
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_contracts.subjects import Namespace
-from videogen_runtime.logs import correlation_scope
 
+from videogen_bus.correlation import correlation_scope
 from videogen_bus.headers import command_headers
 from videogen_bus.rpc import PING, CommandHandler, ServiceUnavailable
 

@@ -28,9 +28,9 @@ from videogen_contracts.replies import (
     reply_decoder,
 )
 from videogen_contracts.subjects import Namespace
-from videogen_runtime.logs import correlation_scope, new_correlation_id
 
 from videogen_bus.connection import before_drain
+from videogen_bus.correlation import correlation_scope, new_correlation_id
 from videogen_bus.headers import CORRELATION, command_headers, correlation_of
 
 log = structlog.get_logger("videogen_bus.rpc")

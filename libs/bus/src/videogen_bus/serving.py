@@ -20,8 +20,8 @@ import structlog
 from videogen_contracts.envelope import to_raw
 from videogen_contracts.errors import DomainError, rejection_for
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply, QueryAnswered
-from videogen_runtime.logs import new_correlation_id
 
+from videogen_bus.correlation import new_correlation_id
 from videogen_bus.headers import causation_of, correlation_of
 from videogen_bus.rpc import CommandHandler
 
