@@ -11,7 +11,7 @@ later production of the project reuses every narration whose text and voice are 
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 from uuid import UUID
 
 import msgspec
@@ -179,15 +179,7 @@ MediaEvent = (
     | MediaPreparationResumed
 )
 
-EVENT_TYPES: tuple[type[MediaEventBase], ...] = (
-    MediaPreparationRequested,
-    SentenceNarrated,
-    NarrationCompleted,
-    CaptionsCompleted,
-    VisualsChosen,
-    MediaPreparationFailed,
-    MediaPreparationResumed,
-)
+EVENT_TYPES: tuple[type[MediaEventBase], ...] = get_args(MediaEvent)
 
 event_decoder = msgspec.json.Decoder(MediaEvent)
 

@@ -14,7 +14,7 @@ next command from the production's history alone, never from another service's t
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 from uuid import UUID
 
 import msgspec
@@ -291,20 +291,7 @@ ProductionEvent = (
     | ProductionStallWarned
 )
 
-EVENT_TYPES: tuple[type[ProductionEventBase], ...] = (
-    ProductionQueued,
-    ProductionAdvanced,
-    ProductionStepLogged,
-    ProductionScriptAttached,
-    ProductionNarrationAttached,
-    ProductionCaptionsAttached,
-    ProductionVisualsAttached,
-    ProductionCompleted,
-    ProductionFailed,
-    ProductionCancelled,
-    ProductionRetried,
-    ProductionStallWarned,
-)
+EVENT_TYPES: tuple[type[ProductionEventBase], ...] = get_args(ProductionEvent)
 
 event_decoder: msgspec.json.Decoder[ProductionEvent] = msgspec.json.Decoder(ProductionEvent)
 

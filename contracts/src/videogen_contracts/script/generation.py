@@ -9,7 +9,7 @@ studio script (`ScriptReplaced` with this `job_id`, in the same transaction as
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 from uuid import UUID
 
 import msgspec
@@ -104,14 +104,7 @@ GenerationEvent = (
     | GenerationFailed
 )
 
-GENERATION_EVENT_TYPES: tuple[type[GenerationEventBase], ...] = (
-    GenerationQueued,
-    GenerationStarted,
-    GenerationSectionStarted,
-    GenerationSectionCompleted,
-    GenerationCompleted,
-    GenerationFailed,
-)
+GENERATION_EVENT_TYPES: tuple[type[GenerationEventBase], ...] = get_args(GenerationEvent)
 
 generation_event_decoder: msgspec.json.Decoder[GenerationEvent] = msgspec.json.Decoder(
     GenerationEvent
