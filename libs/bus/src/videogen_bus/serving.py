@@ -84,8 +84,7 @@ def _query(kind: type[msgspec.Struct], answer: AnswerQuery) -> CommandHandler:
 
 
 def _decoding(
-    kind: type[msgspec.Struct],
-    run: Callable[[Any, Mapping[str, str]], Awaitable[CommandReply]],
+    kind: type[msgspec.Struct], run: Callable[[Any, Mapping[str, str]], Awaitable[CommandReply]]
 ) -> CommandHandler:
     decoder = msgspec.json.Decoder(kind)
 

@@ -157,8 +157,7 @@ async def run_ffmpeg(
     tail: deque[str] = deque(maxlen=stderr_lines)
     try:
         await asyncio.gather(
-            _read_progress(proc.stdout, total_seconds, on_progress),
-            _read_tail(proc.stderr, tail),
+            _read_progress(proc.stdout, total_seconds, on_progress), _read_tail(proc.stderr, tail)
         )
         returncode = await proc.wait()
     except BaseException:

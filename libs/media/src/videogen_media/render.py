@@ -30,12 +30,7 @@ from videogen_media.ffmpeg import ProgressCallback, run_ffmpeg
 from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.render_settings import AUDIO_RATE, RenderSettings
 from videogen_media.video_track import Piece, change_frames, densify, sparse_track
-from videogen_media.visuals import (
-    Background,
-    background_drift_small,
-    background_still,
-    drift_ticks,
-)
+from videogen_media.visuals import Background, background_drift_small, background_still, drift_ticks
 
 IMAGE_SUFFIXES = frozenset((".jpg", ".jpeg", ".png", ".webp", ".bmp"))
 GLOBAL_OPTIONS = ("-hide_banner", "-y", "-loglevel", "error")
@@ -187,9 +182,7 @@ async def render_timeline(
         )
         command.graph_path.write_text(command.graph, encoding="utf-8")
         try:
-            await run_ffmpeg(
-                command.argv, total_seconds=command.duration, on_progress=on_progress
-            )
+            await run_ffmpeg(command.argv, total_seconds=command.duration, on_progress=on_progress)
             os.replace(partial, output)
         finally:
             partial.unlink(missing_ok=True)

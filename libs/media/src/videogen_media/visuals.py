@@ -70,11 +70,7 @@ def palette_for(keywords: Sequence[str]) -> tuple[str, str, str]:
     digest = hashlib.sha256(" ".join(keywords).encode()).digest()
     hue = known[0] if known else digest[0] * 360 // 256
     shift = 20 + digest[1] % 40
-    return (
-        _hex(hue, 0.55, 0.38),
-        _hex((hue + shift) % 360, 0.65, 0.58),
-        _hex(hue, 0.45, 0.12),
-    )
+    return (_hex(hue, 0.55, 0.38), _hex((hue + shift) % 360, 0.65, 0.58), _hex(hue, 0.45, 0.12))
 
 
 def background_for(text: str, index: int, *, motion: bool = True) -> Background:

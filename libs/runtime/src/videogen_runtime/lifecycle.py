@@ -28,9 +28,7 @@ async def run_until_signalled(start: Callable[[AsyncExitStack], Awaitable[None]]
 
 
 async def run_until_closed(
-    stack: AsyncExitStack,
-    run: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
-    name: str,
+    stack: AsyncExitStack, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]], name: str
 ) -> asyncio.Task[None]:
     """Run a background loop (a consumer, a work queue) until `stack` closes.
 

@@ -99,11 +99,7 @@ class ScriptWriter(Protocol):
     async def quick_script(self, brief: Brief) -> Written[list[SectionScript]]: ...
 
     async def expand(
-        self,
-        brief: Brief,
-        section_title: str,
-        existing_sentences: Sequence[str],
-        count: int,
+        self, brief: Brief, section_title: str, existing_sentences: Sequence[str], count: int
     ) -> Written[list[str]]: ...
 
     async def regenerate_section(

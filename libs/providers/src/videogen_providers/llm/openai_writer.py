@@ -56,9 +56,7 @@ class OpenAISettings(msgspec.Struct, frozen=True, kw_only=True):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> OpenAISettings:
-        retry = RetryPolicy(
-            max_attempts=int(environ.get("VIDEOGEN_LLM_MAX_ATTEMPTS", "4")),
-        )
+        retry = RetryPolicy(max_attempts=int(environ.get("VIDEOGEN_LLM_MAX_ATTEMPTS", "4")))
         return cls(
             base_url=environ.get("OPENAI_BASE_URL") or None,
             api_key=environ.get("OPENAI_API_KEY") or None,
@@ -107,11 +105,7 @@ class OpenAIWriter:
         return self._written(written.value.sections, written.usage)
 
     async def expand(
-        self,
-        brief: Brief,
-        section_title: str,
-        existing_sentences: Sequence[str],
-        count: int,
+        self, brief: Brief, section_title: str, existing_sentences: Sequence[str], count: int
     ) -> Written[list[str]]:
         if count <= 0:
             return self._written([], self._usage(None))
@@ -177,8 +171,7 @@ class OpenAIWriter:
         self, messages: prompts.Messages, name: str, schema: dict[str, Any]
     ) -> ChatCompletion:
         response_format = ResponseFormatJSONSchema(
-            type="json_schema",
-            json_schema={"name": name, "schema": schema, "strict": True},
+            type="json_schema", json_schema={"name": name, "schema": schema, "strict": True}
         )
         # The SDK's own timeout covers each read; this bounds the whole call, however slowly
         # a server trickles its bytes.
