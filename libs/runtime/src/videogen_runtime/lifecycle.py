@@ -13,7 +13,7 @@ import structlog
 log = structlog.get_logger()
 
 
-async def run_until_signalled(start: Callable[[AsyncExitStack], Awaitable[None]]) -> None:
+async def run_until_signalled(start: Callable[[AsyncExitStack], Awaitable[object]]) -> None:
     """`start` enters its resources on the stack; they close, in reverse, after a signal."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
