@@ -170,13 +170,8 @@ class MediaPreparationResumed(
 
 
 MediaEvent = (
-    MediaPreparationRequested
-    | SentenceNarrated
-    | NarrationCompleted
-    | CaptionsCompleted
-    | VisualsChosen
-    | MediaPreparationFailed
-    | MediaPreparationResumed
+    MediaPreparationRequested | SentenceNarrated | NarrationCompleted | CaptionsCompleted
+    | VisualsChosen | MediaPreparationFailed | MediaPreparationResumed
 )
 
 EVENT_TYPES: tuple[type[MediaEventBase], ...] = get_args(MediaEvent)

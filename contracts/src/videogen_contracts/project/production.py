@@ -30,15 +30,8 @@ from videogen_contracts.subjects import Namespace
 ProductionKind = Literal["text2video", "project", "brief"]
 EncodeEffort = Literal["fast", "balanced", "high"]
 ProductionStage = Literal[
-    "queued",
-    "scripting",
-    "narrating",
-    "captioning",
-    "choosing_visuals",
-    "rendering",
-    "completed",
-    "failed",
-    "cancelled",
+    "queued", "scripting", "narrating", "captioning", "choosing_visuals", "rendering", "completed",
+    "failed", "cancelled",
 ]
 FailureCode = Literal[
     "script_failed", "media_failed", "render_failed", "invalid", "internal", "stall_timeout"
@@ -139,8 +132,7 @@ class RetryProduction(msgspec.Struct, frozen=True, kw_only=True):
 ProductionCommand = StartProduction | CancelProduction | RetryProduction
 
 COMMANDS: dict[str, type[msgspec.Struct]] = {
-    "start_production": StartProduction,
-    "cancel_production": CancelProduction,
+    "start_production": StartProduction, "cancel_production": CancelProduction,
     "retry_production": RetryProduction,
 }
 
@@ -277,17 +269,9 @@ class ProductionStallWarned(ProductionEventBase, frozen=True, tag="ProductionSta
 
 
 ProductionEvent = (
-    ProductionQueued
-    | ProductionAdvanced
-    | ProductionStepLogged
-    | ProductionScriptAttached
-    | ProductionNarrationAttached
-    | ProductionCaptionsAttached
-    | ProductionVisualsAttached
-    | ProductionCompleted
-    | ProductionFailed
-    | ProductionCancelled
-    | ProductionRetried
+    ProductionQueued | ProductionAdvanced | ProductionStepLogged | ProductionScriptAttached
+    | ProductionNarrationAttached | ProductionCaptionsAttached | ProductionVisualsAttached
+    | ProductionCompleted | ProductionFailed | ProductionCancelled | ProductionRetried
     | ProductionStallWarned
 )
 

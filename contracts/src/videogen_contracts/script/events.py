@@ -169,15 +169,8 @@ class ScriptGenerationEnded(
 
 
 ScriptEvent = (
-    ScriptDrafted
-    | ScriptReplaced
-    | SectionsReordered
-    | SentencesReordered
-    | SentenceMoved
-    | SentenceTextChanged
-    | SentenceDeleted
-    | SentencesInserted
-    | ScriptGenerationStarted
+    ScriptDrafted | ScriptReplaced | SectionsReordered | SentencesReordered | SentenceMoved
+    | SentenceTextChanged | SentenceDeleted | SentencesInserted | ScriptGenerationStarted
     | ScriptGenerationEnded
 )
 

@@ -96,12 +96,8 @@ class GenerationFailed(GenerationEventBase, frozen=True, kw_only=True, tag="Gene
 
 
 GenerationEvent = (
-    GenerationQueued
-    | GenerationStarted
-    | GenerationSectionStarted
-    | GenerationSectionCompleted
-    | GenerationCompleted
-    | GenerationFailed
+    GenerationQueued | GenerationStarted | GenerationSectionStarted | GenerationSectionCompleted
+    | GenerationCompleted | GenerationFailed
 )
 
 GENERATION_EVENT_TYPES: tuple[type[GenerationEventBase], ...] = get_args(GenerationEvent)

@@ -104,9 +104,7 @@ def _decoding(
 def _logged(reply: CommandReply) -> CommandReply:
     if isinstance(reply, CommandAccepted):
         log.info(
-            "command.accepted",
-            stream_id=reply.stream_id,
-            stream_version=reply.stream_version,
+            "command.accepted", stream_id=reply.stream_id, stream_version=reply.stream_version,
             duplicate=reply.duplicate,
         )
     elif isinstance(reply, CommandRejected):

@@ -29,10 +29,7 @@ CJK_FONT_ENV = "VIDEOGEN_CAPTION_CJK_FONT"
 # Regular weights of common sans families, in order of preference, looked for under the
 # usual system font directories when no font wheel is installed.
 _SYSTEM_CANDIDATES = (
-    "DejaVuSans.ttf",
-    "NotoSans-Regular.ttf",
-    "LiberationSans-Regular.ttf",
-    "FreeSans.ttf",
+    "DejaVuSans.ttf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf", "FreeSans.ttf",
 )
 _SYSTEM_CJK_CANDIDATES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKjp-Regular.otf", "wqy-zenhei.ttc")
 _SYSTEM_DIRS = (

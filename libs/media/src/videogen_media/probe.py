@@ -58,8 +58,7 @@ def probe(path: Path | str) -> MediaInfo:
             if container.streams.audio:
                 aus = container.streams.audio[0]
                 audio = AudioStreamInfo(
-                    aus.codec_context.name,
-                    aus.codec_context.sample_rate,
+                    aus.codec_context.name, aus.codec_context.sample_rate,
                     aus.codec_context.channels,
                 )
             for stream in container.streams:

@@ -177,9 +177,7 @@ class OpenAIWriter:
         # a server trickles its bytes.
         async with asyncio.timeout(self._settings.timeout):
             return await self._client.chat.completions.create(
-                model=self._settings.model,
-                messages=messages,
-                response_format=response_format,
+                model=self._settings.model, messages=messages, response_format=response_format,
                 timeout=self._settings.timeout,
             )
 
