@@ -91,13 +91,8 @@ def work_queue_config(config: QueueConfig) -> ConsumerConfig:
 
 class JobQueue:
     def __init__(
-        self,
-        js: JetStreamContext,
-        config: QueueConfig,
-        run_job: JobRunner,
-        dead_letters: DeadLetterSink,
-        *,
-        job_key: JobKey = stream_of,
+        self, js: JetStreamContext, config: QueueConfig, run_job: JobRunner,
+        dead_letters: DeadLetterSink, *, job_key: JobKey = stream_of,
     ) -> None:
         self._js = js
         self._config = config

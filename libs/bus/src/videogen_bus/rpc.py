@@ -130,13 +130,8 @@ def micro_name(ns: Namespace, service: str) -> str:
 
 
 async def serve_commands(
-    nc: Client,
-    ns: Namespace,
-    service: str,
-    handlers: Mapping[str, CommandHandler],
-    *,
-    version: str = "0.1.0",
-    max_in_flight: int = 256,
+    nc: Client, ns: Namespace, service: str, handlers: Mapping[str, CommandHandler], *,
+    version: str = "0.1.0", max_in_flight: int = 256,
 ) -> CommandServer:
     """Serve `handlers` (plus `ping`) as one micro service in the service's queue group."""
     micro = await add_service(
@@ -147,8 +142,7 @@ async def serve_commands(
     for command, handler in all_handlers.items():
         await micro.add_endpoint(
             EndpointConfig(
-                name=command,
-                subject=ns.command_subject(service, command),
+                name=command, subject=ns.command_subject(service, command),
                 queue_group=ns.command_queue(service),
                 handler=_endpoint(server, service, command, handler),
             )
@@ -195,8 +189,7 @@ async def _run_handler(
         # rather than a timeout. Details stay in the log, under the correlation id.
         log.exception("command.failed")
         return CommandRejected(
-            code="unavailable",
-            message=f"internal error; correlation id {correlation_id}",
+            code="unavailable", message=f"internal error; correlation id {correlation_id}",
         )
 
 
@@ -229,9 +222,7 @@ async def send_command(
     data = payload if isinstance(payload, bytes) else _encoder.encode(payload)
     try:
         msg = await nc.request(
-            ns.command_subject(service, command),
-            data,
-            timeout=timeout,
+            ns.command_subject(service, command), data, timeout=timeout,
             headers=command_headers(correlation_id, causation_id),
         )
     except nats.errors.NoRespondersError:

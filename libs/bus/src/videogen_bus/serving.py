@@ -46,8 +46,7 @@ AnswerQuery = Callable[[Any], Awaitable[msgspec.Struct]]
 
 
 def endpoints(
-    kinds: Mapping[str, type[msgspec.Struct]],
-    *,
+    kinds: Mapping[str, type[msgspec.Struct]], *,
     commands: Mapping[str, HandleCommand] | None = None,
     queries: Mapping[str, AnswerQuery] | None = None,
 ) -> dict[str, CommandHandler]:
@@ -68,8 +67,7 @@ def endpoints(
 def _command(kind: type[msgspec.Struct], handle: HandleCommand) -> CommandHandler:
     async def run(request: Any, headers: Mapping[str, str]) -> CommandReply:
         return await handle(
-            request,
-            correlation_id=correlation_of(headers) or new_correlation_id(),
+            request, correlation_id=correlation_of(headers) or new_correlation_id(),
             causation_id=causation_of(headers),
         )
 

@@ -110,10 +110,8 @@ def earlier_result(
     if not mine:
         return None
     return CommandAccepted(
-        stream_id=stream_id,
-        stream_version=mine[-1].stream_version,
-        global_position=mine[-1].global_position,
-        duplicate=True,
+        stream_id=stream_id, stream_version=mine[-1].stream_version,
+        global_position=mine[-1].global_position, duplicate=True,
     )
 
 
@@ -121,9 +119,7 @@ def unchanged(stream_id: str, recorded: Sequence[RecordedEvent]) -> CommandAccep
     """A decision without events: nothing appended, the stream as it is."""
     position = recorded[-1].global_position if recorded else 0
     return CommandAccepted(
-        stream_id=stream_id,
-        stream_version=version_of(recorded),
-        global_position=position,
+        stream_id=stream_id, stream_version=version_of(recorded), global_position=position,
         duplicate=True,
     )
 
@@ -158,12 +154,7 @@ class Streams:
         return earlier_result(stream_id, await self.store.read_stream(stream_id), command_id)
 
     async def run(
-        self,
-        aggregate: Aggregate[K, C, S, E],
-        key: K,
-        command: C,
-        *,
-        command_id: str,
+        self, aggregate: Aggregate[K, C, S, E], key: K, command: C, *, command_id: str,
         metadata: EventMetadata,
     ) -> CommandAccepted:
         """Decide `command` on the aggregate's stream and append what it decided."""
@@ -201,10 +192,7 @@ class AggregateCommands(Generic[K, CI, S, E]):
     """
 
     def __init__(
-        self,
-        store: EventStore,
-        aggregate: Aggregate[K, CI, S, E],
-        key_of: Callable[[CI], K],
+        self, store: EventStore, aggregate: Aggregate[K, CI, S, E], key_of: Callable[[CI], K],
         project_of: Callable[[CI], uuid.UUID] | None = None,
     ) -> None:
         self.streams = Streams(store)
@@ -217,15 +205,11 @@ class AggregateCommands(Generic[K, CI, S, E]):
     ) -> CommandAccepted:
         project_id = self.project_of(command) if self.project_of else None
         metadata = EventMetadata(
-            correlation_id=correlation_id,
-            causation_id=causation_id,
+            correlation_id=correlation_id, causation_id=causation_id,
             project_id=str(project_id) if project_id else None,
         )
         return await self.streams.run(
-            self.aggregate,
-            self.key_of(command),
-            command,
-            command_id=command.command_id,
+            self.aggregate, self.key_of(command), command, command_id=command.command_id,
             metadata=metadata,
         )
 

@@ -56,24 +56,16 @@ class InMemoryEventStore:
             raise DuplicateEventId(stream_id, ids)
         return AppendResult(
             stream_version=max(e.stream_version for e in found),
-            global_position=max(e.global_position for e in found),
-            written=False,
+            global_position=max(e.global_position for e in found), written=False,
         )
 
     def _record(self, stream_id: str, stream: list[RecordedEvent], event: NewEvent) -> None:
         position = len(self._log) + 1
         recorded = RecordedEvent(
-            service=self.service,
-            global_position=position,
-            transaction_id=position,
-            stream_id=stream_id,
-            stream_version=len(stream) + 1,
-            event_id=event.event_id,
-            type=event.type,
-            schema_version=event.schema_version,
-            data=event.data,
-            metadata=event.metadata,
-            recorded_at=datetime.now(UTC),
+            service=self.service, global_position=position, transaction_id=position,
+            stream_id=stream_id, stream_version=len(stream) + 1, event_id=event.event_id,
+            type=event.type, schema_version=event.schema_version, data=event.data,
+            metadata=event.metadata, recorded_at=datetime.now(UTC),
         )
         self._log.append(recorded)
         stream.append(recorded)

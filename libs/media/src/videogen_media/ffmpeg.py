@@ -129,11 +129,8 @@ def _kill_group(pid: int) -> None:
 
 
 async def run_ffmpeg(
-    argv: Sequence[str],
-    *,
-    total_seconds: float | None = None,
-    on_progress: ProgressCallback | None = None,
-    on_start: Callable[[int], None] | None = None,
+    argv: Sequence[str], *, total_seconds: float | None = None,
+    on_progress: ProgressCallback | None = None, on_start: Callable[[int], None] | None = None,
     stderr_lines: int = 30,
 ) -> None:
     """Run an ffmpeg argv (argv[0] is the binary) to completion.
@@ -143,11 +140,8 @@ async def run_ffmpeg(
     spawned, and waits for it: no orphan keeps writing after a job is cancelled.
     """
     proc = await asyncio.create_subprocess_exec(
-        *_with_progress_flags(argv),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        start_new_session=True,
+        *_with_progress_flags(argv), stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, start_new_session=True,
         preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
     if on_start is not None:

@@ -33,11 +33,8 @@ _SYSTEM_CANDIDATES = (
 )
 _SYSTEM_CJK_CANDIDATES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKjp-Regular.otf", "wqy-zenhei.ttc")
 _SYSTEM_DIRS = (
-    Path("/usr/share/fonts"),
-    Path("/usr/local/share/fonts"),
-    Path.home() / ".fonts",
-    Path("/Library/Fonts"),
-    Path("/System/Library/Fonts"),
+    Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
+    Path("/Library/Fonts"), Path("/System/Library/Fonts"),
 )
 
 

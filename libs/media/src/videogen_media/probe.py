@@ -50,9 +50,7 @@ def probe(path: Path | str) -> MediaInfo:
                 vs = container.streams.video[0]
                 rate = vs.average_rate or vs.guessed_rate
                 video = VideoStreamInfo(
-                    vs.codec_context.width,
-                    vs.codec_context.height,
-                    float(rate) if rate else 0.0,
+                    vs.codec_context.width, vs.codec_context.height, float(rate) if rate else 0.0,
                     vs.codec_context.name,
                 )
             if container.streams.audio:

@@ -102,15 +102,9 @@ def _upscale(stream: Any, w: int, h: int) -> Any:
 
 
 def build_render_command(
-    scenes: Sequence[Scene],
-    settings: RenderSettings,
-    output: Path,
-    *,
-    graph_path: Path,
-    captions: Path | None = None,
-    caption_changes: Sequence[float] | None = None,
-    fonts_dir: Path | None = None,
-    ffmpeg_exe: str | None = None,
+    scenes: Sequence[Scene], settings: RenderSettings, output: Path, *, graph_path: Path,
+    captions: Path | None = None, caption_changes: Sequence[float] | None = None,
+    fonts_dir: Path | None = None, ffmpeg_exe: str | None = None,
 ) -> RenderCommand:
     """The command; `caption_changes` (every cue start and end, seconds) lets still scenes
     be captioned as held frames, the fast path. Without it, stills run at the full rate."""
@@ -152,14 +146,9 @@ def build_render_command(
 
 
 async def render_timeline(
-    scenes: Sequence[Scene],
-    settings: RenderSettings,
-    output: Path,
-    *,
-    captions: Path | None = None,
-    caption_changes: Sequence[float] | None = None,
-    fonts_dir: Path | None = None,
-    on_progress: ProgressCallback | None = None,
+    scenes: Sequence[Scene], settings: RenderSettings, output: Path, *,
+    captions: Path | None = None, caption_changes: Sequence[float] | None = None,
+    fonts_dir: Path | None = None, on_progress: ProgressCallback | None = None,
     ffmpeg_exe: str | None = None,
 ) -> Path:
     """Render to `output`, atomically: the file appears whole under its name or not at all.
@@ -171,14 +160,8 @@ async def render_timeline(
     partial = output.with_name(f".{output.stem}.tmp-{uuid.uuid4().hex}{output.suffix}")
     with tempfile.TemporaryDirectory(prefix="vg-render-") as scratch:
         command = build_render_command(
-            scenes,
-            settings,
-            partial,
-            graph_path=Path(scratch) / "graph.txt",
-            captions=captions,
-            caption_changes=caption_changes,
-            fonts_dir=fonts_dir,
-            ffmpeg_exe=ffmpeg_exe,
+            scenes, settings, partial, graph_path=Path(scratch) / "graph.txt", captions=captions,
+            caption_changes=caption_changes, fonts_dir=fonts_dir, ffmpeg_exe=ffmpeg_exe,
         )
         command.graph_path.write_text(command.graph, encoding="utf-8")
         try:

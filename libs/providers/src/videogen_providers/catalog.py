@@ -23,10 +23,8 @@ ALL_OS = ["linux", "macos", "windows"]
 
 # describe_llm_providers' codes, in the original's spelling.
 _LLM_CODES = {
-    "not_configured": "NotConfigured",
-    "no_api_key": "MissingApiKey:OPENAI_API_KEY",
-    "custom_base_url": "CustomBaseUrl",
-    "invalid_settings": "InvalidSettings",
+    "not_configured": "NotConfigured", "no_api_key": "MissingApiKey:OPENAI_API_KEY",
+    "custom_base_url": "CustomBaseUrl", "invalid_settings": "InvalidSettings",
 }
 
 

@@ -71,8 +71,7 @@ class TokenUsage(msgspec.Struct, frozen=True, kw_only=True):
         return TokenUsage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
-            model=other.model or self.model,
-            provider=other.provider or self.provider,
+            model=other.model or self.model, provider=other.provider or self.provider,
         )
 
 

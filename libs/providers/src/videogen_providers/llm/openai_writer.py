@@ -61,8 +61,7 @@ class OpenAISettings(msgspec.Struct, frozen=True, kw_only=True):
             base_url=environ.get("OPENAI_BASE_URL") or None,
             api_key=environ.get("OPENAI_API_KEY") or None,
             model=environ.get("VIDEOGEN_LLM_MODEL") or DEFAULT_MODEL,
-            timeout=float(environ.get("VIDEOGEN_LLM_TIMEOUT", "60")),
-            retry=retry,
+            timeout=float(environ.get("VIDEOGEN_LLM_TIMEOUT", "60")), retry=retry,
         )
 
 
@@ -74,11 +73,8 @@ class _Failure(msgspec.Struct, frozen=True):
 
 class OpenAIWriter:
     def __init__(
-        self,
-        settings: OpenAISettings,
-        *,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        rng: random.Random | None = None,
+        self, settings: OpenAISettings, *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, rng: random.Random | None = None,
     ) -> None:
         self._settings = settings
         self._sleep = sleep
@@ -160,8 +156,7 @@ class OpenAIWriter:
             if attempt == policy.max_attempts or delay is None:
                 raise LLMUnavailable(
                     f"{self.provider_label}: {failure.reason} (after {attempt} attempts)",
-                    status=failure.status,
-                    attempts=attempt,
+                    status=failure.status, attempts=attempt,
                 )
             log.warning("llm_retry", attempt=attempt, delay=round(delay, 3), reason=failure.reason)
             await self._sleep(delay)

@@ -98,15 +98,11 @@ class PiperSynthesizer:
     def _new_executor(self) -> Executor:
         if self.workers > 0:
             return ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(str(self.model),),
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(str(self.model),),
             )
         return ThreadPoolExecutor(
-            max_workers=1,
-            thread_name_prefix="piper",
-            initializer=_load_voice_once,
+            max_workers=1, thread_name_prefix="piper", initializer=_load_voice_once,
             initargs=(str(self.model),),
         )
 
