@@ -21,12 +21,7 @@ from nats.aio.client import Client
 from nats.micro import add_service
 from nats.micro.request import ERROR_HEADER, Request
 from nats.micro.service import EndpointConfig, Service, ServiceConfig
-from videogen_contracts.replies import (
-    CommandAccepted,
-    CommandRejected,
-    CommandReply,
-    reply_decoder,
-)
+from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply, reply_decoder
 from videogen_contracts.subjects import Namespace
 
 from videogen_bus.connection import before_drain
