@@ -45,12 +45,8 @@ _ENCODER_LINE = re.compile(r"^\s*[VAS][F.][S.][X.][B.][D.]\s+(\S+)")
 
 def parse_encoders(listing: str) -> tuple[str, ...]:
     """Encoder names from `ffmpeg -encoders` output (lines like ` V....D libx264  ...`)."""
-    names = []
-    for line in listing.splitlines():
-        match = _ENCODER_LINE.match(line)
-        if match and match.group(1) != "=":
-            names.append(match.group(1))
-    return tuple(names)
+    matches = (_ENCODER_LINE.match(line) for line in listing.splitlines())
+    return tuple(m.group(1) for m in matches if m and m.group(1) != "=")
 
 
 async def _capture(argv: Sequence[str]) -> str:

@@ -66,11 +66,8 @@ def scene_frames(durations: Sequence[float], fps: int) -> list[int]:
 
 def _fill(stream: Any, w: int, h: int) -> Any:
     """Scale to cover the frame, then crop the middle (no bars, no distortion)."""
-    return (
-        stream.filter("scale", w, h, force_original_aspect_ratio="increase")
-        .filter("crop", w, h)
-        .filter("setsar", 1)
-    )
+    cover = stream.filter("scale", w, h, force_original_aspect_ratio="increase")
+    return cover.filter("crop", w, h).filter("setsar", 1)
 
 
 def _input(source: str, index: int, **options: Any) -> Any:
@@ -94,11 +91,8 @@ def _scene_piece(scene: Scene, index: int, frames: int, start: int, size: tuple[
     if not bg.motion:
         return Piece(_input(background_still(bg, w, h, fps), index, f="lavfi"), start, True)
     small = _input(background_drift_small(bg, w, h, fps, frames), index, f="lavfi")
-    return Piece(small, start, every=drift_ticks(fps), finish=lambda s: _upscale(s, w, h))
-
-
-def _upscale(stream: Any, w: int, h: int) -> Any:
-    return stream.filter("scale", w, h, flags="bilinear").filter("setsar", 1)
+    return Piece(small, start, every=drift_ticks(fps),
+                 finish=lambda s: s.filter("scale", w, h, flags="bilinear").filter("setsar", 1))
 
 
 def build_render_command(
