@@ -46,7 +46,7 @@ async def append_to_stream(
     caller's commit. The store passes False and sends a coalesced one after commit instead
     (see notify.py for why).
     """
-    ids = _checked_ids(stream_id, events)
+    ids = checked_ids(stream_id, events)
     single, batch = _statements(schema)
     if len(events) == 1:
         e = events[0]
@@ -91,7 +91,8 @@ def _result(
     raise DuplicateEventId(stream_id, ids)
 
 
-def _checked_ids(stream_id: str, events: Sequence[NewEvent]) -> list[UUID]:
+def checked_ids(stream_id: str, events: Sequence[NewEvent]) -> list[UUID]:
+    """The events' ids; raises for an empty append or an id given twice."""
     if not events:
         raise ValueError(f"stream {stream_id}: nothing to append")
     ids = [e.event_id for e in events]

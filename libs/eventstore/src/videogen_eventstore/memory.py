@@ -14,6 +14,7 @@ from uuid import UUID
 from videogen_contracts.envelope import NewEvent, RecordedEvent
 
 from .api import START, AppendResult, Position, WrongExpectedVersion, position_of
+from .appending import checked_ids
 from .errors import DuplicateEventId
 
 
@@ -28,11 +29,7 @@ class InMemoryEventStore:
     async def append(
         self, stream_id: str, events: Sequence[NewEvent], expected_version: int | None
     ) -> AppendResult:
-        if not events:
-            raise ValueError(f"stream {stream_id}: nothing to append")
-        ids = [e.event_id for e in events]
-        if len(set(ids)) != len(ids):
-            raise DuplicateEventId(stream_id, ids)
+        ids = checked_ids(stream_id, events)
         async with self._lock:
             repeat = self._repeat_of(stream_id, ids)
             if repeat is not None:
