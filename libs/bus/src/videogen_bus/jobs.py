@@ -76,15 +76,11 @@ def work_queue_config(config: QueueConfig) -> ConsumerConfig:
     """Create-or-update config: identical on every replica, so concurrent starts agree."""
     subjects = [config.filter_subject, *config.extra_subjects]
     return ConsumerConfig(
-        name=config.durable,
-        durable_name=config.durable,
-        deliver_policy=DeliverPolicy.ALL,
-        ack_policy=AckPolicy.EXPLICIT,
-        ack_wait=config.ack_wait,
+        name=config.durable, durable_name=config.durable, deliver_policy=DeliverPolicy.ALL,
+        ack_policy=AckPolicy.EXPLICIT, ack_wait=config.ack_wait,
         # We count deliveries ourselves (Delivery.last) and record a failure event on the
         # last one; a server-side limit would drop the job silently instead.
-        max_deliver=-1,
-        filter_subject=subjects[0] if len(subjects) == 1 else None,
+        max_deliver=-1, filter_subject=subjects[0] if len(subjects) == 1 else None,
         filter_subjects=subjects if len(subjects) > 1 else None,
     )
 

@@ -77,9 +77,7 @@ class Aggregate(Generic[K, C, S, E]):
 
 def new_event(event: msgspec.Struct, event_id: uuid.UUID, metadata: EventMetadata) -> NewEvent:
     return NewEvent(
-        event_id=event_id,
-        type=str(type(event).__struct_config__.tag),
-        data=to_raw(event),
+        event_id=event_id, type=str(type(event).__struct_config__.tag), data=to_raw(event),
         metadata=metadata,
         # As the event's class declares it: a v2 event stored as v1 would meet the wrong
         # upcaster on every later read.
@@ -223,8 +221,7 @@ class AggregateCommands(Generic[K, CI, S, E]):
 
 def _accepted(stream_id: str, result: AppendResult) -> CommandAccepted:
     return CommandAccepted(
-        stream_id=stream_id,
-        stream_version=result.stream_version,
+        stream_id=stream_id, stream_version=result.stream_version,
         global_position=result.global_position,
         # Nothing written: a twin of this command appended the same events first.
         duplicate=not result.written,

@@ -170,8 +170,7 @@ def _unit_reply(
     by_stream = {append[0]: result for append, result in zip(appends, results, strict=True)}
     mine = by_stream.get(stream_id)
     return CommandAccepted(
-        stream_id=stream_id,
-        stream_version=mine.stream_version if mine else version_of(log),
+        stream_id=stream_id, stream_version=mine.stream_version if mine else version_of(log),
         # The unit's last event: a reader that reached it sees every stream's change.
         global_position=max(r.global_position for r in results),
         duplicate=not any(r.written for r in results),
