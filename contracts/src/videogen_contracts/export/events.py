@@ -95,8 +95,3 @@ RenderEvent = RenderRequested | RenderProgressed | RenderCompleted | RenderFaile
 EVENT_TYPES: tuple[type[RenderEventBase], ...] = get_args(RenderEvent)
 
 event_decoder = msgspec.json.Decoder(RenderEvent)
-
-
-def event_type_name(event_type: type[RenderEventBase]) -> str:
-    """The tag stored in the envelope's `type` (the class name)."""
-    return str(event_type.__struct_config__.tag)

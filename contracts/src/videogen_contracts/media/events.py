@@ -177,8 +177,3 @@ MediaEvent = (
 EVENT_TYPES: tuple[type[MediaEventBase], ...] = get_args(MediaEvent)
 
 event_decoder = msgspec.json.Decoder(MediaEvent)
-
-
-def event_type_name(event_type: type[MediaEventBase]) -> str:
-    """The tag stored in the envelope's `type` (the class name)."""
-    return str(event_type.__struct_config__.tag)

@@ -95,8 +95,3 @@ ProjectEvent = (
 EVENT_TYPES: tuple[type[ProjectEventBase], ...] = get_args(ProjectEvent)
 
 event_decoder: msgspec.json.Decoder[ProjectEvent] = msgspec.json.Decoder(ProjectEvent)
-
-
-def event_type_name(event_type: type[ProjectEventBase]) -> str:
-    """The tag stored in the envelope's `type` (the class name)."""
-    return str(event_type.__struct_config__.tag)

@@ -295,8 +295,3 @@ class _ProductionRef(msgspec.Struct):
 def production_id_of(data: bytes) -> UUID:
     """The production an event's data is about, whichever production event it is."""
     return msgspec.json.decode(data, type=_ProductionRef).production_id
-
-
-def event_type_name(event_type: type[ProductionEventBase]) -> str:
-    """The tag stored in the envelope's `type` (the class name)."""
-    return str(event_type.__struct_config__.tag)

@@ -177,8 +177,3 @@ ScriptEvent = (
 EVENT_TYPES: tuple[type[ScriptEventBase], ...] = get_args(ScriptEvent)
 
 event_decoder: msgspec.json.Decoder[ScriptEvent] = msgspec.json.Decoder(ScriptEvent)
-
-
-def event_type_name(event_type: type[ScriptEventBase]) -> str:
-    """The tag stored in the envelope's `type` (the class name)."""
-    return str(event_type.__struct_config__.tag)
