@@ -101,12 +101,7 @@ class InMemoryBus:
         return InMemoryCommandServer(self._handlers, subjects)
 
     async def send_command(
-        self,
-        service: str,
-        command: str,
-        payload: msgspec.Struct | bytes,
-        *,
-        correlation_id: str,
+        self, service: str, command: str, payload: msgspec.Struct | bytes, *, correlation_id: str,
         causation_id: str | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109 (the NATS request's own deadline)
     ) -> CommandReply:

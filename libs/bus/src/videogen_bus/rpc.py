@@ -51,12 +51,7 @@ class CommandSender(Protocol):
     """What policies and the gateway depend on; `NatsCommandSender` or the in-memory bus."""
 
     async def send_command(
-        self,
-        service: str,
-        command: str,
-        payload: msgspec.Struct | bytes,
-        *,
-        correlation_id: str,
+        self, service: str, command: str, payload: msgspec.Struct | bytes, *, correlation_id: str,
         causation_id: str | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109 (the NATS request's own deadline)
     ) -> CommandReply: ...
@@ -199,14 +194,8 @@ def _ping_handler(service: str) -> CommandHandler:
 
 
 async def send_command(
-    nc: Client,
-    ns: Namespace,
-    service: str,
-    command: str,
-    payload: msgspec.Struct | bytes,
-    *,
-    correlation_id: str,
-    causation_id: str | None = None,
+    nc: Client, ns: Namespace, service: str, command: str, payload: msgspec.Struct | bytes, *,
+    correlation_id: str, causation_id: str | None = None,
     timeout: float = 5.0,  # noqa: ASYNC109 (the NATS request's own deadline)
 ) -> CommandReply:
     """Send a command to one replica of `service` and return its typed reply.
@@ -240,10 +229,7 @@ async def send_command(
 
 
 async def ping(
-    nc: Client,
-    ns: Namespace,
-    service: str,
-    *,
+    nc: Client, ns: Namespace, service: str, *,
     timeout: float = 1.0,  # noqa: ASYNC109 (the NATS request's own deadline)
 ) -> float:
     """Round trip to one replica of `service`, in seconds; raises `ServiceUnavailable`."""
@@ -262,12 +248,7 @@ class NatsCommandSender:
         self.ns = ns
 
     async def send_command(
-        self,
-        service: str,
-        command: str,
-        payload: msgspec.Struct | bytes,
-        *,
-        correlation_id: str,
+        self, service: str, command: str, payload: msgspec.Struct | bytes, *, correlation_id: str,
         causation_id: str | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109 (the NATS request's own deadline)
     ) -> CommandReply:
