@@ -19,7 +19,6 @@ def configure_logging(service: str, level: str = "info") -> None:
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping()[level.upper()]
         ),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        cache_logger_on_first_use=True,
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr), cache_logger_on_first_use=True,
     )
     structlog.contextvars.bind_contextvars(service=service)
