@@ -113,19 +113,15 @@ class CommandServer:
         await self.close()
 
 
-def micro_name(ns: Namespace, service: str) -> str:
-    """The nats.micro service name: per namespace, so test worlds do not mix in `$SRV`."""
-    raw = f"{ns.name}-{service}" if ns.name else service
-    return re.sub(r"[^A-Za-z0-9_-]", "-", raw)
-
-
 async def serve_commands(
     nc: Client, ns: Namespace, service: str, handlers: Mapping[str, CommandHandler], *,
     version: str = "0.1.0", max_in_flight: int = 256,
 ) -> CommandServer:
     """Serve `handlers` (plus `ping`) as one micro service in the service's queue group."""
+    # The nats.micro service name is per namespace, so test worlds do not mix in `$SRV`.
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", f"{ns.name}-{service}" if ns.name else service)
     micro = await add_service(
-        nc, ServiceConfig(name=micro_name(ns, service), version=version, metadata={"ns": ns.name})
+        nc, ServiceConfig(name=name, version=version, metadata={"ns": ns.name})
     )
     server = CommandServer(nc, micro, max_in_flight)
     all_handlers = {PING: _ping_handler(service), **handlers}

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from videogen_media.ffmpeg_path import FfmpegSource, locate_ffmpeg
+from videogen_media.ffmpeg_path import FfmpegSource, ffmpeg_executable, locate_ffmpeg
 
 ProgressCallback = Callable[[float], Awaitable[None] | None]
 PR_SET_PDEATHSIG = 1
@@ -61,9 +61,7 @@ async def _capture(argv: Sequence[str]) -> str:
 
 async def ffmpeg_info() -> FfmpegInfo:
     """Version, path, source and encoders of the ffmpeg in use (for the status endpoint)."""
-    path, source = locate_ffmpeg()
-    if path is None:
-        raise FileNotFoundError("no ffmpeg: set VIDEOGEN_FFMPEG or install imageio-ffmpeg")
+    path, source = ffmpeg_executable(), locate_ffmpeg().source
     version_text = await _capture([path, "-hide_banner", "-version"])
     first = version_text.splitlines()[0] if version_text else ""
     match = re.match(r"ffmpeg version (\S+)", first)

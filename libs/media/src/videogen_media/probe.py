@@ -85,5 +85,4 @@ def frame_at(path: Path | str, t: float) -> npt.NDArray[np.uint8]:
             chosen = frame
         if chosen is None:
             raise ProbeFailed(f"{path}: no frame at {t:.3f}s")
-        rgb = np.asarray(chosen.to_ndarray(format="rgb24"), dtype=np.uint8)
-        return rgb
+        return np.asarray(chosen.to_ndarray(format="rgb24"), dtype=np.uint8)
