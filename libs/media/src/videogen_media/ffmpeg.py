@@ -117,11 +117,6 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before 
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
-
-
 async def run_ffmpeg(
     argv: Sequence[str], *, total_seconds: float | None = None,
     on_progress: ProgressCallback | None = None, on_start: Callable[[int], None] | None = None,
@@ -150,7 +145,8 @@ async def run_ffmpeg(
         returncode = await proc.wait()
     except BaseException:
         # Cancellation (or a failing progress callback): the encode must not outlive us.
-        _kill_group(proc.pid)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         await asyncio.shield(proc.wait())
         raise
     if returncode != 0:

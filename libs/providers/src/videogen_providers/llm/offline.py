@@ -11,6 +11,8 @@ import random
 from collections.abc import Sequence
 from typing import TypeVar
 
+import msgspec
+
 from videogen_providers.llm import phrasebook as pb
 from videogen_providers.llm.base import (
     Brief,
@@ -174,8 +176,5 @@ def rework_section(
     )
     if instructions and instructions.strip():
         summary = f"{section.summary} Reworked to {mid_sentence(instructions.strip())}."
-        section = OutlineSection(
-            title=section.title, summary=summary,
-            target_minutes=section.target_minutes, key_points=section.key_points,
-        )
+        section = msgspec.structs.replace(section, summary=summary)
     return section

@@ -91,11 +91,8 @@ async def find_stock_video(
         raise
     except httpx.TransportError as exc:
         raise VendorUnavailable(VENDOR, f"search failed: {exc!r}") from exc
-    for video in videos:
-        found = best_video_file(video, width, height)
-        if found is not None:
-            return found
-    return None
+    found = (best_video_file(video, width, height) for video in videos)
+    return next((file for file in found if file is not None), None)
 
 
 async def download_video(client: PexelsClient, file: StockVideoFile, dest: Path) -> Path:
