@@ -17,6 +17,7 @@ from videogen_contracts.subjects import Namespace
 
 from videogen_bus.correlation import correlation_scope
 from videogen_bus.headers import command_headers
+from videogen_bus.publish import subject_of
 from videogen_bus.rpc import PING, CommandHandler, ServiceUnavailable
 
 EventCallback = Callable[[RecordedEvent], Awaitable[None]]
@@ -85,8 +86,7 @@ class InMemoryBus:
 
     async def publish_event(self, event: RecordedEvent) -> None:
         """Publish on the subject the relay would use for `event`."""
-        subject = self.ns.event_subject(event.service, event.metadata.project_id, event.type)
-        await self.publish(subject, event)
+        await self.publish(subject_of(self.ns, event), event)
 
     # --- commands ---
 
