@@ -65,3 +65,8 @@ def decode_recorded(payload: bytes) -> RecordedEvent:
 def to_raw(struct: msgspec.Struct) -> msgspec.Raw:
     """Encode a typed event payload for the envelope."""
     return msgspec.Raw(_encoder.encode(struct))
+
+
+def event_type_name(event_type: type[msgspec.Struct]) -> str:
+    """The tag stored in the envelope's `type` (the class name)."""
+    return str(event_type.__struct_config__.tag)

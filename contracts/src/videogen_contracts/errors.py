@@ -42,9 +42,7 @@ class Unavailable(DomainError):
 
 # Most specific first; a DomainError of none of these is the caller's input.
 _CODES: tuple[tuple[type[DomainError], RejectionCode], ...] = (
-    (NotFound, "not_found"),
-    (Invalid, "invalid"),
-    (Conflict, "conflict"),
+    (NotFound, "not_found"), (Invalid, "invalid"), (Conflict, "conflict"),
     (Unavailable, "unavailable"),
 )
 

@@ -98,10 +98,8 @@ def _message(kind: EventKind) -> dict[str, Any]:
         },
     }
     return {
-        "name": kind.type_name,
-        "title": f"{kind.type_name} v{kind.schema_version}",
-        "headers": MESSAGE_HEADERS,
-        "payload": {"allOf": [envelope, specific]},
+        "name": kind.type_name, "title": f"{kind.type_name} v{kind.schema_version}",
+        "headers": MESSAGE_HEADERS, "payload": {"allOf": [envelope, specific]},
     }
 
 

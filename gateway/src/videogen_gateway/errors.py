@@ -19,9 +19,9 @@ import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
+from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_bus.rpc import ServiceUnavailable
 from videogen_contracts.replies import CommandRejected, RejectionCode
-from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 log = structlog.get_logger("videogen_gateway.errors")
 

@@ -21,13 +21,13 @@ from videogen_bus.consumer import (
     TransientError,
     run_consumer,
 )
+from videogen_bus.correlation import current_correlation_id
 from videogen_bus.headers import CAUSATION, CORRELATION
 from videogen_bus.memory import InMemoryDeadLetters
 from videogen_bus.publish import EventPublisher
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.subjects import Namespace
-from videogen_runtime.logs import current_correlation_id
 
 MakeEvent = Callable[..., RecordedEvent]
 

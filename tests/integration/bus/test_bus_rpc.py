@@ -12,6 +12,7 @@ import pytest
 import structlog
 from nats.aio.client import Client
 from videogen_bus.connection import connect, drain
+from videogen_bus.correlation import current_correlation_id
 from videogen_bus.headers import CAUSATION, CORRELATION
 from videogen_bus.rpc import (
     CommandHandler,
@@ -23,7 +24,6 @@ from videogen_bus.rpc import (
 )
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_contracts.subjects import Namespace
-from videogen_runtime.logs import current_correlation_id
 
 SERVICE = "project"
 

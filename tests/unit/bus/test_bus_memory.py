@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 
 import msgspec
 import pytest
+from videogen_bus.correlation import current_correlation_id
 from videogen_bus.headers import CAUSATION, CORRELATION
 from videogen_bus.memory import InMemoryBus, InMemoryDeadLetters, subject_matches
 from videogen_bus.rpc import CommandSender, ServiceUnavailable
 from videogen_contracts.envelope import EventMetadata, RecordedEvent
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_contracts.subjects import Namespace
-from videogen_runtime.logs import current_correlation_id
 
 
 def event(project_id: str = "p1", type: str = "ProjectCreated") -> RecordedEvent:

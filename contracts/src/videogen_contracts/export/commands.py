@@ -33,6 +33,4 @@ class RenderTimeline(msgspec.Struct, frozen=True, kw_only=True):
     subtitle_key: str | None = None
 
 
-COMMANDS: dict[str, type[msgspec.Struct]] = {
-    "render_timeline": RenderTimeline,
-}
+COMMANDS: dict[str, type[msgspec.Struct]] = {"render_timeline": RenderTimeline}

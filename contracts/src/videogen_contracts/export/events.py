@@ -10,7 +10,7 @@ the same blob instead of producing a second file.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 from uuid import UUID
 
 import msgspec
@@ -92,16 +92,6 @@ class RenderFailed(RenderEventBase, frozen=True, kw_only=True, tag="RenderFailed
 
 RenderEvent = RenderRequested | RenderProgressed | RenderCompleted | RenderFailed
 
-EVENT_TYPES: tuple[type[RenderEventBase], ...] = (
-    RenderRequested,
-    RenderProgressed,
-    RenderCompleted,
-    RenderFailed,
-)
+EVENT_TYPES: tuple[type[RenderEventBase], ...] = get_args(RenderEvent)
 
 event_decoder = msgspec.json.Decoder(RenderEvent)
-
-
-def event_type_name(event_type: type[RenderEventBase]) -> str:
-    """The tag stored in the envelope's `type` (the class name)."""
-    return str(event_type.__struct_config__.tag)

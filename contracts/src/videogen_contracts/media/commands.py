@@ -28,6 +28,4 @@ class PrepareMedia(msgspec.Struct, frozen=True, kw_only=True):
     language: str = "en"
 
 
-COMMANDS: dict[str, type[msgspec.Struct]] = {
-    "prepare_media": PrepareMedia,
-}
+COMMANDS: dict[str, type[msgspec.Struct]] = {"prepare_media": PrepareMedia}

@@ -11,7 +11,7 @@ later production of the project reuses every narration whose text and voice are 
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 from uuid import UUID
 
 import msgspec
@@ -170,28 +170,10 @@ class MediaPreparationResumed(
 
 
 MediaEvent = (
-    MediaPreparationRequested
-    | SentenceNarrated
-    | NarrationCompleted
-    | CaptionsCompleted
-    | VisualsChosen
-    | MediaPreparationFailed
-    | MediaPreparationResumed
+    MediaPreparationRequested | SentenceNarrated | NarrationCompleted | CaptionsCompleted
+    | VisualsChosen | MediaPreparationFailed | MediaPreparationResumed
 )
 
-EVENT_TYPES: tuple[type[MediaEventBase], ...] = (
-    MediaPreparationRequested,
-    SentenceNarrated,
-    NarrationCompleted,
-    CaptionsCompleted,
-    VisualsChosen,
-    MediaPreparationFailed,
-    MediaPreparationResumed,
-)
+EVENT_TYPES: tuple[type[MediaEventBase], ...] = get_args(MediaEvent)
 
 event_decoder = msgspec.json.Decoder(MediaEvent)
-
-
-def event_type_name(event_type: type[MediaEventBase]) -> str:
-    """The tag stored in the envelope's `type` (the class name)."""
-    return str(event_type.__struct_config__.tag)

@@ -75,9 +75,7 @@ class RemoveCastMember(ProjectCommandBase, frozen=True):
 ProjectCommand = CreateProject | UpdateProject | DeleteProject | AddCastMembers | RemoveCastMember
 
 COMMANDS: dict[str, type[msgspec.Struct]] = {
-    "create_project": CreateProject,
-    "update_project": UpdateProject,
-    "delete_project": DeleteProject,
-    "add_cast_members": AddCastMembers,
+    "create_project": CreateProject, "update_project": UpdateProject,
+    "delete_project": DeleteProject, "add_cast_members": AddCastMembers,
     "remove_cast_member": RemoveCastMember,
 }

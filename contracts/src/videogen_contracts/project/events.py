@@ -7,7 +7,7 @@ A new field gets a default; a breaking change bumps `schema_version` and adds an
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 from uuid import UUID
 
 import msgspec
@@ -92,17 +92,6 @@ ProjectEvent = (
     ProjectCreated | ProjectUpdated | ProjectDeleted | CastMemberAdded | CastMemberRemoved
 )
 
-EVENT_TYPES: tuple[type[ProjectEventBase], ...] = (
-    ProjectCreated,
-    ProjectUpdated,
-    ProjectDeleted,
-    CastMemberAdded,
-    CastMemberRemoved,
-)
+EVENT_TYPES: tuple[type[ProjectEventBase], ...] = get_args(ProjectEvent)
 
 event_decoder: msgspec.json.Decoder[ProjectEvent] = msgspec.json.Decoder(ProjectEvent)
-
-
-def event_type_name(event_type: type[ProjectEventBase]) -> str:
-    """The tag stored in the envelope's `type` (the class name)."""
-    return str(event_type.__struct_config__.tag)

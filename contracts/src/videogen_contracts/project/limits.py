@@ -35,10 +35,7 @@ URL_MAX = 500
 PROVIDER_KEY_MAX = 512
 
 # Which codecs each container can carry (WebM takes only VP8/VP9/AV1 video).
-CODECS_BY_CONTAINER: dict[str, tuple[str, ...]] = {
-    "mp4": ("H264", "HEVC", "VP9"),
-    "webm": ("VP9",),
-}
+CODECS_BY_CONTAINER: dict[str, tuple[str, ...]] = {"mp4": ("H264", "HEVC", "VP9"), "webm": ("VP9",)}
 
 
 def codec_misfit(container: str, codec: str) -> str | None:
@@ -47,6 +44,8 @@ def codec_misfit(container: str, codec: str) -> str | None:
     if fitting is None or codec.upper() in fitting:
         return None
     return f"a {container.lower()} file cannot carry {codec.upper()}; use {' or '.join(fitting)}"
+
+
 # --- a project's cast ---------------------------------------------------------------------
 CAST_NAME_MAX = 200
 CAST_DESCRIPTION_MAX = 2_000

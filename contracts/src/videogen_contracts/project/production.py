@@ -14,7 +14,7 @@ next command from the production's history alone, never from another service's t
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 from uuid import UUID
 
 import msgspec
@@ -30,15 +30,8 @@ from videogen_contracts.subjects import Namespace
 ProductionKind = Literal["text2video", "project", "brief"]
 EncodeEffort = Literal["fast", "balanced", "high"]
 ProductionStage = Literal[
-    "queued",
-    "scripting",
-    "narrating",
-    "captioning",
-    "choosing_visuals",
-    "rendering",
-    "completed",
-    "failed",
-    "cancelled",
+    "queued", "scripting", "narrating", "captioning", "choosing_visuals", "rendering", "completed",
+    "failed", "cancelled",
 ]
 FailureCode = Literal[
     "script_failed", "media_failed", "render_failed", "invalid", "internal", "stall_timeout"
@@ -139,8 +132,7 @@ class RetryProduction(msgspec.Struct, frozen=True, kw_only=True):
 ProductionCommand = StartProduction | CancelProduction | RetryProduction
 
 COMMANDS: dict[str, type[msgspec.Struct]] = {
-    "start_production": StartProduction,
-    "cancel_production": CancelProduction,
+    "start_production": StartProduction, "cancel_production": CancelProduction,
     "retry_production": RetryProduction,
 }
 
@@ -277,34 +269,13 @@ class ProductionStallWarned(ProductionEventBase, frozen=True, tag="ProductionSta
 
 
 ProductionEvent = (
-    ProductionQueued
-    | ProductionAdvanced
-    | ProductionStepLogged
-    | ProductionScriptAttached
-    | ProductionNarrationAttached
-    | ProductionCaptionsAttached
-    | ProductionVisualsAttached
-    | ProductionCompleted
-    | ProductionFailed
-    | ProductionCancelled
-    | ProductionRetried
+    ProductionQueued | ProductionAdvanced | ProductionStepLogged | ProductionScriptAttached
+    | ProductionNarrationAttached | ProductionCaptionsAttached | ProductionVisualsAttached
+    | ProductionCompleted | ProductionFailed | ProductionCancelled | ProductionRetried
     | ProductionStallWarned
 )
 
-EVENT_TYPES: tuple[type[ProductionEventBase], ...] = (
-    ProductionQueued,
-    ProductionAdvanced,
-    ProductionStepLogged,
-    ProductionScriptAttached,
-    ProductionNarrationAttached,
-    ProductionCaptionsAttached,
-    ProductionVisualsAttached,
-    ProductionCompleted,
-    ProductionFailed,
-    ProductionCancelled,
-    ProductionRetried,
-    ProductionStallWarned,
-)
+EVENT_TYPES: tuple[type[ProductionEventBase], ...] = get_args(ProductionEvent)
 
 event_decoder: msgspec.json.Decoder[ProductionEvent] = msgspec.json.Decoder(ProductionEvent)
 
@@ -324,8 +295,3 @@ class _ProductionRef(msgspec.Struct):
 def production_id_of(data: bytes) -> UUID:
     """The production an event's data is about, whichever production event it is."""
     return msgspec.json.decode(data, type=_ProductionRef).production_id
-
-
-def event_type_name(event_type: type[ProductionEventBase]) -> str:
-    """The tag stored in the envelope's `type` (the class name)."""
-    return str(event_type.__struct_config__.tag)

@@ -12,7 +12,7 @@ only the sealed token, and the HTTP surface only says whether a key is set.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -126,9 +126,7 @@ class ProviderKeyCleared(SettingsEventBase, frozen=True, tag="ProviderKeyCleared
 SettingsEvent = SettingsUpdated | ProviderKeySet | ProviderKeyCleared
 
 event_decoder = msgspec.json.Decoder(SettingsEvent)
-EVENT_TYPES: tuple[type[SettingsEventBase], ...] = (
-    SettingsUpdated, ProviderKeySet, ProviderKeyCleared,
-)
+EVENT_TYPES: tuple[type[SettingsEventBase], ...] = get_args(SettingsEvent)
 
 
 # --- the command and the query ----------------------------------------------------------

@@ -141,26 +141,17 @@ class DeleteSentence(msgspec.Struct, frozen=True, kw_only=True):
 
 
 StudioScriptCommand = (
-    AcceptExpansion
-    | ReorderSections
-    | ReorderSentences
-    | MoveSentence
-    | UpdateSentence
+    AcceptExpansion | ReorderSections | ReorderSentences | MoveSentence | UpdateSentence
     | DeleteSentence
 )
 
 ScriptCommand = DraftScriptFromText
 
 COMMANDS: dict[str, type[msgspec.Struct]] = {
-    "draft_script_from_text": DraftScriptFromText,
-    "quick_generate": QuickGenerate,
-    "generate_outline": GenerateOutline,
-    "regenerate_outline_section": RegenerateOutlineSection,
-    "start_generation": StartGeneration,
-    "accept_expansion": AcceptExpansion,
-    "reorder_sections": ReorderSections,
-    "reorder_sentences": ReorderSentences,
-    "move_sentence": MoveSentence,
-    "update_sentence": UpdateSentence,
+    "draft_script_from_text": DraftScriptFromText, "quick_generate": QuickGenerate,
+    "generate_outline": GenerateOutline, "regenerate_outline_section": RegenerateOutlineSection,
+    "start_generation": StartGeneration, "accept_expansion": AcceptExpansion,
+    "reorder_sections": ReorderSections, "reorder_sentences": ReorderSentences,
+    "move_sentence": MoveSentence, "update_sentence": UpdateSentence,
     "delete_sentence": DeleteSentence,
 }

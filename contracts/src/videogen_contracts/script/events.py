@@ -13,7 +13,7 @@ aggregates of the same service are in `outline.py` and `generation.py`.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 from uuid import UUID, uuid5
 
 import msgspec
@@ -169,34 +169,11 @@ class ScriptGenerationEnded(
 
 
 ScriptEvent = (
-    ScriptDrafted
-    | ScriptReplaced
-    | SectionsReordered
-    | SentencesReordered
-    | SentenceMoved
-    | SentenceTextChanged
-    | SentenceDeleted
-    | SentencesInserted
-    | ScriptGenerationStarted
+    ScriptDrafted | ScriptReplaced | SectionsReordered | SentencesReordered | SentenceMoved
+    | SentenceTextChanged | SentenceDeleted | SentencesInserted | ScriptGenerationStarted
     | ScriptGenerationEnded
 )
 
-EVENT_TYPES: tuple[type[ScriptEventBase], ...] = (
-    ScriptDrafted,
-    ScriptReplaced,
-    SectionsReordered,
-    SentencesReordered,
-    SentenceMoved,
-    SentenceTextChanged,
-    SentenceDeleted,
-    SentencesInserted,
-    ScriptGenerationStarted,
-    ScriptGenerationEnded,
-)
+EVENT_TYPES: tuple[type[ScriptEventBase], ...] = get_args(ScriptEvent)
 
 event_decoder: msgspec.json.Decoder[ScriptEvent] = msgspec.json.Decoder(ScriptEvent)
-
-
-def event_type_name(event_type: type[ScriptEventBase]) -> str:
-    """The tag stored in the envelope's `type` (the class name)."""
-    return str(event_type.__struct_config__.tag)

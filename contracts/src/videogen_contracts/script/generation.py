@@ -9,7 +9,7 @@ studio script (`ScriptReplaced` with this `job_id`, in the same transaction as
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 from uuid import UUID
 
 import msgspec
@@ -96,22 +96,11 @@ class GenerationFailed(GenerationEventBase, frozen=True, kw_only=True, tag="Gene
 
 
 GenerationEvent = (
-    GenerationQueued
-    | GenerationStarted
-    | GenerationSectionStarted
-    | GenerationSectionCompleted
-    | GenerationCompleted
-    | GenerationFailed
+    GenerationQueued | GenerationStarted | GenerationSectionStarted | GenerationSectionCompleted
+    | GenerationCompleted | GenerationFailed
 )
 
-GENERATION_EVENT_TYPES: tuple[type[GenerationEventBase], ...] = (
-    GenerationQueued,
-    GenerationStarted,
-    GenerationSectionStarted,
-    GenerationSectionCompleted,
-    GenerationCompleted,
-    GenerationFailed,
-)
+GENERATION_EVENT_TYPES: tuple[type[GenerationEventBase], ...] = get_args(GenerationEvent)
 
 generation_event_decoder: msgspec.json.Decoder[GenerationEvent] = msgspec.json.Decoder(
     GenerationEvent

@@ -6,7 +6,7 @@ Aggregate `Outline` on stream `outline-<outline_id>` (the id is chosen by the se
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, get_args
 from uuid import UUID
 
 import msgspec
@@ -67,10 +67,6 @@ class OutlineApproved(OutlineEventBase, frozen=True, kw_only=True, tag="OutlineA
 
 OutlineEvent = OutlineGenerated | OutlineSectionRegenerated | OutlineApproved
 
-OUTLINE_EVENT_TYPES: tuple[type[OutlineEventBase], ...] = (
-    OutlineGenerated,
-    OutlineSectionRegenerated,
-    OutlineApproved,
-)
+OUTLINE_EVENT_TYPES: tuple[type[OutlineEventBase], ...] = get_args(OutlineEvent)
 
 outline_event_decoder: msgspec.json.Decoder[OutlineEvent] = msgspec.json.Decoder(OutlineEvent)

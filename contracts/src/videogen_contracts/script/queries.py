@@ -56,11 +56,9 @@ class ExpansionSuggestions(msgspec.Struct, frozen=True, kw_only=True):
 
 
 QUERIES: dict[str, type[msgspec.Struct]] = {
-    "get_project_script": GetProjectScript,
-    "expand_section": ExpandSection,
+    "get_project_script": GetProjectScript, "expand_section": ExpandSection,
 }
 
 ANSWERS: dict[str, type[msgspec.Struct]] = {
-    "get_project_script": ProjectScript,
-    "expand_section": ExpansionSuggestions,
+    "get_project_script": ProjectScript, "expand_section": ExpansionSuggestions,
 }

@@ -22,12 +22,11 @@ import msgspec
 from asyncpg.pool import PoolConnectionProxy
 from nats.aio.msg import Msg
 from videogen_bus.consumer import PoisonMessage, TransientError
-from videogen_contracts.envelope import RecordedEvent
+from videogen_contracts.envelope import RecordedEvent, event_type_name
 from videogen_contracts.project.events import (
     EVENT_TYPES,
     ProjectEvent,
     event_decoder,
-    event_type_name,
 )
 from videogen_contracts.project.production import ProductionEvent
 from videogen_contracts.project.production import event_decoder as production_decoder

@@ -11,8 +11,8 @@ from typing import Any
 
 import msgspec
 from videogen_bus.consumer import PoisonMessage
-from videogen_contracts.envelope import RecordedEvent
-from videogen_contracts.script.events import EVENT_TYPES, event_decoder, event_type_name
+from videogen_contracts.envelope import RecordedEvent, event_type_name
+from videogen_contracts.script.events import EVENT_TYPES, event_decoder
 from videogen_contracts.script.generation import (
     GENERATION_EVENT_TYPES,
     generation_event_decoder,

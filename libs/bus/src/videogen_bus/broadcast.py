@@ -38,4 +38,3 @@ async def hear_events(
         handle(event)
 
     return [await nc.subscribe(subject, cb=on_message) for subject in subjects]
-

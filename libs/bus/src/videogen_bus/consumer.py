@@ -23,8 +23,8 @@ from nats.js.client import JetStreamContext
 from nats.js.errors import APIError, BadRequestError
 from structlog.contextvars import bind_contextvars, reset_contextvars
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
-from videogen_runtime.logs import correlation_scope
 
+from videogen_bus.correlation import correlation_scope
 from videogen_bus.headers import correlation_of
 from videogen_bus.pull import ConsumerGone, PullFeed
 

@@ -29,8 +29,7 @@ def command_headers(correlation_id: str, causation_id: str | None = None) -> dic
 def event_headers(event: RecordedEvent) -> dict[str, str]:
     """Headers of the JetStream message that carries a recorded event."""
     headers = {
-        MSG_ID: str(event.event_id),
-        EVENT_TYPE: event.type,
+        MSG_ID: str(event.event_id), EVENT_TYPE: event.type,
         CORRELATION: event.metadata.correlation_id,
     }
     if event.metadata.causation_id:

@@ -29,9 +29,9 @@ from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.client import JetStreamContext
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
-from videogen_runtime.logs import correlation_scope
 
 from videogen_bus.consumer import DeadLetterSink, PoisonMessage, exponential_backoff
+from videogen_bus.correlation import correlation_scope
 
 log = structlog.get_logger("videogen_bus.jobs")
 
@@ -76,28 +76,19 @@ def work_queue_config(config: QueueConfig) -> ConsumerConfig:
     """Create-or-update config: identical on every replica, so concurrent starts agree."""
     subjects = [config.filter_subject, *config.extra_subjects]
     return ConsumerConfig(
-        name=config.durable,
-        durable_name=config.durable,
-        deliver_policy=DeliverPolicy.ALL,
-        ack_policy=AckPolicy.EXPLICIT,
-        ack_wait=config.ack_wait,
+        name=config.durable, durable_name=config.durable, deliver_policy=DeliverPolicy.ALL,
+        ack_policy=AckPolicy.EXPLICIT, ack_wait=config.ack_wait,
         # We count deliveries ourselves (Delivery.last) and record a failure event on the
         # last one; a server-side limit would drop the job silently instead.
-        max_deliver=-1,
-        filter_subject=subjects[0] if len(subjects) == 1 else None,
+        max_deliver=-1, filter_subject=subjects[0] if len(subjects) == 1 else None,
         filter_subjects=subjects if len(subjects) > 1 else None,
     )
 
 
 class JobQueue:
     def __init__(
-        self,
-        js: JetStreamContext,
-        config: QueueConfig,
-        run_job: JobRunner,
-        dead_letters: DeadLetterSink,
-        *,
-        job_key: JobKey = stream_of,
+        self, js: JetStreamContext, config: QueueConfig, run_job: JobRunner,
+        dead_letters: DeadLetterSink, *, job_key: JobKey = stream_of,
     ) -> None:
         self._js = js
         self._config = config

@@ -14,9 +14,10 @@ import msgspec
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_contracts.subjects import Namespace
-from videogen_runtime.logs import correlation_scope
 
+from videogen_bus.correlation import correlation_scope
 from videogen_bus.headers import command_headers
+from videogen_bus.publish import subject_of
 from videogen_bus.rpc import PING, CommandHandler, ServiceUnavailable
 
 EventCallback = Callable[[RecordedEvent], Awaitable[None]]
@@ -85,8 +86,7 @@ class InMemoryBus:
 
     async def publish_event(self, event: RecordedEvent) -> None:
         """Publish on the subject the relay would use for `event`."""
-        subject = self.ns.event_subject(event.service, event.metadata.project_id, event.type)
-        await self.publish(subject, event)
+        await self.publish(subject_of(self.ns, event), event)
 
     # --- commands ---
 
@@ -101,12 +101,7 @@ class InMemoryBus:
         return InMemoryCommandServer(self._handlers, subjects)
 
     async def send_command(
-        self,
-        service: str,
-        command: str,
-        payload: msgspec.Struct | bytes,
-        *,
-        correlation_id: str,
+        self, service: str, command: str, payload: msgspec.Struct | bytes, *, correlation_id: str,
         causation_id: str | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109 (the NATS request's own deadline)
     ) -> CommandReply:

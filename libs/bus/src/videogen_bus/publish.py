@@ -87,9 +87,7 @@ class EventPublisher:
         self._sub: Subscription | None = None
 
     async def publish(
-        self,
-        events: Sequence[RecordedEvent],
-        *,
+        self, events: Sequence[RecordedEvent], *,
         timeout: float = 10.0,  # noqa: ASYNC109 (bounds the wait for every ack)
     ) -> list[PublishAck]:
         """Publish `events` in order and wait until the stream acked each one.

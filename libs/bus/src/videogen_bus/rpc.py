@@ -21,16 +21,11 @@ from nats.aio.client import Client
 from nats.micro import add_service
 from nats.micro.request import ERROR_HEADER, Request
 from nats.micro.service import EndpointConfig, Service, ServiceConfig
-from videogen_contracts.replies import (
-    CommandAccepted,
-    CommandRejected,
-    CommandReply,
-    reply_decoder,
-)
+from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply, reply_decoder
 from videogen_contracts.subjects import Namespace
-from videogen_runtime.logs import correlation_scope, new_correlation_id
 
 from videogen_bus.connection import before_drain
+from videogen_bus.correlation import correlation_scope, new_correlation_id
 from videogen_bus.headers import CORRELATION, command_headers, correlation_of
 
 log = structlog.get_logger("videogen_bus.rpc")
@@ -56,12 +51,7 @@ class CommandSender(Protocol):
     """What policies and the gateway depend on; `NatsCommandSender` or the in-memory bus."""
 
     async def send_command(
-        self,
-        service: str,
-        command: str,
-        payload: msgspec.Struct | bytes,
-        *,
-        correlation_id: str,
+        self, service: str, command: str, payload: msgspec.Struct | bytes, *, correlation_id: str,
         causation_id: str | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109 (the NATS request's own deadline)
     ) -> CommandReply: ...
@@ -123,32 +113,22 @@ class CommandServer:
         await self.close()
 
 
-def micro_name(ns: Namespace, service: str) -> str:
-    """The nats.micro service name: per namespace, so test worlds do not mix in `$SRV`."""
-    raw = f"{ns.name}-{service}" if ns.name else service
-    return re.sub(r"[^A-Za-z0-9_-]", "-", raw)
-
-
 async def serve_commands(
-    nc: Client,
-    ns: Namespace,
-    service: str,
-    handlers: Mapping[str, CommandHandler],
-    *,
-    version: str = "0.1.0",
-    max_in_flight: int = 256,
+    nc: Client, ns: Namespace, service: str, handlers: Mapping[str, CommandHandler], *,
+    version: str = "0.1.0", max_in_flight: int = 256,
 ) -> CommandServer:
     """Serve `handlers` (plus `ping`) as one micro service in the service's queue group."""
+    # The nats.micro service name is per namespace, so test worlds do not mix in `$SRV`.
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", f"{ns.name}-{service}" if ns.name else service)
     micro = await add_service(
-        nc, ServiceConfig(name=micro_name(ns, service), version=version, metadata={"ns": ns.name})
+        nc, ServiceConfig(name=name, version=version, metadata={"ns": ns.name})
     )
     server = CommandServer(nc, micro, max_in_flight)
     all_handlers = {PING: _ping_handler(service), **handlers}
     for command, handler in all_handlers.items():
         await micro.add_endpoint(
             EndpointConfig(
-                name=command,
-                subject=ns.command_subject(service, command),
+                name=command, subject=ns.command_subject(service, command),
                 queue_group=ns.command_queue(service),
                 handler=_endpoint(server, service, command, handler),
             )
@@ -195,8 +175,7 @@ async def _run_handler(
         # rather than a timeout. Details stay in the log, under the correlation id.
         log.exception("command.failed")
         return CommandRejected(
-            code="unavailable",
-            message=f"internal error; correlation id {correlation_id}",
+            code="unavailable", message=f"internal error; correlation id {correlation_id}",
         )
 
 
@@ -211,14 +190,8 @@ def _ping_handler(service: str) -> CommandHandler:
 
 
 async def send_command(
-    nc: Client,
-    ns: Namespace,
-    service: str,
-    command: str,
-    payload: msgspec.Struct | bytes,
-    *,
-    correlation_id: str,
-    causation_id: str | None = None,
+    nc: Client, ns: Namespace, service: str, command: str, payload: msgspec.Struct | bytes, *,
+    correlation_id: str, causation_id: str | None = None,
     timeout: float = 5.0,  # noqa: ASYNC109 (the NATS request's own deadline)
 ) -> CommandReply:
     """Send a command to one replica of `service` and return its typed reply.
@@ -229,9 +202,7 @@ async def send_command(
     data = payload if isinstance(payload, bytes) else _encoder.encode(payload)
     try:
         msg = await nc.request(
-            ns.command_subject(service, command),
-            data,
-            timeout=timeout,
+            ns.command_subject(service, command), data, timeout=timeout,
             headers=command_headers(correlation_id, causation_id),
         )
     except nats.errors.NoRespondersError:
@@ -254,10 +225,7 @@ async def send_command(
 
 
 async def ping(
-    nc: Client,
-    ns: Namespace,
-    service: str,
-    *,
+    nc: Client, ns: Namespace, service: str, *,
     timeout: float = 1.0,  # noqa: ASYNC109 (the NATS request's own deadline)
 ) -> float:
     """Round trip to one replica of `service`, in seconds; raises `ServiceUnavailable`."""
@@ -276,12 +244,7 @@ class NatsCommandSender:
         self.ns = ns
 
     async def send_command(
-        self,
-        service: str,
-        command: str,
-        payload: msgspec.Struct | bytes,
-        *,
-        correlation_id: str,
+        self, service: str, command: str, payload: msgspec.Struct | bytes, *, correlation_id: str,
         causation_id: str | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109 (the NATS request's own deadline)
     ) -> CommandReply:

@@ -20,8 +20,8 @@ import structlog
 from videogen_contracts.envelope import to_raw
 from videogen_contracts.errors import DomainError, rejection_for
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply, QueryAnswered
-from videogen_runtime.logs import new_correlation_id
 
+from videogen_bus.correlation import new_correlation_id
 from videogen_bus.headers import causation_of, correlation_of
 from videogen_bus.rpc import CommandHandler
 
@@ -46,8 +46,7 @@ AnswerQuery = Callable[[Any], Awaitable[msgspec.Struct]]
 
 
 def endpoints(
-    kinds: Mapping[str, type[msgspec.Struct]],
-    *,
+    kinds: Mapping[str, type[msgspec.Struct]], *,
     commands: Mapping[str, HandleCommand] | None = None,
     queries: Mapping[str, AnswerQuery] | None = None,
 ) -> dict[str, CommandHandler]:
@@ -68,8 +67,7 @@ def endpoints(
 def _command(kind: type[msgspec.Struct], handle: HandleCommand) -> CommandHandler:
     async def run(request: Any, headers: Mapping[str, str]) -> CommandReply:
         return await handle(
-            request,
-            correlation_id=correlation_of(headers) or new_correlation_id(),
+            request, correlation_id=correlation_of(headers) or new_correlation_id(),
             causation_id=causation_of(headers),
         )
 
@@ -84,8 +82,7 @@ def _query(kind: type[msgspec.Struct], answer: AnswerQuery) -> CommandHandler:
 
 
 def _decoding(
-    kind: type[msgspec.Struct],
-    run: Callable[[Any, Mapping[str, str]], Awaitable[CommandReply]],
+    kind: type[msgspec.Struct], run: Callable[[Any, Mapping[str, str]], Awaitable[CommandReply]]
 ) -> CommandHandler:
     decoder = msgspec.json.Decoder(kind)
 
@@ -105,9 +102,7 @@ def _decoding(
 def _logged(reply: CommandReply) -> CommandReply:
     if isinstance(reply, CommandAccepted):
         log.info(
-            "command.accepted",
-            stream_id=reply.stream_id,
-            stream_version=reply.stream_version,
+            "command.accepted", stream_id=reply.stream_id, stream_version=reply.stream_version,
             duplicate=reply.duplicate,
         )
     elif isinstance(reply, CommandRejected):

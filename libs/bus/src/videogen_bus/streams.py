@@ -21,17 +21,11 @@ _STREAM_NAME_IN_USE = 10058
 
 def stream_config(ns: Namespace, service: str, *, replicas: int = 1) -> StreamConfig:
     return StreamConfig(
-        name=ns.stream_name(service),
-        subjects=[ns.stream_subjects(service)],
+        name=ns.stream_name(service), subjects=[ns.stream_subjects(service)],
         storage=StorageType.FILE,
         # Never drop events: the stream is the log that read models are rebuilt from.
-        retention=RetentionPolicy.LIMITS,
-        discard=DiscardPolicy.OLD,
-        max_msgs=-1,
-        max_bytes=-1,
-        max_age=0,
-        max_msgs_per_subject=-1,
-        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        retention=RetentionPolicy.LIMITS, discard=DiscardPolicy.OLD, max_msgs=-1, max_bytes=-1,
+        max_age=0, max_msgs_per_subject=-1, duplicate_window=DUPLICATE_WINDOW_SECONDS,
         num_replicas=replicas,
     )
 

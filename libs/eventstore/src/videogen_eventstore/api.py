@@ -46,10 +46,7 @@ class AppendResult(msgspec.Struct, frozen=True, kw_only=True):
 
 class EventStore(Protocol):
     async def append(
-        self,
-        stream_id: str,
-        events: Sequence[NewEvent],
-        expected_version: int | None,
+        self, stream_id: str, events: Sequence[NewEvent], expected_version: int | None
     ) -> AppendResult: ...
 
     async def read_stream(self, stream_id: str, from_version: int = 1) -> list[RecordedEvent]: ...

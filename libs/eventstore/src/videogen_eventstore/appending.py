@@ -37,13 +37,8 @@ def _statements(schema: str) -> tuple[str, str]:
 
 
 async def append_to_stream(
-    conn: Conn,
-    schema: str,
-    stream_id: str,
-    events: Sequence[NewEvent],
-    expected_version: int | None,
-    *,
-    notify: bool = True,
+    conn: Conn, schema: str, stream_id: str, events: Sequence[NewEvent],
+    expected_version: int | None, *, notify: bool = True,
 ) -> AppendResult:
     """Append on `conn`, inside the caller's transaction if one is open.
 
@@ -51,24 +46,18 @@ async def append_to_stream(
     caller's commit. The store passes False and sends a coalesced one after commit instead
     (see notify.py for why).
     """
-    ids = _checked_ids(stream_id, events)
+    ids = checked_ids(stream_id, events)
     single, batch = _statements(schema)
     if len(events) == 1:
         e = events[0]
         args: tuple[object, ...] = (
-            e.event_id,
-            e.type,
-            e.schema_version,
-            bytes(e.data).decode(),
+            e.event_id, e.type, e.schema_version, bytes(e.data).decode(),
             _encoder.encode(e.metadata).decode(),
         )
     else:
         args = (
-            ids,
-            [e.type for e in events],
-            [e.schema_version for e in events],
-            [bytes(e.data).decode() for e in events],
-            _encoded_metadata(events),
+            ids, [e.type for e in events], [e.schema_version for e in events],
+            [bytes(e.data).decode() for e in events], _encoded_metadata(events),
         )
     row = await conn.fetchrow(
         single if len(events) == 1 else batch, stream_id, expected_version, *args, notify
@@ -90,11 +79,7 @@ def _encoded_metadata(events: Sequence[NewEvent]) -> list[str]:
 
 
 def _result(
-    stream_id: str,
-    expected_version: int | None,
-    ids: list[UUID],
-    outcome: str,
-    version: int,
+    stream_id: str, expected_version: int | None, ids: list[UUID], outcome: str, version: int,
     position: int | None,
 ) -> AppendResult:
     if outcome == "written" and position is not None:
@@ -106,7 +91,8 @@ def _result(
     raise DuplicateEventId(stream_id, ids)
 
 
-def _checked_ids(stream_id: str, events: Sequence[NewEvent]) -> list[UUID]:
+def checked_ids(stream_id: str, events: Sequence[NewEvent]) -> list[UUID]:
+    """The events' ids; raises for an empty append or an id given twice."""
     if not events:
         raise ValueError(f"stream {stream_id}: nothing to append")
     ids = [e.event_id for e in events]

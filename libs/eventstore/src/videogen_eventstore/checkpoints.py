@@ -30,7 +30,5 @@ async def save_checkpoint(conn: Executor, schema: str, name: str, position: Posi
         " global_position = excluded.global_position, updated_at = now()"
         " WHERE (c.transaction_id, c.global_position)"
         " < (excluded.transaction_id, excluded.global_position)",
-        name,
-        position.transaction_id,
-        position.global_position,
+        name, position.transaction_id, position.global_position,
     )

@@ -35,10 +35,7 @@ async def record_dead_letter(
     new_id: int = await pool.fetchval(
         f"INSERT INTO {q}.dead_letters (consumer, subject, payload, error)"
         " VALUES ($1, $2, $3, $4) RETURNING id",
-        consumer,
-        subject,
-        payload,
-        error,
+        consumer, subject, payload, error,
     )
     return new_id
 

@@ -77,9 +77,7 @@ class Aggregate(Generic[K, C, S, E]):
 
 def new_event(event: msgspec.Struct, event_id: uuid.UUID, metadata: EventMetadata) -> NewEvent:
     return NewEvent(
-        event_id=event_id,
-        type=str(type(event).__struct_config__.tag),
-        data=to_raw(event),
+        event_id=event_id, type=str(type(event).__struct_config__.tag), data=to_raw(event),
         metadata=metadata,
         # As the event's class declares it: a v2 event stored as v1 would meet the wrong
         # upcaster on every later read.
@@ -110,10 +108,8 @@ def earlier_result(
     if not mine:
         return None
     return CommandAccepted(
-        stream_id=stream_id,
-        stream_version=mine[-1].stream_version,
-        global_position=mine[-1].global_position,
-        duplicate=True,
+        stream_id=stream_id, stream_version=mine[-1].stream_version,
+        global_position=mine[-1].global_position, duplicate=True,
     )
 
 
@@ -121,9 +117,7 @@ def unchanged(stream_id: str, recorded: Sequence[RecordedEvent]) -> CommandAccep
     """A decision without events: nothing appended, the stream as it is."""
     position = recorded[-1].global_position if recorded else 0
     return CommandAccepted(
-        stream_id=stream_id,
-        stream_version=version_of(recorded),
-        global_position=position,
+        stream_id=stream_id, stream_version=version_of(recorded), global_position=position,
         duplicate=True,
     )
 
@@ -158,12 +152,7 @@ class Streams:
         return earlier_result(stream_id, await self.store.read_stream(stream_id), command_id)
 
     async def run(
-        self,
-        aggregate: Aggregate[K, C, S, E],
-        key: K,
-        command: C,
-        *,
-        command_id: str,
+        self, aggregate: Aggregate[K, C, S, E], key: K, command: C, *, command_id: str,
         metadata: EventMetadata,
     ) -> CommandAccepted:
         """Decide `command` on the aggregate's stream and append what it decided."""
@@ -201,10 +190,7 @@ class AggregateCommands(Generic[K, CI, S, E]):
     """
 
     def __init__(
-        self,
-        store: EventStore,
-        aggregate: Aggregate[K, CI, S, E],
-        key_of: Callable[[CI], K],
+        self, store: EventStore, aggregate: Aggregate[K, CI, S, E], key_of: Callable[[CI], K],
         project_of: Callable[[CI], uuid.UUID] | None = None,
     ) -> None:
         self.streams = Streams(store)
@@ -217,15 +203,11 @@ class AggregateCommands(Generic[K, CI, S, E]):
     ) -> CommandAccepted:
         project_id = self.project_of(command) if self.project_of else None
         metadata = EventMetadata(
-            correlation_id=correlation_id,
-            causation_id=causation_id,
+            correlation_id=correlation_id, causation_id=causation_id,
             project_id=str(project_id) if project_id else None,
         )
         return await self.streams.run(
-            self.aggregate,
-            self.key_of(command),
-            command,
-            command_id=command.command_id,
+            self.aggregate, self.key_of(command), command, command_id=command.command_id,
             metadata=metadata,
         )
 
@@ -239,8 +221,7 @@ class AggregateCommands(Generic[K, CI, S, E]):
 
 def _accepted(stream_id: str, result: AppendResult) -> CommandAccepted:
     return CommandAccepted(
-        stream_id=stream_id,
-        stream_version=result.stream_version,
+        stream_id=stream_id, stream_version=result.stream_version,
         global_position=result.global_position,
         # Nothing written: a twin of this command appended the same events first.
         duplicate=not result.written,

@@ -14,6 +14,7 @@ from uuid import UUID
 from videogen_contracts.envelope import NewEvent, RecordedEvent
 
 from .api import START, AppendResult, Position, WrongExpectedVersion, position_of
+from .appending import checked_ids
 from .errors import DuplicateEventId
 
 
@@ -28,11 +29,7 @@ class InMemoryEventStore:
     async def append(
         self, stream_id: str, events: Sequence[NewEvent], expected_version: int | None
     ) -> AppendResult:
-        if not events:
-            raise ValueError(f"stream {stream_id}: nothing to append")
-        ids = [e.event_id for e in events]
-        if len(set(ids)) != len(ids):
-            raise DuplicateEventId(stream_id, ids)
+        ids = checked_ids(stream_id, events)
         async with self._lock:
             repeat = self._repeat_of(stream_id, ids)
             if repeat is not None:
@@ -56,24 +53,16 @@ class InMemoryEventStore:
             raise DuplicateEventId(stream_id, ids)
         return AppendResult(
             stream_version=max(e.stream_version for e in found),
-            global_position=max(e.global_position for e in found),
-            written=False,
+            global_position=max(e.global_position for e in found), written=False,
         )
 
     def _record(self, stream_id: str, stream: list[RecordedEvent], event: NewEvent) -> None:
         position = len(self._log) + 1
         recorded = RecordedEvent(
-            service=self.service,
-            global_position=position,
-            transaction_id=position,
-            stream_id=stream_id,
-            stream_version=len(stream) + 1,
-            event_id=event.event_id,
-            type=event.type,
-            schema_version=event.schema_version,
-            data=event.data,
-            metadata=event.metadata,
-            recorded_at=datetime.now(UTC),
+            service=self.service, global_position=position, transaction_id=position,
+            stream_id=stream_id, stream_version=len(stream) + 1, event_id=event.event_id,
+            type=event.type, schema_version=event.schema_version, data=event.data,
+            metadata=event.metadata, recorded_at=datetime.now(UTC),
         )
         self._log.append(recorded)
         stream.append(recorded)

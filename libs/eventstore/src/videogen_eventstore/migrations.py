@@ -91,8 +91,7 @@ async def migrate(pool: asyncpg.Pool, schema: str) -> list[int]:
             await conn.execute(render(migration.sql, schema))
             await conn.execute(
                 f"INSERT INTO {q}.schema_migrations (version, name) VALUES ($1, $2)",
-                migration.version,
-                migration.name,
+                migration.version, migration.name,
             )
             applied.append(migration.version)
     return applied

@@ -85,14 +85,8 @@ Decision = Callable[[list[Any]], Sequence[Sequence[msgspec.Struct]]]
 
 
 async def decide_across(
-    streams: Streams,
-    appender: AtomicAppender,
-    targets: Sequence[tuple[AnyAggregate, Any]],
-    decide: Decision,
-    *,
-    command_id: str,
-    metadata: EventMetadata,
-    reply_to: int = 0,
+    streams: Streams, appender: AtomicAppender, targets: Sequence[tuple[AnyAggregate, Any]],
+    decide: Decision, *, command_id: str, metadata: EventMetadata, reply_to: int = 0,
 ) -> CommandAccepted:
     """`decide` gets the state of every (aggregate, key), in order, and returns the
     events for each; the reply names the stream of `targets[reply_to]`."""
@@ -125,11 +119,7 @@ class Part:
 
 
 async def run_together(
-    streams: Streams,
-    appender: AtomicAppender,
-    parts: Sequence[Part],
-    *,
-    command_id: str,
+    streams: Streams, appender: AtomicAppender, parts: Sequence[Part], *, command_id: str,
     metadata: EventMetadata,
 ) -> CommandAccepted:
     """Decide every part and append them all as one unit; the reply names the first part."""
@@ -141,19 +131,13 @@ async def run_together(
         ]
 
     return await decide_across(
-        streams,
-        appender,
-        [(p.aggregate, p.key) for p in parts],
-        decide,
-        command_id=command_id,
+        streams, appender, [(p.aggregate, p.key) for p in parts], decide, command_id=command_id,
         metadata=metadata,
     )
 
 
 def _earlier_in_unit(
-    stream_ids: Sequence[str],
-    logs: Sequence[Sequence[RecordedEvent]],
-    command_id: str,
+    stream_ids: Sequence[str], logs: Sequence[Sequence[RecordedEvent]], command_id: str,
     reply_to: int,
 ) -> CommandAccepted | None:
     """A unit is appended whole or not at all: its command in any stream means it ran."""
@@ -166,11 +150,8 @@ def _earlier_in_unit(
 
 
 def _unit(
-    stream_ids: Sequence[str],
-    logs: Sequence[Sequence[RecordedEvent]],
-    decided: Sequence[Sequence[msgspec.Struct]],
-    command_id: str,
-    metadata: EventMetadata,
+    stream_ids: Sequence[str], logs: Sequence[Sequence[RecordedEvent]],
+    decided: Sequence[Sequence[msgspec.Struct]], command_id: str, metadata: EventMetadata,
 ) -> list[Append]:
     appends: list[Append] = []
     numbered = 0
@@ -183,16 +164,13 @@ def _unit(
 
 
 def _unit_reply(
-    stream_id: str,
-    log: Sequence[RecordedEvent],
-    appends: Sequence[Append],
+    stream_id: str, log: Sequence[RecordedEvent], appends: Sequence[Append],
     results: Sequence[AppendResult],
 ) -> CommandAccepted:
     by_stream = {append[0]: result for append, result in zip(appends, results, strict=True)}
     mine = by_stream.get(stream_id)
     return CommandAccepted(
-        stream_id=stream_id,
-        stream_version=mine.stream_version if mine else version_of(log),
+        stream_id=stream_id, stream_version=mine.stream_version if mine else version_of(log),
         # The unit's last event: a reader that reached it sees every stream's change.
         global_position=max(r.global_position for r in results),
         duplicate=not any(r.written for r in results),

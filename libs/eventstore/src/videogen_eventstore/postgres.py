@@ -99,15 +99,7 @@ class PostgresEventStore:
 
     def _decode(self, row: asyncpg.Record) -> RecordedEvent:
         return RecordedEvent(
-            service=self.service,
-            global_position=row[0],
-            transaction_id=row[1],
-            stream_id=row[2],
-            stream_version=row[3],
-            event_id=row[4],
-            type=row[5],
-            schema_version=row[6],
-            data=msgspec.Raw(row[7]),
-            metadata=_metadata_decoder.decode(row[8]),
-            recorded_at=row[9],
+            service=self.service, global_position=row[0], transaction_id=row[1], stream_id=row[2],
+            stream_version=row[3], event_id=row[4], type=row[5], schema_version=row[6],
+            data=msgspec.Raw(row[7]), metadata=_metadata_decoder.decode(row[8]), recorded_at=row[9],
         )

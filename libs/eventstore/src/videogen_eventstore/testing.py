@@ -14,13 +14,8 @@ from .memory import InMemoryEventStore
 
 
 def make_event(
-    type_: str = "ThingHappened",
-    *,
-    n: int = 0,
-    event_id: uuid.UUID | None = None,
-    project_id: str | None = None,
-    causation_id: str | None = None,
-    command_id: str | None = None,
+    type_: str = "ThingHappened", *, n: int = 0, event_id: uuid.UUID | None = None,
+    project_id: str | None = None, causation_id: str | None = None, command_id: str | None = None,
 ) -> NewEvent:
     """A NewEvent with a fresh id and a small JSON payload `{"n": n, ...}`."""
     return NewEvent(
@@ -28,9 +23,7 @@ def make_event(
         type=type_,
         data=msgspec.Raw(msgspec.json.encode({"n": n, "text": 'héllo "wörld"'})),
         metadata=EventMetadata(
-            correlation_id=str(uuid.uuid4()),
-            causation_id=causation_id,
-            command_id=command_id,
+            correlation_id=str(uuid.uuid4()), causation_id=causation_id, command_id=command_id,
             project_id=project_id,
         ),
     )

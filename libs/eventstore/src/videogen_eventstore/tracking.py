@@ -28,8 +28,7 @@ async def track_once(conn: Conn, schema: str, consumer: str, event_id: UUID) -> 
     inserted = await conn.fetchval(
         f"INSERT INTO {q}.tracking (consumer, event_id) VALUES ($1, $2)"
         " ON CONFLICT DO NOTHING RETURNING true",
-        consumer,
-        event_id,
+        consumer, event_id,
     )
     return inserted is True
 

@@ -11,8 +11,9 @@ import asyncio
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import BinaryIO, Protocol, runtime_checkable
 
 _TMP_MARK = ".tmp-"
 # Where producers of large files write them before `move_in` (never a key's first part).
@@ -58,8 +59,9 @@ def validate_key(key: str) -> str:
     return key
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
+def _fsync(path: Path) -> None:
+    """A file's bytes, or a directory's entries (a rename), on disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -81,7 +83,7 @@ class LocalBlobStore:
     def path_of(self, key: str) -> Path:
         return self.root / validate_key(key)
 
-    def _write_atomically(self, key: str, fill: _Fill) -> None:
+    def _write_atomically(self, key: str, fill: Callable[[BinaryIO], object]) -> None:
         final = self.path_of(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         # The temp file sits in the final directory so os.replace is a same-filesystem
@@ -89,17 +91,17 @@ class LocalBlobStore:
         tmp = final.with_name(f".{final.name}{_TMP_MARK}{uuid.uuid4().hex}")
         try:
             with open(tmp, "wb") as out:
-                fill.write_to(out)
+                fill(out)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, final)
         finally:
             tmp.unlink(missing_ok=True)
-        _fsync_dir(final.parent)
+        _fsync(final.parent)
 
     def write_file(self, key: str, source: Path) -> None:
         """Copy `source` under `key` atomically (blocking)."""
-        self._write_atomically(key, _Fill(source=source))
+        self._write_atomically(key, lambda out: _copy(source, out))
 
     def scratch_path(self, suffix: str = "") -> Path:
         """A fresh path on the store's filesystem, for `move_in` to rename under a key."""
@@ -112,19 +114,15 @@ class LocalBlobStore:
         atomically (blocking): readers see the old blob or the whole new one."""
         final = self.path_of(key)
         final.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(source, os.O_RDONLY)
-        try:
-            os.fsync(fd)  # the bytes are on disk before the name points at them
-        finally:
-            os.close(fd)
+        _fsync(source)  # the bytes are on disk before the name points at them
         os.replace(source, final)
-        _fsync_dir(final.parent)
+        _fsync(final.parent)
 
     async def put_file(self, key: str, source: Path) -> None:
         await asyncio.to_thread(self.write_file, key, source)
 
     async def put_bytes(self, key: str, data: bytes) -> None:
-        await asyncio.to_thread(self._write_atomically, key, _Fill(data=data))
+        await asyncio.to_thread(self._write_atomically, key, lambda out: out.write(data))
 
     async def get_bytes(self, key: str) -> bytes:
         path = await self.get_path(key)
@@ -161,20 +159,6 @@ class LocalBlobStore:
         return deleted
 
 
-class _Fill:
-    """What to write into a blob: bytes, or the contents of a file (streamed)."""
-
-    def __init__(self, *, data: bytes | None = None, source: Path | None = None) -> None:
-        self.data = data
-        self.source = source
-
-    def write_to(self, out: _Writable) -> None:
-        if self.data is not None:
-            out.write(self.data)
-        elif self.source is not None:
-            with open(self.source, "rb") as src:
-                shutil.copyfileobj(src, out, 1 << 20)
-
-
-class _Writable(Protocol):
-    def write(self, data: bytes, /) -> int: ...
+def _copy(source: Path, out: BinaryIO) -> None:
+    with open(source, "rb") as src:
+        shutil.copyfileobj(src, out, 1 << 20)

@@ -23,6 +23,8 @@ _CJK = re.compile(
     "[\u1100-\u11ff\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
 )
+# A CJK character, or a run of other non-space characters; either with the space after it.
+_TOKEN = re.compile(rf"{_CJK.pattern} ?|(?:(?!{_CJK.pattern})[^ ])+ ?")
 _INVISIBLE = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))
 _KEEP = frozenset("\u200d\u200c\u200e\u200f")  # joiners (emoji, Persian) and bidi marks
 
@@ -39,34 +41,13 @@ def clean_caption_text(text: str) -> str:
 
 def cjk_runs(text: str) -> list[tuple[str, bool]]:
     """`text` cut into maximal runs of CJK and of other characters: (run, is_cjk)."""
-    runs: list[tuple[str, bool]] = []
-    for ch in text:
-        cjk = bool(_CJK.match(ch))
-        if runs and runs[-1][1] == cjk:
-            runs[-1] = (runs[-1][0] + ch, cjk)
-        else:
-            runs.append((ch, cjk))
-    return runs
+    grouped = itertools.groupby(text, key=lambda ch: bool(_CJK.match(ch)))
+    return [("".join(run), cjk) for cjk, run in grouped]
 
 
 def tokens(text: str) -> list[str]:
     """Break opportunities: words keep a trailing space; each CJK character is its own token."""
-    out: list[str] = []
-    for word in text.split(" "):
-        if not word:
-            continue
-        run = ""
-        for ch in word:
-            if _CJK.match(ch):
-                if run:
-                    out.append(run)
-                    run = ""
-                out.append(ch)
-            else:
-                run += ch
-        if run:
-            out.append(run)
-        out[-1] += " "
+    out: list[str] = _TOKEN.findall(text)
     if out:
         out[-1] = out[-1].rstrip()
     return out

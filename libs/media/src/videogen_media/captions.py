@@ -75,13 +75,9 @@ class CaptionStyle:
         short = min(width, height)
         portrait = height > width
         return cls(
-            width=width,
-            height=height,
-            font_size=max(16, round(short * 0.06)),
-            margin_h=round(width * 0.07),
-            margin_v=round(height * (0.16 if portrait else 0.07)),
-            outline=max(2, round(short * 0.004)),
-            shadow=max(1, round(short * 0.002)),
+            width=width, height=height, font_size=max(16, round(short * 0.06)),
+            margin_h=round(width * 0.07), margin_v=round(height * (0.16 if portrait else 0.07)),
+            outline=max(2, round(short * 0.004)), shadow=max(1, round(short * 0.002)),
         )
 
     @property

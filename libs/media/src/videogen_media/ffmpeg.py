@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from videogen_media.ffmpeg_path import FfmpegSource, locate_ffmpeg
+from videogen_media.ffmpeg_path import FfmpegSource, ffmpeg_executable, locate_ffmpeg
 
 ProgressCallback = Callable[[float], Awaitable[None] | None]
 PR_SET_PDEATHSIG = 1
@@ -45,12 +45,8 @@ _ENCODER_LINE = re.compile(r"^\s*[VAS][F.][S.][X.][B.][D.]\s+(\S+)")
 
 def parse_encoders(listing: str) -> tuple[str, ...]:
     """Encoder names from `ffmpeg -encoders` output (lines like ` V....D libx264  ...`)."""
-    names = []
-    for line in listing.splitlines():
-        match = _ENCODER_LINE.match(line)
-        if match and match.group(1) != "=":
-            names.append(match.group(1))
-    return tuple(names)
+    matches = (_ENCODER_LINE.match(line) for line in listing.splitlines())
+    return tuple(m.group(1) for m in matches if m and m.group(1) != "=")
 
 
 async def _capture(argv: Sequence[str]) -> str:
@@ -65,9 +61,7 @@ async def _capture(argv: Sequence[str]) -> str:
 
 async def ffmpeg_info() -> FfmpegInfo:
     """Version, path, source and encoders of the ffmpeg in use (for the status endpoint)."""
-    path, source = locate_ffmpeg()
-    if path is None:
-        raise FileNotFoundError("no ffmpeg: set VIDEOGEN_FFMPEG or install imageio-ffmpeg")
+    path, source = ffmpeg_executable(), locate_ffmpeg().source
     version_text = await _capture([path, "-hide_banner", "-version"])
     first = version_text.splitlines()[0] if version_text else ""
     match = re.match(r"ffmpeg version (\S+)", first)
@@ -123,17 +117,9 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before 
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
-
-
 async def run_ffmpeg(
-    argv: Sequence[str],
-    *,
-    total_seconds: float | None = None,
-    on_progress: ProgressCallback | None = None,
-    on_start: Callable[[int], None] | None = None,
+    argv: Sequence[str], *, total_seconds: float | None = None,
+    on_progress: ProgressCallback | None = None, on_start: Callable[[int], None] | None = None,
     stderr_lines: int = 30,
 ) -> None:
     """Run an ffmpeg argv (argv[0] is the binary) to completion.
@@ -143,11 +129,8 @@ async def run_ffmpeg(
     spawned, and waits for it: no orphan keeps writing after a job is cancelled.
     """
     proc = await asyncio.create_subprocess_exec(
-        *_with_progress_flags(argv),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        start_new_session=True,
+        *_with_progress_flags(argv), stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, start_new_session=True,
         preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
     if on_start is not None:
@@ -157,13 +140,13 @@ async def run_ffmpeg(
     tail: deque[str] = deque(maxlen=stderr_lines)
     try:
         await asyncio.gather(
-            _read_progress(proc.stdout, total_seconds, on_progress),
-            _read_tail(proc.stderr, tail),
+            _read_progress(proc.stdout, total_seconds, on_progress), _read_tail(proc.stderr, tail)
         )
         returncode = await proc.wait()
     except BaseException:
         # Cancellation (or a failing progress callback): the encode must not outlive us.
-        _kill_group(proc.pid)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         await asyncio.shield(proc.wait())
         raise
     if returncode != 0:

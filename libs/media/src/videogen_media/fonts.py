@@ -29,18 +29,12 @@ CJK_FONT_ENV = "VIDEOGEN_CAPTION_CJK_FONT"
 # Regular weights of common sans families, in order of preference, looked for under the
 # usual system font directories when no font wheel is installed.
 _SYSTEM_CANDIDATES = (
-    "DejaVuSans.ttf",
-    "NotoSans-Regular.ttf",
-    "LiberationSans-Regular.ttf",
-    "FreeSans.ttf",
+    "DejaVuSans.ttf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf", "FreeSans.ttf",
 )
 _SYSTEM_CJK_CANDIDATES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKjp-Regular.otf", "wqy-zenhei.ttc")
 _SYSTEM_DIRS = (
-    Path("/usr/share/fonts"),
-    Path("/usr/local/share/fonts"),
-    Path.home() / ".fonts",
-    Path("/Library/Fonts"),
-    Path("/System/Library/Fonts"),
+    Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
+    Path("/Library/Fonts"), Path("/System/Library/Fonts"),
 )
 
 

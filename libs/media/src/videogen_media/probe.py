@@ -50,16 +50,13 @@ def probe(path: Path | str) -> MediaInfo:
                 vs = container.streams.video[0]
                 rate = vs.average_rate or vs.guessed_rate
                 video = VideoStreamInfo(
-                    vs.codec_context.width,
-                    vs.codec_context.height,
-                    float(rate) if rate else 0.0,
+                    vs.codec_context.width, vs.codec_context.height, float(rate) if rate else 0.0,
                     vs.codec_context.name,
                 )
             if container.streams.audio:
                 aus = container.streams.audio[0]
                 audio = AudioStreamInfo(
-                    aus.codec_context.name,
-                    aus.codec_context.sample_rate,
+                    aus.codec_context.name, aus.codec_context.sample_rate,
                     aus.codec_context.channels,
                 )
             for stream in container.streams:
@@ -88,5 +85,4 @@ def frame_at(path: Path | str, t: float) -> npt.NDArray[np.uint8]:
             chosen = frame
         if chosen is None:
             raise ProbeFailed(f"{path}: no frame at {t:.3f}s")
-        rgb = np.asarray(chosen.to_ndarray(format="rgb24"), dtype=np.uint8)
-        return rgb
+        return np.asarray(chosen.to_ndarray(format="rgb24"), dtype=np.uint8)

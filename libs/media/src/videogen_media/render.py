@@ -30,12 +30,7 @@ from videogen_media.ffmpeg import ProgressCallback, run_ffmpeg
 from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.render_settings import AUDIO_RATE, RenderSettings
 from videogen_media.video_track import Piece, change_frames, densify, sparse_track
-from videogen_media.visuals import (
-    Background,
-    background_drift_small,
-    background_still,
-    drift_ticks,
-)
+from videogen_media.visuals import Background, background_drift_small, background_still, drift_ticks
 
 IMAGE_SUFFIXES = frozenset((".jpg", ".jpeg", ".png", ".webp", ".bmp"))
 GLOBAL_OPTIONS = ("-hide_banner", "-y", "-loglevel", "error")
@@ -71,11 +66,8 @@ def scene_frames(durations: Sequence[float], fps: int) -> list[int]:
 
 def _fill(stream: Any, w: int, h: int) -> Any:
     """Scale to cover the frame, then crop the middle (no bars, no distortion)."""
-    return (
-        stream.filter("scale", w, h, force_original_aspect_ratio="increase")
-        .filter("crop", w, h)
-        .filter("setsar", 1)
-    )
+    cover = stream.filter("scale", w, h, force_original_aspect_ratio="increase")
+    return cover.filter("crop", w, h).filter("setsar", 1)
 
 
 def _input(source: str, index: int, **options: Any) -> Any:
@@ -99,23 +91,14 @@ def _scene_piece(scene: Scene, index: int, frames: int, start: int, size: tuple[
     if not bg.motion:
         return Piece(_input(background_still(bg, w, h, fps), index, f="lavfi"), start, True)
     small = _input(background_drift_small(bg, w, h, fps, frames), index, f="lavfi")
-    return Piece(small, start, every=drift_ticks(fps), finish=lambda s: _upscale(s, w, h))
-
-
-def _upscale(stream: Any, w: int, h: int) -> Any:
-    return stream.filter("scale", w, h, flags="bilinear").filter("setsar", 1)
+    return Piece(small, start, every=drift_ticks(fps),
+                 finish=lambda s: s.filter("scale", w, h, flags="bilinear").filter("setsar", 1))
 
 
 def build_render_command(
-    scenes: Sequence[Scene],
-    settings: RenderSettings,
-    output: Path,
-    *,
-    graph_path: Path,
-    captions: Path | None = None,
-    caption_changes: Sequence[float] | None = None,
-    fonts_dir: Path | None = None,
-    ffmpeg_exe: str | None = None,
+    scenes: Sequence[Scene], settings: RenderSettings, output: Path, *, graph_path: Path,
+    captions: Path | None = None, caption_changes: Sequence[float] | None = None,
+    fonts_dir: Path | None = None, ffmpeg_exe: str | None = None,
 ) -> RenderCommand:
     """The command; `caption_changes` (every cue start and end, seconds) lets still scenes
     be captioned as held frames, the fast path. Without it, stills run at the full rate."""
@@ -157,14 +140,9 @@ def build_render_command(
 
 
 async def render_timeline(
-    scenes: Sequence[Scene],
-    settings: RenderSettings,
-    output: Path,
-    *,
-    captions: Path | None = None,
-    caption_changes: Sequence[float] | None = None,
-    fonts_dir: Path | None = None,
-    on_progress: ProgressCallback | None = None,
+    scenes: Sequence[Scene], settings: RenderSettings, output: Path, *,
+    captions: Path | None = None, caption_changes: Sequence[float] | None = None,
+    fonts_dir: Path | None = None, on_progress: ProgressCallback | None = None,
     ffmpeg_exe: str | None = None,
 ) -> Path:
     """Render to `output`, atomically: the file appears whole under its name or not at all.
@@ -176,20 +154,12 @@ async def render_timeline(
     partial = output.with_name(f".{output.stem}.tmp-{uuid.uuid4().hex}{output.suffix}")
     with tempfile.TemporaryDirectory(prefix="vg-render-") as scratch:
         command = build_render_command(
-            scenes,
-            settings,
-            partial,
-            graph_path=Path(scratch) / "graph.txt",
-            captions=captions,
-            caption_changes=caption_changes,
-            fonts_dir=fonts_dir,
-            ffmpeg_exe=ffmpeg_exe,
+            scenes, settings, partial, graph_path=Path(scratch) / "graph.txt", captions=captions,
+            caption_changes=caption_changes, fonts_dir=fonts_dir, ffmpeg_exe=ffmpeg_exe,
         )
         command.graph_path.write_text(command.graph, encoding="utf-8")
         try:
-            await run_ffmpeg(
-                command.argv, total_seconds=command.duration, on_progress=on_progress
-            )
+            await run_ffmpeg(command.argv, total_seconds=command.duration, on_progress=on_progress)
             os.replace(partial, output)
         finally:
             partial.unlink(missing_ok=True)

@@ -71,14 +71,9 @@ class RenderSettings:
     def encoder_options(self) -> dict[str, Any]:
         """ffmpeg output options (ffmpeg-python keyword form)."""
         options: dict[str, Any] = {
-            "vcodec": VIDEO_ENCODERS[self.codec],
-            "r": self.fps,
-            "pix_fmt": "yuv420p",
-            "acodec": AUDIO_ENCODERS[self.container],
-            "b:a": f"{self.audio_bitrate_k}k",
-            "ar": AUDIO_RATE,
-            "f": self.container,
-            **self._rate_control(),
+            "vcodec": VIDEO_ENCODERS[self.codec], "r": self.fps, "pix_fmt": "yuv420p",
+            "acodec": AUDIO_ENCODERS[self.container], "b:a": f"{self.audio_bitrate_k}k",
+            "ar": AUDIO_RATE, "f": self.container, **self._rate_control(),
         }
         if self.codec == "vp9":
             deadline, cpu_used = VP9_SPEED[self.preset]

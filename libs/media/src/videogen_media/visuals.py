@@ -70,11 +70,7 @@ def palette_for(keywords: Sequence[str]) -> tuple[str, str, str]:
     digest = hashlib.sha256(" ".join(keywords).encode()).digest()
     hue = known[0] if known else digest[0] * 360 // 256
     shift = 20 + digest[1] % 40
-    return (
-        _hex(hue, 0.55, 0.38),
-        _hex((hue + shift) % 360, 0.65, 0.58),
-        _hex(hue, 0.45, 0.12),
-    )
+    return (_hex(hue, 0.55, 0.38), _hex((hue + shift) % 360, 0.65, 0.58), _hex(hue, 0.45, 0.12))
 
 
 def background_for(text: str, index: int, *, motion: bool = True) -> Background:
@@ -89,29 +85,21 @@ def background_still(bg: Background, width: int, height: int, fps: int) -> str:
 
     The source gets a short duration: `trim` alone would discard frames it keeps drawing.
     """
-    stops = ":".join(f"c{i}=0x{c.removeprefix('#')}" for i, c in enumerate(bg.palette))
-    return (
-        f"gradients=s={width}x{height}:r={fps}:d=0.1:n={len(bg.palette)}:{stops}"
-        f":seed={bg.seed}:type={bg.style}:speed=0,trim=end_frame=1,format=yuv420p"
-    )
+    drawn = _gradients(bg, f"{width}x{height}", f"{fps}:d=0.1", "0")
+    return f"{drawn},trim=end_frame=1,format=yuv420p"
 
 
 def background_source(bg: Background, width: int, height: int, fps: int, frames: int) -> str:
     """An ffmpeg source chain yielding exactly `frames` yuv420p frames of `width`x`height`."""
-    stops = ":".join(f"c{i}=0x{c.removeprefix('#')}" for i, c in enumerate(bg.palette))
-    common = f"n={len(bg.palette)}:{stops}:seed={bg.seed}:type={bg.style}"
     if not bg.motion:
         # One frame drawn and converted once, then held: a still costs almost nothing.
         return (
             f"{background_still(bg, width, height, fps)},"
             f"loop=loop={max(0, frames - 1)}:size=1,setpts=N/{fps}/TB"
         )
-    small_w = max(16, width // MOTION_SCALE // 2 * 2)
-    small_h = max(16, height // MOTION_SCALE // 2 * 2)
     return (
-        f"gradients=s={small_w}x{small_h}:r={MOTION_FPS}:{common}:speed=0.004,"
-        f"format=yuv420p,scale={width}:{height}:flags=bilinear,setsar=1,fps={fps},"
-        f"trim=end_frame={frames},setpts=N/{fps}/TB"
+        f"{_drifting(bg, width, height)},scale={width}:{height}:flags=bilinear,setsar=1,"
+        f"fps={fps},trim=end_frame={frames},setpts=N/{fps}/TB"
     )
 
 
@@ -126,13 +114,20 @@ def background_drift_small(bg: Background, width: int, height: int, fps: int, fr
     For the renderer's held-frame path: it keeps one frame in `drift_ticks(fps)` (plus any
     where a caption changes) and scales only those up.
     """
+    return f"{_drifting(bg, width, height)},fps={fps},trim=end_frame={frames},setpts=N/{fps}/TB"
+
+
+def _drifting(bg: Background, width: int, height: int) -> str:
+    """The drift as drawn: a fifth of the size, MOTION_FPS frames a second, yuv420p."""
+    small = f"{max(16, width // MOTION_SCALE // 2 * 2)}x{max(16, height // MOTION_SCALE // 2 * 2)}"
+    return f"{_gradients(bg, small, str(MOTION_FPS), '0.004')},format=yuv420p"
+
+
+def _gradients(bg: Background, size: str, rate: str, speed: str) -> str:
     stops = ":".join(f"c{i}=0x{c.removeprefix('#')}" for i, c in enumerate(bg.palette))
-    small_w = max(16, width // MOTION_SCALE // 2 * 2)
-    small_h = max(16, height // MOTION_SCALE // 2 * 2)
     return (
-        f"gradients=s={small_w}x{small_h}:r={MOTION_FPS}:n={len(bg.palette)}:{stops}"
-        f":seed={bg.seed}:type={bg.style}:speed=0.004,format=yuv420p,fps={fps},"
-        f"trim=end_frame={frames},setpts=N/{fps}/TB"
+        f"gradients=s={size}:r={rate}:n={len(bg.palette)}:{stops}"
+        f":seed={bg.seed}:type={bg.style}:speed={speed}"
     )
 
 

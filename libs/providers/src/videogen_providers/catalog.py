@@ -23,10 +23,8 @@ ALL_OS = ["linux", "macos", "windows"]
 
 # describe_llm_providers' codes, in the original's spelling.
 _LLM_CODES = {
-    "not_configured": "NotConfigured",
-    "no_api_key": "MissingApiKey:OPENAI_API_KEY",
-    "custom_base_url": "CustomBaseUrl",
-    "invalid_settings": "InvalidSettings",
+    "not_configured": "NotConfigured", "no_api_key": "MissingApiKey:OPENAI_API_KEY",
+    "custom_base_url": "CustomBaseUrl", "invalid_settings": "InvalidSettings",
 }
 
 
@@ -68,17 +66,6 @@ def _installed(module: str, package: str) -> list[str]:
     return [] if importlib.util.find_spec(module) else [f"NotInstalled:{package}"]
 
 
-def _openai_key(config: ProviderConfig) -> list[str]:
-    """A local OpenAI-compatible server needs no key; OpenAI itself does."""
-    if config.openai_api_key or config.openai_base_url:
-        return []
-    return ["MissingApiKey:OPENAI_API_KEY"]
-
-
-def _not_built(name: str, category: Category, *, offline: bool, keys: list[str]) -> Capability:
-    return _capability(name, category, ["NotImplemented"], offline=offline, keys=keys)
-
-
 def describe_providers(
     config: ProviderConfig, *, which: Callable[[str], str | None] = shutil.which
 ) -> list[Capability]:
@@ -93,13 +80,13 @@ def describe_providers(
         *(_llm(info) for info in describe_llm_providers(config.as_environ())),
         _capability("piper", "tts", piper, offline=True, keys=[]),
         _capability("espeak", "tts", espeak, offline=True, keys=[]),
-        _not_built("openai-tts", "tts", offline=False, keys=openai),
+        _capability("openai-tts", "tts", ["NotImplemented"], offline=False, keys=openai),
         _capability("procedural", "stock", [], offline=True, keys=[]),
         _capability("pexels", "stock", pexels, offline=False, keys=["PEXELS_API_KEY"]),
-        _not_built("ffmpeg-effects", "video-gen", offline=True, keys=[]),
-        _not_built("openai-video", "video-gen", offline=False, keys=openai),
-        _not_built("objective-metrics", "scorer", offline=True, keys=[]),
-        _not_built("openai-vision", "scorer", offline=False, keys=openai),
+        _capability("ffmpeg-effects", "video-gen", ["NotImplemented"], offline=True, keys=[]),
+        _capability("openai-video", "video-gen", ["NotImplemented"], offline=False, keys=openai),
+        _capability("objective-metrics", "scorer", ["NotImplemented"], offline=True, keys=[]),
+        _capability("openai-vision", "scorer", ["NotImplemented"], offline=False, keys=openai),
     ]
 
 

@@ -14,8 +14,7 @@ import msgspec
 
 from videogen_providers.llm.openai_writer import DEFAULT_MODEL
 from videogen_providers.stock.pexels import PEXELS_API
-
-OPENAI_API = "https://api.openai.com/v1"
+from videogen_providers.tts.openai_speech import OPENAI_API
 
 
 class ProviderConfig(msgspec.Struct, frozen=True, kw_only=True):

@@ -149,18 +149,11 @@ async def not_built(config: ProviderConfig) -> tuple[bool, str]:
 
 
 CHECKS: dict[str, Check] = {
-    "openai": check_openai,
-    "offline": check_offline,
-    "piper": check_piper,
-    "espeak": check_espeak,
-    "pexels": check_pexels,
-    "procedural": always_there,
+    "openai": check_openai, "offline": check_offline, "piper": check_piper, "espeak": check_espeak,
+    "pexels": check_pexels, "procedural": always_there,
     # These share the OpenAI account, so its check tells whether they could be used.
-    "openai-tts": check_openai,
-    "openai-video": check_openai,
-    "openai-vision": check_openai,
-    "ffmpeg-effects": not_built,
-    "objective-metrics": not_built,
+    "openai-tts": check_openai, "openai-video": check_openai, "openai-vision": check_openai,
+    "ffmpeg-effects": not_built, "objective-metrics": not_built,
 }
 
 

@@ -13,7 +13,7 @@ import structlog
 log = structlog.get_logger()
 
 
-async def run_until_signalled(start: Callable[[AsyncExitStack], Awaitable[None]]) -> None:
+async def run_until_signalled(start: Callable[[AsyncExitStack], Awaitable[object]]) -> None:
     """`start` enters its resources on the stack; they close, in reverse, after a signal."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -28,9 +28,7 @@ async def run_until_signalled(start: Callable[[AsyncExitStack], Awaitable[None]]
 
 
 async def run_until_closed(
-    stack: AsyncExitStack,
-    run: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
-    name: str,
+    stack: AsyncExitStack, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]], name: str
 ) -> asyncio.Task[None]:
     """Run a background loop (a consumer, a work queue) until `stack` closes.
 

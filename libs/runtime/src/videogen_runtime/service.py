@@ -117,7 +117,4 @@ def run_service(service: str, start: StartService) -> None:
     settings = Settings.from_env()
     configure_logging(service, settings.log_level)
 
-    async def enter(stack: AsyncExitStack) -> None:
-        await start(settings, stack)
-
-    asyncio.run(run_until_signalled(enter))
+    asyncio.run(run_until_signalled(lambda stack: start(settings, stack)))

@@ -28,8 +28,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return cls(
             database_url=env.get("VIDEOGEN_DATABASE_URL", DEFAULT_DATABASE_URL),
             nats_url=env.get("VIDEOGEN_NATS_URL", DEFAULT_NATS_URL),
-            namespace=env.get("VIDEOGEN_NAMESPACE", ""),
-            host=env.get("VIDEOGEN_HOST", "127.0.0.1"),
+            namespace=env.get("VIDEOGEN_NAMESPACE", ""), host=env.get("VIDEOGEN_HOST", "127.0.0.1"),
             port=int(env.get("VIDEOGEN_PORT", "8000")),
             data_dir=Path(env.get("VIDEOGEN_DATA_DIR", ".data")),
             log_level=env.get("VIDEOGEN_LOG_LEVEL", "info"),

@@ -14,90 +14,18 @@ import re
 import unicodedata
 
 # Abbreviations that never end a sentence when followed by more text (lower case, no dot).
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sr",
-        "jr",
-        "st",
-        "mt",
-        "ft",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "cf",
-        "al",
-        "approx",
-        "dept",
-        "est",
-        "fig",
-        "gen",
-        "gov",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "no",
-        "nos",
-        "vol",
-        "pp",
-        "ed",
-        "eds",
-        "capt",
-        "col",
-        "lt",
-        "sgt",
-        "rev",
-        "hon",
-        "u.s",
-        "u.k",
-        "u.n",
-        "a.m",
-        "p.m",
-        "ph.d",
-        "b.a",
-        "m.a",
-    ]
-)
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "vs", "etc", "e.g", "i.e",
+    "cf", "al", "approx", "dept", "est", "fig", "gen", "gov", "inc", "ltd", "co", "corp", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos",
+    "vol", "pp", "ed", "eds", "capt", "col", "lt", "sgt", "rev", "hon", "u.s", "u.k", "u.n",
+    "a.m", "p.m", "ph.d", "b.a", "m.a",
+})
 # Titles that are always followed by a name, so even a capital after them continues.
-_TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sr",
-        "jr",
-        "st",
-        "mt",
-        "capt",
-        "col",
-        "lt",
-        "sgt",
-        "rev",
-        "hon",
-        "gen",
-        "gov",
-    ]
-)
+_TITLES = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "capt", "col", "lt", "sgt", "rev",
+    "hon", "gen", "gov",
+})
 
 _TERMINATORS = ".!?…。！？｡"
 _CLOSERS = "\"'”’»)]}」』）】"

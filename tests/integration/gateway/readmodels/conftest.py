@@ -9,11 +9,10 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
-from videogen_contracts.envelope import EventMetadata, RecordedEvent, to_raw
+from videogen_contracts.envelope import EventMetadata, RecordedEvent, event_type_name, to_raw
 from videogen_contracts.project.events import (
     SERVICE,
     ProjectEventBase,
-    event_type_name,
     stream_id_for,
 )
 

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
-from videogen_contracts.envelope import EventMetadata, RecordedEvent, to_raw
+from videogen_contracts.envelope import EventMetadata, RecordedEvent, event_type_name, to_raw
 from videogen_contracts.project.events import SERVICE
 from videogen_contracts.project.production import (
     ProductionAdvanced,
@@ -22,7 +22,6 @@ from videogen_contracts.project.production import (
     ProductionStepLogged,
     RenderSettings,
     VoiceSettings,
-    event_type_name,
     stream_id_for,
 )
 from videogen_gateway.readmodels.migrations import migrate_gateway

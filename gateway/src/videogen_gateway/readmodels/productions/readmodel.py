@@ -14,6 +14,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 from asyncpg.pool import PoolConnectionProxy
+from videogen_contracts.envelope import event_type_name
 from videogen_contracts.project.production import (
     EVENT_TYPES,
     ProductionAdvanced,
@@ -24,7 +25,6 @@ from videogen_contracts.project.production import (
     ProductionQueued,
     ProductionStage,
     ProductionStepLogged,
-    event_type_name,
 )
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 

@@ -14,11 +14,11 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
+from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_bus.rpc import ServiceUnavailable
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.errors import PROBLEM_JSON, REJECTION_STATUS, on_unexpected, validation_field
 from videogen_gateway.surfaces.aura.guidance import guidance_for
-from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 ERRORS_DOC = "docs/errors.md"
 

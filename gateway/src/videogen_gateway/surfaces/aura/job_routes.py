@@ -25,6 +25,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import Send
+from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_contracts.project.production import (
     CancelProduction,
     RetryProduction,
@@ -56,7 +57,6 @@ from videogen_gateway.surfaces.aura.job_responses import (
     job_out,
 )
 from videogen_providers.tts.voices import UnknownVoice, installed_voice
-from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 log = structlog.get_logger("videogen_gateway.aura")
 

@@ -21,6 +21,7 @@ import msgspec
 from litestar import Request, Router, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath
+from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_contracts.project.settings import UpdateSettings
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.aura.bodies import converted, documented, json_of
@@ -42,7 +43,6 @@ from videogen_gateway.system.settings_client import (
 from videogen_providers.catalog import Capability, describe_providers
 from videogen_providers.tts.voices import Voice, installed_catalogue
 from videogen_providers.validation import UnknownProvider, Validation, validate
-from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 
 class FfmpegStatusOut(FfmpegStatus, frozen=True, kw_only=True, rename="camel"):

@@ -13,6 +13,7 @@ from litestar import Router, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
+from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_contracts.script.commands import (
     AcceptExpansion,
     DeleteSentence,
@@ -52,7 +53,6 @@ from videogen_gateway.surfaces.studio.script_schemas import (
     SentenceBody,
     SuggestionsOut,
 )
-from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 
 @get(

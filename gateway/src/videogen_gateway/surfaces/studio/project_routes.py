@@ -17,6 +17,7 @@ from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
+from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_contracts.project import limits
 from videogen_contracts.project.commands import (
     AddCastMembers,
@@ -47,7 +48,6 @@ from videogen_gateway.surfaces.studio.project_schemas import (
     ProjectPatch,
 )
 from videogen_gateway.surfaces.studio.script_schemas import section_out
-from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 SERVICE = "project"
 

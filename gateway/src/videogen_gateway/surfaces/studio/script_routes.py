@@ -20,6 +20,7 @@ import msgspec
 from litestar import Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
+from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_contracts.project.events import stream_id_for as project_stream_id
 from videogen_contracts.replies import CommandAccepted
 from videogen_contracts.script.commands import (
@@ -54,7 +55,6 @@ from videogen_gateway.surfaces.studio.script_schemas import (
     ShortScriptBody,
     TargetBody,
 )
-from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 SERVICE = "script"
 

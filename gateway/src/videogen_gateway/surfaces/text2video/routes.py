@@ -17,6 +17,7 @@ import structlog
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath
+from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_contracts.project.production import StartProduction
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
@@ -30,7 +31,6 @@ from videogen_gateway.surfaces.text2video.schemas import (
     JobList,
     JobStatus,
 )
-from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 log = structlog.get_logger("videogen_gateway.text2video")
 

@@ -71,8 +71,7 @@ class TokenUsage(msgspec.Struct, frozen=True, kw_only=True):
         return TokenUsage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
-            model=other.model or self.model,
-            provider=other.provider or self.provider,
+            model=other.model or self.model, provider=other.provider or self.provider,
         )
 
 
@@ -99,11 +98,7 @@ class ScriptWriter(Protocol):
     async def quick_script(self, brief: Brief) -> Written[list[SectionScript]]: ...
 
     async def expand(
-        self,
-        brief: Brief,
-        section_title: str,
-        existing_sentences: Sequence[str],
-        count: int,
+        self, brief: Brief, section_title: str, existing_sentences: Sequence[str], count: int
     ) -> Written[list[str]]: ...
 
     async def regenerate_section(

@@ -11,6 +11,8 @@ import random
 from collections.abc import Sequence
 from typing import TypeVar
 
+import msgspec
+
 from videogen_providers.llm import phrasebook as pb
 from videogen_providers.llm.base import (
     Brief,
@@ -57,11 +59,7 @@ class OfflineWriter:
         return _written(sections)
 
     async def expand(
-        self,
-        brief: Brief,
-        section_title: str,
-        existing_sentences: Sequence[str],
-        count: int,
+        self, brief: Brief, section_title: str, existing_sentences: Sequence[str], count: int,
     ) -> Written[list[str]]:
         words = Words(brief)
         rng = seeded("expand", brief, section_title, list(existing_sentences), count)
@@ -98,8 +96,7 @@ def build_outline(brief: Brief) -> OutlineDraft:
         for i, (angle, m) in enumerate(zip(angles, minutes, strict=True))
     ]
     return OutlineDraft(
-        title=words.fill(rng.choice(pb.OUTLINE_TITLES)),
-        total_target_minutes=brief.target_minutes,
+        title=words.fill(rng.choice(pb.OUTLINE_TITLES)), total_target_minutes=brief.target_minutes,
         sections=sections,
     )
 
@@ -125,12 +122,7 @@ def split_minutes(total: float, count: int) -> list[float]:
 
 
 def outline_section(
-    words: Words,
-    rng: random.Random,
-    angle: pb.Angle,
-    minutes: float,
-    *,
-    is_opening: bool,
+    words: Words, rng: random.Random, angle: pb.Angle, minutes: float, *, is_opening: bool,
     title_template: str | None = None,
 ) -> OutlineSection:
     kept = sorted(rng.sample(range(len(angle.points)), min(3, len(angle.points))))
@@ -140,10 +132,8 @@ def outline_section(
         points[-1] = pb.CAST_POINT.format(names=names)
     title = words.fill(title_template or rng.choice(angle.titles))
     return OutlineSection(
-        title=title[0].upper() + title[1:],
-        summary=words.fill(angle.summary),
-        target_minutes=minutes,
-        key_points=points,
+        title=title[0].upper() + title[1:], summary=words.fill(angle.summary),
+        target_minutes=minutes, key_points=points,
     )
 
 
@@ -152,12 +142,8 @@ def write_section(
 ) -> SectionScript:
     rng = seeded("section", brief, section, list(previous_titles))
     sentences = section_sentences(
-        Words(brief),
-        rng,
-        title=section.title,
-        key_points=section.key_points,
-        previous_titles=previous_titles,
-        count=sentence_budget(section.target_minutes),
+        Words(brief), rng, title=section.title, key_points=section.key_points,
+        previous_titles=previous_titles, count=sentence_budget(section.target_minutes),
     )
     return SectionScript(title=section.title, sentences=sentences)
 
@@ -190,8 +176,5 @@ def rework_section(
     )
     if instructions and instructions.strip():
         summary = f"{section.summary} Reworked to {mid_sentence(instructions.strip())}."
-        section = OutlineSection(
-            title=section.title, summary=summary,
-            target_minutes=section.target_minutes, key_points=section.key_points,
-        )
+        section = msgspec.structs.replace(section, summary=summary)
     return section

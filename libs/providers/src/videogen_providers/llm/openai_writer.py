@@ -56,15 +56,12 @@ class OpenAISettings(msgspec.Struct, frozen=True, kw_only=True):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> OpenAISettings:
-        retry = RetryPolicy(
-            max_attempts=int(environ.get("VIDEOGEN_LLM_MAX_ATTEMPTS", "4")),
-        )
+        retry = RetryPolicy(max_attempts=int(environ.get("VIDEOGEN_LLM_MAX_ATTEMPTS", "4")))
         return cls(
             base_url=environ.get("OPENAI_BASE_URL") or None,
             api_key=environ.get("OPENAI_API_KEY") or None,
             model=environ.get("VIDEOGEN_LLM_MODEL") or DEFAULT_MODEL,
-            timeout=float(environ.get("VIDEOGEN_LLM_TIMEOUT", "60")),
-            retry=retry,
+            timeout=float(environ.get("VIDEOGEN_LLM_TIMEOUT", "60")), retry=retry,
         )
 
 
@@ -76,11 +73,8 @@ class _Failure(msgspec.Struct, frozen=True):
 
 class OpenAIWriter:
     def __init__(
-        self,
-        settings: OpenAISettings,
-        *,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        rng: random.Random | None = None,
+        self, settings: OpenAISettings, *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, rng: random.Random | None = None,
     ) -> None:
         self._settings = settings
         self._sleep = sleep
@@ -107,11 +101,7 @@ class OpenAIWriter:
         return self._written(written.value.sections, written.usage)
 
     async def expand(
-        self,
-        brief: Brief,
-        section_title: str,
-        existing_sentences: Sequence[str],
-        count: int,
+        self, brief: Brief, section_title: str, existing_sentences: Sequence[str], count: int
     ) -> Written[list[str]]:
         if count <= 0:
             return self._written([], self._usage(None))
@@ -166,8 +156,7 @@ class OpenAIWriter:
             if attempt == policy.max_attempts or delay is None:
                 raise LLMUnavailable(
                     f"{self.provider_label}: {failure.reason} (after {attempt} attempts)",
-                    status=failure.status,
-                    attempts=attempt,
+                    status=failure.status, attempts=attempt,
                 )
             log.warning("llm_retry", attempt=attempt, delay=round(delay, 3), reason=failure.reason)
             await self._sleep(delay)
@@ -177,16 +166,13 @@ class OpenAIWriter:
         self, messages: prompts.Messages, name: str, schema: dict[str, Any]
     ) -> ChatCompletion:
         response_format = ResponseFormatJSONSchema(
-            type="json_schema",
-            json_schema={"name": name, "schema": schema, "strict": True},
+            type="json_schema", json_schema={"name": name, "schema": schema, "strict": True}
         )
         # The SDK's own timeout covers each read; this bounds the whole call, however slowly
         # a server trickles its bytes.
         async with asyncio.timeout(self._settings.timeout):
             return await self._client.chat.completions.create(
-                model=self._settings.model,
-                messages=messages,
-                response_format=response_format,
+                model=self._settings.model, messages=messages, response_format=response_format,
                 timeout=self._settings.timeout,
             )
 

@@ -21,12 +21,8 @@ class Angle(NamedTuple):
 
 
 OUTLINE_TITLES = (
-    "Understanding {Topic}",
-    "{Topic}, explained for {audience}",
-    "A clear look at {topic}",
-    "{Topic}: the essentials",
-    "Inside {topic}",
-    "What {audience} should know about {topic}",
+    "Understanding {Topic}", "{Topic}, explained for {audience}", "A clear look at {topic}",
+    "{Topic}: the essentials", "Inside {topic}", "What {audience} should know about {topic}",
 )
 
 OPENING = Angle(
@@ -34,8 +30,7 @@ OPENING = Angle(
     summary="Opens with a question about {topic}, says why this matters to {audience} and "
     "previews the journey.",
     points=(
-        "the question at the heart of {topic}",
-        "the stakes of {topic} for {audience}",
+        "the question at the heart of {topic}", "the stakes of {topic} for {audience}",
         "the big picture of {topic}",
     ),
 )
@@ -44,8 +39,7 @@ CLOSING = Angle(
     titles=("The key takeaways", "The big picture", "What to remember about {topic}"),
     summary="Recaps the main ideas about {topic} and leaves {audience} with a next step.",
     points=(
-        "the main ideas about {topic}",
-        "the one thing worth remembering",
+        "the main ideas about {topic}", "the one thing worth remembering",
         "the next step for {audience}",
     ),
 )
@@ -142,17 +136,14 @@ QUESTION_HOOKS = (
 )
 
 CAST_INTRODUCTIONS = (
-    "Joining us is {name}, {who}.",
-    "You will also hear from {name}, {who}.",
+    "Joining us is {name}, {who}.", "You will also hear from {name}, {who}.",
     "Our guide along the way is {name}, {who}.",
 )
 
 # The first sentence of any later section.
 TRANSITIONS = (
-    "Next, let's look at {section}.",
-    "With {prev} behind us, it is time for {section}.",
-    "So far we have covered {prev}; now we turn to {section}.",
-    "That brings us to {section}.",
+    "Next, let's look at {section}.", "With {prev} behind us, it is time for {section}.",
+    "So far we have covered {prev}; now we turn to {section}.", "That brings us to {section}.",
     "Now for {section}, which builds on everything so far.",
 )
 
@@ -185,8 +176,7 @@ CAST_SENTENCES = (
 )
 
 CLOSERS = (
-    "That is the heart of this part of the story.",
-    "Hold on to that idea as we move forward.",
+    "That is the heart of this part of the story.", "Hold on to that idea as we move forward.",
     "With that in place, we are ready for the next step.",
     "Keep that in mind; it is a key piece of {topic}.",
 )
@@ -217,21 +207,15 @@ TONE_SENTENCES: dict[tuple[str, ...], tuple[str, ...]] = {
 
 # Points for expanding a section that came from elsewhere (no outline key points to hand).
 EXPANSION_POINTS = (
-    "the main idea of {section}",
-    "a detail of {section} that is easy to miss",
-    "a practical example of {section}",
-    "a common question about {topic}",
-    "the link between {section} and {topic}",
-    "what {section} means for {audience}",
+    "the main idea of {section}", "a detail of {section} that is easy to miss",
+    "a practical example of {section}", "a common question about {topic}",
+    "the link between {section} and {topic}", "what {section} means for {audience}",
 )
 
 # Points that keep a long section going once its own key points are used.
 GENERAL_POINTS = (
-    "a detail that is easy to miss",
-    "a practical example",
-    "a common question about {topic}",
-    "what this means for {audience}",
-    "the bigger picture of {topic}",
+    "a detail that is easy to miss", "a practical example", "a common question about {topic}",
+    "what this means for {audience}", "the bigger picture of {topic}",
     "the everyday side of {topic}",
 )
 

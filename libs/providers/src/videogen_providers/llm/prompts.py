@@ -50,10 +50,7 @@ def render_brief(brief: Brief) -> str:
         f"- Language: {brief.language}",
     ]
     optional = {
-        "Audience": brief.audience,
-        "Goal": brief.goal,
-        "Tone": brief.tone,
-        "Style": brief.style,
+        "Audience": brief.audience, "Goal": brief.goal, "Tone": brief.tone, "Style": brief.style,
         "Description": brief.description,
     }
     lines += [f"- {label}: {value}" for label, value in optional.items() if value]

@@ -79,10 +79,7 @@ class Words:
 
     def fill(self, template: str, **extra: str) -> str:
         return template.format(
-            topic=self.topic,
-            Topic=self.capital_topic,
-            audience=self.audience,
-            goal=self.goal,
+            topic=self.topic, Topic=self.capital_topic, audience=self.audience, goal=self.goal,
             **extra,
         )
 
@@ -120,12 +117,7 @@ def cast_introductions(words: Words, rng: random.Random, limit: int) -> list[str
 
 
 def body_sentences(
-    words: Words,
-    rng: random.Random,
-    *,
-    section: str,
-    points: Sequence[str],
-    count: int,
+    words: Words, rng: random.Random, *, section: str, points: Sequence[str], count: int,
     avoid: Sequence[str] = (),
 ) -> list[str]:
     """`count` distinct sentences about `points`, in turn, in templates drawn without
@@ -145,11 +137,8 @@ def body_sentences(
         attempts += 1
         member = words.cast[attempts % len(words.cast)] if words.cast else None
         sentence = words.fill(
-            deck.pop(),
-            section=section,
-            point=points[len(out) % len(points)],
-            name=member.name.strip() if member else "",
-            who=who(member) if member else "",
+            deck.pop(), section=section, point=points[len(out) % len(points)],
+            name=member.name.strip() if member else "", who=who(member) if member else "",
         )
         if sentence not in seen or attempts > count * len(templates):
             seen.add(sentence)
@@ -167,13 +156,8 @@ def section_points(words: Words, key_points: Sequence[str]) -> list[str]:
 
 
 def section_sentences(
-    words: Words,
-    rng: random.Random,
-    *,
-    title: str,
-    key_points: Sequence[str],
-    previous_titles: Sequence[str],
-    count: int,
+    words: Words, rng: random.Random, *, title: str, key_points: Sequence[str],
+    previous_titles: Sequence[str], count: int,
 ) -> list[str]:
     """Opening (a hook and the cast for the first section, else a transition), body, closer."""
     section = words.phrase(title)

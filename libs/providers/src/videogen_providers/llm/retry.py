@@ -6,6 +6,7 @@ attempts, delays and the final failure are explicit, logged and testable.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -48,17 +49,13 @@ def retry_after_seconds(headers: Mapping[str, str], now: datetime | None = None)
     """`retry-after-ms` (OpenAI's), else `Retry-After` in seconds or as an HTTP date."""
     millis = headers.get("retry-after-ms")
     if millis is not None:
-        try:
+        with contextlib.suppress(ValueError):
             return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
     value = headers.get("retry-after")
     if value is None:
         return None
-    try:
+    with contextlib.suppress(ValueError):
         return max(0.0, float(value))
-    except ValueError:
-        pass
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

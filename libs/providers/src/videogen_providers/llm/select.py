@@ -45,20 +45,12 @@ def describe_llm_providers(environ: Mapping[str, str] | None = None) -> list[Pro
     settings, codes = _openai_status(env, configured)
     return [
         ProviderInfo(
-            name=PROVIDER,
-            available=configured and "invalid_settings" not in codes,
-            reason_codes=codes,
-            needs_key=settings.base_url is None,
-            offline=False,
-            selected=configured,
-            label=f"{PROVIDER}:{settings.model}",
+            name=PROVIDER, available=configured and "invalid_settings" not in codes,
+            reason_codes=codes, needs_key=settings.base_url is None, offline=False,
+            selected=configured, label=f"{PROVIDER}:{settings.model}",
         ),
         ProviderInfo(
-            name=OFFLINE,
-            available=True,
-            needs_key=False,
-            offline=True,
-            selected=not configured,
+            name=OFFLINE, available=True, needs_key=False, offline=True, selected=not configured,
             label=OFFLINE,
         ),
     ]

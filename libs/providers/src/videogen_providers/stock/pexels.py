@@ -17,9 +17,7 @@ Orientation = Literal["landscape", "portrait", "square"]
 
 
 class PexelsClient:
-    def __init__(
-        self, api_key: str, *, base_url: str = PEXELS_API, timeout: float = 20.0
-    ) -> None:
+    def __init__(self, api_key: str, *, base_url: str = PEXELS_API, timeout: float = 20.0) -> None:
         self.http = httpx.AsyncClient(
             base_url=base_url, headers={"Authorization": api_key}, timeout=timeout,
             follow_redirects=True,

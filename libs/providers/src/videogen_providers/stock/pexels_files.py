@@ -69,22 +69,14 @@ def best_video_file(video: Mapping[str, Any], width: int, height: int) -> StockV
     if not isinstance(user, dict):
         user = {}
     return StockVideoFile(
-        link=str(pick["link"]),
-        width=_int(pick.get("width")),
-        height=_int(pick.get("height")),
-        video_id=_int(video.get("id")),
-        page_url=str(video.get("url", "")),
+        link=str(pick["link"]), width=_int(pick.get("width")), height=_int(pick.get("height")),
+        video_id=_int(video.get("id")), page_url=str(video.get("url", "")),
         credit=f"{user.get('name', 'unknown')} / Pexels",
     )
 
 
 async def find_stock_video(
-    client: PexelsClient,
-    query: str,
-    *,
-    orientation: Orientation,
-    width: int,
-    height: int,
+    client: PexelsClient, query: str, *, orientation: Orientation, width: int, height: int,
     per_page: int = 5,
 ) -> StockVideoFile | None:
     """The best file of the first search result that has one; None when nothing fits.
@@ -99,11 +91,8 @@ async def find_stock_video(
         raise
     except httpx.TransportError as exc:
         raise VendorUnavailable(VENDOR, f"search failed: {exc!r}") from exc
-    for video in videos:
-        found = best_video_file(video, width, height)
-        if found is not None:
-            return found
-    return None
+    found = (best_video_file(video, width, height) for video in videos)
+    return next((file for file in found if file is not None), None)
 
 
 async def download_video(client: PexelsClient, file: StockVideoFile, dest: Path) -> Path:

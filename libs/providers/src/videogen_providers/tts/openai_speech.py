@@ -31,21 +31,15 @@ class OpenAISpeechSynthesizer:
     name = "openai"
 
     def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str = OPENAI_API,
-        model: str = "gpt-4o-mini-tts",
-        default_voice: str = "alloy",
-        timeout: float = 60.0,
+        self, api_key: str, *, base_url: str = OPENAI_API, model: str = "gpt-4o-mini-tts",
+        default_voice: str = "alloy", timeout: float = 60.0,
     ) -> None:
         if not api_key:
             raise VendorNotConfigured(VENDOR, "OPENAI_API_KEY is not set")
         self.model = model
         self.default_voice = default_voice
         self.http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            headers={"Authorization": f"Bearer {api_key}"},
+            base_url=base_url.rstrip("/"), headers={"Authorization": f"Bearer {api_key}"},
             timeout=timeout,
         )
 
@@ -54,11 +48,8 @@ class OpenAISpeechSynthesizer:
         if options.pitch != 1.0:
             log.info("tts.openai.pitch_ignored", pitch=options.pitch)
         body = {
-            "model": self.model,
-            "voice": options.voice or self.default_voice,
-            "input": text,
-            "response_format": "wav",
-            "speed": options.rate,
+            "model": self.model, "voice": options.voice or self.default_voice, "input": text,
+            "response_format": "wav", "speed": options.rate,
         }
         try:
             response = await self.http.post("/audio/speech", json=body)

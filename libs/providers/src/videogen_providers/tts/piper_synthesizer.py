@@ -23,7 +23,6 @@ import multiprocessing
 import os
 import signal
 import time
-import uuid
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -72,16 +71,11 @@ def _synthesize_in_worker(
 ) -> tuple[float, int]:
     from videogen_providers.tts.piper_voice import NothingToSay, synthesize_to_wav
 
-    target = Path(out)
-    tmp = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex}")
     try:
-        synthesize_to_wav(_voice, text, rate, pause_ms, tmp, pitch=pitch)
-        os.replace(tmp, target)
+        synthesize_to_wav(_voice, text, rate, pause_ms, Path(out), pitch=pitch)
     except NothingToSay as exc:
         raise NothingToSpeak(str(exc)) from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return wav_duration(target), os.getpid()
+    return wav_duration(Path(out)), os.getpid()
 
 
 class PiperSynthesizer:
@@ -98,15 +92,11 @@ class PiperSynthesizer:
     def _new_executor(self) -> Executor:
         if self.workers > 0:
             return ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker,
-                initargs=(str(self.model),),
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(str(self.model),),
             )
         return ThreadPoolExecutor(
-            max_workers=1,
-            thread_name_prefix="piper",
-            initializer=_load_voice_once,
+            max_workers=1, thread_name_prefix="piper", initializer=_load_voice_once,
             initargs=(str(self.model),),
         )
 

@@ -19,12 +19,13 @@ input shape (every sentence has a new shape), is off for the same reason.
 from __future__ import annotations
 
 import json
-import wave
 from pathlib import Path
 
 import numpy as np
 import onnxruntime  # type: ignore[import-untyped]
 from piper import PiperConfig, PiperVoice, SynthesisConfig
+
+from videogen_providers.tts.wav import PcmAudio, write_wav_atomically
 
 MAX_PHONEMES = 100
 CLAUSE_MARKS = frozenset(",;:")
@@ -53,9 +54,9 @@ def synthesize_to_wav(
 ) -> None:
     """Speak `text` into `out` at `rate` (speed) and `pitch` (both 1.0 = the voice's own).
 
-    Stops early, writing nothing, once `out`'s directory is gone: that is how a cancelled
-    job (whose temporary directory was removed) stops a synthesis running in a worker
-    process within one piece of phonemes, instead of at the end of the sentence.
+    `out` appears whole or not at all. Stops early, writing nothing, once its directory is
+    gone: that is how a cancelled job (whose temporary directory was removed) stops a
+    synthesis running in a worker process within one piece of phonemes, not at its end.
     """
     sentences = [p for p in voice.phonemize(text) if p]
     if not sentences:
@@ -72,7 +73,7 @@ def synthesize_to_wav(
     speech = _repitch(np.concatenate(parts), pitch)
     sample_rate = voice.config.sample_rate
     pause = np.zeros(sample_rate * pause_ms // 1000, dtype=np.int16)
-    write_wav(out, np.concatenate([speech, pause]), sample_rate)
+    write_wav_atomically(out, PcmAudio(np.concatenate([speech, pause]), sample_rate, 1))
 
 
 def _repitch(samples: np.ndarray, pitch: float) -> np.ndarray:
@@ -107,11 +108,3 @@ def pieces(phonemes: list[str], limit: int = MAX_PHONEMES) -> list[list[str]]:
         phonemes = phonemes[cut + 1 :]
     out.append(phonemes)
     return out
-
-
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(samples.tobytes())

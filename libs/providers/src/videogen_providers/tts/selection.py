@@ -61,8 +61,7 @@ def select_synthesizer(
     choice = _choice(env)
     if choice == "openai":
         return OpenAISpeechSynthesizer(
-            env.get("OPENAI_API_KEY", ""),
-            base_url=env.get("OPENAI_BASE_URL") or OPENAI_API,
+            env.get("OPENAI_API_KEY", ""), base_url=env.get("OPENAI_BASE_URL") or OPENAI_API,
             model=env.get("VIDEOGEN_OPENAI_TTS_MODEL", "gpt-4o-mini-tts"),
             default_voice=env.get("VIDEOGEN_OPENAI_TTS_VOICE", "alloy"),
         )

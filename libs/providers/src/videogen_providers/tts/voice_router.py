@@ -68,4 +68,3 @@ class VoiceRouter:
     async def aclose(self) -> None:
         await asyncio.gather(*(p.aclose() for p in self._piper.values()))
         self._piper.clear()
-

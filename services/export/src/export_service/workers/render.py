@@ -28,12 +28,11 @@ import msgspec
 import structlog
 from videogen_bus.consumer import PoisonMessage
 from videogen_bus.jobs import Delivery, QueueConfig
-from videogen_contracts.envelope import RecordedEvent
+from videogen_contracts.envelope import RecordedEvent, event_type_name
 from videogen_contracts.export.events import (
     SERVICE,
     RenderFailureCode,
     RenderRequested,
-    event_type_name,
 )
 from videogen_contracts.subjects import Namespace
 

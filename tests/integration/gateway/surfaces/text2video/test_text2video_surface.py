@@ -26,7 +26,13 @@ from videogen_bus.headers import event_headers
 from videogen_bus.publish import subject_of
 from videogen_bus.rpc import serve_commands
 from videogen_bus.streams import ensure_stream
-from videogen_contracts.envelope import EventMetadata, RecordedEvent, encode_recorded, to_raw
+from videogen_contracts.envelope import (
+    EventMetadata,
+    RecordedEvent,
+    encode_recorded,
+    event_type_name,
+    to_raw,
+)
 from videogen_contracts.project.production import (
     ProductionAdvanced,
     ProductionCompleted,
@@ -34,7 +40,6 @@ from videogen_contracts.project.production import (
     ProductionQueued,
     ProductionStage,
     StartProduction,
-    event_type_name,
     stream_id_for,
 )
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply

@@ -20,12 +20,12 @@ import structlog
 from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
 from videogen_bus.consumer import PoisonMessage, run_consumer
-from videogen_contracts.envelope import EventMetadata, RecordedEvent
+from videogen_bus.correlation import correlation_scope
+from videogen_contracts.envelope import EventMetadata, RecordedEvent, event_type_name
 from videogen_contracts.errors import DomainError
-from videogen_contracts.project.production import EVENT_TYPES, event_decoder, event_type_name
+from videogen_contracts.project.production import EVENT_TYPES, event_decoder
 from videogen_contracts.subjects import Namespace
 from videogen_eventstore.deadletters import PostgresDeadLetters
-from videogen_runtime.logs import correlation_scope
 
 from project_service.adapters.activity import ActivityTable
 from project_service.app.production.handlers import ProductionHandlers
