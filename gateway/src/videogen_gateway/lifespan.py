@@ -11,13 +11,13 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 
-import asyncpg
 import structlog
 from litestar import Litestar
 from videogen_bus.connection import connect, drain
 from videogen_bus.consumer import run_consumer
 from videogen_bus.streams import ensure_stream
 from videogen_eventstore.deadletters import PostgresDeadLetters
+from videogen_eventstore.pool import create_pool
 
 from videogen_gateway.dispatch import Dispatcher
 from videogen_gateway.positions import PositionWaiter, listening
@@ -34,21 +34,14 @@ log = structlog.get_logger("videogen_gateway.lifespan")
 PROJECT_SERVICE = "project"
 
 
-async def _keep_session(conn: asyncpg.Connection) -> None:
-    """Skip asyncpg's per-release reset query (a round trip on every query).
-
-    Nothing here changes session state: no SET, no session advisory locks (only the
-    transaction-scoped kind), no LISTEN on pooled connections (the listener has its own).
-    asyncpg still rolls back a transaction left open before calling this.
-    """
-
-
 @asynccontextmanager
 async def database(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    rt._pool = await asyncpg.create_pool(
-        rt.settings.database_url, min_size=2, max_size=16, reset=_keep_session
-    )
+    # The event store's pool: no per-release reset query (nothing here changes session
+    # state: no SET, only transaction-scoped advisory locks, LISTEN on its own connection),
+    # and acquire, connect and every statement bounded in time, so a hung database answers
+    # 503s (unavailable.py) instead of piling requests up.
+    rt._pool = await create_pool(rt.settings.database_url, min_size=2, max_size=16)
     try:
         yield
     finally:
@@ -68,7 +61,9 @@ async def schema(app: Litestar) -> AsyncIterator[None]:
 @asynccontextmanager
 async def messaging(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    rt._nc = await connect(rt.settings.nats_url, "gateway")
+    # Not waiting for NATS: reads are served from the read models while it is away;
+    # commands are refused (503) until it connects (dispatch.py).
+    rt._nc = await connect(rt.settings.nats_url, "gateway", wait=False)
     try:
         yield
     finally:
