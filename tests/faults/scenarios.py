@@ -17,8 +17,9 @@ import time
 
 import httpx
 import psutil
+from videogen_local.supervision import SupervisedStack
 
-from .conftest import SupervisedStack
+from ..e2e.aura_client import read_events
 from .outage import (
     ANSWER_WITHIN,
     Watch,
@@ -43,12 +44,16 @@ def _client(ss: SupervisedStack) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=ss.stack.base_url, timeout=ANSWER_WITHIN + 15)
 
 
-async def kill_mid_jobs(ss: SupervisedStack, name: str) -> None:
+async def kill_mid_jobs(ss: SupervisedStack, name: str, *, follow_stream: bool = False) -> None:
+    """`follow_stream`: an Aura SSE stream stays open through the outage and misses nothing
+    (what it delivered live equals the replay of the finished job)."""
     async with _client(ss) as http:
         jobs = await start_jobs(http)
         await until_running(http, jobs)
         watch, stop = Watch(), asyncio.Event()
         watcher = asyncio.create_task(watch_surfaces(http, jobs, watch, stop))
+        live = asyncio.create_task(read_events(http, jobs.aura, within=600))
+        await asyncio.sleep(1)  # the stream is open (and the watcher under way) before the kill
         try:
             killed = ss.infra.server(name)
             await asyncio.to_thread(killed.kill)
@@ -60,10 +65,19 @@ async def kill_mid_jobs(ss: SupervisedStack, name: str) -> None:
         print(f"{name} killed: answers {dict(watch.codes)}, slowest {watch.slowest:.1f}s")
         assert not watch.bad, watch.bad[:20]
         await assert_playable(http, jobs)
+        if follow_stream:
+            delivered = await live
+            assert delivered == await read_events(http, jobs.aura, within=60)
+        else:
+            live.cancel()
+            await asyncio.gather(live, return_exceptions=True)
         before = await read_models(http, jobs)
     # The rebuild needs the gateway stopped: supervision would start it again at once.
-    ss.stop_supervising()
-    await rebuild_read_models(ss.stack)
+    await asyncio.to_thread(ss.supervisor.pause)
+    try:
+        await rebuild_read_models(ss.stack)
+    finally:
+        ss.supervisor.resume()
     async with _client(ss) as http:
         assert await read_models(http, jobs) == before
 

@@ -6,8 +6,8 @@ The server is the test's own and the launcher's supervisor restarts it (conftest
 from __future__ import annotations
 
 import pytest
+from videogen_local.supervision import SupervisedStack
 
-from .conftest import SupervisedStack
 from .scenarios import kill_mid_jobs, pause
 
 pytestmark = pytest.mark.slow
@@ -19,7 +19,7 @@ SERVER = "nats"
 async def test_jobs_finish_after_nats_is_killed_mid_job(
     supervised_stack: SupervisedStack,
 ) -> None:
-    await kill_mid_jobs(supervised_stack, SERVER)
+    await kill_mid_jobs(supervised_stack, SERVER, follow_stream=True)
 
 
 @pytest.mark.timeout(600)

@@ -6,8 +6,8 @@ The server is the test's own and the launcher's supervisor restarts it (conftest
 from __future__ import annotations
 
 import pytest
+from videogen_local.supervision import SupervisedStack
 
-from .conftest import SupervisedStack
 from .scenarios import kill_mid_jobs, pause
 
 pytestmark = pytest.mark.slow

@@ -47,6 +47,15 @@ def dependency_of(exc: Exception) -> str:
         return "database"
     if isinstance(exc, nats.errors.Error):
         return "messaging"
+    # A bare OSError (refused, reset, timed out): whose client raised it says whose it was.
+    tb = exc.__traceback__
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        if module.startswith("asyncpg"):
+            return "database"
+        if module.startswith("nats"):
+            return "messaging"
+        tb = tb.tb_next
     return "database or messaging"
 
 

@@ -21,16 +21,19 @@ total outage. docs/operations.md says the same for operators.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import TextIO
 
-from videogen_local.infra import InfraError, Server
-from videogen_local.stack import Stack
+from videogen_local.infra import InfraError, Server, free_port, start_nats, start_postgres
+from videogen_local.stack import Stack, stack_env
 
 Launch = Callable[[], Server]
 
@@ -141,19 +144,85 @@ def supervise(
         time.sleep(interval)
 
 
-def supervise_in_thread(
-    infra: InfraSupervisor, stack: Stack, interval: float = 0.2
-) -> Callable[[], None]:
-    """Run `supervise` in a daemon thread; returns the function that stops it."""
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=supervise, args=(infra, stack, stop.is_set, interval), daemon=True,
-        name="videogen-supervisor",
-    )
-    thread.start()
+class SupervisorThread:
+    """`supervise` in a daemon thread, which can be paused (to stop a process on purpose).
 
-    def stop_supervising() -> None:
-        stop.set()
-        thread.join()
+    The thread lives as long as the servers it restarted: PR_SET_PDEATHSIG (see
+    infra._die_with_parent and setpriv's --pdeathsig) fires when the *thread* that forked a
+    child exits, not the process, so a server restarted from here would get SIGTERM the
+    moment this thread ended. Pausing therefore keeps the thread alive and idle.
+    """
 
-    return stop_supervising
+    def __init__(self, infra: InfraSupervisor, stack: Stack, interval: float = 0.2) -> None:
+        self._stop = threading.Event()
+        self._paused = threading.Event()
+        self._idle = threading.Event()
+        self._thread = threading.Thread(
+            target=supervise, args=(infra, stack, self._stopping, interval), daemon=True,
+            name="videogen-supervisor",
+        )
+        self._thread.start()
+
+    def _stopping(self) -> bool:
+        while self._paused.is_set() and not self._stop.is_set():
+            self._idle.set()
+            time.sleep(0.05)
+        self._idle.clear()
+        return self._stop.is_set()
+
+    def pause(self) -> None:
+        """Stop restarting anything until `resume()`; returns once no round is running."""
+        self._paused.set()
+        self._idle.wait()
+
+    def resume(self) -> None:
+        self._paused.clear()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@dataclass
+class SupervisedStack:
+    """Embedded servers and a whole stack, supervised in a thread (fault tests, benchmarks)."""
+
+    infra: InfraSupervisor
+    stack: Stack
+    log_dir: Path
+    supervisor: SupervisorThread
+
+
+@contextlib.contextmanager
+def supervised_stack(
+    log_dir: Path, namespace: str, *, ready_within: float = 120
+) -> Iterator[SupervisedStack]:
+    """Own nats-server and PostgreSQL (durable), the stack on them, all of it supervised.
+
+    Durable because with `synchronous_commit` off a kill -9 of the postmaster loses the
+    commits still in its WAL buffers (shared memory).
+    """
+    with (log_dir / "supervisor.log").open("a", encoding="utf-8") as out:
+        infra = InfraSupervisor(out=out)
+        stack: Stack | None = None
+        supervisor: SupervisorThread | None = None
+        try:
+            nats = infra.start(partial(start_nats, log_dir / "nats", free_port(), log_dir=log_dir))
+            pg = infra.start(
+                partial(start_postgres, log_dir / "pg", free_port(), durable=True, log_dir=log_dir)
+            )
+            env = stack_env(pg.url, nats.url, free_port(), namespace,
+                            VIDEOGEN_DATA_DIR=str(log_dir / "data"))
+            stack = Stack(env, log_dir=log_dir)
+            stack.start_all()
+            stack.wait_ready(timeout=ready_within)
+            supervisor = SupervisorThread(infra, stack)
+            yield SupervisedStack(infra, stack, log_dir, supervisor)
+        finally:
+            if supervisor is not None:
+                supervisor.pause()
+            if stack is not None:
+                stack.stop()
+            infra.stop()
+            if supervisor is not None:
+                supervisor.stop()
