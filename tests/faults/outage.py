@@ -124,8 +124,8 @@ async def assert_playable(http: httpx.AsyncClient, jobs: Jobs) -> None:
 
 
 async def watch_surfaces(http: httpx.AsyncClient, jobs: Jobs, watch: Watch,
-                         stop: asyncio.Event) -> None:
-    """Reads on every surface, and a command, over and over until `stop`."""
+                         stop: asyncio.Event, *, once: bool = False) -> None:
+    """Reads on every surface, and a command, over and over until `stop` (or `once`)."""
     requests: list[tuple[str, Callable[[], Awaitable[httpx.Response]]]] = [
         (f"GET {TEXT2VIDEO}/status", lambda: http.get(f"{TEXT2VIDEO}/status/{jobs.text2video}")),
         (f"GET {TEXT2VIDEO}/jobs", lambda: http.get(f"{TEXT2VIDEO}/jobs")),
@@ -142,6 +142,8 @@ async def watch_surfaces(http: httpx.AsyncClient, jobs: Jobs, watch: Watch,
                 watch.bad.append(f"{what}: {error!r} after {time.monotonic() - started:.1f}s")
                 continue
             watch.record(what, response, time.monotonic() - started)
+        if once:
+            return
         await asyncio.sleep(0.2)
 
 

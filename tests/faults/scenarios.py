@@ -34,6 +34,7 @@ from .outage import (
 )
 
 PAUSE_SECONDS = 20
+BURST = 10  # concurrent clients during the pause, each sending every request once
 RECOVER_WITHIN = 90.0
 # "Back to normal": no more than this above the baseline once the outage is over.
 EXTRA_RSS_KIB = 96 * 1024
@@ -109,9 +110,16 @@ async def pause(ss: SupervisedStack, name: str) -> None:
         watch, stop = Watch(), asyncio.Event()
         watcher = asyncio.create_task(watch_surfaces(http, jobs, watch, stop))
         pid = ss.infra.server(name).proc.pid
+        paused_at = time.monotonic()
         try:
             _signal_tree(pid, signal.SIGSTOP)
-            await asyncio.sleep(PAUSE_SECONDS)
+            await asyncio.sleep(2)
+            # Many clients at once: each must still get its answer in bounded time (the
+            # pool's acquire timeout), none may wait for the server to come back.
+            await asyncio.gather(*(
+                watch_surfaces(http, jobs, watch, stop, once=True) for _ in range(BURST)
+            ))
+            await asyncio.sleep(max(0.0, PAUSE_SECONDS - (time.monotonic() - paused_at)))
         finally:
             _signal_tree(pid, signal.SIGCONT)
         try:
