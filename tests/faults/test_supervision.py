@@ -72,6 +72,21 @@ def _until_command_succeeds(base_url: str, within: float = 120) -> None:
     raise AssertionError(f"no command succeeded in {within}s; answers: {codes[-20:]}")
 
 
+def _until_ready(base_url: str, within: float = 180) -> None:
+    deadline = time.monotonic() + within
+    last = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base_url + "/api/health/ready", timeout=10):
+                return
+        except urllib.error.HTTPError as error:
+            last = error.read().decode(errors="replace")[:500]
+        except OSError as error:
+            last = repr(error)
+        time.sleep(0.5)
+    raise AssertionError(f"the stack was not ready in {within}s: {last}")
+
+
 def _server(launcher: psutil.Process, name: str) -> psutil.Process:
     for proc in launcher.children(recursive=True):
         # The postmaster is the postgres whose parent is not a postgres.
@@ -108,6 +123,7 @@ def test_the_launcher_brings_nats_and_postgres_back(tmp_path: Path) -> None:
     base_url = f"http://127.0.0.1:{port}"
     try:
         _until_line(lines, "VideoGen is running at")
+        _until_ready(base_url)  # every service up: none is still starting when we kill
         _until_command_succeeds(base_url)
         launcher = psutil.Process(proc.pid)
         for name, server in (("nats", "nats-server"), ("postgres", "postgres")):
@@ -117,4 +133,9 @@ def test_the_launcher_brings_nats_and_postgres_back(tmp_path: Path) -> None:
         assert not any("exited; restarted it" in line for line in lines), lines
     finally:
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(60) == 0
+        code = proc.wait(60)
+        for reader in readers:
+            reader.join(10)
+        proc.stdout.close()
+        proc.stderr.close()
+    assert code == 0, lines[-20:]
