@@ -7,7 +7,9 @@ supervises them. Each round kills one server with SIGKILL and measures:
 - restart: from the kill until the supervisor has the server accepting connections again;
 - first command: from that restart until a command (`PUT /api/settings`, which goes
   through NATS to the project service and its event store) first answers 200.
-Prints figures; not pass/fail.
+Prints figures; not pass/fail. The rounds follow each other within the supervisor's
+60 s window, so from the second round on the restart includes its backoff (0.5 s, 1 s, ...):
+round 1 is the restart of a server that had been fine.
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ def main() -> None:
                 f" (max {max(restarts):.2f});"
                 f" restarted → first successful command: median"
                 f" {statistics.median(firsts):.2f} s (max {max(firsts):.2f});"
-                f" {args.rounds} rounds",
+                f" rounds (restart, first command): "
+                + ", ".join(f"({r:.2f}, {f:.2f})" for r, f in figures),
                 flush=True,
             )
 
