@@ -22,6 +22,7 @@ from videogen_local.supervision import SupervisedStack
 from ..e2e.aura_client import read_events
 from .outage import (
     ANSWER_WITHIN,
+    SETTINGS,
     Watch,
     assert_playable,
     gateway_usage,
@@ -138,7 +139,7 @@ async def _until_command_succeeds(http: httpx.AsyncClient, within: float) -> flo
     started = time.monotonic()
     last = "nothing"
     while time.monotonic() - started < within:
-        response = await http.put("/api/settings", json={"defaultVoice": {"rate": 1.0}})
+        response = await http.put("/api/settings", json=SETTINGS)
         if response.status_code == 200:
             return time.monotonic() - started
         last = f"{response.status_code} {response.text[:300]}"
@@ -155,3 +156,31 @@ async def _until_usage_back(ss: SupervisedStack, rss: int, sockets: int) -> None
         )
         await asyncio.sleep(1)
         now = gateway_usage(ss.stack)
+
+
+async def gateway_starts_without_nats(ss: SupervisedStack) -> None:
+    """A gateway started while NATS is down serves reads, refuses commands with 503, and
+    takes commands again once NATS is back, without being restarted."""
+    async with _client(ss) as http:
+        jobs = await start_jobs(http)
+        await until_finished(http, jobs)
+        before = await read_models(http, jobs)
+    await asyncio.to_thread(ss.supervisor.pause)
+    try:
+        ss.infra.server("nats").kill()
+        ss.stack.kill("gateway")
+        ss.stack.start("gateway")
+        await asyncio.to_thread(ss.stack.wait_ready, 120, "/api/health/live")
+        async with _client(ss) as http:
+            assert await read_models(http, jobs) == before
+            refused = await http.put("/api/settings", json=SETTINGS)
+            assert refused.status_code == 503, refused.text
+            assert "retry-after" in refused.headers
+            ready = await http.get("/api/health/ready")
+            assert ready.status_code == 503, ready.text
+            assert "nats" in {c["name"] for c in ready.json()["checks"]
+                              if c["status"] == "unhealthy"}, ready.text
+    finally:
+        ss.supervisor.resume()  # brings nats-server back
+    async with _client(ss) as http:
+        await _until_command_succeeds(http, within=RECOVER_WITHIN)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from videogen_local.supervision import SupervisedStack
 
-from .scenarios import kill_mid_jobs, pause
+from .scenarios import gateway_starts_without_nats, kill_mid_jobs, pause
 
 pytestmark = pytest.mark.slow
 
@@ -27,3 +27,10 @@ async def test_a_paused_nats_gives_bounded_503s_then_recovers(
     supervised_stack: SupervisedStack,
 ) -> None:
     await pause(supervised_stack, SERVER)
+
+
+@pytest.mark.timeout(600)
+async def test_the_gateway_starts_and_serves_reads_without_nats(
+    supervised_stack: SupervisedStack,
+) -> None:
+    await gateway_starts_without_nats(supervised_stack)
