@@ -13,7 +13,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppres
 
 import structlog
 from litestar import Litestar
-from videogen_bus.connection import connect, drain
+from videogen_bus.connection import connect, drain, until_connected
 from videogen_bus.consumer import run_consumer
 from videogen_bus.streams import ensure_stream
 from videogen_eventstore.deadletters import PostgresDeadLetters
@@ -32,6 +32,8 @@ log = structlog.get_logger("videogen_gateway.lifespan")
 
 # The streams the read models are projected from (one durable consumer each).
 PROJECT_SERVICE = "project"
+# How long the start waits for NATS before serving without it (reads only, commands 503).
+NATS_START_WAIT = 5.0
 
 
 @asynccontextmanager
@@ -61,9 +63,11 @@ async def schema(app: Litestar) -> AsyncIterator[None]:
 @asynccontextmanager
 async def messaging(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    # Not waiting for NATS: reads are served from the read models while it is away;
-    # commands are refused (503) until it connects (dispatch.py).
+    # Waiting for NATS a little, not for ever: reads are served from the read models while
+    # it is away; commands are refused (503) until it connects (dispatch.py).
     rt._nc = await connect(rt.settings.nats_url, "gateway", wait=False)
+    if not await until_connected(rt._nc, NATS_START_WAIT):
+        log.warning("gateway.started_without_nats", url=rt.settings.nats_url)
     try:
         yield
     finally:

@@ -79,6 +79,16 @@ async def connect(url: str, name: str, *, wait: bool = True, **kw: Any) -> Clien
     return nc
 
 
+async def until_connected(nc: Client, within: float) -> bool:
+    """Wait up to `within` seconds for a `connect(wait=False)` to finish; True if it did."""
+    connecting = _connecting.get(nc)
+    if connecting is None:
+        return nc.is_connected
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(connecting), within)
+    return nc.is_connected
+
+
 def _url_of(nc: Client) -> str:
     url = nc.connected_url
     return f"{url.hostname}:{url.port}" if url else "?"
