@@ -27,6 +27,7 @@ from videogen_gateway.surfaces.studio.status_routes import studio_status_router
 from videogen_gateway.surfaces.studio.websocket import studio_socket
 from videogen_gateway.surfaces.text2video.routes import text2video_router
 from videogen_gateway.system.context import SystemContext
+from videogen_gateway.unavailable import UNAVAILABLE_HANDLERS, with_retry_after
 
 
 class GatewayApp(Litestar):
@@ -40,7 +41,7 @@ class GatewayApp(Litestar):
         if scope["type"] != ScopeType.HTTP:
             await super().__call__(scope, receive, send)
             return
-        observer = RequestObserver(scope, send)
+        observer = RequestObserver(scope, with_retry_after(send))
         started = time.perf_counter()
         with bound_contextvars(correlation_id=observer.correlation_id):
             try:
@@ -59,7 +60,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             aura_router(),
         ],
         lifespan=lifespans(),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         request_max_body_size=MAX_BODY_BYTES,
         openapi_config=OpenAPIConfig(
             title="VideoGen gateway",

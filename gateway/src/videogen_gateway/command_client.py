@@ -104,6 +104,10 @@ class Dispatcher:
         backoff = FIRST_BACKOFF
         unavailable = 0
         while True:
+            if not self._nc.is_connected:
+                # Refused, not queued: nats-py would buffer the request in memory until it
+                # reconnects, and the client would wait for an answer that may never come.
+                raise ServiceUnavailable(service, name, "NATS is not connected")
             left = deadline - time.monotonic()
             try:
                 reply = await send_command(

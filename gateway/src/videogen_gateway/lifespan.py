@@ -11,13 +11,13 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 
-import asyncpg
 import structlog
 from litestar import Litestar
-from videogen_bus.connection import connect, drain
+from videogen_bus.connection import connect, drain, until_connected
 from videogen_bus.consumer import run_consumer
 from videogen_bus.streams import ensure_stream
 from videogen_eventstore.deadletters import PostgresDeadLetters
+from videogen_eventstore.pool import create_pool
 
 from videogen_gateway.command_client import Dispatcher
 from videogen_gateway.positions import PositionWaiter, listening
@@ -32,23 +32,18 @@ log = structlog.get_logger("videogen_gateway.lifespan")
 
 # The streams the read models are projected from (one durable consumer each).
 PROJECT_SERVICE = "project"
-
-
-async def _keep_session(conn: asyncpg.Connection) -> None:
-    """Skip asyncpg's per-release reset query (a round trip on every query).
-
-    Nothing here changes session state: no SET, no session advisory locks (only the
-    transaction-scoped kind), no LISTEN on pooled connections (the listener has its own).
-    asyncpg still rolls back a transaction left open before calling this.
-    """
+# How long the start waits for NATS before serving without it (reads only, commands 503).
+NATS_START_WAIT = 5.0
 
 
 @asynccontextmanager
 async def database(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    pool = await asyncpg.create_pool(
-        rt.settings.database_url, min_size=2, max_size=16, reset=_keep_session
-    )
+    # The event store's pool: no per-release reset query (nothing here changes session
+    # state: no SET, only transaction-scoped advisory locks, LISTEN on its own connection),
+    # and acquire, connect and every statement bounded in time, so a hung database answers
+    # 503s (unavailable.py) instead of piling requests up.
+    pool = await create_pool(rt.settings.database_url, min_size=2, max_size=16)
     rt.attach_pool(pool)
     try:
         yield
@@ -69,8 +64,12 @@ async def schema(app: Litestar) -> AsyncIterator[None]:
 @asynccontextmanager
 async def messaging(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    nc = await connect(rt.settings.nats_url, "gateway")
+    # Waiting for NATS a little, not for ever: reads are served from the read models while
+    # it is away; commands are refused (503) until it connects (command_client.py).
+    nc = await connect(rt.settings.nats_url, "gateway", wait=False)
     rt.attach_nats(nc)
+    if not await until_connected(nc, NATS_START_WAIT):
+        log.warning("gateway.started_without_nats", url=rt.settings.nats_url)
     try:
         yield
     finally:

@@ -1,6 +1,8 @@
 """`make run`: embedded NATS and PostgreSQL (unless URLs are given), every service, the gateway.
 
 Ctrl-C or SIGTERM stops every process we started; the data under .data/ stays for next time.
+Every process we start is supervised: a server or service that dies is started again (see
+supervision.py for the backoff and how a crash loop is reported).
 """
 
 from __future__ import annotations
@@ -8,12 +10,13 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
+from functools import partial
 from pathlib import Path
 from types import FrameType
 
-from videogen_local.infra import Server, start_nats, start_postgres
+from videogen_local.infra import start_nats, start_postgres
 from videogen_local.stack import Stack, stack_env
+from videogen_local.supervision import InfraSupervisor, supervise
 
 _stopping = False
 
@@ -23,17 +26,17 @@ def _request_stop(signum: int, frame: FrameType | None) -> None:
     _stopping = True
 
 
-def _start_infra(data: Path, servers: list[Server]) -> tuple[str, str]:
+def _start_infra(data: Path, infra: InfraSupervisor) -> tuple[str, str]:
     nats_url = os.environ.get("VIDEOGEN_NATS_URL")
     if not nats_url:
         port = int(os.environ.get("VIDEOGEN_NATS_PORT", "14222"))
-        servers.append(start_nats(data / "nats", port, log_dir=data / "logs"))
-        nats_url = servers[-1].url
+        nats_url = infra.start(partial(start_nats, data / "nats", port, log_dir=data / "logs")).url
     database_url = os.environ.get("VIDEOGEN_DATABASE_URL")
     if not database_url:
         port = int(os.environ.get("VIDEOGEN_PG_PORT", "15432"))
-        servers.append(start_postgres(data / "postgres", port, log_dir=data / "logs"))
-        database_url = servers[-1].url
+        database_url = infra.start(
+            partial(start_postgres, data / "postgres", port, log_dir=data / "logs")
+        ).url
     return nats_url, database_url
 
 
@@ -42,10 +45,10 @@ def run() -> int:
     signal.signal(signal.SIGTERM, _request_stop)
     data = Path(os.environ.get("VIDEOGEN_DATA_DIR", ".data")).resolve()
     (data / "logs").mkdir(parents=True, exist_ok=True)
-    servers: list[Server] = []
+    infra = InfraSupervisor()
     stack: Stack | None = None
     try:
-        nats_url, database_url = _start_infra(data, servers)
+        nats_url, database_url = _start_infra(data, infra)
         port = int(os.environ.get("VIDEOGEN_PORT", "8000"))
         env = stack_env(database_url, nats_url, port, os.environ.get("VIDEOGEN_NAMESPACE", ""),
                         VIDEOGEN_DATA_DIR=str(data))
@@ -56,15 +59,11 @@ def run() -> int:
         print(f"VideoGen is running at {stack.base_url}  ({names}; logs in {data / 'logs'})",
               flush=True)
         print("Press Ctrl-C to stop.", flush=True)
-        while not _stopping:
-            for name in stack.restart_dead():
-                print(f"{name} exited; restarted it", file=sys.stderr, flush=True)
-            time.sleep(0.5)
+        supervise(infra, stack, lambda: _stopping)
     finally:
         if stack is not None:
             stack.stop()
-        for server in reversed(servers):
-            server.stop()
+        infra.stop()
     print("VideoGen stopped.", flush=True)
     return 0
 

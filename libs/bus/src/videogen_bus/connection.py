@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -32,8 +34,17 @@ _before_drain: weakref.WeakKeyDictionary[Client, list[Callable[[], Awaitable[Non
 )
 
 
-async def connect(url: str, name: str, **kw: Any) -> Client:
-    """Connect with our reconnect policy; `kw` overrides any `nats.connect` option."""
+# Initial connects still running in the background (`connect(wait=False)`), by client.
+_connecting: weakref.WeakKeyDictionary[Client, asyncio.Task[None]] = weakref.WeakKeyDictionary()
+
+
+async def connect(url: str, name: str, *, wait: bool = True, **kw: Any) -> Client:
+    """Connect with our reconnect policy; `kw` overrides any `nats.connect` option.
+
+    `wait=False` returns the client at once and connects in the background (forever, with
+    the reconnect policy): a process that can serve without NATS (the gateway's reads) must
+    not wait for it to start. Until it connects, `is_connected` is False and publishes fail.
+    """
 
     async def on_disconnected() -> None:
         if not nc.is_closed:  # a close also reports a disconnect; only warn about losses
@@ -56,9 +67,26 @@ async def connect(url: str, name: str, **kw: Any) -> Client:
         "error_cb": on_error,
         "closed_cb": on_closed,
     } | kw
-    await nc.connect(url, **options)
-    log.info("nats.connected", connection=name, url=_url_of(nc))
+
+    async def connect_now() -> None:
+        await nc.connect(url, **options)
+        log.info("nats.connected", connection=name, url=_url_of(nc))
+
+    if wait:
+        await connect_now()
+    else:
+        _connecting[nc] = asyncio.create_task(connect_now(), name=f"nats-connect-{name}")
     return nc
+
+
+async def until_connected(nc: Client, within: float) -> bool:
+    """Wait up to `within` seconds for a `connect(wait=False)` to finish; True if it did."""
+    connecting = _connecting.get(nc)
+    if connecting is None:
+        return nc.is_connected
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(connecting), within)
+    return nc.is_connected
 
 
 def _url_of(nc: Client) -> str:
@@ -75,6 +103,12 @@ async def drain(nc: Client) -> None:
     """Stop taking work, let in-flight work finish and reply, flush, then close."""
     for hook in _before_drain.pop(nc, []):
         await hook()
+    connecting = _connecting.pop(nc, None)
+    if connecting is not None and not connecting.done():
+        connecting.cancel()  # never connected: nothing to drain
+        with contextlib.suppress(asyncio.CancelledError):
+            await connecting
+        return
     if nc.is_closed:
         return
     if nc.is_connecting or nc.is_reconnecting:

@@ -209,6 +209,14 @@ async def run_consumer(
             except ConsumerGone as gone:
                 log.warning("consumer.gone", consumer=durable, reason=str(gone))
                 await asyncio.wait((stopped,), timeout=1.0)
+            except nats.errors.ConnectionClosedError:
+                raise
+            except (nats.errors.Error, OSError) as error:
+                # NATS away for long (the client's reconnect buffer full, an ack or a pull
+                # request refused): the loop must outlive it. Unacked messages are
+                # redelivered after ack_wait; bind again once it is back.
+                log.warning("consumer.interrupted", consumer=durable, error=repr(error))
+                await asyncio.wait((stopped,), timeout=1.0)
             finally:
                 await _release(await feed.close())
     except nats.errors.ConnectionClosedError:

@@ -1,4 +1,4 @@
-"""A connection pool tuned for the event store's short statements."""
+"""A connection pool tuned for the event store's short statements, bounded in time."""
 
 from __future__ import annotations
 
@@ -6,9 +6,38 @@ from typing import Any
 
 import asyncpg
 
+# A hung database (its process paused, a network black hole) must turn into errors callers
+# can answer with a 503 and retry, within a bounded time, not into requests that pile up:
+# waiting for a free connection, opening one, and every statement are all bounded.
+ACQUIRE_TIMEOUT = 5.0
+CONNECT_TIMEOUT = 5.0
+COMMAND_TIMEOUT = 10.0
+
+
+class BoundedPool(asyncpg.Pool):
+    """An asyncpg pool whose `acquire()` gives up after `acquire_timeout` by default.
+
+    asyncpg waits forever for a free connection unless each caller passes a timeout; the
+    pool's own helpers (`fetch`, `execute`, ...) never do. With every connection stuck on a
+    paused server, that wait is where requests would pile up.
+    """
+
+    def __init__(self, *args: Any, acquire_timeout: float, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._acquire_timeout = acquire_timeout
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return super().acquire(timeout=self._acquire_timeout if timeout is None else timeout)
+
 
 async def create_pool(
-    dsn: str, *, min_size: int = 2, max_size: int = 20, **kw: Any
+    dsn: str,
+    *,
+    min_size: int = 2,
+    max_size: int = 20,
+    acquire_timeout: float = ACQUIRE_TIMEOUT,
+    command_timeout: float = COMMAND_TIMEOUT,
+    **kw: Any,
 ) -> asyncpg.Pool:
     """An asyncpg pool whose connections go back without the reset query.
 
@@ -19,11 +48,24 @@ async def create_pool(
     release; what it no longer clears is session state, so code using this pool must not
     leave any: `SET LOCAL` rather than `SET`, transaction-scoped advisory locks (the relay
     releases its session lock explicitly), no LISTEN left behind.
+
+    Dead connections (the server restarted) are replaced by the pool on their next acquire:
+    asyncpg notices the closed socket, discards the connection and opens a new one.
     """
-    pool = await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, reset=_keep_session, **kw
-    )
-    assert pool is not None
+    options: dict[str, Any] = {
+        "min_size": min_size,
+        "max_size": max_size,
+        "max_queries": 50000,
+        "max_inactive_connection_lifetime": 300.0,
+        "reset": _keep_session,
+        "loop": None,
+        "connection_class": asyncpg.Connection,
+        "record_class": asyncpg.Record,
+        "timeout": CONNECT_TIMEOUT,
+        "command_timeout": command_timeout,
+    }
+    pool = BoundedPool(dsn, acquire_timeout=acquire_timeout, **(options | kw))
+    await pool
     return pool
 
 
