@@ -55,17 +55,18 @@ class World:
 
     async def prepare(self, command: PrepareMedia | bytes) -> CommandReply:
         return await send_command(
-            self.nc, self.service.namespace, SERVICE, "prepare_media", command,
+            self.nc, self.service.plumbing.namespace, SERVICE, "prepare_media", command,
             correlation_id=str(uuid.uuid4()),
         )
 
     async def types(self, production_id: uuid.UUID) -> list[str]:
-        events = await self.service.store.read_stream(stream_id_for(production_id))
+        events = await self.service.plumbing.store.read_stream(stream_id_for(production_id))
         return [e.type for e in events]
 
     async def narration_keys(self, production_id: uuid.UUID) -> list[str]:
         """Where the job stored each sentence's audio, as its events say."""
-        events = decode_events(await self.service.store.read_stream(stream_id_for(production_id)))
+        recorded = await self.service.plumbing.store.read_stream(stream_id_for(production_id))
+        events = decode_events(recorded)
         return [e.key for e in events if isinstance(e, SentenceNarrated)]
 
     async def wait_done(self, production_id: uuid.UUID) -> list[str]:
@@ -125,7 +126,7 @@ async def test_the_events_are_published_on_the_media_stream(world: World) -> Non
     command = prepare_media(sentences=2)
     await world.prepare(command)
     await world.wait_done(command.production_id)
-    ns = world.service.namespace
+    ns = world.service.plumbing.namespace
     js = world.nc.jetstream()
     sub = await js.subscribe(ns.event_subject(SERVICE, str(command.project_id), ">"))
     seen: list[str] = []
@@ -204,7 +205,7 @@ async def test_deleting_the_project_deletes_its_media(world: World) -> None:
 
 async def publish_project_deleted(world: World, project_id: uuid.UUID) -> None:
     """As the project service's relay would publish it."""
-    ns = world.service.namespace
+    ns = world.service.plumbing.namespace
     event = ProjectDeleted(project_id=project_id, deleted_at=datetime.now(UTC))
     recorded = RecordedEvent(
         service="project", global_position=1, transaction_id=1,

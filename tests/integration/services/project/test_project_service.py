@@ -73,7 +73,7 @@ class Gateway:
 
 @pytest.fixture
 def gateway(nc: Client, service: ProjectService) -> Gateway:
-    return Gateway(nc, service.namespace)
+    return Gateway(nc, service.plumbing.namespace)
 
 
 async def published(nc: Client, ns: Namespace, count: int) -> list[tuple[str, Any, bytes]]:
@@ -107,18 +107,18 @@ async def test_each_command_is_accepted_appended_and_published(
     positions = [r.global_position for r in replies]
     assert positions == sorted(positions)
 
-    stored = await service.store.read_stream(stream_id)
+    stored = await service.plumbing.store.read_stream(stream_id)
     types = ["ProjectCreated", "ProjectUpdated", "CastMemberAdded", "CastMemberAdded",
              "CastMemberRemoved", "ProjectDeleted"]  # fmt: skip
     assert [e.type for e in stored] == types
     assert {e.metadata.project_id for e in stored} == {pid}
     assert {e.metadata.correlation_id for e in stored} == {gateway.correlation_id}
 
-    await asyncio.wait_for(service.relay.caught_up(), 10)
-    messages = await published(nc, service.namespace, len(types))
+    await asyncio.wait_for(service.plumbing.relay.caught_up(), 10)
+    messages = await published(nc, service.plumbing.namespace, len(types))
     for (subject, headers, body), event in zip(messages, stored, strict=True):
-        assert subject == service.namespace.event_subject(SERVICE, pid, event.type)
-        assert subject == f"{service.namespace.name}.vg.project.{pid}.{event.type}"
+        assert subject == service.plumbing.namespace.event_subject(SERVICE, pid, event.type)
+        assert subject == f"{service.plumbing.namespace.name}.vg.project.{pid}.{event.type}"
         assert headers[MSG_ID] == str(event.event_id)
         assert headers[CORRELATION] == gateway.correlation_id
         assert _same_event(decode_recorded(body), event)
@@ -178,11 +178,11 @@ async def test_rejections_carry_the_domain_code_and_store_nothing(
     await gateway.ok("delete_project", project_id=pid)
     assert (await gateway.rejected("delete_project", body(project_id=pid))).code == "not_found"
 
-    stored = await service.store.read_stream(stream_id_for(uuid.UUID(pid)))
+    stored = await service.plumbing.store.read_stream(stream_id_for(uuid.UUID(pid)))
     assert [e.type for e in stored] == [
         "ProjectCreated", "CastMemberAdded", "CastMemberRemoved", "ProjectDeleted",
     ]  # fmt: skip
-    assert await service.store.read_stream(stream_id_for(uuid.UUID(missing))) == []
+    assert await service.plumbing.store.read_stream(stream_id_for(uuid.UUID(missing))) == []
 
 
 async def test_resending_a_command_id_is_a_no_op(
@@ -210,14 +210,14 @@ async def test_resending_a_command_id_is_a_no_op(
         added.global_position,
     )
 
-    stored = await service.store.read_stream(stream_id_for(uuid.UUID(pid)))
+    stored = await service.plumbing.store.read_stream(stream_id_for(uuid.UUID(pid)))
     assert [e.type for e in stored] == [
         "ProjectCreated",
         *["CastMemberAdded"] * 3,
         "ProjectUpdated",
     ]
-    await asyncio.wait_for(service.relay.caught_up(), 10)
-    assert len(await published(nc, service.namespace, len(stored))) == len(stored)
+    await asyncio.wait_for(service.plumbing.relay.caught_up(), 10)
+    assert len(await published(nc, service.plumbing.namespace, len(stored))) == len(stored)
 
 
 async def test_shutdown_answers_in_flight_commands_and_a_restart_publishes_the_rest(
@@ -226,13 +226,13 @@ async def test_shutdown_answers_in_flight_commands_and_a_restart_publishes_the_r
     settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id)
     stack = AsyncExitStack()
     service = await start_project_service(settings, stack)
-    gateway = Gateway(nc, service.namespace)
+    gateway = Gateway(nc, service.plumbing.namespace)
 
     async def create(i: int) -> CommandReply | ServiceUnavailable:
         body = msgspec.json.encode(gateway.body(project_id=str(uuid.uuid4()), topic=f"t{i}"))
         try:
             return await send_command(
-                nc, service.namespace, SERVICE, "create_project", body,
+                nc, service.plumbing.namespace, SERVICE, "create_project", body,
                 correlation_id=gateway.correlation_id, timeout=2,
             )  # fmt: skip
         except ServiceUnavailable as error:
@@ -248,8 +248,8 @@ async def test_shutdown_answers_in_flight_commands_and_a_restart_publishes_the_r
     async with AsyncExitStack() as again:
         restarted = await start_project_service(settings, again)
         for reply in accepted:
-            assert len(await restarted.store.read_stream(reply.stream_id)) == 1
-        stored = await restarted.store.read_all(limit=1000)
+            assert len(await restarted.plumbing.store.read_stream(reply.stream_id)) == 1
+        stored = await restarted.plumbing.store.read_all(limit=1000)
         # Not relay.caught_up(): when the first relay already published everything, the
         # restarted one has nothing to publish and caught_up() would wait for progress.
-        assert len(await published(nc, restarted.namespace, len(stored))) == len(stored)
+        assert len(await published(nc, restarted.plumbing.namespace, len(stored))) == len(stored)

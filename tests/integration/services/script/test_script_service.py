@@ -48,7 +48,8 @@ def body(script_id: uuid.UUID, text: str, command_id: str | None = None) -> dict
 async def send(nc: Client, service: ScriptService, payload: dict[str, Any] | bytes) -> CommandReply:
     data = payload if isinstance(payload, bytes) else msgspec.json.encode(payload)
     return await send_command(
-        nc, service.namespace, SERVICE, "draft_script_from_text", data, correlation_id="corr-s"
+        nc, service.plumbing.namespace, SERVICE, "draft_script_from_text", data,
+        correlation_id="corr-s",
     )
 
 
@@ -65,7 +66,7 @@ async def test_text_becomes_a_script_once_and_is_published(
     assert again.duplicate
     assert again.stream_version == first.stream_version == 1
 
-    recorded = await service.store.read_stream(stream_id_for(sid))
+    recorded = await service.plumbing.store.read_stream(stream_id_for(sid))
     drafted = event_decoder.decode(recorded[0].data)
     assert isinstance(drafted, ScriptDrafted)
     assert [[n.text for n in s.sentences] for s in drafted.sections] == [
@@ -74,10 +75,10 @@ async def test_text_becomes_a_script_once_and_is_published(
     assert recorded[0].metadata.project_id == str(sid)
     assert recorded[0].metadata.correlation_id == "corr-s"
 
-    await service.relay.caught_up()
+    await service.plumbing.relay.caught_up()
     js = nc.jetstream()
-    subject = service.namespace.event_subject(SERVICE, str(sid), "ScriptDrafted")
-    message = await js.get_last_msg(service.namespace.stream_name(SERVICE), subject)
+    subject = service.plumbing.namespace.event_subject(SERVICE, str(sid), "ScriptDrafted")
+    message = await js.get_last_msg(service.plumbing.namespace.stream_name(SERVICE), subject)
     assert decode_recorded(message.data or b"").event_id == recorded[0].event_id
 
 

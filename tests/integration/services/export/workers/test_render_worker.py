@@ -88,7 +88,7 @@ async def send(nc: Client, service: ExportService, command: RenderTimeline) -> C
     for attempt in range(20):
         try:
             return await send_command(
-                nc, service.namespace, SERVICE, "render_timeline", command,
+                nc, service.plumbing.namespace, SERVICE, "render_timeline", command,
                 correlation_id="it-export",
             )
         except ServiceUnavailable:
@@ -99,7 +99,7 @@ async def send(nc: Client, service: ExportService, command: RenderTimeline) -> C
 
 
 async def events_of(service: ExportService, render_id: uuid.UUID) -> list[RenderEvent]:
-    recorded = await service.store.read_stream(stream_id_for(render_id))
+    recorded = await service.plumbing.store.read_stream(stream_id_for(render_id))
     return [event_decoder.decode(r.data) for r in recorded]
 
 
@@ -167,7 +167,7 @@ async def test_an_invalid_timeline_is_rejected_naming_the_field(
     assert isinstance(reply, CommandRejected)
     assert (reply.code, reply.field) == ("invalid", "output_key")
     undecodable = await send_command(
-        nc, service.namespace, SERVICE, "render_timeline", b'{"render_id": 3}',
+        nc, service.plumbing.namespace, SERVICE, "render_timeline", b'{"render_id": 3}',
         correlation_id="it-export",
     )
     assert isinstance(undecodable, CommandRejected)
@@ -281,7 +281,7 @@ async def test_a_cancelled_production_stops_its_render_and_no_replica_takes_it_u
     async with asyncio.timeout(10):
         await held.started.wait()
 
-    subject = service.namespace.event_subject("project", str(rid), "ProductionCancelled")
+    subject = service.plumbing.namespace.event_subject("project", str(rid), "ProductionCancelled")
     await nc.publish(subject, cancelled(rid))
     async with asyncio.timeout(5):
         while True:

@@ -86,11 +86,12 @@ async def prepare(media: MediaService, nc: Client, texts: list[str]) -> list[Med
         sentences=[SentenceText(sentence_id=uuid.uuid4(), text=t) for t in texts],
     )
     reply = await send_command(
-        nc, media.namespace, SERVICE, "prepare_media", command, correlation_id="it"
+        nc, media.plumbing.namespace, SERVICE, "prepare_media", command, correlation_id="it"
     )
     assert isinstance(reply, CommandAccepted), reply
     for _ in range(1200):
-        events = decode_events(await media.store.read_stream(stream_id_for(command.production_id)))
+        recorded = await media.plumbing.store.read_stream(stream_id_for(command.production_id))
+        events = decode_events(recorded)
         if isinstance(events[-1], VisualsChosen | MediaPreparationFailed):
             return events
         await asyncio.sleep(0.05)
@@ -199,7 +200,7 @@ async def test_a_sentence_with_nothing_speakable_is_refused(
         ],
     )
     reply = await send_command(
-        nc, media.namespace, SERVICE, "prepare_media", command, correlation_id="it"
+        nc, media.plumbing.namespace, SERVICE, "prepare_media", command, correlation_id="it"
     )
     assert isinstance(reply, CommandRejected)
     assert (reply.code, reply.field) == ("invalid", "sentences[1].text")

@@ -119,7 +119,7 @@ class World:
 
     @property
     def ns(self) -> Namespace:
-        return self.project.namespace
+        return self.project.plumbing.namespace
 
     @property
     def fake_script(self) -> FakeScript:
@@ -156,7 +156,7 @@ class World:
         return job
 
     async def narrated(self, job: UUID) -> list[SentenceNarrated]:
-        recorded = await self.media.store.read_stream(preparation_stream(job))
+        recorded = await self.media.plumbing.store.read_stream(preparation_stream(job))
         return [e for e in decode_events(recorded) if isinstance(e, SentenceNarrated)]
 
     def wav_count(self) -> int:
@@ -202,7 +202,7 @@ def sentence_ids(script: ProjectScript) -> list[UUID]:
 
 
 async def prepared_ids(world: World, job: UUID) -> list[UUID]:
-    recorded = await world.media.store.read_stream(preparation_stream(job))
+    recorded = await world.media.plumbing.store.read_stream(preparation_stream(job))
     requested = decode_events(recorded)[0]
     assert isinstance(requested, MediaPreparationRequested)
     return [s.sentence_id for s in requested.sentences]

@@ -143,7 +143,7 @@ async def start(nc: Client, ns: Namespace, job: UUID, command_id: str) -> Comman
 
 
 async def history(project: ProjectService, job: UUID) -> list[ProductionEvent]:
-    recorded = await project.store.read_stream(stream_id_for(job))
+    recorded = await project.plumbing.store.read_stream(stream_id_for(job))
     return [event_decoder.decode(r.data) for r in recorded]
 
 
@@ -166,8 +166,8 @@ async def test_start_production_drafts_the_script_and_asks_media_to_prepare(
 ) -> None:
     project, script = services
     job = uuid.uuid4()
-    first = await start(nc, project.namespace, job, "start-1")
-    again = await start(nc, project.namespace, job, "start-1")
+    first = await start(nc, project.plumbing.namespace, job, "start-1")
+    again = await start(nc, project.plumbing.namespace, job, "start-1")
     assert again.duplicate
     assert again.stream_version == first.stream_version
 
@@ -176,7 +176,7 @@ async def test_start_production_drafts_the_script_and_asks_media_to_prepare(
 
     await wait_for(narrating, "the production reaches narrating and prepare_media is sent")
 
-    recorded = await script.store.read_stream(script_stream(job))
+    recorded = await script.plumbing.store.read_stream(script_stream(job))
     assert [r.type for r in recorded] == ["ScriptDrafted"]
     drafted = script_decoder.decode(recorded[0].data)
     assert isinstance(drafted, ScriptDrafted)
@@ -200,7 +200,7 @@ async def test_the_process_manager_drives_a_production_to_completed_once(
 ) -> None:
     project, _ = services
     job = uuid.uuid4()
-    await start(nc, project.namespace, job, "start-2")
+    await start(nc, project.plumbing.namespace, job, "start-2")
     await wait_for(lambda: _has(fakes, "prepare_media"), "prepare_media sent")
     prepare = msgspec.json.decode(fakes.received["prepare_media"][0], type=PrepareMedia)
     ids = [s.sentence_id for s in prepare.sentences]
@@ -251,9 +251,9 @@ async def _stage_is(project: ProjectService, job: UUID, stage: ProductionStage) 
 
 
 async def _tracked(project: ProjectService, consumer: str) -> int:
-    pool: asyncpg.Pool = project.pool
+    pool: asyncpg.Pool = project.plumbing.pool
     count: int = await pool.fetchval(
-        f'SELECT count(*) FROM "{project.schema}".tracking WHERE consumer = $1', consumer
+        f'SELECT count(*) FROM "{project.plumbing.schema}".tracking WHERE consumer = $1', consumer
     )
     return count
 

@@ -111,7 +111,7 @@ class FlakyNarrator:
 
 
 async def history(project: ProjectService, job: UUID) -> list[ProductionEvent]:
-    recorded = await project.store.read_stream(stream_id_for(job))
+    recorded = await project.plumbing.store.read_stream(stream_id_for(job))
     return [event_decoder.decode(r.data) for r in recorded]
 
 

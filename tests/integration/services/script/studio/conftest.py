@@ -149,7 +149,7 @@ async def client(nats_url: str, ns: Namespace) -> AsyncIterator[ScriptClient]:
 
 
 async def run_events(service: ScriptService, job_id: uuid.UUID) -> list[GenerationEvent]:
-    recorded = await service.store.read_stream(f"generation-{job_id}")
+    recorded = await service.plumbing.store.read_stream(f"generation-{job_id}")
     return [generation_event_decoder.decode(r.data) for r in recorded]
 
 
