@@ -24,12 +24,7 @@ from videogen_contracts.export.events import (
     RenderRequested,
 )
 
-from export_service.domain.commands import (
-    CompleteRender,
-    FailRender,
-    RecordProgress,
-    RenderCommand,
-)
+from export_service.domain.commands import CompleteRender, FailRender, RecordProgress, RenderCommand
 from export_service.domain.rules import check_key, check_request
 
 Stage = Literal["none", "requested", "completed", "failed"]

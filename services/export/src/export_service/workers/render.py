@@ -153,9 +153,7 @@ class _Render:
         if percent < self.reported + PROGRESS_STEP or percent >= 100:
             return
         self.reported = percent
-        await self._send(
-            RecordProgress(**self._ids(), now=_now(), percent=percent)
-        )
+        await self._send(RecordProgress(**self._ids(), now=_now(), percent=percent))
 
     async def _complete(self, produced: RenderedFile) -> None:
         request = self.request
@@ -172,9 +170,7 @@ class _Render:
     async def _fail(self, code: RenderFailureCode, reason: str) -> None:
         log.warning("render.failed", render_id=str(self.request.render_id), code=code,
                     reason=reason)
-        await self._send(
-            FailRender(**self._ids(), now=_now(), code=code, reason=reason)
-        )
+        await self._send(FailRender(**self._ids(), now=_now(), code=code, reason=reason))
 
     def _ids(self) -> _Ids:
         return _Ids(render_id=self.request.render_id, project_id=self.request.project_id)

@@ -76,9 +76,7 @@ def evolve(state: Preparation, event: MediaEvent) -> Preparation:
     match event:
         case MediaPreparationRequested():
             ids = tuple(s.sentence_id for s in event.sentences)
-            return replace(
-                state, stage="narrating", project_id=event.project_id, sentence_ids=ids
-            )
+            return replace(state, stage="narrating", project_id=event.project_id, sentence_ids=ids)
         case SentenceNarrated():
             item = NarratedSentence(
                 sentence_id=event.sentence_id, key=event.key, duration_s=event.duration_s
