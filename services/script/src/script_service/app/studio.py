@@ -10,7 +10,7 @@ a resend costs no second model call. A broken model is `Unavailable` with the re
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from videogen_contracts.errors import Conflict, Invalid, NotFound, Unavailable
@@ -28,11 +28,11 @@ from videogen_contracts.script.queries import (
     GetProjectScript,
     ProjectScript,
 )
-from videogen_eventstore.decider import Streams
+from videogen_eventstore.decider import AnyAggregate, Streams
 from videogen_providers.llm.base import OutlineDraft, Written
 
 from script_service.app.aggregates import OUTLINE, SCRIPT, metadata_for
-from script_service.app.briefs import BRIEF_WAIT, BriefBook, ProjectBrief, await_brief
+from script_service.app.briefs import BriefBook, ProjectBrief, await_brief
 from script_service.app.writer_calls import (
     WriterCalls,
     WriterFailed,
@@ -53,11 +53,7 @@ EXPAND_MAX = 10
 
 class StudioScripts:
     def __init__(
-        self,
-        streams: Streams,
-        briefs: BriefBook,
-        writer: WriterCalls,
-        brief_wait: float = BRIEF_WAIT,
+        self, streams: Streams, briefs: BriefBook, writer: WriterCalls, brief_wait: float
     ) -> None:
         self.streams = streams
         self.briefs = briefs
@@ -67,12 +63,8 @@ class StudioScripts:
     async def edit(
         self, command: StudioScriptCommand, *, correlation_id: str, causation_id: str | None
     ) -> CommandAccepted:
-        return await self.streams.run(
-            SCRIPT,
-            command.project_id,
-            command,
-            command_id=command.command_id,
-            metadata=metadata_for(command.project_id, correlation_id, causation_id),
+        return await self._run(
+            SCRIPT, command.project_id, command, command.project_id, correlation_id, causation_id
         )
 
     async def quick_generate(
@@ -107,12 +99,8 @@ class StudioScripts:
             usage=llm_usage(written.usage),
             language=brief.language,
         )
-        return await self.streams.run(
-            SCRIPT,
-            command.project_id,
-            replace,
-            command_id=command.command_id,
-            metadata=metadata_for(command.project_id, correlation_id, causation_id),
+        return await self._run(
+            SCRIPT, command.project_id, replace, command.project_id, correlation_id, causation_id
         )
 
     async def generate_outline(
@@ -139,12 +127,8 @@ class StudioScripts:
             provider_label=written.provider_label,
             usage=llm_usage(written.usage),
         )
-        return await self.streams.run(
-            OUTLINE,
-            command.outline_id,
-            record,
-            command_id=command.command_id,
-            metadata=metadata_for(command.project_id, correlation_id, causation_id),
+        return await self._run(
+            OUTLINE, command.outline_id, record, command.project_id, correlation_id, causation_id
         )
 
     async def regenerate_outline_section(
@@ -182,12 +166,8 @@ class StudioScripts:
             provider_label=written.provider_label,
             usage=llm_usage(written.usage),
         )
-        return await self.streams.run(
-            OUTLINE,
-            command.outline_id,
-            replace,
-            command_id=command.command_id,
-            metadata=metadata_for(project_id, correlation_id, causation_id),
+        return await self._run(
+            OUTLINE, command.outline_id, replace, project_id, correlation_id, causation_id
         )
 
     async def expand_section(self, query: ExpandSection) -> ExpansionSuggestions:
@@ -222,6 +202,16 @@ class StudioScripts:
             script_id=studio_script_id(query.project_id),
             version=recorded[-1].stream_version,
             sections=script.to_sections(),
+        )
+
+    async def _run(
+        self, aggregate: AnyAggregate, key: UUID, command: Any, project_id: UUID,
+        correlation_id: str, causation_id: str | None,
+    ) -> CommandAccepted:
+        """Decide `command` (its id is the studio request's) on `aggregate`'s stream `key`."""
+        metadata = metadata_for(project_id, correlation_id, causation_id)
+        return await self.streams.run(
+            aggregate, key, command, command_id=command.command_id, metadata=metadata
         )
 
     async def brief(self, project_id: UUID, min_version: int = 0) -> ProjectBrief:

@@ -83,9 +83,7 @@ class GenerationJob:
             await run.resume()
         except WriterFailed as failed:
             log.warning(
-                "generation.writer_failed",
-                job_id=str(queued.job_id),
-                code=failed.code,
+                "generation.writer_failed", job_id=str(queued.job_id), code=failed.code,
                 reason=failed.message,
             )
             await run.fail(failed.code, failed.message)
@@ -125,17 +123,9 @@ class _Run:
         writer_brief = brief.for_writer(run.target_minutes)
         plans = await self._outline(run, writer_brief)
         if run.status == "queued":
-            await self._step(
-                RUN,
-                self.job_id,
-                "begin",
-                BeginRun(
-                    self._id("begin"),
-                    _now(),
-                    run.outline_id or auto_outline_id(self.job_id),
-                    [p.title for p in plans],
-                ),
-            )
+            outline_id = run.outline_id or auto_outline_id(self.job_id)
+            begin = BeginRun(self._id("begin"), _now(), outline_id, [p.title for p in plans])
+            await self._step(RUN, self.job_id, "begin", begin)
             run, _ = await self.streams.load(RUN, self.job_id)
         for index, plan in enumerate(plans):
             if index not in run.written:
@@ -149,9 +139,8 @@ class _Run:
             return list(outline.sections)
         if run.mode == "from-outline":
             raise WriterFailed("outline_missing", f"Outline {outline_id} no longer exists.")
-        written = await self.tools.writer.call(
-            "the outline", self.tools.writer.writer.outline(brief)
-        )
+        writer = self.tools.writer
+        written = await writer.call("the outline", writer.writer.outline(brief))
         record = RecordOutline(
             command_id=self._id("outline"),
             now=_now(),
@@ -182,10 +171,7 @@ class _Run:
             ),
         )
         section = written_section(
-            self.job_id,
-            "generation",
-            index,
-            written.value.title or plan.title,
+            self.job_id, "generation", index, written.value.title or plan.title,
             written.value.sentences,
         )
         if not section.sentences:
@@ -195,19 +181,10 @@ class _Run:
                 f"{index + 1} ({plan.title!r}).",
             )
         done = f"section-completed:{index}"
-        await self._step(
-            RUN,
-            self.job_id,
-            done,
-            CompleteSection(
-                self._id(done),
-                _now(),
-                index,
-                section,
-                written.provider_label,
-                llm_usage(written.usage),
-            ),
+        complete = CompleteSection(
+            self._id(done), _now(), index, section, written.provider_label, llm_usage(written.usage)
         )
+        await self._step(RUN, self.job_id, done, complete)
 
     async def _finish(self, language: str) -> None:
         """Complete the run, replace the project's script and release it: one transaction."""
@@ -216,10 +193,7 @@ class _Run:
         now = _now()
         cid = self._id("finish")
         finish = FinishRun(
-            cid,
-            now,
-            studio_script_id(self.project_id),
-            sentence_count(sections),
+            cid, now, studio_script_id(self.project_id), sentence_count(sections),
             spoken_minutes(sections),
         )
         replace = ReplaceScript(
@@ -249,19 +223,11 @@ class _Run:
         """End the run as failed and release the project's script, in one transaction."""
         now = _now()
         command_id = self._id("fail")
+        fail = FailRun(command_id, now, message, code, self.section)
+        release = EndGeneration(command_id, now, self.project_id, self.job_id, "failed")
+        parts = [Part(RUN, self.job_id, [fail]), Part(SCRIPT, self.project_id, [release])]
         await run_together(
-            self.streams,
-            self.tools.appender,
-            [
-                Part(RUN, self.job_id, [FailRun(command_id, now, message, code, self.section)]),
-                Part(
-                    SCRIPT,
-                    self.project_id,
-                    [EndGeneration(command_id, now, self.project_id, self.job_id, "failed")],
-                ),
-            ],
-            command_id=command_id,
-            metadata=self.metadata,
+            self.streams, self.tools.appender, parts, command_id=command_id, metadata=self.metadata
         )
 
     async def _step(
