@@ -53,9 +53,7 @@ def project_app(
 ) -> ProjectApp:
     production = ProductionHandlers(store, appender)
     return ProjectApp(
-        ProjectCommandHandler(store),
-        production,
-        SettingsHandlers(store),
+        ProjectCommandHandler(store), production, SettingsHandlers(store),
         ProductionPolicy(production, sender, tracker, clock=clock),
     )
 
@@ -72,10 +70,8 @@ async def start_project_service(settings: Settings, stack: AsyncExitStack) -> Pr
     base = await open_plumbing(SERVICE, settings, stack)
     pool, schema = base.pool, base.schema
     app = project_app(
-        base.store,
-        PostgresAtomicAppender(pool, schema),
-        NatsCommandSender(base.nc, base.namespace),
-        PostgresTracker(pool, schema, CONSUMER),
+        base.store, PostgresAtomicAppender(pool, schema),
+        NatsCommandSender(base.nc, base.namespace), PostgresTracker(pool, schema, CONSUMER),
     )
     server = await base.serve({
         **command_handlers(app.projects),

@@ -58,8 +58,7 @@ def script_app(
     return ScriptParts(
         drafting=ScriptCommandHandler(store),
         studio=StudioScripts(streams, briefs, calls, brief_wait),
-        starter=GenerationStarter(streams, appender, briefs, brief_wait),
-        streams=streams,
+        starter=GenerationStarter(streams, appender, briefs, brief_wait), streams=streams,
         job=GenerationJob(GenerationTools(streams, appender, calls, briefs)),
     )
 

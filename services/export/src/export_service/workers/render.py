@@ -51,13 +51,9 @@ _request_decoder = msgspec.json.Decoder(RenderRequested)
 
 def render_queue_config(ns: Namespace, config: ExportConfig) -> QueueConfig:
     return QueueConfig(
-        stream=ns.stream_name(SERVICE),
-        durable=ns.durable(SERVICE, "render-worker"),
-        filter_subject=ns.event_subject(SERVICE, "*", REQUESTED),
-        concurrency=config.concurrency,
-        ack_wait=config.ack_wait,
-        max_attempts=config.max_attempts,
-        idle_wait=1.0,
+        stream=ns.stream_name(SERVICE), durable=ns.durable(SERVICE, "render-worker"),
+        filter_subject=ns.event_subject(SERVICE, "*", REQUESTED), concurrency=config.concurrency,
+        ack_wait=config.ack_wait, max_attempts=config.max_attempts, idle_wait=1.0,
     )
 
 

@@ -83,21 +83,15 @@ class StudioScripts:
             "the script", self.writer.writer.quick_script(brief.for_writer(minutes))
         )
         sections = written_sections(
-            studio_script_id(command.project_id),
-            f"quick:{command.command_id}",
+            studio_script_id(command.project_id), f"quick:{command.command_id}",
             [(s.title, s.sentences) for s in written.value],
         )
         if not sections:
             raise Unavailable("The language model wrote no usable sentence; try again.")
         replace = ReplaceScript(
-            command_id=command.command_id,
-            now=command.now,
-            project_id=command.project_id,
-            source="quick",
-            sections=sections,
-            provider_label=written.provider_label,
-            usage=llm_usage(written.usage),
-            language=brief.language,
+            command_id=command.command_id, now=command.now, project_id=command.project_id,
+            source="quick", sections=sections, provider_label=written.provider_label,
+            usage=llm_usage(written.usage), language=brief.language,
         )
         return await self._run(
             SCRIPT, command.project_id, replace, command.project_id, correlation_id, causation_id
@@ -117,14 +111,10 @@ class StudioScripts:
         )
         draft = written.value
         record = RecordOutline(
-            command_id=command.command_id,
-            now=command.now,
-            outline_id=command.outline_id,
-            project_id=command.project_id,
-            title=draft.title,
+            command_id=command.command_id, now=command.now, outline_id=command.outline_id,
+            project_id=command.project_id, title=draft.title,
             total_target_minutes=draft.total_target_minutes,
-            sections=[plan_of(s) for s in draft.sections],
-            provider_label=written.provider_label,
+            sections=[plan_of(s) for s in draft.sections], provider_label=written.provider_label,
             usage=llm_usage(written.usage),
         )
         return await self._run(
@@ -143,27 +133,20 @@ class StudioScripts:
         instructions = check_instructions(command.instructions)
         brief = await self.brief(project_id, command.project_version)
         draft = OutlineDraft(
-            title=outline.title,
-            total_target_minutes=outline.total_target_minutes,
+            title=outline.title, total_target_minutes=outline.total_target_minutes,
             sections=[section_of(p) for p in outline.sections],
         )
         written = await self._write(
             f"section {command.section_index + 1} of the outline",
             self.writer.writer.regenerate_section(
-                brief.for_writer(outline.total_target_minutes),
-                draft,
-                command.section_index,
+                brief.for_writer(outline.total_target_minutes), draft, command.section_index,
                 instructions,
             ),
         )
         replace = ReplaceOutlineSection(
-            command_id=command.command_id,
-            now=command.now,
-            outline_id=command.outline_id,
-            section_index=command.section_index,
-            section=plan_of(written.value),
-            instructions=instructions,
-            provider_label=written.provider_label,
+            command_id=command.command_id, now=command.now, outline_id=command.outline_id,
+            section_index=command.section_index, section=plan_of(written.value),
+            instructions=instructions, provider_label=written.provider_label,
             usage=llm_usage(written.usage),
         )
         return await self._run(
@@ -187,10 +170,8 @@ class StudioScripts:
             ),
         )
         return ExpansionSuggestions(
-            section_id=query.section_id,
-            sentences=clean_sentences(written.value),
-            provider_label=written.provider_label,
-            usage=llm_usage(written.usage),
+            section_id=query.section_id, sentences=clean_sentences(written.value),
+            provider_label=written.provider_label, usage=llm_usage(written.usage),
         )
 
     async def project_script(self, query: GetProjectScript) -> ProjectScript:
@@ -198,10 +179,8 @@ class StudioScripts:
         if not script.exists:
             raise NotFound(f"project {query.project_id} has no script yet")
         return ProjectScript(
-            project_id=query.project_id,
-            script_id=studio_script_id(query.project_id),
-            version=recorded[-1].stream_version,
-            sections=script.to_sections(),
+            project_id=query.project_id, script_id=studio_script_id(query.project_id),
+            version=recorded[-1].stream_version, sections=script.to_sections(),
         )
 
     async def _run(

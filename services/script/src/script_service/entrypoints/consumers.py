@@ -13,12 +13,9 @@ from script_service.config import ScriptConfig
 
 def generation_queue_config(ns: Namespace, config: ScriptConfig) -> QueueConfig:
     return QueueConfig(
-        stream=ns.stream_name(SERVICE),
-        durable=ns.durable(SERVICE, "generation"),
+        stream=ns.stream_name(SERVICE), durable=ns.durable(SERVICE, "generation"),
         filter_subject=ns.event_subject(SERVICE, "*", "GenerationQueued"),
-        concurrency=config.concurrency,
-        ack_wait=config.ack_wait,
-        max_attempts=config.max_attempts,
+        concurrency=config.concurrency, ack_wait=config.ack_wait, max_attempts=config.max_attempts,
     )
 
 

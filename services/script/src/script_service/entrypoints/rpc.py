@@ -44,7 +44,6 @@ def command_handlers(
     drafting: ScriptCommandHandler, studio: StudioScripts, starter: GenerationStarter
 ) -> dict[str, CommandHandler]:
     return endpoints(
-        {**COMMANDS, **QUERIES},
-        commands=script_commands(drafting, studio, starter),
+        {**COMMANDS, **QUERIES}, commands=script_commands(drafting, studio, starter),
         queries=script_queries(studio),
     )

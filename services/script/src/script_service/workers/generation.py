@@ -107,8 +107,7 @@ class _Run:
         self.job_id = queued.job_id
         self.project_id = queued.project_id
         self.metadata = EventMetadata(
-            correlation_id=meta.correlation_id,
-            causation_id=meta.command_id,
+            correlation_id=meta.correlation_id, causation_id=meta.command_id,
             project_id=str(queued.project_id),
         )
         self.section: int | None = None
@@ -142,15 +141,11 @@ class _Run:
         writer = self.tools.writer
         written = await writer.call("the outline", writer.writer.outline(brief))
         record = RecordOutline(
-            command_id=self._id("outline"),
-            now=_now(),
-            outline_id=outline_id,
-            project_id=self.project_id,
-            title=written.value.title,
+            command_id=self._id("outline"), now=_now(), outline_id=outline_id,
+            project_id=self.project_id, title=written.value.title,
             total_target_minutes=written.value.total_target_minutes,
             sections=[plan_of(s) for s in written.value.sections],
-            provider_label=written.provider_label,
-            usage=llm_usage(written.usage),
+            provider_label=written.provider_label, usage=llm_usage(written.usage),
             job_id=self.job_id,
         )
         await self._step(OUTLINE, outline_id, "outline", record)
@@ -197,13 +192,8 @@ class _Run:
             spoken_minutes(sections),
         )
         replace = ReplaceScript(
-            command_id=cid,
-            now=now,
-            project_id=self.project_id,
-            source="generation",
-            sections=sections,
-            provider_label=self.tools.writer.provider_label,
-            job_id=self.job_id,
+            command_id=cid, now=now, project_id=self.project_id, source="generation",
+            sections=sections, provider_label=self.tools.writer.provider_label, job_id=self.job_id,
             language=language,
         )
         release = EndGeneration(cid, now, self.project_id, self.job_id, "completed")
