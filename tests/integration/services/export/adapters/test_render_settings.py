@@ -21,6 +21,8 @@ from videogen_media.ffmpeg_path import ffmpeg_executable
 
 from tests.integration.services.tones import write_tone
 
+pytestmark = pytest.mark.aura
+
 SECONDS = (0.8, 0.6)
 
 

@@ -21,9 +21,10 @@ from videogen_providers.tts.voices import installed_catalogue
 
 from tests.integration.aura.test_voice_settings import TEXT, f0
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.aura, pytest.mark.skipif(
     espeak_path() is None, reason="espeak-ng is not installed (apt-get install espeak-ng)"
-)
+)]
+
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from tests.integration.services.project.production.test_production_flow import (
 
 from .stale_world import TEXTS, FakeScript, World, start_world
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.stale, pytest.mark.timeout(90)]
 
 
 @pytest.fixture

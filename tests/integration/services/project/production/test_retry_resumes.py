@@ -59,7 +59,7 @@ from videogen_runtime.settings import Settings
 
 from tests.integration.services.tones import write_tone
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.aura, pytest.mark.timeout(120)]
 
 
 class CountingWriter(OfflineWriter):

@@ -23,7 +23,7 @@ from tests.integration.services.project.production.test_production_flow import (
 
 from .stale_world import World, prepared_ids, project_script, sentence_ids, start_world
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.stale, pytest.mark.timeout(90)]
 
 
 @pytest.fixture

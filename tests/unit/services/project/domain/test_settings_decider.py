@@ -20,6 +20,8 @@ from videogen_contracts.project.settings import (
     VoiceChanges,
 )
 
+pytestmark = pytest.mark.aura
+
 NOW = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
 
 

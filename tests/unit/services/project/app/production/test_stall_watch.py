@@ -10,6 +10,8 @@ import pytest
 from project_service.app.production.stall_watch import Idle, StallLimits, due
 from project_service.domain.production.commands import FailProduction, WarnStall
 
+pytestmark = pytest.mark.aura
+
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 LIMITS = StallLimits(warn_s=120, fail_s=180)
 

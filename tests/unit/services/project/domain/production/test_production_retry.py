@@ -39,6 +39,8 @@ from videogen_contracts.project.production import (
     VoiceSettings,
 )
 
+pytestmark = pytest.mark.aura
+
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 PID = UUID("00000000-0000-4000-8000-000000000001")
 S1, S2, S3 = (UUID(f"00000000-0000-4000-8000-0000000000a{i}") for i in (1, 2, 3))
