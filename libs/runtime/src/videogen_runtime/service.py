@@ -11,7 +11,7 @@ reply), then the relay finishes the batch it holds and stops, NATS drains, the p
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
@@ -21,7 +21,9 @@ from nats.aio.client import Client
 from nats.js.client import JetStreamContext
 from videogen_bus.broadcast import hear_events
 from videogen_bus.connection import connect, drain
+from videogen_bus.consumer import EventHandler, run_consumer
 from videogen_bus.jobs import JobKey, JobQueue, JobRunner, QueueConfig, stream_of
+from videogen_bus.rpc import CommandHandler, CommandServer, serve_commands
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.subjects import Namespace
@@ -55,6 +57,15 @@ class Plumbing:
     dead_letters: PostgresDeadLetters
     stack: AsyncExitStack
 
+    async def serve(
+        self, handlers: Mapping[str, CommandHandler], **labels: object
+    ) -> CommandServer:
+        """Serve the service's commands until the stack closes (in-flight ones finish)."""
+        server = await serve_commands(self.nc, self.namespace, self.service, handlers)
+        self.stack.push_async_callback(server.close)
+        log.info("commands.serving", service=self.service, namespace=self.namespace.name, **labels)
+        return server
+
     async def run_work_queue(
         self, config: QueueConfig, job: JobRunner, *, job_key: JobKey = stream_of
     ) -> JobQueue:
@@ -62,6 +73,26 @@ class Plumbing:
         queue = JobQueue(self.js, config, job, self.dead_letters, job_key=job_key)
         await run_until_closed(self.stack, queue.run, config.durable)
         return queue
+
+    async def consume(
+        self, owner: str, name: str, subjects: list[str], handle: EventHandler,
+        idle_wait: float = 5.0,
+    ) -> None:
+        """Consume `subjects` of `owner`'s stream through the durable `name`, shared by every
+        replica of this service, until the stack closes. The stream is ensured first, with
+        its owner's configuration: a no-op when the owner is up, and lets this one start first.
+        """
+        ns = self.namespace
+        await ensure_stream(self.js, ns, owner)
+
+        async def consume(stop: asyncio.Event) -> None:
+            await run_consumer(
+                self.js, stream=ns.stream_name(owner), durable=ns.durable(self.service, name),
+                filter_subjects=subjects, handle=handle, dead_letters=self.dead_letters,
+                stop=stop, idle_wait=idle_wait,
+            )
+
+        await run_until_closed(self.stack, consume, f"{self.service}-{name}-{owner}")
 
     async def hear(self, subjects: Sequence[str], handle: Callable[[RecordedEvent], None]) -> None:
         """Hear events on `subjects` in this process (see videogen_bus.broadcast) until close."""

@@ -15,26 +15,19 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-import asyncpg
-import structlog
 from videogen_bus.jobs import JobQueue
-from videogen_bus.rpc import CommandServer
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.export.events import SERVICE
 from videogen_contracts.project.production import production_id_of, stopped_subjects
-from videogen_contracts.subjects import Namespace
 from videogen_eventstore.api import EventStore
-from videogen_eventstore.postgres import PostgresEventStore
-from videogen_runtime.service import open_plumbing
+from videogen_runtime.service import Plumbing, open_plumbing
 from videogen_runtime.settings import Settings
 
 from export_service.app.handlers import RenderHandler
 from export_service.app.ports import BlobStore, Renderer
 from export_service.config import ExportConfig
-from export_service.entrypoints.rpc import serve_export_commands
+from export_service.entrypoints.rpc import command_handlers
 from export_service.workers.render import RenderJob, production_of, render_queue_config
-
-log = structlog.get_logger("export_service.bootstrap")
 
 
 @dataclass(frozen=True)
@@ -52,14 +45,10 @@ def export_app(store: EventStore, renderer: Renderer, blobs: BlobStore) -> Expor
 
 @dataclass(frozen=True)
 class ExportService:
-    """The running parts, exposed for tests and health checks."""
+    """The running parts, exposed for tests."""
 
-    namespace: Namespace
-    schema: str
-    pool: asyncpg.Pool
-    store: PostgresEventStore
+    plumbing: Plumbing
     handler: RenderHandler
-    server: CommandServer
     queue: JobQueue
 
 
@@ -85,16 +74,12 @@ async def start_export_service(
         renderer = renderer or media_renderer()
         blobs = blobs or media_blobs(settings)
     base = await open_plumbing(SERVICE, settings, stack)
-    ns = base.namespace
     app = export_app(base.store, renderer, blobs)
-    server = await serve_export_commands(base.nc, ns, app.handler)
-    stack.push_async_callback(server.close)
-
+    await base.serve(command_handlers(app.handler), concurrency=config.concurrency)
     queue = await base.run_work_queue(
-        render_queue_config(ns, config), app.job, job_key=production_of
+        render_queue_config(base.namespace, config), app.job, job_key=production_of
     )
     # A cancelled (or failed) production's render stops at once, in whichever replica:
     # ffmpeg's process group is killed, the scratch file removed, and the job acked.
-    await base.abandon_jobs_on(stopped_subjects(ns), stopped_production, queue)
-    log.info("export.serving", namespace=ns.name, concurrency=config.concurrency)
-    return ExportService(ns, base.schema, base.pool, base.store, app.handler, server, queue)
+    await base.abandon_jobs_on(stopped_subjects(base.namespace), stopped_production, queue)
+    return ExportService(base, app.handler, queue)

@@ -14,28 +14,20 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-import asyncpg
-import structlog
 from videogen_bus.jobs import JobQueue
-from videogen_bus.rpc import CommandServer
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.events import SERVICE, stream_id_for
 from videogen_contracts.project.production import production_id_of, stopped_subjects
-from videogen_contracts.subjects import Namespace
 from videogen_eventstore.api import EventStore
-from videogen_eventstore.postgres import PostgresEventStore
-from videogen_eventstore.relay import Relay
-from videogen_runtime.service import open_plumbing
+from videogen_runtime.service import Plumbing, open_plumbing
 from videogen_runtime.settings import Settings
 
 from media_service.adapters.toolkit import build_toolkit
 from media_service.app.handlers import PreparationHandler
 from media_service.config import MediaConfig
 from media_service.entrypoints.consumers import preparation_queue_config, start_project_deletions
-from media_service.entrypoints.rpc import serve_media_commands
+from media_service.entrypoints.rpc import command_handlers
 from media_service.workers.preparation import PreparationJob, Toolkit
-
-log = structlog.get_logger("media_service.bootstrap")
 
 
 @dataclass(frozen=True)
@@ -53,14 +45,9 @@ def media_app(store: EventStore, tools: Toolkit) -> MediaApp:
 
 @dataclass(frozen=True)
 class MediaService:
-    """The running parts, exposed for tests and health checks."""
+    """The running parts, exposed for tests."""
 
-    namespace: Namespace
-    schema: str
-    pool: asyncpg.Pool
-    store: PostgresEventStore
-    relay: Relay
-    server: CommandServer
+    plumbing: Plumbing
     queue: JobQueue
     tools: Toolkit
 
@@ -82,22 +69,15 @@ async def start_media_service(
     # First, so a missing font or voice refuses to start before anything is wired.
     tools = tools or await build_toolkit(settings, config, stack)
     base = await open_plumbing(SERVICE, settings, stack)
-    ns = base.namespace
     app = media_app(base.store, tools)
-    server = await serve_media_commands(base.nc, ns, app.handler)
-    stack.push_async_callback(server.close)
-
-    await start_project_deletions(
-        stack, base.js, ns, base.pool, base.schema, tools.blobs, base.dead_letters
+    await base.serve(
+        command_handlers(app.handler), concurrency=config.concurrency, narrator=tools.narrator.name
     )
-    queue = await base.run_work_queue(preparation_queue_config(ns, config), app.job)
+    await start_project_deletions(base, tools.blobs)
+    queue = await base.run_work_queue(preparation_queue_config(base.namespace, config), app.job)
     # A cancelled (or failed) production's preparation stops at once wherever it runs: the
     # sentences in synthesis stop at their next piece (their temporary directories are
     # removed), and the job's message is acked. Sentences already narrated stay recorded,
     # so a retry resumes from there.
-    await base.abandon_jobs_on(stopped_subjects(ns), preparation_of, queue)
-    log.info(
-        "media.serving", namespace=ns.name, concurrency=config.concurrency,
-        narrator=tools.narrator.name,
-    )
-    return MediaService(ns, base.schema, base.pool, base.store, base.relay, server, queue, tools)
+    await base.abandon_jobs_on(stopped_subjects(base.namespace), preparation_of, queue)
+    return MediaService(base, queue, tools)

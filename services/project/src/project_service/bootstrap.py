@@ -15,16 +15,11 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime
 
-import asyncpg
-import structlog
 from videogen_bus.rpc import CommandSender, CommandServer, NatsCommandSender
 from videogen_contracts.project.events import SERVICE
-from videogen_contracts.subjects import Namespace
 from videogen_eventstore.api import EventStore
 from videogen_eventstore.multi_stream import AtomicAppender, PostgresAtomicAppender
-from videogen_eventstore.postgres import PostgresEventStore
-from videogen_eventstore.relay import Relay
-from videogen_runtime.service import open_plumbing
+from videogen_runtime.service import Plumbing, open_plumbing
 from videogen_runtime.settings import Settings
 
 from project_service.adapters.tracking import PostgresTracker
@@ -35,10 +30,8 @@ from project_service.app.settings_handlers import SettingsHandlers
 from project_service.entrypoints.production.consumers import start_production_manager
 from project_service.entrypoints.production.rpc import production_command_handlers
 from project_service.entrypoints.production.watch import start_stall_watch
-from project_service.entrypoints.rpc import serve_project_commands
+from project_service.entrypoints.rpc import command_handlers
 from project_service.entrypoints.settings_rpc import settings_handlers
-
-log = structlog.get_logger("project_service.bootstrap")
 
 
 @dataclass(frozen=True)
@@ -60,41 +53,32 @@ def project_app(
 ) -> ProjectApp:
     production = ProductionHandlers(store, appender)
     return ProjectApp(
-        ProjectCommandHandler(store),
-        production,
-        SettingsHandlers(store),
+        ProjectCommandHandler(store), production, SettingsHandlers(store),
         ProductionPolicy(production, sender, tracker, clock=clock),
     )
 
 
 @dataclass(frozen=True)
 class ProjectService:
-    """The running parts, exposed for tests and health checks."""
+    """The running parts, exposed for tests."""
 
-    namespace: Namespace
-    schema: str
-    pool: asyncpg.Pool
-    store: PostgresEventStore
-    relay: Relay
+    plumbing: Plumbing
     server: CommandServer
 
 
 async def start_project_service(settings: Settings, stack: AsyncExitStack) -> ProjectService:
     base = await open_plumbing(SERVICE, settings, stack)
-    ns, pool, schema = base.namespace, base.pool, base.schema
+    pool, schema = base.pool, base.schema
     app = project_app(
-        base.store,
-        PostgresAtomicAppender(pool, schema),
-        NatsCommandSender(base.nc, ns),
-        PostgresTracker(pool, schema, CONSUMER),
+        base.store, PostgresAtomicAppender(pool, schema),
+        NatsCommandSender(base.nc, base.namespace), PostgresTracker(pool, schema, CONSUMER),
     )
-    server = await serve_project_commands(
-        base.nc, ns, app.projects,
-        {**production_command_handlers(app.production), **settings_handlers(app.settings)},
-    )
-    stack.push_async_callback(server.close)
+    server = await base.serve({
+        **command_handlers(app.projects),
+        **production_command_handlers(app.production),
+        **settings_handlers(app.settings),
+    })
     # The production process manager; its consumers stop before the server and the relay.
-    await start_production_manager(stack, base.js, ns, app.policy, pool, schema)
-    await start_stall_watch(stack, base.js, ns, app.production, pool, schema)
-    log.info("commands.serving", namespace=ns.name, stream=ns.stream_name(SERVICE))
-    return ProjectService(ns, schema, pool, base.store, base.relay, server)
+    await start_production_manager(base, app.policy)
+    await start_stall_watch(base, app.production)
+    return ProjectService(base, server)

@@ -14,20 +14,14 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-import asyncpg
-import structlog
 from videogen_bus.jobs import JobQueue
-from videogen_bus.rpc import CommandServer
 from videogen_contracts.script.events import SERVICE
-from videogen_contracts.subjects import Namespace
 from videogen_eventstore.api import EventStore
 from videogen_eventstore.decider import Streams
 from videogen_eventstore.multi_stream import AtomicAppender, PostgresAtomicAppender
-from videogen_eventstore.postgres import PostgresEventStore
-from videogen_eventstore.relay import Relay
 from videogen_providers.llm.base import ScriptWriter
 from videogen_providers.llm.select import writer_from_env
-from videogen_runtime.service import open_plumbing
+from videogen_runtime.service import Plumbing, open_plumbing
 from videogen_runtime.settings import Settings
 
 from script_service.adapters.briefs_pg import PostgresBriefBook, create_brief_table
@@ -38,10 +32,8 @@ from script_service.app.studio import StudioScripts
 from script_service.app.writer_calls import WriterCalls
 from script_service.config import ScriptConfig
 from script_service.entrypoints.consumers import generation_queue_config, start_brief_intake
-from script_service.entrypoints.rpc import serve_script_commands
+from script_service.entrypoints.rpc import command_handlers
 from script_service.workers.generation import GenerationJob, GenerationTools
-
-log = structlog.get_logger("script_service.bootstrap")
 
 
 @dataclass(frozen=True)
@@ -66,22 +58,16 @@ def script_app(
     return ScriptParts(
         drafting=ScriptCommandHandler(store),
         studio=StudioScripts(streams, briefs, calls, brief_wait),
-        starter=GenerationStarter(streams, appender, briefs, brief_wait),
-        streams=streams,
+        starter=GenerationStarter(streams, appender, briefs, brief_wait), streams=streams,
         job=GenerationJob(GenerationTools(streams, appender, calls, briefs)),
     )
 
 
 @dataclass(frozen=True)
 class ScriptService:
-    """The running parts, exposed for tests and health checks."""
+    """The running parts, exposed for tests."""
 
-    namespace: Namespace
-    schema: str
-    pool: asyncpg.Pool
-    store: PostgresEventStore
-    relay: Relay
-    server: CommandServer
+    plumbing: Plumbing
     queue: JobQueue
     briefs: PostgresBriefBook
     writer: ScriptWriter
@@ -99,23 +85,17 @@ async def start_script_service(
     writer = writer or writer_from_env()
     stack.push_async_callback(writer.aclose)
     base = await open_plumbing(SERVICE, settings, stack, min_connections=1)
-    ns, pool, schema = base.namespace, base.pool, base.schema
-    await create_brief_table(pool, schema)
-    briefs = PostgresBriefBook(pool, schema)
-    await start_brief_intake(stack, base.js, ns, briefs, base.dead_letters)
+    await create_brief_table(base.pool, base.schema)
+    briefs = PostgresBriefBook(base.pool, base.schema)
+    await start_brief_intake(base, briefs)
 
     parts = script_app(
-        base.store, PostgresAtomicAppender(pool, schema), briefs,
+        base.store, PostgresAtomicAppender(base.pool, base.schema), briefs,
         WriterCalls(writer, config.llm_deadline), config.brief_wait,
     )
-    server = await serve_script_commands(base.nc, ns, parts.drafting, parts.studio, parts.starter)
-    stack.push_async_callback(server.close)
-    queue = await base.run_work_queue(generation_queue_config(ns, config), parts.job)
-    log.info(
-        "commands.serving",
-        namespace=ns.name,
-        stream=ns.stream_name(SERVICE),
-        writer=writer.provider_label,
-        concurrency=config.concurrency,
+    await base.serve(
+        command_handlers(parts.drafting, parts.studio, parts.starter),
+        writer=writer.provider_label, concurrency=config.concurrency,
     )
-    return ScriptService(ns, schema, pool, base.store, base.relay, server, queue, briefs, writer)
+    queue = await base.run_work_queue(generation_queue_config(base.namespace, config), parts.job)
+    return ScriptService(base, queue, briefs, writer)

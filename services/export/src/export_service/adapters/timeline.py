@@ -47,16 +47,11 @@ def render_settings_of(settings: production.RenderSettings) -> RenderSettings:
     video_k, audio_k = settings.video_bitrate_k, settings.audio_bitrate_k
     preset, crf = encoder_choice(settings)
     return RenderSettings(
-        aspect=settings.aspect,
-        fps=settings.fps,
-        crf=crf,
-        preset=preset,
-        codec=CODECS[settings.codec],
-        container=CONTAINERS[settings.container],
+        aspect=settings.aspect, fps=settings.fps, crf=crf, preset=preset,
+        codec=CODECS[settings.codec], container=CONTAINERS[settings.container],
         audio_bitrate_k=AUDIO_BITRATE_K if audio_k is msgspec.UNSET else audio_k,
         video_bitrate_k=None if video_k is msgspec.UNSET else video_k,
-        scene_cut=settings.scene_cut is not False,
-        frame=(settings.width, settings.height),
+        scene_cut=settings.scene_cut is not False, frame=(settings.width, settings.height),
     )
 
 

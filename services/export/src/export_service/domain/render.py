@@ -24,12 +24,7 @@ from videogen_contracts.export.events import (
     RenderRequested,
 )
 
-from export_service.domain.commands import (
-    CompleteRender,
-    FailRender,
-    RecordProgress,
-    RenderCommand,
-)
+from export_service.domain.commands import CompleteRender, FailRender, RecordProgress, RenderCommand
 from export_service.domain.rules import check_key, check_request
 
 Stage = Literal["none", "requested", "completed", "failed"]
@@ -60,9 +55,7 @@ def evolve(state: Render, event: RenderEvent) -> Render:
     match event:
         case RenderRequested():
             return replace(
-                state,
-                stage="requested",
-                project_id=event.project_id,
+                state, stage="requested", project_id=event.project_id,
                 production_id=event.production_id,
             )
         case RenderProgressed():
@@ -102,15 +95,10 @@ def _request(command: RenderTimeline, state: Render) -> list[RenderEvent]:
     check_request(command)
     return [
         RenderRequested(
-            render_id=command.render_id,
-            project_id=command.project_id,
-            production_id=command.production_id,
-            clips=command.clips,
-            captions=command.captions,
-            settings=command.settings,
-            output_key=command.output_key,
-            subtitle_key=subtitle_key_for(command),
-            requested_at=command.now,
+            render_id=command.render_id, project_id=command.project_id,
+            production_id=command.production_id, clips=command.clips, captions=command.captions,
+            settings=command.settings, output_key=command.output_key,
+            subtitle_key=subtitle_key_for(command), requested_at=command.now,
         )
     ]
 
@@ -142,11 +130,8 @@ def _progress(command: RecordProgress, state: Render) -> list[RenderEvent]:
         return []
     return [
         RenderProgressed(
-            render_id=command.render_id,
-            project_id=project_id,
-            production_id=production_id,
-            percent=percent,
-            progressed_at=command.now,
+            render_id=command.render_id, project_id=project_id, production_id=production_id,
+            percent=percent, progressed_at=command.now,
         )
     ]
 
@@ -162,14 +147,9 @@ def _complete(command: CompleteRender, state: Render) -> list[RenderEvent]:
         raise Invalid("size_bytes", f"a rendered video has bytes: {command.size_bytes}")
     return [
         RenderCompleted(
-            render_id=command.render_id,
-            project_id=project_id,
-            production_id=production_id,
-            video_key=command.video_key,
-            subtitle_key=command.subtitle_key,
-            duration_s=command.duration_s,
-            size_bytes=command.size_bytes,
-            completed_at=command.now,
+            render_id=command.render_id, project_id=project_id, production_id=production_id,
+            video_key=command.video_key, subtitle_key=command.subtitle_key,
+            duration_s=command.duration_s, size_bytes=command.size_bytes, completed_at=command.now,
         )
     ]
 
@@ -180,11 +160,7 @@ def _fail(command: FailRender, state: Render) -> list[RenderEvent]:
         return []
     return [
         RenderFailed(
-            render_id=command.render_id,
-            project_id=project_id,
-            production_id=production_id,
-            code=command.code,
-            reason=command.reason,
-            failed_at=command.now,
+            render_id=command.render_id, project_id=project_id, production_id=production_id,
+            code=command.code, reason=command.reason, failed_at=command.now,
         )
     ]

@@ -50,13 +50,9 @@ _request_decoder = msgspec.json.Decoder(RenderRequested)
 
 def render_queue_config(ns: Namespace, config: ExportConfig) -> QueueConfig:
     return QueueConfig(
-        stream=ns.stream_name(SERVICE),
-        durable=ns.durable(SERVICE, "render-worker"),
-        filter_subject=ns.event_subject(SERVICE, "*", REQUESTED),
-        concurrency=config.concurrency,
-        ack_wait=config.ack_wait,
-        max_attempts=config.max_attempts,
-        idle_wait=1.0,
+        stream=ns.stream_name(SERVICE), durable=ns.durable(SERVICE, "render-worker"),
+        filter_subject=ns.event_subject(SERVICE, "*", REQUESTED), concurrency=config.concurrency,
+        ack_wait=config.ack_wait, max_attempts=config.max_attempts, idle_wait=1.0,
     )
 
 
@@ -152,9 +148,7 @@ class _Render:
         if percent < self.reported + PROGRESS_STEP or percent >= 100:
             return
         self.reported = percent
-        await self._send(
-            RecordProgress(**self._ids(), now=_now(), percent=percent)
-        )
+        await self._send(RecordProgress(**self._ids(), now=_now(), percent=percent))
 
     async def _complete(self, produced: RenderedFile) -> None:
         request = self.request
@@ -171,9 +165,7 @@ class _Render:
     async def _fail(self, code: RenderFailureCode, reason: str) -> None:
         log.warning("render.failed", render_id=str(self.request.render_id), code=code,
                     reason=reason)
-        await self._send(
-            FailRender(**self._ids(), now=_now(), code=code, reason=reason)
-        )
+        await self._send(FailRender(**self._ids(), now=_now(), code=code, reason=reason))
 
     def _ids(self) -> _Ids:
         return _Ids(render_id=self.request.render_id, project_id=self.request.project_id)

@@ -41,10 +41,8 @@ class AssCaptioner:
             srt=captions.to_srt(cues),
             cues=[
                 CaptionCue(
-                    sentence_id=sentences[cue.sentence_index].sentence_id,
-                    start_s=cue.start,
-                    end_s=cue.end,
-                    text=cue.text,
+                    sentence_id=sentences[cue.sentence_index].sentence_id, start_s=cue.start,
+                    end_s=cue.end, text=cue.text,
                 )
                 for cue in cues
             ],

@@ -28,11 +28,7 @@ import structlog
 from videogen_contracts.media.events import ChosenVisual, FrameSettings, SentenceText
 from videogen_media.visuals import keywords_of
 from videogen_providers.stock.pexels import PEXELS_API, Orientation, PexelsClient
-from videogen_providers.stock.pexels_files import (
-    StockVideoFile,
-    download_video,
-    find_stock_video,
-)
+from videogen_providers.stock.pexels_files import StockVideoFile, download_video, find_stock_video
 from videogen_providers.vendor_errors import VendorError
 
 from media_service.adapters.procedural_visuals import procedural_visual

@@ -46,10 +46,6 @@ async def build_toolkit(settings: Settings, config: MediaConfig, stack: AsyncExi
         tts_parallelism=config.tts_parallelism, visuals=type(visuals).__name__,
     )
     return Toolkit(
-        narrator=narrator,
-        probe=PyAvProbe(),
-        blobs=blobs,
-        captioner=AssCaptioner(font),
-        visuals=visuals,
-        clock=utc_now,
+        narrator=narrator, probe=PyAvProbe(), blobs=blobs, captioner=AssCaptioner(font),
+        visuals=visuals, clock=utc_now,
     )

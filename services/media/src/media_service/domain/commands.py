@@ -11,11 +11,7 @@ from uuid import UUID
 
 import msgspec
 from videogen_contracts.media.commands import PrepareMedia
-from videogen_contracts.media.events import (
-    CaptionCue,
-    ChosenVisual,
-    PreparationStage,
-)
+from videogen_contracts.media.events import CaptionCue, ChosenVisual, PreparationStage
 from videogen_contracts.project.events import Timestamp
 
 

@@ -76,9 +76,7 @@ def evolve(state: Preparation, event: MediaEvent) -> Preparation:
     match event:
         case MediaPreparationRequested():
             ids = tuple(s.sentence_id for s in event.sentences)
-            return replace(
-                state, stage="narrating", project_id=event.project_id, sentence_ids=ids
-            )
+            return replace(state, stage="narrating", project_id=event.project_id, sentence_ids=ids)
         case SentenceNarrated():
             item = NarratedSentence(
                 sentence_id=event.sentence_id, key=event.key, duration_s=event.duration_s
@@ -131,13 +129,9 @@ def _prepare(command: PrepareMedia, state: Preparation) -> list[MediaEvent]:
     check_request(command)
     return [
         MediaPreparationRequested(
-            production_id=command.production_id,
-            project_id=command.project_id,
-            sentences=command.sentences,
-            voice=command.voice,
-            render=command.render,
-            language=command.language,
-            requested_at=command.now,
+            production_id=command.production_id, project_id=command.project_id,
+            sentences=command.sentences, voice=command.voice, render=command.render,
+            language=command.language, requested_at=command.now,
         )
     ]
 
@@ -153,8 +147,7 @@ def _resume(command: PrepareMedia, state: Preparation) -> list[MediaEvent]:
     return [
         MediaPreparationResumed(
             production_id=command.production_id,
-            project_id=_project_of(command.production_id, state),
-            attempt=state.attempt + 1,
+            project_id=_project_of(command.production_id, state), attempt=state.attempt + 1,
             resumed_at=command.now,
         )
     ]
@@ -177,14 +170,9 @@ def _record_narration(command: RecordNarration, state: Preparation) -> list[Medi
         raise Invalid("duration_s", f"narration must last a positive time: {command.duration_s}")
     return [
         SentenceNarrated(
-            production_id=command.production_id,
-            project_id=project_id,
-            sentence_id=command.sentence_id,
-            key=command.key,
-            duration_s=command.duration_s,
-            synthesizer=command.synthesizer,
-            reused=command.reused,
-            narrated_at=command.now,
+            production_id=command.production_id, project_id=project_id,
+            sentence_id=command.sentence_id, key=command.key, duration_s=command.duration_s,
+            synthesizer=command.synthesizer, reused=command.reused, narrated_at=command.now,
         )
     ]
 
@@ -199,11 +187,8 @@ def _complete_narration(command: CompleteNarration, state: Preparation) -> list[
     items = [state.narrated[s] for s in state.sentence_ids]
     return [
         NarrationCompleted(
-            production_id=command.production_id,
-            project_id=project_id,
-            items=items,
-            total_duration_s=round(sum(i.duration_s for i in items), 6),
-            completed_at=command.now,
+            production_id=command.production_id, project_id=project_id, items=items,
+            total_duration_s=round(sum(i.duration_s for i in items), 6), completed_at=command.now,
         )
     ]
 
@@ -216,12 +201,8 @@ def _complete_captions(command: CompleteCaptions, state: Preparation) -> list[Me
         raise Conflict("captions come after the narration is complete")
     return [
         CaptionsCompleted(
-            production_id=command.production_id,
-            project_id=project_id,
-            ass_key=command.ass_key,
-            srt_key=command.srt_key,
-            cues=command.cues,
-            completed_at=command.now,
+            production_id=command.production_id, project_id=project_id, ass_key=command.ass_key,
+            srt_key=command.srt_key, cues=command.cues, completed_at=command.now,
         )
     ]
 
@@ -235,9 +216,7 @@ def _choose_visuals(command: ChooseVisuals, state: Preparation) -> list[MediaEve
     check_visuals(command.visuals, state.sentence_ids)
     return [
         VisualsChosen(
-            production_id=command.production_id,
-            project_id=project_id,
-            visuals=command.visuals,
+            production_id=command.production_id, project_id=project_id, visuals=command.visuals,
             chosen_at=command.now,
         )
     ]
@@ -249,10 +228,7 @@ def _fail(command: FailPreparation, state: Preparation) -> list[MediaEvent]:
         return []
     return [
         MediaPreparationFailed(
-            production_id=command.production_id,
-            project_id=project_id,
-            stage=command.stage,
-            reason=command.reason,
-            failed_at=command.now,
+            production_id=command.production_id, project_id=project_id, stage=command.stage,
+            reason=command.reason, failed_at=command.now,
         )
     ]

@@ -7,21 +7,12 @@ and reported as events, so the caller never holds a request open for minutes.
 
 from __future__ import annotations
 
-from nats.aio.client import Client
-from videogen_bus.rpc import CommandHandler, CommandServer, serve_commands
+from videogen_bus.rpc import CommandHandler
 from videogen_bus.serving import endpoints
 from videogen_contracts.media.commands import COMMANDS
-from videogen_contracts.media.events import SERVICE
-from videogen_contracts.subjects import Namespace
 
 from media_service.app.handlers import PreparationHandler
 
 
 def command_handlers(preparations: PreparationHandler) -> dict[str, CommandHandler]:
     return endpoints(COMMANDS, commands={"prepare_media": preparations.handle})
-
-
-async def serve_media_commands(
-    nc: Client, ns: Namespace, preparations: PreparationHandler
-) -> CommandServer:
-    return await serve_commands(nc, ns, SERVICE, command_handlers(preparations))

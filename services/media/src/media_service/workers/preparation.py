@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypedDict
 from uuid import UUID
 
 import structlog
@@ -56,6 +57,13 @@ from media_service.workers.ports import (
 )
 
 log = structlog.get_logger("media_service.preparation")
+
+
+class _Ids(TypedDict):
+    production_id: UUID
+    project_id: UUID
+    now: datetime
+
 
 @dataclass(frozen=True, slots=True)
 class Toolkit:
@@ -105,12 +113,8 @@ class _Run:
     """One delivery of one job: the request, and which stage it is in."""
 
     def __init__(
-        self,
-        handler: PreparationHandler,
-        tools: Toolkit,
-        request: MediaPreparationRequested,
-        event: RecordedEvent,
-        narrations: KeyedLocks,
+        self, handler: PreparationHandler, tools: Toolkit, request: MediaPreparationRequested,
+        event: RecordedEvent, narrations: KeyedLocks,
     ) -> None:
         self.handler = handler
         self.tools = tools
@@ -139,21 +143,18 @@ class _Run:
             command, correlation_id=self.correlation_id, causation_id=self.causation_id
         )
 
-    @property
-    def production_id(self) -> UUID:
-        return self.request.production_id
-
-    @property
-    def project_id(self) -> UUID:
-        return self.request.project_id
+    def ids(self) -> _Ids:
+        """What every worker command carries: the production, its project, the time."""
+        request = self.request
+        return _Ids(
+            production_id=request.production_id, project_id=request.project_id,
+            now=self.tools.clock(),
+        )
 
     async def fail(self, reason: str) -> None:
         log.warning("preparation.failed", stage=self.stage, reason=reason)
         await self.send(
-            FailPreparation(
-                production_id=self.production_id, project_id=self.project_id,
-                now=self.tools.clock(), stage=self.stage, reason=reason, attempt=self.attempt,
-            )
+            FailPreparation(**self.ids(), stage=self.stage, reason=reason, attempt=self.attempt)
         )
 
     # --- narration ------------------------------------------------------------------------
@@ -171,12 +172,7 @@ class _Run:
             # The first failure speaks for the step (StageFailed, or an infrastructure
             # error to retry); the siblings it cancelled have nothing to add.
             raise failures.exceptions[0] from None
-        await self.send(
-            CompleteNarration(
-                production_id=self.production_id, project_id=self.project_id,
-                now=self.tools.clock(),
-            )
-        )
+        await self.send(CompleteNarration(**self.ids()))
 
     async def narrate_one(self, sentence: SentenceText) -> None:
         request, blobs = self.request, self.tools.blobs
@@ -193,14 +189,8 @@ class _Run:
         duration = await self.tools.probe.duration_s(blobs.path_of(key))
         await self.send(
             RecordNarration(
-                production_id=self.production_id,
-                project_id=self.project_id,
-                now=self.tools.clock(),
-                sentence_id=sentence.sentence_id,
-                key=key,
-                duration_s=round(duration, 6),
-                synthesizer=speaker,
-                reused=reused,
+                **self.ids(), sentence_id=sentence.sentence_id, key=key,
+                duration_s=round(duration, 6), synthesizer=speaker, reused=reused,
             )
         )
 
@@ -230,22 +220,14 @@ class _Run:
         await self.tools.blobs.put_bytes(ass_key, files.ass.encode("utf-8"))
         await self.tools.blobs.put_bytes(srt_key, files.srt.encode("utf-8"))
         await self.send(
-            CompleteCaptions(
-                production_id=self.production_id, project_id=self.project_id,
-                now=self.tools.clock(), ass_key=ass_key, srt_key=srt_key, cues=files.cues,
-            )
+            CompleteCaptions(**self.ids(), ass_key=ass_key, srt_key=srt_key, cues=files.cues)
         )
 
     async def choose_visuals(self) -> None:
         visuals = await self.tools.visuals.choose(
             self.request.project_id, self.request.sentences, self.request.render
         )
-        await self.send(
-            ChooseVisuals(
-                production_id=self.production_id, project_id=self.project_id,
-                now=self.tools.clock(), visuals=visuals,
-            )
-        )
+        await self.send(ChooseVisuals(**self.ids(), visuals=visuals))
 
 
 def timeline(sentences: list[SentenceText], state: Preparation) -> list[TimedSentence]:
@@ -257,9 +239,7 @@ def timeline(sentences: list[SentenceText], state: Preparation) -> list[TimedSen
     durations = [state.narrated[s.sentence_id].duration_s for s in sentences]
     starts = [0.0, *itertools.accumulate(durations)]
     return [
-        TimedSentence(
-            sentence_id=s.sentence_id, text=s.text, start_s=starts[i], end_s=starts[i + 1]
-        )
-        for i, s in enumerate(sentences)
+        TimedSentence(sentence_id=s.sentence_id, text=s.text, start_s=start, end_s=end)
+        for s, start, end in zip(sentences, starts, starts[1:], strict=False)
     ]
 

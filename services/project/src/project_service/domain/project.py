@@ -90,8 +90,7 @@ def decide(command: ProjectCommand, state: Project) -> list[ProjectEvent]:
                 raise NotFound(f"character {command.character_id} is not in the cast")
             return [
                 CastMemberRemoved(
-                    project_id=command.project_id,
-                    character_id=command.character_id,
+                    project_id=command.project_id, character_id=command.character_id,
                     removed_at=command.now,
                 )
             ]
@@ -108,18 +107,10 @@ def _create(command: CreateProject, state: Project) -> list[ProjectEvent]:
     if state.created:
         raise Conflict(f"project {command.project_id} already exists")
     event = ProjectCreated(
-        project_id=command.project_id,
-        topic=command.topic,
-        style=command.style,
-        target_duration_minutes=command.target_duration_minutes,
-        description=command.description,
-        audience=command.audience,
-        goal=command.goal,
-        tone=command.tone,
-        language=command.language,
-        aspect_ratio=command.aspect_ratio,
-        owner=command.owner,
-        created_at=command.now,
+        project_id=command.project_id, topic=command.topic, style=command.style,
+        target_duration_minutes=command.target_duration_minutes, description=command.description,
+        audience=command.audience, goal=command.goal, tone=command.tone, language=command.language,
+        aspect_ratio=command.aspect_ratio, owner=command.owner, created_at=command.now,
     )
     check_changes(_metadata_of(event))
     return [event]
@@ -154,12 +145,8 @@ def _add_cast(command: AddCastMembers, state: Project) -> list[ProjectEvent]:
     check_cast_size(len(state.cast), len(command.members))
     return [
         CastMemberAdded(
-            project_id=command.project_id,
-            character_id=member.character_id,
-            name=member.name,
-            description=member.description,
-            role=member.role,
-            voice=member.voice,
+            project_id=command.project_id, character_id=member.character_id, name=member.name,
+            description=member.description, role=member.role, voice=member.voice,
             added_at=command.now,
         )
         for member in command.members

@@ -80,8 +80,7 @@ def check_cast_batch(members: Sequence[CastMemberSpec]) -> None:
 def check_cast_size(current: int, added: int) -> None:
     if current + added > CAST_MAX:
         raise Invalid(
-            "members",
-            f"a cast holds at most {CAST_MAX} members ({current} + {added} requested)",
+            "members", f"a cast holds at most {CAST_MAX} members ({current} + {added} requested)",
         )
 
 

@@ -58,11 +58,9 @@ def apply_changes(state: SettingsState, changes: SettingsChanges) -> SettingsSta
         if getattr(changes, name) is not UNSET
     }
     return msgspec.structs.replace(
-        state,
-        providers=_merged(state.providers, changes.providers),
+        state, providers=_merged(state.providers, changes.providers),
         default_voice=_merged(state.default_voice, changes.default_voice),
-        render_defaults=_merged(state.render_defaults, changes.render_defaults),
-        **scalars,
+        render_defaults=_merged(state.render_defaults, changes.render_defaults), **scalars,
     )
 
 
@@ -107,13 +105,8 @@ def evolve(state: SettingsState, event: SettingsEvent) -> SettingsState:
 
 def snapshot(state: SettingsState, version: int) -> SettingsSnapshot:
     return SettingsSnapshot(
-        version=version,
-        providers=state.providers,
-        default_voice=state.default_voice,
-        render_defaults=state.render_defaults,
-        output_directory=state.output_directory,
-        openai_base_url=state.openai_base_url,
-        openai_model=state.openai_model,
-        sealed_keys=dict(state.sealed_keys),
-        updated_at=state.updated_at,
+        version=version, providers=state.providers, default_voice=state.default_voice,
+        render_defaults=state.render_defaults, output_directory=state.output_directory,
+        openai_base_url=state.openai_base_url, openai_model=state.openai_model,
+        sealed_keys=dict(state.sealed_keys), updated_at=state.updated_at,
     )

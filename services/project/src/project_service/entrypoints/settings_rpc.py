@@ -16,7 +16,6 @@ from project_service.app.settings_handlers import SettingsHandlers
 
 def settings_handlers(settings: SettingsHandlers) -> dict[str, CommandHandler]:
     return endpoints(
-        {**COMMANDS, **QUERIES},
-        commands={"update_settings": settings.handle},
+        {**COMMANDS, **QUERIES}, commands={"update_settings": settings.handle},
         queries={"get_settings": settings.current},
     )

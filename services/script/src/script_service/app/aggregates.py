@@ -34,22 +34,12 @@ SCRIPT = Aggregate(
     "script", _studio_stream, decide_edit, evolve, INITIAL, event_decoder, MAX_RETRIES
 )
 OUTLINE = Aggregate(
-    "outline",
-    outline_stream_id,
-    decide_outline,
-    evolve_outline,
-    INITIAL_OUTLINE,
-    outline_event_decoder,
-    MAX_RETRIES,
+    "outline", outline_stream_id, decide_outline, evolve_outline, INITIAL_OUTLINE,
+    outline_event_decoder, MAX_RETRIES,
 )
 RUN = Aggregate(
-    "generation",
-    generation_stream_id,
-    decide_run,
-    evolve_run,
-    INITIAL_RUN,
-    generation_event_decoder,
-    MAX_RETRIES,
+    "generation", generation_stream_id, decide_run, evolve_run, INITIAL_RUN,
+    generation_event_decoder, MAX_RETRIES,
 )
 
 

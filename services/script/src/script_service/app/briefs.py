@@ -162,9 +162,7 @@ def apply_project_event(brief: ProjectBrief | None, event: ProjectEvent) -> Proj
             return msgspec.structs.replace(brief, deleted=True)
         case CastMemberAdded() if brief is not None:
             entry = CastEntry(
-                character_id=event.character_id,
-                name=event.name,
-                description=event.description,
+                character_id=event.character_id, name=event.name, description=event.description,
                 role=event.role,
             )
             others = [c for c in brief.cast if c.character_id != event.character_id]

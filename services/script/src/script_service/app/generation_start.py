@@ -19,17 +19,13 @@ from videogen_eventstore.decider import AnyAggregate, Streams
 from videogen_eventstore.multi_stream import AtomicAppender, decide_across
 
 from script_service.app.aggregates import OUTLINE, RUN, SCRIPT, metadata_for
-from script_service.app.briefs import BRIEF_WAIT, BriefBook, await_brief
+from script_service.app.briefs import BriefBook, await_brief
 from script_service.domain.generation_start import decide_start
 
 
 class GenerationStarter:
     def __init__(
-        self,
-        streams: Streams,
-        appender: AtomicAppender,
-        briefs: BriefBook,
-        brief_wait: float = BRIEF_WAIT,
+        self, streams: Streams, appender: AtomicAppender, briefs: BriefBook, brief_wait: float
     ) -> None:
         self.streams = streams
         self.appender = appender
@@ -47,8 +43,7 @@ class GenerationStarter:
         )
         # Event ids are numbered in this order: the run's, the lock's, the approval's.
         targets: list[tuple[AnyAggregate, Any]] = [
-            (RUN, command.job_id),
-            (SCRIPT, command.project_id),
+            (RUN, command.job_id), (SCRIPT, command.project_id)
         ]
         if command.outline_id is not None:
             targets.append((OUTLINE, command.outline_id))
@@ -56,10 +51,7 @@ class GenerationStarter:
         def decide(states: list[Any]) -> list[list[msgspec.Struct]]:
             run, script, *outline = states
             plan = decide_start(
-                command,
-                run=run,
-                script=script,
-                outline=outline[0] if outline else None,
+                command, run=run, script=script, outline=outline[0] if outline else None,
                 project_minutes=brief.target_duration_minutes,
             )
             decided: list[list[msgspec.Struct]] = [[plan.queued], [plan.lock]]
@@ -67,11 +59,8 @@ class GenerationStarter:
                 decided.append([plan.approval] if plan.approval else [])
             return decided
 
+        metadata = metadata_for(command.project_id, correlation_id, causation_id)
         return await decide_across(
-            self.streams,
-            self.appender,
-            targets,
-            decide,
-            command_id=command.command_id,
-            metadata=metadata_for(command.project_id, correlation_id, causation_id),
+            self.streams, self.appender, targets, decide,
+            command_id=command.command_id, metadata=metadata,
         )

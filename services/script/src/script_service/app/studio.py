@@ -10,7 +10,7 @@ a resend costs no second model call. A broken model is `Unavailable` with the re
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from videogen_contracts.errors import Conflict, Invalid, NotFound, Unavailable
@@ -28,11 +28,11 @@ from videogen_contracts.script.queries import (
     GetProjectScript,
     ProjectScript,
 )
-from videogen_eventstore.decider import Streams
+from videogen_eventstore.decider import AnyAggregate, Streams
 from videogen_providers.llm.base import OutlineDraft, Written
 
 from script_service.app.aggregates import OUTLINE, SCRIPT, metadata_for
-from script_service.app.briefs import BRIEF_WAIT, BriefBook, ProjectBrief, await_brief
+from script_service.app.briefs import BriefBook, ProjectBrief, await_brief
 from script_service.app.writer_calls import (
     WriterCalls,
     WriterFailed,
@@ -53,11 +53,7 @@ EXPAND_MAX = 10
 
 class StudioScripts:
     def __init__(
-        self,
-        streams: Streams,
-        briefs: BriefBook,
-        writer: WriterCalls,
-        brief_wait: float = BRIEF_WAIT,
+        self, streams: Streams, briefs: BriefBook, writer: WriterCalls, brief_wait: float
     ) -> None:
         self.streams = streams
         self.briefs = briefs
@@ -67,12 +63,8 @@ class StudioScripts:
     async def edit(
         self, command: StudioScriptCommand, *, correlation_id: str, causation_id: str | None
     ) -> CommandAccepted:
-        return await self.streams.run(
-            SCRIPT,
-            command.project_id,
-            command,
-            command_id=command.command_id,
-            metadata=metadata_for(command.project_id, correlation_id, causation_id),
+        return await self._run(
+            SCRIPT, command.project_id, command, command.project_id, correlation_id, causation_id
         )
 
     async def quick_generate(
@@ -91,28 +83,18 @@ class StudioScripts:
             "the script", self.writer.writer.quick_script(brief.for_writer(minutes))
         )
         sections = written_sections(
-            studio_script_id(command.project_id),
-            f"quick:{command.command_id}",
+            studio_script_id(command.project_id), f"quick:{command.command_id}",
             [(s.title, s.sentences) for s in written.value],
         )
         if not sections:
             raise Unavailable("The language model wrote no usable sentence; try again.")
         replace = ReplaceScript(
-            command_id=command.command_id,
-            now=command.now,
-            project_id=command.project_id,
-            source="quick",
-            sections=sections,
-            provider_label=written.provider_label,
-            usage=llm_usage(written.usage),
-            language=brief.language,
+            command_id=command.command_id, now=command.now, project_id=command.project_id,
+            source="quick", sections=sections, provider_label=written.provider_label,
+            usage=llm_usage(written.usage), language=brief.language,
         )
-        return await self.streams.run(
-            SCRIPT,
-            command.project_id,
-            replace,
-            command_id=command.command_id,
-            metadata=metadata_for(command.project_id, correlation_id, causation_id),
+        return await self._run(
+            SCRIPT, command.project_id, replace, command.project_id, correlation_id, causation_id
         )
 
     async def generate_outline(
@@ -129,22 +111,14 @@ class StudioScripts:
         )
         draft = written.value
         record = RecordOutline(
-            command_id=command.command_id,
-            now=command.now,
-            outline_id=command.outline_id,
-            project_id=command.project_id,
-            title=draft.title,
+            command_id=command.command_id, now=command.now, outline_id=command.outline_id,
+            project_id=command.project_id, title=draft.title,
             total_target_minutes=draft.total_target_minutes,
-            sections=[plan_of(s) for s in draft.sections],
-            provider_label=written.provider_label,
+            sections=[plan_of(s) for s in draft.sections], provider_label=written.provider_label,
             usage=llm_usage(written.usage),
         )
-        return await self.streams.run(
-            OUTLINE,
-            command.outline_id,
-            record,
-            command_id=command.command_id,
-            metadata=metadata_for(command.project_id, correlation_id, causation_id),
+        return await self._run(
+            OUTLINE, command.outline_id, record, command.project_id, correlation_id, causation_id
         )
 
     async def regenerate_outline_section(
@@ -159,35 +133,24 @@ class StudioScripts:
         instructions = check_instructions(command.instructions)
         brief = await self.brief(project_id, command.project_version)
         draft = OutlineDraft(
-            title=outline.title,
-            total_target_minutes=outline.total_target_minutes,
+            title=outline.title, total_target_minutes=outline.total_target_minutes,
             sections=[section_of(p) for p in outline.sections],
         )
         written = await self._write(
             f"section {command.section_index + 1} of the outline",
             self.writer.writer.regenerate_section(
-                brief.for_writer(outline.total_target_minutes),
-                draft,
-                command.section_index,
+                brief.for_writer(outline.total_target_minutes), draft, command.section_index,
                 instructions,
             ),
         )
         replace = ReplaceOutlineSection(
-            command_id=command.command_id,
-            now=command.now,
-            outline_id=command.outline_id,
-            section_index=command.section_index,
-            section=plan_of(written.value),
-            instructions=instructions,
-            provider_label=written.provider_label,
+            command_id=command.command_id, now=command.now, outline_id=command.outline_id,
+            section_index=command.section_index, section=plan_of(written.value),
+            instructions=instructions, provider_label=written.provider_label,
             usage=llm_usage(written.usage),
         )
-        return await self.streams.run(
-            OUTLINE,
-            command.outline_id,
-            replace,
-            command_id=command.command_id,
-            metadata=metadata_for(project_id, correlation_id, causation_id),
+        return await self._run(
+            OUTLINE, command.outline_id, replace, project_id, correlation_id, causation_id
         )
 
     async def expand_section(self, query: ExpandSection) -> ExpansionSuggestions:
@@ -207,10 +170,8 @@ class StudioScripts:
             ),
         )
         return ExpansionSuggestions(
-            section_id=query.section_id,
-            sentences=clean_sentences(written.value),
-            provider_label=written.provider_label,
-            usage=llm_usage(written.usage),
+            section_id=query.section_id, sentences=clean_sentences(written.value),
+            provider_label=written.provider_label, usage=llm_usage(written.usage),
         )
 
     async def project_script(self, query: GetProjectScript) -> ProjectScript:
@@ -218,10 +179,18 @@ class StudioScripts:
         if not script.exists:
             raise NotFound(f"project {query.project_id} has no script yet")
         return ProjectScript(
-            project_id=query.project_id,
-            script_id=studio_script_id(query.project_id),
-            version=recorded[-1].stream_version,
-            sections=script.to_sections(),
+            project_id=query.project_id, script_id=studio_script_id(query.project_id),
+            version=recorded[-1].stream_version, sections=script.to_sections(),
+        )
+
+    async def _run(
+        self, aggregate: AnyAggregate, key: UUID, command: Any, project_id: UUID,
+        correlation_id: str, causation_id: str | None,
+    ) -> CommandAccepted:
+        """Decide `command` (its id is the studio request's) on `aggregate`'s stream `key`."""
+        metadata = metadata_for(project_id, correlation_id, causation_id)
+        return await self.streams.run(
+            aggregate, key, command, command_id=command.command_id, metadata=metadata
         )
 
     async def brief(self, project_id: UUID, min_version: int = 0) -> ProjectBrief:

@@ -31,10 +31,8 @@ class WriterFailed(Exception):
 
 def llm_usage(usage: TokenUsage) -> LLMUsage:
     return LLMUsage(
-        prompt_tokens=usage.prompt_tokens,
-        completion_tokens=usage.completion_tokens,
-        model=usage.model,
-        provider=usage.provider,
+        prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+        model=usage.model, provider=usage.provider,
     )
 
 
@@ -71,17 +69,13 @@ class WriterCalls:
 
 def plan_of(section: OutlineSection) -> OutlineSectionPlan:
     return OutlineSectionPlan(
-        title=section.title,
-        summary=section.summary,
-        target_minutes=section.target_minutes,
+        title=section.title, summary=section.summary, target_minutes=section.target_minutes,
         key_points=list(section.key_points),
     )
 
 
 def section_of(plan: OutlineSectionPlan) -> OutlineSection:
     return OutlineSection(
-        title=plan.title,
-        summary=plan.summary,
-        target_minutes=plan.target_minutes,
+        title=plan.title, summary=plan.summary, target_minutes=plan.target_minutes,
         key_points=list(plan.key_points),
     )

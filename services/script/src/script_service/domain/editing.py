@@ -68,10 +68,8 @@ def decide_edit(command: EditCommand, state: Script) -> list[ScriptEvent]:
             sentence = _sentence(state, command.sentence_id)
             return [
                 SentenceDeleted(
-                    **_ids(command.project_id),
-                    sentence_id=sentence.sentence_id,
-                    section_id=sentence.section_id,
-                    deleted_at=command.now,
+                    **_ids(command.project_id), sentence_id=sentence.sentence_id,
+                    section_id=sentence.section_id, deleted_at=command.now,
                 )
             ]
         case AcceptExpansion():
@@ -83,9 +81,7 @@ def decide_edit(command: EditCommand, state: Script) -> list[ScriptEvent]:
                 return []  # already let go (a repeated step): nothing to do
             return [
                 ScriptGenerationEnded(
-                    **_ids(command.project_id),
-                    job_id=command.job_id,
-                    outcome=command.outcome,
+                    **_ids(command.project_id), job_id=command.job_id, outcome=command.outcome,
                     ended_at=command.now,
                 )
             ]
@@ -150,8 +146,7 @@ def _reorder_sections(command: ReorderSections, state: Script) -> list[ScriptEve
         return []
     return [
         SectionsReordered(
-            **_ids(command.project_id),
-            section_ids=list(command.section_ids),
+            **_ids(command.project_id), section_ids=list(command.section_ids),
             reordered_at=command.now,
         )
     ]
@@ -166,10 +161,8 @@ def _reorder_sentences(command: ReorderSentences, state: Script) -> list[ScriptE
         return []
     return [
         SentencesReordered(
-            **_ids(command.project_id),
-            section_id=command.section_id,
-            sentence_ids=list(command.sentence_ids),
-            reordered_at=command.now,
+            **_ids(command.project_id), section_id=command.section_id,
+            sentence_ids=list(command.sentence_ids), reordered_at=command.now,
         )
     ]
 
@@ -188,11 +181,8 @@ def _move(command: MoveSentence, state: Script) -> list[ScriptEvent]:
         return []
     return [
         SentenceMoved(
-            **_ids(command.project_id),
-            sentence_id=sentence.sentence_id,
-            from_section_id=sentence.section_id,
-            to_section_id=target.section_id,
-            position=position,
+            **_ids(command.project_id), sentence_id=sentence.sentence_id,
+            from_section_id=sentence.section_id, to_section_id=target.section_id, position=position,
             moved_at=command.now,
         )
     ]
@@ -205,11 +195,8 @@ def _update(command: UpdateSentence, state: Script) -> list[ScriptEvent]:
         return []
     return [
         SentenceTextChanged(
-            **_ids(command.project_id),
-            sentence_id=sentence.sentence_id,
-            section_id=sentence.section_id,
-            text=text,
-            revision=sentence.revision + 1,
+            **_ids(command.project_id), sentence_id=sentence.sentence_id,
+            section_id=sentence.section_id, text=text, revision=sentence.revision + 1,
             changed_at=command.now,
         )
     ]
@@ -237,11 +224,8 @@ def _accept(command: AcceptExpansion, state: Script) -> list[ScriptEvent]:
     ]
     return [
         SentencesInserted(
-            **_ids(command.project_id),
-            section_id=section.section_id,
-            position=position,
-            sentences=inserted,
-            inserted_at=command.now,
+            **_ids(command.project_id), section_id=section.section_id, position=position,
+            sentences=inserted, inserted_at=command.now,
         )
     ]
 
@@ -257,13 +241,8 @@ def _replace(command: ReplaceScript, state: Script) -> list[ScriptEvent]:
         raise Invalid("sections", "the new script has no sentence")
     return [
         ScriptReplaced(
-            **_ids(command.project_id),
-            source=command.source,
-            job_id=command.job_id,
-            language=command.language,
-            sections=command.sections,
-            provider_label=command.provider_label,
-            usage=command.usage,
-            replaced_at=command.now,
+            **_ids(command.project_id), source=command.source, job_id=command.job_id,
+            language=command.language, sections=command.sections,
+            provider_label=command.provider_label, usage=command.usage, replaced_at=command.now,
         )
     ]

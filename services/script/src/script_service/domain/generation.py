@@ -103,18 +103,12 @@ def evolve_run(state: GenerationRun, event: GenerationEvent) -> GenerationRun:
     match event:
         case GenerationQueued():
             return GenerationRun(
-                status="queued",
-                job_id=event.job_id,
-                project_id=event.project_id,
-                mode=event.mode,
-                outline_id=event.outline_id,
-                target_minutes=event.target_minutes,
+                status="queued", job_id=event.job_id, project_id=event.project_id, mode=event.mode,
+                outline_id=event.outline_id, target_minutes=event.target_minutes,
             )
         case GenerationStarted():
             return replace(
-                state,
-                status="running",
-                outline_id=event.outline_id,
+                state, status="running", outline_id=event.outline_id,
                 titles=tuple(event.section_titles),
             )
         case GenerationSectionStarted():
@@ -155,11 +149,8 @@ def decide_run(command: RunCommand, state: GenerationRun) -> list[GenerationEven
         case FailRun():
             return [
                 GenerationFailed(
-                    **ids,
-                    message=command.message,
-                    code=command.code,
-                    section_index=command.section_index,
-                    failed_at=command.now,
+                    **ids, message=command.message, code=command.code,
+                    section_index=command.section_index, failed_at=command.now,
                 )
             ]
         case _:
@@ -178,11 +169,8 @@ def _begin(command: BeginRun, state: GenerationRun, ids: _Ids) -> list[Generatio
         raise Invalid("titles", "a run needs at least one section")
     return [
         GenerationStarted(
-            **ids,
-            outline_id=command.outline_id,
-            total_sections=len(command.titles),
-            section_titles=list(command.titles),
-            started_at=command.now,
+            **ids, outline_id=command.outline_id, total_sections=len(command.titles),
+            section_titles=list(command.titles), started_at=command.now,
         )
     ]
 
@@ -193,11 +181,8 @@ def _start_section(command: StartSection, state: GenerationRun, ids: _Ids) -> li
         return []
     return [
         GenerationSectionStarted(
-            **ids,
-            section_index=command.index,
-            total_sections=len(state.titles),
-            title=state.titles[command.index],
-            started_at=command.now,
+            **ids, section_index=command.index, total_sections=len(state.titles),
+            title=state.titles[command.index], started_at=command.now,
         )
     ]
 
@@ -210,12 +195,8 @@ def _complete_section(
         return []
     return [
         GenerationSectionCompleted(
-            **ids,
-            section_index=command.index,
-            total_sections=len(state.titles),
-            section=command.section,
-            provider_label=command.provider_label,
-            usage=command.usage,
+            **ids, section_index=command.index, total_sections=len(state.titles),
+            section=command.section, provider_label=command.provider_label, usage=command.usage,
             completed_at=command.now,
         )
     ]
@@ -227,11 +208,8 @@ def _finish(command: FinishRun, state: GenerationRun, ids: _Ids) -> list[Generat
         raise Conflict(f"generation {state.job_id} still has sections to write: {missing}")
     return [
         GenerationCompleted(
-            **ids,
-            script_id=command.script_id,
-            total_sentences=command.total_sentences,
-            total_duration_minutes=command.total_duration_minutes,
-            completed_at=command.now,
+            **ids, script_id=command.script_id, total_sentences=command.total_sentences,
+            total_duration_minutes=command.total_duration_minutes, completed_at=command.now,
         )
     ]
 

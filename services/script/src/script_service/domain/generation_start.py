@@ -69,19 +69,13 @@ def decide_start(
     outline_id = command.outline_id if approved_outline else None
     return StartPlan(
         queued=GenerationQueued(
-            job_id=command.job_id,
-            project_id=command.project_id,
-            mode=command.mode,
-            outline_id=outline_id,
-            target_minutes=minutes,
-            estimated_seconds=estimated_seconds(minutes),
-            queued_at=command.now,
+            job_id=command.job_id, project_id=command.project_id, mode=command.mode,
+            outline_id=outline_id, target_minutes=minutes,
+            estimated_seconds=estimated_seconds(minutes), queued_at=command.now,
         ),
         lock=ScriptGenerationStarted(
-            script_id=studio_script_id(command.project_id),
-            project_id=command.project_id,
-            job_id=command.job_id,
-            started_at=command.now,
+            script_id=studio_script_id(command.project_id), project_id=command.project_id,
+            job_id=command.job_id, started_at=command.now,
         ),
         approval=_approval(command, outline_id),
     )
@@ -110,8 +104,6 @@ def _approval(command: StartGeneration, outline_id: UUID | None) -> OutlineAppro
     if outline_id is None:
         return None
     return OutlineApproved(
-        outline_id=outline_id,
-        project_id=command.project_id,
-        job_id=command.job_id,
+        outline_id=outline_id, project_id=command.project_id, job_id=command.job_id,
         approved_at=command.now,
     )

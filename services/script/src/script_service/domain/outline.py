@@ -40,11 +40,8 @@ def evolve_outline(state: Outline, event: OutlineEvent) -> Outline:
     match event:
         case OutlineGenerated():
             return Outline(
-                exists=True,
-                project_id=event.project_id,
-                title=event.title,
-                total_target_minutes=event.total_target_minutes,
-                sections=tuple(event.sections),
+                exists=True, project_id=event.project_id, title=event.title,
+                total_target_minutes=event.total_target_minutes, sections=tuple(event.sections),
             )
         case OutlineSectionRegenerated():
             sections = list(state.sections)
@@ -71,14 +68,10 @@ def decide_outline(command: OutlineCommand, state: Outline) -> list[OutlineEvent
             check_section_index(state, command.section_index)
             return [
                 OutlineSectionRegenerated(
-                    outline_id=command.outline_id,
-                    project_id=project_id,
-                    section_index=command.section_index,
-                    section=command.section,
-                    instructions=command.instructions,
-                    provider_label=command.provider_label,
-                    usage=command.usage,
-                    regenerated_at=command.now,
+                    outline_id=command.outline_id, project_id=project_id,
+                    section_index=command.section_index, section=command.section,
+                    instructions=command.instructions, provider_label=command.provider_label,
+                    usage=command.usage, regenerated_at=command.now,
                 )
             ]
         case ApproveOutline():
@@ -87,9 +80,7 @@ def decide_outline(command: OutlineCommand, state: Outline) -> list[OutlineEvent
                 return []
             return [
                 OutlineApproved(
-                    outline_id=command.outline_id,
-                    project_id=project_id,
-                    job_id=command.job_id,
+                    outline_id=command.outline_id, project_id=project_id, job_id=command.job_id,
                     approved_at=command.now,
                 )
             ]
@@ -127,14 +118,9 @@ def _record(command: RecordOutline, state: Outline) -> list[OutlineEvent]:
         raise Invalid("sections", "an outline needs at least one section")
     return [
         OutlineGenerated(
-            outline_id=command.outline_id,
-            project_id=command.project_id,
-            title=command.title,
-            total_target_minutes=command.total_target_minutes,
-            sections=command.sections,
-            provider_label=command.provider_label,
-            usage=command.usage,
-            job_id=command.job_id,
+            outline_id=command.outline_id, project_id=command.project_id, title=command.title,
+            total_target_minutes=command.total_target_minutes, sections=command.sections,
+            provider_label=command.provider_label, usage=command.usage, job_id=command.job_id,
             generated_at=command.now,
         )
     ]

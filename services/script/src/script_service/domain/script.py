@@ -56,11 +56,8 @@ def _draft(command: DraftScriptFromText, state: Script) -> list[ScriptEvent]:
         raise Invalid("text", f"text has {count} sentences; at most {SENTENCES_MAX} are allowed")
     return [
         ScriptDrafted(
-            script_id=command.script_id,
-            project_id=command.project_id,
-            production_id=command.production_id,
-            language=command.language,
-            sections=sections,
+            script_id=command.script_id, project_id=command.project_id,
+            production_id=command.production_id, language=command.language, sections=sections,
             drafted_at=command.now,
         )
     ]

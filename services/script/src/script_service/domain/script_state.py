@@ -132,13 +132,8 @@ def _with_sections(
         for line in lines:
             sentences[line.sentence_id] = Sentence(line.sentence_id, section.section_id, line.text)
     return replace(
-        state,
-        exists=True,
-        project_id=project_id,
-        language=language,
-        section_ids=tuple(s.section_id for s in ordered),
-        sections=by_id,
-        sentences=sentences,
+        state, exists=True, project_id=project_id, language=language,
+        section_ids=tuple(s.section_id for s in ordered), sections=by_id, sentences=sentences,
     )
 
 

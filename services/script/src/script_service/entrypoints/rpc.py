@@ -4,13 +4,10 @@ model is `unavailable`, with the reason."""
 
 from __future__ import annotations
 
-from nats.aio.client import Client
-from videogen_bus.rpc import CommandHandler, CommandServer, serve_commands
+from videogen_bus.rpc import CommandHandler
 from videogen_bus.serving import AnswerQuery, HandleCommand, endpoints
 from videogen_contracts.script.commands import COMMANDS
-from videogen_contracts.script.events import SERVICE
 from videogen_contracts.script.queries import QUERIES
-from videogen_contracts.subjects import Namespace
 
 from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
@@ -47,17 +44,6 @@ def command_handlers(
     drafting: ScriptCommandHandler, studio: StudioScripts, starter: GenerationStarter
 ) -> dict[str, CommandHandler]:
     return endpoints(
-        {**COMMANDS, **QUERIES},
-        commands=script_commands(drafting, studio, starter),
+        {**COMMANDS, **QUERIES}, commands=script_commands(drafting, studio, starter),
         queries=script_queries(studio),
     )
-
-
-async def serve_script_commands(
-    nc: Client,
-    ns: Namespace,
-    drafting: ScriptCommandHandler,
-    studio: StudioScripts,
-    starter: GenerationStarter,
-) -> CommandServer:
-    return await serve_commands(nc, ns, SERVICE, command_handlers(drafting, studio, starter))

@@ -83,9 +83,7 @@ class GenerationJob:
             await run.resume()
         except WriterFailed as failed:
             log.warning(
-                "generation.writer_failed",
-                job_id=str(queued.job_id),
-                code=failed.code,
+                "generation.writer_failed", job_id=str(queued.job_id), code=failed.code,
                 reason=failed.message,
             )
             await run.fail(failed.code, failed.message)
@@ -109,8 +107,7 @@ class _Run:
         self.job_id = queued.job_id
         self.project_id = queued.project_id
         self.metadata = EventMetadata(
-            correlation_id=meta.correlation_id,
-            causation_id=meta.command_id,
+            correlation_id=meta.correlation_id, causation_id=meta.command_id,
             project_id=str(queued.project_id),
         )
         self.section: int | None = None
@@ -125,17 +122,9 @@ class _Run:
         writer_brief = brief.for_writer(run.target_minutes)
         plans = await self._outline(run, writer_brief)
         if run.status == "queued":
-            await self._step(
-                RUN,
-                self.job_id,
-                "begin",
-                BeginRun(
-                    self._id("begin"),
-                    _now(),
-                    run.outline_id or auto_outline_id(self.job_id),
-                    [p.title for p in plans],
-                ),
-            )
+            outline_id = run.outline_id or auto_outline_id(self.job_id)
+            begin = BeginRun(self._id("begin"), _now(), outline_id, [p.title for p in plans])
+            await self._step(RUN, self.job_id, "begin", begin)
             run, _ = await self.streams.load(RUN, self.job_id)
         for index, plan in enumerate(plans):
             if index not in run.written:
@@ -149,19 +138,14 @@ class _Run:
             return list(outline.sections)
         if run.mode == "from-outline":
             raise WriterFailed("outline_missing", f"Outline {outline_id} no longer exists.")
-        written = await self.tools.writer.call(
-            "the outline", self.tools.writer.writer.outline(brief)
-        )
+        writer = self.tools.writer
+        written = await writer.call("the outline", writer.writer.outline(brief))
         record = RecordOutline(
-            command_id=self._id("outline"),
-            now=_now(),
-            outline_id=outline_id,
-            project_id=self.project_id,
-            title=written.value.title,
+            command_id=self._id("outline"), now=_now(), outline_id=outline_id,
+            project_id=self.project_id, title=written.value.title,
             total_target_minutes=written.value.total_target_minutes,
             sections=[plan_of(s) for s in written.value.sections],
-            provider_label=written.provider_label,
-            usage=llm_usage(written.usage),
+            provider_label=written.provider_label, usage=llm_usage(written.usage),
             job_id=self.job_id,
         )
         await self._step(OUTLINE, outline_id, "outline", record)
@@ -182,10 +166,7 @@ class _Run:
             ),
         )
         section = written_section(
-            self.job_id,
-            "generation",
-            index,
-            written.value.title or plan.title,
+            self.job_id, "generation", index, written.value.title or plan.title,
             written.value.sentences,
         )
         if not section.sentences:
@@ -195,19 +176,10 @@ class _Run:
                 f"{index + 1} ({plan.title!r}).",
             )
         done = f"section-completed:{index}"
-        await self._step(
-            RUN,
-            self.job_id,
-            done,
-            CompleteSection(
-                self._id(done),
-                _now(),
-                index,
-                section,
-                written.provider_label,
-                llm_usage(written.usage),
-            ),
+        complete = CompleteSection(
+            self._id(done), _now(), index, section, written.provider_label, llm_usage(written.usage)
         )
+        await self._step(RUN, self.job_id, done, complete)
 
     async def _finish(self, language: str) -> None:
         """Complete the run, replace the project's script and release it: one transaction."""
@@ -216,20 +188,12 @@ class _Run:
         now = _now()
         cid = self._id("finish")
         finish = FinishRun(
-            cid,
-            now,
-            studio_script_id(self.project_id),
-            sentence_count(sections),
+            cid, now, studio_script_id(self.project_id), sentence_count(sections),
             spoken_minutes(sections),
         )
         replace = ReplaceScript(
-            command_id=cid,
-            now=now,
-            project_id=self.project_id,
-            source="generation",
-            sections=sections,
-            provider_label=self.tools.writer.provider_label,
-            job_id=self.job_id,
+            command_id=cid, now=now, project_id=self.project_id, source="generation",
+            sections=sections, provider_label=self.tools.writer.provider_label, job_id=self.job_id,
             language=language,
         )
         release = EndGeneration(cid, now, self.project_id, self.job_id, "completed")
@@ -249,19 +213,11 @@ class _Run:
         """End the run as failed and release the project's script, in one transaction."""
         now = _now()
         command_id = self._id("fail")
+        fail = FailRun(command_id, now, message, code, self.section)
+        release = EndGeneration(command_id, now, self.project_id, self.job_id, "failed")
+        parts = [Part(RUN, self.job_id, [fail]), Part(SCRIPT, self.project_id, [release])]
         await run_together(
-            self.streams,
-            self.tools.appender,
-            [
-                Part(RUN, self.job_id, [FailRun(command_id, now, message, code, self.section)]),
-                Part(
-                    SCRIPT,
-                    self.project_id,
-                    [EndGeneration(command_id, now, self.project_id, self.job_id, "failed")],
-                ),
-            ],
-            command_id=command_id,
-            metadata=self.metadata,
+            self.streams, self.tools.appender, parts, command_id=command_id, metadata=self.metadata
         )
 
     async def _step(

@@ -34,13 +34,8 @@ from project_service.domain.production.start import decide_start
 
 # The process manager, the stall watch and progress reports all write one production.
 PRODUCTION = Aggregate(
-    "production",
-    contract.stream_id_for,
-    decider.decide,
-    decider.evolve,
-    decider.INITIAL,
-    contract.event_decoder,
-    max_retries=20,
+    "production", contract.stream_id_for, decider.decide, decider.evolve, decider.INITIAL,
+    contract.event_decoder, max_retries=20,
 )
 
 
@@ -84,11 +79,9 @@ class ProductionHandlers:
 
     async def start(self, command: StartProduction, metadata: EventMetadata) -> CommandAccepted:
         return await decide_across(
-            self.streams,
-            self.appender,
+            self.streams, self.appender,
             [(PROJECT, command.project_id), (PRODUCTION, command.production_id)],
-            lambda states: decide_start(command, *states),
-            command_id=command.command_id,
+            lambda states: decide_start(command, *states), command_id=command.command_id,
             metadata=msgspec.structs.replace(metadata, project_id=str(command.project_id)),
             reply_to=1,
         )

@@ -29,11 +29,7 @@ from videogen_bus.consumer import TransientError
 from videogen_bus.rpc import CommandSender, ServiceUnavailable
 from videogen_contracts.envelope import EventMetadata, RecordedEvent
 from videogen_contracts.errors import NotFound
-from videogen_contracts.project.production import (
-    FailureCode,
-    ProductionAdvanced,
-    ProductionQueued,
-)
+from videogen_contracts.project.production import FailureCode, ProductionAdvanced, ProductionQueued
 from videogen_contracts.replies import CommandRejected
 
 from project_service.app.production import brief as brief_script

@@ -25,11 +25,7 @@ from videogen_contracts.project.production import (
     VoiceSettings,
 )
 
-from project_service.domain.rules import (
-    check_duration,
-    check_optional_text,
-    check_required_text,
-)
+from project_service.domain.rules import check_duration, check_optional_text, check_required_text
 
 # A hard ceiling well above the gateway's configurable limit (100,000 by default) that also
 # keeps a command under NATS's 1 MiB payload even for 3-byte-per-character scripts.

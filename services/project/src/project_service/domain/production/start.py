@@ -39,15 +39,9 @@ def decide_start(
     if not project.created:
         project_events.append(_project_for(command))
     queued = ProductionQueued(
-        production_id=command.production_id,
-        project_id=command.project_id,
-        kind=command.kind,
-        text=command.text,
-        render=command.render,
-        voice=command.voice,
-        language=command.language,
-        queued_at=command.now,
-        brief=command.brief if command.brief is not None else UNSET,
+        production_id=command.production_id, project_id=command.project_id, kind=command.kind,
+        text=command.text, render=command.render, voice=command.voice, language=command.language,
+        queued_at=command.now, brief=command.brief if command.brief is not None else UNSET,
     )
     return project_events, [queued]
 

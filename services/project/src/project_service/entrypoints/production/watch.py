@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
-from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import msgspec
 import structlog
 from nats.aio.msg import Msg
-from nats.js.client import JetStreamContext
-from videogen_bus.consumer import PoisonMessage, run_consumer
+from videogen_bus.consumer import PoisonMessage
 from videogen_bus.correlation import correlation_scope
 from videogen_contracts.envelope import EventMetadata, RecordedEvent, event_type_name
 from videogen_contracts.errors import DomainError
 from videogen_contracts.project.production import EVENT_TYPES, event_decoder
-from videogen_contracts.subjects import Namespace
-from videogen_eventstore.deadletters import PostgresDeadLetters
+from videogen_runtime.lifecycle import run_until_closed
+from videogen_runtime.service import Plumbing
 
 from project_service.adapters.activity import ActivityTable
 from project_service.app.production.handlers import ProductionHandlers
@@ -36,72 +33,35 @@ log = structlog.get_logger("project_service.production_watch")
 CONSUMER = "production-watch"
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-async def start_stall_watch(
-    stack: AsyncExitStack,
-    js: JetStreamContext,
-    ns: Namespace,
-    handlers: ProductionHandlers,
-    pool: asyncpg.Pool,
-    schema: str,
-    limits: StallLimits | None = None,
-    clock: Callable[[], datetime] = _now,
-) -> None:
+async def start_stall_watch(base: Plumbing, handlers: ProductionHandlers) -> None:
     """Keep the activity table and act on idle productions until the stack closes."""
-    limits = limits or StallLimits.from_env()
-    table = ActivityTable(pool, schema)
+    limits = StallLimits.from_env()
+    table = ActivityTable(base.pool, base.schema)
     await table.create()
-    stop = asyncio.Event()
 
-    async def record(recorded: RecordedEvent, msg: Msg) -> None:
+    async def record(recorded: RecordedEvent, _: Msg) -> None:
         try:
             event = event_decoder.decode(recorded.data)
         except msgspec.DecodeError as error:
             raise PoisonMessage(f"{recorded.type} {recorded.event_id}: {error}") from error
         await table.record(recorded, event)
 
-    consumer = asyncio.create_task(
-        run_consumer(
-            js, stream=ns.stream_name("project"), durable=ns.durable("project", CONSUMER),
-            filter_subjects=[ns.event_subject("project", "*", event_type_name(t))
-                             for t in EVENT_TYPES],
-            handle=record, dead_letters=PostgresDeadLetters(pool, schema), stop=stop,
-            idle_wait=1.0,
-        ),
-        name="production-watch",
-    )
-    watchdog = asyncio.create_task(
-        _watch(table, handlers, limits, clock, stop), name="stall-watchdog"
-    )
+    subjects = [base.namespace.event_subject("project", "*", event_type_name(t))
+                for t in EVENT_TYPES]
+    await base.consume("project", CONSUMER, subjects, record, idle_wait=1.0)
 
-    async def stop_all() -> None:
-        stop.set()
-        for result in await asyncio.gather(consumer, watchdog, return_exceptions=True):
-            if isinstance(result, BaseException):
-                log.error("production_watch.crashed", exc_info=result)
+    async def watch(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await check_once(table, handlers, limits, datetime.now(UTC))
+            except (OSError, asyncpg.PostgresError) as error:
+                # The database is away for a moment: look again at the next tick.
+                log.warning("stall_watch.check_failed", error=repr(error))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=limits.tick_s)
 
-    stack.push_async_callback(stop_all)
+    await run_until_closed(base.stack, watch, "stall-watchdog")
     log.info("stall_watch.started", warn_s=limits.warn_s, fail_s=limits.fail_s)
-
-
-async def _watch(
-    table: ActivityTable,
-    handlers: ProductionHandlers,
-    limits: StallLimits,
-    clock: Callable[[], datetime],
-    stop: asyncio.Event,
-) -> None:
-    while not stop.is_set():
-        try:
-            await check_once(table, handlers, limits, clock())
-        except (OSError, asyncpg.PostgresError) as error:
-            # The database is away for a moment: look again at the next tick.
-            log.warning("stall_watch.check_failed", error=repr(error))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=limits.tick_s)
 
 
 async def check_once(
