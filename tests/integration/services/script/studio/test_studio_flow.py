@@ -172,8 +172,10 @@ async def test_bad_edits_are_refused_with_typed_reasons(
                 target_section_id=theirs.section_id,
                 position=0,
             ),
+            # The decider names the target, so the gateway can tell another project's
+            # section (400) from one that does not exist (404).
             "not_found",
-            None,
+            "target_section_id",
         ),
         (
             "delete_sentence",
