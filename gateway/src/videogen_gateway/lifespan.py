@@ -11,44 +11,26 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 
-import asyncpg
 import structlog
 from litestar import Litestar
 from videogen_bus.connection import connect, drain
-from videogen_bus.consumer import run_consumer
 from videogen_bus.streams import ensure_stream
-from videogen_eventstore.deadletters import PostgresDeadLetters
+from videogen_eventstore.pool import create_pool
 
 from videogen_gateway.command_client import Dispatcher
 from videogen_gateway.positions import PositionWaiter, listening
 from videogen_gateway.readmodels.migrations import migrate_gateway
-from videogen_gateway.readmodels.projector import ProjectProjector, StreamProjector
+from videogen_gateway.readmodels.projector import StreamProjector, projectors
 from videogen_gateway.readmodels.projects.queries import ProjectQueries
-from videogen_gateway.readmodels.script_projector import SOURCE_SERVICE as SCRIPT_SERVICE
-from videogen_gateway.readmodels.script_projector import ScriptProjector
 from videogen_gateway.runtime import Runtime, runtime_of
 
 log = structlog.get_logger("videogen_gateway.lifespan")
 
-# The streams the read models are projected from (one durable consumer each).
-PROJECT_SERVICE = "project"
-
-
-async def _keep_session(conn: asyncpg.Connection) -> None:
-    """Skip asyncpg's per-release reset query (a round trip on every query).
-
-    Nothing here changes session state: no SET, no session advisory locks (only the
-    transaction-scoped kind), no LISTEN on pooled connections (the listener has its own).
-    asyncpg still rolls back a transaction left open before calling this.
-    """
-
-
 @asynccontextmanager
 async def database(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    pool = await asyncpg.create_pool(
-        rt.settings.database_url, min_size=2, max_size=16, reset=_keep_session
-    )
+    # The event store's pool: no reset query on release (nothing here leaves session state).
+    pool = await create_pool(rt.settings.database_url, min_size=2, max_size=16)
     rt.attach_pool(pool)
     try:
         yield
@@ -99,15 +81,10 @@ async def positions(app: Litestar) -> AsyncIterator[None]:
 async def projections(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
     stop = asyncio.Event()
-    sources = [
-        (PROJECT_SERVICE, ProjectProjector(rt.pool, rt.schema, rt.projects_consumer)),
-        (SCRIPT_SERVICE, ScriptProjector(rt.pool, rt.schema, rt.scripts_consumer)),
-    ]
     tasks = [
-        asyncio.create_task(
-            project_until_stopped(rt, stop, service, projector), name=f"gateway-{service}"
-        )
-        for service, projector in sources
+        asyncio.create_task(project_until_stopped(rt, stop, service, projector),
+                            name=f"gateway-{service}")
+        for service, projector in projectors(rt.pool, rt.schema, rt.ns)
     ]
     try:
         yield
@@ -124,16 +101,7 @@ async def project_until_stopped(
     while not stop.is_set():
         try:
             await ensure_stream(js, rt.ns, service)
-            await run_consumer(
-                js,
-                stream=rt.ns.stream_name(service),
-                durable=projector.consumer,
-                filter_subjects=None,
-                handle=projector.handle,
-                dead_letters=PostgresDeadLetters(rt.pool, rt.schema),
-                stop=stop,
-                idle_wait=1.0,
-            )
+            await projector.run(js, rt.ns.stream_name(service), stop, idle_wait=1.0)
         except Exception:
             # Task boundary: a crashed projection must come back, not die silently.
             log.exception("projection.crashed", consumer=projector.consumer)

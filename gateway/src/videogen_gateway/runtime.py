@@ -109,16 +109,6 @@ class Runtime:
         self._dispatcher = dispatcher
 
     @property
-    def projects_consumer(self) -> str:
-        """The durable consumer (and tracking name) of the project projection."""
-        return self.ns.durable("gateway", "projects")
-
-    @property
-    def scripts_consumer(self) -> str:
-        """The durable consumer (and tracking name) of the script projection."""
-        return self.ns.durable("gateway", "scripts")
-
-    @property
     def pool(self) -> asyncpg.Pool:
         return _started(self._pool, "database pool")
 

@@ -14,7 +14,7 @@ and every other event of a production without a row is ignored.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import asyncpg
@@ -30,8 +30,10 @@ from videogen_gateway.readmodels.aura_jobs.translation import (
     new_job,
     translate,
 )
-from videogen_gateway.readmodels.productions.readmodel import Connection
 from videogen_gateway.realtime import SseEvent
+
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 AURA_KIND = "brief"
 _JOB_COLUMNS = (
@@ -64,7 +66,7 @@ def step_from_values(values: dict[str, Any]) -> Step:
 
 
 async def apply_aura_event(
-    conn: Connection, q: str, recorded: RecordedEvent, event: ProductionEvent
+    conn: Conn, q: str, recorded: RecordedEvent, event: ProductionEvent
 ) -> None:
     """Apply one Production event to the Aura read models; `q` is the quoted schema."""
     if isinstance(event, ProductionQueued):
@@ -87,7 +89,7 @@ async def apply_aura_event(
     await _write(conn, q, translate(job, steps, event), recorded.recorded_at)
 
 
-async def _insert_job(conn: Connection, q: str, job: Job, steps: dict[str, Step]) -> None:
+async def _insert_job(conn: Conn, q: str, job: Job, steps: dict[str, Step]) -> None:
     await conn.execute(
         f"INSERT INTO {q}.aura_jobs (id, correlation_id, status, stage, created_at)"
         " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
@@ -100,7 +102,7 @@ async def _insert_job(conn: Connection, q: str, job: Job, steps: dict[str, Step]
     )
 
 
-async def _write(conn: Connection, q: str, out: Outcome, at: datetime) -> None:
+async def _write(conn: Conn, q: str, out: Outcome, at: datetime) -> None:
     job = out.job
     last = await conn.fetchval(
         f"UPDATE {q}.aura_jobs SET status = $2, stage = $3, progress = $4, attempt = $5,"

@@ -16,7 +16,7 @@ than gateway-wide: an SSE stream only ever reads one project's feed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 import asyncpg
@@ -30,8 +30,10 @@ from videogen_contracts.script.generation import (
     GenerationSectionStarted,
     GenerationStarted,
 )
-from videogen_gateway.readmodels.projector import Connection
 from videogen_gateway.realtime import feed_key
+
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 FEED = "generation"
 
@@ -104,7 +106,7 @@ def progress_of(run: RunRow) -> ProgressOut:
 
 
 async def apply_generation_event(
-    conn: Connection, q: str, channel: str, event: GenerationEvent
+    conn: Conn, q: str, channel: str, event: GenerationEvent
 ) -> None:
     """Apply one event to its run, then append what the SSE stream shows for it."""
     run = await _update_run(conn, q, event)
@@ -124,7 +126,7 @@ async def apply_generation_event(
     await _append(conn, q, channel, run, name, msgspec.json.encode(data), run.updated_at)
 
 
-async def _update_run(conn: Connection, q: str, event: GenerationEvent) -> RunRow | None:
+async def _update_run(conn: Conn, q: str, event: GenerationEvent) -> RunRow | None:
     ret = f" RETURNING {RUN_COLUMNS}"
     match event:
         case GenerationQueued():
@@ -177,7 +179,7 @@ async def _update_run(conn: Connection, q: str, event: GenerationEvent) -> RunRo
 
 
 async def _append(
-    conn: Connection, q: str, channel: str, run: RunRow, name: str, data: bytes, at: datetime
+    conn: Conn, q: str, channel: str, run: RunRow, name: str, data: bytes, at: datetime
 ) -> None:
     # The row lock taken here is held to commit: it orders the feed (module doc).
     seq = await conn.fetchval(

@@ -7,7 +7,7 @@ one row and no translation. Runs inside the script projector's transaction (proj
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import asyncpg
@@ -20,7 +20,9 @@ from videogen_contracts.script.outline import (
     OutlineSectionRegenerated,
 )
 from videogen_eventstore.migrations import check_schema_name, quote_ident
-from videogen_gateway.readmodels.projector import Connection
+
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 
 class OutlineSectionOut(msgspec.Struct, kw_only=True, rename="camel"):
@@ -37,7 +39,7 @@ def section_out(plan: OutlineSectionPlan) -> OutlineSectionOut:
     )
 
 
-async def apply_outline_event(conn: Connection, q: str, event: OutlineEvent) -> None:
+async def apply_outline_event(conn: Conn, q: str, event: OutlineEvent) -> None:
     match event:
         case OutlineGenerated():
             sections = msgspec.json.encode([section_out(s) for s in event.sections]).decode()

@@ -9,13 +9,12 @@ a replay over a half-dropped table cannot move it back. `ProductionQueries` read
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import asyncpg
 import msgspec
-from asyncpg.pool import PoolConnectionProxy
 from videogen_contracts.project.production import (
-    EVENT_TYPES,
     ProductionAdvanced,
     ProductionCancelled,
     ProductionCompleted,
@@ -24,13 +23,11 @@ from videogen_contracts.project.production import (
     ProductionQueued,
     ProductionStage,
     ProductionStepLogged,
-    event_type_name,
 )
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 
-Connection = asyncpg.Connection | PoolConnectionProxy
-
-PRODUCTION_EVENT_TYPES = frozenset(event_type_name(t) for t in EVENT_TYPES)
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 QUEUED_MESSAGE = "Job queued"
 COMPLETED_MESSAGE = "Video generation completed"
@@ -49,7 +46,7 @@ def status_of(stage: ProductionStage) -> str:
     return "processing"
 
 
-async def apply_production_event(conn: Connection, q: str, event: ProductionEvent) -> None:
+async def apply_production_event(conn: Conn, q: str, event: ProductionEvent) -> None:
     """Apply one Production event; `q` is the quoted schema name."""
     match event:
         case ProductionQueued():
@@ -90,7 +87,7 @@ async def apply_production_event(conn: Connection, q: str, event: ProductionEven
 
 
 async def _advance(
-    conn: Connection, q: str, production_id: UUID, stage: ProductionStage, progress: int,
+    conn: Conn, q: str, production_id: UUID, stage: ProductionStage, progress: int,
     message: str, at: datetime,
 ) -> None:
     await conn.execute(
@@ -101,7 +98,7 @@ async def _advance(
 
 
 async def _end(
-    conn: Connection, q: str, production_id: UUID, stage: ProductionStage, message: str,
+    conn: Conn, q: str, production_id: UUID, stage: ProductionStage, message: str,
     reason: str | None, at: datetime,
 ) -> None:
     await conn.execute(

@@ -8,9 +8,9 @@ over a read model that was not fully dropped from failing.
 
 from __future__ import annotations
 
-import asyncpg
+from typing import TYPE_CHECKING
+
 import msgspec
-from asyncpg.pool import PoolConnectionProxy
 from msgspec import UNSET
 from videogen_contracts.project.events import (
     CastMemberAdded,
@@ -22,7 +22,8 @@ from videogen_contracts.project.events import (
     ProjectUpdated,
 )
 
-Connection = asyncpg.Connection | PoolConnectionProxy
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 # ProjectChanges fields are named as the columns they change; this tuple is also the
 # whitelist that keeps the dynamic UPDATE below free of injected identifiers.
@@ -30,7 +31,7 @@ CHANGEABLE_COLUMNS = tuple(f.name for f in msgspec.structs.fields(ProjectChanges
 
 
 async def apply_project_event(
-    conn: Connection, q: str, event: ProjectEvent, stream_version: int
+    conn: Conn, q: str, event: ProjectEvent, stream_version: int
 ) -> None:
     """Apply one event; `q` is the quoted schema name."""
     match event:
@@ -57,7 +58,7 @@ async def apply_project_event(
             )
 
 
-async def _created(conn: Connection, q: str, e: ProjectCreated) -> None:
+async def _created(conn: Conn, q: str, e: ProjectCreated) -> None:
     await conn.execute(
         f"INSERT INTO {q}.projects (id, topic, style, target_duration_minutes, description,"
         " audience, goal, tone, language, aspect_ratio, owner, created_at, updated_at)"
@@ -78,7 +79,7 @@ async def _created(conn: Connection, q: str, e: ProjectCreated) -> None:
     )
 
 
-async def _updated(conn: Connection, q: str, e: ProjectUpdated) -> None:
+async def _updated(conn: Conn, q: str, e: ProjectUpdated) -> None:
     assignments = ["updated_at = $2"]
     values: list[object] = [e.project_id, e.updated_at]
     for column in CHANGEABLE_COLUMNS:
@@ -93,7 +94,7 @@ async def _updated(conn: Connection, q: str, e: ProjectUpdated) -> None:
 
 
 async def _cast_added(
-    conn: Connection, q: str, e: CastMemberAdded, stream_version: int
+    conn: Conn, q: str, e: CastMemberAdded, stream_version: int
 ) -> None:
     # The stream version orders the cast as it was added (a batch is consecutive events).
     await conn.execute(

@@ -11,6 +11,7 @@ it sees each event exactly once and in stream order.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from videogen_contracts.script.events import (
@@ -27,10 +28,12 @@ from videogen_contracts.script.events import (
     SentencesReordered,
     SentenceTextChanged,
 )
-from videogen_gateway.readmodels.projector import Connection
+
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 
-async def apply_script_event(conn: Connection, q: str, event: ScriptEvent) -> None:
+async def apply_script_event(conn: Conn, q: str, event: ScriptEvent) -> None:
     """Apply one event; `q` is the quoted schema name."""
     match event:
         case ScriptDrafted():
@@ -63,7 +66,7 @@ async def apply_script_event(conn: Connection, q: str, event: ScriptEvent) -> No
 
 
 async def _replace(
-    conn: Connection, q: str, project_id: UUID, script_id: UUID,
+    conn: Conn, q: str, project_id: UUID, script_id: UUID,
     sections: list[ScriptSection], provider_label: str | None, at: datetime,
 ) -> None:
     await conn.execute(f"DELETE FROM {q}.sentences WHERE project_id = $1", project_id)
@@ -89,7 +92,7 @@ async def _replace(
 
 
 async def _renumber_sections(
-    conn: Connection, q: str, project_id: UUID, ids: list[UUID], at: datetime
+    conn: Conn, q: str, project_id: UUID, ids: list[UUID], at: datetime
 ) -> None:
     await conn.execute(
         f"UPDATE {q}.sections s SET position = o.ord - 1, updated_at = $3"
@@ -100,7 +103,7 @@ async def _renumber_sections(
 
 
 async def _renumber(
-    conn: Connection, q: str, section_id: UUID, ids: list[UUID], at: datetime
+    conn: Conn, q: str, section_id: UUID, ids: list[UUID], at: datetime
 ) -> None:
     """Put `ids` (all of the section's sentences) in this order, in this section."""
     await conn.execute(
@@ -110,14 +113,14 @@ async def _renumber(
     )
 
 
-async def _sentence_ids(conn: Connection, q: str, section_id: UUID) -> list[UUID]:
+async def _sentence_ids(conn: Conn, q: str, section_id: UUID) -> list[UUID]:
     rows = await conn.fetch(
         f"SELECT id FROM {q}.sentences WHERE section_id = $1 ORDER BY position, id", section_id
     )
     return [r["id"] for r in rows]
 
 
-async def _move(conn: Connection, q: str, e: SentenceMoved) -> None:
+async def _move(conn: Conn, q: str, e: SentenceMoved) -> None:
     source = [i for i in await _sentence_ids(conn, q, e.from_section_id) if i != e.sentence_id]
     if e.from_section_id != e.to_section_id:
         await _renumber(conn, q, e.from_section_id, source, e.moved_at)
@@ -129,7 +132,7 @@ async def _move(conn: Connection, q: str, e: SentenceMoved) -> None:
     await _renumber(conn, q, e.to_section_id, target, e.moved_at)
 
 
-async def _insert(conn: Connection, q: str, e: SentencesInserted) -> None:
+async def _insert(conn: Conn, q: str, e: SentencesInserted) -> None:
     project_id = await conn.fetchval(
         f"SELECT project_id FROM {q}.sections WHERE id = $1", e.section_id
     )

@@ -27,7 +27,7 @@ from videogen_eventstore.migrations import quote_ident
 from videogen_gateway.positions import PositionWaiter, listening
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries, generation_feed_key
 from videogen_gateway.readmodels.outlines.readmodel import OutlineQueries
-from videogen_gateway.readmodels.script_projector import ScriptProjector
+from videogen_gateway.readmodels.projector import ScriptProjector
 from videogen_gateway.realtime import Hub
 
 from .conftest import CONSUMER, NOW, Recorder
