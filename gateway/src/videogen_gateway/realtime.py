@@ -59,6 +59,11 @@ class SseEvent(msgspec.Struct, frozen=True, kw_only=True):
     data: bytes  # JSON, already encoded
 
 
+def sse_event(id: int, event: str, data: str) -> SseEvent:
+    """A row of a read model's feed (`id, event, data` as JSON text) as a message."""
+    return SseEvent(id=id, event=event, data=data.encode())
+
+
 # --- wire format ----------------------------------------------------------------------------
 
 

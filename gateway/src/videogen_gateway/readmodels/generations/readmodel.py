@@ -30,7 +30,8 @@ from videogen_contracts.script.generation import (
     GenerationSectionStarted,
     GenerationStarted,
 )
-from videogen_gateway.realtime import feed_key
+from videogen_gateway.readmodels.queries import Queries
+from videogen_gateway.realtime import SseEvent, feed_key, sse_event
 
 if TYPE_CHECKING:
     from videogen_eventstore.db import Conn
@@ -198,9 +199,10 @@ async def _append(
     )
 
 
-class GenerationQueries:
-    def __init__(self, pool: asyncpg.Pool, q: str) -> None:
-        self.pool = pool
+class GenerationQueries(Queries):
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        super().__init__(pool, schema)
+        q = self.q
         self._run = f"SELECT {RUN_COLUMNS} FROM {q}.generation_runs WHERE id = $1"
         # The run of the project's newest feed message (clocks of replicas may disagree;
         # the feed's order is the projection's).
@@ -209,7 +211,7 @@ class GenerationQueries:
             f" {q}.generation_events WHERE project_id = $1 ORDER BY seq DESC LIMIT 1)"
         )
         self._after = (
-            f"SELECT seq, event, data::text AS data FROM {q}.generation_events"
+            f"SELECT seq AS id, event, data::text AS data FROM {q}.generation_events"
             " WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT 500"
         )
         self._head = f"SELECT last_seq FROM {q}.generation_feeds WHERE project_id = $1"
@@ -218,16 +220,13 @@ class GenerationQueries:
         )
 
     async def run(self, job_id: UUID) -> RunRow | None:
-        row = await self.pool.fetchrow(self._run, job_id)
-        return None if row is None else RunRow(**row)
+        return await self.one(self._run, RunRow, job_id)
 
     async def latest_run(self, project_id: UUID) -> RunRow | None:
-        row = await self.pool.fetchrow(self._latest, project_id)
-        return None if row is None else RunRow(**row)
+        return await self.one(self._latest, RunRow, project_id)
 
-    async def feed_after(self, project_id: UUID, after: int) -> list[tuple[int, str, bytes]]:
-        rows = await self.pool.fetch(self._after, project_id, after)
-        return [(r["seq"], r["event"], r["data"].encode()) for r in rows]
+    async def feed_after(self, project_id: UUID, after: int) -> list[SseEvent]:
+        return await self.all(self._after, sse_event, project_id, after)
 
     async def head(self, project_id: UUID) -> int:
         """The feed's last position (0 when the project never generated)."""

@@ -24,7 +24,7 @@ from videogen_contracts.project.production import (
     ProductionStage,
     ProductionStepLogged,
 )
-from videogen_eventstore.migrations import check_schema_name, quote_ident
+from videogen_gateway.readmodels.queries import Queries
 
 if TYPE_CHECKING:
     from videogen_eventstore.db import Conn
@@ -126,24 +126,19 @@ class ProductionRow(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
 
 
-_COLUMNS = (
-    "id, project_id, kind, status, stage, progress, message, logs, video_key, subtitle_key,"
-    " duration_s, size_bytes, error, created_at, updated_at"
-)
-
-
-class ProductionQueries:
+class ProductionQueries(Queries):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
-        self.pool = pool
-        q = quote_ident(check_schema_name(schema))
-        self._get = f"SELECT {_COLUMNS} FROM {q}.productions WHERE id = $1"
-        self._list = (
-            f"SELECT {_COLUMNS} FROM {q}.productions WHERE kind = $1 ORDER BY created_at, id"
+        super().__init__(pool, schema)
+        columns = (
+            "id, project_id, kind, status, stage, progress, message, logs, video_key,"
+            f" subtitle_key, duration_s, size_bytes, error, created_at, updated_at"
+            f" FROM {self.q}.productions"
         )
+        self._get = f"SELECT {columns} WHERE id = $1"
+        self._list = f"SELECT {columns} WHERE kind = $1 ORDER BY created_at, id"
 
     async def get(self, production_id: UUID) -> ProductionRow | None:
-        row = await self.pool.fetchrow(self._get, production_id)
-        return None if row is None else ProductionRow(**row)
+        return await self.one(self._get, ProductionRow, production_id)
 
     async def list(self, kind: str = "text2video") -> list[ProductionRow]:
-        return [ProductionRow(**row) for row in await self.pool.fetch(self._list, kind)]
+        return await self.all(self._list, ProductionRow, kind)
