@@ -6,9 +6,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import asyncpg
+import msgspec
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 
 T = TypeVar("T")
+
+
+def columns(row: type[msgspec.Struct]) -> str:
+    """The select list of a row Struct whose fields are named as its columns."""
+    return ", ".join(row.__struct_fields__)
 
 
 class Queries:

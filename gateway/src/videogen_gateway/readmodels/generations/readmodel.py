@@ -30,7 +30,7 @@ from videogen_contracts.script.generation import (
     GenerationSectionStarted,
     GenerationStarted,
 )
-from videogen_gateway.readmodels.queries import Queries
+from videogen_gateway.readmodels.queries import Queries, columns
 from videogen_gateway.realtime import SseEvent, feed_key, sse_event
 
 if TYPE_CHECKING:
@@ -91,11 +91,7 @@ class RunRow(msgspec.Struct, frozen=True, kw_only=True):
         return min(100, self.sections_completed * 100 // self.total_sections)
 
 
-RUN_COLUMNS = (
-    "id, project_id, mode, outline_id, status, total_sections, sections_completed,"
-    " current_section, current_section_title, estimated_seconds, total_sentences,"
-    " total_duration_minutes, error, queued_at, updated_at, ended_at"
-)
+RUN_COLUMNS = columns(RunRow)
 
 
 def progress_of(run: RunRow) -> ProgressOut:
@@ -139,43 +135,28 @@ async def _update_run(conn: Conn, q: str, event: GenerationEvent) -> RunRow | No
                 event.job_id, event.project_id, event.mode, event.outline_id,
                 event.estimated_seconds, event.queued_at,
             )
+            return None if row is None else RunRow(**row)
         case GenerationStarted():
-            row = await conn.fetchrow(
-                f"UPDATE {q}.generation_runs SET status = 'generating', outline_id = $2,"
-                f" total_sections = $3, updated_at = $4 WHERE id = $1{ret}",
-                event.job_id, event.outline_id, event.total_sections, event.started_at,
-            )
+            changes = "status = 'generating', outline_id = $2, total_sections = $3, updated_at = $4"
+            values: tuple[object, ...] = (event.outline_id, event.total_sections, event.started_at)
         case GenerationSectionStarted():
-            row = await conn.fetchrow(
-                f"UPDATE {q}.generation_runs SET status = 'generating', total_sections = $2,"
-                " current_section = $3, current_section_title = $4, updated_at = $5"
-                f" WHERE id = $1{ret}",
-                event.job_id, event.total_sections, event.section_index + 1, event.title,
-                event.started_at,
-            )
+            changes = ("status = 'generating', total_sections = $2, current_section = $3,"
+                       " current_section_title = $4, updated_at = $5")
+            values = (event.total_sections, event.section_index + 1, event.title, event.started_at)
         case GenerationSectionCompleted():
-            row = await conn.fetchrow(
-                f"UPDATE {q}.generation_runs SET total_sections = $2,"
-                " sections_completed = GREATEST(sections_completed, $3),"
-                f" current_section = $3, updated_at = $4 WHERE id = $1{ret}",
-                event.job_id, event.total_sections, event.section_index + 1,
-                event.completed_at,
-            )
+            changes = ("total_sections = $2, sections_completed = GREATEST(sections_completed, $3),"
+                       " current_section = $3, updated_at = $4")
+            values = (event.total_sections, event.section_index + 1, event.completed_at)
         case GenerationCompleted():
-            row = await conn.fetchrow(
-                f"UPDATE {q}.generation_runs SET status = 'completed',"
-                " sections_completed = total_sections, total_sentences = $2,"
-                " total_duration_minutes = $3, updated_at = $4, ended_at = $4"
-                f" WHERE id = $1{ret}",
-                event.job_id, event.total_sentences, event.total_duration_minutes,
-                event.completed_at,
-            )
+            changes = ("status = 'completed', sections_completed = total_sections,"
+                       " total_sentences = $2, total_duration_minutes = $3, updated_at = $4,"
+                       " ended_at = $4")
+            values = (event.total_sentences, event.total_duration_minutes, event.completed_at)
         case GenerationFailed():
-            row = await conn.fetchrow(
-                f"UPDATE {q}.generation_runs SET status = 'failed', error = $2,"
-                f" updated_at = $3, ended_at = $3 WHERE id = $1{ret}",
-                event.job_id, event.message, event.failed_at,
-            )
+            changes = "status = 'failed', error = $2, updated_at = $3, ended_at = $3"
+            values = (event.message, event.failed_at)
+    row = await conn.fetchrow(f"UPDATE {q}.generation_runs SET {changes} WHERE id = $1{ret}",
+                              event.job_id, *values)
     return None if row is None else RunRow(**row)
 
 

@@ -24,7 +24,7 @@ from videogen_contracts.project.production import (
     ProductionStage,
     ProductionStepLogged,
 )
-from videogen_gateway.readmodels.queries import Queries
+from videogen_gateway.readmodels.queries import Queries, columns
 
 if TYPE_CHECKING:
     from videogen_eventstore.db import Conn
@@ -34,16 +34,14 @@ COMPLETED_MESSAGE = "Video generation completed"
 CANCELLED_MESSAGE = "Video generation cancelled"
 
 
+# Doc 004 knows four statuses. A cancelled job is `failed` there, so that a client polling
+# "until completed or failed" (the doc's own example) stops.
+_STATUSES = {"queued": "queued", "completed": "completed", "failed": "failed",
+             "cancelled": "failed"}
+
+
 def status_of(stage: ProductionStage) -> str:
-    """Doc 004 knows four statuses. A cancelled job is `failed` there, so that a client
-    polling "until completed or failed" (the doc's own example) stops."""
-    if stage == "queued":
-        return "queued"
-    if stage == "completed":
-        return "completed"
-    if stage in ("failed", "cancelled"):
-        return "failed"
-    return "processing"
+    return _STATUSES.get(stage, "processing")
 
 
 async def apply_production_event(conn: Conn, q: str, event: ProductionEvent) -> None:
@@ -129,13 +127,9 @@ class ProductionRow(msgspec.Struct, frozen=True, kw_only=True):
 class ProductionQueries(Queries):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         super().__init__(pool, schema)
-        columns = (
-            "id, project_id, kind, status, stage, progress, message, logs, video_key,"
-            f" subtitle_key, duration_s, size_bytes, error, created_at, updated_at"
-            f" FROM {self.q}.productions"
-        )
-        self._get = f"SELECT {columns} WHERE id = $1"
-        self._list = f"SELECT {columns} WHERE kind = $1 ORDER BY created_at, id"
+        rows = f"SELECT {columns(ProductionRow)} FROM {self.q}.productions"
+        self._get = f"{rows} WHERE id = $1"
+        self._list = f"{rows} WHERE kind = $1 ORDER BY created_at, id"
 
     async def get(self, production_id: UUID) -> ProductionRow | None:
         return await self.one(self._get, ProductionRow, production_id)

@@ -30,9 +30,7 @@ if TYPE_CHECKING:
 CHANGEABLE_COLUMNS = tuple(f.name for f in msgspec.structs.fields(ProjectChanges))
 
 
-async def apply_project_event(
-    conn: Conn, q: str, event: ProjectEvent, stream_version: int
-) -> None:
+async def apply_project_event(conn: Conn, q: str, event: ProjectEvent, stream_version: int) -> None:
     """Apply one event; `q` is the quoted schema name."""
     match event:
         case ProjectCreated():
@@ -42,20 +40,15 @@ async def apply_project_event(
         case ProjectDeleted():
             await conn.execute(
                 f"UPDATE {q}.projects SET deleted = true, updated_at = $2 WHERE id = $1",
-                event.project_id,
-                event.deleted_at,
+                event.project_id, event.deleted_at,
             )
-            await conn.execute(
-                f"DELETE FROM {q}.cast_members WHERE project_id = $1", event.project_id
-            )
+            await conn.execute(f"DELETE FROM {q}.cast_members WHERE project_id = $1",
+                               event.project_id)
         case CastMemberAdded():
             await _cast_added(conn, q, event, stream_version)
         case CastMemberRemoved():
-            await conn.execute(
-                f"DELETE FROM {q}.cast_members WHERE project_id = $1 AND id = $2",
-                event.project_id,
-                event.character_id,
-            )
+            await conn.execute(f"DELETE FROM {q}.cast_members WHERE project_id = $1 AND id = $2",
+                               event.project_id, event.character_id)
 
 
 async def _created(conn: Conn, q: str, e: ProjectCreated) -> None:
@@ -64,18 +57,8 @@ async def _created(conn: Conn, q: str, e: ProjectCreated) -> None:
         " audience, goal, tone, language, aspect_ratio, owner, created_at, updated_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)"
         " ON CONFLICT (id) DO NOTHING",
-        e.project_id,
-        e.topic,
-        e.style,
-        e.target_duration_minutes,
-        e.description,
-        e.audience,
-        e.goal,
-        e.tone,
-        e.language,
-        e.aspect_ratio,
-        e.owner,
-        e.created_at,
+        e.project_id, e.topic, e.style, e.target_duration_minutes, e.description, e.audience,
+        e.goal, e.tone, e.language, e.aspect_ratio, e.owner, e.created_at,
     )
 
 
@@ -83,19 +66,13 @@ async def _updated(conn: Conn, q: str, e: ProjectUpdated) -> None:
     assignments = ["updated_at = $2"]
     values: list[object] = [e.project_id, e.updated_at]
     for column in CHANGEABLE_COLUMNS:
-        value = getattr(e.changes, column)
-        if value is UNSET:
-            continue
-        values.append(value)
-        assignments.append(f"{column} = ${len(values)}")
-    await conn.execute(
-        f"UPDATE {q}.projects SET {', '.join(assignments)} WHERE id = $1", *values
-    )
+        if (value := getattr(e.changes, column)) is not UNSET:
+            values.append(value)
+            assignments.append(f"{column} = ${len(values)}")
+    await conn.execute(f"UPDATE {q}.projects SET {', '.join(assignments)} WHERE id = $1", *values)
 
 
-async def _cast_added(
-    conn: Conn, q: str, e: CastMemberAdded, stream_version: int
-) -> None:
+async def _cast_added(conn: Conn, q: str, e: CastMemberAdded, stream_version: int) -> None:
     # The stream version orders the cast as it was added (a batch is consecutive events).
     await conn.execute(
         f"INSERT INTO {q}.cast_members"
@@ -104,12 +81,6 @@ async def _cast_added(
         " ON CONFLICT (project_id, id) DO UPDATE SET name = excluded.name,"
         " description = excluded.description, role = excluded.role, voice = excluded.voice,"
         " added_at = excluded.added_at, position = excluded.position",
-        e.project_id,
-        e.character_id,
-        e.name,
-        e.description,
-        e.role,
-        e.voice,
-        e.added_at,
+        e.project_id, e.character_id, e.name, e.description, e.role, e.voice, e.added_at,
         stream_version,
     )
