@@ -31,7 +31,7 @@ async def database(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
     # The event store's pool: no reset query on release (nothing here leaves session state).
     pool = await create_pool(rt.settings.database_url, min_size=2, max_size=16)
-    rt.attach_pool(pool)
+    rt.pool = pool
     try:
         yield
     finally:
@@ -44,7 +44,7 @@ async def schema(app: Litestar) -> AsyncIterator[None]:
     applied = await migrate_gateway(rt.pool, rt.schema)
     if applied:
         log.info("gateway.migrated", schema=rt.schema, versions=applied)
-    rt.attach_queries(ProjectQueries(rt.pool, rt.schema, rt.cache))
+    rt.queries = ProjectQueries(rt.pool, rt.schema, rt.cache)
     yield
 
 
@@ -52,7 +52,7 @@ async def schema(app: Litestar) -> AsyncIterator[None]:
 async def messaging(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
     nc = await connect(rt.settings.nats_url, "gateway")
-    rt.attach_nats(nc)
+    rt.nc = nc
     try:
         yield
     finally:
@@ -72,7 +72,7 @@ async def positions(app: Litestar) -> AsyncIterator[None]:
         resend_for=o.resend_for, attempt_timeout=o.attempt_timeout,
         visible_within=o.visible_within,
     )
-    rt.attach_positions(waiter, dispatcher)
+    rt.waiter, rt.dispatcher = waiter, dispatcher
     async with listening(waiter, rt.settings.database_url, rt.schema):
         yield
 
