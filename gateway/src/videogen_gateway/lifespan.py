@@ -26,16 +26,16 @@ from videogen_gateway.runtime import Runtime, runtime_of
 
 log = structlog.get_logger("videogen_gateway.lifespan")
 
+
 @asynccontextmanager
 async def database(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
     # The event store's pool: no reset query on release (nothing here leaves session state).
-    pool = await create_pool(rt.settings.database_url, min_size=2, max_size=16)
-    rt.pool = pool
+    rt.pool = await create_pool(rt.settings.database_url, min_size=2, max_size=16)
     try:
         yield
     finally:
-        await pool.close()
+        await rt.pool.close()
 
 
 @asynccontextmanager
@@ -51,12 +51,11 @@ async def schema(app: Litestar) -> AsyncIterator[None]:
 @asynccontextmanager
 async def messaging(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
-    nc = await connect(rt.settings.nats_url, "gateway")
-    rt.nc = nc
+    rt.nc = await connect(rt.settings.nats_url, "gateway")
     try:
         yield
     finally:
-        await drain(nc)
+        await drain(rt.nc)
 
 
 @asynccontextmanager
@@ -67,12 +66,10 @@ async def positions(app: Litestar) -> AsyncIterator[None]:
         waiter.observe(rt.cache)
     waiter.observe(rt.hub)
     o = rt.options
-    dispatcher = Dispatcher(
-        rt.nc, rt.ns, waiter,
-        resend_for=o.resend_for, attempt_timeout=o.attempt_timeout,
+    rt.waiter, rt.dispatcher = waiter, Dispatcher(
+        rt.nc, rt.ns, waiter, resend_for=o.resend_for, attempt_timeout=o.attempt_timeout,
         visible_within=o.visible_within,
     )
-    rt.waiter, rt.dispatcher = waiter, dispatcher
     async with listening(waiter, rt.settings.database_url, rt.schema):
         yield
 

@@ -102,9 +102,7 @@ def progress_of(run: RunRow) -> ProgressOut:
     )
 
 
-async def apply_generation_event(
-    conn: Conn, q: str, channel: str, event: GenerationEvent
-) -> None:
+async def apply_generation_event(conn: Conn, q: str, channel: str, event: GenerationEvent) -> None:
     """Apply one event to its run, then append what the SSE stream shows for it."""
     run = await _update_run(conn, q, event)
     if run is None:

@@ -102,9 +102,7 @@ async def _renumber_sections(
     )
 
 
-async def _renumber(
-    conn: Conn, q: str, section_id: UUID, ids: list[UUID], at: datetime
-) -> None:
+async def _renumber(conn: Conn, q: str, section_id: UUID, ids: list[UUID], at: datetime) -> None:
     """Put `ids` (all of the section's sentences) in this order, in this section."""
     await conn.execute(
         f"UPDATE {q}.sentences s SET section_id = $1, position = o.ord - 1, updated_at = $3"
