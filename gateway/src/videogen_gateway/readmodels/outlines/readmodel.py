@@ -33,10 +33,7 @@ class OutlineSectionOut(msgspec.Struct, kw_only=True, rename="camel"):
 
 
 def section_out(plan: OutlineSectionPlan) -> OutlineSectionOut:
-    return OutlineSectionOut(
-        title=plan.title, summary=plan.summary, target_minutes=plan.target_minutes,
-        key_points=list(plan.key_points),
-    )
+    return msgspec.convert(plan, OutlineSectionOut, from_attributes=True)
 
 
 async def apply_outline_event(conn: Conn, q: str, event: OutlineEvent) -> None:

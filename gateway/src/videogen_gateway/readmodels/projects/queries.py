@@ -42,11 +42,9 @@ class ProjectQueries(Queries):
         # The cast rides along as one JSON array so a detail view costs one round trip;
         # the stream's version too, read in the same snapshot (for the cache).
         self._detail = (
-            f"SELECT {_columns(q)}, (SELECT coalesce(json_agg(json_build_object("
-            "'id', c.id, 'name', c.name, 'description', c.description, 'role', c.role,"
-            f" 'voice', c.voice) ORDER BY c.position), '[]') FROM {q}.cast_members c"
-            f" WHERE c.project_id = p.id) AS cast_json, (SELECT s.version FROM"
-            f" {q}.stream_positions s WHERE s.stream_id = $2) AS version"
+            f"SELECT {_columns(q)}, (SELECT coalesce(json_agg(c ORDER BY c.position), '[]')"
+            f" FROM {q}.cast_members c WHERE c.project_id = p.id) AS cast_json, (SELECT"
+            f" s.version FROM {q}.stream_positions s WHERE s.stream_id = $2) AS version"
             f" FROM {q}.projects p WHERE p.id = $1 AND NOT p.deleted"
         )
         self._cast = (

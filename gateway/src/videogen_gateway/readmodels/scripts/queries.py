@@ -12,7 +12,7 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
-from videogen_gateway.readmodels.queries import Queries
+from videogen_gateway.readmodels.queries import Queries, columns
 
 
 class SentenceRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,11 +47,8 @@ class ScriptQueries(Queries):
         super().__init__(pool, schema)
         q = self.q
         sentences = (
-            "coalesce((SELECT json_agg(json_build_object('id', t.id, 'section_id',"
-            " t.section_id, 'project_id', t.project_id, 'text', t.text, 'position',"
-            " t.position, 'revision', t.revision, 'updated_at', t.updated_at)"
-            f" ORDER BY t.position, t.id) FROM {q}.sentences t WHERE t.section_id = s.id),"
-            " '[]')::text AS sentences"
+            f"coalesce((SELECT json_agg(t ORDER BY t.position, t.id) FROM {q}.sentences t"
+            " WHERE t.section_id = s.id), '[]')::text AS sentences"
         )
         sections = (
             f"SELECT s.id, s.project_id, s.title, s.position, s.provider_label, s.updated_at,"
@@ -60,8 +57,8 @@ class ScriptQueries(Queries):
         self._of_project = f"{sections} AND s.project_id = $1 ORDER BY s.position, s.id"
         self._section = f"{sections} AND s.id = $1"
         self._sentence = (
-            "SELECT id, section_id, project_id, text, position, revision, updated_at"
-            f" FROM {q}.sentences t WHERE id = $1 AND {self.alive('t.project_id')}"
+            f"SELECT {columns(SentenceRow)} FROM {q}.sentences t WHERE id = $1"
+            f" AND {self.alive('t.project_id')}"
         )
         self._section_project = (
             f"SELECT project_id FROM {q}.sections s WHERE id = $1 AND {self.alive('s.project_id')}"
