@@ -5,18 +5,16 @@ Every SSE endpoint of the gateway (studio generation status, Aura job events) wo
 1. Each message a client can receive is a row of a read model with an integer position
    that only grows, written by a projection (one event, one transaction). The SSE `id:` is
    that position; `Last-Event-ID` (header, or `?lastEventId=`) says where the client is.
-2. The stream is a reader of the endpoint's `FanOut` (fanout.py): one pump per followed
-   feed in this process reads each new row once, and every stream writes what comes after
-   its own position straight to its connection (`FeedStream`), replay first, then live.
+2. The stream is a reader of the endpoint's `FanOut` (fanout.py), replay first, then live,
+   written straight to its connection (`FeedStream`).
 3. Wake-ups come from the projection's NOTIFY on the positions channel (the one the
    read-your-writes waits use, positions.py): its payload is `<key>:<version>`, where the
    key is a stream id (`production-<id>`) or a feed name a projection announces
    (`feed_key`: `feed/generation/<project_id>`). The `Hub` is a `PositionObserver`
    of the gateway's `PositionWaiter`, so one LISTEN connection serves both. Any replica's
    projection commit wakes the streams of every replica, because NOTIFY goes to all.
-4. A NOTIFY can be lost (the LISTEN connection dropped): while the hub is not live the
-   pump polls at `poll_offline`, and it polls at `poll_live` regardless, so a lost
-   wake-up only delays a message, never loses it (the read model holds it).
+4. A NOTIFY can be lost (the LISTEN connection dropped): the pump's polls (`live` is the
+   hub's) make that a delay, never a loss (the read model holds the message).
 
 Ordering is the projection's job: a feed's positions must become visible in order (a
 position N+1 may not commit before N), or a reader could send N+1 and skip N for good.
