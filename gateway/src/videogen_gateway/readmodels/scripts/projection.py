@@ -43,8 +43,12 @@ async def apply_script_event(conn: Conn, q: str, event: ScriptEvent) -> None:
             await _replace(conn, q, event.project_id, event.script_id, event.sections,
                            event.provider_label, event.replaced_at)
         case SectionsReordered():
-            await _renumber_sections(conn, q, event.project_id, event.section_ids,
-                                     event.reordered_at)
+            await conn.execute(
+                f"UPDATE {q}.sections s SET position = o.ord - 1, updated_at = $3"
+                " FROM unnest($2::uuid[]) WITH ORDINALITY AS o(id, ord)"
+                " WHERE s.id = o.id AND s.project_id = $1",
+                event.project_id, event.section_ids, event.reordered_at,
+            )
         case SentencesReordered():
             await _renumber(conn, q, event.section_id, event.sentence_ids, event.reordered_at)
         case SentenceMoved():
@@ -88,17 +92,6 @@ async def _replace(
             for s in ordered
             for i, t in enumerate(sorted(s.sentences, key=lambda t: t.order))
         ],
-    )
-
-
-async def _renumber_sections(
-    conn: Conn, q: str, project_id: UUID, ids: list[UUID], at: datetime
-) -> None:
-    await conn.execute(
-        f"UPDATE {q}.sections s SET position = o.ord - 1, updated_at = $3"
-        " FROM unnest($2::uuid[]) WITH ORDINALITY AS o(id, ord)"
-        " WHERE s.id = o.id AND s.project_id = $1",
-        project_id, ids, at,
     )
 
 
