@@ -31,10 +31,7 @@ def tune_gc() -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m videogen_gateway")
     parser.add_argument(
-        "command",
-        nargs="?",
-        default="serve",
-        choices=("serve", "rebuild"),
+        "command", nargs="?", default="serve", choices=("serve", "rebuild"),
         help="serve (default): run the HTTP gateway; rebuild: replay the logs into the"
         " read models, then exit (stop the gateway first)",
     )
@@ -47,12 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(settings)
     tune_gc()
     uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
+        app, host=settings.host, port=settings.port, timeout_graceful_shutdown=10,
         log_config=None,  # structlog (configure_logging) owns the log format
         access_log=False,  # the metrics count requests; correlation ids trace them
-        timeout_graceful_shutdown=10,
     )
 
 

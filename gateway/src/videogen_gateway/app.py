@@ -31,11 +31,8 @@ from videogen_gateway.unavailable import UNAVAILABLE_HANDLERS, with_retry_after
 
 
 class GatewayApp(Litestar):
-    """Litestar, with a correlation id and metrics around every HTTP request.
-
-    Done here, outside Litestar's routing, because route middleware never runs for a
-    request that matches no route, and those 404/405s need the id and the metrics too.
-    """
+    """Litestar, with a correlation id and metrics around every HTTP request, outside its
+    routing (observability.py says why)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         if scope["type"] != ScopeType.HTTP:
@@ -62,12 +59,8 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
         lifespan=lifespans(),
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         request_max_body_size=MAX_BODY_BYTES,
-        openapi_config=OpenAPIConfig(
-            title="VideoGen gateway",
-            version="0.1.0",
-            description="One backend behind the five studio APIs.",
-            path="/schema",
-        ),
+        openapi_config=OpenAPIConfig(title="VideoGen gateway", version="0.1.0", path="/schema",
+                                     description="One backend behind the five studio APIs."),
         state=State({"runtime": runtime, "system": SystemContext.of(runtime)}),
         # Our own structlog JSON logs (and the 500 handler) cover what Litestar would log.
         logging_config=None,

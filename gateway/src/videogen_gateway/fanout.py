@@ -31,14 +31,7 @@ import asyncio
 import bisect
 import contextlib
 import time
-from collections.abc import (
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Hashable,
-    MutableMapping,
-    Sequence,
-)
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, MutableMapping, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 import msgspec
@@ -72,17 +65,11 @@ class Source(Protocol[M_co]):
     """Where one feed's messages come from."""
 
     @property
-    def live(self) -> bool:
-        """False while wake-ups may be lost (the pump then polls at `poll_offline`)."""
-        ...
+    def live(self) -> bool: ...  # False while wake-ups may be lost: poll at `poll_offline`
 
-    async def open(self) -> asyncio.Event:
-        """Start listening; the event is set whenever there may be something new."""
-        ...
+    async def open(self) -> asyncio.Event: ...  # start; set whenever there may be more
 
-    async def read_after(self, position: int) -> Sequence[M_co]:
-        """Messages after `position`, in order (one page; the pump reads until empty)."""
-        ...
+    async def read_after(self, position: int) -> Sequence[M_co]: ...  # a page, in order
 
     async def close(self) -> None: ...
 
@@ -97,12 +84,8 @@ class Reader(Generic[M]):
         self.position = position
         self.wake = asyncio.Event()
 
-    async def serve(
-        self,
-        deliver: Deliver,
-        beat: Callable[[], Awaitable[None]] | None = None,
-        until: Callable[[M], bool] | None = None,
-    ) -> None:
+    async def serve(self, deliver: Deliver, beat: Callable[[], Awaitable[None]] | None = None,
+                    until: Callable[[M], bool] | None = None) -> None:
         """Deliver every message after the position, then live ones, until one for which
         `until` holds (or forever); `beat` on each of the pump's heartbeats."""
         feed = self._feed
@@ -125,10 +108,8 @@ class Reader(Generic[M]):
 class Feed(Generic[M]):
     """The in-memory copy of one feed, its pump, and the readers following it."""
 
-    def __init__(
-        self, name: str, source: Source[M], render: Callable[[M], bytes], options: LiveOptions,
-        start: int,
-    ) -> None:
+    def __init__(self, name: str, source: Source[M], render: Callable[[M], bytes],
+                 options: LiveOptions, start: int) -> None:
         self.name = name
         self._source, self._render, self._options = source, render, options
         self.floor = self.head = start  # the copy holds every message in (floor, head]
@@ -139,11 +120,13 @@ class Feed(Generic[M]):
         self._reading = asyncio.Lock()  # the pump's reads and the backfills, one at a time
         self._ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.beats = 0
+        self.followers = 0  # the FanOut's count of the blocks reading this feed
         self._pump = asyncio.create_task(self._run(), name=f"feed-{name}")
 
     # --- readers -----------------------------------------------------------------------
 
-    async def admit(self, after: int | None) -> Reader[M]:
+    @contextlib.asynccontextmanager
+    async def reader(self, after: int | None) -> AsyncIterator[Reader[M]]:
         """A reader at `after` (None: from now on), once the feed has been read once."""
         # Shielded: a joiner that goes away must not cancel the wait of the others.
         await asyncio.shield(self._ready)
@@ -152,17 +135,12 @@ class Feed(Generic[M]):
         try:
             if reader.position < self.floor:
                 await self._backfill(reader.position)
-        except BaseException:
+            yield reader
+        finally:
             self._readers.discard(reader)
-            raise
-        return reader
 
-    def drop(self, reader: Reader[M]) -> None:
-        self._readers.discard(reader)
-
-    def after(
-        self, position: int, until: Callable[[M], bool] | None
-    ) -> tuple[list[bytes], int, bool]:
+    def after(self, position: int, until: Callable[[M], bool] | None
+              ) -> tuple[list[bytes], int, bool]:
         """The wire forms after `position`, up to and with the first that `until` holds for;
         the position of the last of them; whether `until` held for it."""
         start = bisect.bisect_right(self._ids, position)
@@ -273,54 +251,37 @@ class Feed(Generic[M]):
 class FanOut(Generic[K, M]):
     """The feeds of one kind (Aura jobs, studio projects...) that someone follows here."""
 
-    def __init__(
-        self, name: str, source: Callable[[K], Source[M]], render: Callable[[M], bytes],
-        options: LiveOptions,
-    ) -> None:
+    def __init__(self, name: str, source: Callable[[K], Source[M]], render: Callable[[M], bytes],
+                 options: LiveOptions) -> None:
         self._name, self._source, self._render, self._options = name, source, render, options
-        self._feeds: dict[K, tuple[Feed[M], int]] = {}
+        self._feeds: dict[K, Feed[M]] = {}
 
     @contextlib.asynccontextmanager
     async def reading(self, key: K, after: int | None = None) -> AsyncIterator[Reader[M]]:
         """A reader of `key`'s feed from `after` (None: from now on), for as long as the
         block runs; the last reader to leave closes the feed."""
-        feed = self._join(key, after)
+        feed = self._feeds.get(key)
+        if feed is None:
+            feed = self._feeds[key] = Feed(f"{self._name}/{key}", self._source(key),
+                                           self._render, self._options, after or 0)
+        feed.followers += 1
         try:
-            reader = await feed.admit(after)
-            try:
+            async with feed.reader(after) as reader:
                 yield reader
-            finally:
-                feed.drop(reader)
         finally:
-            await self._leave(key)
-
-    def _join(self, key: K, after: int | None) -> Feed[M]:
-        entry = self._feeds.get(key)
-        if entry is None:
-            feed = Feed(f"{self._name}/{key}", self._source(key), self._render, self._options,
-                        after or 0)
-            entry = (feed, 0)
-        self._feeds[key] = (entry[0], entry[1] + 1)
-        return entry[0]
-
-    async def _leave(self, key: K) -> None:
-        feed, readers = self._feeds[key]
-        if readers > 1:
-            self._feeds[key] = (feed, readers - 1)
-            return
-        del self._feeds[key]  # before the await: a new reader gets a new feed
-        await feed.close()
+            feed.followers -= 1
+            if not feed.followers:
+                del self._feeds[key]  # before the await: a new reader gets a new feed
+                await feed.close()
 
     def __len__(self) -> int:
         return len(self._feeds)
 
 
-def fanout_of(
-    state: MutableMapping[str, Any], name: str, make: Callable[[], FanOut[K, M]]
-) -> FanOut[K, M]:
+def fanout_of(state: MutableMapping[str, Any], name: str, make: Callable[[], FanOut[K, M]]
+              ) -> FanOut[K, M]:
     """The app's fan-out called `name`, made on first use (one per gateway process)."""
     found = state.get(name)
-    if isinstance(found, FanOut):
-        return found
-    made = state[name] = make()
-    return made
+    if not isinstance(found, FanOut):
+        found = state[name] = make()
+    return found

@@ -14,24 +14,18 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppres
 import structlog
 from litestar import Litestar
 from videogen_bus.connection import connect, drain, until_connected
-from videogen_bus.consumer import run_consumer
 from videogen_bus.streams import ensure_stream
-from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_eventstore.pool import create_pool
 
 from videogen_gateway.command_client import Dispatcher
 from videogen_gateway.positions import PositionWaiter, listening
 from videogen_gateway.readmodels.migrations import migrate_gateway
-from videogen_gateway.readmodels.projector import ProjectProjector, StreamProjector
+from videogen_gateway.readmodels.projector import StreamProjector, projectors
 from videogen_gateway.readmodels.projects.queries import ProjectQueries
-from videogen_gateway.readmodels.script_projector import SOURCE_SERVICE as SCRIPT_SERVICE
-from videogen_gateway.readmodels.script_projector import ScriptProjector
 from videogen_gateway.runtime import Runtime, runtime_of
 
 log = structlog.get_logger("videogen_gateway.lifespan")
 
-# The streams the read models are projected from (one durable consumer each).
-PROJECT_SERVICE = "project"
 # How long the start waits for NATS before serving without it (reads only, commands 503).
 NATS_START_WAIT = 5.0
 
@@ -40,15 +34,13 @@ NATS_START_WAIT = 5.0
 async def database(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
     # The event store's pool: no per-release reset query (nothing here changes session
-    # state: no SET, only transaction-scoped advisory locks, LISTEN on its own connection),
-    # and acquire, connect and every statement bounded in time, so a hung database answers
-    # 503s (unavailable.py) instead of piling requests up.
-    pool = await create_pool(rt.settings.database_url, min_size=2, max_size=16)
-    rt.attach_pool(pool)
+    # state), and acquire, connect and every statement bounded in time, so a hung database
+    # answers 503s (unavailable.py) instead of piling requests up.
+    rt.pool = await create_pool(rt.settings.database_url, min_size=2, max_size=16)
     try:
         yield
     finally:
-        await pool.close()
+        await rt.pool.close()
 
 
 @asynccontextmanager
@@ -57,7 +49,7 @@ async def schema(app: Litestar) -> AsyncIterator[None]:
     applied = await migrate_gateway(rt.pool, rt.schema)
     if applied:
         log.info("gateway.migrated", schema=rt.schema, versions=applied)
-    rt.attach_queries(ProjectQueries(rt.pool, rt.schema, rt.cache))
+    rt.queries = ProjectQueries(rt.pool, rt.schema, rt.cache)
     yield
 
 
@@ -66,14 +58,13 @@ async def messaging(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
     # Waiting for NATS a little, not for ever: reads are served from the read models while
     # it is away; commands are refused (503) until it connects (command_client.py).
-    nc = await connect(rt.settings.nats_url, "gateway", wait=False)
-    rt.attach_nats(nc)
-    if not await until_connected(nc, NATS_START_WAIT):
+    rt.nc = await connect(rt.settings.nats_url, "gateway", wait=False)
+    if not await until_connected(rt.nc, NATS_START_WAIT):
         log.warning("gateway.started_without_nats", url=rt.settings.nats_url)
     try:
         yield
     finally:
-        await drain(nc)
+        await drain(rt.nc)
 
 
 @asynccontextmanager
@@ -84,12 +75,10 @@ async def positions(app: Litestar) -> AsyncIterator[None]:
         waiter.observe(rt.cache)
     waiter.observe(rt.hub)
     o = rt.options
-    dispatcher = Dispatcher(
-        rt.nc, rt.ns, waiter,
-        resend_for=o.resend_for, attempt_timeout=o.attempt_timeout,
+    rt.waiter, rt.dispatcher = waiter, Dispatcher(
+        rt.nc, rt.ns, waiter, resend_for=o.resend_for, attempt_timeout=o.attempt_timeout,
         visible_within=o.visible_within,
     )
-    rt.attach_positions(waiter, dispatcher)
     async with listening(waiter, rt.settings.database_url, rt.schema):
         yield
 
@@ -98,15 +87,10 @@ async def positions(app: Litestar) -> AsyncIterator[None]:
 async def projections(app: Litestar) -> AsyncIterator[None]:
     rt = runtime_of(app.state)
     stop = asyncio.Event()
-    sources = [
-        (PROJECT_SERVICE, ProjectProjector(rt.pool, rt.schema, rt.projects_consumer)),
-        (SCRIPT_SERVICE, ScriptProjector(rt.pool, rt.schema, rt.scripts_consumer)),
-    ]
     tasks = [
-        asyncio.create_task(
-            project_until_stopped(rt, stop, service, projector), name=f"gateway-{service}"
-        )
-        for service, projector in sources
+        asyncio.create_task(project_until_stopped(rt, stop, service, projector),
+                            name=f"gateway-{service}")
+        for service, projector in projectors(rt.pool, rt.schema, rt.ns)
     ]
     try:
         yield
@@ -123,16 +107,7 @@ async def project_until_stopped(
     while not stop.is_set():
         try:
             await ensure_stream(js, rt.ns, service)
-            await run_consumer(
-                js,
-                stream=rt.ns.stream_name(service),
-                durable=projector.consumer,
-                filter_subjects=None,
-                handle=projector.handle,
-                dead_letters=PostgresDeadLetters(rt.pool, rt.schema),
-                stop=stop,
-                idle_wait=1.0,
-            )
+            await projector.run(js, rt.ns.stream_name(service), stop, idle_wait=1.0)
         except Exception:
             # Task boundary: a crashed projection must come back, not die silently.
             log.exception("projection.crashed", consumer=projector.consumer)

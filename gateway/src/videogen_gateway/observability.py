@@ -66,14 +66,9 @@ class RequestObserver:
         LATENCY.labels(method, route).observe(time.perf_counter() - started)
 
 
-def metrics_payload() -> tuple[bytes, str]:
-    return generate_latest(), CONTENT_TYPE_LATEST
-
-
 @get("/metrics", summary="Prometheus metrics", include_in_schema=False)
 async def metrics() -> Response[bytes]:
-    payload, content_type = metrics_payload()
-    return Response(payload, media_type=content_type)
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
 def metrics_router() -> Router:

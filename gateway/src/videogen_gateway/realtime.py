@@ -5,18 +5,16 @@ Every SSE endpoint of the gateway (studio generation status, Aura job events) wo
 1. Each message a client can receive is a row of a read model with an integer position
    that only grows, written by a projection (one event, one transaction). The SSE `id:` is
    that position; `Last-Event-ID` (header, or `?lastEventId=`) says where the client is.
-2. The stream is a reader of the endpoint's `FanOut` (fanout.py): one pump per followed
-   feed in this process reads each new row once, and every stream writes what comes after
-   its own position straight to its connection (`FeedStream`), replay first, then live.
+2. The stream is a reader of the endpoint's `FanOut` (fanout.py), replay first, then live,
+   written straight to its connection (`FeedStream`).
 3. Wake-ups come from the projection's NOTIFY on the positions channel (the one the
    read-your-writes waits use, positions.py): its payload is `<key>:<version>`, where the
-   key is a stream id (`production-<id>`) or a feed name a projection announces with
-   `notify_feed_sql` (`feed/generation/<project_id>`). The `Hub` is a `PositionObserver`
+   key is a stream id (`production-<id>`) or a feed name a projection announces
+   (`feed_key`: `feed/generation/<project_id>`). The `Hub` is a `PositionObserver`
    of the gateway's `PositionWaiter`, so one LISTEN connection serves both. Any replica's
    projection commit wakes the streams of every replica, because NOTIFY goes to all.
-4. A NOTIFY can be lost (the LISTEN connection dropped): while the hub is not live the
-   pump polls at `poll_offline`, and it polls at `poll_live` regardless, so a lost
-   wake-up only delays a message, never loses it (the read model holds it).
+4. A NOTIFY can be lost (the LISTEN connection dropped): the pump's polls (`live` is the
+   hub's) make that a delay, never a loss (the read model holds the message).
 
 Ordering is the projection's job: a feed's positions must become visible in order (a
 position N+1 may not commit before N), or a reader could send N+1 and skip N for good.
@@ -25,9 +23,9 @@ position N+1 may not commit before N), or a reader could send N+1 and skip N for
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from typing import Any, Generic
 
 import msgspec
@@ -59,16 +57,16 @@ class SseEvent(msgspec.Struct, frozen=True, kw_only=True):
     data: bytes  # JSON, already encoded
 
 
+def sse_event(id: int, event: str, data: str) -> SseEvent:
+    """A row of a read model's feed (`id, event, data` as JSON text) as a message."""
+    return SseEvent(id=id, event=event, data=data.encode())
+
+
 # --- wire format ----------------------------------------------------------------------------
 
 
-def encode_sse(
-    event: str | None,
-    data: bytes | str,
-    *,
-    id: int | str | None = None,
-    retry_ms: int | None = None,
-) -> bytes:
+def encode_sse(event: str | None, data: bytes | str, *, id: int | str | None = None,
+               retry_ms: int | None = None) -> bytes:
     """One SSE message. Multi-line data becomes several `data:` lines, as the spec says."""
     text = data.decode() if isinstance(data, bytes) else data
     lines: list[str] = []
@@ -105,9 +103,8 @@ def parse_last_event_id(raw: str | None) -> int | None:
 def last_event_id(request: Request[Any, Any, Any]) -> int | None:
     """`Last-Event-ID` (what browsers send on reconnect), else `?lastEventId=`."""
     header = parse_last_event_id(request.headers.get("last-event-id"))
-    if header is not None:
-        return header
-    return parse_last_event_id(request.query_params.get("lastEventId"))
+    query = request.query_params.get("lastEventId")
+    return parse_last_event_id(query) if header is None else header
 
 
 # --- wake-ups ---------------------------------------------------------------------------------
@@ -119,15 +116,6 @@ def feed_key(kind: str, ident: object) -> str:
     if ":" in key:
         raise ValueError(f"a feed key cannot contain ':': {key!r}")
     return key
-
-
-def notify_feed_sql(channel_param: str, payload_param: str) -> str:
-    """SQL for a projection to announce a feed position inside its transaction.
-
-    Use with `positions_channel(schema)` and `f"{feed_key(...)}:{position}"`; PostgreSQL
-    delivers it only on commit, when the row is readable.
-    """
-    return f"SELECT pg_notify({channel_param}, {payload_param})"
 
 
 class Hub:
@@ -175,9 +163,7 @@ class Hub:
 class ReadModelSource(Generic[M]):
     """A feed kept in a read model: woken by the projection's NOTIFY of `key`, read by `fetch`."""
 
-    def __init__(
-        self, hub: Hub, key: str, fetch: Callable[[int], Awaitable[Sequence[M]]]
-    ) -> None:
+    def __init__(self, hub: Hub, key: str, fetch: Callable[[int], Awaitable[Sequence[M]]]) -> None:
         self._hub, self._key, self._fetch = hub, key, fetch
         self._exit = ExitStack()
 
@@ -200,31 +186,17 @@ class ReadModelSource(Generic[M]):
 Serve = Callable[[Send], Awaitable[None]]
 
 
-def sse_fanout(
-    name: str,
-    hub: Hub,
-    wake_key: Callable[[K], str],
-    fetch: Callable[[K, int], Awaitable[Sequence[SseEvent]]],
-    options: LiveOptions,
-) -> FanOut[K, SseEvent]:
+def sse_fanout(name: str, hub: Hub, wake_key: Callable[[K], str],
+               fetch: Callable[[K, int], Awaitable[Sequence[SseEvent]]], options: LiveOptions
+               ) -> FanOut[K, SseEvent]:
     """The feeds of one SSE endpoint: `fetch(key, position)` reads a page of the read model
     after a position, and the projection's NOTIFY of `wake_key(key)` says there is more."""
-    return FanOut(
-        name,
-        lambda key: ReadModelSource(hub, wake_key(key), functools.partial(fetch, key)),
-        encode_event,
-        options,
-    )
+    return FanOut(name, lambda key: ReadModelSource(hub, wake_key(key), partial(fetch, key)),
+                  encode_event, options)
 
 
-def sse_serve(
-    feeds: FanOut[K, SseEvent],
-    key: K,
-    after: int,
-    *,
-    first: Sequence[bytes] = (),
-    until: Callable[[SseEvent], bool] | None = None,
-) -> Serve:
+def sse_serve(feeds: FanOut[K, SseEvent], key: K, after: int, *, first: Sequence[bytes] = (),
+              until: Callable[[SseEvent], bool] | None = None) -> Serve:
     """Send `first`, then every message after position `after`, then live ones as they come.
 
     Ends after a message for which `until` is true (a job that ended), else runs until the
@@ -277,9 +249,8 @@ class FeedStream(Stream):
         super().__init__((), media_type=SSE_MEDIA_TYPE, headers=SSE_HEADERS)
         self._serve = serve
 
-    def to_asgi_response(
-        self, app: Any, request: Request[Any, Any, Any], **kwargs: Any
-    ) -> ASGIResponse:
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any
+                         ) -> ASGIResponse:
         return _FeedASGIResponse(
             self._serve, headers={**kwargs.get("headers", {}), **self.headers},
             media_type=SSE_MEDIA_TYPE, status_code=200,

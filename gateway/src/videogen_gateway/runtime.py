@@ -1,15 +1,14 @@
 """What a running gateway holds: settings, and the resources its lifespan opens.
 
-Handlers reach these through `runtime_of(state)`. The resources are handed over by
-`lifespan.py` (the `attach_*` methods) as the app starts; touching one before that is a
-programming error.
+Handlers reach these through `runtime_of(state)`. The resources are set by `lifespan.py` as
+the app starts; touching one before that is a programming error.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import asyncpg
 from litestar.datastructures import State
@@ -73,6 +72,25 @@ class GatewayOptions:
         )
 
 
+class Opened(Generic[T]):
+    """A resource the lifespan opens: reading it before the app started raises."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, rt: object, owner: type | None = None) -> T:
+        resource: T | None = getattr(rt, self.slot)
+        if resource is None:
+            raise RuntimeError(f"the gateway's {self.what} is not open (app not started?)")
+        return resource
+
+    def __set__(self, rt: object, resource: T) -> None:
+        setattr(rt, self.slot, resource)
+
+
 @dataclass(slots=True)
 class Runtime:
     settings: Settings
@@ -88,61 +106,18 @@ class Runtime:
     _queries: ProjectQueries | None = None
     _dispatcher: Dispatcher | None = None
 
+    pool = Opened[asyncpg.Pool]("database pool")
+    nc = Opened[Client]("NATS connection")
+    waiter = Opened[PositionWaiter]("position waiter")
+    queries = Opened[ProjectQueries]("project queries")
+    # Its writes wait on the waiter (read-your-writes).
+    dispatcher = Opened[Dispatcher]("command dispatcher")
+
     def __post_init__(self) -> None:
         self.ns = Namespace(self.settings.namespace)
         self.schema = self.settings.schema_for("gateway")
         self.cache = DetailCache() if self.options.detail_cache else None
         self.hub = Hub()
-
-    def attach_pool(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
-
-    def attach_queries(self, queries: ProjectQueries) -> None:
-        self._queries = queries
-
-    def attach_nats(self, nc: Client) -> None:
-        self._nc = nc
-
-    def attach_positions(self, waiter: PositionWaiter, dispatcher: Dispatcher) -> None:
-        """The waiter, and the dispatcher whose writes wait on it (read-your-writes)."""
-        self._waiter = waiter
-        self._dispatcher = dispatcher
-
-    @property
-    def projects_consumer(self) -> str:
-        """The durable consumer (and tracking name) of the project projection."""
-        return self.ns.durable("gateway", "projects")
-
-    @property
-    def scripts_consumer(self) -> str:
-        """The durable consumer (and tracking name) of the script projection."""
-        return self.ns.durable("gateway", "scripts")
-
-    @property
-    def pool(self) -> asyncpg.Pool:
-        return _started(self._pool, "database pool")
-
-    @property
-    def nc(self) -> Client:
-        return _started(self._nc, "NATS connection")
-
-    @property
-    def waiter(self) -> PositionWaiter:
-        return _started(self._waiter, "position waiter")
-
-    @property
-    def queries(self) -> ProjectQueries:
-        return _started(self._queries, "project queries")
-
-    @property
-    def dispatcher(self) -> Dispatcher:
-        return _started(self._dispatcher, "command dispatcher")
-
-
-def _started(resource: T | None, what: str) -> T:
-    if resource is None:
-        raise RuntimeError(f"the gateway's {what} is not open (app not started?)")
-    return resource
 
 
 def runtime_of(state: State) -> Runtime:

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import asyncpg
 from videogen_eventstore.migrations import check_schema_name, migrate, quote_ident
+
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 _FILE_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -34,12 +38,15 @@ def positions_channel(schema: str) -> str:
 
 
 def _read_model_migrations() -> list[tuple[int, str, str]]:
-    found = []
-    for entry in resources.files("videogen_gateway.readmodels").joinpath("sql").iterdir():
-        match = _FILE_NAME.match(entry.name)
-        if match:
-            found.append((int(match[1]), entry.name, entry.read_text("utf-8")))
-    return sorted(found)
+    files = resources.files("videogen_gateway.readmodels").joinpath("sql").iterdir()
+    return sorted((int(m[1]), f.name, f.read_text("utf-8"))
+                  for f in files if (m := _FILE_NAME.match(f.name)))
+
+
+async def _lock(conn: Conn, schema: str) -> None:
+    """Replicas take turns (until the transaction ends)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                       f"videogen.readmodels/{schema}")
 
 
 async def migrate_gateway(pool: asyncpg.Pool, schema: str) -> list[int]:
@@ -49,27 +56,21 @@ async def migrate_gateway(pool: asyncpg.Pool, schema: str) -> list[int]:
     q = quote_ident(schema)
     applied: list[int] = []
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-            f"videogen.readmodels/{schema}",
-        )
+        await _lock(conn, schema)
         await conn.execute(
             f"CREATE TABLE IF NOT EXISTS {q}.readmodel_migrations ("
             " version integer PRIMARY KEY, name text NOT NULL,"
             " applied_at timestamptz NOT NULL DEFAULT now())"
         )
-        rows = await conn.fetch(f"SELECT version FROM {q}.readmodel_migrations")
-        done = {r["version"] for r in rows}
+        done = {r[0] for r in await conn.fetch(f"SELECT version FROM {q}.readmodel_migrations")}
         for version, name, sql in _read_model_migrations():
-            if version in done:
-                continue
-            await conn.execute(sql.replace("__schema__", q))
-            await conn.execute(
-                f"INSERT INTO {q}.readmodel_migrations (version, name) VALUES ($1, $2)",
-                version,
-                name,
-            )
-            applied.append(version)
+            if version not in done:
+                await conn.execute(sql.replace("__schema__", q))
+                await conn.execute(
+                    f"INSERT INTO {q}.readmodel_migrations (version, name) VALUES ($1, $2)",
+                    version, name,
+                )
+                applied.append(version)
     return applied
 
 
@@ -77,10 +78,7 @@ async def drop_read_models(pool: asyncpg.Pool, schema: str, consumers: list[str]
     """Forget every read model and the tracking rows of `consumers`, for a rebuild."""
     q = quote_ident(check_schema_name(schema))
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-            f"videogen.readmodels/{schema}",
-        )
+        await _lock(conn, schema)
         for table in READ_MODEL_TABLES:
             await conn.execute(f"DROP TABLE IF EXISTS {q}.{table}")
         await conn.execute(f"DROP TABLE IF EXISTS {q}.readmodel_migrations")

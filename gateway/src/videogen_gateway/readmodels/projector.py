@@ -1,5 +1,8 @@
 """The projections of the services' streams (project, script) into the gateway's read models.
 
+A projector only says which read model an event changes; event types it does not know (a
+newer service's) still advance their stream's position.
+
 Each event is applied in ONE transaction together with
 - its tracking row (a redelivered event finds the row and changes nothing),
 - `stream_positions[stream_id] = stream_version`, which orders events per stream, and
@@ -15,34 +18,47 @@ handed back for a short while, until the earlier one has landed.
 
 from __future__ import annotations
 
+import asyncio
 import enum
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import msgspec
-from asyncpg.pool import PoolConnectionProxy
 from nats.aio.msg import Msg
-from videogen_bus.consumer import PoisonMessage, TransientError
+from nats.js.client import JetStreamContext
+from videogen_bus.consumer import PoisonMessage, TransientError, run_consumer
 from videogen_contracts.envelope import RecordedEvent, event_type_name
-from videogen_contracts.project.events import (
-    EVENT_TYPES,
-    ProjectEvent,
-    event_decoder,
-)
-from videogen_contracts.project.production import ProductionEvent
-from videogen_contracts.project.production import event_decoder as production_decoder
+from videogen_contracts.project import events as project_events
+from videogen_contracts.project import production
+from videogen_contracts.script import events as script_events
+from videogen_contracts.script.generation import GENERATION_EVENT_TYPES, generation_event_decoder
+from videogen_contracts.script.outline import OUTLINE_EVENT_TYPES, outline_event_decoder
+from videogen_contracts.subjects import Namespace
+from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_eventstore.tracking import track_once
 from videogen_gateway.readmodels.aura_jobs.readmodel import apply_aura_event
+from videogen_gateway.readmodels.generations.readmodel import apply_generation_event
 from videogen_gateway.readmodels.migrations import positions_channel
-from videogen_gateway.readmodels.productions.readmodel import (
-    PRODUCTION_EVENT_TYPES,
-    apply_production_event,
-)
+from videogen_gateway.readmodels.outlines.readmodel import apply_outline_event
+from videogen_gateway.readmodels.productions.readmodel import apply_production_event
 from videogen_gateway.readmodels.projects.projection import apply_project_event
+from videogen_gateway.readmodels.scripts.projection import apply_script_event
 
-PROJECT_EVENT_TYPES = frozenset(event_type_name(t) for t in EVENT_TYPES)
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
-Connection = asyncpg.Connection | PoolConnectionProxy
+
+def _tags(types: Iterable[type[msgspec.Struct]]) -> frozenset[str]:
+    return frozenset(map(event_type_name, types))
+
+
+PROJECT_TYPES = _tags(project_events.EVENT_TYPES)
+PRODUCTION_TYPES = _tags(production.EVENT_TYPES)
+SCRIPT_TYPES = _tags(script_events.EVENT_TYPES)
+OUTLINE_TYPES = _tags(OUTLINE_EVENT_TYPES)
+GENERATION_TYPES = _tags(GENERATION_EVENT_TYPES)
 
 
 class Outcome(enum.Enum):
@@ -53,14 +69,19 @@ class Outcome(enum.Enum):
 class OutOfOrder(TransientError):
     def __init__(self, stream_id: str, version: int, stored: int) -> None:
         super().__init__(f"{stream_id}: got version {version}, read model is at {stored}")
-        self.stream_id = stream_id
-        self.version = version
-        self.stored = stored
 
 
 def out_of_order_delay(attempt: int) -> float:
     """Short: the missing event is normally a few milliseconds behind."""
     return float(min(0.02 * 2 ** max(0, attempt - 1), 2.0))
+
+
+def _decode(decoder: msgspec.json.Decoder[Any], recorded: RecordedEvent) -> Any:
+    try:
+        return decoder.decode(recorded.data)
+    except msgspec.DecodeError as error:
+        # It will never decode, however often it is redelivered: dead-letter it.
+        raise PoisonMessage(f"{recorded.type} {recorded.event_id}: {error}") from error
 
 
 class StreamProjector:
@@ -70,8 +91,7 @@ class StreamProjector:
         self.pool = pool
         self.schema = check_schema_name(schema)
         self.consumer = consumer
-        q = quote_ident(schema)
-        self._q = q
+        self._q = q = quote_ident(schema)
         self._stored = f"SELECT version FROM {q}.stream_positions WHERE stream_id = $1"
         self._advance = (
             f"WITH moved AS (INSERT INTO {q}.stream_positions (stream_id, version)"
@@ -82,24 +102,20 @@ class StreamProjector:
 
     async def apply(self, recorded: RecordedEvent) -> Outcome:
         """Apply one recorded event exactly once, in stream order (see the module doc)."""
+        stream_id, version = recorded.stream_id, recorded.stream_version
         async with self.pool.acquire() as conn, conn.transaction():
-            stored = await conn.fetchval(self._stored, recorded.stream_id) or 0
-            if recorded.stream_version <= stored:
+            stored = await conn.fetchval(self._stored, stream_id) or 0
+            if version <= stored:
                 return Outcome.ALREADY_APPLIED
-            if recorded.stream_version > stored + 1:
-                raise OutOfOrder(recorded.stream_id, recorded.stream_version, stored)
+            if version > stored + 1:
+                raise OutOfOrder(stream_id, version, stored)
             if not await track_once(conn, self.schema, self.consumer, recorded.event_id):
                 return Outcome.ALREADY_APPLIED
             await self.apply_event(conn, recorded)
             # Events this projection does not show still move the stream's position, or
             # every later event of the stream would wait for them forever.
-            await conn.execute(
-                self._advance,
-                recorded.stream_id,
-                recorded.stream_version,
-                self._channel,
-                f"{recorded.stream_id}:{recorded.stream_version}",
-            )
+            await conn.execute(self._advance, stream_id, version, self._channel,
+                               f"{stream_id}:{version}")
         return Outcome.APPLIED
 
     async def handle(self, recorded: RecordedEvent, msg: Msg) -> None:
@@ -109,36 +125,50 @@ class StreamProjector:
         except OutOfOrder:
             await msg.nak(delay=out_of_order_delay(msg.metadata.num_delivered or 1))
 
-    async def apply_event(self, conn: Connection, recorded: RecordedEvent) -> None:
+    async def run(self, js: JetStreamContext, stream: str, stop: asyncio.Event,
+                  idle_wait: float) -> None:
+        """Consume `stream` into the read models with this projection's durable, until `stop`."""
+        await run_consumer(
+            js, stream=stream, durable=self.consumer, filter_subjects=None, handle=self.handle,
+            dead_letters=PostgresDeadLetters(self.pool, self.schema), stop=stop,
+            idle_wait=idle_wait,
+        )
+
+    async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
         """Change the read models for one event (inside `apply`'s transaction)."""
         raise NotImplementedError
 
 
 class ProjectProjector(StreamProjector):
-    """The project service's stream: projects, their cast, and productions."""
+    """The project service's stream: projects, their cast, productions and Aura jobs."""
 
-    async def apply_event(self, conn: Connection, recorded: RecordedEvent) -> None:
-        if recorded.type in PROJECT_EVENT_TYPES:
-            event = _decode(recorded)
+    async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
+        if recorded.type in PROJECT_TYPES:
+            event = _decode(project_events.event_decoder, recorded)
             await apply_project_event(conn, self._q, event, recorded.stream_version)
-        elif recorded.type in PRODUCTION_EVENT_TYPES:
-            production = _decode_production(recorded)
-            await apply_production_event(conn, self._q, production)
-            await apply_aura_event(conn, self._q, recorded, production)
+        elif recorded.type in PRODUCTION_TYPES:
+            made = _decode(production.event_decoder, recorded)
+            await apply_production_event(conn, self._q, made)
+            await apply_aura_event(conn, self._q, recorded, made)
 
 
-def _decode(recorded: RecordedEvent) -> ProjectEvent:
-    try:
-        event: ProjectEvent = event_decoder.decode(recorded.data)
-    except msgspec.DecodeError as error:
-        # It will never decode, however often it is redelivered: dead-letter it.
-        raise PoisonMessage(f"{recorded.type} {recorded.event_id}: {error}") from error
-    return event
+class ScriptProjector(StreamProjector):
+    """The script service's stream: scripts, outlines and generation runs."""
+
+    async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
+        kind, q = recorded.type, self._q
+        if kind in SCRIPT_TYPES:
+            await apply_script_event(conn, q, _decode(script_events.event_decoder, recorded))
+        elif kind in OUTLINE_TYPES:
+            await apply_outline_event(conn, q, _decode(outline_event_decoder, recorded))
+        elif kind in GENERATION_TYPES:
+            event = _decode(generation_event_decoder, recorded)
+            await apply_generation_event(conn, q, self._channel, event)
 
 
-def _decode_production(recorded: RecordedEvent) -> ProductionEvent:
-    try:
-        event: ProductionEvent = production_decoder.decode(recorded.data)
-    except msgspec.DecodeError as error:
-        raise PoisonMessage(f"{recorded.type} {recorded.event_id}: {error}") from error
-    return event
+def projectors(pool: asyncpg.Pool, schema: str, ns: Namespace) -> list[tuple[str, StreamProjector]]:
+    """Every service whose stream the read models come from, with its projection."""
+    return [
+        ("project", ProjectProjector(pool, schema, ns.durable("gateway", "projects"))),
+        ("script", ScriptProjector(pool, schema, ns.durable("gateway", "scripts"))),
+    ]

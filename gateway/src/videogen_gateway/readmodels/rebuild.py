@@ -17,26 +17,15 @@ import structlog
 from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
 from videogen_bus.connection import bus_connection
-from videogen_bus.consumer import run_consumer
 from videogen_bus.streams import ensure_stream
-from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_gateway.readmodels.migrations import drop_read_models, migrate_gateway
-from videogen_gateway.readmodels.projector import ProjectProjector, StreamProjector
-from videogen_gateway.readmodels.script_projector import ScriptProjector
+from videogen_gateway.readmodels.projector import StreamProjector, projectors
 from videogen_gateway.runtime import GatewayOptions, Runtime
 from videogen_runtime.settings import Settings
 
 log = structlog.get_logger("videogen_gateway.rebuild")
 
 POLL_SECONDS = 0.1
-
-
-def _sources(rt: Runtime, pool: asyncpg.Pool) -> list[tuple[str, StreamProjector]]:
-    """Every stream the read models come from, with its projection."""
-    return [
-        ("project", ProjectProjector(pool, rt.schema, rt.projects_consumer)),
-        ("script", ScriptProjector(pool, rt.schema, rt.scripts_consumer)),
-    ]
 
 
 async def rebuild(settings: Settings) -> int:
@@ -46,7 +35,7 @@ async def rebuild(settings: Settings) -> int:
     try:
         async with bus_connection(settings.nats_url, "gateway-rebuild") as nc:
             js = nc.jetstream()
-            sources = _sources(rt, pool)
+            sources = projectors(pool, rt.schema, rt.ns)
             for service, projector in sources:
                 await ensure_stream(js, rt.ns, service)
                 with contextlib.suppress(NotFoundError):
@@ -59,7 +48,7 @@ async def rebuild(settings: Settings) -> int:
                 stream = rt.ns.stream_name(service)
                 last = (await js.stream_info(stream)).state.last_seq
                 log.info("rebuild.started", stream=stream, last_seq=last, schema=rt.schema)
-                await _replay(js, rt, pool, stream, projector, last)
+                await _replay(js, stream, projector, last)
                 log.info("rebuild.finished", stream=stream, replayed=last)
                 replayed += int(last)
             return replayed
@@ -67,29 +56,14 @@ async def rebuild(settings: Settings) -> int:
         await pool.close()
 
 
-async def _replay(
-    js: JetStreamContext, rt: Runtime, pool: asyncpg.Pool, stream: str,
-    projector: StreamProjector, last: int,
-) -> None:
-    durable = projector.consumer
+async def _replay(js: JetStreamContext, stream: str, projector: StreamProjector, last: int) -> None:
     stop = asyncio.Event()
-    consumer = asyncio.create_task(
-        run_consumer(
-            js,
-            stream=stream,
-            durable=durable,
-            filter_subjects=None,
-            handle=projector.handle,
-            dead_letters=PostgresDeadLetters(pool, rt.schema),
-            stop=stop,
-            idle_wait=0.5,
-        )
-    )
+    consumer = asyncio.create_task(projector.run(js, stream, stop, idle_wait=0.5))
     try:
         while last > 0 and not consumer.done():
             await asyncio.sleep(POLL_SECONDS)
             with contextlib.suppress(NotFoundError):  # not created yet by run_consumer
-                info = await js.consumer_info(stream, durable)
+                info = await js.consumer_info(stream, projector.consumer)
                 if info.ack_floor and info.ack_floor.stream_seq >= last:
                     break
     finally:

@@ -14,14 +14,13 @@ and every other event of a production without a row is ignored.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import asyncpg
 import msgspec
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.project.production import ProductionEvent, ProductionQueued
-from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_gateway.readmodels.aura_jobs.translation import (
     STEP_NAMES,
     Job,
@@ -30,8 +29,11 @@ from videogen_gateway.readmodels.aura_jobs.translation import (
     new_job,
     translate,
 )
-from videogen_gateway.readmodels.productions.readmodel import Connection
-from videogen_gateway.realtime import SseEvent
+from videogen_gateway.readmodels.queries import Queries
+from videogen_gateway.realtime import SseEvent, sse_event
+
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 AURA_KIND = "brief"
 _JOB_COLUMNS = (
@@ -46,25 +48,20 @@ def _json(value: object) -> str:
     return msgspec.json.encode(value).decode()
 
 
-def job_from_row(row: asyncpg.Record) -> Job:
-    values = {k: v for k, v in row.items() if k not in ("last_seq", "total")}
+def job_of(last_seq: int = 0, total: int = 0, **values: Any) -> Job:
+    """A job from its row (the columns of `_JOB_COLUMNS`, JSON as text)."""
     for name in _JSON_FIELDS:
         decoded = msgspec.json.decode(values[name]) if values[name] is not None else None
         values[name] = tuple(decoded) if isinstance(decoded, list) else decoded
     return Job(**values)
 
 
-def step_from_row(row: asyncpg.Record) -> Step:
-    return step_from_values(dict(row))
-
-
-def step_from_values(values: dict[str, Any]) -> Step:
-    values["errors"] = tuple(msgspec.json.decode(values["errors"]))
-    return Step(**values)
+def step_of(errors: str, **values: Any) -> Step:
+    return Step(errors=tuple(msgspec.json.decode(errors)), **values)
 
 
 async def apply_aura_event(
-    conn: Connection, q: str, recorded: RecordedEvent, event: ProductionEvent
+    conn: Conn, q: str, recorded: RecordedEvent, event: ProductionEvent
 ) -> None:
     """Apply one Production event to the Aura read models; `q` is the quoted schema."""
     if isinstance(event, ProductionQueued):
@@ -79,15 +76,15 @@ async def apply_aura_event(
         )
         if row is None:
             return  # not an Aura job (text2video, studio render)
-        job = job_from_row(row)
+        job = job_of(**row)
         step_rows = await conn.fetch(
             f"SELECT {_STEP_COLUMNS} FROM {q}.aura_job_steps WHERE job_id = $1", job.id
         )
-        steps = {s.name: s for s in map(step_from_row, step_rows)}
+        steps = {s.name: s for s in (step_of(**r) for r in step_rows)}
     await _write(conn, q, translate(job, steps, event), recorded.recorded_at)
 
 
-async def _insert_job(conn: Connection, q: str, job: Job, steps: dict[str, Step]) -> None:
+async def _insert_job(conn: Conn, q: str, job: Job, steps: dict[str, Step]) -> None:
     await conn.execute(
         f"INSERT INTO {q}.aura_jobs (id, correlation_id, status, stage, created_at)"
         " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
@@ -100,7 +97,7 @@ async def _insert_job(conn: Connection, q: str, job: Job, steps: dict[str, Step]
     )
 
 
-async def _write(conn: Connection, q: str, out: Outcome, at: datetime) -> None:
+async def _write(conn: Conn, q: str, out: Outcome, at: datetime) -> None:
     job = out.job
     last = await conn.fetchval(
         f"UPDATE {q}.aura_jobs SET status = $2, stage = $3, progress = $4, attempt = $5,"
@@ -133,10 +130,10 @@ class JobView(msgspec.Struct, frozen=True, kw_only=True):
     last_seq: int
 
 
-class AuraJobQueries:
+class AuraJobQueries(Queries):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
-        self.pool = pool
-        q = quote_ident(check_schema_name(schema))
+        super().__init__(pool, schema)
+        q = self.q
         self._get = f"SELECT {_JOB_COLUMNS}, last_seq FROM {q}.aura_jobs WHERE id = $1"
         self._steps = (
             f"SELECT {_STEP_COLUMNS} FROM {q}.aura_job_steps WHERE job_id = $1 ORDER BY position"
@@ -151,8 +148,8 @@ class AuraJobQueries:
             " WHERE job_id = ANY($1::uuid[]) ORDER BY job_id, position"
         )
         self._events = (
-            f"SELECT seq, event, data FROM {q}.aura_job_events WHERE job_id = $1 AND seq > $2"
-            " ORDER BY seq LIMIT $3"
+            f"SELECT seq AS id, event, data FROM {q}.aura_job_events WHERE job_id = $1"
+            " AND seq > $2 ORDER BY seq LIMIT $3"
         )
 
     async def get(self, job_id: UUID) -> JobView | None:
@@ -160,24 +157,21 @@ class AuraJobQueries:
             row = await conn.fetchrow(self._get, job_id)
             if row is None:
                 return None
-            steps = [step_from_row(r) for r in await conn.fetch(self._steps, job_id)]
-        return JobView(job=job_from_row(row), steps=steps, last_seq=int(row["last_seq"]))
+            steps = [step_of(**r) for r in await conn.fetch(self._steps, job_id)]
+        return JobView(job=job_of(**row), steps=steps, last_seq=int(row["last_seq"]))
 
     async def page(self, size: int, offset: int) -> tuple[list[Job], int]:
         rows = await self.pool.fetch(self._page, size, offset)
         if not rows:
             return [], int(await self.pool.fetchval(self._count))
-        total = int(rows[0]["total"])
-        return [job_from_row(r) for r in rows], total
+        return [job_of(**r) for r in rows], int(rows[0]["total"])
 
     async def steps_of(self, job_ids: list[UUID]) -> dict[UUID, list[Step]]:
-        rows = await self.pool.fetch(self._steps_of, job_ids)
         found: dict[UUID, list[Step]] = {}
-        for row in rows:
+        for row in await self.pool.fetch(self._steps_of, job_ids):
             values = dict(row)
-            found.setdefault(values.pop("job_id"), []).append(step_from_values(values))
+            found.setdefault(values.pop("job_id"), []).append(step_of(**values))
         return found
 
     async def events_after(self, job_id: UUID, seq: int, limit: int = 1000) -> list[SseEvent]:
-        rows = await self.pool.fetch(self._events, job_id, seq, limit)
-        return [SseEvent(id=r["seq"], event=r["event"], data=r["data"].encode()) for r in rows]
+        return await self.all(self._events, sse_event, job_id, seq, limit)

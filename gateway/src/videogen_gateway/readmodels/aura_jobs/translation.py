@@ -123,11 +123,6 @@ def new_job(event: ProductionQueued, correlation_id: str) -> tuple[Job, dict[str
     return job, {name: Step(name=name) for name in STEP_NAMES}
 
 
-def download_paths(job_id: UUID) -> tuple[str, str]:
-    """Where a client fetches the video and its subtitles (surfaces/aura.py serves them)."""
-    return f"/api/jobs/{job_id}/download", f"/api/jobs/{job_id}/download/subtitles"
-
-
 def translate(job: Job, steps: dict[str, Step], event: ProductionEvent) -> Outcome:
     out = Outcome(job=job, steps=dict(steps))
     match event:
@@ -219,7 +214,9 @@ def _retried(out: Outcome, event: ProductionRetried) -> None:
 
 
 def _completed(out: Outcome, event: ProductionCompleted) -> None:
-    video, subtitles = download_paths(out.job.id)
+    # Where a client fetches them (surfaces/aura/job_routes.py serves them).
+    video = f"/api/jobs/{out.job.id}/download"
+    subtitles = f"{video}/subtitles"
     output = {"videoPath": video, "subtitlePath": subtitles if event.subtitle_key else None,
               "sizeBytes": event.size_bytes}
     artifacts = [{"name": event.video_key.rsplit("/", 1)[-1], "path": video, "type": "video",

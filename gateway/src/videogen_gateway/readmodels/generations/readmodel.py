@@ -16,7 +16,7 @@ than gateway-wide: an SSE stream only ever reads one project's feed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
 import asyncpg
@@ -30,8 +30,11 @@ from videogen_contracts.script.generation import (
     GenerationSectionStarted,
     GenerationStarted,
 )
-from videogen_gateway.readmodels.projector import Connection
-from videogen_gateway.realtime import feed_key
+from videogen_gateway.readmodels.queries import Queries, columns
+from videogen_gateway.realtime import SseEvent, feed_key, sse_event
+
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 FEED = "generation"
 
@@ -88,11 +91,7 @@ class RunRow(msgspec.Struct, frozen=True, kw_only=True):
         return min(100, self.sections_completed * 100 // self.total_sections)
 
 
-RUN_COLUMNS = (
-    "id, project_id, mode, outline_id, status, total_sections, sections_completed,"
-    " current_section, current_section_title, estimated_seconds, total_sentences,"
-    " total_duration_minutes, error, queued_at, updated_at, ended_at"
-)
+RUN_COLUMNS = columns(RunRow)
 
 
 def progress_of(run: RunRow) -> ProgressOut:
@@ -103,9 +102,7 @@ def progress_of(run: RunRow) -> ProgressOut:
     )
 
 
-async def apply_generation_event(
-    conn: Connection, q: str, channel: str, event: GenerationEvent
-) -> None:
+async def apply_generation_event(conn: Conn, q: str, channel: str, event: GenerationEvent) -> None:
     """Apply one event to its run, then append what the SSE stream shows for it."""
     run = await _update_run(conn, q, event)
     if run is None:
@@ -124,7 +121,7 @@ async def apply_generation_event(
     await _append(conn, q, channel, run, name, msgspec.json.encode(data), run.updated_at)
 
 
-async def _update_run(conn: Connection, q: str, event: GenerationEvent) -> RunRow | None:
+async def _update_run(conn: Conn, q: str, event: GenerationEvent) -> RunRow | None:
     ret = f" RETURNING {RUN_COLUMNS}"
     match event:
         case GenerationQueued():
@@ -136,48 +133,33 @@ async def _update_run(conn: Connection, q: str, event: GenerationEvent) -> RunRo
                 event.job_id, event.project_id, event.mode, event.outline_id,
                 event.estimated_seconds, event.queued_at,
             )
+            return None if row is None else RunRow(**row)
         case GenerationStarted():
-            row = await conn.fetchrow(
-                f"UPDATE {q}.generation_runs SET status = 'generating', outline_id = $2,"
-                f" total_sections = $3, updated_at = $4 WHERE id = $1{ret}",
-                event.job_id, event.outline_id, event.total_sections, event.started_at,
-            )
+            changes = "status = 'generating', outline_id = $2, total_sections = $3, updated_at = $4"
+            values: tuple[object, ...] = (event.outline_id, event.total_sections, event.started_at)
         case GenerationSectionStarted():
-            row = await conn.fetchrow(
-                f"UPDATE {q}.generation_runs SET status = 'generating', total_sections = $2,"
-                " current_section = $3, current_section_title = $4, updated_at = $5"
-                f" WHERE id = $1{ret}",
-                event.job_id, event.total_sections, event.section_index + 1, event.title,
-                event.started_at,
-            )
+            changes = ("status = 'generating', total_sections = $2, current_section = $3,"
+                       " current_section_title = $4, updated_at = $5")
+            values = (event.total_sections, event.section_index + 1, event.title, event.started_at)
         case GenerationSectionCompleted():
-            row = await conn.fetchrow(
-                f"UPDATE {q}.generation_runs SET total_sections = $2,"
-                " sections_completed = GREATEST(sections_completed, $3),"
-                f" current_section = $3, updated_at = $4 WHERE id = $1{ret}",
-                event.job_id, event.total_sections, event.section_index + 1,
-                event.completed_at,
-            )
+            changes = ("total_sections = $2, sections_completed = GREATEST(sections_completed, $3),"
+                       " current_section = $3, updated_at = $4")
+            values = (event.total_sections, event.section_index + 1, event.completed_at)
         case GenerationCompleted():
-            row = await conn.fetchrow(
-                f"UPDATE {q}.generation_runs SET status = 'completed',"
-                " sections_completed = total_sections, total_sentences = $2,"
-                " total_duration_minutes = $3, updated_at = $4, ended_at = $4"
-                f" WHERE id = $1{ret}",
-                event.job_id, event.total_sentences, event.total_duration_minutes,
-                event.completed_at,
-            )
+            changes = ("status = 'completed', sections_completed = total_sections,"
+                       " total_sentences = $2, total_duration_minutes = $3, updated_at = $4,"
+                       " ended_at = $4")
+            values = (event.total_sentences, event.total_duration_minutes, event.completed_at)
         case GenerationFailed():
-            row = await conn.fetchrow(
-                f"UPDATE {q}.generation_runs SET status = 'failed', error = $2,"
-                f" updated_at = $3, ended_at = $3 WHERE id = $1{ret}",
-                event.job_id, event.message, event.failed_at,
-            )
+            changes = "status = 'failed', error = $2, updated_at = $3, ended_at = $3"
+            values = (event.message, event.failed_at)
+    row = await conn.fetchrow(f"UPDATE {q}.generation_runs SET {changes} WHERE id = $1{ret}",
+                              event.job_id, *values)
     return None if row is None else RunRow(**row)
 
 
 async def _append(
-    conn: Connection, q: str, channel: str, run: RunRow, name: str, data: bytes, at: datetime
+    conn: Conn, q: str, channel: str, run: RunRow, name: str, data: bytes, at: datetime
 ) -> None:
     # The row lock taken here is held to commit: it orders the feed (module doc).
     seq = await conn.fetchval(
@@ -196,9 +178,10 @@ async def _append(
     )
 
 
-class GenerationQueries:
-    def __init__(self, pool: asyncpg.Pool, q: str) -> None:
-        self.pool = pool
+class GenerationQueries(Queries):
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        super().__init__(pool, schema)
+        q = self.q
         self._run = f"SELECT {RUN_COLUMNS} FROM {q}.generation_runs WHERE id = $1"
         # The run of the project's newest feed message (clocks of replicas may disagree;
         # the feed's order is the projection's).
@@ -207,7 +190,7 @@ class GenerationQueries:
             f" {q}.generation_events WHERE project_id = $1 ORDER BY seq DESC LIMIT 1)"
         )
         self._after = (
-            f"SELECT seq, event, data::text AS data FROM {q}.generation_events"
+            f"SELECT seq AS id, event, data::text AS data FROM {q}.generation_events"
             " WHERE project_id = $1 AND seq > $2 ORDER BY seq LIMIT 500"
         )
         self._head = f"SELECT last_seq FROM {q}.generation_feeds WHERE project_id = $1"
@@ -216,16 +199,13 @@ class GenerationQueries:
         )
 
     async def run(self, job_id: UUID) -> RunRow | None:
-        row = await self.pool.fetchrow(self._run, job_id)
-        return None if row is None else RunRow(**row)
+        return await self.one(self._run, RunRow, job_id)
 
     async def latest_run(self, project_id: UUID) -> RunRow | None:
-        row = await self.pool.fetchrow(self._latest, project_id)
-        return None if row is None else RunRow(**row)
+        return await self.one(self._latest, RunRow, project_id)
 
-    async def feed_after(self, project_id: UUID, after: int) -> list[tuple[int, str, bytes]]:
-        rows = await self.pool.fetch(self._after, project_id, after)
-        return [(r["seq"], r["event"], r["data"].encode()) for r in rows]
+    async def feed_after(self, project_id: UUID, after: int) -> list[SseEvent]:
+        return await self.all(self._after, sse_event, project_id, after)
 
     async def head(self, project_id: UUID) -> int:
         """The feed's last position (0 when the project never generated)."""

@@ -14,13 +14,13 @@ from typing import Any
 
 import asyncpg
 import msgspec
-from videogen_eventstore.migrations import check_schema_name, quote_ident
+from videogen_gateway.readmodels.queries import Queries
 
 
-class InngestLedger:
+class InngestLedger(Queries):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
-        self.pool = pool
-        q = quote_ident(check_schema_name(schema))
+        super().__init__(pool, schema)
+        q = self.q
         self._get = f"SELECT result::text FROM {q}.inngest_events WHERE id = $1"
         # The first answer stays: a copy that raced this one changes nothing.
         self._put = (

@@ -7,7 +7,7 @@ one row and no translation. Runs inside the script projector's transaction (proj
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import asyncpg
@@ -19,8 +19,10 @@ from videogen_contracts.script.outline import (
     OutlineSectionPlan,
     OutlineSectionRegenerated,
 )
-from videogen_eventstore.migrations import check_schema_name, quote_ident
-from videogen_gateway.readmodels.projector import Connection
+from videogen_gateway.readmodels.queries import Queries
+
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 
 class OutlineSectionOut(msgspec.Struct, kw_only=True, rename="camel"):
@@ -31,13 +33,10 @@ class OutlineSectionOut(msgspec.Struct, kw_only=True, rename="camel"):
 
 
 def section_out(plan: OutlineSectionPlan) -> OutlineSectionOut:
-    return OutlineSectionOut(
-        title=plan.title, summary=plan.summary, target_minutes=plan.target_minutes,
-        key_points=list(plan.key_points),
-    )
+    return msgspec.convert(plan, OutlineSectionOut, from_attributes=True)
 
 
-async def apply_outline_event(conn: Connection, q: str, event: OutlineEvent) -> None:
+async def apply_outline_event(conn: Conn, q: str, event: OutlineEvent) -> None:
     match event:
         case OutlineGenerated():
             sections = msgspec.json.encode([section_out(s) for s in event.sections]).decode()
@@ -79,37 +78,26 @@ class OutlineRow(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
 
 
-_COLUMNS = (
-    "id, project_id, title, total_target_minutes, sections::text AS sections, status,"
-    " provider_label, job_id, created_at, updated_at"
-)
 _sections_decoder = msgspec.json.Decoder(list[OutlineSectionOut])
 
 
-def _row(record: asyncpg.Record) -> OutlineRow:
-    values: dict[str, Any] = dict(record)
-    values["sections"] = _sections_decoder.decode(values["sections"])
-    return OutlineRow(**values)
+def _row(sections: str, **values: Any) -> OutlineRow:
+    return OutlineRow(sections=_sections_decoder.decode(sections), **values)
 
 
-class OutlineQueries:
+class OutlineQueries(Queries):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
-        self.pool = pool
-        q = quote_ident(check_schema_name(schema))
-        # A deleted project's outlines disappear with it (see scripts/queries.py).
-        self._get = (
-            f"SELECT {_COLUMNS} FROM {q}.outlines o WHERE id = $1 AND NOT EXISTS"
-            f" (SELECT 1 FROM {q}.projects p WHERE p.id = o.project_id AND p.deleted)"
+        super().__init__(pool, schema)
+        columns = (
+            "id, project_id, title, total_target_minutes, sections::text AS sections, status,"
+            f" provider_label, job_id, created_at, updated_at FROM {self.q}.outlines o"
         )
+        self._get = f"SELECT {columns} WHERE id = $1 AND {self.alive('o.project_id')}"
         # Newest first, as the original listed them.
-        self._of_project = (
-            f"SELECT {_COLUMNS} FROM {q}.outlines WHERE project_id = $1"
-            " ORDER BY created_at DESC, id"
-        )
+        self._of_project = f"SELECT {columns} WHERE project_id = $1 ORDER BY created_at DESC, id"
 
     async def get(self, outline_id: UUID) -> OutlineRow | None:
-        record = await self.pool.fetchrow(self._get, outline_id)
-        return None if record is None else _row(record)
+        return await self.one(self._get, _row, outline_id)
 
     async def of_project(self, project_id: UUID) -> list[OutlineRow]:
-        return [_row(r) for r in await self.pool.fetch(self._of_project, project_id)]
+        return await self.all(self._of_project, _row, project_id)

@@ -9,14 +9,12 @@ a replay over a half-dropped table cannot move it back. `ProductionQueries` read
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import asyncpg
 import msgspec
-from asyncpg.pool import PoolConnectionProxy
-from videogen_contracts.envelope import event_type_name
 from videogen_contracts.project.production import (
-    EVENT_TYPES,
     ProductionAdvanced,
     ProductionCancelled,
     ProductionCompleted,
@@ -26,30 +24,27 @@ from videogen_contracts.project.production import (
     ProductionStage,
     ProductionStepLogged,
 )
-from videogen_eventstore.migrations import check_schema_name, quote_ident
+from videogen_gateway.readmodels.queries import Queries, columns
 
-Connection = asyncpg.Connection | PoolConnectionProxy
-
-PRODUCTION_EVENT_TYPES = frozenset(event_type_name(t) for t in EVENT_TYPES)
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 QUEUED_MESSAGE = "Job queued"
 COMPLETED_MESSAGE = "Video generation completed"
 CANCELLED_MESSAGE = "Video generation cancelled"
 
 
+# Doc 004 knows four statuses. A cancelled job is `failed` there, so that a client polling
+# "until completed or failed" (the doc's own example) stops.
+_STATUSES = {"queued": "queued", "completed": "completed", "failed": "failed",
+             "cancelled": "failed"}
+
+
 def status_of(stage: ProductionStage) -> str:
-    """Doc 004 knows four statuses. A cancelled job is `failed` there, so that a client
-    polling "until completed or failed" (the doc's own example) stops."""
-    if stage == "queued":
-        return "queued"
-    if stage == "completed":
-        return "completed"
-    if stage in ("failed", "cancelled"):
-        return "failed"
-    return "processing"
+    return _STATUSES.get(stage, "processing")
 
 
-async def apply_production_event(conn: Connection, q: str, event: ProductionEvent) -> None:
+async def apply_production_event(conn: Conn, q: str, event: ProductionEvent) -> None:
     """Apply one Production event; `q` is the quoted schema name."""
     match event:
         case ProductionQueued():
@@ -90,7 +85,7 @@ async def apply_production_event(conn: Connection, q: str, event: ProductionEven
 
 
 async def _advance(
-    conn: Connection, q: str, production_id: UUID, stage: ProductionStage, progress: int,
+    conn: Conn, q: str, production_id: UUID, stage: ProductionStage, progress: int,
     message: str, at: datetime,
 ) -> None:
     await conn.execute(
@@ -101,7 +96,7 @@ async def _advance(
 
 
 async def _end(
-    conn: Connection, q: str, production_id: UUID, stage: ProductionStage, message: str,
+    conn: Conn, q: str, production_id: UUID, stage: ProductionStage, message: str,
     reason: str | None, at: datetime,
 ) -> None:
     await conn.execute(
@@ -129,24 +124,15 @@ class ProductionRow(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
 
 
-_COLUMNS = (
-    "id, project_id, kind, status, stage, progress, message, logs, video_key, subtitle_key,"
-    " duration_s, size_bytes, error, created_at, updated_at"
-)
-
-
-class ProductionQueries:
+class ProductionQueries(Queries):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
-        self.pool = pool
-        q = quote_ident(check_schema_name(schema))
-        self._get = f"SELECT {_COLUMNS} FROM {q}.productions WHERE id = $1"
-        self._list = (
-            f"SELECT {_COLUMNS} FROM {q}.productions WHERE kind = $1 ORDER BY created_at, id"
-        )
+        super().__init__(pool, schema)
+        rows = f"SELECT {columns(ProductionRow)} FROM {self.q}.productions"
+        self._get = f"{rows} WHERE id = $1"
+        self._list = f"{rows} WHERE kind = $1 ORDER BY created_at, id"
 
     async def get(self, production_id: UUID) -> ProductionRow | None:
-        row = await self.pool.fetchrow(self._get, production_id)
-        return None if row is None else ProductionRow(**row)
+        return await self.one(self._get, ProductionRow, production_id)
 
     async def list(self, kind: str = "text2video") -> list[ProductionRow]:
-        return [ProductionRow(**row) for row in await self.pool.fetch(self._list, kind)]
+        return await self.all(self._list, ProductionRow, kind)

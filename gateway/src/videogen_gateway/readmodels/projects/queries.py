@@ -7,9 +7,9 @@ from uuid import UUID
 import asyncpg
 import msgspec
 from videogen_contracts.project.events import stream_id_for
-from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_gateway.readmodels.projects.cache import DetailCache
 from videogen_gateway.readmodels.projects.rows import CastRow, ProjectDetail, ProjectRow
+from videogen_gateway.readmodels.queries import Queries
 
 _PROJECT_COLUMNS = (
     "p.id, p.topic, p.style, p.target_duration_minutes, p.description, p.audience, p.goal,"
@@ -25,16 +25,16 @@ def _columns(q: str) -> str:
         f" AS section_count, (SELECT count(*) FROM {q}.sentences y WHERE y.project_id = p.id)"
         " AS sentence_count"
     )
+
+
 _cast_decoder = msgspec.json.Decoder(list[CastRow])
 
 
-class ProjectQueries:
-    def __init__(
-        self, pool: asyncpg.Pool, schema: str, cache: DetailCache | None = None
-    ) -> None:
-        self.pool = pool
+class ProjectQueries(Queries):
+    def __init__(self, pool: asyncpg.Pool, schema: str, cache: DetailCache | None = None) -> None:
+        super().__init__(pool, schema)
         self._cache = cache
-        q = quote_ident(check_schema_name(schema))
+        q = self.q
         self._list = (
             f"SELECT {_columns(q)} FROM {q}.projects p WHERE NOT p.deleted"
             " ORDER BY p.created_at DESC, p.id"
@@ -42,11 +42,9 @@ class ProjectQueries:
         # The cast rides along as one JSON array so a detail view costs one round trip;
         # the stream's version too, read in the same snapshot (for the cache).
         self._detail = (
-            f"SELECT {_columns(q)}, (SELECT coalesce(json_agg(json_build_object("
-            "'id', c.id, 'name', c.name, 'description', c.description, 'role', c.role,"
-            f" 'voice', c.voice) ORDER BY c.position), '[]') FROM {q}.cast_members c"
-            f" WHERE c.project_id = p.id) AS cast_json, (SELECT s.version FROM"
-            f" {q}.stream_positions s WHERE s.stream_id = $2) AS version"
+            f"SELECT {_columns(q)}, (SELECT coalesce(json_agg(c ORDER BY c.position), '[]')"
+            f" FROM {q}.cast_members c WHERE c.project_id = p.id) AS cast_json, (SELECT"
+            f" s.version FROM {q}.stream_positions s WHERE s.stream_id = $2) AS version"
             f" FROM {q}.projects p WHERE p.id = $1 AND NOT p.deleted"
         )
         self._cast = (
@@ -56,7 +54,7 @@ class ProjectQueries:
         )
 
     async def list_projects(self) -> list[ProjectRow]:
-        return [ProjectRow(**row) for row in await self.pool.fetch(self._list)]
+        return await self.all(self._list, ProjectRow)
 
     async def get_project(self, project_id: UUID) -> ProjectDetail | None:
         cache = self._cache
@@ -78,5 +76,4 @@ class ProjectQueries:
         return detail
 
     async def get_cast_members(self, project_id: UUID, ids: list[UUID]) -> list[CastRow]:
-        rows = await self.pool.fetch(self._cast, project_id, ids)
-        return [CastRow(**row) for row in rows]
+        return await self.all(self._cast, CastRow, project_id, ids)

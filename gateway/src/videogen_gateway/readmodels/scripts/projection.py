@@ -11,6 +11,7 @@ it sees each event exactly once and in stream order.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from videogen_contracts.script.events import (
@@ -27,10 +28,12 @@ from videogen_contracts.script.events import (
     SentencesReordered,
     SentenceTextChanged,
 )
-from videogen_gateway.readmodels.projector import Connection
+
+if TYPE_CHECKING:
+    from videogen_eventstore.db import Conn
 
 
-async def apply_script_event(conn: Connection, q: str, event: ScriptEvent) -> None:
+async def apply_script_event(conn: Conn, q: str, event: ScriptEvent) -> None:
     """Apply one event; `q` is the quoted schema name."""
     match event:
         case ScriptDrafted():
@@ -40,8 +43,12 @@ async def apply_script_event(conn: Connection, q: str, event: ScriptEvent) -> No
             await _replace(conn, q, event.project_id, event.script_id, event.sections,
                            event.provider_label, event.replaced_at)
         case SectionsReordered():
-            await _renumber_sections(conn, q, event.project_id, event.section_ids,
-                                     event.reordered_at)
+            await conn.execute(
+                f"UPDATE {q}.sections s SET position = o.ord - 1, updated_at = $3"
+                " FROM unnest($2::uuid[]) WITH ORDINALITY AS o(id, ord)"
+                " WHERE s.id = o.id AND s.project_id = $1",
+                event.project_id, event.section_ids, event.reordered_at,
+            )
         case SentencesReordered():
             await _renumber(conn, q, event.section_id, event.sentence_ids, event.reordered_at)
         case SentenceMoved():
@@ -63,7 +70,7 @@ async def apply_script_event(conn: Connection, q: str, event: ScriptEvent) -> No
 
 
 async def _replace(
-    conn: Connection, q: str, project_id: UUID, script_id: UUID,
+    conn: Conn, q: str, project_id: UUID, script_id: UUID,
     sections: list[ScriptSection], provider_label: str | None, at: datetime,
 ) -> None:
     await conn.execute(f"DELETE FROM {q}.sentences WHERE project_id = $1", project_id)
@@ -88,20 +95,7 @@ async def _replace(
     )
 
 
-async def _renumber_sections(
-    conn: Connection, q: str, project_id: UUID, ids: list[UUID], at: datetime
-) -> None:
-    await conn.execute(
-        f"UPDATE {q}.sections s SET position = o.ord - 1, updated_at = $3"
-        " FROM unnest($2::uuid[]) WITH ORDINALITY AS o(id, ord)"
-        " WHERE s.id = o.id AND s.project_id = $1",
-        project_id, ids, at,
-    )
-
-
-async def _renumber(
-    conn: Connection, q: str, section_id: UUID, ids: list[UUID], at: datetime
-) -> None:
+async def _renumber(conn: Conn, q: str, section_id: UUID, ids: list[UUID], at: datetime) -> None:
     """Put `ids` (all of the section's sentences) in this order, in this section."""
     await conn.execute(
         f"UPDATE {q}.sentences s SET section_id = $1, position = o.ord - 1, updated_at = $3"
@@ -110,14 +104,14 @@ async def _renumber(
     )
 
 
-async def _sentence_ids(conn: Connection, q: str, section_id: UUID) -> list[UUID]:
+async def _sentence_ids(conn: Conn, q: str, section_id: UUID) -> list[UUID]:
     rows = await conn.fetch(
         f"SELECT id FROM {q}.sentences WHERE section_id = $1 ORDER BY position, id", section_id
     )
     return [r["id"] for r in rows]
 
 
-async def _move(conn: Connection, q: str, e: SentenceMoved) -> None:
+async def _move(conn: Conn, q: str, e: SentenceMoved) -> None:
     source = [i for i in await _sentence_ids(conn, q, e.from_section_id) if i != e.sentence_id]
     if e.from_section_id != e.to_section_id:
         await _renumber(conn, q, e.from_section_id, source, e.moved_at)
@@ -129,7 +123,7 @@ async def _move(conn: Connection, q: str, e: SentenceMoved) -> None:
     await _renumber(conn, q, e.to_section_id, target, e.moved_at)
 
 
-async def _insert(conn: Connection, q: str, e: SentencesInserted) -> None:
+async def _insert(conn: Conn, q: str, e: SentencesInserted) -> None:
     project_id = await conn.fetchval(
         f"SELECT project_id FROM {q}.sections WHERE id = $1", e.section_id
     )

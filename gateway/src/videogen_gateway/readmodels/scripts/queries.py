@@ -12,7 +12,7 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
-from videogen_eventstore.migrations import check_schema_name, quote_ident
+from videogen_gateway.readmodels.queries import Queries, columns
 
 
 class SentenceRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,45 +38,30 @@ class SectionRow(msgspec.Struct, frozen=True, kw_only=True):
 _sentences_decoder = msgspec.json.Decoder(list[SentenceRow])
 
 
-def _section(record: asyncpg.Record) -> SectionRow:
-    values: dict[str, Any] = dict(record)
-    values["sentences"] = _sentences_decoder.decode(values["sentences"])
-    return SectionRow(**values)
+def _section(sentences: str, **values: Any) -> SectionRow:
+    return SectionRow(sentences=_sentences_decoder.decode(sentences), **values)
 
 
-class ScriptQueries:
+class ScriptQueries(Queries):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
-        self.pool = pool
-        q = quote_ident(check_schema_name(schema))
+        super().__init__(pool, schema)
+        q = self.q
         sentences = (
-            "coalesce((SELECT json_agg(json_build_object('id', t.id, 'section_id',"
-            " t.section_id, 'project_id', t.project_id, 'text', t.text, 'position',"
-            " t.position, 'revision', t.revision, 'updated_at', t.updated_at)"
-            f" ORDER BY t.position, t.id) FROM {q}.sentences t WHERE t.section_id = s.id),"
-            " '[]')::text AS sentences"
+            f"coalesce((SELECT json_agg(t ORDER BY t.position, t.id) FROM {q}.sentences t"
+            " WHERE t.section_id = s.id), '[]')::text AS sentences"
         )
-        columns = (
-            f"s.id, s.project_id, s.title, s.position, s.provider_label, s.updated_at,"
-            f" {sentences}"
+        sections = (
+            f"SELECT s.id, s.project_id, s.title, s.position, s.provider_label, s.updated_at,"
+            f" {sentences} FROM {q}.sections s WHERE {self.alive('s.project_id')}"
         )
-        # A deleted project's script disappears with it (its rows stay, see 0001's note).
-        # NOT EXISTS rather than a join: the script may be projected before its project.
-        alive = f"NOT EXISTS (SELECT 1 FROM {q}.projects p WHERE p.id = {{}} AND p.deleted)"
-        self._of_project = (
-            f"SELECT {columns} FROM {q}.sections s WHERE s.project_id = $1"
-            f" AND {alive.format('s.project_id')} ORDER BY s.position, s.id"
-        )
-        self._section = (
-            f"SELECT {columns} FROM {q}.sections s WHERE s.id = $1"
-            f" AND {alive.format('s.project_id')}"
-        )
+        self._of_project = f"{sections} AND s.project_id = $1 ORDER BY s.position, s.id"
+        self._section = f"{sections} AND s.id = $1"
         self._sentence = (
-            "SELECT id, section_id, project_id, text, position, revision, updated_at"
-            f" FROM {q}.sentences t WHERE id = $1 AND {alive.format('t.project_id')}"
+            f"SELECT {columns(SentenceRow)} FROM {q}.sentences t WHERE id = $1"
+            f" AND {self.alive('t.project_id')}"
         )
         self._section_project = (
-            f"SELECT project_id FROM {q}.sections s WHERE id = $1"
-            f" AND {alive.format('s.project_id')}"
+            f"SELECT project_id FROM {q}.sections s WHERE id = $1 AND {self.alive('s.project_id')}"
         )
         self._counts = (
             f"SELECT (SELECT count(*) FROM {q}.sections WHERE project_id = $1),"
@@ -85,19 +70,17 @@ class ScriptQueries:
 
     async def sections_of(self, project_id: UUID) -> list[SectionRow]:
         """The project's current script, sections and sentences in order."""
-        return [_section(r) for r in await self.pool.fetch(self._of_project, project_id)]
+        return await self.all(self._of_project, _section, project_id)
 
     async def section(self, section_id: UUID) -> SectionRow | None:
-        record = await self.pool.fetchrow(self._section, section_id)
-        return None if record is None else _section(record)
+        return await self.one(self._section, _section, section_id)
 
     async def section_project(self, section_id: UUID) -> UUID | None:
         project_id: UUID | None = await self.pool.fetchval(self._section_project, section_id)
         return project_id
 
     async def sentence(self, sentence_id: UUID) -> SentenceRow | None:
-        record = await self.pool.fetchrow(self._sentence, sentence_id)
-        return None if record is None else SentenceRow(**record)
+        return await self.one(self._sentence, SentenceRow, sentence_id)
 
     async def counts(self, project_id: UUID) -> tuple[int, int]:
         """(sections, sentences) of the project's script."""

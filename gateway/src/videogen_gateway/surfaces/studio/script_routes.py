@@ -30,7 +30,6 @@ from videogen_contracts.script.commands import (
     StartGeneration,
 )
 from videogen_contracts.script.generation import GenerationMode, generation_stream_id
-from videogen_eventstore.migrations import quote_ident
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.openapi import described, id_link, problems
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries
@@ -106,7 +105,7 @@ async def project_version(rt: Runtime, project_id: UUID) -> int:
 
 
 def generation_queries(rt: Runtime) -> GenerationQueries:
-    return GenerationQueries(rt.pool, quote_ident(rt.schema))
+    return GenerationQueries(rt.pool, rt.schema)
 
 
 @post(

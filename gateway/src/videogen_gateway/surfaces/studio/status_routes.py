@@ -50,14 +50,8 @@ async def _fresh_start(queries: GenerationQueries, project_id: UUID, head: int) 
 
 def _feeds(state: State, rt: Runtime) -> FanOut[UUID, SseEvent]:
     """The projects' generation feeds someone follows in this process."""
-    queries = generation_queries(rt)
-
-    async def fetch(project_id: UUID, position: int) -> list[SseEvent]:
-        rows = await queries.feed_after(project_id, position)
-        return [SseEvent(id=seq, event=name, data=data) for seq, name, data in rows]
-
     return fanout_of(state, "studio_generation_feeds", lambda: sse_fanout(
-        "generation", rt.hub, generation_feed_key, fetch, LIVE
+        "generation", rt.hub, generation_feed_key, generation_queries(rt).feed_after, LIVE
     ))
 
 

@@ -18,7 +18,7 @@ from videogen_contracts.script.events import stream_id_for, studio_script_id
 from videogen_contracts.script.generation import generation_stream_id
 from videogen_contracts.script.outline import outline_stream_id
 from videogen_gateway.readmodels.migrations import migrate_gateway
-from videogen_gateway.readmodels.script_projector import ScriptProjector
+from videogen_gateway.readmodels.projector import ScriptProjector
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 CONSUMER = "gateway-scripts"

@@ -23,11 +23,10 @@ from videogen_contracts.script.outline import (
     OutlineSectionPlan,
     OutlineSectionRegenerated,
 )
-from videogen_eventstore.migrations import quote_ident
 from videogen_gateway.positions import PositionWaiter, listening
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries, generation_feed_key
 from videogen_gateway.readmodels.outlines.readmodel import OutlineQueries
-from videogen_gateway.readmodels.script_projector import ScriptProjector
+from videogen_gateway.readmodels.projector import ScriptProjector
 from videogen_gateway.realtime import Hub
 
 from .conftest import CONSUMER, NOW, Recorder
@@ -101,11 +100,11 @@ async def test_a_run_feeds_progress_then_complete_with_dense_ids(
     pid, job = uuid4(), uuid4()
     for event in run_events(pid, job, ["Intro", "Middle"]):
         await projector.apply(record(event))
-    queries = GenerationQueries(pool, quote_ident(schema))
+    queries = GenerationQueries(pool, schema)
     feed = await queries.feed_after(pid, 0)
-    assert [seq for seq, _, _ in feed] == list(range(1, 8))
-    assert [name for _, name, _ in feed] == ["progress"] * 6 + ["complete"]
-    data = [msgspec.json.decode(d) for _, _, d in feed]
+    assert [m.id for m in feed] == list(range(1, 8))
+    assert [m.event for m in feed] == ["progress"] * 6 + ["complete"]
+    data = [msgspec.json.decode(m.data) for m in feed]
     assert data[0] == {
         "jobId": str(job), "status": "queued", "currentSection": 0, "totalSections": 0,
         "currentSectionTitle": None, "percentComplete": 0, "sectionsCompleted": 0,
@@ -125,8 +124,8 @@ async def test_a_run_feeds_progress_then_complete_with_dense_ids(
         await projector.apply(record(event))
     assert await queries.first_of_job(pid, second) == 8
     last = (await queries.feed_after(pid, 7))[-1]
-    assert last[1] == "error"
-    assert msgspec.json.decode(last[2]) == {
+    assert last.event == "error"
+    assert msgspec.json.decode(last.data) == {
         "jobId": str(second), "message": "the language model answered 500"
     }
     latest = await queries.latest_run(pid)
@@ -148,8 +147,8 @@ async def test_replicas_projecting_one_project_at_once_never_share_or_skip_an_id
             await replica.apply(event)
 
     await asyncio.gather(project(projector, first), project(other, second))
-    feed = await GenerationQueries(pool, quote_ident(schema)).feed_after(pid, 0)
-    assert [seq for seq, _, _ in feed] == list(range(1, len(first) + len(second) + 1))
+    feed = await GenerationQueries(pool, schema).feed_after(pid, 0)
+    assert [m.id for m in feed] == list(range(1, len(first) + len(second) + 1))
 
 
 async def test_each_feed_message_wakes_the_hub(

@@ -19,8 +19,7 @@ from videogen_contracts.script.events import (
     SentenceTextChanged,
     studio_script_id,
 )
-from videogen_gateway.readmodels.projector import Outcome
-from videogen_gateway.readmodels.script_projector import ScriptProjector
+from videogen_gateway.readmodels.projector import Outcome, ScriptProjector
 from videogen_gateway.readmodels.scripts.queries import ScriptQueries, SectionRow
 
 from .conftest import NOW, Recorder

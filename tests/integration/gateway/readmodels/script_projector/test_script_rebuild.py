@@ -19,8 +19,8 @@ from videogen_contracts.script.events import SentenceTextChanged, studio_script_
 from videogen_contracts.script.outline import OutlineApproved, OutlineGenerated
 from videogen_contracts.subjects import Namespace
 from videogen_gateway.readmodels.migrations import migrate_gateway
+from videogen_gateway.readmodels.projector import ScriptProjector
 from videogen_gateway.readmodels.rebuild import rebuild
-from videogen_gateway.readmodels.script_projector import ScriptProjector
 from videogen_runtime.settings import Settings
 
 from tests.integration.gateway.readmodels.test_rebuild import project_live, publish_events
