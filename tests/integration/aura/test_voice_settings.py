@@ -64,9 +64,17 @@ def test_pitch_moves_the_voice_and_keeps_roughly_the_length(
         assert abs(seconds(other) - seconds(normal)) < seconds(normal) * 0.2
 
 
+def trailing_silence(audio: tuple[np.ndarray, int]) -> float:
+    """Seconds of exact digital silence at the end."""
+    samples, rate = audio
+    sounding = np.flatnonzero(samples)
+    return (len(samples) - (sounding[-1] + 1 if len(sounding) else 0)) / rate
+
+
 def test_the_pause_is_added_after_the_sentence(voice: object, tmp_path: Path) -> None:
     plain, paused = speak(voice, tmp_path), speak(voice, tmp_path, pause_ms=800)
-    # Piper's phoneme lengths vary a little from one synthesis to the next.
-    assert seconds(paused) - seconds(plain) == pytest.approx(0.8, abs=0.1)
-    tail = paused[0][-int(0.79 * paused[1]):]
-    assert np.abs(tail).max() == 0, "the pause is silence"
+    # Piper's phoneme lengths vary from one synthesis to the next (its noise is random, by
+    # a tenth of a second on a loaded machine), so the pause is measured where it is: as
+    # the silence after the last sounding sample, not as a difference of two syntheses.
+    assert trailing_silence(paused) - trailing_silence(plain) == pytest.approx(0.8, abs=0.02)
+    assert seconds(paused) > seconds(plain) + 0.6
