@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from litestar.testing import AsyncTestClient
 from videogen_gateway.app import GatewayApp
-from videogen_gateway.surfaces.aura import aura_router
+from videogen_gateway.surfaces.aura.job_routes import aura_router
 from videogen_gateway.surfaces.aura.system_routes import aura_system_router
 from videogen_providers.tts.espeak import espeak_path
 from videogen_providers.tts.voices import installed_catalogue, piper_voices

@@ -20,8 +20,7 @@ import msgspec
 from litestar.di import Provide
 from msgspec import Meta
 from videogen_contracts.project import limits
-from videogen_gateway.surfaces.aura.errors import SystemProblem
-from videogen_gateway.surfaces.aura.guidance import guidance_for
+from videogen_gateway.surfaces.aura.errors import SystemProblem, guidance_for
 
 
 def within(low: int | float, high: int | float) -> Meta:

@@ -51,7 +51,7 @@ from videogen_gateway.surfaces.aura.bodies import (
     json_of,
     within,
 )
-from videogen_gateway.surfaces.aura.errors import SystemProblem
+from videogen_gateway.surfaces.aura.errors import SystemProblem, guidance_for
 
 T = TypeVar("T")
 
@@ -193,14 +193,10 @@ class JobRequest:
     render: RenderSettings
 
 
-def bad(field: str, detail: str, guidance: str) -> SystemProblem:
-    return SystemProblem(400, detail, field, guidance=guidance)
-
-
 def job_request(body: bytes) -> JobRequest:
     payload = json_of(body)
     if not isinstance(payload, dict):
-        raise bad("brief", "a brief is required", 'Send {"brief": {"topic": "..."}}.')
+        raise SystemProblem(400, "a brief is required", "brief", guidance=guidance_for("brief"))
     if "preset" in payload:
         preset: PresetJobIn = converted(payload, PresetJobIn)
         return _request(_from_preset(preset))

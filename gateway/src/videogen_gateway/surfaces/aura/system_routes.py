@@ -5,8 +5,8 @@
 - GET /api/providers/tts/voices: the installed narration voices (docs/voices.md).
 - GET / PUT /api/settings: the Settings aggregate of the project service. Keys are
   sealed here before they leave the process and are never returned or logged.
-Health (/health/..., /api/health/...) is served by ops.py with the checks of
-system/probes.py. Errors are Aura's RFC 7807 problems (aura_system_errors.py).
+Health (/health/..., /api/health/...) is served by health/routes.py. Errors are Aura's
+RFC 7807 problems (errors.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from litestar.params import FromPath
 from videogen_contracts.project.settings import UpdateSettings
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.aura.bodies import converted, documented, json_of
-from videogen_gateway.surfaces.aura.errors import EXCEPTION_HANDLERS, SystemProblem
+from videogen_gateway.surfaces.aura.errors import EXCEPTION_HANDLERS, SystemProblem, correlation_id
 from videogen_gateway.surfaces.aura.system_schemas import (
     SettingsIn,
     SettingsOut,
@@ -33,43 +33,35 @@ from videogen_gateway.surfaces.aura.system_schemas import (
     settings_out,
 )
 from videogen_gateway.system.context import system_of
-from videogen_gateway.system.ffmpeg_status import FfmpegStatus, HardwareAcceleration
-from videogen_gateway.system.settings_client import (
-    provider_config,
-    read_settings,
-    update_settings,
-)
+from videogen_gateway.system.ffmpeg_status import FfmpegStatus
+from videogen_gateway.system.settings_client import provider_config, read_settings, update_settings
 from videogen_providers.catalog import Capability, describe_providers
+from videogen_providers.config import ProviderConfig
 from videogen_providers.tts.voices import Voice, installed_catalogue
 from videogen_providers.validation import UnknownProvider, Validation, validate
-from videogen_runtime.logs import current_correlation_id, new_correlation_id
+from videogen_runtime.logs import new_correlation_id
 
 
 class FfmpegStatusOut(FfmpegStatus, frozen=True, kw_only=True, rename="camel"):
     correlation_id: str
 
 
-def _correlation_id() -> str:
-    return current_correlation_id() or new_correlation_id()
-
-
 @get(["/api/system/ffmpeg/status", "/api/ffmpeg/status"], summary="FFmpeg status", cache=False)
 async def ffmpeg_status(state: State) -> FfmpegStatusOut:
     status = await system_of(state).prober.status()
-    fields = msgspec.structs.asdict(status)
-    hardware: HardwareAcceleration = fields.pop("hardware_acceleration")
-    return FfmpegStatusOut(
-        **fields, hardware_acceleration=hardware, correlation_id=_correlation_id()
-    )
+    return FfmpegStatusOut(**msgspec.structs.asdict(status), correlation_id=correlation_id())
 
 
 @get("/api/providers/capabilities", summary="Every provider of every kind", cache=False)
 async def capabilities(state: State) -> list[Capability]:
+    return describe_providers(await _provider_config(state))
+
+
+async def _provider_config(state: State) -> ProviderConfig:
     system = system_of(state)
-    config = await provider_config(
-        runtime_of(state).dispatcher, system.box, system.providers, _correlation_id()
+    return await provider_config(
+        runtime_of(state).dispatcher, system.box, system.providers, correlation_id()
     )
-    return describe_providers(config)
 
 
 @get("/api/providers/tts/voices", summary="The voices voiceSpec.voiceName can name",
@@ -82,10 +74,7 @@ async def tts_voices() -> list[Voice]:
 @post("/api/providers/{name:str}/validate", summary="A real check of one provider",
       status_code=200)
 async def validate_provider(state: State, name: FromPath[str]) -> Validation:
-    system = system_of(state)
-    config = await provider_config(
-        runtime_of(state).dispatcher, system.box, system.providers, _correlation_id()
-    )
+    config = await _provider_config(state)
     try:
         return await validate(name, config)
     except UnknownProvider as error:
@@ -94,7 +83,7 @@ async def validate_provider(state: State, name: FromPath[str]) -> Validation:
 
 @get("/api/settings", summary="The settings (keys only as *Set flags)", cache=False)
 async def get_settings(state: State) -> SettingsOut:
-    return settings_out(await read_settings(runtime_of(state).dispatcher, _correlation_id()))
+    return settings_out(await read_settings(runtime_of(state).dispatcher, correlation_id()))
 
 
 @put("/api/settings", summary="Change settings (partial; keys are write-only)",
@@ -106,13 +95,11 @@ async def put_settings(state: State, request: Request[Any, Any, Any]) -> Setting
         await _check_writable(body.output_directory)
     box = system_of(state).box
     command = UpdateSettings(
-        command_id=new_correlation_id(),
-        now=datetime.now(UTC),
-        changes=changes_of(body),
+        command_id=new_correlation_id(), now=datetime.now(UTC), changes=changes_of(body),
         sealed_keys={k: box.seal(v) if v else None for k, v in keys_of(body).items()},
     )
-    snapshot = await update_settings(runtime_of(state).dispatcher, command, _correlation_id())
-    return settings_out(snapshot)
+    return settings_out(await update_settings(runtime_of(state).dispatcher, command,
+                                              correlation_id()))
 
 
 async def _check_writable(directory: str) -> None:
