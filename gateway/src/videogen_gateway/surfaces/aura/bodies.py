@@ -77,19 +77,14 @@ def problem_field(message: str) -> tuple[str | None, str]:
     return path or None, reason
 
 
-def converted(payload: Any, shape: Any, *, field_of: dict[str, str] | None = None) -> Any:
-    """`payload` (decoded JSON) as `shape`, strictly; a 400 naming the field if it is not.
-
-    `field_of` reports a part of a field as the field the client knows (the
-    `renderSpec.res.height` of `{width, height}` is `renderSpec.res`).
-    """
+def converted(payload: Any, shape: Any) -> Any:
+    """`payload` (decoded JSON) as `shape`, strictly; a 400 naming the field if it is not."""
     try:
         return msgspec.convert(payload, shape)
     except msgspec.ValidationError as error:
         field, reason = problem_field(str(error))
-        if field is not None:
-            field = next((to for part, to in (field_of or {}).items()
-                          if field.startswith(part)), field)
+        if field and field.startswith("renderSpec.res."):
+            field = "renderSpec.res"  # the client knows `{width, height}` as one field
         raise SystemProblem(400, f"{field or 'body'}: {reason}", field=field,
                             guidance=guidance_for(field or "body")) from None
 

@@ -181,8 +181,6 @@ SAMPLE_BRIEF = BriefIn(topic="Hello YouTube", audience="New viewers", goal="Say 
 SAMPLE_PLAN = PlanSpecIn(target_duration="00:00:20", pacing="Conversational")
 _BRIEF_FIELDS = frozenset(BriefIn.__struct_fields__)
 _PLAN_FIELDS = frozenset(PlanSpecIn.__struct_fields__)
-# A part of a field is reported as the field: `renderSpec.res.height` is `renderSpec.res`.
-_FIELD_OF = {"renderSpec.res.": "renderSpec.res"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +198,7 @@ def job_request(body: bytes) -> JobRequest:
     if "preset" in payload:
         preset: PresetJobIn = converted(payload, PresetJobIn)
         return _request(_from_preset(preset))
-    return _request(converted(payload, BriefJobIn, field_of=_FIELD_OF))
+    return _request(converted(payload, BriefJobIn))
 
 
 def _from_preset(preset: PresetJobIn) -> BriefJobIn:
