@@ -20,14 +20,13 @@ import msgspec
 from litestar.di import Provide
 from msgspec import Meta
 from videogen_contracts.project import limits
+from videogen_gateway.openapi import zero_bound
 from videogen_gateway.surfaces.aura.errors import SystemProblem, guidance_for
 
 
 def within(low: int | float, high: int | float) -> Meta:
-    """`Meta(ge=low, le=high)`. A bound of 0 is also given as schema text: Litestar 2.25
-    drops a falsy bound from the OpenAPI it generates."""
-    extra = {"extra": {"minimum": low}} if low == 0 else None
-    return Meta(ge=low, le=high, extra_json_schema=extra)
+    """`Meta(ge=low, le=high)`, a bound of 0 restated for the OpenAPI (see `zero_bound`)."""
+    return Meta(ge=low, le=high, extra_json_schema=zero_bound(minimum=low) if low == 0 else None)
 
 
 def text(limit: int) -> Meta:

@@ -18,7 +18,13 @@ from litestar.types import ExceptionHandlersMap
 from videogen_bus.rpc import ServiceUnavailable
 from videogen_contracts.project import limits
 from videogen_gateway.command_client import CommandRefused
-from videogen_gateway.errors import PROBLEM_JSON, REJECTION_STATUS, on_unexpected, validation_field
+from videogen_gateway.errors import (
+    PROBLEM_JSON,
+    REJECTION_STATUS,
+    Problem,
+    on_unexpected,
+    validation_field,
+)
 from videogen_runtime.logs import current_correlation_id, new_correlation_id
 
 ERRORS_DOC = "docs/errors.md"
@@ -127,14 +133,7 @@ _FIELD_NAMES = {
 _GROUPS = {"render": "renderSpec", "voice": "voiceSpec"}
 
 
-class AuraProblem(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, rename="camel"):
-    type: str
-    title: str
-    status: int
-    detail: str
-    correlation_id: str
-    error: str
-    field: str | None = None
+class AuraProblem(Problem, frozen=True, kw_only=True):
     guidance: str | None = None
     # A job's status when the request conflicts with it (cancel a finished job: 409).
     current_status: str | None = None
