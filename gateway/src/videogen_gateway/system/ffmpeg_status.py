@@ -69,14 +69,14 @@ class Ran:
     out: str
 
 
-async def run(args: Sequence[str], timeout: float = RUN_TIMEOUT) -> Ran:  # noqa: ASYNC109
-    """Run a short ffmpeg command; a hung one is killed at `timeout`."""
+async def run(args: Sequence[str]) -> Ran:
+    """Run a short ffmpeg command; a hung one is killed at `RUN_TIMEOUT`."""
     proc = await asyncio.create_subprocess_exec(
         *args, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )
     try:
-        out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+        out, _ = await asyncio.wait_for(proc.communicate(), RUN_TIMEOUT)
     except TimeoutError:
         proc.kill()
         await proc.wait()
@@ -124,8 +124,8 @@ def _fresh(cached: C | None, identity: object, ttl: float) -> TypeGuard[C]:
 class FfmpegProber:
     """Cached status of the ffmpeg that `locate_ffmpeg` names (see the module doc)."""
 
-    def __init__(self, probe_parallelism: int = 2) -> None:
-        self._slots = asyncio.Semaphore(probe_parallelism)
+    def __init__(self) -> None:
+        self._slots = asyncio.Semaphore(2)  # at most two test encodes at once
         # One lock per cache, so readiness never waits behind a hardware probe.
         self._basic_lock = asyncio.Lock()
         self._hardware_lock = asyncio.Lock()

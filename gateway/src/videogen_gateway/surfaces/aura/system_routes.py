@@ -34,7 +34,7 @@ from videogen_gateway.surfaces.aura.system_schemas import (
 )
 from videogen_gateway.system.context import system_of
 from videogen_gateway.system.ffmpeg_status import FfmpegStatus
-from videogen_gateway.system.settings_client import provider_config, read_settings, update_settings
+from videogen_gateway.system.settings_client import SERVICE, provider_config, read_settings
 from videogen_providers.catalog import Capability, describe_providers
 from videogen_providers.config import ProviderConfig
 from videogen_providers.tts.voices import Voice, installed_catalogue
@@ -98,8 +98,10 @@ async def put_settings(state: State, request: Request[Any, Any, Any]) -> Setting
         command_id=new_correlation_id(), now=datetime.now(UTC), changes=changes_of(body),
         sealed_keys={k: box.seal(v) if v else None for k, v in keys_of(body).items()},
     )
-    return settings_out(await update_settings(runtime_of(state).dispatcher, command,
-                                              correlation_id()))
+    dispatcher = runtime_of(state).dispatcher
+    await dispatcher.send(SERVICE, "update_settings", command, correlation_id())
+    # Read back: the query folds the stream, so it shows this update.
+    return settings_out(await read_settings(dispatcher, correlation_id()))
 
 
 async def _check_writable(directory: str) -> None:
