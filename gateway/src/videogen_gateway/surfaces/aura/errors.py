@@ -125,9 +125,7 @@ _FIELD_NAMES = {
     "brief.style": "planSpec.style",
     "brief.pacing": "planSpec.pacing",
     "brief.density": "planSpec.density",
-    "render": "renderSpec.res",
-    "render.width": "renderSpec.res",
-    "render.height": "renderSpec.res",
+    **dict.fromkeys(("render", "render.width", "render.height"), "renderSpec.res"),
     "voice.pause_ms": "voiceSpec.pause",
 }
 _GROUPS = {"render": "renderSpec", "voice": "voiceSpec"}
@@ -168,15 +166,13 @@ def aura_problem(
     if field and guidance is None:
         guidance = guidance_for(field)
     body = AuraProblem(
-        type=f"{ERRORS_DOC}#E{status}",
+        type=f"{ERRORS_DOC}#E{status}", status=status, detail=detail, error=detail,
         title=_TITLES.get(status, "Internal Server Error" if status >= 500 else "Error"),
-        status=status, detail=detail,
-        correlation_id=correlation_id(),
-        error=detail, field=field, guidance=guidance, current_status=current_status,
+        correlation_id=correlation_id(), field=field, guidance=guidance,
+        current_status=current_status,
     )
-    return Response(
-        msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
-    )
+    return Response(msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON,
+                    headers=headers)
 
 
 class SystemProblem(Exception):

@@ -91,23 +91,18 @@ async def _job(rt: Runtime, raw_id: str) -> JobView:
     return view
 
 
-async def _check_voice(name: str | None) -> None:
-    """The catalogue decides which names are voices and names them in its refusal (in a
-    thread: its first call lists espeak-ng's voices)."""
-    if name is None:
-        return
-    try:
-        await asyncio.to_thread(installed_voice, name)
-    except UnknownVoice as error:
-        raise SystemProblem(400, str(error), "voiceSpec.voiceName", guidance="Name a voice that GET"
-                            " /api/providers/tts/voices lists, or leave voiceName out.") from None
-
-
 @post("/jobs", status_code=202, summary="Create a video generation job",
       dependencies=documented(JobIn))
 async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccepted:
     wanted = job_request(await request.body())
-    await _check_voice(wanted.voice.voice)
+    try:
+        # The catalogue decides which names are voices and names them in its refusal (in a
+        # thread: its first call lists espeak-ng's voices).
+        if wanted.voice.voice is not None:
+            await asyncio.to_thread(installed_voice, wanted.voice.voice)
+    except UnknownVoice as error:
+        raise SystemProblem(400, str(error), "voiceSpec.voiceName", guidance="Name a voice that GET"
+                            " /api/providers/tts/voices lists, or leave voiceName out.") from None
     job_id = uuid.uuid4()
     command = StartProduction(
         command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job_id,
@@ -219,9 +214,8 @@ async def job_logs(state: State, job_id: FromPath[str]) -> JobLogs:
     rt = runtime_of(state)
     view = await _job(rt, job_id)
     row = await ProductionQueries(rt.pool, rt.schema).get(view.job.id)
-    return JobLogs(
-        job_id=job_id, correlation_id=view.job.correlation_id, logs=list(row.logs) if row else []
-    )
+    logs = list(row.logs) if row else []
+    return JobLogs(job_id=job_id, correlation_id=view.job.correlation_id, logs=logs)
 
 
 @get("/jobs/{job_id:str}/download", summary="The job's video (HTTP Range)")
