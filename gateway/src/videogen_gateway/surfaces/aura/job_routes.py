@@ -258,10 +258,7 @@ async def _download(
 
 
 def aura_router() -> Router:
-    return Router(
-        "/api",
-        route_handlers=[create_job, list_jobs, get_job, job_events, cancel_job, retry_job,
-                        job_logs, download_video, download_subtitles],
-        exception_handlers=EXCEPTION_HANDLERS,
-        tags=["aura"],
-    )
+    handlers = [create_job, list_jobs, get_job, job_events, cancel_job, retry_job, job_logs,
+                download_video, download_subtitles]
+    return Router("/api", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS,
+                  tags=["aura"])

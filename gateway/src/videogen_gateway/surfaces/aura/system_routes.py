@@ -64,15 +64,13 @@ async def _provider_config(state: State) -> ProviderConfig:
     )
 
 
-@get("/api/providers/tts/voices", summary="The voices voiceSpec.voiceName can name",
-     cache=False)
+@get("/api/providers/tts/voices", summary="The voices voiceSpec.voiceName can name", cache=False)
 async def tts_voices() -> list[Voice]:
     # In a thread: the first listing runs `espeak-ng --voices`; later ones are cached.
     return (await asyncio.to_thread(installed_catalogue)).voices
 
 
-@post("/api/providers/{name:str}/validate", summary="A real check of one provider",
-      status_code=200)
+@post("/api/providers/{name:str}/validate", summary="A real check of one provider", status_code=200)
 async def validate_provider(state: State, name: FromPath[str]) -> Validation:
     config = await _provider_config(state)
     try:
@@ -117,10 +115,7 @@ async def _check_writable(directory: str) -> None:
 
 
 def aura_system_router() -> Router:
-    return Router(
-        "/",
-        route_handlers=[ffmpeg_status, capabilities, tts_voices, validate_provider,
-                        get_settings, put_settings],
-        exception_handlers=EXCEPTION_HANDLERS,
-        tags=["aura"],
-    )
+    handlers = [ffmpeg_status, capabilities, tts_voices, validate_provider, get_settings,
+                put_settings]
+    return Router("/", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS,
+                  tags=["aura"])

@@ -42,20 +42,12 @@ async def _job(rt: Runtime, raw_id: str) -> ProductionRow:
 JOB_ID = "$response.body#/job_id"
 
 
-@post(
-    "/generate",
-    status_code=202,
-    summary="Start a new video generation job",
-    responses=plain_errors(400, 413, 500, 503),
-    operation_class=described(
-        at=202,
-        links={
-            "status": id_link("Text2videoStatus", job_id=JOB_ID),
-            "download": id_link("Text2videoDownload", job_id=JOB_ID),
-        },
-        body=json_schema(shapes.GenerateBody),
-    ),
-)
+@post("/generate", status_code=202, summary="Start a new video generation job",
+      responses=plain_errors(400, 413, 500, 503),
+      operation_class=described(at=202, body=json_schema(shapes.GenerateBody), links={
+          "status": id_link("Text2videoStatus", job_id=JOB_ID),
+          "download": id_link("Text2videoDownload", job_id=JOB_ID),
+      }))
 async def generate(request: Request[Any, Any, Any], state: State) -> shapes.GenerateAccepted:
     rt = runtime_of(state)
     text = shapes.text_of(await request.body(), rt.options.text2video_max_chars)
@@ -75,12 +67,8 @@ async def generate(request: Request[Any, Any, Any], state: State) -> shapes.Gene
     return shapes.GenerateAccepted(job_id=str(job_id))
 
 
-@get(
-    "/status/{job_id:str}",
-    summary="Check the status of a video generation job",
-    operation_id="Text2videoStatus",
-    responses=plain_errors(400, 404, 500, 503),
-)
+@get("/status/{job_id:str}", summary="Check the status of a video generation job",
+     operation_id="Text2videoStatus", responses=plain_errors(400, 404, 500, 503))
 async def job_status(state: State, job_id: FromPath[str]) -> shapes.JobStatus:
     return shapes.job_status(await _job(runtime_of(state), job_id))
 
@@ -92,12 +80,8 @@ async def list_jobs(state: State) -> shapes.JobList:
     return shapes.JobList(jobs={str(row.id): shapes.job_summary(row) for row in rows})
 
 
-@get(
-    "/download/{job_id:str}",
-    summary="Download the generated video (honours HTTP Range)",
-    operation_id="Text2videoDownload",
-    responses=plain_errors(400, 404, 416, 500, 503),
-)
+@get("/download/{job_id:str}", summary="Download the generated video (honours HTTP Range)",
+     operation_id="Text2videoDownload", responses=plain_errors(400, 404, 416, 500, 503))
 async def download(
     request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
 ) -> Response[Any]:
@@ -122,8 +106,5 @@ async def download(
 
 
 def text2video_router() -> Router:
-    return Router(
-        "/api/v1",
-        route_handlers=[generate, job_status, list_jobs, download],
-        tags=["text2video"],
-    )
+    return Router("/api/v1", route_handlers=[generate, job_status, list_jobs, download],
+                  tags=["text2video"])
