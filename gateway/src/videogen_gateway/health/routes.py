@@ -1,10 +1,7 @@
-"""Health endpoints: liveness and readiness.
+"""Health endpoints, under `/health/...` (Aura's paths) and `/api/health/...`.
 
-Readiness reports `{status: healthy|degraded|unhealthy, timestamp, checks: [...]}` (see
-readiness.py): PostgreSQL, NATS, each service the gateway calls, ffmpeg and disk
-space. It is 503 when unhealthy, so a load balancer stops sending traffic this replica
-cannot serve. Liveness is 200 while the process runs. Both answer under `/health/...`
-(Aura's paths) and `/api/health/...`.
+Liveness is 200 while the process runs. Readiness (readiness.py) is 503 when unhealthy,
+so a load balancer stops sending traffic this replica cannot serve.
 """
 
 from __future__ import annotations

@@ -57,17 +57,10 @@ class DiskSpace:
         }
 
 
-def existing_parent(path: Path) -> Path:
-    """`path` or its nearest existing ancestor (the data dir may not exist yet)."""
-    for candidate in (path, *path.parents):
-        if candidate.exists():
-            return candidate
-    return Path("/")
-
-
 def disk_space(path: Path, limits: DiskLimits) -> DiskSpace:
     """Blocking (one statvfs): call it in a thread."""
-    where = existing_parent(path.resolve())
+    # `path` or its nearest existing ancestor (the data dir may not exist yet).
+    where = next((p for p in (path.resolve(), *path.resolve().parents) if p.exists()), Path("/"))
     usage = shutil.disk_usage(where)
     free_gb = round(usage.free / GB, 2)
     status: DiskStatus = (

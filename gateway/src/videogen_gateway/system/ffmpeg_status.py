@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard, TypeVar
 
 import msgspec
 from videogen_media.ffmpeg_path import FfmpegLocation, locate_ffmpeg
@@ -25,14 +26,17 @@ VERSION_TTL = 60.0
 HARDWARE_TTL = 600.0
 
 # The hardware encoder families Aura reports, by flag.
-NVENC = ("h264_nvenc", "hevc_nvenc", "av1_nvenc")
-AMF = ("h264_amf", "hevc_amf", "av1_amf")
-QUICK_SYNC = ("h264_qsv", "hevc_qsv", "av1_qsv")
-VIDEO_TOOLBOX = ("h264_videotoolbox", "hevc_videotoolbox")
-HARDWARE_ENCODERS = NVENC + AMF + QUICK_SYNC + VIDEO_TOOLBOX
+FAMILIES = {
+    "nvenc_supported": ("h264_nvenc", "hevc_nvenc", "av1_nvenc"),
+    "amf_supported": ("h264_amf", "hevc_amf", "av1_amf"),
+    "quick_sync_supported": ("h264_qsv", "hevc_qsv", "av1_qsv"),
+    "video_toolbox_supported": ("h264_videotoolbox", "hevc_videotoolbox"),
+}
+HARDWARE_ENCODERS = tuple(e for family in FAMILIES.values() for e in family)
 # Listed after the hardware ones that answered (CPU encoding always works when present).
 SOFTWARE_ENCODERS = ("libx264", "libx265", "libvpx-vp9", "libsvtav1", "libaom-av1")
 
+C = TypeVar("C", bound=tuple[float, object, object])
 _VERSION = re.compile(r"ffmpeg version \S*?(\d+)\.(\d+)(?:\.(\d+))?")
 _ENCODER_LINE = re.compile(r"^\s*V[.A-Z]{5}\s+(\S+)", re.MULTILINE)
 
@@ -65,14 +69,14 @@ class Ran:
     out: str
 
 
-async def run(args: Sequence[str], timeout: float = RUN_TIMEOUT) -> Ran:  # noqa: ASYNC109
-    """Run a short ffmpeg command; a hung one is killed at `timeout`."""
+async def run(args: Sequence[str]) -> Ran:
+    """Run a short ffmpeg command; a hung one is killed at `RUN_TIMEOUT`."""
     proc = await asyncio.create_subprocess_exec(
         *args, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )
     try:
-        out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+        out, _ = await asyncio.wait_for(proc.communicate(), RUN_TIMEOUT)
     except TimeoutError:
         proc.kill()
         await proc.wait()
@@ -112,11 +116,16 @@ def _identity(path: str) -> tuple[str, int, int] | None:
     return path, st.st_size, st.st_mtime_ns
 
 
+def _fresh(cached: C | None, identity: object, ttl: float) -> TypeGuard[C]:
+    """A cache entry (when, binary identity, value) for this binary, younger than `ttl`."""
+    return cached is not None and cached[1] == identity and time.monotonic() - cached[0] < ttl
+
+
 class FfmpegProber:
     """Cached status of the ffmpeg that `locate_ffmpeg` names (see the module doc)."""
 
-    def __init__(self, probe_parallelism: int = 2) -> None:
-        self._slots = asyncio.Semaphore(probe_parallelism)
+    def __init__(self) -> None:
+        self._slots = asyncio.Semaphore(2)  # at most two test encodes at once
         # One lock per cache, so readiness never waits behind a hardware probe.
         self._basic_lock = asyncio.Lock()
         self._hardware_lock = asyncio.Lock()
@@ -129,11 +138,10 @@ class FfmpegProber:
         identity = _identity(location.path) if location.path else None
         async with self._basic_lock:
             cached = self._basic
-            if cached and cached[1] == identity and time.monotonic() - cached[0] < VERSION_TTL:
-                return cached[2]
-            status = await self._read_basic(location)
-            self._basic = (time.monotonic(), identity, status)
-            return status
+            if not _fresh(cached, identity, VERSION_TTL):
+                status = await self._read_basic(location)
+                cached = self._basic = (time.monotonic(), identity, status)
+            return cached[2]
 
     async def status(self) -> FfmpegStatus:
         """`basic`, plus the hardware encoders that answered a test encode."""
@@ -145,24 +153,22 @@ class FfmpegProber:
             return basic
         async with self._hardware_lock:
             cached = self._hardware
-            if cached and cached[1] == identity and time.monotonic() - cached[0] < HARDWARE_TTL:
-                hardware = cached[2]
-            else:
+            if not _fresh(cached, identity, HARDWARE_TTL):
                 hardware = await self._probe_hardware(basic.path)
-                self._hardware = (time.monotonic(), identity, hardware)
-        return msgspec.structs.replace(basic, hardware_acceleration=hardware)
+                cached = self._hardware = (time.monotonic(), identity, hardware)
+        return msgspec.structs.replace(basic, hardware_acceleration=cached[2])
 
     async def _read_basic(self, location: FfmpegLocation) -> FfmpegStatus:
         if location.path is None:
-            return _missing("FFmpeg not found: set VIDEOGEN_FFMPEG or install imageio-ffmpeg.")
+            return _failed("FFmpeg not found: set VIDEOGEN_FFMPEG or install imageio-ffmpeg.")
         if _identity(location.path) is None:
-            return _missing(f"FFmpeg not found at {location.path}", location)
+            return _failed(f"FFmpeg not found at {location.path}", location)
         try:
             ran = await run([location.path, "-hide_banner", "-version"])
         except OSError as error:  # not executable, wrong architecture...
-            return _broken(location, f"FFmpeg at {location.path} does not run: {error}")
+            return _failed(f"FFmpeg at {location.path} does not run: {error}", location, True)
         if ran.code != 0:
-            return _broken(location, f"`ffmpeg -version` failed (exit {ran.code})")
+            return _failed(f"`ffmpeg -version` failed (exit {ran.code})", location, True)
         version, meets = parse_version(ran.out)
         return FfmpegStatus(
             installed=True, valid=True, version=version, path=location.path,
@@ -177,10 +183,7 @@ class FfmpegProber:
         working = {e for e, ok in zip(candidates, answers, strict=True) if ok}
         software = [e for e in SOFTWARE_ENCODERS if e in compiled]
         return HardwareAcceleration(
-            nvenc_supported=bool(working & set(NVENC)),
-            amf_supported=bool(working & set(AMF)),
-            quick_sync_supported=bool(working & set(QUICK_SYNC)),
-            video_toolbox_supported=bool(working & set(VIDEO_TOOLBOX)),
+            **{flag: bool(working & set(family)) for flag, family in FAMILIES.items()},
             available_encoders=[e for e in HARDWARE_ENCODERS if e in working] + software,
         )
 
@@ -189,17 +192,12 @@ class FfmpegProber:
             return (await run(one_frame_encode_args(ffmpeg, encoder))).code == 0
 
 
-def _missing(error: str, location: FfmpegLocation | None = None) -> FfmpegStatus:
+def _failed(
+    error: str, location: FfmpegLocation | None = None, installed: bool = False
+) -> FfmpegStatus:
+    """Missing (not installed), or found but not running."""
     return FfmpegStatus(
-        installed=False, valid=False, version=None,
-        path=location.path if location else None,
-        source=location.source if location else "None",
-        error=error, version_meets_requirement=False,
-    )
-
-
-def _broken(location: FfmpegLocation, error: str) -> FfmpegStatus:
-    return FfmpegStatus(
-        installed=True, valid=False, version=None, path=location.path,
-        source=location.source, error=error, version_meets_requirement=False,
+        installed=installed, valid=False, version=None, error=error,
+        path=location.path if location else None, source=location.source if location else "None",
+        version_meets_requirement=False,
     )

@@ -13,7 +13,6 @@ unreadable, which is also how to shred every stored key at once.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -45,11 +44,6 @@ def _key_from_file(path: Path) -> bytes:
 class SecretBox:
     def __init__(self, key: bytes) -> None:
         self._fernet = Fernet(key)
-
-    @classmethod
-    def from_env(cls, data_dir: Path, environ: Mapping[str, str] | None = None) -> SecretBox:
-        env = os.environ if environ is None else environ
-        return cls.from_key(env.get("VIDEOGEN_SECRETS_KEY"), data_dir)
 
     @classmethod
     def from_key(cls, configured: str | None, data_dir: Path) -> SecretBox:

@@ -17,7 +17,6 @@ from videogen_contracts.project.settings import (
     GetSettings,
     KeyName,
     SettingsSnapshot,
-    UpdateSettings,
 )
 from videogen_providers.config import ProviderConfig
 
@@ -36,14 +35,6 @@ async def read_settings(dispatcher: Dispatcher, correlation_id: str) -> Settings
     return msgspec.json.decode(answered.answer, type=SettingsSnapshot)
 
 
-async def update_settings(
-    dispatcher: Dispatcher, command: UpdateSettings, correlation_id: str
-) -> SettingsSnapshot:
-    """Apply, then read back (the query folds the stream, so it shows this update)."""
-    await dispatcher.send(SERVICE, "update_settings", command, correlation_id)
-    return await read_settings(dispatcher, correlation_id)
-
-
 def _opened(box: SecretBox, snapshot: SettingsSnapshot, name: KeyName) -> str | None:
     token = snapshot.sealed_keys.get(name)
     if token is None:
@@ -53,18 +44,6 @@ def _opened(box: SecretBox, snapshot: SettingsSnapshot, name: KeyName) -> str | 
     except SealedKeyUnreadable:
         log.warning("settings.key_unreadable", key=name)
         return None
-
-
-def overlay(base: ProviderConfig, snapshot: SettingsSnapshot, box: SecretBox) -> ProviderConfig:
-    openai_key = _opened(box, snapshot, "openai_api_key")
-    pexels_key = _opened(box, snapshot, "pexels_api_key")
-    return msgspec.structs.replace(
-        base,
-        openai_base_url=snapshot.openai_base_url or base.openai_base_url,
-        openai_model=snapshot.openai_model or base.openai_model,
-        openai_api_key=openai_key or base.openai_api_key,
-        pexels_api_key=pexels_key or base.pexels_api_key,
-    )
 
 
 async def provider_config(
@@ -77,4 +56,10 @@ async def provider_config(
     except (ServiceUnavailable, CommandRefused, TimeoutError) as error:
         log.warning("settings.unavailable", error=repr(error))
         return base
-    return overlay(base, snapshot, box)
+    return msgspec.structs.replace(
+        base,
+        openai_base_url=snapshot.openai_base_url or base.openai_base_url,
+        openai_model=snapshot.openai_model or base.openai_model,
+        openai_api_key=_opened(box, snapshot, "openai_api_key") or base.openai_api_key,
+        pexels_api_key=_opened(box, snapshot, "pexels_api_key") or base.pexels_api_key,
+    )

@@ -1,4 +1,8 @@
-"""Aura request bodies: decoded strictly into their Structs, and declared in the OpenAPI.
+"""Aura request bodies: their field types, decoded strictly, and declared in the OpenAPI.
+
+The field types carry the contracts' limits as msgspec `Meta`: decoding checks them and the
+OpenAPI states them; the same numbers are the project domain's rules
+(`videogen_contracts.project.limits`), which only the domain enforces across fields.
 
 Litestar's own body parsing converts leniently (`"30"` becomes 30, `"true"` True), and
 doc 001 answers those with a 400 naming the field, so the Aura routes read the raw body
@@ -10,14 +14,44 @@ dependency is declared for that alone (no route asks for it, so it never runs).
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar, overload
+from typing import Annotated, Any
 
 import msgspec
 from litestar.di import Provide
-from videogen_gateway.surfaces.aura.errors import SystemProblem
-from videogen_gateway.surfaces.aura.guidance import guidance_for
+from msgspec import Meta
+from videogen_contracts.project import limits
+from videogen_gateway.openapi import zero_bound
+from videogen_gateway.surfaces.aura.errors import SystemProblem, guidance_for
 
-T = TypeVar("T")
+
+def within(low: int | float, high: int | float) -> Meta:
+    """`Meta(ge=low, le=high)`, a bound of 0 restated for the OpenAPI (see `zero_bound`)."""
+    return Meta(ge=low, le=high, extra_json_schema=zero_bound(minimum=low) if low == 0 else None)
+
+
+def text(limit: int) -> Meta:
+    """Non-blank text of at most `limit` characters."""
+    return Meta(min_length=1, max_length=limit, pattern=r"\S")
+
+
+Topic = Annotated[str, text(limits.TOPIC_MAX)]
+ShortText = Annotated[str, text(limits.SHORT_TEXT_MAX)]
+Language = Annotated[str, text(limits.LANGUAGE_MAX),
+                     Meta(description="a BCP 47 tag; en when left out")]
+Name = Annotated[str, text(limits.NAME_MAX)]
+Duration = Annotated[str, Meta(
+    pattern=r"^\d{1,2}:[0-5]\d:[0-5]\d$",
+    description=f"hh:mm:ss, more than 0 and at most {limits.DURATION_MAX_MINUTES:g} minutes",
+)]
+Rate = Annotated[float, within(*limits.RATE_RANGE)]
+Pitch = Annotated[float, within(*limits.PITCH_RANGE)]
+PauseMs = Annotated[int, within(0, limits.PAUSE_MAX_MS)]
+VideoBitrateK = Annotated[int, within(*limits.VIDEO_BITRATE_K)]
+AudioBitrateK = Annotated[int, within(*limits.AUDIO_BITRATE_K)]
+QualityLevel = Annotated[int, within(*limits.QUALITY_LEVEL_RANGE)]
+AbsolutePath = Annotated[str, Meta(pattern="^/", max_length=limits.PATH_MAX)]
+HttpUrl = Annotated[str, Meta(pattern="^https?://[^/]", max_length=limits.URL_MAX)]
+Key = Annotated[str, Meta(max_length=limits.PROVIDER_KEY_MAX)]
 
 # msgspec: "<reason> - at `$.a.b`"; a missing or unknown field is named in the reason.
 _AT = re.compile(r" - at `\$\.?([^`]*)`$")
@@ -42,23 +76,14 @@ def problem_field(message: str) -> tuple[str | None, str]:
     return path or None, reason
 
 
-@overload
-def converted(payload: Any, shape: type[T], *, field_of: dict[str, str] | None = None) -> T: ...
-@overload
-def converted(payload: Any, shape: Any, *, field_of: dict[str, str] | None = None) -> Any: ...
-def converted(payload: Any, shape: Any, *, field_of: dict[str, str] | None = None) -> Any:
-    """`payload` (decoded JSON) as `shape`, strictly; a 400 naming the field if it is not.
-
-    `field_of` reports a part of a field as the field the client knows (the
-    `renderSpec.res.height` of `{width, height}` is `renderSpec.res`).
-    """
+def converted(payload: Any, shape: Any) -> Any:
+    """`payload` (decoded JSON) as `shape`, strictly; a 400 naming the field if it is not."""
     try:
         return msgspec.convert(payload, shape)
     except msgspec.ValidationError as error:
         field, reason = problem_field(str(error))
-        if field is not None:
-            field = next((to for part, to in (field_of or {}).items()
-                          if field.startswith(part)), field)
+        if field and field.startswith("renderSpec.res."):
+            field = "renderSpec.res"  # the client knows `{width, height}` as one field
         raise SystemProblem(400, f"{field or 'body'}: {reason}", field=field,
                             guidance=guidance_for(field or "body")) from None
 

@@ -6,15 +6,28 @@ of the wrong shape is a 400 naming the field as the client sent it (`renderSpec.
 with guidance. The limits are the contracts' (`videogen_contracts.project.limits`) and
 appear in the OpenAPI; rules across fields (a webm file holds VP9 only, a duration of at
 most three hours) are the project domain's, whose refusal the route translates.
+
+How voiceSpec, planSpec and renderSpec become the production's settings:
+- `res` names the short side of the frame ("720p"); the aspect turns it into a size
+  (720p: 1280x720 wide, 720x1280 vertical, 720x720 square).
+- `codec` and `container` pick the encoder; `videoBitrateK` asks for a bitrate instead of
+  constant quality, which `qualityLevel` (0..100) sets otherwise; `audioBitrateK`,
+  `fps` and `enableSceneCut` go to the encoder as they are.
+- The preset form's `quality` (fast | balanced | high) trades encoding speed for quality.
+  It travels as the render's `effort`, with `qualityLevel` as its `quality_level`: the
+  export service picks the encoder preset and crf that give them (encoder_choice.py).
+- `rate`, `pitch` and `pause` shape the narration; the plan's `pacing` speeds it up or
+  slows it down on top of the rate.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal, TypeVar, get_args
 
 import msgspec
-from msgspec import Meta
+from msgspec import UNSET, Meta, UnsetType
+from videogen_contracts.project.events import AspectRatio
 from videogen_contracts.project.limits import PAUSE_MAX_MS, Fps
 from videogen_contracts.project.production import (
     EncodeEffort,
@@ -23,9 +36,7 @@ from videogen_contracts.project.production import (
     VoiceSettings,
 )
 from videogen_contracts.project.settings import Codec, Container
-from videogen_gateway.surfaces.aura.bodies import converted, json_of
-from videogen_gateway.surfaces.aura.errors import SystemProblem
-from videogen_gateway.surfaces.aura.fields import (
+from videogen_gateway.surfaces.aura.bodies import (
     AudioBitrateK,
     Duration,
     Language,
@@ -36,17 +47,25 @@ from videogen_gateway.surfaces.aura.fields import (
     ShortText,
     Topic,
     VideoBitrateK,
+    converted,
+    json_of,
     within,
 )
-from videogen_gateway.surfaces.aura.job_settings import (
-    AspectName,
-    PauseStyle,
-    ResolutionHeight,
-    ResolutionName,
-    render_settings,
-    voice_settings,
-)
+from videogen_gateway.surfaces.aura.errors import SystemProblem, guidance_for
 
+T = TypeVar("T")
+
+AspectName = Literal["Widescreen16x9", "Vertical9x16", "Square1x1"]
+ASPECTS: dict[str, AspectRatio] = {
+    "Widescreen16x9": "16:9", "Vertical9x16": "9:16", "Square1x1": "1:1",
+}
+# `res` by name, or the height of a {width, height}.
+ResolutionName = Literal["360p", "480p", "720p", "1080p", "1440p", "2160p"]
+ResolutionHeight = Literal[360, 480, 720, 1080, 1440, 2160]
+PauseStyle = Literal["Natural", "Short", "Long", "Dramatic"]
+# Aura's PauseStyle → silence after each sentence, in milliseconds.
+PAUSES = {"Natural": 250, "Short": 100, "Long": 600, "Dramatic": 1000}
+PACING_RATE = {"Chill": 0.9, "Conversational": 1.0, "Fast": 1.15}
 # A pause of a job may be fractional milliseconds.
 PauseMs = Annotated[float, within(0, PAUSE_MAX_MS)]
 # A style or milliseconds; the union's schema is spelled out, as Litestar would leave the
@@ -162,8 +181,6 @@ SAMPLE_BRIEF = BriefIn(topic="Hello YouTube", audience="New viewers", goal="Say 
 SAMPLE_PLAN = PlanSpecIn(target_duration="00:00:20", pacing="Conversational")
 _BRIEF_FIELDS = frozenset(BriefIn.__struct_fields__)
 _PLAN_FIELDS = frozenset(PlanSpecIn.__struct_fields__)
-# A part of a field is reported as the field: `renderSpec.res.height` is `renderSpec.res`.
-_FIELD_OF = {"renderSpec.res.": "renderSpec.res"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,18 +191,14 @@ class JobRequest:
     render: RenderSettings
 
 
-def bad(field: str, detail: str, guidance: str) -> SystemProblem:
-    return SystemProblem(400, detail, field, guidance=guidance)
-
-
 def job_request(body: bytes) -> JobRequest:
     payload = json_of(body)
     if not isinstance(payload, dict):
-        raise bad("brief", "a brief is required", 'Send {"brief": {"topic": "..."}}.')
+        raise SystemProblem(400, "a brief is required", "brief", guidance=guidance_for("brief"))
     if "preset" in payload:
         preset: PresetJobIn = converted(payload, PresetJobIn)
         return _request(_from_preset(preset))
-    return _request(converted(payload, BriefJobIn, field_of=_FIELD_OF))
+    return _request(converted(payload, BriefJobIn))
 
 
 def _from_preset(preset: PresetJobIn) -> BriefJobIn:
@@ -204,6 +217,10 @@ def _from_preset(preset: PresetJobIn) -> BriefJobIn:
 
 def _request(job: BriefJobIn) -> JobRequest:
     brief, plan = job.brief, job.plan_spec or PlanSpecIn()
+    voice, render = job.voice_spec or VoiceSpecIn(), job.render_spec or RenderSpecIn()
+    short = int(render.res[:-1]) if isinstance(render.res, str) else render.res.height
+    long, aspect = int(round(short * 8 / 9) * 2), ASPECTS[brief.aspect]
+    width, height = {"9:16": (short, long), "1:1": (short, short)}.get(aspect, (long, short))
     return JobRequest(
         brief=ProductionBrief(
             topic=brief.topic.strip(),
@@ -216,21 +233,19 @@ def _request(job: BriefJobIn) -> JobRequest:
             density=plan.density,
         ),
         language=_stripped(brief.language) or "en",
-        voice=_voice(job.voice_spec or VoiceSpecIn(), plan.pacing),
-        render=_render(job.render_spec or RenderSpecIn(), brief.aspect),
-    )
-
-
-def _voice(spec: VoiceSpecIn, pacing: str | None) -> VoiceSettings:
-    return voice_settings(spec.rate, spec.pitch, spec.pause, _stripped(spec.voice_name), pacing)
-
-
-def _render(spec: RenderSpecIn, aspect: str) -> RenderSettings:
-    res = spec.res if isinstance(spec.res, str) else f"{spec.res.height}p"
-    return render_settings(
-        res=res, aspect=aspect, fps=spec.fps, codec=spec.codec, container=spec.container,
-        video_k=spec.video_bitrate_k, audio_k=spec.audio_bitrate_k, quality=spec.quality_level,
-        effort=spec.quality, scene_cut=spec.enable_scene_cut,
+        voice=VoiceSettings(
+            rate=round(voice.rate * PACING_RATE.get(plan.pacing or "", 1.0), 4),
+            pitch=voice.pitch, voice=_stripped(voice.voice_name),
+            pause_ms=PAUSES[voice.pause] if isinstance(voice.pause, str) else int(voice.pause),
+        ),
+        render=RenderSettings(
+            width=width, height=height, fps=render.fps, codec=render.codec.lower(),
+            container=render.container, aspect=aspect,
+            video_bitrate_k=_given(render.video_bitrate_k),
+            audio_bitrate_k=_given(render.audio_bitrate_k),
+            scene_cut=_given(render.enable_scene_cut), effort=_given(render.quality),
+            quality_level=_given(render.quality_level),
+        ),
     )
 
 
@@ -244,3 +259,7 @@ def _minutes(duration: str | None) -> float | None:
 
 def _stripped(text: str | None) -> str | None:
     return None if text is None else text.strip()
+
+
+def _given(value: T | None) -> T | UnsetType:
+    return UNSET if value is None else value

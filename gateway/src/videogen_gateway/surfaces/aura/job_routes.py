@@ -1,13 +1,13 @@
 """Aura's jobs API (doc 001): create, read, list, watch (SSE), cancel, retry, logs, download.
 
-A job is a production of kind "brief". POST /api/jobs decodes the request (aura_shapes.py),
+A job is a production of kind "brief". POST /api/jobs decodes the request (job_requests.py),
 sends `start_production` (whose rules are the project domain's: a refusal is a 400 naming
 the field as the client sent it) and answers 202 once the job is in the `aura_jobs` read model
 (read-your-writes). Reads come from that read model; the SSE stream replays the job's
 messages after the client's Last-Event-ID and then goes live (realtime.py), all streams of
 one job sharing one read per message (fanout.py). Cancel and retry are production
 commands; a job in the wrong state is a 409 naming its status. Errors are Aura's RFC 7807
-problems (aura_system_errors.py), documented in docs/errors.md.
+problems (errors.py), documented in docs/errors.md.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import math
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -25,7 +26,6 @@ from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import Send
-from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_contracts.project.production import (
     CancelProduction,
     RetryProduction,
@@ -45,8 +45,9 @@ from videogen_gateway.surfaces.aura.errors import (
     EXCEPTION_HANDLERS,
     SystemProblem,
     aura_problem,
+    correlation_id,
 )
-from videogen_gateway.surfaces.aura.job_requests import JobIn, bad, job_request
+from videogen_gateway.surfaces.aura.job_requests import JobIn, job_request
 from videogen_gateway.surfaces.aura.job_responses import (
     CancelAccepted,
     JobAccepted,
@@ -79,10 +80,6 @@ def _feeds(state: State, rt: Runtime) -> FanOut[UUID, SseEvent]:
     ))
 
 
-def _correlation_id() -> str:
-    return current_correlation_id() or new_correlation_id()
-
-
 async def _job(rt: Runtime, raw_id: str) -> JobView:
     try:
         job_id = UUID(raw_id)
@@ -94,44 +91,29 @@ async def _job(rt: Runtime, raw_id: str) -> JobView:
     return view
 
 
-async def _send(rt: Runtime, name: str, command: msgspec.Struct) -> None:
-    """Send and wait until the read model shows it; a refusal becomes the caller's problem."""
-    await rt.dispatcher.send_and_wait(SERVICE, name, command, _correlation_id())
-
-
-async def _check_voice(name: str | None) -> None:
-    """The catalogue decides which names are voices and names them in its refusal (in a
-    thread: its first call lists espeak-ng's voices)."""
-    if name is None:
-        return
-    try:
-        await asyncio.to_thread(installed_voice, name)
-    except UnknownVoice as error:
-        raise bad("voiceSpec.voiceName", str(error), "Name a voice that GET "
-                  "/api/providers/tts/voices lists, or leave voiceName out.") from None
-
-
 @post("/jobs", status_code=202, summary="Create a video generation job",
       dependencies=documented(JobIn))
 async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccepted:
     wanted = job_request(await request.body())
-    await _check_voice(wanted.voice.voice)
-    rt = runtime_of(state)
+    try:
+        # The catalogue decides which names are voices and names them in its refusal (in a
+        # thread: its first call lists espeak-ng's voices).
+        if wanted.voice.voice is not None:
+            await asyncio.to_thread(installed_voice, wanted.voice.voice)
+    except UnknownVoice as error:
+        raise SystemProblem(400, str(error), "voiceSpec.voiceName", guidance="Name a voice that GET"
+                            " /api/providers/tts/voices lists, or leave voiceName out.") from None
     job_id = uuid.uuid4()
     command = StartProduction(
-        command_id=str(uuid.uuid4()),
-        now=datetime.now(UTC),
-        production_id=job_id,
+        command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job_id,
         # One project per job: the studio surface lists it like any other project.
-        project_id=job_id,
-        kind="brief",
-        render=wanted.render,
-        voice=wanted.voice,
-        language=wanted.language,
-        brief=wanted.brief,
+        project_id=job_id, kind="brief", render=wanted.render, voice=wanted.voice,
+        language=wanted.language, brief=wanted.brief,
     )
-    await _send(rt, "start_production", command)
-    return JobAccepted(job_id=str(job_id), id=str(job_id), correlation_id=_correlation_id())
+    # Waits until the read model shows the job (read-your-writes).
+    await runtime_of(state).dispatcher.send_and_wait(
+        SERVICE, "start_production", command, correlation_id())
+    return JobAccepted(job_id=str(job_id), id=str(job_id), correlation_id=correlation_id())
 
 
 @get("/jobs", summary="List jobs, newest first, a page at a time", cache=False)
@@ -142,24 +124,16 @@ async def list_jobs(
 ) -> JobPage:
     size = PAGE_SIZE if page_size is None else page_size
     if page < 1:
-        raise bad("page", f"page {page} is out of range", "Use a page from 1 up.")
+        raise SystemProblem(400, f"page {page} is out of range", "page",
+                            guidance="Use a page from 1 up.")
     if not 1 <= size <= PAGE_SIZE_MAX:
-        raise bad(
-            "pageSize",
-            f"pageSize {size} is out of range",
-            f"Use a pageSize from 1 to {PAGE_SIZE_MAX}.",
-        )
-    rt = runtime_of(state)
-    queries = _queries(rt)
+        raise SystemProblem(400, f"pageSize {size} is out of range", "pageSize",
+                            guidance=f"Use a pageSize from 1 to {PAGE_SIZE_MAX}.")
+    queries = _queries(runtime_of(state))
     jobs, total = await queries.page(size, (page - 1) * size)
     steps = await queries.steps_of([job.id for job in jobs])
-    return JobPage(
-        jobs=[job_out(job, steps.get(job.id, [])) for job in jobs],
-        page=page,
-        page_size=size,
-        total_count=total,
-        total_pages=math.ceil(total / size),
-    )
+    return JobPage(jobs=[job_out(job, steps.get(job.id, [])) for job in jobs], page=page,
+                   page_size=size, total_count=total, total_pages=math.ceil(total / size))
 
 
 @get("/jobs/{job_id:str}", summary="A job: status, steps, output, errors", cache=False)
@@ -196,58 +170,43 @@ async def _nothing(send: Send) -> None:
 
 @post("/jobs/{job_id:str}/cancel", status_code=202, summary="Cancel a running job")
 async def cancel_job(state: State, job_id: FromPath[str]) -> CancelAccepted:
-    rt = runtime_of(state)
-    view = await _job(rt, job_id)
-    command = CancelProduction(
-        command_id=str(uuid.uuid4()),
-        now=datetime.now(UTC),
-        production_id=view.job.id,
-        reason="cancelled by the client",
-    )
-    await _send_or_conflict(rt, "cancel_production", command, view, "cancelled")
-    now = await _job(rt, job_id)
+    now = await _command(state, job_id, "cancel_production", "cancelled", lambda job: (
+        CancelProduction(command_id=str(uuid.uuid4()), now=datetime.now(UTC),
+                         production_id=job, reason="cancelled by the client")))
     return CancelAccepted(
-        job_id=job_id,
-        message="Job cancellation requested; running work stops now.",
-        current_status=now.job.status,
-        correlation_id=_correlation_id(),
+        job_id=job_id, message="Job cancellation requested; running work stops now.",
+        current_status=now.job.status, correlation_id=correlation_id(),
     )
 
 
 @post("/jobs/{job_id:str}/retry", status_code=202, summary="Resume a failed or canceled job")
 async def retry_job(state: State, job_id: FromPath[str]) -> RetryAccepted:
+    now = await _command(state, job_id, "retry_production", "retried", lambda job: (
+        RetryProduction(command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job)))
+    return RetryAccepted(
+        job_id=job_id, status=now.job.status, attempt=now.job.attempt,
+        message="Job resumed from its first unfinished step.", correlation_id=correlation_id(),
+    )
+
+
+async def _command(
+    state: State, job_id: str, name: str, verb: str, command: Callable[[UUID], msgspec.Struct]
+) -> JobView:
+    """Send the job's command and wait for the read model; the job as it is then."""
     rt = runtime_of(state)
     view = await _job(rt, job_id)
-    command = RetryProduction(
-        command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=view.job.id
-    )
-    await _send_or_conflict(rt, "retry_production", command, view, "retried")
-    now = await _job(rt, job_id)
-    return RetryAccepted(
-        job_id=job_id,
-        status=now.job.status,
-        attempt=now.job.attempt,
-        message="Job resumed from its first unfinished step.",
-        correlation_id=_correlation_id(),
-    )
-
-
-async def _send_or_conflict(
-    rt: Runtime, name: str, command: msgspec.Struct, view: JobView, verb: str
-) -> None:
     try:
-        await _send(rt, name, command)
+        await rt.dispatcher.send_and_wait(SERVICE, name, command(view.job.id), correlation_id())
     except CommandRefused as refused:
         if refused.rejection.code != "conflict":
             raise
-        current = (await _job(rt, str(view.job.id))).job.status
+        current = (await _job(rt, job_id)).job.status
         raise SystemProblem(
-            409,
-            f"Job {view.job.id} is {current}; it cannot be {verb}.",
-            current_status=current,
+            409, f"Job {view.job.id} is {current}; it cannot be {verb}.", current_status=current,
             guidance="Only a Queued or Running job can be cancelled; only a Failed or"
             " Canceled job can be retried.",
         ) from None
+    return await _job(rt, job_id)
 
 
 @get("/jobs/{job_id:str}/logs", summary="A job's log lines", cache=False)
@@ -255,9 +214,8 @@ async def job_logs(state: State, job_id: FromPath[str]) -> JobLogs:
     rt = runtime_of(state)
     view = await _job(rt, job_id)
     row = await ProductionQueries(rt.pool, rt.schema).get(view.job.id)
-    return JobLogs(
-        job_id=job_id, correlation_id=view.job.correlation_id, logs=list(row.logs) if row else []
-    )
+    logs = list(row.logs) if row else []
+    return JobLogs(job_id=job_id, correlation_id=view.job.correlation_id, logs=logs)
 
 
 @get("/jobs/{job_id:str}/download", summary="The job's video (HTTP Range)")
@@ -281,12 +239,9 @@ async def _download(
     job = (await _job(rt, job_id)).job
     key = job.subtitle_key if subtitles else job.video_key
     if job.status != "Succeeded" or key is None:
-        raise SystemProblem(
-            409,
-            f"Job {job_id} has no output yet: it is {job.status}.",
-            current_status=job.status,
-            guidance="Wait for job-completed, then download.",
-        )
+        raise SystemProblem(409, f"Job {job_id} has no output yet: it is {job.status}.",
+                            current_status=job.status,
+                            guidance="Wait for job-completed, then download.")
     path = blob_path(rt.settings.data_dir, key)
     try:
         size = path.stat().st_size
@@ -295,9 +250,7 @@ async def _download(
         raise SystemProblem(500, "the job's output file is missing") from None
     extension = key.rsplit(".", 1)[-1]
     return file_response(
-        path,
-        size,
-        filename=f"{job_id}.{extension}",
+        path, size, filename=f"{job_id}.{extension}",
         media_type=MEDIA_TYPES.get(extension, "application/octet-stream"),
         range_header=request.headers.get("range"),
         unsatisfied=lambda detail, headers: aura_problem(416, detail, headers=headers),
@@ -305,19 +258,7 @@ async def _download(
 
 
 def aura_router() -> Router:
-    return Router(
-        "/api",
-        route_handlers=[
-            create_job,
-            list_jobs,
-            get_job,
-            job_events,
-            cancel_job,
-            retry_job,
-            job_logs,
-            download_video,
-            download_subtitles,
-        ],
-        exception_handlers=EXCEPTION_HANDLERS,
-        tags=["aura"],
-    )
+    handlers = [create_job, list_jobs, get_job, job_events, cancel_job, retry_job, job_logs,
+                download_video, download_subtitles]
+    return Router("/api", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS,
+                  tags=["aura"])

@@ -5,8 +5,8 @@
 - GET /api/providers/tts/voices: the installed narration voices (docs/voices.md).
 - GET / PUT /api/settings: the Settings aggregate of the project service. Keys are
   sealed here before they leave the process and are never returned or logged.
-Health (/health/..., /api/health/...) is served by ops.py with the checks of
-system/probes.py. Errors are Aura's RFC 7807 problems (aura_system_errors.py).
+Health (/health/..., /api/health/...) is served by health/routes.py. Errors are Aura's
+RFC 7807 problems (errors.py).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import msgspec
 from litestar import Request, Router, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath
-from videogen_bus.correlation import current_correlation_id, new_correlation_id
+from videogen_bus.correlation import new_correlation_id
 from videogen_contracts.project.settings import UpdateSettings
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.aura.bodies import converted, documented, json_of
-from videogen_gateway.surfaces.aura.errors import EXCEPTION_HANDLERS, SystemProblem
+from videogen_gateway.surfaces.aura.errors import EXCEPTION_HANDLERS, SystemProblem, correlation_id
 from videogen_gateway.surfaces.aura.system_schemas import (
     SettingsIn,
     SettingsOut,
@@ -34,13 +34,10 @@ from videogen_gateway.surfaces.aura.system_schemas import (
     settings_out,
 )
 from videogen_gateway.system.context import system_of
-from videogen_gateway.system.ffmpeg_status import FfmpegStatus, HardwareAcceleration
-from videogen_gateway.system.settings_client import (
-    provider_config,
-    read_settings,
-    update_settings,
-)
+from videogen_gateway.system.ffmpeg_status import FfmpegStatus
+from videogen_gateway.system.settings_client import SERVICE, provider_config, read_settings
 from videogen_providers.catalog import Capability, describe_providers
+from videogen_providers.config import ProviderConfig
 from videogen_providers.tts.voices import Voice, installed_catalogue
 from videogen_providers.validation import UnknownProvider, Validation, validate
 
@@ -49,43 +46,33 @@ class FfmpegStatusOut(FfmpegStatus, frozen=True, kw_only=True, rename="camel"):
     correlation_id: str
 
 
-def _correlation_id() -> str:
-    return current_correlation_id() or new_correlation_id()
-
-
 @get(["/api/system/ffmpeg/status", "/api/ffmpeg/status"], summary="FFmpeg status", cache=False)
 async def ffmpeg_status(state: State) -> FfmpegStatusOut:
     status = await system_of(state).prober.status()
-    fields = msgspec.structs.asdict(status)
-    hardware: HardwareAcceleration = fields.pop("hardware_acceleration")
-    return FfmpegStatusOut(
-        **fields, hardware_acceleration=hardware, correlation_id=_correlation_id()
-    )
+    return FfmpegStatusOut(**msgspec.structs.asdict(status), correlation_id=correlation_id())
 
 
 @get("/api/providers/capabilities", summary="Every provider of every kind", cache=False)
 async def capabilities(state: State) -> list[Capability]:
+    return describe_providers(await _provider_config(state))
+
+
+async def _provider_config(state: State) -> ProviderConfig:
     system = system_of(state)
-    config = await provider_config(
-        runtime_of(state).dispatcher, system.box, system.providers, _correlation_id()
+    return await provider_config(
+        runtime_of(state).dispatcher, system.box, system.providers, correlation_id()
     )
-    return describe_providers(config)
 
 
-@get("/api/providers/tts/voices", summary="The voices voiceSpec.voiceName can name",
-     cache=False)
+@get("/api/providers/tts/voices", summary="The voices voiceSpec.voiceName can name", cache=False)
 async def tts_voices() -> list[Voice]:
     # In a thread: the first listing runs `espeak-ng --voices`; later ones are cached.
     return (await asyncio.to_thread(installed_catalogue)).voices
 
 
-@post("/api/providers/{name:str}/validate", summary="A real check of one provider",
-      status_code=200)
+@post("/api/providers/{name:str}/validate", summary="A real check of one provider", status_code=200)
 async def validate_provider(state: State, name: FromPath[str]) -> Validation:
-    system = system_of(state)
-    config = await provider_config(
-        runtime_of(state).dispatcher, system.box, system.providers, _correlation_id()
-    )
+    config = await _provider_config(state)
     try:
         return await validate(name, config)
     except UnknownProvider as error:
@@ -94,7 +81,7 @@ async def validate_provider(state: State, name: FromPath[str]) -> Validation:
 
 @get("/api/settings", summary="The settings (keys only as *Set flags)", cache=False)
 async def get_settings(state: State) -> SettingsOut:
-    return settings_out(await read_settings(runtime_of(state).dispatcher, _correlation_id()))
+    return settings_out(await read_settings(runtime_of(state).dispatcher, correlation_id()))
 
 
 @put("/api/settings", summary="Change settings (partial; keys are write-only)",
@@ -106,19 +93,17 @@ async def put_settings(state: State, request: Request[Any, Any, Any]) -> Setting
         await _check_writable(body.output_directory)
     box = system_of(state).box
     command = UpdateSettings(
-        command_id=new_correlation_id(),
-        now=datetime.now(UTC),
-        changes=changes_of(body),
+        command_id=new_correlation_id(), now=datetime.now(UTC), changes=changes_of(body),
         sealed_keys={k: box.seal(v) if v else None for k, v in keys_of(body).items()},
     )
-    snapshot = await update_settings(runtime_of(state).dispatcher, command, _correlation_id())
-    return settings_out(snapshot)
+    dispatcher = runtime_of(state).dispatcher
+    await dispatcher.send(SERVICE, "update_settings", command, correlation_id())
+    # Read back: the query folds the stream, so it shows this update.
+    return settings_out(await read_settings(dispatcher, correlation_id()))
 
 
 async def _check_writable(directory: str) -> None:
-    path = Path(directory)
-    if not path.is_absolute():
-        return  # the service refuses it, naming the rule
+    path = Path(directory)  # absolute: SettingsIn says so
     try:
         await asyncio.to_thread(path.mkdir, parents=True, exist_ok=True)
     except OSError as error:
@@ -130,12 +115,7 @@ async def _check_writable(directory: str) -> None:
 
 
 def aura_system_router() -> Router:
-    return Router(
-        "/",
-        route_handlers=[
-            ffmpeg_status, capabilities, tts_voices, validate_provider, get_settings,
-            put_settings,
-        ],
-        exception_handlers=EXCEPTION_HANDLERS,
-        tags=["aura"],
-    )
+    handlers = [ffmpeg_status, capabilities, tts_voices, validate_provider, get_settings,
+                put_settings]
+    return Router("/", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS,
+                  tags=["aura"])

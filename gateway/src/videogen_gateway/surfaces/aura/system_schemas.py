@@ -3,12 +3,15 @@
 PUT is a partial update: a group or field left out is unchanged; `null` clears a nullable
 one. Keys (`openAiApiKey`, `pexelsApiKey`) are accepted here and never returned: GET says
 only `openAiApiKeySet` / `pexelsApiKeySet`. Render defaults use the renderSpec names of
-the jobs API (`res`, `videoBitrateK`...), so a client can copy them into a job.
+the jobs API (`res`, `videoBitrateK`...), so a client can copy them into a job. Fields
+have the contract's names (the wire's where they differ), so translation is by name.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -18,8 +21,6 @@ from videogen_contracts.project.settings import (
     Container,
     KeyName,
     LlmProvider,
-    ProviderChanges,
-    RenderChanges,
     Resolution,
     ScorerProvider,
     SettingsChanges,
@@ -27,9 +28,8 @@ from videogen_contracts.project.settings import (
     StockProvider,
     TtsProvider,
     VideoGenProvider,
-    VoiceChanges,
 )
-from videogen_gateway.surfaces.aura.fields import (
+from videogen_gateway.surfaces.aura.bodies import (
     AbsolutePath,
     AudioBitrateK,
     HttpUrl,
@@ -44,6 +44,11 @@ from videogen_gateway.surfaces.aura.fields import (
 
 # The documented limits are declared so that they appear in the OpenAPI; the rules across
 # fields (a webm file holds VP9 only) are the project domain's.
+KEYS: tuple[KeyName, ...] = ("openai_api_key", "pexels_api_key")
+
+
+def _named(name: str) -> Any:
+    return msgspec.field(default=UNSET, name=name)
 
 
 class _In(msgspec.Struct, frozen=True, kw_only=True, rename="camel", forbid_unknown_fields=True):
@@ -66,7 +71,7 @@ class VoiceIn(_In, frozen=True):
 
 
 class RenderIn(_In, frozen=True):
-    res: Resolution | UnsetType = UNSET
+    resolution: Resolution | UnsetType = _named("res")
     container: Container | UnsetType = UNSET
     fps: Fps | UnsetType = UNSET
     codec: Codec | UnsetType = UNSET
@@ -80,11 +85,11 @@ class SettingsIn(_In, frozen=True):
     default_voice: VoiceIn | UnsetType = UNSET
     render_defaults: RenderIn | UnsetType = UNSET
     output_directory: AbsolutePath | UnsetType | None = UNSET
-    open_ai_base_url: HttpUrl | UnsetType | None = UNSET
-    open_ai_model: Name | UnsetType | None = UNSET
+    openai_base_url: HttpUrl | UnsetType | None = _named("openAiBaseUrl")
+    openai_model: Name | UnsetType | None = _named("openAiModel")
     # Write-only. "" or null removes the key.
-    open_ai_api_key: Key | UnsetType | None = UNSET
-    pexels_api_key: Key | UnsetType | None = UNSET
+    openai_api_key: Key | UnsetType | None = _named("openAiApiKey")
+    pexels_api_key: Key | UnsetType | None = _named("pexelsApiKey")
 
 
 class _Out(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -107,7 +112,7 @@ class VoiceOut(_Out, frozen=True):
 
 
 class RenderOut(_Out, frozen=True):
-    res: str
+    resolution: str = msgspec.field(name="res")
     container: str
     fps: int
     codec: str
@@ -122,78 +127,38 @@ class SettingsOut(_Out, frozen=True):
     render_defaults: RenderOut
     # null: the server's default (its data directory).
     output_directory: str | None
-    open_ai_base_url: str | None
-    open_ai_model: str | None
+    openai_base_url: str | None = msgspec.field(name="openAiBaseUrl")
+    openai_model: str | None = msgspec.field(name="openAiModel")
     open_ai_api_key_set: bool
     pexels_api_key_set: bool
     version: int
     last_updated: datetime | None
 
 
-def _fields(struct: msgspec.Struct | UnsetType, rename: dict[str, str] | None = None) -> dict[
-    str, object
-]:
-    if isinstance(struct, UnsetType):
-        return {}
-    names = rename or {}
-    return {
-        names.get(f, f): getattr(struct, f)
-        for f in struct.__struct_fields__
-        if getattr(struct, f) is not UNSET
-    }
-
-
-_SCALAR_NAMES = {"open_ai_base_url": "openai_base_url", "open_ai_model": "openai_model"}
+def _given(struct: msgspec.Struct) -> dict[str, Any]:
+    """The fields `struct` sets, by attribute name, nested Structs as dicts."""
+    fields = ((f, getattr(struct, f)) for f in struct.__struct_fields__)
+    return {f: _given(v) if isinstance(v, msgspec.Struct) else v
+            for f, v in fields if v is not UNSET}
 
 
 def changes_of(body: SettingsIn) -> SettingsChanges:
     """The contract's changes (keys excluded: they are sealed apart, see `keys_of`)."""
-    groups: dict[str, object] = {}
-    if not isinstance(body.providers, UnsetType):
-        groups["providers"] = ProviderChanges(**_fields(body.providers))  # type: ignore[arg-type]
-    if not isinstance(body.default_voice, UnsetType):
-        groups["default_voice"] = VoiceChanges(**_fields(body.default_voice))  # type: ignore[arg-type]
-    if not isinstance(body.render_defaults, UnsetType):
-        render = _fields(body.render_defaults, {"res": "resolution"})
-        groups["render_defaults"] = RenderChanges(**render)  # type: ignore[arg-type]
-    scalars = _fields(body, _SCALAR_NAMES)
-    for name in ("output_directory", "openai_base_url", "openai_model"):
-        if name in scalars:
-            groups[name] = scalars[name]
-    return SettingsChanges(**groups)  # type: ignore[arg-type]
+    given = {f: v for f, v in _given(body).items() if f not in KEYS}
+    return msgspec.convert(given, SettingsChanges)
 
 
 def keys_of(body: SettingsIn) -> dict[KeyName, str | None]:
     """The keys the body sets (a value) or removes (None); blank counts as removal."""
-    given: dict[KeyName, str | UnsetType | None] = {
-        "openai_api_key": body.open_ai_api_key, "pexels_api_key": body.pexels_api_key,
-    }
-    return {
-        name: (value.strip() or None) if isinstance(value, str) else None
-        for name, value in given.items()
-        if value is not UNSET
-    }
+    given: dict[KeyName, str | UnsetType | None] = {k: getattr(body, k) for k in KEYS}
+    return {name: (value.strip() or None) if isinstance(value, str) else None
+            for name, value in given.items() if value is not UNSET}
 
 
 def settings_out(snapshot: SettingsSnapshot) -> SettingsOut:
-    p, v, r = snapshot.providers, snapshot.default_voice, snapshot.render_defaults
-    return SettingsOut(
-        providers=ProvidersOut(
-            llm=p.llm, tts=p.tts, stock=p.stock, video_gen=p.video_gen, scorer=p.scorer
-        ),
-        default_voice=VoiceOut(
-            voice_name=v.voice_name, rate=v.rate, pitch=v.pitch, pause_ms=v.pause_ms
-        ),
-        render_defaults=RenderOut(
-            res=r.resolution, container=r.container, fps=r.fps, codec=r.codec,
-            video_bitrate_k=r.video_bitrate_k, audio_bitrate_k=r.audio_bitrate_k,
-            quality_level=r.quality_level,
-        ),
-        output_directory=snapshot.output_directory,
-        open_ai_base_url=snapshot.openai_base_url,
-        open_ai_model=snapshot.openai_model,
-        open_ai_api_key_set="openai_api_key" in snapshot.sealed_keys,
-        pexels_api_key_set="pexels_api_key" in snapshot.sealed_keys,
-        version=snapshot.version,
-        last_updated=snapshot.updated_at,
+    keys = snapshot.sealed_keys
+    view = SimpleNamespace(
+        **msgspec.structs.asdict(snapshot), last_updated=snapshot.updated_at,
+        open_ai_api_key_set="openai_api_key" in keys, pexels_api_key_set="pexels_api_key" in keys,
     )
+    return msgspec.convert(view, SettingsOut, from_attributes=True)

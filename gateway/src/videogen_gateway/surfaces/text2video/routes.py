@@ -4,7 +4,7 @@ A POST becomes the project command `start_production` and answers 202 once the j
 visible in the `productions` read model (read-your-writes), so a status poll right after
 it finds the job. Reads come from that read model; downloads from the blob store, with
 HTTP Range. No business rule lives here: the production's stages are the project
-service's, and `text2video_shapes` holds the doc's shapes and error strings.
+service's, and schemas.py holds the doc's shapes and error strings.
 """
 
 from __future__ import annotations
@@ -26,23 +26,14 @@ from videogen_gateway.openapi import described, id_link, json_schema, plain_erro
 from videogen_gateway.readmodels.productions.readmodel import ProductionQueries, ProductionRow
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.text2video import schemas as shapes
-from videogen_gateway.surfaces.text2video.schemas import (
-    GenerateAccepted,
-    JobList,
-    JobStatus,
-)
 
 log = structlog.get_logger("videogen_gateway.text2video")
 
 SERVICE = "project"
 
 
-def _queries(rt: Runtime) -> ProductionQueries:
-    return ProductionQueries(rt.pool, rt.schema)
-
-
 async def _job(rt: Runtime, raw_id: str) -> ProductionRow:
-    row = await _queries(rt).get(shapes.job_id_of(raw_id))
+    row = await ProductionQueries(rt.pool, rt.schema).get(shapes.job_id_of(raw_id))
     if row is None or row.kind != "text2video":
         raise ApiError(404, shapes.JOB_NOT_FOUND)
     return row
@@ -51,66 +42,46 @@ async def _job(rt: Runtime, raw_id: str) -> ProductionRow:
 JOB_ID = "$response.body#/job_id"
 
 
-@post(
-    "/generate",
-    status_code=202,
-    summary="Start a new video generation job",
-    responses=plain_errors(400, 413, 500, 503),
-    operation_class=described(
-        at=202,
-        links={
-            "status": id_link("Text2videoStatus", job_id=JOB_ID),
-            "download": id_link("Text2videoDownload", job_id=JOB_ID),
-        },
-        body=json_schema(shapes.GenerateBody),
-    ),
-)
-async def generate(request: Request[Any, Any, Any], state: State) -> GenerateAccepted:
+@post("/generate", status_code=202, summary="Start a new video generation job",
+      responses=plain_errors(400, 413, 500, 503),
+      operation_class=described(at=202, body=json_schema(shapes.GenerateBody), links={
+          "status": id_link("Text2videoStatus", job_id=JOB_ID),
+          "download": id_link("Text2videoDownload", job_id=JOB_ID),
+      }))
+async def generate(request: Request[Any, Any, Any], state: State) -> shapes.GenerateAccepted:
     rt = runtime_of(state)
     text = shapes.text_of(await request.body(), rt.options.text2video_max_chars)
     job_id = uuid.uuid4()
     command = StartProduction(
-        command_id=str(uuid.uuid4()),
-        now=datetime.now(UTC),
-        production_id=job_id,
+        command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job_id,
         # One project per job: the studio surface then lists it like any other project.
-        project_id=job_id,
-        kind="text2video",
-        text=text,
+        project_id=job_id, kind="text2video", text=text,
     )
     correlation_id = current_correlation_id() or new_correlation_id()
     try:
         await rt.dispatcher.send_and_wait(SERVICE, "start_production", command, correlation_id)
     except CommandRefused as refused:
         rejection = refused.rejection
-        raise ApiError(
-            REJECTION_STATUS[rejection.code], rejection.message, rejection.field
-        ) from None
-    return GenerateAccepted(job_id=str(job_id))
+        raise ApiError(REJECTION_STATUS[rejection.code], rejection.message,
+                       rejection.field) from None
+    return shapes.GenerateAccepted(job_id=str(job_id))
 
 
-@get(
-    "/status/{job_id:str}",
-    summary="Check the status of a video generation job",
-    operation_id="Text2videoStatus",
-    responses=plain_errors(400, 404, 500, 503),
-)
-async def job_status(state: State, job_id: FromPath[str]) -> JobStatus:
+@get("/status/{job_id:str}", summary="Check the status of a video generation job",
+     operation_id="Text2videoStatus", responses=plain_errors(400, 404, 500, 503))
+async def job_status(state: State, job_id: FromPath[str]) -> shapes.JobStatus:
     return shapes.job_status(await _job(runtime_of(state), job_id))
 
 
 @get("/jobs", summary="List all jobs and their statuses", responses=plain_errors(500, 503))
-async def list_jobs(state: State) -> JobList:
-    rows = await _queries(runtime_of(state)).list("text2video")
-    return JobList(jobs={str(row.id): shapes.job_summary(row) for row in rows})
+async def list_jobs(state: State) -> shapes.JobList:
+    rt = runtime_of(state)
+    rows = await ProductionQueries(rt.pool, rt.schema).list("text2video")
+    return shapes.JobList(jobs={str(row.id): shapes.job_summary(row) for row in rows})
 
 
-@get(
-    "/download/{job_id:str}",
-    summary="Download the generated video (honours HTTP Range)",
-    operation_id="Text2videoDownload",
-    responses=plain_errors(400, 404, 416, 500, 503),
-)
+@get("/download/{job_id:str}", summary="Download the generated video (honours HTTP Range)",
+     operation_id="Text2videoDownload", responses=plain_errors(400, 404, 416, 500, 503))
 async def download(
     request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
 ) -> Response[Any]:
@@ -135,8 +106,5 @@ async def download(
 
 
 def text2video_router() -> Router:
-    return Router(
-        "/api/v1",
-        route_handlers=[generate, job_status, list_jobs, download],
-        tags=["text2video"],
-    )
+    return Router("/api/v1", route_handlers=[generate, job_status, list_jobs, download],
+                  tags=["text2video"])

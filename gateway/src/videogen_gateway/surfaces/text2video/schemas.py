@@ -30,16 +30,12 @@ class GenerateBody(msgspec.Struct, frozen=True, kw_only=True):
     """The body of POST /generate, for the OpenAPI only: `text_of` reads the body itself, so
     that whatever is wrong with it gets the doc's own 400 string."""
 
-    text: Annotated[
-        str,
-        Meta(
-            min_length=1,
-            pattern=r"\S",
-            description="The text to narrate: some letters or digits, in any script; longer"
-            " than the gateway's limit (VIDEOGEN_TEXT2VIDEO_MAX_CHARS, 100,000 by default) is a"
-            " 413",
-        ),
-    ]
+    text: Annotated[str, Meta(
+        min_length=1, pattern=r"\S",
+        description="The text to narrate: some letters or digits, in any script; longer"
+        " than the gateway's limit (VIDEOGEN_TEXT2VIDEO_MAX_CHARS, 100,000 by default) is a"
+        " 413",
+    )]
 
 
 class GenerateAccepted(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,17 +71,11 @@ def text_of(body: bytes, limit: int) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ApiError(400, NO_TEXT, field="text")
     if len(text) > limit:
-        raise ApiError(
-            413, f"Text is too long: at most {limit} characters are allowed, got {len(text)}",
-            field="text",
-        )
+        raise ApiError(413, f"Text is too long: at most {limit} characters are allowed, got"
+                       f" {len(text)}", field="text")
     if not speakable(text):
-        raise ApiError(
-            400,
-            "Text has nothing to narrate: it must contain letters or digits, not only"
-            " punctuation, symbols or emoji",
-            field="text",
-        )
+        raise ApiError(400, "Text has nothing to narrate: it must contain letters or digits,"
+                       " not only punctuation, symbols or emoji", field="text")
     return text
 
 
@@ -106,31 +96,17 @@ def shown_progress(progress: int) -> int:
     return max(stage for stage in PROGRESS_STAGES if stage <= max(0, progress))
 
 
-def output_file(job_id: UUID) -> str:
-    return f"output/video_{job_id}.mp4"
-
-
 def download_name(job_id: UUID) -> str:
     return f"generated_video_{job_id}.mp4"
 
 
 def job_status(row: ProductionRow) -> JobStatus:
     return JobStatus(
-        status=row.status,
-        progress=shown_progress(row.progress),
-        message=row.message,
-        created_at=int(row.created_at.timestamp()),
-        logs=list(row.logs),
+        status=row.status, progress=shown_progress(row.progress), message=row.message,
+        created_at=int(row.created_at.timestamp()), logs=list(row.logs),
     )
 
 
 def job_summary(row: ProductionRow) -> JobSummary:
-    status = job_status(row)
-    return JobSummary(
-        status=status.status,
-        progress=status.progress,
-        message=status.message,
-        created_at=status.created_at,
-        logs=status.logs,
-        output_file=output_file(row.id) if row.status == "completed" else None,
-    )
+    output = f"output/video_{row.id}.mp4" if row.status == "completed" else None
+    return JobSummary(**msgspec.structs.asdict(job_status(row)), output_file=output)

@@ -110,13 +110,13 @@ def test_service_fields_are_named_as_the_client_sent_them(
 
 
 def test_sealing_round_trip_and_a_foreign_key(tmp_path: Path) -> None:
-    box = SecretBox.from_env(tmp_path, {})
+    box = SecretBox.from_key(None, tmp_path)
     token = box.seal("sk-secret")
     assert "sk-secret" not in token
     assert token != box.seal("sk-secret")  # a fresh token every time
-    assert SecretBox.from_env(tmp_path, {}).open(token) == "sk-secret"  # same key file
+    assert SecretBox.from_key(None, tmp_path).open(token) == "sk-secret"  # same key file
     assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
-    other = SecretBox.from_env(tmp_path, {"VIDEOGEN_SECRETS_KEY": Fernet.generate_key().decode()})
+    other = SecretBox.from_key(Fernet.generate_key().decode(), tmp_path)
     with pytest.raises(SealedKeyUnreadable):
         other.open(token)
     assert "sk" not in repr(box)
