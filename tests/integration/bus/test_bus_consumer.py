@@ -250,7 +250,13 @@ async def test_a_dead_letter_sink_that_is_down_keeps_the_message(
 
     async with running(handle, sink=FlakySink()):
         await wait_until(lambda: recorded == [b"{}"])
-    info = await js.consumer_info(stream, durable)
+        # The message is terminated right after the sink records it: give the server's
+        # consumer state that moment, instead of racing it.
+        for _ in range(100):
+            info = await js.consumer_info(stream, durable)
+            if info.num_ack_pending == 0:
+                break
+            await asyncio.sleep(0.05)
 
     assert attempts == 2
     assert info.num_ack_pending == 0

@@ -119,8 +119,11 @@ class Stack:
                 proc.kill()
                 proc.wait()
 
-    def wait_ready(self, timeout: float = 60.0, path: str = "/api/health/ready") -> None:
-        """Wait until the gateway answers 200 on its readiness probe."""
+    def wait_ready(self, timeout: float = 180.0, path: str = "/api/health/ready") -> None:
+        """Wait until the gateway answers 200 on its readiness probe.
+
+        Generous: five processes importing their stacks at once on a loaded 2-core machine
+        have taken over a minute; a gateway that dies is noticed at once instead."""
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:
