@@ -34,7 +34,7 @@ from videogen_gateway.surfaces.studio.lookups import (
     section_of,
     sentence_of,
 )
-from videogen_gateway.surfaces.studio.project_schemas import SectionOut, SentenceOut
+from videogen_gateway.surfaces.studio.project_schemas import Deleted, SectionOut, SentenceOut
 from videogen_gateway.surfaces.studio.script_routes import SERVICE, project_version, send_script
 
 
@@ -167,13 +167,13 @@ async def update_sentence(
     "/sentences/{sentence_id:str}", status_code=HTTP_200_OK, summary="Delete a sentence",
     operation_id="StudioDeleteSentence", responses=problems(400, 404, 409, 503),
 )
-async def delete_sentence(state: State, sentence_id: FromPath[str]) -> shapes.Deleted:
+async def delete_sentence(state: State, sentence_id: FromPath[str]) -> Deleted:
     rt = runtime_of(state)
     sentence = await sentence_of(rt, parse_id(sentence_id, "sentence"))
     await send_script(rt, "delete_sentence", stamped(
         DeleteSentence, project_id=sentence.project_id, sentence_id=sentence.id
     ))
-    return shapes.Deleted()
+    return Deleted()
 
 
 def studio_editing_router() -> Router:

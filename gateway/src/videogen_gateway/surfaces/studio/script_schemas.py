@@ -131,10 +131,6 @@ class SuggestionsOut(msgspec.Struct, kw_only=True, rename="camel"):
     provider_label: str
 
 
-class Deleted(msgspec.Struct, kw_only=True):
-    success: bool = True
-
-
 # --- translation --------------------------------------------------------------------------
 
 
