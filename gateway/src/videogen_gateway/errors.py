@@ -44,6 +44,8 @@ _TITLES: dict[int, tuple[str, str]] = {
     504: ("timeout", "Gateway Timeout"),
 }
 
+_PHRASES = {s.value: s.phrase for s in HTTPStatus}
+
 REJECTION_STATUS: dict[RejectionCode, int] = {
     "not_found": 404,
     "conflict": 409,
@@ -74,9 +76,7 @@ class ApiError(Exception):
 
     def __init__(self, status: int, detail: str, field: str | None = None) -> None:
         super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.field = field
+        self.status, self.detail, self.field = status, detail, field
 
 
 class Rejected(ApiError):
@@ -90,23 +90,22 @@ class Rejected(ApiError):
 def problem(
     status: int, detail: str, *, field: str | None = None, headers: dict[str, str] | None = None
 ) -> Response[bytes]:
-    slug, title = _TITLES.get(status, ("error", _phrase(status)))
+    slug, title = _title(status)
     body = Problem(
-        type=PROBLEM_BASE + slug,
-        title=title,
-        status=status,
-        detail=detail,
-        correlation_id=current_correlation_id() or new_correlation_id(),
-        error=detail,
-        field=field,
+        type=PROBLEM_BASE + slug, title=title, status=status, detail=detail,
+        correlation_id=current_correlation_id() or new_correlation_id(), error=detail, field=field,
     )
     return Response(
         msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
     )
 
 
+def _title(status: int) -> tuple[str, str]:
+    return _TITLES.get(status, ("error", _PHRASES.get(status, "Error")))
+
+
 def title_of(status: int) -> str:
-    return _TITLES.get(status, ("", _phrase(status)))[1]
+    return _title(status)[1]
 
 
 def asks_for_problem(accept: str | None) -> bool:
@@ -129,11 +128,7 @@ def plain_error(
 
 
 def error_response(
-    request: Request[Any, Any, Any],
-    status: int,
-    detail: str,
-    *,
-    field: str | None = None,
+    request: Request[Any, Any, Any], status: int, detail: str, *, field: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[bytes]:
     """The error in the shape the request's surface documents (see the module doc)."""
@@ -142,13 +137,6 @@ def error_response(
     ):
         return plain_error(status, detail, headers=headers)
     return problem(status, detail, field=field, headers=headers)
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
 
 
 # Litestar's msgspec errors name a missing field only inside the message.

@@ -24,29 +24,21 @@ from litestar.openapi.spec import (
 from videogen_gateway.errors import PROBLEM_JSON, PlainError, Problem, title_of
 
 
-def error_responses(
+def problems(
     *statuses: int, body: type[msgspec.Struct] = Problem, media_type: str = PROBLEM_JSON
 ) -> dict[int, ResponseSpec]:
-    """The errors a handler may answer (a route's `responses=`), by default problem+json."""
+    """The errors a handler may answer (a route's `responses=`): problem+json, every
+    surface's shape but doc 004's."""
     return {
-        status: ResponseSpec(
-            data_container=body,
-            media_type=media_type,
-            description=title_of(status),
-            generate_examples=False,
-        )
+        status: ResponseSpec(data_container=body, media_type=media_type,
+                             description=title_of(status), generate_examples=False)
         for status in statuses
     }
 
 
-def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """problem+json errors: every surface's shape but doc 004's."""
-    return error_responses(*statuses)
-
-
 def plain_errors(*statuses: int) -> dict[int, ResponseSpec]:
     """Doc 004's `{"error": "..."}` errors (problem+json only on `Accept` asking for it)."""
-    return error_responses(*statuses, body=PlainError, media_type="application/json")
+    return problems(*statuses, body=PlainError, media_type="application/json")
 
 
 def id_link(operation_id: str, body: Any = None, **parameters: str) -> Link:
@@ -80,12 +72,10 @@ def json_schema(kind: Any) -> dict[str, Any]:
 
 
 def _admits_null(body: RequestBody) -> bool:
-    for media in body.content.values():
-        schema = media.schema
-        alternatives = getattr(schema, "one_of", None) or []
-        if any(getattr(option, "type", None) == OpenAPIType.NULL for option in alternatives):
-            return True
-    return False
+    return any(
+        getattr(option, "type", None) == OpenAPIType.NULL
+        for media in body.content.values() for option in getattr(media.schema, "one_of", None) or []
+    )
 
 
 def described(
