@@ -171,12 +171,7 @@ def script_out(project_id: UUID, rows: list[SectionRow]) -> ScriptOut:
 
 
 def outline_out(row: OutlineRow) -> OutlineOut:
-    return OutlineOut(
-        id=row.id, outline_id=row.id, project_id=row.project_id, title=row.title,
-        total_target_minutes=row.total_target_minutes, sections=row.sections,
-        status=row.status, provider_label=row.provider_label, job_id=row.job_id,
-        created_at=row.created_at, updated_at=row.updated_at,
-    )
+    return OutlineOut(**msgspec.structs.asdict(row), outline_id=row.id)
 
 
 def queued_message(mode: str) -> str:
