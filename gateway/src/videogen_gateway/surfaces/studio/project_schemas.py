@@ -30,29 +30,20 @@ AspectRatio = Literal["16:9", "9:16", "1:1"]
 # what is accepted. The service still decides: a blank topic, say, is its refusal.
 
 
-Topic = Annotated[
-    str,
-    Meta(min_length=1, max_length=limits.TOPIC_MAX,
-         description="what the video is about; not blank"),
-]
+Topic = Annotated[str, Meta(min_length=1, max_length=limits.TOPIC_MAX,
+                            description="what the video is about; not blank")]
 Description = Annotated[str, Meta(max_length=limits.DESCRIPTION_MAX)]
 ShortText = Annotated[str, Meta(max_length=limits.SHORT_TEXT_MAX)]
-Language = Annotated[
-    str,
-    Meta(min_length=1, max_length=limits.LANGUAGE_MAX,
-         description="a BCP 47 language tag; not blank"),
-]
+Language = Annotated[str, Meta(min_length=1, max_length=limits.LANGUAGE_MAX,
+                               description="a BCP 47 language tag; not blank")]
 Minutes = Annotated[
     float,
     Meta(gt=0, le=limits.DURATION_MAX_MINUTES,
          description=f"minutes, more than 0 and at most {limits.DURATION_MAX_MINUTES:g}",
          extra_json_schema=zero_bound(exclusive_minimum=0.0)),
 ]
-CastName = Annotated[
-    str,
-    Meta(min_length=1, max_length=limits.CAST_NAME_MAX,
-         description="the character's name; not blank"),
-]
+CastName = Annotated[str, Meta(min_length=1, max_length=limits.CAST_NAME_MAX,
+                               description="the character's name; not blank")]
 CastDescription = Annotated[str, Meta(max_length=limits.CAST_DESCRIPTION_MAX)]
 
 
@@ -98,11 +89,8 @@ class CastBody(msgspec.Struct, kw_only=True):
     voice: ShortText | None = None
 
 
-Characters = Annotated[
-    list[CastBody],
-    Meta(min_length=1, max_length=limits.BATCH_MAX,
-         description=f"1 to {limits.BATCH_MAX} characters"),
-]
+Characters = Annotated[list[CastBody], Meta(min_length=1, max_length=limits.BATCH_MAX,
+                                             description=f"1 to {limits.BATCH_MAX} characters")]
 
 
 class CastBatchBody(msgspec.Struct, kw_only=True):
@@ -223,11 +211,10 @@ def project_detail_out(
 ) -> ProjectDetailOut:
     row = detail.project
     # The detail may come from the cache, which knows nothing of script edits.
-    fields = (_counted(row, row.section_count, row.sentence_count) if sections is None
-              else _counted(row, len(sections), sum(len(s.sentences) for s in sections)))
-    return ProjectDetailOut(
-        **fields, cast=[cast_out(c) for c in detail.cast], sections=sections or []
-    )
+    counts = ((row.section_count, row.sentence_count) if sections is None
+              else (len(sections), sum(len(s.sentences) for s in sections)))
+    return ProjectDetailOut(**_counted(row, *counts), cast=[cast_out(c) for c in detail.cast],
+                            sections=sections or [])
 
 
 def created_out(command: CreateProject) -> ProjectDetailOut:
@@ -240,12 +227,8 @@ def created_out(command: CreateProject) -> ProjectDetailOut:
 
 
 def health_out(checks: list[Check]) -> HealthOut:
-    parts = {
-        c.name: HealthPartOut(
-            status="ok" if c.ok else "down", kind=c.kind, latency_ms=c.latency_ms, error=c.error
-        )
-        for c in checks
-    }
+    parts = {c.name: HealthPartOut(status="ok" if c.ok else "down", kind=c.kind,
+                                   latency_ms=c.latency_ms, error=c.error) for c in checks}
     failing = [f"{c.name}: {c.error}" for c in checks if not c.ok]
     if failing:
         return HealthOut(status="unavailable", checks=parts, error="; ".join(failing))
@@ -254,17 +237,14 @@ def health_out(checks: list[Check]) -> HealthOut:
 
 def cast_out(row: CastRow | CastMemberSpec) -> CastOut:
     member_id = row.id if isinstance(row, CastRow) else row.character_id
-    return CastOut(
-        id=member_id, name=row.name, description=row.description, role=row.role, voice=row.voice
-    )
+    return CastOut(id=member_id, name=row.name, description=row.description, role=row.role,
+                   voice=row.voice)
 
 
 # --- the service's answers, in the studio's names -------------------------------------------
 
 _FIELD_NAMES = {
-    "target_duration_minutes": "targetDuration",
-    "aspect_ratio": "aspectRatio",
-    "character_id": "id",
+    "target_duration_minutes": "targetDuration", "aspect_ratio": "aspectRatio", "character_id": "id"
 }
 _MEMBER = re.compile(r"members\[(\d+)\]\.?")
 
