@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Router, delete, get, post, put
+from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.script.commands import (
@@ -23,10 +24,9 @@ from videogen_contracts.script.commands import (
 from videogen_contracts.script.queries import ExpandSection, ExpansionSuggestions
 from videogen_gateway.command_client import CommandRefused, stamped
 from videogen_gateway.openapi import described, problems
-from videogen_gateway.runtime import Runtime
+from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.studio import script_schemas as shapes
 from videogen_gateway.surfaces.studio.lookups import (
-    RUNTIME,
     existing_project,
     known_path_ids,
     parse_id,
@@ -42,8 +42,8 @@ from videogen_gateway.surfaces.studio.script_routes import SERVICE, project_vers
     "/sections/{section_id:str}", summary="A section with its ordered sentences",
     operation_id="StudioGetSection", responses=problems(400, 404, 503),
 )
-async def get_section(rt: Runtime, section_id: FromPath[str]) -> SectionOut:
-    return shapes.section_out(await section_of(rt, parse_id(section_id, "section")))
+async def get_section(state: State, section_id: FromPath[str]) -> SectionOut:
+    return shapes.section_out(await section_of(runtime_of(state), parse_id(section_id, "section")))
 
 
 @post(
@@ -53,8 +53,9 @@ async def get_section(rt: Runtime, section_id: FromPath[str]) -> SectionOut:
     responses=problems(400, 404, 413, 503), operation_class=described(),
 )
 async def expand_section(
-    rt: Runtime, section_id: FromPath[str], data: JSONBody[shapes.ExpandBody | None] = None
+    state: State, section_id: FromPath[str], data: JSONBody[shapes.ExpandBody | None] = None
 ) -> shapes.SuggestionsOut:
+    rt = runtime_of(state)
     section = await section_of(rt, parse_id(section_id, "section"))
     query = ExpandSection(
         project_id=section.project_id, section_id=section.id,
@@ -80,8 +81,9 @@ async def expand_section(
     guards=known_path_ids, responses=problems(400, 404, 409, 413, 503),
 )
 async def accept_expansion(
-    rt: Runtime, section_id: FromPath[str], data: JSONBody[shapes.AcceptBody]
+    state: State, section_id: FromPath[str], data: JSONBody[shapes.AcceptBody]
 ) -> SectionOut:
+    rt = runtime_of(state)
     section = await section_of(rt, parse_id(section_id, "section"))
     await send_script(rt, "accept_expansion", stamped(
         AcceptExpansion, project_id=section.project_id, section_id=section.id,
@@ -95,8 +97,9 @@ async def accept_expansion(
     responses=problems(400, 404, 409, 413, 503),
 )
 async def reorder_sections(
-    rt: Runtime, data: JSONBody[shapes.ReorderSectionsBody]
+    state: State, data: JSONBody[shapes.ReorderSectionsBody]
 ) -> shapes.ScriptOut:
+    rt = runtime_of(state)
     pid = await existing_project(rt, str(data.project_id))
     command = stamped(ReorderSections, project_id=pid, section_ids=data.section_ids)
     await send_script(rt, "reorder_sections", command)
@@ -108,8 +111,9 @@ async def reorder_sections(
     responses=problems(400, 404, 409, 413, 503),
 )
 async def reorder_sentences(
-    rt: Runtime, data: JSONBody[shapes.ReorderSentencesBody]
+    state: State, data: JSONBody[shapes.ReorderSentencesBody]
 ) -> SectionOut:
+    rt = runtime_of(state)
     section = await section_of(rt, data.section_id)
     await send_script(rt, "reorder_sentences", stamped(
         ReorderSentences, project_id=section.project_id, section_id=section.id,
@@ -125,8 +129,9 @@ async def reorder_sentences(
     responses=problems(400, 404, 409, 413, 503),
 )
 async def move_sentence(
-    rt: Runtime, sentence_id: FromPath[str], data: JSONBody[shapes.MoveBody]
+    state: State, sentence_id: FromPath[str], data: JSONBody[shapes.MoveBody]
 ) -> SentenceOut:
+    rt = runtime_of(state)
     sentence = await sentence_of(rt, parse_id(sentence_id, "sentence"))
     command = stamped(
         MoveSentence, project_id=sentence.project_id, sentence_id=sentence.id,
@@ -148,8 +153,9 @@ async def move_sentence(
     responses=problems(400, 404, 409, 413, 503),
 )
 async def update_sentence(
-    rt: Runtime, sentence_id: FromPath[str], data: JSONBody[shapes.SentenceBody]
+    state: State, sentence_id: FromPath[str], data: JSONBody[shapes.SentenceBody]
 ) -> SentenceOut:
+    rt = runtime_of(state)
     sentence = await sentence_of(rt, parse_id(sentence_id, "sentence"))
     await send_script(rt, "update_sentence", stamped(
         UpdateSentence, project_id=sentence.project_id, sentence_id=sentence.id, text=data.text
@@ -161,7 +167,8 @@ async def update_sentence(
     "/sentences/{sentence_id:str}", status_code=HTTP_200_OK, summary="Delete a sentence",
     operation_id="StudioDeleteSentence", responses=problems(400, 404, 409, 503),
 )
-async def delete_sentence(rt: Runtime, sentence_id: FromPath[str]) -> Deleted:
+async def delete_sentence(state: State, sentence_id: FromPath[str]) -> Deleted:
+    rt = runtime_of(state)
     sentence = await sentence_of(rt, parse_id(sentence_id, "sentence"))
     await send_script(rt, "delete_sentence", stamped(
         DeleteSentence, project_id=sentence.project_id, sentence_id=sentence.id
@@ -171,7 +178,7 @@ async def delete_sentence(rt: Runtime, sentence_id: FromPath[str]) -> Deleted:
 
 def studio_editing_router() -> Router:
     return Router(
-        "/api/v1", dependencies=RUNTIME,
+        "/api/v1",
         route_handlers=[get_section, expand_section, accept_expansion, reorder_sections,
                         reorder_sentences, move_sentence, update_sentence, delete_sentence],
         tags=["studio"],

@@ -22,15 +22,16 @@ from typing import Any
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from litestar import Request, Router, get, post
+from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.script.generation import generation_stream_id
 from videogen_gateway.errors import ApiError, Rejected
 from videogen_gateway.openapi import described, problems
 from videogen_gateway.readmodels.inngest.ledger import InngestLedger
-from videogen_gateway.runtime import Runtime
+from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio import inngest_schemas as shapes
 from videogen_gateway.surfaces.studio.inngest_schemas import InngestEvent
-from videogen_gateway.surfaces.studio.lookups import RUNTIME, existing_project
+from videogen_gateway.surfaces.studio.lookups import existing_project
 from videogen_gateway.surfaces.studio.script_routes import queue_script, write_outline
 from videogen_gateway.surfaces.studio.script_schemas import ScriptBody
 
@@ -83,7 +84,8 @@ async def _take(rt: Runtime, ledger: InngestLedger, event: InngestEvent) -> shap
     responses=problems(400, 404, 409, 413, 503),
     operation_class=described(body=shapes.INTAKE_SCHEMA),
 )
-async def take_events(request: Request[Any, Any, Any], rt: Runtime) -> shapes.IntakeOut:
+async def take_events(request: Request[Any, Any, Any], state: State) -> shapes.IntakeOut:
+    rt = runtime_of(state)
     events, single = shapes.events_of(await request.body())
     ledger = InngestLedger(rt.pool, rt.schema)
     results: list[shapes.IntakeResult] = []
@@ -111,6 +113,5 @@ async def describe_functions() -> shapes.ServeInfo:
 
 
 def inngest_router() -> Router:
-    return Router("/api/v1", route_handlers=[take_events, describe_functions], tags=["studio"],
-                  dependencies=RUNTIME)
+    return Router("/api/v1", route_handlers=[take_events, describe_functions], tags=["studio"])
 

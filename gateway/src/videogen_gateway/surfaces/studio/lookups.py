@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from litestar.connection import ASGIConnection
-from litestar.di import Provide
 from litestar.handlers import BaseRouteHandler
 from litestar.types import Guard
 from videogen_gateway.errors import ApiError
@@ -22,8 +21,6 @@ from videogen_gateway.readmodels.scripts.queries import ScriptQueries, SectionRo
 from videogen_gateway.runtime import Runtime, runtime_of
 
 Row = TypeVar("Row")
-# The routers' `dependencies`: a handler's `rt` parameter is the gateway's Runtime.
-RUNTIME = {"rt": Provide(runtime_of, sync_to_thread=False)}
 
 
 def parse_id(raw: str, what: str) -> UUID:

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Response, Router, delete, get, post, put
+from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
@@ -19,10 +20,9 @@ from videogen_contracts.project.commands import AddCastMembers, DeleteProject, R
 from videogen_gateway.command_client import CommandRefused, new_ids, stamped
 from videogen_gateway.health.checks import run_checks
 from videogen_gateway.openapi import described, id_link, problems
-from videogen_gateway.runtime import Runtime
+from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio import project_schemas as shapes
 from videogen_gateway.surfaces.studio.lookups import (
-    RUNTIME,
     known_path_ids,
     parse_id,
     project_detail,
@@ -61,8 +61,8 @@ async def _detail(rt: Runtime, project_id: UUID) -> shapes.ProjectDetailOut:
     "/projects", summary="List all projects with section and sentence counts",
     responses=problems(503),
 )
-async def list_projects(rt: Runtime) -> list[shapes.ProjectOut]:
-    rows = await rt.queries.list_projects()
+async def list_projects(state: State) -> list[shapes.ProjectOut]:
+    rows = await runtime_of(state).queries.list_projects()
     return [shapes.project_out(row) for row in rows]
 
 
@@ -71,8 +71,9 @@ async def list_projects(rt: Runtime) -> list[shapes.ProjectOut]:
     operation_class=described(at=201, links=PROJECT_LINKS),
 )
 async def create_project(
-    rt: Runtime, data: JSONBody[shapes.ProjectBody]
+    state: State, data: JSONBody[shapes.ProjectBody]
 ) -> shapes.ProjectDetailOut:
+    rt = runtime_of(state)
     command = shapes.create_command(data, *new_ids())
     await _command(rt, "create_project", command)
     detail = await rt.queries.get_project(command.project_id)
@@ -85,8 +86,8 @@ async def create_project(
     "/projects/{project_id:str}", summary="Project details with sections, sentences and cast",
     operation_id="StudioGetProject", responses=problems(400, 404, 503),
 )
-async def get_project(rt: Runtime, project_id: FromPath[str]) -> shapes.ProjectDetailOut:
-    return await _detail(rt, parse_id(project_id, "project"))
+async def get_project(state: State, project_id: FromPath[str]) -> shapes.ProjectDetailOut:
+    return await _detail(runtime_of(state), parse_id(project_id, "project"))
 
 
 @put(
@@ -96,8 +97,9 @@ async def get_project(rt: Runtime, project_id: FromPath[str]) -> shapes.ProjectD
     responses=problems(400, 404, 409, 413, 503), operation_class=described(),
 )
 async def update_project(
-    rt: Runtime, project_id: FromPath[str], data: JSONBody[shapes.ProjectPatch | None] = None
+    state: State, project_id: FromPath[str], data: JSONBody[shapes.ProjectPatch | None] = None
 ) -> shapes.ProjectDetailOut:
+    rt = runtime_of(state)
     pid = parse_id(project_id, "project")
     patch = data or shapes.ProjectPatch()
     await _command(rt, "update_project", shapes.update_command(patch, pid, *new_ids()))
@@ -109,9 +111,9 @@ async def update_project(
     summary="Delete a project and all its media", operation_id="StudioDeleteProject",
     responses=problems(400, 404, 409, 503),
 )
-async def delete_project(rt: Runtime, project_id: FromPath[str]) -> shapes.Deleted:
+async def delete_project(state: State, project_id: FromPath[str]) -> shapes.Deleted:
     command = stamped(DeleteProject, project_id=parse_id(project_id, "project"))
-    await _command(rt, "delete_project", command)
+    await _command(runtime_of(state), "delete_project", command)
     return shapes.Deleted()
 
 
@@ -139,9 +141,9 @@ async def _add_cast(
     }),
 )
 async def add_cast_member(
-    rt: Runtime, project_id: FromPath[str], data: JSONBody[shapes.CastBody]
+    state: State, project_id: FromPath[str], data: JSONBody[shapes.CastBody]
 ) -> shapes.CastOut:
-    return (await _add_cast(rt, project_id, [data], batch=False))[0]
+    return (await _add_cast(runtime_of(state), project_id, [data], batch=False))[0]
 
 
 @post(
@@ -156,11 +158,11 @@ async def add_cast_member(
     ]}),
 )
 async def add_cast_batch(
-    rt: Runtime, project_id: FromPath[str],
+    state: State, project_id: FromPath[str],
     data: JSONBody[shapes.CastBatchBody | shapes.Characters],
 ) -> list[shapes.CastOut]:
     bodies = data.characters if isinstance(data, shapes.CastBatchBody) else data
-    return await _add_cast(rt, project_id, bodies, batch=True)
+    return await _add_cast(runtime_of(state), project_id, bodies, batch=True)
 
 
 @delete(
@@ -169,11 +171,11 @@ async def add_cast_batch(
     responses=problems(400, 404, 409, 503),
 )
 async def remove_cast_member(
-    rt: Runtime, project_id: FromPath[str], character_id: FromPath[str]
+    state: State, project_id: FromPath[str], character_id: FromPath[str]
 ) -> shapes.Deleted:
     command = stamped(RemoveCastMember, project_id=parse_id(project_id, "project"),
                       character_id=parse_id(character_id, "character"))
-    await _command(rt, "remove_cast_member", command)
+    await _command(runtime_of(state), "remove_cast_member", command)
     return shapes.Deleted()
 
 
@@ -182,14 +184,14 @@ async def remove_cast_member(
     responses={503: ResponseSpec(shapes.HealthOut,
                                  description="A part is down: `error` names it")},
 )
-async def service_health(rt: Runtime) -> Response[shapes.HealthOut]:
-    report = shapes.health_out(await run_checks(rt))
+async def service_health(state: State) -> Response[shapes.HealthOut]:
+    report = shapes.health_out(await run_checks(runtime_of(state)))
     return Response(report, status_code=200 if report.status == "ok" else 503)
 
 
 def studio_router() -> Router:
     return Router(
-        "/api/v1", dependencies=RUNTIME,
+        "/api/v1",
         route_handlers=[list_projects, create_project, get_project, update_project,
                         delete_project, add_cast_member, add_cast_batch, remove_cast_member,
                         service_health],

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Router, get, post
+from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from videogen_contracts.project.events import stream_id_for as project_stream_id
 from videogen_contracts.replies import CommandAccepted
@@ -31,10 +32,9 @@ from videogen_gateway.command_client import CommandRefused, stamped
 from videogen_gateway.openapi import described, id_link, problems
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries
 from videogen_gateway.readmodels.outlines.readmodel import OutlineRow
-from videogen_gateway.runtime import Runtime
+from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio import script_schemas as shapes
 from videogen_gateway.surfaces.studio.lookups import (
-    RUNTIME,
     existing_project,
     known_path_ids,
     outline_of,
@@ -85,8 +85,9 @@ def generation_queries(rt: Runtime) -> GenerationQueries:
     operation_class=described(at=201, links=SCRIPT_LINKS),
 )
 async def quick_generate(
-    rt: Runtime, project_id: FromPath[str], data: JSONBody[shapes.TargetBody | None] = None
+    state: State, project_id: FromPath[str], data: JSONBody[shapes.TargetBody | None] = None
 ) -> shapes.ScriptOut:
+    rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
     command = stamped(
         QuickGenerate, project_id=pid, target_minutes=data.target_duration if data else None,
@@ -112,8 +113,9 @@ async def quick_generate(
     }),
 )
 async def generate_outline(
-    rt: Runtime, project_id: FromPath[str], data: JSONBody[shapes.TargetBody | None] = None
+    state: State, project_id: FromPath[str], data: JSONBody[shapes.TargetBody | None] = None
 ) -> shapes.OutlineOut:
+    rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
     return shapes.outline_out(await write_outline(rt, pid, data.target_duration if data else None))
 
@@ -158,8 +160,9 @@ async def write_outline(
     responses=problems(400, 404, 409, 413, 503), operation_class=described(),
 )
 async def generate_script_short(
-    rt: Runtime, project_id: FromPath[str], data: JSONBody[shapes.ShortScriptBody | None] = None
+    state: State, project_id: FromPath[str], data: JSONBody[shapes.ShortScriptBody | None] = None
 ) -> shapes.GenerationAccepted:
+    rt = runtime_of(state)
     pid = parse_id(project_id, "project")
     project = (await project_detail(rt, pid)).project
     minutes = shapes.short_minutes(
@@ -175,9 +178,9 @@ async def generate_script_short(
     responses=problems(400, 404, 409, 413, 503), operation_class=described(),
 )
 async def generate_script(
-    rt: Runtime, project_id: FromPath[str], data: JSONBody[shapes.ScriptBody | None] = None
+    state: State, project_id: FromPath[str], data: JSONBody[shapes.ScriptBody | None] = None
 ) -> shapes.GenerationAccepted:
-    return await queue_script(rt, project_id, data or shapes.ScriptBody())
+    return await queue_script(runtime_of(state), project_id, data or shapes.ScriptBody())
 
 
 async def queue_script(
@@ -197,7 +200,8 @@ async def queue_script(
     "/projects/{project_id:str}/outlines", summary="The project's outlines, newest first",
     operation_id="StudioListOutlines", responses=problems(400, 404, 503),
 )
-async def list_outlines(rt: Runtime, project_id: FromPath[str]) -> list[shapes.OutlineOut]:
+async def list_outlines(state: State, project_id: FromPath[str]) -> list[shapes.OutlineOut]:
+    rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
     return [shapes.outline_out(row) for row in await outlines(rt).of_project(pid)]
 
@@ -208,8 +212,9 @@ async def list_outlines(rt: Runtime, project_id: FromPath[str]) -> list[shapes.O
     guards=known_path_ids, responses=problems(400, 404, 413, 503),
 )
 async def regenerate_section(
-    rt: Runtime, outline_id: FromPath[str], data: JSONBody[shapes.RegenerateSectionBody]
+    state: State, outline_id: FromPath[str], data: JSONBody[shapes.RegenerateSectionBody]
 ) -> shapes.OutlineOut:
+    rt = runtime_of(state)
     outline = await outline_of(rt, parse_id(outline_id, "outline"))
     command = stamped(
         RegenerateOutlineSection, outline_id=outline.id, section_index=data.section_index,
@@ -222,7 +227,7 @@ async def regenerate_section(
 
 def studio_scripts_router() -> Router:
     return Router(
-        "/api/v1", dependencies=RUNTIME,
+        "/api/v1",
         route_handlers=[quick_generate, generate_outline, generate_script_short, generate_script,
                         list_outlines, regenerate_section],
         tags=["studio"],
