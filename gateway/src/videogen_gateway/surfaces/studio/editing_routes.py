@@ -13,14 +13,7 @@ from litestar import Router, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
-from videogen_contracts.script.commands import (
-    AcceptExpansion,
-    DeleteSentence,
-    MoveSentence,
-    ReorderSections,
-    ReorderSentences,
-    UpdateSentence,
-)
+from videogen_contracts.script import commands
 from videogen_contracts.script.queries import ExpandSection, ExpansionSuggestions
 from videogen_gateway.command_client import CommandRefused, stamped
 from videogen_gateway.openapi import described, problems
@@ -86,7 +79,7 @@ async def accept_expansion(
     rt = runtime_of(state)
     section = await section_of(rt, parse_id(section_id, "section"))
     await send_script(rt, "accept_expansion", stamped(
-        AcceptExpansion, project_id=section.project_id, section_id=section.id,
+        commands.AcceptExpansion, project_id=section.project_id, section_id=section.id,
         sentences=data.sentences, position=data.position,
     ))
     return shapes.section_out(await section_of(rt, section.id))
@@ -101,7 +94,7 @@ async def reorder_sections(
 ) -> shapes.ScriptOut:
     rt = runtime_of(state)
     pid = await existing_project(rt, str(data.project_id))
-    command = stamped(ReorderSections, project_id=pid, section_ids=data.section_ids)
+    command = stamped(commands.ReorderSections, project_id=pid, section_ids=data.section_ids)
     await send_script(rt, "reorder_sections", command)
     return shapes.script_out(pid, await scripts(rt).sections_of(pid))
 
@@ -116,7 +109,7 @@ async def reorder_sentences(
     rt = runtime_of(state)
     section = await section_of(rt, data.section_id)
     await send_script(rt, "reorder_sentences", stamped(
-        ReorderSentences, project_id=section.project_id, section_id=section.id,
+        commands.ReorderSentences, project_id=section.project_id, section_id=section.id,
         sentence_ids=data.sentence_ids,
     ))
     return shapes.section_out(await section_of(rt, section.id))
@@ -134,7 +127,7 @@ async def move_sentence(
     rt = runtime_of(state)
     sentence = await sentence_of(rt, parse_id(sentence_id, "sentence"))
     command = stamped(
-        MoveSentence, project_id=sentence.project_id, sentence_id=sentence.id,
+        commands.MoveSentence, project_id=sentence.project_id, sentence_id=sentence.id,
         target_section_id=data.target_section_id, position=data.position,
     )
     try:
@@ -158,7 +151,8 @@ async def update_sentence(
     rt = runtime_of(state)
     sentence = await sentence_of(rt, parse_id(sentence_id, "sentence"))
     await send_script(rt, "update_sentence", stamped(
-        UpdateSentence, project_id=sentence.project_id, sentence_id=sentence.id, text=data.text
+        commands.UpdateSentence, project_id=sentence.project_id, sentence_id=sentence.id,
+        text=data.text,
     ))
     return shapes.sentence_out(await sentence_of(rt, sentence.id))
 
@@ -171,7 +165,7 @@ async def delete_sentence(state: State, sentence_id: FromPath[str]) -> Deleted:
     rt = runtime_of(state)
     sentence = await sentence_of(rt, parse_id(sentence_id, "sentence"))
     await send_script(rt, "delete_sentence", stamped(
-        DeleteSentence, project_id=sentence.project_id, sentence_id=sentence.id
+        commands.DeleteSentence, project_id=sentence.project_id, sentence_id=sentence.id
     ))
     return Deleted()
 

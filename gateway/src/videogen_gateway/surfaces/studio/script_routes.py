@@ -20,12 +20,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from videogen_contracts.project.events import stream_id_for as project_stream_id
 from videogen_contracts.replies import CommandAccepted
-from videogen_contracts.script.commands import (
-    GenerateOutline,
-    QuickGenerate,
-    RegenerateOutlineSection,
-    StartGeneration,
-)
+from videogen_contracts.script import commands
 from videogen_contracts.script.generation import GenerationMode, generation_stream_id
 from videogen_eventstore.migrations import quote_ident
 from videogen_gateway.command_client import CommandRefused, stamped
@@ -90,7 +85,8 @@ async def quick_generate(
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
     command = stamped(
-        QuickGenerate, project_id=pid, target_minutes=data.target_duration if data else None,
+        commands.QuickGenerate, project_id=pid,
+        target_minutes=data.target_duration if data else None,
         project_version=await project_version(rt, pid),
     )
     await send_script(rt, "quick_generate", command, slow=True)
@@ -102,7 +98,7 @@ async def quick_generate(
     summary="Write an outline for review", operation_id="StudioGenerateOutline",
     guards=known_path_ids, responses=problems(400, 404, 413, 503),
     operation_class=described(at=201, links={
-        "RegenerateOutlineSection": id_link(
+        "commands.RegenerateOutlineSection": id_link(
             "StudioRegenerateOutlineSection", outline_id="$response.body#/id",
             body={"sectionIndex": 0},
         ),
@@ -126,8 +122,8 @@ async def start_generation(
 ) -> shapes.GenerationAccepted:
     """Queue a run; `job_id` and `command_id` fixed by a caller that may send it again."""
     command = stamped(
-        StartGeneration, command_id, project_id=pid, job_id=job_id or uuid.uuid4(), mode=mode,
-        outline_id=outline_id, target_minutes=minutes,
+        commands.StartGeneration, command_id, project_id=pid, job_id=job_id or uuid.uuid4(),
+        mode=mode, outline_id=outline_id, target_minutes=minutes,
         project_version=await project_version(rt, pid),
     )
     await send_script(rt, "start_generation", command)
@@ -146,7 +142,7 @@ async def write_outline(
 ) -> OutlineRow:
     """Write an outline now (the client waits); `outline_id`/`command_id` as above."""
     command = stamped(
-        GenerateOutline, command_id, project_id=pid, outline_id=outline_id or uuid.uuid4(),
+        commands.GenerateOutline, command_id, project_id=pid, outline_id=outline_id or uuid.uuid4(),
         target_minutes=minutes, project_version=await project_version(rt, pid),
     )
     await send_script(rt, "generate_outline", command, slow=True)
@@ -217,7 +213,7 @@ async def regenerate_section(
     rt = runtime_of(state)
     outline = await outline_of(rt, parse_id(outline_id, "outline"))
     command = stamped(
-        RegenerateOutlineSection, outline_id=outline.id, section_index=data.section_index,
+        commands.RegenerateOutlineSection, outline_id=outline.id, section_index=data.section_index,
         instructions=data.instructions,
         project_version=await project_version(rt, outline.project_id),
     )

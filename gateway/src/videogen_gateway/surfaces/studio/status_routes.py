@@ -17,17 +17,10 @@ from litestar import Request, Router, get
 from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Stream
+from videogen_gateway import realtime
 from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
 from videogen_gateway.openapi import problems
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries, generation_feed_key
-from videogen_gateway.realtime import (
-    FeedStream,
-    SseEvent,
-    encode_sse,
-    last_event_id,
-    sse_fanout,
-    sse_serve,
-)
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio.lookups import existing_project
 from videogen_gateway.surfaces.studio.script_routes import generation_queries
@@ -45,15 +38,15 @@ async def _fresh_start(rt: Runtime, queries: GenerationQueries, project_id: UUID
     return head if first is None else first - 1
 
 
-def _feeds(state: State, rt: Runtime) -> FanOut[UUID, SseEvent]:
+def _feeds(state: State, rt: Runtime) -> FanOut[UUID, realtime.SseEvent]:
     """The projects' generation feeds someone follows in this process."""
     queries = generation_queries(rt)
 
-    async def fetch(project_id: UUID, position: int) -> list[SseEvent]:
+    async def fetch(project_id: UUID, position: int) -> list[realtime.SseEvent]:
         rows = await queries.feed_after(project_id, position)
-        return [SseEvent(id=seq, event=name, data=data) for seq, name, data in rows]
+        return [realtime.SseEvent(id=seq, event=name, data=data) for seq, name, data in rows]
 
-    return fanout_of(state, "studio_generation_feeds", lambda: sse_fanout(
+    return fanout_of(state, "studio_generation_feeds", lambda: realtime.sse_fanout(
         "generation", rt.hub, generation_feed_key, fetch,
         LiveOptions(heartbeat=rt.options.sse_heartbeat),
     ))
@@ -71,13 +64,14 @@ async def generation_status(
     pid = await existing_project(rt, project_id)
     queries = generation_queries(rt)
     head = await queries.head(pid)
-    after = last_event_id(request)
+    after = realtime.last_event_id(request)
     # A position past the feed's end (from before a rebuild, say) means "from now on".
     after = await _fresh_start(rt, queries, pid, head) if after is None else min(after, head)
 
-    connected = encode_sse("connected", msgspec.json.encode({"projectId": str(pid)}), id=after,
-                           retry_ms=2000)
-    return FeedStream(sse_serve(_feeds(state, rt), pid, after, first=[connected]))
+    connected = realtime.encode_sse(
+        "connected", msgspec.json.encode({"projectId": str(pid)}), id=after, retry_ms=2000
+    )
+    return realtime.FeedStream(realtime.sse_serve(_feeds(state, rt), pid, after, first=[connected]))
 
 
 def studio_status_router() -> Router:
