@@ -98,7 +98,7 @@ async def quick_generate(
     summary="Write an outline for review", operation_id="StudioGenerateOutline",
     guards=known_path_ids, responses=problems(400, 404, 413, 503),
     operation_class=described(at=201, links={
-        "commands.RegenerateOutlineSection": id_link(
+        "RegenerateOutlineSection": id_link(
             "StudioRegenerateOutlineSection", outline_id="$response.body#/id",
             body={"sectionIndex": 0},
         ),
