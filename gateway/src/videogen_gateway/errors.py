@@ -33,25 +33,18 @@ PROBLEM_BASE = "https://videogen.dev/problems/"
 PLAIN_ERROR_PATHS = re.compile(r"^/api/v1/(generate|jobs|status|download)(/|$)")
 
 _TITLES: dict[int, tuple[str, str]] = {
-    400: ("validation-error", "Validation Error"),
-    404: ("not-found", "Not Found"),
-    405: ("method-not-allowed", "Method Not Allowed"),
-    409: ("conflict", "Conflict"),
+    400: ("validation-error", "Validation Error"), 404: ("not-found", "Not Found"),
+    405: ("method-not-allowed", "Method Not Allowed"), 409: ("conflict", "Conflict"),
     413: ("payload-too-large", "Payload Too Large"),
     415: ("unsupported-media-type", "Unsupported Media Type"),
     500: ("internal-error", "Internal Server Error"),
-    503: ("service-unavailable", "Service Unavailable"),
-    504: ("timeout", "Gateway Timeout"),
+    503: ("service-unavailable", "Service Unavailable"), 504: ("timeout", "Gateway Timeout"),
 }
 
 _PHRASES = {s.value: s.phrase for s in HTTPStatus}
 
 REJECTION_STATUS: dict[RejectionCode, int] = {
-    "not_found": 404,
-    "conflict": 409,
-    "invalid": 400,
-    "too_large": 413,
-    "unavailable": 503,
+    "not_found": 404, "conflict": 409, "invalid": 400, "too_large": 413, "unavailable": 503,
 }
 
 
@@ -191,9 +184,7 @@ def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[b
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
-    ValidationException: on_validation,
-    ApiError: on_api_error,
-    ServiceUnavailable: on_unavailable,
-    HTTPException: on_http_exception,
+    ValidationException: on_validation, ApiError: on_api_error,
+    ServiceUnavailable: on_unavailable, HTTPException: on_http_exception,
     Exception: on_unexpected,
 }
