@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from uuid import uuid4
 
 import msgspec
 import structlog
 from nats.aio.client import Client
+from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_bus.rpc import ServiceUnavailable, send_command
 from videogen_contracts.replies import (
     CommandAccepted,
@@ -26,6 +30,8 @@ from videogen_contracts.subjects import Namespace
 from videogen_gateway.positions import PositionWaiter
 
 log = structlog.get_logger("videogen_gateway.command_client")
+Answer = TypeVar("Answer", CommandAccepted, QueryAnswered)
+Command = TypeVar("Command", bound=msgspec.Struct)
 
 FIRST_BACKOFF = 0.05
 MAX_BACKOFF = 1.0
@@ -42,26 +48,26 @@ class CommandRefused(Exception):
         self.rejection = rejection
 
 
+def new_ids() -> tuple[str, datetime]:
+    """A new command's idempotency key and its time (set here, never by the decider)."""
+    return str(uuid4()), datetime.now(UTC)
+
+
+def stamped(kind: type[Command], command_id: str | None = None, **fields: Any) -> Command:
+    """A new command (`new_ids`), unless a caller that may send it again fixes its key."""
+    new_id, now = new_ids()
+    return kind(command_id=command_id or new_id, now=now, **fields)
+
+
 class Dispatcher:
-    def __init__(
-        self,
-        nc: Client,
-        ns: Namespace,
-        waiter: PositionWaiter,
-        *,
-        resend_for: float,
-        attempt_timeout: float,
-        visible_within: float,
-    ) -> None:
-        self._nc = nc
-        self._ns = ns
-        self._waiter = waiter
-        self._resend_for = resend_for
-        self._attempt_timeout = attempt_timeout
+    def __init__(self, nc: Client, ns: Namespace, waiter: PositionWaiter, *, resend_for: float,
+                 attempt_timeout: float, visible_within: float) -> None:
+        self._nc, self._ns, self._waiter = nc, ns, waiter
+        self._resend_for, self._attempt_timeout = resend_for, attempt_timeout
         self._visible_within = visible_within
 
     async def send(
-        self, service: str, name: str, command: msgspec.Struct, correlation_id: str,
+        self, service: str, name: str, command: msgspec.Struct, correlation_id: str | None = None,
         *, attempt_timeout: float | None = None,
     ) -> CommandAccepted:
         """Send until a replica answers; raise `CommandRefused` if it says no.
@@ -69,28 +75,31 @@ class Dispatcher:
         `attempt_timeout` overrides the default wait for one reply, for commands whose
         handler is slow on purpose (a language model writing a script while the client waits).
         """
-        reply = await self._exchange(service, name, command, correlation_id, attempt_timeout)
-        if isinstance(reply, CommandAccepted):
-            return reply
-        if isinstance(reply, QueryAnswered):
-            # A query sent as a command: a caller's bug, not a reason to resend.
-            raise CommandRefused(
-                CommandRejected(code="invalid", message=f"{service}.{name} is a query")
-            )
-        raise CommandRefused(reply)
+        return await self._answer(CommandAccepted, service, name, command, correlation_id,
+                                  attempt_timeout)
 
     async def query(
-        self, service: str, name: str, query: msgspec.Struct, correlation_id: str,
+        self, service: str, name: str, query: msgspec.Struct, correlation_id: str | None = None,
         *, attempt_timeout: float | None = None,
     ) -> QueryAnswered:
         """Ask a query (it changes nothing, so resending it is always safe); its answer."""
-        reply = await self._exchange(service, name, query, correlation_id, attempt_timeout)
-        if isinstance(reply, QueryAnswered):
+        return await self._answer(QueryAnswered, service, name, query, correlation_id,
+                                  attempt_timeout)
+
+    async def _answer(
+        self, kind: type[Answer], service: str, name: str, message: msgspec.Struct,
+        correlation_id: str | None, attempt_timeout: float | None,
+    ) -> Answer:
+        correlation_id = correlation_id or current_correlation_id() or new_correlation_id()
+        reply = await self._exchange(service, name, message, correlation_id, attempt_timeout)
+        if isinstance(reply, kind):
             return reply
         if isinstance(reply, CommandRejected):
             raise CommandRefused(reply)
+        # A query sent as a command, or the reverse: a caller's bug, not a reason to resend.
+        wrong = "a query" if kind is CommandAccepted else "not a query"
         raise CommandRefused(
-            CommandRejected(code="invalid", message=f"{service}.{name} is not a query")
+            CommandRejected(code="invalid", message=f"{service}.{name} is {wrong}")
         )
 
     async def _exchange(
@@ -130,7 +139,7 @@ class Dispatcher:
             backoff = min(backoff * 2, MAX_BACKOFF)
 
     async def send_and_wait(
-        self, service: str, name: str, command: msgspec.Struct, correlation_id: str,
+        self, service: str, name: str, command: msgspec.Struct, correlation_id: str | None = None,
         *, attempt_timeout: float | None = None,
     ) -> CommandAccepted:
         """`send`, then wait (bounded) until the read models have applied its events."""
@@ -140,9 +149,7 @@ class Dispatcher:
         visible = await self._waiter.wait_for(
             accepted.stream_id, accepted.stream_version, self._visible_within
         )
-        if not visible:
-            # Answer anyway: the write is durable; only the read models are late.
-            log.warning(
-                "readmodel.late", stream_id=accepted.stream_id, version=accepted.stream_version
-            )
+        if not visible:  # answer anyway: the write is durable; only the read models are late
+            log.warning("readmodel.late", stream_id=accepted.stream_id,
+                        version=accepted.stream_version)
         return accepted

@@ -9,6 +9,7 @@ a chunk at a time, so a large download never blocks the event loop.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,11 @@ def blob_path(data_dir: Path, key: str) -> Path:
     return data_dir / "blobs" / key
 
 
+# One range, `first-last`, `first-` or `-suffix`; anything else (several ranges, another
+# unit) is not understood.
+_RANGE = re.compile(r"bytes=\s*(\d*)\s*-\s*(\d*)\s*")
+
+
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     """The one `(first, last)` inclusive range asked for, or None to send the whole file.
 
@@ -37,17 +43,11 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     a server answer any Range request with the full 200); a range that starts past the
     end raises `Unsatisfiable`.
     """
-    if not header or not header.startswith("bytes="):
+    match = _RANGE.fullmatch(header or "")
+    if match is None or not any(match.groups()):
         return None
-    spec = header.removeprefix("bytes=").strip()
-    if "," in spec or "-" not in spec:
-        return None
-    first_raw, _, last_raw = (part.strip() for part in spec.partition("-"))
-    if not (first_raw.isdigit() or first_raw == "") or not (last_raw.isdigit() or last_raw == ""):
-        return None
+    first_raw, last_raw = match.groups()
     if first_raw == "":
-        if last_raw == "":
-            return None
         suffix = int(last_raw)
         if suffix == 0 or size == 0:
             raise Unsatisfiable
@@ -62,12 +62,7 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
 
 
 def file_response(
-    path: Path,
-    size: int,
-    *,
-    filename: str,
-    media_type: str,
-    range_header: str | None,
+    path: Path, size: int, *, filename: str, media_type: str, range_header: str | None,
     unsatisfied: Unsatisfied,
 ) -> Response[Any]:
     headers = {
@@ -85,12 +80,8 @@ def file_response(
     headers["Content-Length"] = str(last - first + 1)
     if wanted:
         headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-    return Stream(
-        read_bytes(path, first, last - first + 1),
-        status_code=206 if wanted else 200,
-        media_type=media_type,
-        headers=headers,
-    )
+    return Stream(read_bytes(path, first, last - first + 1), status_code=206 if wanted else 200,
+                  media_type=media_type, headers=headers)
 
 
 async def read_bytes(path: Path, offset: int, length: int) -> AsyncIterator[bytes]:

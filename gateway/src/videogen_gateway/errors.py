@@ -33,23 +33,18 @@ PROBLEM_BASE = "https://videogen.dev/problems/"
 PLAIN_ERROR_PATHS = re.compile(r"^/api/v1/(generate|jobs|status|download)(/|$)")
 
 _TITLES: dict[int, tuple[str, str]] = {
-    400: ("validation-error", "Validation Error"),
-    404: ("not-found", "Not Found"),
-    405: ("method-not-allowed", "Method Not Allowed"),
-    409: ("conflict", "Conflict"),
+    400: ("validation-error", "Validation Error"), 404: ("not-found", "Not Found"),
+    405: ("method-not-allowed", "Method Not Allowed"), 409: ("conflict", "Conflict"),
     413: ("payload-too-large", "Payload Too Large"),
     415: ("unsupported-media-type", "Unsupported Media Type"),
     500: ("internal-error", "Internal Server Error"),
-    503: ("service-unavailable", "Service Unavailable"),
-    504: ("timeout", "Gateway Timeout"),
+    503: ("service-unavailable", "Service Unavailable"), 504: ("timeout", "Gateway Timeout"),
 }
 
+_PHRASES = {s.value: s.phrase for s in HTTPStatus}
+
 REJECTION_STATUS: dict[RejectionCode, int] = {
-    "not_found": 404,
-    "conflict": 409,
-    "invalid": 400,
-    "too_large": 413,
-    "unavailable": 503,
+    "not_found": 404, "conflict": 409, "invalid": 400, "too_large": 413, "unavailable": 503,
 }
 
 
@@ -74,9 +69,7 @@ class ApiError(Exception):
 
     def __init__(self, status: int, detail: str, field: str | None = None) -> None:
         super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.field = field
+        self.status, self.detail, self.field = status, detail, field
 
 
 class Rejected(ApiError):
@@ -90,23 +83,22 @@ class Rejected(ApiError):
 def problem(
     status: int, detail: str, *, field: str | None = None, headers: dict[str, str] | None = None
 ) -> Response[bytes]:
-    slug, title = _TITLES.get(status, ("error", _phrase(status)))
+    slug, title = _title(status)
     body = Problem(
-        type=PROBLEM_BASE + slug,
-        title=title,
-        status=status,
-        detail=detail,
-        correlation_id=current_correlation_id() or new_correlation_id(),
-        error=detail,
-        field=field,
+        type=PROBLEM_BASE + slug, title=title, status=status, detail=detail,
+        correlation_id=current_correlation_id() or new_correlation_id(), error=detail, field=field,
     )
     return Response(
         msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
     )
 
 
+def _title(status: int) -> tuple[str, str]:
+    return _TITLES.get(status, ("error", _PHRASES.get(status, "Error")))
+
+
 def title_of(status: int) -> str:
-    return _TITLES.get(status, ("", _phrase(status)))[1]
+    return _title(status)[1]
 
 
 def asks_for_problem(accept: str | None) -> bool:
@@ -129,11 +121,7 @@ def plain_error(
 
 
 def error_response(
-    request: Request[Any, Any, Any],
-    status: int,
-    detail: str,
-    *,
-    field: str | None = None,
+    request: Request[Any, Any, Any], status: int, detail: str, *, field: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[bytes]:
     """The error in the shape the request's surface documents (see the module doc)."""
@@ -142,13 +130,6 @@ def error_response(
     ):
         return plain_error(status, detail, headers=headers)
     return problem(status, detail, field=field, headers=headers)
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Error"
 
 
 # Litestar's msgspec errors name a missing field only inside the message.
@@ -203,9 +184,7 @@ def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[b
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
-    ValidationException: on_validation,
-    ApiError: on_api_error,
-    ServiceUnavailable: on_unavailable,
-    HTTPException: on_http_exception,
+    ValidationException: on_validation, ApiError: on_api_error,
+    ServiceUnavailable: on_unavailable, HTTPException: on_http_exception,
     Exception: on_unexpected,
 }

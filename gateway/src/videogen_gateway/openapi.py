@@ -11,48 +11,33 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
+from litestar.openapi import spec
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import (
-    Link,
-    OpenAPIMediaType,
-    OpenAPIResponse,
-    OpenAPIType,
-    Operation,
-    RequestBody,
-)
 
 from videogen_gateway.errors import PROBLEM_JSON, PlainError, Problem, title_of
 
 
-def error_responses(
+def problems(
     *statuses: int, body: type[msgspec.Struct] = Problem, media_type: str = PROBLEM_JSON
 ) -> dict[int, ResponseSpec]:
-    """The errors a handler may answer (a route's `responses=`), by default problem+json."""
+    """The errors a handler may answer (a route's `responses=`): problem+json, every
+    surface's shape but doc 004's."""
     return {
-        status: ResponseSpec(
-            data_container=body,
-            media_type=media_type,
-            description=title_of(status),
-            generate_examples=False,
-        )
+        status: ResponseSpec(data_container=body, media_type=media_type,
+                             description=title_of(status), generate_examples=False)
         for status in statuses
     }
 
 
-def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """problem+json errors: every surface's shape but doc 004's."""
-    return error_responses(*statuses)
-
-
 def plain_errors(*statuses: int) -> dict[int, ResponseSpec]:
     """Doc 004's `{"error": "..."}` errors (problem+json only on `Accept` asking for it)."""
-    return error_responses(*statuses, body=PlainError, media_type="application/json")
+    return problems(*statuses, body=PlainError, media_type="application/json")
 
 
-def id_link(operation_id: str, body: Any = None, **parameters: str) -> Link:
+def id_link(operation_id: str, body: Any = None, **parameters: str) -> spec.Link:
     """A link to `operation_id`, its path parameters (and `body`, if any) taken from runtime
     expressions (`$response.body#/id`)."""
-    return Link(operation_id=operation_id, parameters=dict(parameters), request_body=body)
+    return spec.Link(operation_id=operation_id, parameters=dict(parameters), request_body=body)
 
 
 def zero_bound(**bounds: float) -> dict[str, Any]:
@@ -79,35 +64,35 @@ def json_schema(kind: Any) -> dict[str, Any]:
     return dict(inline(schema))
 
 
-def _admits_null(body: RequestBody) -> bool:
-    for media in body.content.values():
-        schema = media.schema
-        alternatives = getattr(schema, "one_of", None) or []
-        if any(getattr(option, "type", None) == OpenAPIType.NULL for option in alternatives):
-            return True
-    return False
+def _admits_null(body: spec.RequestBody) -> bool:
+    return any(
+        getattr(option, "type", None) == spec.OpenAPIType.NULL
+        for media in body.content.values() for option in getattr(media.schema, "one_of", None) or []
+    )
 
 
 def described(
-    *, links: dict[str, Link] | None = None, at: int = 201, body: dict[str, Any] | None = None
-) -> type[Operation]:
+    *, links: dict[str, spec.Link] | None = None, at: int = 201, body: dict[str, Any] | None = None
+) -> type[spec.Operation]:
     """An `operation_class=`: the response `at` carries `links`; `body` is the JSON Schema
     of a request body the handler reads itself (so Litestar cannot infer it). A body that
     may be null (`JSONBody[X | None] = None`) may also be left out, which Litestar's
     `required: true` would deny."""
 
     @dataclass
-    class DescribedOperation(Operation):
+    class DescribedOperation(spec.Operation):
         def __post_init__(self) -> None:
             response = (self.responses or {}).get(str(at))
-            if links and isinstance(response, OpenAPIResponse):
+            if links and isinstance(response, spec.OpenAPIResponse):
                 response.links = {**(response.links or {}), **links}
             if body is not None:
-                self.request_body = RequestBody(
-                    content={"application/json": OpenAPIMediaType(schema=body)},  # type: ignore[arg-type]
+                self.request_body = spec.RequestBody(
+                    content={"application/json": spec.OpenAPIMediaType(schema=body)},  # type: ignore[arg-type]
                     required=True,
                 )
-            elif isinstance(self.request_body, RequestBody) and _admits_null(self.request_body):
+            elif isinstance(self.request_body, spec.RequestBody) and _admits_null(
+                self.request_body
+            ):
                 self.request_body.required = False
 
     return DescribedOperation

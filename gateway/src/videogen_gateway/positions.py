@@ -88,15 +88,10 @@ class PositionWaiter:
                 except TimeoutError:
                     continue
         finally:
-            self._forget(stream_id, entry)
-
-    def _forget(self, stream_id: str, entry: tuple[int, asyncio.Future[None]]) -> None:
-        waiting = self._waiters.get(stream_id)
-        if waiting is None:
-            return
-        waiting.remove(entry)
-        if not waiting:
-            del self._waiters[stream_id]
+            waiting = self._waiters[stream_id]
+            waiting.remove(entry)
+            if not waiting:
+                del self._waiters[stream_id]
 
     def notified(self, payload: str) -> None:
         """Wake every waiter of the stream named in `payload` whose version is reached."""
@@ -105,16 +100,11 @@ class PositionWaiter:
             return
         reached = int(raw_version)
         self._seen(stream_id, reached)
-        waiting = self._waiters.get(stream_id)
-        if not waiting:
-            return
-        for version, future in waiting:
+        for version, future in self._waiters.get(stream_id, []):
             if version <= reached and not future.done():
                 future.set_result(None)
 
-    def _on_notification(
-        self, _conn: object, _pid: int, _channel: str, payload: object
-    ) -> None:
+    def _on_notification(self, _conn: object, _pid: int, _channel: str, payload: object) -> None:
         self.notified(str(payload))
 
 

@@ -54,6 +54,10 @@ class GatewayOptions:
     llm_wait: float = LLM_WAIT_SECONDS
     # The longest text a text2video job takes, in characters.
     text2video_max_chars: int = TEXT2VIDEO_MAX_CHARS
+    # The studio's generation-status SSE: a heartbeat comment every so many seconds, and how
+    # recently the latest run may have ended for a first connection to replay it.
+    sse_heartbeat: float = 15.0
+    sse_recent_run: float = 300.0
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
@@ -69,6 +73,8 @@ class GatewayOptions:
             text2video_max_chars=int(
                 os.environ.get("VIDEOGEN_TEXT2VIDEO_MAX_CHARS", TEXT2VIDEO_MAX_CHARS)
             ),
+            sse_heartbeat=float(os.environ.get("VIDEOGEN_SSE_HEARTBEAT_SECONDS", 15.0)),
+            sse_recent_run=float(os.environ.get("VIDEOGEN_SSE_RECENT_RUN_SECONDS", 300.0)),
         )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from litestar import Request, Router, get, post
 from litestar.datastructures import State
@@ -30,19 +30,10 @@ from videogen_gateway.openapi import described, problems
 from videogen_gateway.readmodels.inngest.ledger import InngestLedger
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio import inngest_schemas as shapes
-from videogen_gateway.surfaces.studio.inngest_schemas import (
-    FUNCTIONS,
-    INTAKE_SCHEMA,
-    GenerateRequested,
-    InngestEvent,
-    IntakeOut,
-    IntakeResult,
-    OutlineRequested,
-    ServeInfo,
-)
-from videogen_gateway.surfaces.studio.lookups import existing_project, outline_of
-from videogen_gateway.surfaces.studio.script_routes import start_generation, write_outline
-from videogen_gateway.surfaces.studio.script_schemas import ScriptBody, script_mode
+from videogen_gateway.surfaces.studio.inngest_schemas import InngestEvent
+from videogen_gateway.surfaces.studio.lookups import existing_project
+from videogen_gateway.surfaces.studio.script_routes import queue_script, write_outline
+from videogen_gateway.surfaces.studio.script_schemas import ScriptBody
 
 _ID_SPACE = uuid5(NAMESPACE_URL, "videogen/inngest")
 
@@ -53,23 +44,21 @@ async def _run(rt: Runtime, event: InngestEvent, event_id: str, keyed: bool) -> 
     command_id = f"inngest:{event_id}" if keyed else None
     derived = uuid5(_ID_SPACE, event_id) if keyed else None
     if event.name == "script/outline.requested":
-        wanted = shapes.data_as(event, OutlineRequested)
+        wanted = shapes.data_as(event, shapes.OutlineRequested)
         pid = await existing_project(rt, wanted.project_id)
         outline = await write_outline(rt, pid, wanted.target_duration, outline_id=derived,
                                       command_id=command_id)
         return {"outlineId": str(outline.id)}
-    generate = shapes.data_as(event, GenerateRequested)
+    generate = shapes.data_as(event, shapes.GenerateRequested)
     body = ScriptBody(mode=generate.mode, outline_id=generate.outline_id,
                       target_duration=generate.target_duration)
-    script_mode(body)
-    pid = await existing_project(rt, generate.project_id)
-    if body.outline_id is not None:
-        await outline_of(rt, body.outline_id, pid)
     try:
-        accepted = await start_generation(rt, pid, body.mode, body.target_duration,
-                                          body.outline_id, job_id=derived, command_id=command_id)
+        accepted = await queue_script(rt, generate.project_id, body, job_id=derived,
+                                      command_id=command_id)
     except Rejected as refused:
-        if derived is None or refused.status != 409 or not await _run_exists(rt, derived):
+        if derived is None or refused.status != 409 or not await rt.waiter.wait_for(
+            generation_stream_id(derived), 1, within=3.0
+        ):
             raise
         # A copy of this event sent at the same moment queued the run first: the run with
         # this event's job id is this event's, so answer with it, not with the conflict.
@@ -77,11 +66,7 @@ async def _run(rt: Runtime, event: InngestEvent, event_id: str, keyed: bool) -> 
     return {"jobId": str(accepted.job_id)}
 
 
-async def _run_exists(rt: Runtime, job_id: UUID) -> bool:
-    return await rt.waiter.wait_for(generation_stream_id(job_id), 1, within=3.0)
-
-
-async def _take(rt: Runtime, ledger: InngestLedger, event: InngestEvent) -> IntakeResult:
+async def _take(rt: Runtime, ledger: InngestLedger, event: InngestEvent) -> shapes.IntakeResult:
     event_id = event.id or str(uuid4())
     if event.id is not None:
         earlier = await ledger.seen(event.id)
@@ -97,13 +82,13 @@ async def _take(rt: Runtime, ledger: InngestLedger, event: InngestEvent) -> Inta
     "/inngest", status_code=HTTP_200_OK,
     summary="Take Inngest events: script/generate.requested, script/outline.requested",
     responses=problems(400, 404, 409, 413, 503),
-    operation_class=described(body=INTAKE_SCHEMA),
+    operation_class=described(body=shapes.INTAKE_SCHEMA),
 )
-async def take_events(request: Request[Any, Any, Any], state: State) -> IntakeOut:
+async def take_events(request: Request[Any, Any, Any], state: State) -> shapes.IntakeOut:
     rt = runtime_of(state)
     events, single = shapes.events_of(await request.body())
     ledger = InngestLedger(rt.pool, rt.schema)
-    results: list[IntakeResult] = []
+    results: list[shapes.IntakeResult] = []
     for index, event in enumerate(events):
         try:
             results.append(await _take(rt, ledger, event))
@@ -112,18 +97,17 @@ async def take_events(request: Request[Any, Any, Any], state: State) -> IntakeOu
                 raise
             # In a batch one refused event does not undo the others: say which, and why.
             results.append(shapes.refused(event, index, error))
-    return IntakeOut(ids=[r.id for r in results], status=200, results=results)
+    return shapes.IntakeOut(ids=[r.id for r in results], status=200, results=results)
 
 
 @get(
-    "/inngest",
-    summary="The functions served here and the events that trigger them",
+    "/inngest", summary="The functions served here and the events that trigger them",
     responses=problems(503),
 )
-async def describe_functions() -> ServeInfo:
-    return ServeInfo(
+async def describe_functions() -> shapes.ServeInfo:
+    return shapes.ServeInfo(
         message="Inngest endpoint configured correctly.",
-        functions_found=len(FUNCTIONS), functions=list(FUNCTIONS), mode="dev",
+        functions_found=len(shapes.FUNCTIONS), functions=list(shapes.FUNCTIONS), mode="dev",
         has_event_key=False, has_signing_key=False,
     )
 

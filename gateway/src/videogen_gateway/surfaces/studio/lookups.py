@@ -8,7 +8,7 @@ its body is empty or invalid: the resource is looked up first, then the body is 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from litestar.connection import ASGIConnection
@@ -20,6 +20,8 @@ from videogen_gateway.readmodels.projects.rows import ProjectDetail
 from videogen_gateway.readmodels.scripts.queries import ScriptQueries, SectionRow, SentenceRow
 from videogen_gateway.runtime import Runtime, runtime_of
 
+Row = TypeVar("Row")
+
 
 def parse_id(raw: str, what: str) -> UUID:
     """Ids are UUIDs; any other string names nothing that exists."""
@@ -29,11 +31,14 @@ def parse_id(raw: str, what: str) -> UUID:
         raise ApiError(404, f"{what} {raw!r} not found") from None
 
 
+def _found(row: Row | None, what: str, row_id: UUID) -> Row:
+    if row is None:
+        raise ApiError(404, f"{what} {row_id} not found")
+    return row
+
+
 async def project_detail(rt: Runtime, project_id: UUID) -> ProjectDetail:
-    detail = await rt.queries.get_project(project_id)
-    if detail is None:
-        raise ApiError(404, f"project {project_id} not found")
-    return detail
+    return _found(await rt.queries.get_project(project_id), "project", project_id)
 
 
 async def existing_project(rt: Runtime, raw: str) -> UUID:
@@ -51,24 +56,18 @@ def outlines(rt: Runtime) -> OutlineQueries:
 
 
 async def section_of(rt: Runtime, section_id: UUID) -> SectionRow:
-    row = await scripts(rt).section(section_id)
-    if row is None:
-        raise ApiError(404, f"section {section_id} not found")
-    return row
+    return _found(await scripts(rt).section(section_id), "section", section_id)
 
 
 async def sentence_of(rt: Runtime, sentence_id: UUID) -> SentenceRow:
-    row = await scripts(rt).sentence(sentence_id)
-    if row is None:
-        raise ApiError(404, f"sentence {sentence_id} not found")
-    return row
+    return _found(await scripts(rt).sentence(sentence_id), "sentence", sentence_id)
 
 
 async def outline_of(rt: Runtime, outline_id: UUID, project_id: UUID | None = None) -> OutlineRow:
     row = await outlines(rt).get(outline_id)
-    if row is None or (project_id is not None and row.project_id != project_id):
-        raise ApiError(404, f"outline {outline_id} not found")
-    return row
+    if row is not None and project_id is not None and row.project_id != project_id:
+        row = None  # another project's outline is not found from this one
+    return _found(row, "outline", outline_id)
 
 
 _LOOKUPS: dict[str, Callable[[Runtime, str], Awaitable[object]]] = {

@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
+from msgspec.structs import asdict
 from videogen_contracts.project import limits
 from videogen_contracts.project.commands import CastMemberSpec, CreateProject, UpdateProject
 from videogen_contracts.replies import CommandRejected
@@ -29,36 +30,36 @@ AspectRatio = Literal["16:9", "9:16", "1:1"]
 # what is accepted. The service still decides: a blank topic, say, is its refusal.
 
 
-Topic = Annotated[
-    str,
-    Meta(min_length=1, max_length=limits.TOPIC_MAX,
-         description="what the video is about; not blank"),
-]
+Topic = Annotated[str, Meta(min_length=1, max_length=limits.TOPIC_MAX,
+                            description="what the video is about; not blank")]
 Description = Annotated[str, Meta(max_length=limits.DESCRIPTION_MAX)]
 ShortText = Annotated[str, Meta(max_length=limits.SHORT_TEXT_MAX)]
-Language = Annotated[
-    str,
-    Meta(min_length=1, max_length=limits.LANGUAGE_MAX,
-         description="a BCP 47 language tag; not blank"),
-]
+Language = Annotated[str, Meta(min_length=1, max_length=limits.LANGUAGE_MAX,
+                               description="a BCP 47 language tag; not blank")]
 Minutes = Annotated[
     float,
     Meta(gt=0, le=limits.DURATION_MAX_MINUTES,
          description=f"minutes, more than 0 and at most {limits.DURATION_MAX_MINUTES:g}",
          extra_json_schema=zero_bound(exclusive_minimum=0.0)),
 ]
-CastName = Annotated[
-    str,
-    Meta(min_length=1, max_length=limits.CAST_NAME_MAX,
-         description="the character's name; not blank"),
-]
+CastName = Annotated[str, Meta(min_length=1, max_length=limits.CAST_NAME_MAX,
+                               description="the character's name; not blank")]
 CastDescription = Annotated[str, Meta(max_length=limits.CAST_DESCRIPTION_MAX)]
 
 
-class ProjectBody(msgspec.Struct, kw_only=True, rename="camel"):
+def _studio_name(name: str) -> str:
+    """The studio's JSON names: camelCase, but `targetDuration` (in minutes) and Prisma's
+    relation counts, `_count`."""
+    if name in ("count", "target_duration_minutes"):
+        return "_count" if name == "count" else "targetDuration"
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+class ProjectBody(msgspec.Struct, kw_only=True, rename=_studio_name):
     topic: Topic
     style: ShortText | None = None
-    target_duration: Minutes | None = None
+    target_duration_minutes: Minutes | None = None
     description: Description | None = None
     audience: ShortText | None = None
     goal: ShortText | None = None
@@ -67,12 +68,12 @@ class ProjectBody(msgspec.Struct, kw_only=True, rename="camel"):
     aspect_ratio: AspectRatio | None = None  # null: the default, "16:9"
 
 
-class ProjectPatch(msgspec.Struct, kw_only=True, rename="camel"):
+class ProjectPatch(msgspec.Struct, kw_only=True, rename=_studio_name):
     """PUT body: an absent field is unchanged; null clears a field that may be empty."""
 
     topic: Topic | UnsetType = UNSET
     style: ShortText | UnsetType | None = UNSET
-    target_duration: Minutes | UnsetType | None = UNSET
+    target_duration_minutes: Minutes | UnsetType | None = UNSET
     description: Description | UnsetType | None = UNSET
     audience: ShortText | UnsetType | None = UNSET
     goal: ShortText | UnsetType | None = UNSET
@@ -88,11 +89,8 @@ class CastBody(msgspec.Struct, kw_only=True):
     voice: ShortText | None = None
 
 
-Characters = Annotated[
-    list[CastBody],
-    Meta(min_length=1, max_length=limits.BATCH_MAX,
-         description=f"1 to {limits.BATCH_MAX} characters"),
-]
+Characters = Annotated[list[CastBody], Meta(min_length=1, max_length=limits.BATCH_MAX,
+                                             description=f"1 to {limits.BATCH_MAX} characters")]
 
 
 class CastBatchBody(msgspec.Struct, kw_only=True):
@@ -100,13 +98,6 @@ class CastBatchBody(msgspec.Struct, kw_only=True):
 
 
 # --- responses ----------------------------------------------------------------------------
-
-
-def _studio_name(name: str) -> str:
-    if name == "count":
-        return "_count"  # Prisma's relation counts
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 class CountOut(msgspec.Struct, kw_only=True):
@@ -145,7 +136,7 @@ class ProjectOut(msgspec.Struct, kw_only=True, rename=_studio_name):
     id: UUID
     topic: str
     style: str | None
-    target_duration: float | None
+    target_duration_minutes: float | None
     description: str | None
     audience: str | None
     goal: str | None
@@ -188,117 +179,56 @@ class HealthOut(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 def create_command(body: ProjectBody, command_id: str, now: datetime) -> CreateProject:
-    return CreateProject(
-        command_id=command_id,
-        now=now,
-        project_id=uuid4(),
-        topic=body.topic,
-        style=body.style,
-        target_duration_minutes=body.target_duration,
-        description=body.description,
-        audience=body.audience,
-        goal=body.goal,
-        tone=body.tone,
-        language=body.language if body.language is not None else "en",
-        aspect_ratio=body.aspect_ratio if body.aspect_ratio is not None else "16:9",
-    )
+    given = {name: value for name, value in asdict(body).items() if value is not None}
+    # null language and aspect ratio mean the command's defaults ("en", "16:9")
+    return CreateProject(command_id=command_id, now=now, project_id=uuid4(), **given)
 
 
 def update_command(
     patch: ProjectPatch, project_id: UUID, command_id: str, now: datetime
 ) -> UpdateProject:
-    changes: dict[str, Any] = {
-        ("target_duration_minutes" if name == "target_duration" else name): value
-        for name, value in msgspec.structs.asdict(patch).items()
-        if value is not UNSET
-    }
+    changes = {name: value for name, value in asdict(patch).items() if value is not UNSET}
     return UpdateProject(command_id=command_id, now=now, project_id=project_id, **changes)
 
 
 def cast_specs(bodies: list[CastBody]) -> list[CastMemberSpec]:
-    return [
-        CastMemberSpec(
-            character_id=uuid4(),
-            name=b.name,
-            description=b.description,
-            role=b.role,
-            voice=b.voice,
-        )
-        for b in bodies
-    ]
+    return [CastMemberSpec(character_id=uuid4(), **asdict(b)) for b in bodies]
+
+
+def _counted(row: ProjectRow, sections: int, sentences: int) -> dict[str, Any]:
+    fields = asdict(row)
+    del fields["owner"]
+    return {**fields, "section_count": sections, "sentence_count": sentences,
+            "count": CountOut(sections=sections, sentences=sentences)}
 
 
 def project_out(row: ProjectRow) -> ProjectOut:
-    return ProjectOut(**_project_fields(row))
+    return ProjectOut(**_counted(row, row.section_count, row.sentence_count))
 
 
 def project_detail_out(
     detail: ProjectDetail, sections: list[SectionOut] | None = None
 ) -> ProjectDetailOut:
-    fields = _project_fields(detail.project)
-    if sections is not None:
-        # The detail may come from the cache, which knows nothing of script edits.
-        counts = CountOut(
-            sections=len(sections), sentences=sum(len(s.sentences) for s in sections)
-        )
-        fields.update(section_count=counts.sections, sentence_count=counts.sentences,
-                      count=counts)
-    return ProjectDetailOut(
-        **fields, cast=[cast_out(c) for c in detail.cast], sections=sections or []
-    )
-
-
-def _project_fields(row: ProjectRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "topic": row.topic,
-        "style": row.style,
-        "target_duration": row.target_duration_minutes,
-        "description": row.description,
-        "audience": row.audience,
-        "goal": row.goal,
-        "tone": row.tone,
-        "language": row.language,
-        "aspect_ratio": row.aspect_ratio,
-        "status": row.status,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-        "section_count": row.section_count,
-        "sentence_count": row.sentence_count,
-        "count": CountOut(sections=row.section_count, sentences=row.sentence_count),
-    }
+    row = detail.project
+    # The detail may come from the cache, which knows nothing of script edits.
+    counts = ((row.section_count, row.sentence_count) if sections is None
+              else (len(sections), sum(len(s.sentences) for s in sections)))
+    return ProjectDetailOut(**_counted(row, *counts), cast=[cast_out(c) for c in detail.cast],
+                            sections=sections or [])
 
 
 def created_out(command: CreateProject) -> ProjectDetailOut:
-    return ProjectDetailOut(
-        id=command.project_id,
-        topic=command.topic,
-        style=command.style,
-        target_duration=command.target_duration_minutes,
-        description=command.description,
-        audience=command.audience,
-        goal=command.goal,
-        tone=command.tone,
-        language=command.language,
-        aspect_ratio=command.aspect_ratio,
-        status="draft",
-        created_at=command.now,
-        updated_at=command.now,
-        section_count=0,
-        sentence_count=0,
-        count=CountOut(sections=0, sentences=0),
-        cast=[],
-        sections=[],
-    )
+    fields = asdict(command)
+    for name in ("command_id", "now", "project_id"):
+        del fields[name]
+    row = ProjectRow(id=command.project_id, **fields, status="draft", section_count=0,
+                     sentence_count=0, created_at=command.now, updated_at=command.now)
+    return project_detail_out(ProjectDetail(project=row, cast=[]))
 
 
 def health_out(checks: list[Check]) -> HealthOut:
-    parts = {
-        c.name: HealthPartOut(
-            status="ok" if c.ok else "down", kind=c.kind, latency_ms=c.latency_ms, error=c.error
-        )
-        for c in checks
-    }
+    parts = {c.name: HealthPartOut(status="ok" if c.ok else "down", kind=c.kind,
+                                   latency_ms=c.latency_ms, error=c.error) for c in checks}
     failing = [f"{c.name}: {c.error}" for c in checks if not c.ok]
     if failing:
         return HealthOut(status="unavailable", checks=parts, error="; ".join(failing))
@@ -307,17 +237,14 @@ def health_out(checks: list[Check]) -> HealthOut:
 
 def cast_out(row: CastRow | CastMemberSpec) -> CastOut:
     member_id = row.id if isinstance(row, CastRow) else row.character_id
-    return CastOut(
-        id=member_id, name=row.name, description=row.description, role=row.role, voice=row.voice
-    )
+    return CastOut(id=member_id, name=row.name, description=row.description, role=row.role,
+                   voice=row.voice)
 
 
 # --- the service's answers, in the studio's names -------------------------------------------
 
 _FIELD_NAMES = {
-    "target_duration_minutes": "targetDuration",
-    "aspect_ratio": "aspectRatio",
-    "character_id": "id",
+    "target_duration_minutes": "targetDuration", "aspect_ratio": "aspectRatio", "character_id": "id"
 }
 _MEMBER = re.compile(r"members\[(\d+)\]\.?")
 

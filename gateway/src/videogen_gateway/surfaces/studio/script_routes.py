@@ -11,26 +11,18 @@ API shape. Every body is optional: without one, the project's own metadata is us
 
 from __future__ import annotations
 
-import os
 import uuid
-from datetime import UTC, datetime
 from uuid import UUID
 
 import msgspec
 from litestar import Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
-from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_contracts.project.events import stream_id_for as project_stream_id
 from videogen_contracts.replies import CommandAccepted
-from videogen_contracts.script.commands import (
-    GenerateOutline,
-    QuickGenerate,
-    RegenerateOutlineSection,
-    StartGeneration,
-)
+from videogen_contracts.script import commands
 from videogen_contracts.script.generation import GenerationMode, generation_stream_id
-from videogen_gateway.command_client import CommandRefused
+from videogen_gateway.command_client import CommandRefused, stamped
 from videogen_gateway.openapi import described, id_link, problems
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries
 from videogen_gateway.readmodels.outlines.readmodel import OutlineRow
@@ -45,54 +37,25 @@ from videogen_gateway.surfaces.studio.lookups import (
     project_detail,
     scripts,
 )
-from videogen_gateway.surfaces.studio.script_schemas import (
-    GenerationAccepted,
-    OutlineOut,
-    RegenerateSectionBody,
-    ScriptBody,
-    ScriptOut,
-    ShortScriptBody,
-    TargetBody,
-)
 
 SERVICE = "script"
 
 
-def seconds(name: str, default: float) -> float:
-    """A duration setting from the environment (studio_status.py's; this module's own
-    settings come from `GatewayOptions`)."""
-    return float(os.environ.get(name, default))
-
-
 # Where the operations that take a section or sentence id find one in a written script.
 SCRIPT_LINKS = {
-    **{
-        name: id_link(f"Studio{name}", section_id="$response.body#/sections/0/id")
-        for name in ("GetSection", "ExpandSection", "AcceptExpansion")
-    },
-    **{
-        name: id_link(f"Studio{name}", sentence_id="$response.body#/sections/0/sentences/0/id")
-        for name in ("MoveSentence", "UpdateSentence", "DeleteSentence")
-    },
+    **{name: id_link(f"Studio{name}", section_id="$response.body#/sections/0/id")
+       for name in ("GetSection", "ExpandSection", "AcceptExpansion")},
+    **{name: id_link(f"Studio{name}", sentence_id="$response.body#/sections/0/sentences/0/id")
+       for name in ("MoveSentence", "UpdateSentence", "DeleteSentence")},
 }
-
-
-def new_ids() -> tuple[str, datetime]:
-    """A new command's idempotency key and its time (set here, never by the decider)."""
-    return str(uuid.uuid4()), datetime.now(UTC)
 
 
 async def send_script(
     rt: Runtime, name: str, command: msgspec.Struct, *, slow: bool = False
 ) -> CommandAccepted:
-    correlation_id = current_correlation_id() or new_correlation_id()
     try:
         return await rt.dispatcher.send_and_wait(
-            SERVICE,
-            name,
-            command,
-            correlation_id,
-            attempt_timeout=rt.options.llm_wait if slow else None,
+            SERVICE, name, command, attempt_timeout=rt.options.llm_wait if slow else None
         )
     except CommandRefused as refused:
         raise shapes.script_rejection(refused.rejection) from None
@@ -109,24 +72,19 @@ def generation_queries(rt: Runtime) -> GenerationQueries:
 
 
 @post(
-    "/projects/{project_id:str}/quick-generate",
-    status_code=201,
+    "/projects/{project_id:str}/quick-generate", status_code=201,
     summary="Write a whole script now (replaces the project's sections)",
-    operation_id="StudioQuickGenerate",
-    guards=known_path_ids,
+    operation_id="StudioQuickGenerate", guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 503),
     operation_class=described(at=201, links=SCRIPT_LINKS),
 )
 async def quick_generate(
-    state: State, project_id: FromPath[str], data: JSONBody[TargetBody | None] = None
-) -> ScriptOut:
+    state: State, project_id: FromPath[str], data: JSONBody[shapes.TargetBody | None] = None
+) -> shapes.ScriptOut:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
-    command_id, now = new_ids()
-    command = QuickGenerate(
-        command_id=command_id,
-        now=now,
-        project_id=pid,
+    command = stamped(
+        commands.QuickGenerate, project_id=pid,
         target_minutes=data.target_duration if data else None,
         project_version=await project_version(rt, pid),
     )
@@ -135,12 +93,9 @@ async def quick_generate(
 
 
 @post(
-    "/projects/{project_id:str}/generate-outline",
-    status_code=201,
-    summary="Write an outline for review",
-    operation_id="StudioGenerateOutline",
-    guards=known_path_ids,
-    responses=problems(400, 404, 413, 503),
+    "/projects/{project_id:str}/generate-outline", status_code=201,
+    summary="Write an outline for review", operation_id="StudioGenerateOutline",
+    guards=known_path_ids, responses=problems(400, 404, 413, 503),
     operation_class=described(at=201, links={
         "RegenerateOutlineSection": id_link(
             "StudioRegenerateOutlineSection", outline_id="$response.body#/id",
@@ -153,82 +108,55 @@ async def quick_generate(
     }),
 )
 async def generate_outline(
-    state: State, project_id: FromPath[str], data: JSONBody[TargetBody | None] = None
-) -> OutlineOut:
+    state: State, project_id: FromPath[str], data: JSONBody[shapes.TargetBody | None] = None
+) -> shapes.OutlineOut:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
-    minutes = data.target_duration if data else None
-    return shapes.outline_out(await write_outline(rt, pid, minutes))
+    return shapes.outline_out(await write_outline(rt, pid, data.target_duration if data else None))
 
 
 async def start_generation(
-    rt: Runtime,
-    pid: UUID,
-    mode: GenerationMode,
-    minutes: float | None,
-    outline_id: UUID | None = None,
-    *,
-    job_id: UUID | None = None,
-    command_id: str | None = None,
-) -> GenerationAccepted:
+    rt: Runtime, pid: UUID, mode: GenerationMode, minutes: float | None,
+    outline_id: UUID | None = None, *, job_id: UUID | None = None, command_id: str | None = None,
+) -> shapes.GenerationAccepted:
     """Queue a run; `job_id` and `command_id` fixed by a caller that may send it again."""
-    new_command_id, now = new_ids()
-    command = StartGeneration(
-        command_id=command_id or new_command_id,
-        now=now,
-        project_id=pid,
-        job_id=job_id or uuid.uuid4(),
-        mode=mode,
-        outline_id=outline_id,
-        target_minutes=minutes,
+    command = stamped(
+        commands.StartGeneration, command_id, project_id=pid, job_id=job_id or uuid.uuid4(),
+        mode=mode, outline_id=outline_id, target_minutes=minutes,
         project_version=await project_version(rt, pid),
     )
     await send_script(rt, "start_generation", command)
     # The reply may name the script's stream; the run's own row is what is shown here.
     await rt.waiter.wait_for(generation_stream_id(command.job_id), 1, 5.0)
     run = await generation_queries(rt).run(command.job_id)
-    return GenerationAccepted(
-        job_id=command.job_id,
-        status="queued",
-        message=shapes.queued_message(mode),
+    return shapes.GenerationAccepted(
+        job_id=command.job_id, status="queued", message=shapes.queued_message(mode),
         estimated_duration_seconds=run.estimated_seconds if run else 0,
     )
 
 
 async def write_outline(
-    rt: Runtime,
-    pid: UUID,
-    minutes: float | None,
-    *,
-    outline_id: UUID | None = None,
+    rt: Runtime, pid: UUID, minutes: float | None, *, outline_id: UUID | None = None,
     command_id: str | None = None,
 ) -> OutlineRow:
     """Write an outline now (the client waits); `outline_id`/`command_id` as above."""
-    new_command_id, now = new_ids()
-    command = GenerateOutline(
-        command_id=command_id or new_command_id,
-        now=now,
-        project_id=pid,
-        outline_id=outline_id or uuid.uuid4(),
-        target_minutes=minutes,
-        project_version=await project_version(rt, pid),
+    command = stamped(
+        commands.GenerateOutline, command_id, project_id=pid, outline_id=outline_id or uuid.uuid4(),
+        target_minutes=minutes, project_version=await project_version(rt, pid),
     )
     await send_script(rt, "generate_outline", command, slow=True)
     return await outline_of(rt, command.outline_id)
 
 
 @post(
-    "/projects/{project_id:str}/generate-script-short",
-    status_code=202,
+    "/projects/{project_id:str}/generate-script-short", status_code=202,
     summary="Queue a short script (1-10 minutes; without a body, the project's duration)",
-    operation_id="StudioGenerateScriptShort",
-    guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 503),
-    operation_class=described(),
+    operation_id="StudioGenerateScriptShort", guards=known_path_ids,
+    responses=problems(400, 404, 409, 413, 503), operation_class=described(),
 )
 async def generate_script_short(
-    state: State, project_id: FromPath[str], data: JSONBody[ShortScriptBody | None] = None
-) -> GenerationAccepted:
+    state: State, project_id: FromPath[str], data: JSONBody[shapes.ShortScriptBody | None] = None
+) -> shapes.GenerationAccepted:
     rt = runtime_of(state)
     pid = parse_id(project_id, "project")
     project = (await project_detail(rt, pid)).project
@@ -239,75 +167,63 @@ async def generate_script_short(
 
 
 @post(
-    "/projects/{project_id:str}/generate-script",
-    status_code=202,
+    "/projects/{project_id:str}/generate-script", status_code=202,
     summary="Queue a long-form script, section by section (from an approved outline)",
-    operation_id="StudioGenerateScript",
-    guards=known_path_ids,
-    responses=problems(400, 404, 409, 413, 503),
-    operation_class=described(),
+    operation_id="StudioGenerateScript", guards=known_path_ids,
+    responses=problems(400, 404, 409, 413, 503), operation_class=described(),
 )
 async def generate_script(
-    state: State, project_id: FromPath[str], data: JSONBody[ScriptBody | None] = None
-) -> GenerationAccepted:
-    rt = runtime_of(state)
-    body = data or ScriptBody()
-    pid = await existing_project(rt, project_id)
+    state: State, project_id: FromPath[str], data: JSONBody[shapes.ScriptBody | None] = None
+) -> shapes.GenerationAccepted:
+    return await queue_script(runtime_of(state), project_id, data or shapes.ScriptBody())
+
+
+async def queue_script(
+    rt: Runtime, project_id: str, body: shapes.ScriptBody, *, job_id: UUID | None = None,
+    command_id: str | None = None,
+) -> shapes.GenerationAccepted:
+    """generate-script's (and its Inngest event's) run: the body checked, then queued."""
     shapes.script_mode(body)
+    pid = await existing_project(rt, project_id)
     if body.outline_id is not None:
         await outline_of(rt, body.outline_id, pid)
-    return await start_generation(rt, pid, body.mode, body.target_duration, body.outline_id)
+    return await start_generation(rt, pid, body.mode, body.target_duration, body.outline_id,
+                                  job_id=job_id, command_id=command_id)
 
 
 @get(
-    "/projects/{project_id:str}/outlines",
-    summary="The project's outlines, newest first",
-    operation_id="StudioListOutlines",
-    responses=problems(400, 404, 503),
+    "/projects/{project_id:str}/outlines", summary="The project's outlines, newest first",
+    operation_id="StudioListOutlines", responses=problems(400, 404, 503),
 )
-async def list_outlines(state: State, project_id: FromPath[str]) -> list[OutlineOut]:
+async def list_outlines(state: State, project_id: FromPath[str]) -> list[shapes.OutlineOut]:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
     return [shapes.outline_out(row) for row in await outlines(rt).of_project(pid)]
 
 
 @post(
-    "/outlines/{outline_id:str}/regenerate-section",
-    status_code=200,
-    summary="Write one section of an outline again",
-    operation_id="StudioRegenerateOutlineSection",
-    guards=known_path_ids,
-    responses=problems(400, 404, 413, 503),
+    "/outlines/{outline_id:str}/regenerate-section", status_code=200,
+    summary="Write one section of an outline again", operation_id="StudioRegenerateOutlineSection",
+    guards=known_path_ids, responses=problems(400, 404, 413, 503),
 )
 async def regenerate_section(
-    state: State, outline_id: FromPath[str], data: JSONBody[RegenerateSectionBody]
-) -> OutlineOut:
+    state: State, outline_id: FromPath[str], data: JSONBody[shapes.RegenerateSectionBody]
+) -> shapes.OutlineOut:
     rt = runtime_of(state)
     outline = await outline_of(rt, parse_id(outline_id, "outline"))
-    oid = outline.id
-    command_id, now = new_ids()
-    command = RegenerateOutlineSection(
-        command_id=command_id,
-        now=now,
-        outline_id=oid,
-        section_index=data.section_index,
+    command = stamped(
+        commands.RegenerateOutlineSection, outline_id=outline.id, section_index=data.section_index,
         instructions=data.instructions,
         project_version=await project_version(rt, outline.project_id),
     )
     await send_script(rt, "regenerate_outline_section", command, slow=True)
-    return shapes.outline_out(await outline_of(rt, oid))
+    return shapes.outline_out(await outline_of(rt, outline.id))
 
 
 def studio_scripts_router() -> Router:
     return Router(
         "/api/v1",
-        route_handlers=[
-            quick_generate,
-            generate_outline,
-            generate_script_short,
-            generate_script,
-            list_outlines,
-            regenerate_section,
-        ],
+        route_handlers=[quick_generate, generate_outline, generate_script_short, generate_script,
+                        list_outlines, regenerate_section],
         tags=["studio"],
     )

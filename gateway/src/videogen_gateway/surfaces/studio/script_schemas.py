@@ -131,10 +131,6 @@ class SuggestionsOut(msgspec.Struct, kw_only=True, rename="camel"):
     provider_label: str
 
 
-class Deleted(msgspec.Struct, kw_only=True):
-    success: bool = True
-
-
 # --- translation --------------------------------------------------------------------------
 
 
@@ -154,33 +150,24 @@ def script_mode(body: ScriptBody) -> None:
 
 
 def sentence_out(row: SentenceRow) -> SentenceOut:
-    return SentenceOut(
-        id=row.id, section_id=row.section_id, text=row.text, order=row.position,
-        revision=row.revision,
-    )
+    return SentenceOut(id=row.id, section_id=row.section_id, text=row.text, order=row.position,
+                       revision=row.revision)
 
 
 def section_out(row: SectionRow) -> SectionOut:
-    return SectionOut(
-        id=row.id, project_id=row.project_id, title=row.title, order=row.position,
-        provider_label=row.provider_label, sentences=[sentence_out(s) for s in row.sentences],
-    )
+    return SectionOut(id=row.id, project_id=row.project_id, title=row.title, order=row.position,
+                      provider_label=row.provider_label,
+                      sentences=[sentence_out(s) for s in row.sentences])
 
 
 def script_out(project_id: UUID, rows: list[SectionRow]) -> ScriptOut:
     label = next((r.provider_label for r in rows if r.provider_label), None)
-    return ScriptOut(
-        project_id=project_id, provider_label=label, sections=[section_out(r) for r in rows]
-    )
+    return ScriptOut(project_id=project_id, provider_label=label,
+                     sections=[section_out(r) for r in rows])
 
 
 def outline_out(row: OutlineRow) -> OutlineOut:
-    return OutlineOut(
-        id=row.id, outline_id=row.id, project_id=row.project_id, title=row.title,
-        total_target_minutes=row.total_target_minutes, sections=row.sections,
-        status=row.status, provider_label=row.provider_label, job_id=row.job_id,
-        created_at=row.created_at, updated_at=row.updated_at,
-    )
+    return OutlineOut(**msgspec.structs.asdict(row), outline_id=row.id)
 
 
 def queued_message(mode: str) -> str:
@@ -197,11 +184,8 @@ _SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 
 def _camel(match: re.Match[str]) -> str:
-    word = match[0]
-    if word in _RENAMED:
-        return _RENAMED[word]
-    head, *rest = word.split("_")
-    return head + "".join(part.title() for part in rest)
+    head, *rest = match[0].split("_")
+    return _RENAMED.get(match[0]) or head + "".join(part.title() for part in rest)
 
 
 def script_rejection(rejection: CommandRejected) -> Rejected:

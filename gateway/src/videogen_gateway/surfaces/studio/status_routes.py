@@ -17,41 +17,32 @@ from litestar import Request, Router, get
 from litestar.datastructures import State
 from litestar.params import FromPath
 from litestar.response import Stream
+from videogen_gateway import realtime
 from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
 from videogen_gateway.openapi import problems
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries, generation_feed_key
-from videogen_gateway.realtime import (
-    FeedStream,
-    SseEvent,
-    encode_sse,
-    last_event_id,
-    sse_fanout,
-    sse_serve,
-)
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio.lookups import existing_project
-from videogen_gateway.surfaces.studio.script_routes import generation_queries, seconds
-
-SSE_HEARTBEAT_SECONDS = seconds("VIDEOGEN_SSE_HEARTBEAT_SECONDS", 15.0)
-LIVE = LiveOptions(heartbeat=SSE_HEARTBEAT_SECONDS)
-# A first connection (no Last-Event-ID) replays the latest run if it is still going or
-# ended this recently: a client that opens the stream right after its POST sees it all.
-RECENT_RUN = timedelta(seconds=seconds("VIDEOGEN_SSE_RECENT_RUN_SECONDS", 300.0))
+from videogen_gateway.surfaces.studio.script_routes import generation_queries
 
 
-async def _fresh_start(queries: GenerationQueries, project_id: UUID, head: int) -> int:
-    """Where a first connection starts: before the latest run if it is recent, else now."""
+async def _fresh_start(rt: Runtime, queries: GenerationQueries, project_id: UUID, head: int) -> int:
+    """Where a first connection (no Last-Event-ID) starts: before the latest run if it is
+    still going or ended recently (`sse_recent_run`), so that a client that opens the stream
+    right after its POST sees it all; else now."""
     run = await queries.latest_run(project_id)
-    if run is None or (run.ended_at and datetime.now(UTC) - run.ended_at > RECENT_RUN):
+    recent = timedelta(seconds=rt.options.sse_recent_run)
+    if run is None or (run.ended_at and datetime.now(UTC) - run.ended_at > recent):
         return head
     first = await queries.first_of_job(project_id, run.id)
     return head if first is None else first - 1
 
 
-def _feeds(state: State, rt: Runtime) -> FanOut[UUID, SseEvent]:
+def _feeds(state: State, rt: Runtime) -> FanOut[UUID, realtime.SseEvent]:
     """The projects' generation feeds someone follows in this process."""
-    return fanout_of(state, "studio_generation_feeds", lambda: sse_fanout(
-        "generation", rt.hub, generation_feed_key, generation_queries(rt).feed_after, LIVE
+    return fanout_of(state, "studio_generation_feeds", lambda: realtime.sse_fanout(
+        "generation", rt.hub, generation_feed_key, generation_queries(rt).feed_after,
+        LiveOptions(heartbeat=rt.options.sse_heartbeat),
     ))
 
 
@@ -67,14 +58,14 @@ async def generation_status(
     pid = await existing_project(rt, project_id)
     queries = generation_queries(rt)
     head = await queries.head(pid)
-    after = last_event_id(request)
+    after = realtime.last_event_id(request)
     # A position past the feed's end (from before a rebuild, say) means "from now on".
-    after = await _fresh_start(queries, pid, head) if after is None else min(after, head)
+    after = await _fresh_start(rt, queries, pid, head) if after is None else min(after, head)
 
-    connected = encode_sse(
+    connected = realtime.encode_sse(
         "connected", msgspec.json.encode({"projectId": str(pid)}), id=after, retry_ms=2000
     )
-    return FeedStream(sse_serve(_feeds(state, rt), pid, after, first=[connected]))
+    return realtime.FeedStream(realtime.sse_serve(_feeds(state, rt), pid, after, first=[connected]))
 
 
 def studio_status_router() -> Router:

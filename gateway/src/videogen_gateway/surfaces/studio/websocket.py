@@ -34,15 +34,8 @@ from nats.aio.subscription import Subscription
 from videogen_contracts.envelope import decode_recorded
 from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
 from videogen_gateway.runtime import Runtime, runtime_of
-from videogen_gateway.surfaces.studio.websocket_messages import (
-    Connected,
-    ErrorMessage,
-    JobMessage,
-    Pong,
-    Subscribed,
-    Unsubscribed,
-    message_for,
-)
+from videogen_gateway.surfaces.studio import websocket_messages as messages
+from videogen_gateway.surfaces.studio.websocket_messages import ErrorMessage
 
 log = structlog.get_logger("videogen_gateway.surfaces.studio.websocket")
 
@@ -77,11 +70,7 @@ class Pushed(msgspec.Struct, frozen=True):
     """A message of a project's feed, numbered in arrival order in this process."""
 
     id: int
-    message: JobMessage
-
-
-def _render(pushed: Pushed) -> bytes:
-    return _encoder.encode(pushed.message)
+    message: messages.JobMessage
 
 
 class ProjectEvents:
@@ -121,7 +110,7 @@ class ProjectEvents:
         self._seen[recorded.event_id] = None
         if len(self._seen) > SEEN_EVENTS:
             self._seen.popitem(last=False)
-        message = message_for(recorded)
+        message = messages.message_for(recorded)
         if message is not None:
             self._count += 1
             self._pending.append(Pushed(self._count, message))
@@ -131,7 +120,8 @@ class ProjectEvents:
 def project_feeds(rt: Runtime, state: State) -> FanOut[UUID, Pushed]:
     """The projects some socket of this process follows."""
     return fanout_of(state, "studio_socket_feeds", lambda: FanOut(
-        "socket", lambda pid: ProjectEvents(rt.nc, rt.ns.project_events(str(pid))), _render, LIVE
+        "socket", lambda pid: ProjectEvents(rt.nc, rt.ns.project_events(str(pid))),
+        lambda pushed: _encoder.encode(pushed.message), LIVE,
     ))
 
 
@@ -139,9 +129,7 @@ class SocketSession:
     def __init__(
         self, rt: Runtime, socket: WebSocket[Any, Any, Any], feeds: FanOut[UUID, Pushed]
     ) -> None:
-        self.rt = rt
-        self.socket = socket
-        self.feeds = feeds
+        self.rt, self.socket, self.feeds = rt, socket, feeds
         self.client_id = uuid.uuid4()
         self.outbox: asyncio.Queue[bytes | None] = asyncio.Queue(OUTBOX_LIMIT)
         # One task per followed project: a reader of its feed, cancelled to unsubscribe.
@@ -151,7 +139,7 @@ class SocketSession:
         await self.socket.accept()
         sender = asyncio.create_task(self._send_until_closed())
         try:
-            self.push(Connected(client_id=self.client_id))
+            self.push(messages.Connected(client_id=self.client_id))
             while not sender.done():
                 await self._handle(await self._next_frame())
         except WebSocketDisconnect:
@@ -204,7 +192,7 @@ class SocketSession:
             self.push(ErrorMessage(code="invalid_message", message=f"not a message: {error}"))
             return
         if message.type == "ping":
-            self.push(Pong())
+            self.push(messages.Pong())
         elif message.type in ("subscribe", "unsubscribe"):
             project_id = await self._project(message.project())
             if project_id is None:
@@ -212,7 +200,8 @@ class SocketSession:
             if message.type == "subscribe":
                 await self._subscribe(project_id)
             else:
-                await self._unsubscribe(project_id)
+                await self._stop_following(project_id)
+                self.push(messages.Unsubscribed(project_id=project_id))
         else:
             self.push(ErrorMessage(
                 code="unknown_type",
@@ -242,16 +231,12 @@ class SocketSession:
             if not joined.done():
                 del self.follows[project_id]
                 follow.result()  # the feed could not open (NATS away): its error is ours
-        self.push(Subscribed(project_id=project_id))
+        self.push(messages.Subscribed(project_id=project_id))
 
     async def _follow(self, project_id: UUID, joined: asyncio.Future[None]) -> None:
         async with self.feeds.reading(project_id) as reader:
             joined.set_result(None)  # every message from here on reaches this socket
             await reader.serve(self._deliver)
-
-    async def _unsubscribe(self, project_id: UUID) -> None:
-        await self._stop_following(project_id)
-        self.push(Unsubscribed(project_id=project_id))
 
     async def _stop_following(self, project_id: UUID) -> None:
         follow = self.follows.pop(project_id, None)
