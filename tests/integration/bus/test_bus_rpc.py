@@ -191,10 +191,18 @@ async def test_drain_lets_in_flight_commands_reply_first(
 
     server_nc = await connect(nats_url, "draining-replica")
     await serve_commands(server_nc, ns, SERVICE, {"slow": slow})
+    # Served as a client sees it (what the gateway's readiness waits for): on a loaded
+    # machine a request sent on another connection at once has met "no responders".
+    for _ in range(100):
+        try:
+            await ping(nc, ns, SERVICE)
+            break
+        except ServiceUnavailable:
+            await asyncio.sleep(0.05)
     request = asyncio.create_task(
         send_command(nc, ns, SERVICE, "slow", b"{}", correlation_id="c", timeout=3)
     )
-    await entered.wait()
+    await asyncio.wait_for(entered.wait(), 10)
 
     await drain(server_nc)
 
