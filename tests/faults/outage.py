@@ -150,8 +150,10 @@ async def watch_surfaces(http: httpx.AsyncClient, jobs: Jobs, watch: Watch,
 READ_MODELS = ("/api/v1/jobs", "/api/jobs", "/api/v1/projects")
 
 
-async def read_models(http: httpx.AsyncClient, jobs: Jobs) -> dict[str, Any]:
-    paths = [*READ_MODELS, f"{TEXT2VIDEO}/status/{jobs.text2video}", f"/api/jobs/{jobs.aura}"]
+async def read_models(http: httpx.AsyncClient, jobs: Jobs, *more: str) -> dict[str, Any]:
+    """Every read model the jobs show in, and the `more` paths."""
+    paths = [*READ_MODELS, f"{TEXT2VIDEO}/status/{jobs.text2video}", f"/api/jobs/{jobs.aura}",
+             *more]
     found: dict[str, Any] = {}
     for path in paths:
         response = await http.get(path)

@@ -1,8 +1,10 @@
 """The two infrastructure faults, run the same way against nats-server and PostgreSQL.
 
-`kill_mid_jobs`: kill -9 while a text2video job and an Aura job run; the supervisor brings
-the server back; both jobs finish with a playable video; every answer meanwhile was 2xx or
-503; and the read models then equal a rebuild from the logs.
+`kill_mid_jobs`: kill -9 while a text2video job, an Aura job and a studio generation run
+run; the supervisor brings the server back; the jobs finish with a playable video, the run
+with its script in the read model; every answer meanwhile was 2xx or 503; a studio
+WebSocket keeps its promise (studio_outage.py); and the read models then equal a rebuild
+from the logs.
 
 `pause`: SIGSTOP for 20 s, then SIGCONT: answers stay bounded in time (503s), a command
 succeeds again soon after, and the gateway's memory and sockets come back to where they were.
@@ -33,10 +35,19 @@ from .outage import (
     until_running,
     watch_surfaces,
 )
+from .studio_outage import (
+    assert_socket_through_outage,
+    assert_written,
+    close,
+    follow,
+    start_studio_run,
+    studio_project,
+)
 
 PAUSE_SECONDS = 20
 BURST = 10  # concurrent clients during the pause, each sending every request once
 RECOVER_WITHIN = 90.0
+STUDIO = "/api/v1"
 # "Back to normal": no more than this above the baseline once the outage is over.
 EXTRA_RSS_KIB = 96 * 1024
 EXTRA_SOCKETS = 20
@@ -46,34 +57,52 @@ def _client(ss: SupervisedStack) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=ss.stack.base_url, timeout=ANSWER_WITHIN + 15)
 
 
-async def kill_mid_jobs(ss: SupervisedStack, name: str, *, follow_stream: bool = False) -> None:
+def _studio_client(ss: SupervisedStack) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=ss.stack.base_url + STUDIO, timeout=ANSWER_WITHIN + 15)
+
+
+async def kill_mid_jobs(ss: SupervisedStack, name: str, *, follow_stream: bool = False,
+                        socket_misses_nothing: bool = False) -> None:
     """`follow_stream`: an Aura SSE stream stays open through the outage and misses nothing
-    (what it delivered live equals the replay of the finished job)."""
-    async with _client(ss) as http:
+    (what it delivered live equals the replay of the finished job). `socket_misses_nothing`:
+    what the studio WebSocket promises through this outage (studio_outage.py)."""
+    async with _client(ss) as http, _studio_client(ss) as api:
+        project = await studio_project(api)
         jobs = await start_jobs(http)
         await until_running(http, jobs)
         watch, stop = Watch(), asyncio.Event()
         watcher = asyncio.create_task(watch_surfaces(http, jobs, watch, stop))
         live = asyncio.create_task(read_events(http, jobs.aura, within=600))
+        socket = await follow(ss.stack, project)
         await asyncio.sleep(1)  # the stream is open (and the watcher under way) before the kill
         try:
+            # Queued just before the kill: its writing happens during and after the outage.
+            studio = await start_studio_run(api, project)
             killed = ss.infra.server(name)
             await asyncio.to_thread(killed.kill)
             await _until_restarted(ss, name, killed.proc.pid)
             await until_finished(http, jobs)
+            feed = await assert_written(api, studio)
         finally:
             stop.set()
             await watcher
-        print(f"{name} killed: answers {dict(watch.codes)}, slowest {watch.slowest:.1f}s")
+        print(f"{name} killed: answers {dict(watch.codes)}, slowest {watch.slowest:.1f}s;"
+              f" the studio socket got {len(socket.of_job(studio.job_id))} of the run's"
+              f" {len(feed)} messages")
         assert not watch.bad, watch.bad[:20]
         await assert_playable(http, jobs)
+        try:
+            await assert_socket_through_outage(ss.stack, api, socket, studio, feed,
+                                               misses_nothing=socket_misses_nothing)
+        finally:
+            await close(socket)
         if follow_stream:
             delivered = await live
             assert delivered == await read_events(http, jobs.aura, within=60)
         else:
             live.cancel()
             await asyncio.gather(live, return_exceptions=True)
-        before = await read_models(http, jobs)
+        before = await read_models(http, jobs, f"{STUDIO}/projects/{project}")
     # The rebuild needs the gateway stopped: supervision would start it again at once.
     await asyncio.to_thread(ss.supervisor.pause)
     try:
@@ -81,7 +110,7 @@ async def kill_mid_jobs(ss: SupervisedStack, name: str, *, follow_stream: bool =
     finally:
         ss.supervisor.resume()
     async with _client(ss) as http:
-        assert await read_models(http, jobs) == before
+        assert await read_models(http, jobs, f"{STUDIO}/projects/{project}") == before
 
 
 async def _until_restarted(ss: SupervisedStack, name: str, old_pid: int) -> None:

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
+import asyncpg
+import nats.errors
 import structlog
 from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import EventMetadata, RecordedEvent
@@ -56,6 +58,18 @@ from script_service.domain.written import sentence_count, spoken_minutes, writte
 
 log = structlog.get_logger("script_service.generation")
 
+# The database or NATS away for a moment (a restart, a lost connection): no fault of the
+# run's, and it passes. Retried however many deliveries that takes, never the end of the
+# run: a last delivery that hit one would otherwise record a failure the moment the
+# database is back, for a run that would have finished.
+_PASSING = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    nats.errors.Error,
+    OSError,
+)
+
 
 def auto_outline_id(job_id: UUID) -> UUID:
     """The outline a run in "auto" mode writes for itself."""
@@ -87,10 +101,10 @@ class GenerationJob:
                 reason=failed.message,
             )
             await run.fail(failed.code, failed.message)
-        except Exception:
+        except Exception as error:
             # Worker boundary: retried with a backoff by the queue, unless this was the last
             # delivery; then the run ends as failed instead of holding the project for ever.
-            if not delivery.last:
+            if not delivery.last or isinstance(error, _PASSING):
                 raise
             log.exception("generation.gave_up", job_id=str(queued.job_id))
             await run.fail(

@@ -170,6 +170,18 @@ async def test_an_unexpected_error_on_the_last_delivery_fails_the_run() -> None:
     assert (await world.types(script_stream(pid)))[-1] == "ScriptGenerationEnded"
 
 
+async def test_the_database_away_on_the_last_delivery_is_retried_not_a_failure() -> None:
+    world = World(writer=CountingWriter({"outline": ConnectionRefusedError("pg restarting")}))
+    pid = world.project()
+    job = await world.start(pid)
+    with pytest.raises(ConnectionRefusedError):
+        await world.work(job, attempt=3, max_attempts=3)
+    assert not isinstance((await run_events(world, job))[-1], GenerationFailed)
+    world.writer.failures.clear()
+    await world.work(job, attempt=4, max_attempts=3)
+    assert isinstance((await run_events(world, job))[-1], GenerationCompleted)
+
+
 async def test_one_run_at_a_time_per_project() -> None:
     world = World()
     pid, other = world.project(), world.project()
