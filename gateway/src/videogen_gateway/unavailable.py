@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 import nats.errors
 import structlog
 from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap, Message, Send
 from videogen_bus.rpc import ServiceUnavailable
+from videogen_runtime.outages import DATABASE_FAILURES, INFRASTRUCTURE_FAILURES
 
 from videogen_gateway.errors import on_unavailable
 
@@ -28,22 +28,8 @@ log = structlog.get_logger("videogen_gateway.unavailable")
 
 RETRY_AFTER_SECONDS = 2
 
-_DATABASE_FAILURES: tuple[type[Exception], ...] = (
-    asyncpg.PostgresConnectionError,  # connection lost or refused by the server
-    asyncpg.InterfaceError,  # the connection closed under a query
-    asyncpg.InternalClientError,  # a connection broken mid-protocol by a server crash
-    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up, cancelled
-    asyncpg.exceptions.InsufficientResourcesError,  # too many connections, disk full
-)
-# OSError covers refused and reset connections and every timeout (pool acquire, statement,
-# connect): TimeoutError and nats.errors.TimeoutError are OSErrors.
-INFRASTRUCTURE_FAILURES: tuple[type[Exception], ...] = (
-    *_DATABASE_FAILURES, nats.errors.Error, OSError,
-)
-
-
 def dependency_of(exc: Exception) -> str:
-    if isinstance(exc, _DATABASE_FAILURES):
+    if isinstance(exc, DATABASE_FAILURES):
         return "database"
     if isinstance(exc, nats.errors.Error):
         return "messaging"

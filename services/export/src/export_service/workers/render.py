@@ -35,6 +35,7 @@ from videogen_contracts.export.events import (
     RenderRequested,
 )
 from videogen_contracts.subjects import Namespace
+from videogen_runtime.outages import is_outage
 
 from export_service.app.handlers import RenderHandler
 from export_service.app.ports import BlobStore, EncodeFailed, MissingInput, RenderedFile, Renderer
@@ -112,7 +113,8 @@ class _Render:
             # until the last attempt, which turns it into a typed RenderFailed so the
             # production does not wait forever. Logged with the correlation id (bound by
             # the queue).
-            if not delivery.last:
+            # An outage (videogen_runtime.outages) is retried however long it lasts.
+            if not delivery.last or is_outage(error):
                 raise
             log.exception("render.gave_up", render_id=rid, attempt=attempt)
             await self._fail("internal", f"render failed after {attempt} attempts: {error!r}")

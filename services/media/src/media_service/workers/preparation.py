@@ -33,6 +33,7 @@ from videogen_contracts.media.events import (
     PreparationStage,
     SentenceText,
 )
+from videogen_runtime.outages import is_outage
 
 from media_service.app.handlers import PreparationHandler, decode_media_event
 from media_service.domain.commands import (
@@ -103,7 +104,8 @@ class PreparationJob:
         except Exception as error:
             # Not the work's fault as far as we know (the database, NATS, a full disk):
             # retry through the queue, unless this was the last delivery we allow.
-            if not delivery.last:
+            # An outage (videogen_runtime.outages) is retried however long it lasts.
+            if not delivery.last or is_outage(error):
                 raise
             log.exception("preparation.gave_up", attempt=delivery.attempt)
             await run.fail(f"gave up after {delivery.attempt} attempts: {error!r}")

@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
-import asyncpg
-import nats.errors
 import structlog
 from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import EventMetadata, RecordedEvent
@@ -30,6 +28,7 @@ from videogen_contracts.script.outline import OutlineSectionPlan
 from videogen_eventstore.decider import Aggregate, Streams
 from videogen_eventstore.multi_stream import AtomicAppender, Part, run_together
 from videogen_providers.llm.base import Brief
+from videogen_runtime.outages import is_outage
 
 from script_service.app.aggregates import OUTLINE, RUN, SCRIPT
 from script_service.app.briefs import BriefBook
@@ -57,19 +56,6 @@ from script_service.domain.generation import (
 from script_service.domain.written import sentence_count, spoken_minutes, written_section
 
 log = structlog.get_logger("script_service.generation")
-
-# The database or NATS away for a moment (a restart, a lost connection): no fault of the
-# run's, and it passes. Retried however many deliveries that takes, never the end of the
-# run: a last delivery that hit one would otherwise record a failure the moment the
-# database is back, for a run that would have finished.
-_PASSING = (
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.OperatorInterventionError,
-    nats.errors.Error,
-    OSError,
-)
-
 
 def auto_outline_id(job_id: UUID) -> UUID:
     """The outline a run in "auto" mode writes for itself."""
@@ -104,7 +90,8 @@ class GenerationJob:
         except Exception as error:
             # Worker boundary: retried with a backoff by the queue, unless this was the last
             # delivery; then the run ends as failed instead of holding the project for ever.
-            if not delivery.last or isinstance(error, _PASSING):
+            # An outage is retried however long it lasts: the run is not at fault.
+            if not delivery.last or is_outage(error):
                 raise
             log.exception("generation.gave_up", job_id=str(queued.job_id))
             await run.fail(
