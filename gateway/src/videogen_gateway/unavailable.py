@@ -20,7 +20,8 @@ import structlog
 from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap, Message, Send
 from videogen_bus.rpc import ServiceUnavailable
-from videogen_runtime.outages import DATABASE_FAILURES, INFRASTRUCTURE_FAILURES
+from videogen_eventstore.db import DATABASE_FAILURES
+from videogen_runtime.outages import INFRASTRUCTURE_FAILURES
 
 from videogen_gateway.errors import on_unavailable
 

@@ -32,6 +32,7 @@ from videogen_contracts.subjects import Namespace
 
 from .api import START, Position, position_of
 from .checkpoints import load_checkpoint, save_checkpoint
+from .db import DATABASE_FAILURES
 from .migrations import notify_channel
 from .postgres import PostgresEventStore
 
@@ -44,12 +45,7 @@ CHECKPOINT = "relay"
 # Failures we wait out and retry from the checkpoint: NATS down, slow, or without the stream.
 _NATS_FAILURES = (nats.errors.Error, asyncio.TimeoutError, OSError)
 # ... and PostgreSQL gone, restarting or refusing connections for now.
-_PG_FAILURES = (
-    asyncpg.PostgresConnectionError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.InterfaceError,
-    OSError,
-)
+_PG_FAILURES: tuple[type[Exception], ...] = (*DATABASE_FAILURES, OSError)
 _FAST_RECHECK = 0.005
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack
@@ -28,17 +29,32 @@ async def run_until_signalled(start: Callable[[AsyncExitStack], Awaitable[object
 
 
 async def run_until_closed(
-    stack: AsyncExitStack, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]], name: str
+    stack: AsyncExitStack, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]], name: str,
+    *, restart_after: float = 0.5,
 ) -> asyncio.Task[None]:
-    """Run a background loop (a consumer, a work queue) until `stack` closes.
+    """Run a background loop (a relay, a consumer, a work queue) until `stack` closes.
 
     Closing sets the loop's `stop` event and waits for it to finish what it has in hand.
-    A loop that crashed is logged when it crashes, and does not keep the rest of the
-    stack from closing.
+    A loop that crashes is logged and started again after a pause that doubles up to 30 s:
+    each of these loops resumes from durable state (a checkpoint, a durable consumer), and
+    one that stayed dead (an error no handler expected, say from a database that crashed
+    mid-protocol) would leave the process up but deaf, which no supervisor would notice.
     """
     stop = asyncio.Event()
-    task = asyncio.create_task(run(stop), name=name)
-    task.add_done_callback(_log_crash)
+
+    async def supervised() -> None:
+        pause = restart_after
+        while not stop.is_set():
+            try:
+                await run(stop)
+                return
+            except Exception:
+                log.exception("loop.crashed", loop=name, restart_in=pause)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), pause)
+            pause = min(pause * 2, 30.0)
+
+    task = asyncio.create_task(supervised(), name=name)
 
     async def stop_task() -> None:
         stop.set()
@@ -46,8 +62,3 @@ async def run_until_closed(
 
     stack.push_async_callback(stop_task)
     return task
-
-
-def _log_crash(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("loop.crashed", loop=task.get_name(), exc_info=task.exception())

@@ -7,16 +7,9 @@ job however many deliveries that takes, and never records it as failed for one.
 
 from __future__ import annotations
 
-import asyncpg
 import nats.errors
+from videogen_eventstore.db import DATABASE_FAILURES
 
-DATABASE_FAILURES: tuple[type[Exception], ...] = (
-    asyncpg.PostgresConnectionError,  # connection lost or refused by the server
-    asyncpg.InterfaceError,  # the connection closed under a query
-    asyncpg.InternalClientError,  # a connection broken mid-protocol by a server crash
-    asyncpg.exceptions.OperatorInterventionError,  # shutting down, starting up, cancelled
-    asyncpg.exceptions.InsufficientResourcesError,  # too many connections, disk full
-)
 # OSError covers refused and reset connections and every timeout (pool acquire, statement,
 # connect): TimeoutError and nats.errors.TimeoutError are OSErrors.
 INFRASTRUCTURE_FAILURES: tuple[type[Exception], ...] = (
