@@ -128,19 +128,17 @@ class InfraSupervisor:
         print(line, file=self.out, flush=True)
 
 
-def supervise_once(infra: InfraSupervisor, stack: Stack, out: TextIO | None = None) -> None:
-    """One round: the servers first (the services need them), then the stack's processes."""
-    infra.check()
-    for name in stack.restart_dead():
-        print(f"{name} exited; restarted it", file=out or infra.out, flush=True)
-
-
 def supervise(
     infra: InfraSupervisor, stack: Stack, stopping: Callable[[], bool], interval: float = 0.5
 ) -> None:
-    """Supervise until `stopping()` says so (the launcher's main loop; tests run it in a thread)."""
+    """Supervise until `stopping()` says so (the launcher's main loop; tests run it in a thread).
+
+    Each round restarts the servers first (the services need them), then the stack's processes.
+    """
     while not stopping():
-        supervise_once(infra, stack)
+        infra.check()
+        for name in stack.restart_dead():
+            print(f"{name} exited; restarted it", file=infra.out, flush=True)
         time.sleep(interval)
 
 
@@ -157,10 +155,8 @@ class SupervisorThread:
         self._stop = threading.Event()
         self._paused = threading.Event()
         self._idle = threading.Event()
-        self._thread = threading.Thread(
-            target=supervise, args=(infra, stack, self._stopping, interval), daemon=True,
-            name="videogen-supervisor",
-        )
+        self._thread = threading.Thread(target=supervise, daemon=True, name="videogen-supervisor",
+                                        args=(infra, stack, self._stopping, interval))
         self._thread.start()
 
     def _stopping(self) -> bool:
