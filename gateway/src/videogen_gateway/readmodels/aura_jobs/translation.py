@@ -147,8 +147,7 @@ def _step_status(out: Outcome, name: str, status: str, at: datetime) -> None:
     if status == "Running":
         changes |= {"started_at": at, "completed_at": None, "errors": ()}
     elif status == "Succeeded":
-        changes |= {"progress_pct": 100, "completed_at": at,
-                    "started_at": step.started_at or at}
+        changes |= {"progress_pct": 100, "completed_at": at, "started_at": step.started_at or at}
     else:
         changes |= {"completed_at": at}
     out.set_step(name, **changes)
