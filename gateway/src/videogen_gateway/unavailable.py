@@ -13,6 +13,7 @@ that wait and pile up.
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import nats.errors
@@ -35,14 +36,12 @@ def dependency_of(exc: Exception) -> str:
     if isinstance(exc, nats.errors.Error):
         return "messaging"
     # A bare OSError (refused, reset, timed out): whose client raised it says whose it was.
-    tb = exc.__traceback__
-    while tb is not None:
-        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        module = str(frame.f_globals.get("__name__", ""))
         if module.startswith("asyncpg"):
             return "database"
         if module.startswith("nats"):
             return "messaging"
-        tb = tb.tb_next
     return "database or messaging"
 
 

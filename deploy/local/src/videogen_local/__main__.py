@@ -49,16 +49,14 @@ def run() -> int:
     stack: Stack | None = None
     try:
         nats_url, database_url = _start_infra(data, infra)
-        port = int(os.environ.get("VIDEOGEN_PORT", "8000"))
-        env = stack_env(database_url, nats_url, port, os.environ.get("VIDEOGEN_NAMESPACE", ""),
-                        VIDEOGEN_DATA_DIR=str(data))
+        env = stack_env(database_url, nats_url, int(os.environ.get("VIDEOGEN_PORT", "8000")),
+                        os.environ.get("VIDEOGEN_NAMESPACE", ""), VIDEOGEN_DATA_DIR=str(data))
         stack = Stack(env, log_dir=data / "logs")
         stack.start_all()
         stack.wait_ready(timeout=90, path="/api/health/live")
         names = ", ".join(stack.children)
-        print(f"VideoGen is running at {stack.base_url}  ({names}; logs in {data / 'logs'})",
-              flush=True)
-        print("Press Ctrl-C to stop.", flush=True)
+        print(f"VideoGen is running at {stack.base_url}  ({names}; logs in {data / 'logs'})\n"
+              "Press Ctrl-C to stop.", flush=True)
         supervise(infra, stack, lambda: _stopping)
     finally:
         if stack is not None:

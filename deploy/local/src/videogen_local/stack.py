@@ -46,7 +46,6 @@ class Child:
     module: str
     log_path: Path | None
     proc: subprocess.Popen[bytes] | None = None
-    restarts: int = 0
 
 
 @dataclass
@@ -70,11 +69,8 @@ class Stack:
         out = child.log_path.open("ab") if child.log_path else None
         try:
             child.proc = subprocess.Popen(
-                [sys.executable, "-m", child.module],
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT if out else None,
-                stdin=subprocess.DEVNULL,
+                [sys.executable, "-m", child.module], env=self.env, stdout=out,
+                stderr=subprocess.STDOUT if out else None, stdin=subprocess.DEVNULL,
             )
         finally:
             if out:
@@ -97,13 +93,10 @@ class Stack:
 
     def restart_dead(self) -> list[str]:
         """Supervision for `make run`: bring back any child that died on its own."""
-        restarted = []
-        for child in self.children.values():
-            if child.proc is not None and child.proc.poll() is not None:
-                child.restarts += 1
-                self.start(child.name)
-                restarted.append(child.name)
-        return restarted
+        dead = [c.name for c in self.children.values() if c.proc and c.proc.poll() is not None]
+        for name in dead:
+            self.start(name)
+        return dead
 
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM everyone (gateway first, so it stops taking requests), then insist."""
@@ -145,13 +138,8 @@ class Stack:
 def stack_env(
     database_url: str, nats_url: str, port: int, namespace: str = "", **extra: str
 ) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        VIDEOGEN_DATABASE_URL=database_url,
-        VIDEOGEN_NATS_URL=nats_url,
-        VIDEOGEN_PORT=str(port),
-        VIDEOGEN_NAMESPACE=namespace,
-        PYTHONUNBUFFERED="1",
-    )
-    env.update(extra)
-    return env
+    return {
+        **os.environ, "VIDEOGEN_DATABASE_URL": database_url, "VIDEOGEN_NATS_URL": nats_url,
+        "VIDEOGEN_PORT": str(port), "VIDEOGEN_NAMESPACE": namespace, "PYTHONUNBUFFERED": "1",
+        **extra,
+    }

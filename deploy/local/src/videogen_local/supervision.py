@@ -49,10 +49,6 @@ class Supervised:
     retry_at: float | None = None  # set while it is dead and waiting for its next attempt
     loop_reported: bool = False
 
-    @property
-    def name(self) -> str:
-        return self.server.name
-
 
 @dataclass
 class InfraSupervisor:
@@ -83,7 +79,7 @@ class InfraSupervisor:
                     continue
                 s.retry_at = now + self._note_death(s, now)
             if now >= s.retry_at and self._restart(s):
-                restarted.append(s.name)
+                restarted.append(s.server.name)
         return restarted
 
     def stop(self) -> None:
@@ -99,7 +95,7 @@ class InfraSupervisor:
         if recent >= self.loop_after and not s.loop_reported:
             s.loop_reported = True
             self._say(
-                f"ERROR: {s.name} is crash-looping: it died {recent} times in the last"
+                f"ERROR: {s.server.name} is crash-looping: it died {recent} times in the last"
                 f" {self.window:g}s (last exit code {s.server.proc.returncode}; see"
                 f" {s.server.log_path}); still restarting it every {self.cap:g}s at most"
             )
@@ -114,12 +110,12 @@ class InfraSupervisor:
         except (InfraError, OSError) as exc:
             delay = self._note_death(s, time.monotonic())
             s.retry_at = time.monotonic() + delay
-            self._say(f"{s.name} did not start again ({exc}); next attempt in {delay:g}s")
+            self._say(f"{s.server.name} did not start again ({exc}); next attempt in {delay:g}s")
             return False
         s.retry_at = None
         s.restarts += 1
         self._say(
-            f"{s.name} exited with code {code}; restarted it on port {s.server.port}"
+            f"{s.server.name} exited with code {code}; restarted it on port {s.server.port}"
             f" (restart {s.restarts})"
         )
         return True
@@ -128,19 +124,17 @@ class InfraSupervisor:
         print(line, file=self.out, flush=True)
 
 
-def supervise_once(infra: InfraSupervisor, stack: Stack, out: TextIO | None = None) -> None:
-    """One round: the servers first (the services need them), then the stack's processes."""
-    infra.check()
-    for name in stack.restart_dead():
-        print(f"{name} exited; restarted it", file=out or infra.out, flush=True)
-
-
 def supervise(
     infra: InfraSupervisor, stack: Stack, stopping: Callable[[], bool], interval: float = 0.5
 ) -> None:
-    """Supervise until `stopping()` says so (the launcher's main loop; tests run it in a thread)."""
+    """Supervise until `stopping()` says so (the launcher's main loop; tests run it in a thread).
+
+    Each round restarts the servers first (the services need them), then the stack's processes.
+    """
     while not stopping():
-        supervise_once(infra, stack)
+        infra.check()
+        for name in stack.restart_dead():
+            print(f"{name} exited; restarted it", file=infra.out, flush=True)
         time.sleep(interval)
 
 
@@ -157,10 +151,8 @@ class SupervisorThread:
         self._stop = threading.Event()
         self._paused = threading.Event()
         self._idle = threading.Event()
-        self._thread = threading.Thread(
-            target=supervise, args=(infra, stack, self._stopping, interval), daemon=True,
-            name="videogen-supervisor",
-        )
+        self._thread = threading.Thread(target=supervise, daemon=True, name="videogen-supervisor",
+                                        args=(infra, stack, self._stopping, interval))
         self._thread.start()
 
     def _stopping(self) -> bool:
@@ -208,9 +200,7 @@ def supervised_stack(
         supervisor: SupervisorThread | None = None
         try:
             nats = infra.start(partial(start_nats, log_dir / "nats", free_port(), log_dir=log_dir))
-            pg = infra.start(
-                partial(start_postgres, log_dir / "pg", free_port(), durable=True, log_dir=log_dir)
-            )
+            pg = infra.start(partial(start_postgres, log_dir / "pg", free_port(), log_dir=log_dir))
             env = stack_env(pg.url, nats.url, free_port(), namespace,
                             VIDEOGEN_DATA_DIR=str(log_dir / "data"))
             stack = Stack(env, log_dir=log_dir)

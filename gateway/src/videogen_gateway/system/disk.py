@@ -50,11 +50,9 @@ class DiskSpace:
         return f"Sufficient disk space: {where}"
 
     def data(self) -> dict[str, object]:
-        return {
-            "free_gb": self.free_gb, "total_gb": self.total_gb,
-            "threshold_gb": self.limits.degraded_gb, "critical_gb": self.limits.unhealthy_gb,
-            "drive": self.path,
-        }
+        return {"free_gb": self.free_gb, "total_gb": self.total_gb,
+                "threshold_gb": self.limits.degraded_gb, "critical_gb": self.limits.unhealthy_gb,
+                "drive": self.path}
 
 
 def disk_space(path: Path, limits: DiskLimits) -> DiskSpace:
@@ -63,9 +61,6 @@ def disk_space(path: Path, limits: DiskLimits) -> DiskSpace:
     where = next((p for p in (path.resolve(), *path.resolve().parents) if p.exists()), Path("/"))
     usage = shutil.disk_usage(where)
     free_gb = round(usage.free / GB, 2)
-    status: DiskStatus = (
-        "unhealthy" if free_gb < limits.unhealthy_gb
-        else "degraded" if free_gb < limits.degraded_gb
-        else "healthy"
-    )
+    status: DiskStatus = ("unhealthy" if free_gb < limits.unhealthy_gb
+                          else "degraded" if free_gb < limits.degraded_gb else "healthy")
     return DiskSpace(str(where), free_gb, round(usage.total / GB, 2), status, limits)

@@ -146,15 +146,14 @@ class FfmpegProber:
     async def status(self) -> FfmpegStatus:
         """`basic`, plus the hardware encoders that answered a test encode."""
         basic = await self.basic()
-        if not basic.valid or basic.path is None:
-            return basic
-        identity = _identity(basic.path)
-        if identity is None:
+        path = basic.path if basic.valid else None
+        identity = _identity(path) if path is not None else None
+        if path is None or identity is None:
             return basic
         async with self._hardware_lock:
             cached = self._hardware
             if not _fresh(cached, identity, HARDWARE_TTL):
-                hardware = await self._probe_hardware(basic.path)
+                hardware = await self._probe_hardware(path)
                 cached = self._hardware = (time.monotonic(), identity, hardware)
         return msgspec.structs.replace(basic, hardware_acceleration=cached[2])
 

@@ -13,11 +13,7 @@ import asyncio
 import msgspec
 import structlog
 from videogen_bus.rpc import ServiceUnavailable
-from videogen_contracts.project.settings import (
-    GetSettings,
-    KeyName,
-    SettingsSnapshot,
-)
+from videogen_contracts.project.settings import GetSettings, KeyName, SettingsSnapshot
 from videogen_providers.config import ProviderConfig
 
 from videogen_gateway.command_client import CommandRefused, Dispatcher

@@ -137,9 +137,8 @@ async def open_plumbing(
     # checkpointed first; whatever is left is published by the next start.
     await run_until_closed(stack, relay.run, f"{service}-relay")
     store = PostgresEventStore(pool, schema, service)
-    return Plumbing(
-        service, ns, schema, pool, nc, js, relay, store, PostgresDeadLetters(pool, schema), stack
-    )
+    dead_letters = PostgresDeadLetters(pool, schema)
+    return Plumbing(service, ns, schema, pool, nc, js, relay, store, dead_letters, stack)
 
 
 def run_service(service: str, start: StartService) -> None:

@@ -68,7 +68,16 @@ async def apply_aura_event(
         if event.kind != AURA_KIND:
             return
         job, steps = new_job(event, recorded.metadata.correlation_id)
-        await _insert_job(conn, q, job, steps)
+        await conn.execute(
+            f"INSERT INTO {q}.aura_jobs (id, correlation_id, status, stage, created_at)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+            job.id, job.correlation_id, job.status, job.stage, job.created_at,
+        )
+        await conn.executemany(
+            f"INSERT INTO {q}.aura_job_steps (job_id, position, name, status) VALUES ($1, $2,"
+            " $3, $4) ON CONFLICT (job_id, name) DO NOTHING",
+            [(job.id, index, name, steps[name].status) for index, name in enumerate(STEP_NAMES)],
+        )
     else:
         row = await conn.fetchrow(
             f"SELECT {_JOB_COLUMNS} FROM {q}.aura_jobs WHERE id = $1 FOR UPDATE",
@@ -82,19 +91,6 @@ async def apply_aura_event(
         )
         steps = {s.name: s for s in (step_of(**r) for r in step_rows)}
     await _write(conn, q, translate(job, steps, event), recorded.recorded_at)
-
-
-async def _insert_job(conn: Conn, q: str, job: Job, steps: dict[str, Step]) -> None:
-    await conn.execute(
-        f"INSERT INTO {q}.aura_jobs (id, correlation_id, status, stage, created_at)"
-        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
-        job.id, job.correlation_id, job.status, job.stage, job.created_at,
-    )
-    await conn.executemany(
-        f"INSERT INTO {q}.aura_job_steps (job_id, position, name, status) VALUES ($1, $2, $3,"
-        " $4) ON CONFLICT (job_id, name) DO NOTHING",
-        [(job.id, index, name, steps[name].status) for index, name in enumerate(STEP_NAMES)],
-    )
 
 
 async def _write(conn: Conn, q: str, out: Outcome, at: datetime) -> None:
@@ -135,22 +131,15 @@ class AuraJobQueries(Queries):
         super().__init__(pool, schema)
         q = self.q
         self._get = f"SELECT {_JOB_COLUMNS}, last_seq FROM {q}.aura_jobs WHERE id = $1"
-        self._steps = (
-            f"SELECT {_STEP_COLUMNS} FROM {q}.aura_job_steps WHERE job_id = $1 ORDER BY position"
-        )
-        self._page = (
-            f"SELECT {_JOB_COLUMNS}, last_seq, count(*) OVER () AS total FROM {q}.aura_jobs"
-            " ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"
-        )
+        self._steps = (f"SELECT {_STEP_COLUMNS} FROM {q}.aura_job_steps WHERE job_id = $1"
+                       " ORDER BY position")
+        self._page = (f"SELECT {_JOB_COLUMNS}, last_seq, count(*) OVER () AS total"
+                      f" FROM {q}.aura_jobs ORDER BY created_at DESC, id LIMIT $1 OFFSET $2")
         self._count = f"SELECT count(*) FROM {q}.aura_jobs"
-        self._steps_of = (
-            f"SELECT job_id, {_STEP_COLUMNS} FROM {q}.aura_job_steps"
-            " WHERE job_id = ANY($1::uuid[]) ORDER BY job_id, position"
-        )
-        self._events = (
-            f"SELECT seq AS id, event, data FROM {q}.aura_job_events WHERE job_id = $1"
-            " AND seq > $2 ORDER BY seq LIMIT $3"
-        )
+        self._steps_of = (f"SELECT job_id, {_STEP_COLUMNS} FROM {q}.aura_job_steps"
+                          " WHERE job_id = ANY($1::uuid[]) ORDER BY job_id, position")
+        self._events = (f"SELECT seq AS id, event, data FROM {q}.aura_job_events"
+                        " WHERE job_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
 
     async def get(self, job_id: UUID) -> JobView | None:
         async with self.pool.acquire() as conn:

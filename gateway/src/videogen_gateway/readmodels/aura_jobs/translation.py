@@ -15,6 +15,7 @@ done, and the rest start again as the production reaches them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -113,9 +114,7 @@ class Outcome:
         return step
 
     def say(self, event: str, **data: Any) -> None:
-        self.messages.append(
-            Message(event, {**data, "correlationId": self.job.correlation_id})
-        )
+        self.messages.append(Message(event, {**data, "correlationId": self.job.correlation_id}))
 
 
 def new_job(event: ProductionQueued, correlation_id: str) -> tuple[Job, dict[str, Step]]:
@@ -125,23 +124,11 @@ def new_job(event: ProductionQueued, correlation_id: str) -> tuple[Job, dict[str
 
 def translate(job: Job, steps: dict[str, Step], event: ProductionEvent) -> Outcome:
     out = Outcome(job=job, steps=dict(steps))
-    match event:
-        case ProductionQueued():
-            out.say("job-status", jobId=str(job.id), status="Queued")
-        case ProductionAdvanced():
-            _advanced(out, event)
-        case ProductionRetried():
-            _retried(out, event)
-        case ProductionCompleted():
-            _completed(out, event)
-        case ProductionFailed():
-            _failed(out, event)
-        case ProductionCancelled():
-            _cancelled(out, event)
-        case ProductionStallWarned():
-            _stalled(out, event)
-        case _:
-            pass  # log lines and artefacts: nothing a job client sees
+    if isinstance(event, ProductionQueued):
+        out.say("job-status", jobId=str(job.id), status="Queued")
+    elif (apply := _APPLY.get(type(event))) is not None:
+        apply(out, event)
+    # Anything else (log lines, artefacts) is nothing a job client sees.
     return out
 
 
@@ -160,8 +147,7 @@ def _step_status(out: Outcome, name: str, status: str, at: datetime) -> None:
     if status == "Running":
         changes |= {"started_at": at, "completed_at": None, "errors": ()}
     elif status == "Succeeded":
-        changes |= {"progress_pct": 100, "completed_at": at,
-                    "started_at": step.started_at or at}
+        changes |= {"progress_pct": 100, "completed_at": at, "started_at": step.started_at or at}
     else:
         changes |= {"completed_at": at}
     out.set_step(name, **changes)
@@ -265,3 +251,9 @@ def _stalled(out: Outcome, event: ProductionStallWarned) -> None:
     out.job = replace(out.job, warnings=(*out.job.warnings, warning))
     out.say("warning", step=step, idleSeconds=event.idle_s,
             failAfterSeconds=event.fail_after_s, **warning)
+
+
+_APPLY: dict[type, Callable[[Outcome, Any], None]] = {
+    ProductionAdvanced: _advanced, ProductionRetried: _retried, ProductionCompleted: _completed,
+    ProductionFailed: _failed, ProductionCancelled: _cancelled, ProductionStallWarned: _stalled,
+}
