@@ -3,7 +3,7 @@
 
 The request carries the cuts themselves (a snapshot of the active timeline, in order), so
 the render does not depend on what the timeline becomes while it runs. The output key is
-derived from the cuts and the format (`exports/<project_id>/<digest>.<ext>`): exporting an
+derived from the cuts and the format (`editor/<project_id>/exports/<digest>.<ext>`): exporting an
 unchanged timeline again finds the file already there and renders nothing.
 
 A project without uploads but with a script (made on the studio surface) is exported as a
