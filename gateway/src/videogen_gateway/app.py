@@ -27,7 +27,7 @@ from videogen_gateway.surfaces.studio.status_routes import studio_status_router
 from videogen_gateway.surfaces.studio.websocket import studio_socket
 from videogen_gateway.surfaces.text2video.routes import text2video_router
 from videogen_gateway.system.context import SystemContext
-from videogen_gateway.unavailable import UNAVAILABLE_HANDLERS, with_retry_after
+from videogen_gateway.unavailable import UNAVAILABLE_HANDLERS
 
 
 class GatewayApp(Litestar):
@@ -38,7 +38,7 @@ class GatewayApp(Litestar):
         if scope["type"] != ScopeType.HTTP:
             await super().__call__(scope, receive, send)
             return
-        observer = RequestObserver(scope, with_retry_after(send))
+        observer = RequestObserver(scope, send)
         started = time.perf_counter()
         with bound_contextvars(correlation_id=observer.correlation_id):
             try:

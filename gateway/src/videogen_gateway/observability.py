@@ -40,6 +40,10 @@ def correlation_id_of(scope: Scope) -> str:
     return str(uuid.uuid4())
 
 
+RETRY_AFTER_SECONDS = 2
+RETRY_AFTER = (b"retry-after", str(RETRY_AFTER_SECONDS).encode())
+
+
 class RequestObserver:
     """Binds the correlation id for the request's logs, echoes it, and records metrics."""
 
@@ -56,6 +60,10 @@ class RequestObserver:
             self.status = message["status"]
             headers = list(message.get("headers", ()))
             headers.append(self.header)
+            # Every 503 (a database or NATS outage, unavailable.py) says when to try again,
+            # whichever surface's handler wrote it.
+            if self.status == 503 and not any(n.lower() == b"retry-after" for n, _ in headers):
+                headers.append(RETRY_AFTER)
             message["headers"] = headers
         await self.send(message)
 

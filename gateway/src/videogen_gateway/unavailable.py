@@ -4,7 +4,8 @@ PostgreSQL down, restarting or hung, NATS disconnected or without responders: no
 is the client's fault nor a bug, and all of it passes. A handler that hits one gets the
 answer the surface gives when a service is unavailable (its `ServiceUnavailable` handler:
 doc 004's `{"error": ...}`, Aura's RFC 7807, problem+json elsewhere), never a 500. Every 503
-carries `Retry-After`, whichever handler wrote it.
+carries `Retry-After`, whichever handler wrote it (added by the request observer,
+observability.py, which sees every response start anyway).
 
 Bounded time: the pool gives up on acquire, connect and each statement after a few seconds
 (videogen_eventstore.pool), so a paused database turns into these 503s, not into requests
@@ -19,7 +20,7 @@ from typing import Any
 import nats.errors
 import structlog
 from litestar import Request, Response
-from litestar.types import ExceptionHandlersMap, Message, Send
+from litestar.types import ExceptionHandlersMap
 from videogen_bus.rpc import ServiceUnavailable
 from videogen_eventstore.db import DATABASE_FAILURES
 from videogen_runtime.outages import INFRASTRUCTURE_FAILURES
@@ -28,7 +29,6 @@ from videogen_gateway.errors import on_unavailable
 
 log = structlog.get_logger("videogen_gateway.unavailable")
 
-RETRY_AFTER_SECONDS = 2
 
 def dependency_of(exc: Exception) -> str:
     if isinstance(exc, DATABASE_FAILURES):
@@ -61,17 +61,3 @@ def on_infrastructure_failure(request: Request[Any, Any, Any], exc: Exception) -
 UNAVAILABLE_HANDLERS: ExceptionHandlersMap = {
     cls: on_infrastructure_failure for cls in INFRASTRUCTURE_FAILURES
 }
-
-
-def with_retry_after(send: Send) -> Send:
-    """Wrap an ASGI `send` so that every 503 response says when to try again."""
-
-    async def sending(message: Message) -> None:
-        if message["type"] == "http.response.start" and message["status"] == 503:
-            headers = list(message.get("headers", []))
-            if not any(name.lower() == b"retry-after" for name, _ in headers):
-                headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
-                message = {**message, "headers": headers}
-        await send(message)
-
-    return sending

@@ -138,8 +138,10 @@ async def test_api_error_and_rejection(client: AsyncTestClient[GatewayApp]) -> N
 
 
 async def test_service_down_is_503(client: AsyncTestClient[GatewayApp]) -> None:
-    body = _problem(await client.get("/down"), 503)
+    response = await client.get("/down")
+    body = _problem(response, 503)
     assert "project" in str(body["detail"])
+    assert response.headers["retry-after"] == "2"
 
 
 async def test_crash_is_500_without_internals(client: AsyncTestClient[GatewayApp]) -> None:

@@ -27,7 +27,18 @@ class BoundedPool(asyncpg.Pool):
         self._acquire_timeout = acquire_timeout
 
     def acquire(self, *, timeout: float | None = None) -> Any:
-        return super().acquire(timeout=self._acquire_timeout if timeout is None else timeout)
+        # A free connection is taken without waiting, so the timer (asyncpg wraps the wait
+        # in a timeout context, a few percent of a read-model GET) is only armed when the
+        # caller may actually have to wait. Nothing can take that connection first: the
+        # check and the take run with no await between them.
+        if timeout is None and self._free() == 0:
+            timeout = self._acquire_timeout
+        return super().acquire(timeout=timeout)
+
+    def _free(self) -> int:
+        """Idle connections (asyncpg's queue of holders; not typed, hence getattr)."""
+        queue: Any = getattr(self, "_queue")  # noqa: B009
+        return int(queue.qsize())
 
 
 async def create_pool(
