@@ -192,7 +192,9 @@ def main(args: argparse.Namespace) -> None:
             stack.start("gateway")
             stack.wait_ready()
             _wait_http(f"http://127.0.0.1:{bare_port}/bare")
-            report(stack.base_url, f"http://127.0.0.1:{bare_port}/bare", args)
+            gateway = stack.children["gateway"].proc
+            assert gateway is not None
+            report(stack.base_url, f"http://127.0.0.1:{bare_port}/bare", args, gateway.pid)
         finally:
             bare.terminate()
             bare.wait()
@@ -201,29 +203,47 @@ def main(args: argparse.Namespace) -> None:
                 server.stop()
 
 
-def report(base_url: str, bare_url: str, args: argparse.Namespace) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def report(base_url: str, bare_url: str, args: argparse.Namespace, gateway_pid: int) -> None:
+    """Latency and throughput, and the gateway's CPU time per request: on a machine busy
+    with other work the first two move with the load, the CPU cost hardly does, so it is
+    the figure to compare two versions by."""
     for concurrency in (1, 8):
+        cpu_before = cpu_seconds(gateway_pid)
         c = asyncio.run(bench_creates(base_url, args.creates, concurrency))
+        cpu_per_create = (cpu_seconds(gateway_pid) - cpu_before) / args.creates * 1e6
         print(
             f"create → visible, {args.creates} creates, {concurrency} client(s): "
             f"POST p50 {c['post_p50']:.1f} ms, p99 {c['post_p99']:.1f} ms; "
             f"POST+GET p50 {c['visible_p50']:.1f} ms, p99 {c['visible_p99']:.1f} ms; "
-            f"{c['creates_per_s']:.0f} creates/s   (target p99 ≤ 25 ms)"
+            f"{c['creates_per_s']:.0f} creates/s; gateway CPU {cpu_per_create:.0f} µs per"
+            " create+GET   (target p99 ≤ 25 ms)"
         )
     gateway_url = f"{base_url}/api/v1/projects/{c['last_id']}"
     # Alternate the two, several rounds, and compare the best of each: other load on the
     # machine then hits both alike instead of whichever ran during it.
     gateway_rps: list[float] = []
     bare_rps: list[float] = []
+    cpu_per_get: list[float] = []
     errors = 0.0
     for _ in range(args.rounds):
         for url, runs in ((gateway_url, gateway_rps), (bare_url, bare_rps)):
+            cpu_before = cpu_seconds(gateway_pid)
             result = run_loadgen(url, args.seconds, args.connections)
+            if url == gateway_url and result["ok"]:
+                cpu_per_get.append((cpu_seconds(gateway_pid) - cpu_before) / result["ok"] * 1e6)
             runs.append(result["rps"])
             errors += result["errors"]
     best_gateway, best_bare = max(gateway_rps), max(bare_rps)
     print(f"read-model GET /api/v1/projects/{{id}}: {best_gateway:.0f} req/s "
-          f"(rounds: {', '.join(f'{r:.0f}' for r in gateway_rps)})")
+          f"(rounds: {', '.join(f'{r:.0f}' for r in gateway_rps)}); gateway CPU "
+          f"{min(cpu_per_get):.0f} µs per GET (rounds: "
+          f"{', '.join(f'{u:.0f}' for u in cpu_per_get)})")
     print(f"bare Litestar JSON handler: {best_bare:.0f} req/s "
           f"(rounds: {', '.join(f'{r:.0f}' for r in bare_rps)})")
     print(f"ratio: {best_gateway / best_bare:.0%}   (target ≥ 50%; {args.connections} keep-alive "
