@@ -86,6 +86,27 @@ async def test_a_body_that_does_not_decode_is_invalid_and_names_the_field(
     assert (reply.code, reply.field) == ("invalid", field)
 
 
+async def test_a_nul_character_is_invalid_before_it_reaches_the_store() -> None:
+    count = len(seen)
+    body = msgspec.json.encode({"command_id": "c", "name": "bad\x00name"})
+    assert b"\\u0000" in body
+
+    reply = await TABLE["rename"](body, HEADERS)
+
+    assert isinstance(reply, CommandRejected)
+    assert (reply.code, reply.field) == ("invalid", "name")
+    assert "U+0000" in reply.message
+    assert len(seen) == count
+
+
+def test_the_nul_finder_names_nested_fields() -> None:
+    from videogen_bus.serving import nul_field
+
+    assert nul_field({"a": [{"b": "ok"}, {"b": "x\x00"}]}) == "a[1].b"
+    assert nul_field({"a": ["ok"], "n": 1}) is None
+    assert nul_field("\x00") == "body"
+
+
 async def test_a_long_message_is_shortened_but_still_names_the_field() -> None:
     body = msgspec.json.encode({"command_id": "c", "name": "x", "colour": "9" * 100_000})
 
