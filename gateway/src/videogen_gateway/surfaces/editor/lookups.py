@@ -8,18 +8,18 @@ checked (as on the studio surface, surfaces/studio/lookups.py).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
 from uuid import UUID
 
-from litestar.connection import ASGIConnection
-from litestar.handlers import BaseRouteHandler
 from litestar.types import Guard
 from videogen_gateway.errors import ApiError
 from videogen_gateway.readmodels.editor.queries import EditorQueries
 from videogen_gateway.readmodels.editor.rows import SegmentRow
-from videogen_gateway.runtime import Runtime, runtime_of
-from videogen_gateway.surfaces.studio.lookups import existing_project, parse_id
+from videogen_gateway.runtime import Runtime
+from videogen_gateway.surfaces.studio.lookups import (
+    existing_project,
+    parse_id,
+    path_ids_guard,
+)
 
 
 def editor_queries(rt: Runtime) -> EditorQueries:
@@ -35,20 +35,6 @@ async def segment_of(rt: Runtime, raw: str | UUID) -> SegmentRow:
     return row
 
 
-_LOOKUPS: dict[str, Callable[[Runtime, str], Awaitable[object]]] = {
-    "project_id": existing_project,
-    "segment_id": segment_of,
-}
-
-
-async def _known_editor_ids(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    rt = runtime_of(connection.app.state)
-    for name, raw in connection.path_params.items():
-        lookup = _LOOKUPS.get(name)
-        if lookup is not None:
-            await lookup(rt, str(raw))
-
-
-known_editor_ids: list[Guard] = [_known_editor_ids]
+known_editor_ids: list[Guard] = path_ids_guard(
+    {"project_id": existing_project, "segment_id": segment_of}
+)
