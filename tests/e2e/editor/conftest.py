@@ -87,8 +87,8 @@ async def api(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, f"{response.request.method} {response.request.url}:" \
-                                           f" {response.status_code} {response.text}"
+    request = response.request
+    assert response.status_code == status, f"{request.method} {request.url}: {response.text}"
     return response.json()
 
 
@@ -97,7 +97,8 @@ def problem(response: httpx.Response, status: int, field: str | None = None) -> 
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body: dict[str, Any] = response.json()
-    assert body["status"] == status and body["detail"], body
+    assert body["status"] == status, body
+    assert body["detail"], body
     if field is not None:
         assert body.get("field") == field, body
     return body

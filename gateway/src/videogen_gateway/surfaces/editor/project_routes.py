@@ -13,6 +13,7 @@ made" on every path.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID, uuid4
 
 import msgspec
@@ -31,6 +32,7 @@ from videogen_gateway.surfaces.editor.upload_commands import (
     start_asset,
     store_received,
 )
+from videogen_gateway.surfaces.editor.uploads import Received
 from videogen_gateway.surfaces.editor.video_imports import (
     ImportSource,
     import_source,
@@ -50,7 +52,8 @@ async def _command(rt: Runtime, name: str, command: msgspec.Struct) -> None:
 
 async def _detail(rt: Runtime, project_id: UUID) -> shapes.ProjectDetailOut:
     detail = await project_detail(rt, project_id)
-    assets, segments = await shapes.editor_parts(rt, project_id)
+    assets: list[Any] = []  # TODO: E1 query
+    segments: list[Any] = []
     return shapes.project_detail_out(detail.project, assets, segments)
 
 

@@ -9,7 +9,7 @@ field is optional: no name is "Untitled project", and an empty `video_url` impor
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -52,6 +52,13 @@ class ProjectOut(msgspec.Struct, kw_only=True):
     updated_at: datetime
 
 
+class ProjectDetailOut(ProjectOut, kw_only=True):
+    # Every upload of the project, in the order they were made, rejected ones too.
+    assets: list[Any]
+    # Every segment ever made, active or not, in timeline order.
+    timeline: list[Any]
+
+
 class Deleted(msgspec.Struct, kw_only=True):
     deleted: bool = True
 
@@ -90,6 +97,11 @@ def project_out(row: ProjectRow) -> ProjectOut:
 
 # The services' names for inputs, as the editor's clients sent them.
 _FIELD_NAMES = {"topic": "name"}
+
+
+def project_detail_out(row: ProjectRow, assets: list[Any], segments: list[Any]) -> ProjectDetailOut:
+    return ProjectDetailOut(**msgspec.structs.asdict(project_out(row)), assets=assets,
+                            timeline=segments)
 
 
 def editor_rejection(rejection: CommandRejected) -> Rejected:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import BinaryIO
 from uuid import UUID
 
+from videogen_contracts.media.editing import asset_blob_key, editor_prefix
 from videogen_gateway.errors import ApiError
 from videogen_media.blobs import LocalBlobStore
 
@@ -45,12 +46,8 @@ class Interrupted(Exception):
     """The client went away mid-body; what arrived is kept for a resume."""
 
 
-def asset_key(project_id: UUID, sha256: str) -> str:
-    return f"editor/{project_id}/assets/{sha256}"
-
-
 def partial_key(project_id: UUID, asset_id: UUID) -> str:
-    return f"editor/{project_id}/partial/{asset_id}"
+    return f"{editor_prefix(project_id)}partial/{asset_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +259,7 @@ class Receiver:
 
     async def store(self, project_id: UUID, asset_id: UUID, sha256: str) -> str:
         """Move the complete partial file onto its content address; that blob key."""
-        key = asset_key(project_id, sha256)
+        key = asset_blob_key(project_id, sha256)
         await asyncio.to_thread(self._move_in, self._path(project_id, asset_id), key)
         return key
 
