@@ -23,7 +23,8 @@ from videogen_contracts.script.outline import OutlineEvent
 # service → the tagged unions of its aggregates (tag_field="type").
 EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
     "project": (ProjectEvent, ProductionEvent, SettingsEvent),
-    "script": (ScriptEvent, OutlineEvent, GenerationEvent), "media": (MediaEvent, AssetEvent, TimelineEvent),
+    "script": (ScriptEvent, OutlineEvent, GenerationEvent),
+    "media": (MediaEvent, AssetEvent, TimelineEvent),
     "export": (RenderEvent,),
 }
 
