@@ -412,5 +412,6 @@ async def test_a_large_upload_does_not_grow_the_gateway_by_its_size(
         sampler.join()
     problem(answer, 400, "file")  # not media, but received, hashed and probed in full
     grown = peak - before
-    print(f"gateway RSS grew by {grown / 2**20:.1f} MiB during a {size / 2**20:.0f} MiB upload")
+    print(f"gateway RSS {before / 2**20:.0f} MiB, grew by {grown / 2**20:.1f} MiB during a"
+          f" {size / 2**20:.0f} MiB upload")
     assert grown < 50 * (1 << 20)
