@@ -13,7 +13,6 @@ made" on every path.
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID, uuid4
 
 import msgspec
@@ -25,9 +24,10 @@ from videogen_contracts.project.commands import DeleteProject
 from videogen_gateway.command_client import CommandRefused, new_ids, stamped
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import problems
-from videogen_gateway.readmodels.editor.queries import EditorQueries
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.editor import project_schemas as shapes
+from videogen_gateway.surfaces.editor.lookups import editor_queries
+from videogen_gateway.surfaces.editor.sending import rejected
 from videogen_gateway.surfaces.editor.upload_commands import (
     receiver_of,
     start_asset,
@@ -48,14 +48,14 @@ async def _command(rt: Runtime, name: str, command: msgspec.Struct) -> None:
     try:
         await rt.dispatcher.send_and_wait(SERVICE, name, command)
     except CommandRefused as refused:
-        raise shapes.editor_rejection(refused.rejection) from None
+        # The project's `topic` is the editor's `name`.
+        raise rejected(refused.rejection, {"topic": "name"}) from None
 
 
 async def _detail(rt: Runtime, project_id: UUID) -> shapes.ProjectDetailOut:
     detail = await project_detail(rt, project_id)
-    editor = EditorQueries(rt.pool, rt.schema)
-    assets = await editor.assets_of(project_id)
-    segments: list[Any] = []  # TODO: E1's segment shape
+    editor = editor_queries(rt)
+    assets, segments = await editor.assets_of(project_id), await editor.segments_of(project_id)
     return shapes.project_detail_out(detail.project, assets, segments)
 
 

@@ -9,7 +9,7 @@ field is optional: no name is "Untitled project", and an empty `video_url` impor
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -17,10 +17,9 @@ from msgspec import Meta
 from videogen_contracts.media.editing import MediaStream
 from videogen_contracts.project import limits
 from videogen_contracts.project.commands import CreateProject
-from videogen_contracts.replies import CommandRejected
-from videogen_gateway.errors import Rejected
-from videogen_gateway.readmodels.editor.rows import AssetRow
+from videogen_gateway.readmodels.editor.rows import AssetRow, SegmentRow
 from videogen_gateway.readmodels.projects.rows import ProjectRow
+from videogen_gateway.surfaces.editor.segment_schemas import SegmentOut, segment_out
 
 UNTITLED = "Untitled project"
 FILE_NAME_MAX = 255
@@ -77,7 +76,7 @@ class ProjectDetailOut(ProjectOut, kw_only=True):
     # Every upload of the project, in the order they were made, rejected ones too.
     assets: list[AssetOut]
     # Every segment ever made, active or not, in timeline order.
-    timeline: list[Any]
+    timeline: list[SegmentOut]
 
 
 class Deleted(msgspec.Struct, kw_only=True):
@@ -116,10 +115,6 @@ def project_out(row: ProjectRow) -> ProjectOut:
                       created_at=row.created_at, updated_at=row.updated_at)
 
 
-# The services' names for inputs, as the editor's clients sent them.
-_FIELD_NAMES = {"topic": "name"}
-
-
 def asset_out(row: AssetRow) -> AssetOut:
     return AssetOut(id=row.id, project_id=row.project_id, file_name=row.file_name,
                     content_type=row.content_type, status=row.status, sha256=row.sha256,
@@ -128,15 +123,8 @@ def asset_out(row: AssetRow) -> AssetOut:
 
 
 def project_detail_out(
-    row: ProjectRow, assets: list[AssetRow], segments: list[Any]
+    row: ProjectRow, assets: list[AssetRow], segments: list[SegmentRow]
 ) -> ProjectDetailOut:
     return ProjectDetailOut(**msgspec.structs.asdict(project_out(row)),
-                            assets=[asset_out(a) for a in assets], timeline=segments)
-
-
-def editor_rejection(rejection: CommandRejected) -> Rejected:
-    field = _FIELD_NAMES.get(rejection.field or "", rejection.field)
-    detail = rejection.message
-    for ours, theirs in _FIELD_NAMES.items():
-        detail = detail.replace(ours, theirs)
-    return Rejected(rejection, field, detail)
+                            assets=[asset_out(a) for a in assets],
+                            timeline=[segment_out(s) for s in segments])

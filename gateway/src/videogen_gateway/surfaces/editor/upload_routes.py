@@ -21,9 +21,9 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import problems
-from videogen_gateway.readmodels.editor.queries import EditorQueries
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.editor import project_schemas as shapes
+from videogen_gateway.surfaces.editor.lookups import editor_queries, known_editor_ids
 from videogen_gateway.surfaces.editor.upload_bodies import (
     boundary_of,
     multipart_field,
@@ -37,13 +37,13 @@ from videogen_gateway.surfaces.editor.upload_commands import (
     upload_url,
 )
 from videogen_gateway.surfaces.editor.uploads import Interrupted, content_range, received_range
-from videogen_gateway.surfaces.studio.lookups import existing_project, known_path_ids, parse_id
+from videogen_gateway.surfaces.studio.lookups import existing_project, parse_id
 
 UPLOAD_PATH = "/api/project/{project_id:str}/upload"
 
 
 @post(
-    UPLOAD_PATH, status_code=200, guards=known_path_ids,
+    UPLOAD_PATH, status_code=200, guards=known_editor_ids,
     summary="Get an upload URL for a new video asset", responses=problems(400, 404, 503),
 )
 async def request_upload(
@@ -72,7 +72,7 @@ async def receive_upload(
     pid = await existing_project(rt, project_id)
     aid = parse_id(asset_id, "asset")
     tokens_of(rt).check(token, pid, aid, time.time())
-    asset = await EditorQueries(rt.pool, rt.schema).asset(aid)
+    asset = await editor_queries(rt).asset(aid)
     if asset is not None and asset.status == "rejected":
         raise ApiError(409, f"asset {aid} was rejected ({asset.reason}); ask for a new"
                             " upload URL to send another file")
