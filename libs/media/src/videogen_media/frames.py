@@ -51,6 +51,8 @@ class VideoFacts:
     duration: float
     width: int
     height: int
+    # The container, as ffmpeg names it ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm").
+    format_name: str
 
 
 def video_facts(path: Path) -> VideoFacts:
@@ -69,7 +71,10 @@ def _video_facts(path: str, _mtime_ns: int, _size: int) -> VideoFacts:
             if stream.duration is not None and stream.time_base is not None
             else (container.duration or 0) / av.time_base
         )
-        return VideoFacts(float(rate) if rate else 25.0, duration, stream.width, stream.height)
+        return VideoFacts(
+            float(rate) if rate else 25.0, duration, stream.width, stream.height,
+            container.format.name,
+        )
 
 
 def keyframe_times(path: Path) -> tuple[float, ...]:
