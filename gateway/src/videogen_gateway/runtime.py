@@ -27,6 +27,7 @@ from videogen_gateway.system.disk import DiskLimits
 MAX_BODY_BYTES = 1024 * 1024
 LLM_WAIT_SECONDS = 120.0
 TEXT2VIDEO_MAX_CHARS = 100_000
+EDITOR_STRIP_MAX_FRAMES = 240
 
 T = TypeVar("T")
 
@@ -58,6 +59,8 @@ class GatewayOptions:
     # recently the latest run may have ended for a first connection to replay it.
     sse_heartbeat: float = 15.0
     sse_recent_run: float = 300.0
+    # The most frames one editor preview strip may ask for (more is a 400).
+    editor_strip_max_frames: int = EDITOR_STRIP_MAX_FRAMES
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
@@ -75,6 +78,9 @@ class GatewayOptions:
             ),
             sse_heartbeat=float(os.environ.get("VIDEOGEN_SSE_HEARTBEAT_SECONDS", 15.0)),
             sse_recent_run=float(os.environ.get("VIDEOGEN_SSE_RECENT_RUN_SECONDS", 300.0)),
+            editor_strip_max_frames=int(
+                os.environ.get("VIDEOGEN_EDITOR_STRIP_MAX_FRAMES", EDITOR_STRIP_MAX_FRAMES)
+            ),
         )
 
 
