@@ -24,6 +24,7 @@ from videogen_gateway.surfaces.editor.grade_routes import grade_router
 from videogen_gateway.surfaces.editor.identity_routes import editor_identity_router
 from videogen_gateway.surfaces.editor.preview_routes import preview_router
 from videogen_gateway.surfaces.editor.project_routes import editor_project_router
+from videogen_gateway.surfaces.editor.segment_routes import segment_router
 from videogen_gateway.surfaces.editor.upload_routes import editor_upload_router
 from videogen_gateway.surfaces.studio.editing_routes import studio_editing_router
 from videogen_gateway.surfaces.studio.inngest_routes import inngest_router
@@ -60,7 +61,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             studio_router(), studio_scripts_router(), studio_editing_router(),
             studio_status_router(), inngest_router(), studio_socket,
             text2video_router(), health_router(), metrics_router(), aura_system_router(),
-            aura_router(),
+            aura_router(), segment_router(),
             editor_identity_router(), editor_project_router(), editor_upload_router(),
             preview_router(), grade_router(), editor_files_router(),
         ],
