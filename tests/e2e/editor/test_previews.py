@@ -112,6 +112,30 @@ async def test_grades_preview_then_replace_the_segment_and_its_media_is_graded(
     assert colourfulness(await jpeg(api, frame["frame_url"])) < 5
 
 
+async def test_timeline_times_follow_the_edits(
+    api: httpx.AsyncClient, upload_clip: UploadClip
+) -> None:
+    uploaded = await upload_clip()
+    frames = f"/api/project/{uploaded.project_id}/preview/frame"
+
+    async def url_at(ts: float) -> str:
+        return str(ok(await api.post(frames, json={"ts": ts}))["frame_url"])
+
+    # Frame URLs name what they show, so equal URLs are the same frame of the media.
+    before = {ts: await url_at(ts) for ts in (2.0, 7.0, 9.0)}
+    split = ok(await api.post(f"/api/segment/{uploaded.segment_id}/split",
+                              json={"split_ts": 5.0}))
+    ok(await api.post(f"/api/segment/{split['right']['id']}/trim",
+                      json={"new_start_ts": 7.0, "new_end_ts": 10.0}))
+    # The timeline is now [0, 5) then [7, 10) of the clip: 8 s long.
+    assert await url_at(2.0) == before[2.0]
+    assert await url_at(5.0) == before[7.0]
+    assert await url_at(7.0) == before[9.0]
+    problem(await api.post(frames, json={"ts": 9.0}), 400, "ts")
+    ok(await api.delete(f"/api/segment/{split['left']['id']}"))
+    assert await url_at(0.0) == before[7.0]
+
+
 async def test_bad_input_is_a_problem_naming_the_field(
     api: httpx.AsyncClient, upload_clip: UploadClip
 ) -> None:
@@ -121,6 +145,7 @@ async def test_bad_input_is_a_problem_naming_the_field(
     problem(await api.post(frame, json={"ts": -1}), 400, "ts")
     problem(await api.post(frame, json={"ts": CLIP_SECONDS + 1}), 400, "ts")
     problem(await api.post(frame, json={"ts": "soon"}), 400, "ts")
+    problem(await api.post(frame, json={"ts": "1.5"}), 400, "ts")  # no lenient conversions
     problem(await api.post(frame, json={}), 400, "ts")
     problem(await api.post(strip, json={"start": 3, "end": 3}), 400, "end")
     problem(await api.post(strip, json={"start": 4, "end": 3}), 400, "end")
@@ -130,7 +155,7 @@ async def test_bad_input_is_a_problem_naming_the_field(
     # Over the cap (240 frames by default): 10 s at 30 fps is 300.
     problem(await api.post(strip, json={"start": 0, "end": CLIP_SECONDS, "fps": 30}), 400,
             "fps")
-    for body, field in (({"saturation": "grey"}, "saturation"), ({"gamma": 0}, "gamma"),
+    for body, field in (({"saturation": "0.5"}, "saturation"), ({"gamma": 0}, "gamma"),
                         ({"hue_shift": 181}, "hue_shift"), ({"brightness": 2}, "brightness"),
                         ({"contrast": -1}, "contrast"), ({"temperature": True}, "temperature")):
         problem(await api.post(f"/api/segment/{segment}/color-grade", json=body), 400, field)

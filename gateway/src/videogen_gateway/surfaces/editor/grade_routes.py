@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.media.editing_commands import (
     FrameAt,
@@ -32,8 +32,9 @@ from videogen_contracts.media.events import SERVICE
 from videogen_gateway.command_client import CommandRefused, stamped
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.errors import ApiError, problem
-from videogen_gateway.openapi import problems
+from videogen_gateway.openapi import described, json_schema, problems
 from videogen_gateway.runtime import runtime_of
+from videogen_gateway.surfaces.editor.bodies import strict_body
 from videogen_gateway.surfaces.editor.file_routes import file_url
 from videogen_gateway.surfaces.editor.lookups import known_editor_ids, segment_of
 from videogen_gateway.surfaces.editor.preview_routes import frame_keys
@@ -56,6 +57,14 @@ from videogen_gateway.surfaces.editor.sending import (
 RENDER_WAIT = 600.0
 
 
+async def grade_body(request: Request[Any, Any, Any]) -> GradeBody:
+    """The grade asked for; no body (or `null`) is every field neutral."""
+    raw = (await request.body()).strip()
+    if raw in (b"", b"null"):
+        return GradeBody()
+    return await strict_body(request, GradeBody)
+
+
 def media_url(segment_id: object) -> str:
     return f"/api/segment/{segment_id}/media"
 
@@ -64,13 +73,15 @@ def media_url(segment_id: object) -> str:
     "/{segment_id:str}/color-grade", status_code=HTTP_200_OK, guards=known_editor_ids,
     summary="Grade a segment: it is replaced by a graded segment (non-destructive)",
     operation_id="EditorColorGrade", responses=problems(400, 404, 409, 503),
+    operation_class=described(at=200, body=json_schema(GradeBody | None)),
 )
 async def color_grade(
-    state: State, segment_id: FromPath[str], data: JSONBody[GradeBody | None] = None,
+    state: State, request: Request[Any, Any, Any], segment_id: FromPath[str],
     idempotency_key: RetryKey = None,
 ) -> GradedOut:
     rt = runtime_of(state)
     segment = await segment_of(rt, segment_id)
+    data = await grade_body(request)
     command_id = retry_key(idempotency_key, f"grade/{segment.id}")
     command = stamped(
         GradeSegment, command_id, project_id=segment.project_id, segment_id=segment.id,
@@ -85,12 +96,14 @@ async def color_grade(
     "/{segment_id:str}/grade-preview", status_code=HTTP_200_OK, guards=known_editor_ids,
     summary="The segment's middle frame with a grade applied (changes nothing)",
     operation_id="EditorGradePreview", responses=problems(400, 404, 503),
+    operation_class=described(at=200, body=json_schema(GradeBody | None)),
 )
 async def grade_preview(
-    state: State, segment_id: FromPath[str], data: JSONBody[GradeBody | None] = None
+    state: State, request: Request[Any, Any, Any], segment_id: FromPath[str]
 ) -> GradePreviewOut:
     rt = runtime_of(state)
     segment = await segment_of(rt, segment_id)
+    data = await grade_body(request)
     middle = (segment.start_ts + segment.end_ts) / 2
     [key] = await frame_keys(rt, [FrameAt(
         media_key=segment.media_key, ts=middle, max_width=FRAME_WIDTH, grade=grade_of(data)

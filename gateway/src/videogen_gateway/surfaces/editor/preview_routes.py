@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import Router, post
+from litestar import Request, Router, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.media.editing_commands import (
     FrameAt,
@@ -31,9 +32,10 @@ from videogen_contracts.media.editing_commands import (
 from videogen_contracts.media.events import SERVICE
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.errors import ApiError
-from videogen_gateway.openapi import problems
+from videogen_gateway.openapi import described, json_schema, problems
 from videogen_gateway.readmodels.editor.rows import SegmentRow
 from videogen_gateway.runtime import Runtime, runtime_of
+from videogen_gateway.surfaces.editor.bodies import strict_body
 from videogen_gateway.surfaces.editor.file_routes import file_url
 from videogen_gateway.surfaces.editor.lookups import editor_queries, known_editor_ids
 from videogen_gateway.surfaces.editor.preview_schemas import (
@@ -102,10 +104,13 @@ def _frame_at(segments: Sequence[SegmentRow], ts: float, width: int) -> FrameAt:
     "/{project_id:str}/preview/frame", status_code=HTTP_200_OK, guards=known_editor_ids,
     summary="The frame of the project's timeline at ts (a JPEG URL)",
     operation_id="EditorPreviewFrame", responses=problems(400, 404, 503),
+    operation_class=described(at=200, body=json_schema(FrameBody)),
 )
-async def preview_frame(state: State, project_id: FromPath[str], data: JSONBody[FrameBody]
-                        ) -> FrameOut:
+async def preview_frame(
+    state: State, request: Request[Any, Any, Any], project_id: FromPath[str]
+) -> FrameOut:
     rt = runtime_of(state)
+    data = await strict_body(request, FrameBody)
     segments = await playing(rt, parse_id(project_id, "project"))
     _within(segments, data.ts, "ts")
     [key] = await frame_keys(rt, [_frame_at(segments, data.ts, FRAME_WIDTH)])
@@ -127,10 +132,13 @@ def strip_times(body: StripBody, cap: int) -> list[float]:
     "/{project_id:str}/preview/strip", status_code=HTTP_200_OK, guards=known_editor_ids,
     summary="Frames of the project's timeline from start to end at fps (JPEG URLs)",
     operation_id="EditorPreviewStrip", responses=problems(400, 404, 503),
+    operation_class=described(at=200, body=json_schema(StripBody)),
 )
-async def preview_strip(state: State, project_id: FromPath[str], data: JSONBody[StripBody]
-                        ) -> StripOut:
+async def preview_strip(
+    state: State, request: Request[Any, Any, Any], project_id: FromPath[str]
+) -> StripOut:
     rt = runtime_of(state)
+    data = await strict_body(request, StripBody)
     times = strip_times(data, rt.options.editor_strip_max_frames)
     segments = await playing(rt, parse_id(project_id, "project"))
     _within(segments, data.end, "end")
