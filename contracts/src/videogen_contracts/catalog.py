@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from videogen_contracts.export.events import RenderEvent
+from videogen_contracts.export.exports import ExportEvent
 from videogen_contracts.media.events import MediaEvent
 from videogen_contracts.project.events import ProjectEvent
 from videogen_contracts.project.production import ProductionEvent
@@ -23,7 +24,7 @@ from videogen_contracts.script.outline import OutlineEvent
 EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
     "project": (ProjectEvent, ProductionEvent, SettingsEvent),
     "script": (ScriptEvent, OutlineEvent, GenerationEvent), "media": (MediaEvent,),
-    "export": (RenderEvent,),
+    "export": (RenderEvent, ExportEvent),
 }
 
 
