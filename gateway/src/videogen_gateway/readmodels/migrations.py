@@ -28,7 +28,7 @@ _FILE_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 READ_MODEL_TABLES = (
     "projects", "cast_members", "stream_positions", "productions",
     "sections", "sentences", "outlines", "generation_runs", "generation_events",
-    "generation_feeds", "aura_jobs", "aura_job_steps", "aura_job_events",
+    "generation_feeds", "aura_jobs", "aura_job_steps", "aura_job_events", "editor_exports",
 )
 
 

@@ -1,4 +1,4 @@
-"""The projections of the services' streams (project, script) into the gateway's read models.
+"""The projections of the services' streams (project, script, export) into the read models.
 
 A projector only says which read model an event changes; event types it does not know (a
 newer service's) still advance their stream's position.
@@ -29,6 +29,7 @@ from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
 from videogen_bus.consumer import PoisonMessage, TransientError, run_consumer
 from videogen_contracts.envelope import RecordedEvent, event_type_name
+from videogen_contracts.export.exports import EXPORT_EVENT_TYPES, export_event_decoder
 from videogen_contracts.project import events as project_events
 from videogen_contracts.project import production
 from videogen_contracts.script import events as script_events
@@ -39,6 +40,7 @@ from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_eventstore.tracking import track_once
 from videogen_gateway.readmodels.aura_jobs.readmodel import apply_aura_event
+from videogen_gateway.readmodels.exports.readmodel import apply_export_event
 from videogen_gateway.readmodels.generations.readmodel import apply_generation_event
 from videogen_gateway.readmodels.migrations import positions_channel
 from videogen_gateway.readmodels.outlines.readmodel import apply_outline_event
@@ -59,6 +61,7 @@ PRODUCTION_TYPES = _tags(production.EVENT_TYPES)
 SCRIPT_TYPES = _tags(script_events.EVENT_TYPES)
 OUTLINE_TYPES = _tags(OUTLINE_EVENT_TYPES)
 GENERATION_TYPES = _tags(GENERATION_EVENT_TYPES)
+EXPORT_TYPES = _tags(EXPORT_EVENT_TYPES)
 
 
 class Outcome(enum.Enum):
@@ -166,9 +169,18 @@ class ScriptProjector(StreamProjector):
             await apply_generation_event(conn, q, self._channel, event)
 
 
+class ExportProjector(StreamProjector):
+    """The export service's stream: the editor's exports (a Render's events pass by)."""
+
+    async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
+        if recorded.type in EXPORT_TYPES:
+            await apply_export_event(conn, self._q, _decode(export_event_decoder, recorded))
+
+
 def projectors(pool: asyncpg.Pool, schema: str, ns: Namespace) -> list[tuple[str, StreamProjector]]:
     """Every service whose stream the read models come from, with its projection."""
     return [
         ("project", ProjectProjector(pool, schema, ns.durable("gateway", "projects"))),
         ("script", ScriptProjector(pool, schema, ns.durable("gateway", "scripts"))),
+        ("export", ExportProjector(pool, schema, ns.durable("gateway", "exports"))),
     ]
