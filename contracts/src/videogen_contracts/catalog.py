@@ -12,6 +12,7 @@ import msgspec
 
 from videogen_contracts.export.events import RenderEvent
 from videogen_contracts.export.exports import ExportEvent
+from videogen_contracts.media.editing import AssetEvent, TimelineEvent
 from videogen_contracts.media.events import MediaEvent
 from videogen_contracts.project.events import ProjectEvent
 from videogen_contracts.project.production import ProductionEvent
@@ -23,7 +24,8 @@ from videogen_contracts.script.outline import OutlineEvent
 # service → the tagged unions of its aggregates (tag_field="type").
 EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
     "project": (ProjectEvent, ProductionEvent, SettingsEvent),
-    "script": (ScriptEvent, OutlineEvent, GenerationEvent), "media": (MediaEvent,),
+    "script": (ScriptEvent, OutlineEvent, GenerationEvent),
+    "media": (MediaEvent, AssetEvent, TimelineEvent),
     "export": (RenderEvent, ExportEvent),
 }
 

@@ -1,0 +1,112 @@
+"""The editor's project and upload shapes (doc 002), and their translation to commands.
+
+An editor project is the project service's Project, the one every surface shows: `name`
+is its `topic`, `description` its description. Doc 002 shows the body with every field,
+but an editor's "New project" button sends what the user typed, often nothing, so every
+field is optional: no name is "Untitled project", and an empty `video_url` imports nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+from videogen_contracts.project import limits
+from videogen_contracts.project.commands import CreateProject
+from videogen_contracts.replies import CommandRejected
+from videogen_gateway.errors import Rejected
+from videogen_gateway.readmodels.projects.rows import ProjectRow
+
+UNTITLED = "Untitled project"
+FILE_NAME_MAX = 255
+CONTENT_TYPE_MAX = 255
+
+Name = Annotated[str, Meta(min_length=1, max_length=limits.TOPIC_MAX,
+                           description=f"the project's name; not blank (default {UNTITLED!r})")]
+Description = Annotated[str, Meta(max_length=limits.DESCRIPTION_MAX)]
+VideoUrl = Annotated[str, Meta(
+    max_length=limits.URL_MAX,
+    description="a video imported as the first upload: an http(s) URL under an allowed"
+                " prefix, or a file under the import directory ('' imports nothing)",
+)]
+FileName = Annotated[str, Meta(min_length=1, max_length=FILE_NAME_MAX,
+                               description="a plain file name, without a path")]
+ContentType = Annotated[str, Meta(max_length=CONTENT_TYPE_MAX)]
+
+
+class ProjectBody(msgspec.Struct, kw_only=True):
+    name: Name | None = None
+    description: Description | None = None
+    video_url: VideoUrl | None = None
+
+
+class ProjectOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    name: str
+    description: str | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProjectDetailOut(ProjectOut, kw_only=True):
+    # Every upload of the project, in the order they were made, rejected ones too.
+    assets: list[Any]
+    # Every segment ever made, active or not, in timeline order.
+    timeline: list[Any]
+
+
+class Deleted(msgspec.Struct, kw_only=True):
+    deleted: bool = True
+
+
+class UploadBody(msgspec.Struct, kw_only=True):
+    file_name: FileName
+    content_type: ContentType = "application/octet-stream"
+
+
+class UploadUrlOut(msgspec.Struct, kw_only=True):
+    upload_url: str
+    asset_id: UUID
+
+
+class StoredOut(msgspec.Struct, kw_only=True):
+    """The answer to the request that completes an upload."""
+
+    asset_id: UUID
+    project_id: UUID
+    status: Literal["stored"]
+    sha256: str
+    size_bytes: int
+    segment_id: UUID
+
+
+def create_command(body: ProjectBody, project_id: UUID, command_id: str,
+                   now: datetime) -> CreateProject:
+    return CreateProject(command_id=command_id, now=now, project_id=project_id,
+                         topic=body.name or UNTITLED, description=body.description)
+
+
+def project_out(row: ProjectRow) -> ProjectOut:
+    return ProjectOut(id=row.id, name=row.topic, description=row.description, status=row.status,
+                      created_at=row.created_at, updated_at=row.updated_at)
+
+
+# The services' names for inputs, as the editor's clients sent them.
+_FIELD_NAMES = {"topic": "name"}
+
+
+def project_detail_out(row: ProjectRow, assets: list[Any], segments: list[Any]) -> ProjectDetailOut:
+    return ProjectDetailOut(**msgspec.structs.asdict(project_out(row)), assets=assets,
+                            timeline=segments)
+
+
+def editor_rejection(rejection: CommandRejected) -> Rejected:
+    field = _FIELD_NAMES.get(rejection.field or "", rejection.field)
+    detail = rejection.message
+    for ours, theirs in _FIELD_NAMES.items():
+        detail = detail.replace(ours, theirs)
+    return Rejected(rejection, field, detail)

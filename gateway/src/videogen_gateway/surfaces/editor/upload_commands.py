@@ -1,0 +1,86 @@
+"""The two media commands of an upload, as the upload and project routes both send them.
+
+`start_upload` announces the asset when an upload URL is handed out (or an import begins);
+`store_upload` hands the complete file to the media service, which probes it and records
+the asset as stored (with its first segment on the timeline) or rejected.
+
+`store_upload` is keyed on the asset and the bytes (`command_id`, `segment_id` derive from
+both): a client that sends the same file again after a lost answer gets the same answer
+and no second segment; other bytes for a stored asset are the service's 409.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from pathlib import Path
+from uuid import UUID, uuid4, uuid5
+
+from videogen_contracts.media.editing_commands import StartUpload, StoreUpload
+from videogen_gateway.command_client import CommandRefused, new_ids, stamped
+from videogen_gateway.downloads import blob_path
+from videogen_gateway.runtime import Runtime
+from videogen_gateway.surfaces.editor.project_schemas import StoredOut, editor_rejection
+from videogen_gateway.surfaces.editor.upload_tokens import UploadTokens
+from videogen_gateway.surfaces.editor.uploads import Received, Receiver
+from videogen_media.blobs import LocalBlobStore
+
+SERVICE = "media"
+
+
+def receiver_of(rt: Runtime) -> Receiver:
+    return Receiver(LocalBlobStore(blob_path(rt.settings.data_dir, "")),
+                    rt.options.upload_max_bytes)
+
+
+@cache
+def _tokens(configured: str | None, data_dir: Path, ttl: float) -> UploadTokens:
+    # Once per process: the key file is read (or made) on the first upload, not per request.
+    return UploadTokens.from_option(configured, data_dir, ttl)
+
+
+def tokens_of(rt: Runtime) -> UploadTokens:
+    o = rt.options
+    return _tokens(o.upload_key, rt.settings.data_dir, o.upload_token_ttl)
+
+
+async def start_asset(rt: Runtime, project_id: UUID, file_name: str, content_type: str,
+                      asset_id: UUID | None = None) -> UUID:
+    command = stamped(StartUpload, project_id=project_id, asset_id=asset_id or uuid4(),
+                      file_name=file_name, content_type=content_type)
+    try:
+        await rt.dispatcher.send_and_wait(SERVICE, "start_upload", command)
+    except CommandRefused as refused:
+        raise editor_rejection(refused.rejection) from None
+    return command.asset_id
+
+
+def upload_url(rt: Runtime, base_url: str, project_id: UUID, asset_id: UUID) -> str:
+    token = tokens_of(rt).issue(project_id, asset_id, time.time())
+    return f"{base_url.rstrip('/')}/api/project/{project_id}/upload/{asset_id}?token={token}"
+
+
+async def store_received(
+    rt: Runtime, receiver: Receiver, project_id: UUID, asset_id: UUID, received: Received
+) -> StoredOut:
+    """Move the complete file onto its content address and have the media service take it."""
+    sha256 = received.sha256
+    if sha256 is None:
+        raise ValueError("the upload is not complete")
+    key = await receiver.store(project_id, asset_id, sha256)
+    _, now = new_ids()
+    command = StoreUpload(
+        command_id=f"store-upload:{asset_id}:{sha256}", now=now, project_id=project_id,
+        asset_id=asset_id, blob_key=key, sha256=sha256, size_bytes=received.size,
+        segment_id=uuid5(asset_id, sha256),
+    )
+    try:
+        await rt.dispatcher.send_and_wait(SERVICE, "store_upload", command)
+    except CommandRefused as refused:
+        if refused.rejection.field == "file":
+            # Not media: the bytes are not kept. (The same bytes cannot be another asset's
+            # stored file: the probe of equal bytes finds the same.)
+            await receiver.blobs.delete_prefix(key)
+        raise editor_rejection(refused.rejection) from None
+    return StoredOut(asset_id=asset_id, project_id=project_id, status="stored", sha256=sha256,
+                     size_bytes=received.size, segment_id=command.segment_id)
