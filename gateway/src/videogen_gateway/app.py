@@ -19,6 +19,7 @@ from videogen_gateway.observability import RequestObserver, metrics_router
 from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
 from videogen_gateway.surfaces.aura.job_routes import aura_router
 from videogen_gateway.surfaces.aura.system_routes import aura_system_router
+from videogen_gateway.surfaces.editor.export_routes import editor_export_router
 from videogen_gateway.surfaces.editor.identity_routes import editor_identity_router
 from videogen_gateway.surfaces.editor.project_routes import editor_project_router
 from videogen_gateway.surfaces.editor.upload_routes import editor_upload_router
@@ -59,6 +60,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             text2video_router(), health_router(), metrics_router(), aura_system_router(),
             aura_router(),
             editor_identity_router(), editor_project_router(), editor_upload_router(),
+            editor_export_router(),
         ],
         lifespan=lifespans(),
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
