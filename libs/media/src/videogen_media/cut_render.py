@@ -98,15 +98,24 @@ def output_frame(fmt: CutFormat, first: MediaInfo) -> tuple[tuple[int, int], int
     return (_even(w), _even(h)), fps
 
 
-def _video_chain(index: int, cut: Cut, frames: int, size: tuple[int, int], fps: int) -> str:
+def _video_chain(
+    index: int, cut: Cut, info: MediaInfo, frames: int, size: tuple[int, int], fps: int
+) -> str:
     w, h = size
     grade = f"{cut.video_filter}," if cut.video_filter else ""
+    video = info.video
+    # A clip already of the output's size needs no scale and no bars: skipping them saves
+    # a copy of every frame, the common case of one camera's clips.
+    fit = (
+        ""
+        if video is not None and (video.width, video.height) == size
+        else f"scale={w}:{h}:force_original_aspect_ratio=decrease,"
+        f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,"
+    )
     # tpad: a source that ends a little before `end` (rounding, a short last GOP) holds its
     # last frame, so the cut always has exactly `frames` frames.
     return (
-        f"[{index}:v:0]setpts=PTS-STARTPTS,fps={fps},{grade}"
-        f"scale={w}:{h}:force_original_aspect_ratio=decrease,"
-        f"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p,"
+        f"[{index}:v:0]setpts=PTS-STARTPTS,fps={fps},{grade}{fit}setsar=1,format=yuv420p,"
         f"tpad=stop_mode=clone:stop_duration=1,trim=end_frame={frames},setpts=PTS-STARTPTS"
         f"[v{index}]"
     )
@@ -147,7 +156,7 @@ def build_graph(
     audio = fmt != "gif"
     lengths = zip(cuts, infos, frames, samples, strict=True)
     for i, (cut, info, count, n_samples) in enumerate(lengths):
-        chains.append(_video_chain(i, cut, count, size, fps))
+        chains.append(_video_chain(i, cut, info, count, size, fps))
         pads.append(f"[v{i}]")
         if audio:
             chains.append(_audio_chain(i, info.audio is not None, n_samples))
