@@ -22,6 +22,7 @@ from videogen_gateway.surfaces.aura.system_routes import aura_system_router
 from videogen_gateway.surfaces.editor.export_routes import editor_export_router
 from videogen_gateway.surfaces.editor.identity_routes import editor_identity_router
 from videogen_gateway.surfaces.editor.project_routes import editor_project_router
+from videogen_gateway.surfaces.editor.segment_routes import segment_router
 from videogen_gateway.surfaces.editor.upload_routes import editor_upload_router
 from videogen_gateway.surfaces.studio.editing_routes import studio_editing_router
 from videogen_gateway.surfaces.studio.inngest_routes import inngest_router
@@ -61,6 +62,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             aura_router(),
             editor_identity_router(), editor_project_router(), editor_upload_router(),
             editor_export_router(),
+            segment_router(),
         ],
         lifespan=lifespans(),
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},

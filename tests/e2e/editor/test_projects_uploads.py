@@ -260,8 +260,9 @@ async def test_an_interrupted_put_continues_from_where_it_stopped(
     await _put_and_hang_up(url, clip_bytes, 200_000)
     deadline, held = time.monotonic() + 10, 0
     while held < 200_000 and time.monotonic() < deadline:
+        # 409 while the server has not yet noticed that the first request's client left.
         asked = await api.put(url, headers={"Content-Range": f"bytes */{total}"})
-        assert asked.status_code == 308
+        assert asked.status_code in (308, 409), asked.text
         held = int(asked.headers.get("range", "bytes=0--1").rsplit("-", 1)[1]) + 1
     assert held == 200_000
     rest = await api.put(url, content=clip_bytes[held:],

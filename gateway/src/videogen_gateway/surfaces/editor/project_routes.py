@@ -25,6 +25,7 @@ from videogen_contracts.project.commands import DeleteProject
 from videogen_gateway.command_client import CommandRefused, new_ids, stamped
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import problems
+from videogen_gateway.readmodels.editor.queries import EditorQueries
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.editor import project_schemas as shapes
 from videogen_gateway.surfaces.editor.upload_commands import (
@@ -52,8 +53,9 @@ async def _command(rt: Runtime, name: str, command: msgspec.Struct) -> None:
 
 async def _detail(rt: Runtime, project_id: UUID) -> shapes.ProjectDetailOut:
     detail = await project_detail(rt, project_id)
-    assets: list[Any] = []  # TODO: E1 query
-    segments: list[Any] = []
+    editor = EditorQueries(rt.pool, rt.schema)
+    assets = await editor.assets_of(project_id)
+    segments: list[Any] = []  # TODO: E1's segment shape
     return shapes.project_detail_out(detail.project, assets, segments)
 
 

@@ -14,10 +14,12 @@ from uuid import UUID
 
 import msgspec
 from msgspec import Meta
+from videogen_contracts.media.editing import MediaStream
 from videogen_contracts.project import limits
 from videogen_contracts.project.commands import CreateProject
 from videogen_contracts.replies import CommandRejected
 from videogen_gateway.errors import Rejected
+from videogen_gateway.readmodels.editor.rows import AssetRow
 from videogen_gateway.readmodels.projects.rows import ProjectRow
 
 UNTITLED = "Untitled project"
@@ -52,9 +54,28 @@ class ProjectOut(msgspec.Struct, kw_only=True):
     updated_at: datetime
 
 
+class AssetOut(msgspec.Struct, kw_only=True):
+    id: UUID
+    project_id: UUID
+    file_name: str
+    content_type: str
+    # uploading (an upload URL was handed out) | stored | rejected
+    status: str
+    # Once stored: what the probe found. `duration` in seconds.
+    sha256: str | None
+    size_bytes: int | None
+    duration: float | None
+    streams: list[MediaStream]
+    # The segment the upload made at the end of the timeline.
+    segment_id: UUID | None
+    # Why it was rejected.
+    reason: str | None
+    created_at: datetime
+
+
 class ProjectDetailOut(ProjectOut, kw_only=True):
     # Every upload of the project, in the order they were made, rejected ones too.
-    assets: list[Any]
+    assets: list[AssetOut]
     # Every segment ever made, active or not, in timeline order.
     timeline: list[Any]
 
@@ -99,9 +120,18 @@ def project_out(row: ProjectRow) -> ProjectOut:
 _FIELD_NAMES = {"topic": "name"}
 
 
-def project_detail_out(row: ProjectRow, assets: list[Any], segments: list[Any]) -> ProjectDetailOut:
-    return ProjectDetailOut(**msgspec.structs.asdict(project_out(row)), assets=assets,
-                            timeline=segments)
+def asset_out(row: AssetRow) -> AssetOut:
+    return AssetOut(id=row.id, project_id=row.project_id, file_name=row.file_name,
+                    content_type=row.content_type, status=row.status, sha256=row.sha256,
+                    size_bytes=row.size_bytes, duration=row.duration_s, streams=row.streams,
+                    segment_id=row.segment_id, reason=row.reason, created_at=row.created_at)
+
+
+def project_detail_out(
+    row: ProjectRow, assets: list[AssetRow], segments: list[Any]
+) -> ProjectDetailOut:
+    return ProjectDetailOut(**msgspec.structs.asdict(project_out(row)),
+                            assets=[asset_out(a) for a in assets], timeline=segments)
 
 
 def editor_rejection(rejection: CommandRejected) -> Rejected:

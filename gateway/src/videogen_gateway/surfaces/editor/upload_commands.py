@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from uuid import UUID, uuid4, uuid5
 
+from videogen_contracts.media.editing import asset_stream_id
 from videogen_contracts.media.editing_commands import StartUpload, StoreUpload
 from videogen_gateway.command_client import CommandRefused, new_ids, stamped
 from videogen_gateway.downloads import blob_path
@@ -78,9 +79,18 @@ async def store_received(
         await rt.dispatcher.send_and_wait(SERVICE, "store_upload", command)
     except CommandRefused as refused:
         if refused.rejection.field == "file":
-            # Not media: the bytes are not kept. (The same bytes cannot be another asset's
-            # stored file: the probe of equal bytes finds the same.)
-            await receiver.blobs.delete_prefix(key)
+            await _rejected(rt, receiver, asset_id, key)
         raise editor_rejection(refused.rejection) from None
     return StoredOut(asset_id=asset_id, project_id=project_id, status="stored", sha256=sha256,
                      size_bytes=received.size, segment_id=command.segment_id)
+
+
+async def _rejected(rt: Runtime, receiver: Receiver, asset_id: UUID, key: str) -> None:
+    """The media service recorded the file as not media (AssetRejected) and answered so."""
+    # Not kept. (The same bytes cannot be another asset's stored file: a probe of equal
+    # bytes finds the same.)
+    await receiver.blobs.delete_prefix(key)
+    # A refusal carries no position to wait for, but the verdict is the asset stream's
+    # second event (after AssetUploadStarted): read-your-writes for the rejection too, so
+    # the project's details right after show the asset rejected with its reason.
+    await rt.waiter.wait_for(asset_stream_id(asset_id), 2, rt.options.visible_within)

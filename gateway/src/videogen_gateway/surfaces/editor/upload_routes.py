@@ -21,6 +21,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import problems
+from videogen_gateway.readmodels.editor.queries import EditorQueries
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.editor import project_schemas as shapes
 from videogen_gateway.surfaces.editor.upload_bodies import (
@@ -71,6 +72,10 @@ async def receive_upload(
     pid = await existing_project(rt, project_id)
     aid = parse_id(asset_id, "asset")
     tokens_of(rt).check(token, pid, aid, time.time())
+    asset = await EditorQueries(rt.pool, rt.schema).asset(aid)
+    if asset is not None and asset.status == "rejected":
+        raise ApiError(409, f"asset {aid} was rejected ({asset.reason}); ask for a new"
+                            " upload URL to send another file")
     receiver = receiver_of(rt)
     body, declared = request_body(request), request.content_length
     try:

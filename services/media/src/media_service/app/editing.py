@@ -97,18 +97,17 @@ class EditingHandlers:
     async def start_upload(
         self, command: StartUpload, *, correlation_id: str, causation_id: str | None = None
     ) -> CommandAccepted:
-        return await self.streams.run(
-            ASSET, command.asset_id, command, command_id=command.command_id,
-            metadata=metadata_for(command.project_id, correlation_id, causation_id),
-        )
+        metadata = metadata_for(command.project_id, correlation_id, causation_id)
+        return await self.streams.run(ASSET, command.asset_id, command,
+                                      command_id=command.command_id, metadata=metadata)
 
     async def edit(
         self, command: SegmentEdit, *, correlation_id: str, causation_id: str | None = None
     ) -> CommandAccepted:
-        return await self.streams.run(
-            TIMELINE, command.project_id, command, command_id=command.command_id,
-            metadata=metadata_for(command.project_id, correlation_id, causation_id),
-        )
+        # One stream per project: every edit of the timeline races on it (module doc).
+        metadata = metadata_for(command.project_id, correlation_id, causation_id)
+        return await self.streams.run(TIMELINE, command.project_id, command,
+                                      command_id=command.command_id, metadata=metadata)
 
     async def store_upload(
         self, command: StoreUpload, *, correlation_id: str, causation_id: str | None = None

@@ -176,7 +176,8 @@ def _trim(command: TrimSegment, placed: Placed) -> list[TimelineEvent]:
     if end < start:
         raise Invalid("end_ts", f"end_ts ({end:g}) is before start_ts ({start:g})")
     if end == start:
-        raise Invalid("end_ts", "a trim cannot leave a segment of zero length")
+        raise Invalid("end_ts", f"end_ts equals start_ts ({start:g}): a segment cannot have"
+                                " zero length")
     if start < low:
         raise Invalid("start_ts", f"start_ts must be within the source ({low:g} s to"
                                   f" {high:g} s), got {start:g}")
