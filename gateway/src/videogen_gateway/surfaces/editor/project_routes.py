@@ -78,10 +78,15 @@ async def create_editor_project(
     source = (import_source(body.video_url, o.import_url_prefixes, o.import_dir)
               if body.video_url else None)
     project_id = uuid4()
-    received = await _fetch(rt, project_id, source) if source else None
-    await _command(rt, "create_project", shapes.create_command(body, project_id, *new_ids()))
-    if source is not None and received is not None:
-        await _import(rt, project_id, source, *received)
+    fetched = await _fetch(rt, project_id, source) if source else None
+    try:
+        await _command(rt, "create_project", shapes.create_command(body, project_id, *new_ids()))
+    except BaseException:
+        if fetched is not None:  # no project: nothing would ever delete its bytes
+            await receiver_of(rt).discard(project_id, fetched[0])
+        raise
+    if source is not None and fetched is not None:
+        await _import(rt, project_id, source, *fetched)
     return await _detail(rt, project_id)
 
 

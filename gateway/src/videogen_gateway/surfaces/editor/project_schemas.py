@@ -128,3 +128,11 @@ def project_detail_out(
     return ProjectDetailOut(**msgspec.structs.asdict(project_out(row)),
                             assets=[asset_out(a) for a in assets],
                             timeline=[segment_out(s) for s in segments])
+
+
+def stored_out(row: AssetRow) -> StoredOut:
+    """A stored asset, as the request that completed its upload was answered."""
+    if row.sha256 is None or row.size_bytes is None or row.segment_id is None:
+        raise ValueError(f"asset {row.id} is not stored")
+    return StoredOut(asset_id=row.id, project_id=row.project_id, status="stored",
+                     sha256=row.sha256, size_bytes=row.size_bytes, segment_id=row.segment_id)

@@ -76,13 +76,16 @@ async def receive_upload(
     if asset is not None and asset.status == "rejected":
         raise ApiError(409, f"asset {aid} was rejected ({asset.reason}); ask for a new"
                             " upload URL to send another file")
+    where = content_range(request.headers.get("content-range"))
+    if asset is not None and asset.status == "stored" and where and where.first is None:
+        return _stored(shapes.stored_out(asset))  # "how far did it get?": all the way
     receiver = receiver_of(rt)
     body, declared = request_body(request), request.content_length
     try:
         if request.method == "POST":
             field = multipart_field(body, boundary_of(request.headers.get("content-type")))
             received = await receiver.whole(pid, aid, field, None)
-        elif (where := content_range(request.headers.get("content-range"))) is None:
+        elif where is None:
             received = await receiver.whole(pid, aid, body, declared)
         else:
             received = await receiver.piece(pid, aid, body, where, declared)
@@ -93,7 +96,10 @@ async def receive_upload(
     if received.sha256 is None:
         # Resumable-upload clients read 308 + Range as "continue after this byte".
         return Response(b"", status_code=308, headers=received_range(received.size))
-    stored = await store_received(rt, receiver, pid, aid, received)
+    return _stored(await store_received(rt, receiver, pid, aid, received))
+
+
+def _stored(stored: shapes.StoredOut) -> Response[shapes.StoredOut]:
     return Response(stored, headers={"ETag": f'"{stored.sha256}"'})
 
 
