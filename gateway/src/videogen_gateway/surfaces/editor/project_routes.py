@@ -27,6 +27,7 @@ from videogen_gateway.openapi import problems
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.editor import project_schemas as shapes
 from videogen_gateway.surfaces.editor.lookups import editor_queries
+from videogen_gateway.surfaces.editor.segment_schemas import DeletedOut
 from videogen_gateway.surfaces.editor.sending import rejected
 from videogen_gateway.surfaces.editor.upload_commands import (
     receiver_of,
@@ -52,7 +53,7 @@ async def _command(rt: Runtime, name: str, command: msgspec.Struct) -> None:
         raise rejected(refused.rejection, {"topic": "name"}) from None
 
 
-async def _detail(rt: Runtime, project_id: UUID) -> shapes.ProjectDetailOut:
+async def _detail(rt: Runtime, project_id: UUID) -> shapes.EditorProjectDetailOut:
     detail = await project_detail(rt, project_id)
     editor = editor_queries(rt)
     assets, segments = await editor.assets_of(project_id), await editor.segments_of(project_id)
@@ -60,7 +61,7 @@ async def _detail(rt: Runtime, project_id: UUID) -> shapes.ProjectDetailOut:
 
 
 @get("/project", summary="List all projects", responses=problems(503))
-async def list_editor_projects(state: State) -> list[shapes.ProjectOut]:
+async def list_editor_projects(state: State) -> list[shapes.EditorProjectOut]:
     rows = await runtime_of(state).queries.list_projects()
     return [shapes.project_out(row) for row in rows]
 
@@ -70,10 +71,10 @@ async def list_editor_projects(state: State) -> list[shapes.ProjectOut]:
     responses=problems(400, 413, 503),
 )
 async def create_editor_project(
-    state: State, data: JSONBody[shapes.ProjectBody | None] = None
-) -> shapes.ProjectDetailOut:
+    state: State, data: JSONBody[shapes.EditorProjectBody | None] = None
+) -> shapes.EditorProjectDetailOut:
     rt = runtime_of(state)
-    body = data or shapes.ProjectBody()
+    body = data or shapes.EditorProjectBody()
     o = rt.options
     source = (import_source(body.video_url, o.import_url_prefixes, o.import_dir)
               if body.video_url else None)
@@ -116,7 +117,9 @@ async def _import(rt: Runtime, project_id: UUID, source: ImportSource, asset_id:
     "/project/{project_id:str}", summary="A project with its assets and timeline",
     responses=problems(404, 503),
 )
-async def get_editor_project(state: State, project_id: FromPath[str]) -> shapes.ProjectDetailOut:
+async def get_editor_project(
+    state: State, project_id: FromPath[str]
+) -> shapes.EditorProjectDetailOut:
     return await _detail(runtime_of(state), parse_id(project_id, "project"))
 
 
@@ -124,10 +127,10 @@ async def get_editor_project(state: State, project_id: FromPath[str]) -> shapes.
     "/project/{project_id:str}", status_code=HTTP_200_OK,
     summary="Delete a project and all its media", responses=problems(404, 409, 503),
 )
-async def delete_editor_project(state: State, project_id: FromPath[str]) -> shapes.Deleted:
+async def delete_editor_project(state: State, project_id: FromPath[str]) -> DeletedOut:
     command = stamped(DeleteProject, project_id=parse_id(project_id, "project"))
     await _command(runtime_of(state), "delete_project", command)
-    return shapes.Deleted()
+    return DeletedOut()
 
 
 def editor_project_router() -> Router:

@@ -38,13 +38,13 @@ FileName = Annotated[str, Meta(min_length=1, max_length=FILE_NAME_MAX,
 ContentType = Annotated[str, Meta(max_length=CONTENT_TYPE_MAX)]
 
 
-class ProjectBody(msgspec.Struct, kw_only=True):
+class EditorProjectBody(msgspec.Struct, kw_only=True):
     name: Name | None = None
     description: Description | None = None
     video_url: VideoUrl | None = None
 
 
-class ProjectOut(msgspec.Struct, kw_only=True):
+class EditorProjectOut(msgspec.Struct, kw_only=True):
     id: UUID
     name: str
     description: str | None
@@ -72,15 +72,11 @@ class AssetOut(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
-class ProjectDetailOut(ProjectOut, kw_only=True):
+class EditorProjectDetailOut(EditorProjectOut, kw_only=True):
     # Every upload of the project, in the order they were made, rejected ones too.
     assets: list[AssetOut]
     # Every segment ever made, active or not, in timeline order.
     timeline: list[SegmentOut]
-
-
-class Deleted(msgspec.Struct, kw_only=True):
-    deleted: bool = True
 
 
 class UploadBody(msgspec.Struct, kw_only=True):
@@ -104,15 +100,16 @@ class StoredOut(msgspec.Struct, kw_only=True):
     segment_id: UUID
 
 
-def create_command(body: ProjectBody, project_id: UUID, command_id: str,
+def create_command(body: EditorProjectBody, project_id: UUID, command_id: str,
                    now: datetime) -> CreateProject:
     return CreateProject(command_id=command_id, now=now, project_id=project_id,
                          topic=body.name or UNTITLED, description=body.description)
 
 
-def project_out(row: ProjectRow) -> ProjectOut:
-    return ProjectOut(id=row.id, name=row.topic, description=row.description, status=row.status,
-                      created_at=row.created_at, updated_at=row.updated_at)
+def project_out(row: ProjectRow) -> EditorProjectOut:
+    return EditorProjectOut(id=row.id, name=row.topic, description=row.description,
+                            status=row.status, created_at=row.created_at,
+                            updated_at=row.updated_at)
 
 
 def asset_out(row: AssetRow) -> AssetOut:
@@ -124,8 +121,8 @@ def asset_out(row: AssetRow) -> AssetOut:
 
 def project_detail_out(
     row: ProjectRow, assets: list[AssetRow], segments: list[SegmentRow]
-) -> ProjectDetailOut:
-    return ProjectDetailOut(**msgspec.structs.asdict(project_out(row)),
+) -> EditorProjectDetailOut:
+    return EditorProjectDetailOut(**msgspec.structs.asdict(project_out(row)),
                             assets=[asset_out(a) for a in assets],
                             timeline=[segment_out(s) for s in segments])
 

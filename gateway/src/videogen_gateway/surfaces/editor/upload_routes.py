@@ -18,7 +18,7 @@ from typing import Any
 
 from litestar import Request, Response, Router, post, route
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import problems
 from videogen_gateway.runtime import runtime_of
@@ -66,7 +66,7 @@ async def request_upload(
 )
 async def receive_upload(
     request: Request[Any, Any, Any], state: State, project_id: FromPath[str],
-    asset_id: FromPath[str], token: str | None = None,
+    asset_id: FromPath[str], token: FromQuery[str | None] = None,
 ) -> Response[Any]:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
