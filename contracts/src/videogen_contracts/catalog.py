@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from videogen_contracts.export.events import RenderEvent
+from videogen_contracts.export.exports import ExportEvent
 from videogen_contracts.media.editing import AssetEvent, TimelineEvent
 from videogen_contracts.media.events import MediaEvent
 from videogen_contracts.project.events import ProjectEvent
@@ -25,7 +26,7 @@ EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
     "project": (ProjectEvent, ProductionEvent, SettingsEvent),
     "script": (ScriptEvent, OutlineEvent, GenerationEvent),
     "media": (MediaEvent, AssetEvent, TimelineEvent),
-    "export": (RenderEvent,),
+    "export": (RenderEvent, ExportEvent),
 }
 
 

@@ -30,6 +30,7 @@ LLM_WAIT_SECONDS = 120.0
 TEXT2VIDEO_MAX_CHARS = 100_000
 UPLOAD_MAX_BYTES = 4 * 1024**3
 UPLOAD_TOKEN_TTL = 3600.0
+EDITOR_STRIP_MAX_FRAMES = 240
 
 T = TypeVar("T")
 
@@ -71,6 +72,8 @@ class GatewayOptions:
     # prefixes (none by default), or files under this directory (None: no path imports).
     import_url_prefixes: tuple[str, ...] = ()
     import_dir: Path | None = None
+    # The most frames one editor preview strip may ask for (more is a 400).
+    editor_strip_max_frames: int = EDITOR_STRIP_MAX_FRAMES
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
@@ -96,6 +99,9 @@ class GatewayOptions:
             upload_key=os.environ.get("VIDEOGEN_UPLOAD_KEY") or None,
             import_url_prefixes=_listed(os.environ.get("VIDEOGEN_IMPORT_URL_PREFIXES", "")),
             import_dir=Path(import_dir) if import_dir else None,
+            editor_strip_max_frames=int(
+                os.environ.get("VIDEOGEN_EDITOR_STRIP_MAX_FRAMES", EDITOR_STRIP_MAX_FRAMES)
+            ),
         )
 
 

@@ -8,7 +8,10 @@ upload, and the gateway's memory during a large upload.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
+import http.server
+import shutil
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -27,11 +30,35 @@ from .conftest import CLIP_SECONDS, UploadClip, ok, problem, project_blobs
 LIMIT = 256 * 1024 * 1024
 
 
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
-def stack(_module_stacks: Callable[..., Stack], import_dir: Path) -> Stack:
-    """This module's stack: a smaller upload limit, so that going past it is quick."""
+def web(tmp_path_factory: pytest.TempPathFactory, clip: Path) -> Iterator[str]:
+    """A web server the gateway may import from: `<web>/clips/` holds the clip, a text
+    file named .mp4, and a folder (which it redirects to, as web servers do)."""
+    root = tmp_path_factory.mktemp("web")
+    (root / "clips" / "folder").mkdir(parents=True)
+    shutil.copy(clip, root / "clips" / "clip.mp4")
+    (root / "clips" / "notes.mp4").write_bytes(b"not a video at all\n" * 100)
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def stack(_module_stacks: Callable[..., Stack], import_dir: Path, web: str) -> Stack:
+    """This module's stack: a smaller upload limit, so that going past it is quick, and
+    imports allowed from `<web>/clips`."""
     (import_dir / "notes.mp4").write_bytes(b"not a video at all\n" * 100)
     return _module_stacks(VIDEOGEN_IMPORT_DIR=str(import_dir),
+                          VIDEOGEN_IMPORT_URL_PREFIXES=f"{web}/clips",
                           VIDEOGEN_UPLOAD_MAX_BYTES=str(LIMIT))
 
 
@@ -52,6 +79,12 @@ async def unchanged(api: httpx.AsyncClient, stack: Stack, project_id: str,
     assert all(a["status"] != "stored" for a in detail["assets"])
     assert len(detail["assets"]) == assets
     assert project_blobs(stack, project_id) == []
+
+
+async def upload_url(api: httpx.AsyncClient, name: str = "bad input") -> tuple[str, str]:
+    """A new project and an upload URL for it."""
+    pid = await new_project(api, name)
+    return pid, str((await ticket(api, pid))["upload_url"])
 
 
 def with_token(url: str, token: str | None) -> str:
@@ -150,8 +183,32 @@ async def test_video_url_imports_a_file_from_the_import_dir(
         assert segment["end_ts"] == pytest.approx(CLIP_SECONDS, abs=0.1)
 
 
+async def test_video_url_imports_from_an_allowed_url(
+    api: httpx.AsyncClient, clip_bytes: bytes, web: str
+) -> None:
+    made = ok(await api.post("/api/project", json={"video_url": f"{web}/clips/clip.mp4"}))
+    (asset,) = made["assets"]
+    assert (asset["status"], asset["file_name"]) == ("stored", "clip.mp4")
+    assert asset["sha256"] == hashlib.sha256(clip_bytes).hexdigest()
+    assert len(made["timeline"]) == 1
+
+
+@pytest.mark.parametrize(("path", "words"), [
+    ("/clips/missing.mp4", "HTTP 404"), ("/clips/folder", "HTTP 301"),  # no redirects
+    ("/clipsx/clip.mp4", "not under an allowed"), ("/clip.mp4", "not under an allowed"),
+    ("/clips/notes.mp4", "rejected"),
+])
+async def test_a_bad_allowed_url_is_400_and_makes_nothing(
+    api: httpx.AsyncClient, web: str, path: str, words: str
+) -> None:
+    before = {p["id"] for p in ok(await api.get("/api/project"))}
+    body = problem(await api.post("/api/project", json={"video_url": web + path}), 400)
+    assert words in body["detail"]
+    assert {p["id"] for p in ok(await api.get("/api/project"))} == before
+
+
 @pytest.mark.parametrize("url", [
-    "https://example.com/clip.mp4",  # no URL prefix is allowed by default
+    "https://example.com/clip.mp4",  # not an allowed prefix
     "http://127.0.0.1:1/clip.mp4", "ftp://example.com/clip.mp4", "javascript:alert(1)",
     "../clip.mp4", "/etc/passwd", "file:///etc/passwd", "missing.mp4",
     "notes.mp4",  # in the import dir, but not a video: rejected, and the project undone
@@ -216,8 +273,7 @@ async def test_the_same_file_twice_is_stored_once_and_played_twice(
 async def test_an_upload_resumes_with_content_range(
     api: httpx.AsyncClient, clip_bytes: bytes
 ) -> None:
-    pid = await new_project(api, "resumed")
-    url = (await ticket(api, pid))["upload_url"]
+    pid, url = await upload_url(api, "resumed")
     total, half = len(clip_bytes), len(clip_bytes) // 2
     # Nothing yet: 308 without Range.
     asked = await api.put(url, headers={"Content-Range": f"bytes */{total}"})
@@ -254,8 +310,7 @@ async def _put_and_hang_up(url: str, data: bytes, sent: int) -> None:
 async def test_an_interrupted_put_continues_from_where_it_stopped(
     api: httpx.AsyncClient, clip_bytes: bytes
 ) -> None:
-    pid = await new_project(api, "interrupted")
-    url = (await ticket(api, pid))["upload_url"]
+    pid, url = await upload_url(api, "interrupted")
     total = len(clip_bytes)
     await _put_and_hang_up(url, clip_bytes, 200_000)
     deadline, held = time.monotonic() + 10, 0
@@ -268,6 +323,8 @@ async def test_an_interrupted_put_continues_from_where_it_stopped(
     rest = await api.put(url, content=clip_bytes[held:],
                          headers={"Content-Range": f"bytes {held}-{total - 1}/{total}"})
     assert ok(rest)["sha256"] == hashlib.sha256(clip_bytes).hexdigest()
+    (segment,) = ok(await api.get(f"/api/project/{pid}"))["timeline"]
+    assert segment["end_ts"] == pytest.approx(CLIP_SECONDS, abs=0.1)
 
 
 # --- bad uploads -------------------------------------------------------------------------
@@ -322,8 +379,7 @@ async def test_expired_forged_missing_and_foreign_tokens_are_403(
 async def test_a_file_past_the_limit_is_413_and_leaves_nothing(
     api: httpx.AsyncClient, stack: Stack
 ) -> None:
-    pid = await new_project(api)
-    url = (await ticket(api, pid))["upload_url"]
+    pid, url = await upload_url(api)
     # Announced (a Content-Range total): refused before a byte is stored.
     problem(await api.put(url, content=b"x" * 10,
                           headers={"Content-Range": f"bytes 0-9/{LIMIT + 1}"}), 413)
@@ -364,8 +420,7 @@ async def test_empty_truncated_and_non_media_files_are_rejected_with_the_reason(
 async def test_a_multipart_post_without_the_file_field_is_400(
     api: httpx.AsyncClient, stack: Stack
 ) -> None:
-    pid = await new_project(api)
-    url = (await ticket(api, pid))["upload_url"]
+    pid, url = await upload_url(api)
     problem(await api.post(url, files={"video": ("c.mp4", b"data")}), 400, "file")
     problem(await api.post(url, json={"file": "x"}), 415, "Content-Type")
     await unchanged(api, stack, pid, assets=1)
@@ -386,8 +441,7 @@ async def test_a_large_upload_does_not_grow_the_gateway_by_its_size(
 ) -> None:
     gateway = stack.children["gateway"].proc
     assert gateway is not None
-    pid = await new_project(api, "large")
-    url = (await ticket(api, pid))["upload_url"]
+    _, url = await upload_url(api, "large")
     size, block = 200 * (1 << 20), hashlib.sha512(b"seed").digest() * 16384  # 1 MiB
     before = peak = _rss(gateway.pid)
     stop = threading.Event()
@@ -412,5 +466,6 @@ async def test_a_large_upload_does_not_grow_the_gateway_by_its_size(
         sampler.join()
     problem(answer, 400, "file")  # not media, but received, hashed and probed in full
     grown = peak - before
-    print(f"gateway RSS grew by {grown / 2**20:.1f} MiB during a {size / 2**20:.0f} MiB upload")
+    print(f"gateway RSS {before / 2**20:.0f} MiB, grew by {grown / 2**20:.1f} MiB during a"
+          f" {size / 2**20:.0f} MiB upload")
     assert grown < 50 * (1 << 20)

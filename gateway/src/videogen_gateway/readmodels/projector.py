@@ -1,4 +1,4 @@
-"""The projections of the services' streams (project, script, media) into the read models.
+"""The projections of the services' streams (project, script, media, export) into read models.
 
 A projector only says which read model an event changes; event types it does not know (a
 newer service's) still advance their stream's position.
@@ -29,6 +29,7 @@ from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
 from videogen_bus.consumer import PoisonMessage, TransientError, run_consumer
 from videogen_contracts.envelope import RecordedEvent, event_type_name
+from videogen_contracts.export.exports import EXPORT_EVENT_TYPES, export_event_decoder
 from videogen_contracts.media.editing import (
     ASSET_EVENT_TYPES,
     TIMELINE_EVENT_TYPES,
@@ -46,6 +47,7 @@ from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_eventstore.tracking import track_once
 from videogen_gateway.readmodels.aura_jobs.readmodel import apply_aura_event
 from videogen_gateway.readmodels.editor.projection import apply_asset_event, apply_timeline_event
+from videogen_gateway.readmodels.exports.readmodel import apply_export_event
 from videogen_gateway.readmodels.generations.readmodel import apply_generation_event
 from videogen_gateway.readmodels.migrations import positions_channel
 from videogen_gateway.readmodels.outlines.readmodel import apply_outline_event
@@ -66,6 +68,7 @@ PRODUCTION_TYPES = _tags(production.EVENT_TYPES)
 SCRIPT_TYPES = _tags(script_events.EVENT_TYPES)
 OUTLINE_TYPES = _tags(OUTLINE_EVENT_TYPES)
 GENERATION_TYPES = _tags(GENERATION_EVENT_TYPES)
+EXPORT_TYPES = _tags(EXPORT_EVENT_TYPES)
 ASSET_TYPES = _tags(ASSET_EVENT_TYPES)
 TIMELINE_TYPES = _tags(TIMELINE_EVENT_TYPES)
 
@@ -175,6 +178,14 @@ class ScriptProjector(StreamProjector):
             await apply_generation_event(conn, q, self._channel, event)
 
 
+class ExportProjector(StreamProjector):
+    """The export service's stream: the editor's exports (a Render's events pass by)."""
+
+    async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
+        if recorded.type in EXPORT_TYPES:
+            await apply_export_event(conn, self._q, _decode(export_event_decoder, recorded))
+
+
 class MediaProjector(StreamProjector):
     """The media service's stream: the editor's assets and timelines (doc 002)."""
 
@@ -190,5 +201,6 @@ def projectors(pool: asyncpg.Pool, schema: str, ns: Namespace) -> list[tuple[str
     return [
         ("project", ProjectProjector(pool, schema, ns.durable("gateway", "projects"))),
         ("script", ScriptProjector(pool, schema, ns.durable("gateway", "scripts"))),
+        ("export", ExportProjector(pool, schema, ns.durable("gateway", "exports"))),
         ("media", MediaProjector(pool, schema, ns.durable("gateway", "media"))),
     ]

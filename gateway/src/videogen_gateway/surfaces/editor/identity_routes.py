@@ -18,7 +18,7 @@ import msgspec
 from litestar import Router, get
 
 
-class HealthOut(msgspec.Struct, kw_only=True):
+class EditorHealthOut(msgspec.Struct, kw_only=True):
     status: Literal["ok"]
     timestamp: datetime
 
@@ -34,8 +34,8 @@ LOCAL_USER = UserOut(id="local", name="Local user", email="local@localhost", aut
 
 
 @get("/health", summary="Liveness of the editor API", cache=False)
-async def editor_health() -> HealthOut:
-    return HealthOut(status="ok", timestamp=datetime.now(UTC))
+async def editor_health() -> EditorHealthOut:
+    return EditorHealthOut(status="ok", timestamp=datetime.now(UTC))
 
 
 @get("/me", summary="The current user's profile (the local user: no authentication yet)")

@@ -13,7 +13,6 @@ made" on every path.
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID, uuid4
 
 import msgspec
@@ -25,9 +24,11 @@ from videogen_contracts.project.commands import DeleteProject
 from videogen_gateway.command_client import CommandRefused, new_ids, stamped
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import problems
-from videogen_gateway.readmodels.editor.queries import EditorQueries
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.editor import project_schemas as shapes
+from videogen_gateway.surfaces.editor.lookups import editor_queries
+from videogen_gateway.surfaces.editor.segment_schemas import DeletedOut
+from videogen_gateway.surfaces.editor.sending import rejected
 from videogen_gateway.surfaces.editor.upload_commands import (
     receiver_of,
     start_asset,
@@ -48,19 +49,19 @@ async def _command(rt: Runtime, name: str, command: msgspec.Struct) -> None:
     try:
         await rt.dispatcher.send_and_wait(SERVICE, name, command)
     except CommandRefused as refused:
-        raise shapes.editor_rejection(refused.rejection) from None
+        # The project's `topic` is the editor's `name`.
+        raise rejected(refused.rejection, {"topic": "name"}) from None
 
 
-async def _detail(rt: Runtime, project_id: UUID) -> shapes.ProjectDetailOut:
+async def _detail(rt: Runtime, project_id: UUID) -> shapes.EditorProjectDetailOut:
     detail = await project_detail(rt, project_id)
-    editor = EditorQueries(rt.pool, rt.schema)
-    assets = await editor.assets_of(project_id)
-    segments: list[Any] = []  # TODO: E1's segment shape
+    editor = editor_queries(rt)
+    assets, segments = await editor.assets_of(project_id), await editor.segments_of(project_id)
     return shapes.project_detail_out(detail.project, assets, segments)
 
 
 @get("/project", summary="List all projects", responses=problems(503))
-async def list_editor_projects(state: State) -> list[shapes.ProjectOut]:
+async def list_editor_projects(state: State) -> list[shapes.EditorProjectOut]:
     rows = await runtime_of(state).queries.list_projects()
     return [shapes.project_out(row) for row in rows]
 
@@ -70,18 +71,23 @@ async def list_editor_projects(state: State) -> list[shapes.ProjectOut]:
     responses=problems(400, 413, 503),
 )
 async def create_editor_project(
-    state: State, data: JSONBody[shapes.ProjectBody | None] = None
-) -> shapes.ProjectDetailOut:
+    state: State, data: JSONBody[shapes.EditorProjectBody | None] = None
+) -> shapes.EditorProjectDetailOut:
     rt = runtime_of(state)
-    body = data or shapes.ProjectBody()
+    body = data or shapes.EditorProjectBody()
     o = rt.options
     source = (import_source(body.video_url, o.import_url_prefixes, o.import_dir)
               if body.video_url else None)
     project_id = uuid4()
-    received = await _fetch(rt, project_id, source) if source else None
-    await _command(rt, "create_project", shapes.create_command(body, project_id, *new_ids()))
-    if source is not None and received is not None:
-        await _import(rt, project_id, source, *received)
+    fetched = await _fetch(rt, project_id, source) if source else None
+    try:
+        await _command(rt, "create_project", shapes.create_command(body, project_id, *new_ids()))
+    except BaseException:
+        if fetched is not None:  # no project: nothing would ever delete its bytes
+            await receiver_of(rt).discard(project_id, fetched[0])
+        raise
+    if source is not None and fetched is not None:
+        await _import(rt, project_id, source, *fetched)
     return await _detail(rt, project_id)
 
 
@@ -111,7 +117,9 @@ async def _import(rt: Runtime, project_id: UUID, source: ImportSource, asset_id:
     "/project/{project_id:str}", summary="A project with its assets and timeline",
     responses=problems(404, 503),
 )
-async def get_editor_project(state: State, project_id: FromPath[str]) -> shapes.ProjectDetailOut:
+async def get_editor_project(
+    state: State, project_id: FromPath[str]
+) -> shapes.EditorProjectDetailOut:
     return await _detail(runtime_of(state), parse_id(project_id, "project"))
 
 
@@ -119,10 +127,10 @@ async def get_editor_project(state: State, project_id: FromPath[str]) -> shapes.
     "/project/{project_id:str}", status_code=HTTP_200_OK,
     summary="Delete a project and all its media", responses=problems(404, 409, 503),
 )
-async def delete_editor_project(state: State, project_id: FromPath[str]) -> shapes.Deleted:
+async def delete_editor_project(state: State, project_id: FromPath[str]) -> DeletedOut:
     command = stamped(DeleteProject, project_id=parse_id(project_id, "project"))
     await _command(runtime_of(state), "delete_project", command)
-    return shapes.Deleted()
+    return DeletedOut()
 
 
 def editor_project_router() -> Router:

@@ -9,7 +9,7 @@ field is optional: no name is "Untitled project", and an empty `video_url` impor
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -17,10 +17,9 @@ from msgspec import Meta
 from videogen_contracts.media.editing import MediaStream
 from videogen_contracts.project import limits
 from videogen_contracts.project.commands import CreateProject
-from videogen_contracts.replies import CommandRejected
-from videogen_gateway.errors import Rejected
-from videogen_gateway.readmodels.editor.rows import AssetRow
+from videogen_gateway.readmodels.editor.rows import AssetRow, SegmentRow
 from videogen_gateway.readmodels.projects.rows import ProjectRow
+from videogen_gateway.surfaces.editor.segment_schemas import SegmentOut, segment_out
 
 UNTITLED = "Untitled project"
 FILE_NAME_MAX = 255
@@ -39,13 +38,13 @@ FileName = Annotated[str, Meta(min_length=1, max_length=FILE_NAME_MAX,
 ContentType = Annotated[str, Meta(max_length=CONTENT_TYPE_MAX)]
 
 
-class ProjectBody(msgspec.Struct, kw_only=True):
+class EditorProjectBody(msgspec.Struct, kw_only=True):
     name: Name | None = None
     description: Description | None = None
     video_url: VideoUrl | None = None
 
 
-class ProjectOut(msgspec.Struct, kw_only=True):
+class EditorProjectOut(msgspec.Struct, kw_only=True):
     id: UUID
     name: str
     description: str | None
@@ -73,15 +72,11 @@ class AssetOut(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
-class ProjectDetailOut(ProjectOut, kw_only=True):
+class EditorProjectDetailOut(EditorProjectOut, kw_only=True):
     # Every upload of the project, in the order they were made, rejected ones too.
     assets: list[AssetOut]
     # Every segment ever made, active or not, in timeline order.
-    timeline: list[Any]
-
-
-class Deleted(msgspec.Struct, kw_only=True):
-    deleted: bool = True
+    timeline: list[SegmentOut]
 
 
 class UploadBody(msgspec.Struct, kw_only=True):
@@ -105,19 +100,16 @@ class StoredOut(msgspec.Struct, kw_only=True):
     segment_id: UUID
 
 
-def create_command(body: ProjectBody, project_id: UUID, command_id: str,
+def create_command(body: EditorProjectBody, project_id: UUID, command_id: str,
                    now: datetime) -> CreateProject:
     return CreateProject(command_id=command_id, now=now, project_id=project_id,
                          topic=body.name or UNTITLED, description=body.description)
 
 
-def project_out(row: ProjectRow) -> ProjectOut:
-    return ProjectOut(id=row.id, name=row.topic, description=row.description, status=row.status,
-                      created_at=row.created_at, updated_at=row.updated_at)
-
-
-# The services' names for inputs, as the editor's clients sent them.
-_FIELD_NAMES = {"topic": "name"}
+def project_out(row: ProjectRow) -> EditorProjectOut:
+    return EditorProjectOut(id=row.id, name=row.topic, description=row.description,
+                            status=row.status, created_at=row.created_at,
+                            updated_at=row.updated_at)
 
 
 def asset_out(row: AssetRow) -> AssetOut:
@@ -128,15 +120,16 @@ def asset_out(row: AssetRow) -> AssetOut:
 
 
 def project_detail_out(
-    row: ProjectRow, assets: list[AssetRow], segments: list[Any]
-) -> ProjectDetailOut:
-    return ProjectDetailOut(**msgspec.structs.asdict(project_out(row)),
-                            assets=[asset_out(a) for a in assets], timeline=segments)
+    row: ProjectRow, assets: list[AssetRow], segments: list[SegmentRow]
+) -> EditorProjectDetailOut:
+    return EditorProjectDetailOut(**msgspec.structs.asdict(project_out(row)),
+                            assets=[asset_out(a) for a in assets],
+                            timeline=[segment_out(s) for s in segments])
 
 
-def editor_rejection(rejection: CommandRejected) -> Rejected:
-    field = _FIELD_NAMES.get(rejection.field or "", rejection.field)
-    detail = rejection.message
-    for ours, theirs in _FIELD_NAMES.items():
-        detail = detail.replace(ours, theirs)
-    return Rejected(rejection, field, detail)
+def stored_out(row: AssetRow) -> StoredOut:
+    """A stored asset, as the request that completed its upload was answered."""
+    if row.sha256 is None or row.size_bytes is None or row.segment_id is None:
+        raise ValueError(f"asset {row.id} is not stored")
+    return StoredOut(asset_id=row.id, project_id=row.project_id, status="stored",
+                     sha256=row.sha256, size_bytes=row.size_bytes, segment_id=row.segment_id)

@@ -18,15 +18,15 @@ from uuid import UUID, uuid4, uuid5
 
 from videogen_contracts.media.editing import asset_stream_id
 from videogen_contracts.media.editing_commands import StartUpload, StoreUpload
-from videogen_gateway.command_client import CommandRefused, new_ids, stamped
+from videogen_gateway.command_client import new_ids, stamped
 from videogen_gateway.downloads import blob_path
+from videogen_gateway.errors import Rejected
 from videogen_gateway.runtime import Runtime
-from videogen_gateway.surfaces.editor.project_schemas import StoredOut, editor_rejection
+from videogen_gateway.surfaces.editor.project_schemas import StoredOut
+from videogen_gateway.surfaces.editor.sending import send_media
 from videogen_gateway.surfaces.editor.upload_tokens import UploadTokens
 from videogen_gateway.surfaces.editor.uploads import Received, Receiver
 from videogen_media.blobs import LocalBlobStore
-
-SERVICE = "media"
 
 
 def receiver_of(rt: Runtime) -> Receiver:
@@ -49,10 +49,7 @@ async def start_asset(rt: Runtime, project_id: UUID, file_name: str, content_typ
                       asset_id: UUID | None = None) -> UUID:
     command = stamped(StartUpload, project_id=project_id, asset_id=asset_id or uuid4(),
                       file_name=file_name, content_type=content_type)
-    try:
-        await rt.dispatcher.send_and_wait(SERVICE, "start_upload", command)
-    except CommandRefused as refused:
-        raise editor_rejection(refused.rejection) from None
+    await send_media(rt, "start_upload", command)
     return command.asset_id
 
 
@@ -76,11 +73,11 @@ async def store_received(
         segment_id=uuid5(asset_id, sha256),
     )
     try:
-        await rt.dispatcher.send_and_wait(SERVICE, "store_upload", command)
-    except CommandRefused as refused:
-        if refused.rejection.field == "file":
+        await send_media(rt, "store_upload", command)
+    except Rejected as refused:
+        if refused.field == "file":
             await _rejected(rt, receiver, asset_id, key)
-        raise editor_rejection(refused.rejection) from None
+        raise
     return StoredOut(asset_id=asset_id, project_id=project_id, status="stored", sha256=sha256,
                      size_bytes=received.size, segment_id=command.segment_id)
 

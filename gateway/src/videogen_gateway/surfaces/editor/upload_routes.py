@@ -18,12 +18,12 @@ from typing import Any
 
 from litestar import Request, Response, Router, post, route
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import problems
-from videogen_gateway.readmodels.editor.queries import EditorQueries
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.editor import project_schemas as shapes
+from videogen_gateway.surfaces.editor.lookups import editor_queries, known_editor_ids
 from videogen_gateway.surfaces.editor.upload_bodies import (
     boundary_of,
     multipart_field,
@@ -37,13 +37,13 @@ from videogen_gateway.surfaces.editor.upload_commands import (
     upload_url,
 )
 from videogen_gateway.surfaces.editor.uploads import Interrupted, content_range, received_range
-from videogen_gateway.surfaces.studio.lookups import existing_project, known_path_ids, parse_id
+from videogen_gateway.surfaces.studio.lookups import existing_project, parse_id
 
 UPLOAD_PATH = "/api/project/{project_id:str}/upload"
 
 
 @post(
-    UPLOAD_PATH, status_code=200, guards=known_path_ids,
+    UPLOAD_PATH, status_code=200, guards=known_editor_ids,
     summary="Get an upload URL for a new video asset", responses=problems(400, 404, 503),
 )
 async def request_upload(
@@ -66,23 +66,26 @@ async def request_upload(
 )
 async def receive_upload(
     request: Request[Any, Any, Any], state: State, project_id: FromPath[str],
-    asset_id: FromPath[str], token: str | None = None,
+    asset_id: FromPath[str], token: FromQuery[str | None] = None,
 ) -> Response[Any]:
     rt = runtime_of(state)
     pid = await existing_project(rt, project_id)
     aid = parse_id(asset_id, "asset")
     tokens_of(rt).check(token, pid, aid, time.time())
-    asset = await EditorQueries(rt.pool, rt.schema).asset(aid)
+    asset = await editor_queries(rt).asset(aid)
     if asset is not None and asset.status == "rejected":
         raise ApiError(409, f"asset {aid} was rejected ({asset.reason}); ask for a new"
                             " upload URL to send another file")
+    where = content_range(request.headers.get("content-range"))
+    if asset is not None and asset.status == "stored" and where and where.first is None:
+        return _stored(shapes.stored_out(asset))  # "how far did it get?": all the way
     receiver = receiver_of(rt)
     body, declared = request_body(request), request.content_length
     try:
         if request.method == "POST":
             field = multipart_field(body, boundary_of(request.headers.get("content-type")))
             received = await receiver.whole(pid, aid, field, None)
-        elif (where := content_range(request.headers.get("content-range"))) is None:
+        elif where is None:
             received = await receiver.whole(pid, aid, body, declared)
         else:
             received = await receiver.piece(pid, aid, body, where, declared)
@@ -93,7 +96,10 @@ async def receive_upload(
     if received.sha256 is None:
         # Resumable-upload clients read 308 + Range as "continue after this byte".
         return Response(b"", status_code=308, headers=received_range(received.size))
-    stored = await store_received(rt, receiver, pid, aid, received)
+    return _stored(await store_received(rt, receiver, pid, aid, received))
+
+
+def _stored(stored: shapes.StoredOut) -> Response[shapes.StoredOut]:
     return Response(stored, headers={"ETag": f'"{stored.sha256}"'})
 
 

@@ -211,7 +211,10 @@ class Receiver:
         if declared is not None and declared != where.length:
             raise ApiError(400, f"Content-Length {declared} is not the {where.length} bytes"
                                 " its Content-Range names", "Content-Length")
-        partial = await PartialFile.open(self._path(project_id, asset_id), fresh=False)
+        path = self._path(project_id, asset_id)
+        if where.first is None and not await asyncio.to_thread(path.is_file):
+            return Received(0)  # asked before anything arrived: no file is made for that
+        partial = await PartialFile.open(path, fresh=False)
         held, total = partial.size, where.total
         if (total is not None and held > total) or (where.first or 0) > held:
             await partial.close()

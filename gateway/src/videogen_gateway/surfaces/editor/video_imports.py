@@ -63,6 +63,8 @@ def url_allowed(url: str, prefixes: tuple[str, ...]) -> bool:
         origin = _origin(given.scheme.lower(), given.hostname, given.port)
     except ValueError:  # a port that is not a number
         return False
+    if any(part in (".", "..") for part in unquote(given.path).split("/")):
+        return False  # `/clips/../private` would leave the prefix once the server resolves it
     for prefix in prefixes:
         allowed = urlsplit(prefix)
         if _origin(allowed.scheme.lower(), allowed.hostname, allowed.port) != origin:
