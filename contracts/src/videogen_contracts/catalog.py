@@ -11,6 +11,8 @@ from typing import Any
 import msgspec
 
 from videogen_contracts.export.events import RenderEvent
+from videogen_contracts.export.exports import ExportEvent
+from videogen_contracts.media.editing import AssetEvent, TimelineEvent
 from videogen_contracts.media.events import MediaEvent
 from videogen_contracts.project.events import ProjectEvent
 from videogen_contracts.project.production import ProductionEvent
@@ -22,8 +24,9 @@ from videogen_contracts.script.outline import OutlineEvent
 # service → the tagged unions of its aggregates (tag_field="type").
 EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
     "project": (ProjectEvent, ProductionEvent, SettingsEvent),
-    "script": (ScriptEvent, OutlineEvent, GenerationEvent), "media": (MediaEvent,),
-    "export": (RenderEvent,),
+    "script": (ScriptEvent, OutlineEvent, GenerationEvent),
+    "media": (MediaEvent, AssetEvent, TimelineEvent),
+    "export": (RenderEvent, ExportEvent),
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Generic, TypeVar
 
 import asyncpg
@@ -27,6 +28,9 @@ from videogen_gateway.system.disk import DiskLimits
 MAX_BODY_BYTES = 1024 * 1024
 LLM_WAIT_SECONDS = 120.0
 TEXT2VIDEO_MAX_CHARS = 100_000
+UPLOAD_MAX_BYTES = 4 * 1024**3
+UPLOAD_TOKEN_TTL = 3600.0
+EDITOR_STRIP_MAX_FRAMES = 240
 
 T = TypeVar("T")
 
@@ -58,13 +62,26 @@ class GatewayOptions:
     # recently the latest run may have ended for a first connection to replay it.
     sse_heartbeat: float = 15.0
     sse_recent_run: float = 300.0
+    # The editor's uploads (surfaces/editor/uploads.py): the largest file taken, how long
+    # an upload URL stays valid, and the key that signs its token (None: `<data dir>/
+    # upload.key`, created at first start; every replica of a deployment must share it).
+    upload_max_bytes: int = UPLOAD_MAX_BYTES
+    upload_token_ttl: float = UPLOAD_TOKEN_TTL
+    upload_key: str | None = field(default=None, repr=False)
+    # Where a new editor project's `video_url` may point: http(s) URLs under one of these
+    # prefixes (none by default), or files under this directory (None: no path imports).
+    import_url_prefixes: tuple[str, ...] = ()
+    import_dir: Path | None = None
+    # The most frames one editor preview strip may ask for (more is a 400).
+    editor_strip_max_frames: int = EDITOR_STRIP_MAX_FRAMES
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
         raw = os.environ.get("VIDEOGEN_GATEWAY_SERVICES", "project")
         cache = os.environ.get("VIDEOGEN_GATEWAY_DETAIL_CACHE", "1").lower()
+        import_dir = os.environ.get("VIDEOGEN_IMPORT_DIR")
         return cls(
-            services=tuple(s.strip() for s in raw.split(",") if s.strip()),
+            services=_listed(raw),
             detail_cache=cache not in ("0", "false", "no", "off"),
             disk_limits=DiskLimits.from_env(),
             providers=ProviderConfig.from_env(),
@@ -75,7 +92,22 @@ class GatewayOptions:
             ),
             sse_heartbeat=float(os.environ.get("VIDEOGEN_SSE_HEARTBEAT_SECONDS", 15.0)),
             sse_recent_run=float(os.environ.get("VIDEOGEN_SSE_RECENT_RUN_SECONDS", 300.0)),
+            upload_max_bytes=int(os.environ.get("VIDEOGEN_UPLOAD_MAX_BYTES", UPLOAD_MAX_BYTES)),
+            upload_token_ttl=float(
+                os.environ.get("VIDEOGEN_UPLOAD_TOKEN_TTL_SECONDS", UPLOAD_TOKEN_TTL)
+            ),
+            upload_key=os.environ.get("VIDEOGEN_UPLOAD_KEY") or None,
+            import_url_prefixes=_listed(os.environ.get("VIDEOGEN_IMPORT_URL_PREFIXES", "")),
+            import_dir=Path(import_dir) if import_dir else None,
+            editor_strip_max_frames=int(
+                os.environ.get("VIDEOGEN_EDITOR_STRIP_MAX_FRAMES", EDITOR_STRIP_MAX_FRAMES)
+            ),
         )
+
+
+def _listed(raw: str) -> tuple[str, ...]:
+    """A comma-separated option's items, blanks dropped."""
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
 
 
 class Opened(Generic[T]):

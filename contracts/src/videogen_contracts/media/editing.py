@@ -35,6 +35,16 @@ def timeline_stream_id(project_id: UUID) -> str:
     return f"timeline-{project_id}"
 
 
+def editor_prefix(project_id: UUID) -> str:
+    """Every editor blob of a project lives under this prefix (deleted with the project)."""
+    return f"editor/{project_id}/"
+
+
+def asset_blob_key(project_id: UUID, sha256: str) -> str:
+    """An uploaded file, by content: the same file uploaded twice to a project is stored once."""
+    return f"{editor_prefix(project_id)}assets/{sha256}"
+
+
 # The documented ranges of a colour grade. Every field is optional and neutral by default,
 # so `{}` is "no change"; the gateway and the decider both read these bounds from here.
 GRADE_LIMITS: dict[str, tuple[float, float]] = {
@@ -118,7 +128,7 @@ class AssetUploadStarted(AssetEventBase, frozen=True, kw_only=True, tag="AssetUp
 class AssetStored(AssetEventBase, frozen=True, kw_only=True, tag="AssetStored"):
     """The bytes arrived, were probed as audio or video, and are stored by content."""
 
-    # `assets/<sha256>`: the same file uploaded twice is stored once.
+    # `asset_blob_key(project_id, sha256)`: the same file uploaded twice is stored once.
     blob_key: str
     sha256: str
     size_bytes: int

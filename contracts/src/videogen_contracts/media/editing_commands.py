@@ -6,8 +6,8 @@ can answer with them and wait for them in its read model. Every edit names the s
 changes; the decider refuses an edit of an inactive segment (`Conflict`) and bounds that
 fall outside the segment's source window (`Invalid(field)`).
 
-Preview queries (frames, strips, a graded frame) change nothing and record no event: they
-answer with the blob key of a cached JPEG.
+Preview queries (frames, strips, a graded frame, a segment's playable clip) change nothing
+and record no event: they answer with the blob key of a cached JPEG or clip.
 """
 
 from __future__ import annotations
@@ -95,4 +95,26 @@ class PreviewFramesAnswer(msgspec.Struct, frozen=True, kw_only=True):
     keys: list[str]
 
 
-EDITOR_QUERIES: dict[str, type[msgspec.Struct]] = {"preview_frames": PreviewFrames}
+class SegmentMedia(msgspec.Struct, frozen=True, kw_only=True):
+    """A segment's own playable file: `[start_ts, end_ts)` of `media_key`, graded.
+
+    Rendered on first request and kept under a key made of what it shows, so asking again
+    (any segment with the same media, window and grade) finds it.
+    """
+
+    media_key: str
+    start_ts: float
+    end_ts: float
+    grade: ColorGrade | None = None
+
+
+class SegmentMediaAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    # The blob to serve: the rendered clip, or the media itself when the segment is all
+    # of it, ungraded.
+    key: str
+    media_type: str
+
+
+EDITOR_QUERIES: dict[str, type[msgspec.Struct]] = {
+    "preview_frames": PreviewFrames, "segment_media": SegmentMedia,
+}

@@ -29,6 +29,7 @@ READ_MODEL_TABLES = (
     "projects", "cast_members", "stream_positions", "productions",
     "sections", "sentences", "outlines", "generation_runs", "generation_events",
     "generation_feeds", "aura_jobs", "aura_job_steps", "aura_job_events",
+    "editor_assets", "editor_segments", "editor_exports",
 )
 
 

@@ -1,4 +1,4 @@
-"""The projections of the services' streams (project, script) into the gateway's read models.
+"""The projections of the services' streams (project, script, media, export) into read models.
 
 A projector only says which read model an event changes; event types it does not know (a
 newer service's) still advance their stream's position.
@@ -29,6 +29,13 @@ from nats.aio.msg import Msg
 from nats.js.client import JetStreamContext
 from videogen_bus.consumer import PoisonMessage, TransientError, run_consumer
 from videogen_contracts.envelope import RecordedEvent, event_type_name
+from videogen_contracts.export.exports import EXPORT_EVENT_TYPES, export_event_decoder
+from videogen_contracts.media.editing import (
+    ASSET_EVENT_TYPES,
+    TIMELINE_EVENT_TYPES,
+    asset_event_decoder,
+    timeline_event_decoder,
+)
 from videogen_contracts.project import events as project_events
 from videogen_contracts.project import production
 from videogen_contracts.script import events as script_events
@@ -39,6 +46,8 @@ from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_eventstore.tracking import track_once
 from videogen_gateway.readmodels.aura_jobs.readmodel import apply_aura_event
+from videogen_gateway.readmodels.editor.projection import apply_asset_event, apply_timeline_event
+from videogen_gateway.readmodels.exports.readmodel import apply_export_event
 from videogen_gateway.readmodels.generations.readmodel import apply_generation_event
 from videogen_gateway.readmodels.migrations import positions_channel
 from videogen_gateway.readmodels.outlines.readmodel import apply_outline_event
@@ -59,6 +68,9 @@ PRODUCTION_TYPES = _tags(production.EVENT_TYPES)
 SCRIPT_TYPES = _tags(script_events.EVENT_TYPES)
 OUTLINE_TYPES = _tags(OUTLINE_EVENT_TYPES)
 GENERATION_TYPES = _tags(GENERATION_EVENT_TYPES)
+EXPORT_TYPES = _tags(EXPORT_EVENT_TYPES)
+ASSET_TYPES = _tags(ASSET_EVENT_TYPES)
+TIMELINE_TYPES = _tags(TIMELINE_EVENT_TYPES)
 
 
 class Outcome(enum.Enum):
@@ -166,9 +178,29 @@ class ScriptProjector(StreamProjector):
             await apply_generation_event(conn, q, self._channel, event)
 
 
+class ExportProjector(StreamProjector):
+    """The export service's stream: the editor's exports (a Render's events pass by)."""
+
+    async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
+        if recorded.type in EXPORT_TYPES:
+            await apply_export_event(conn, self._q, _decode(export_event_decoder, recorded))
+
+
+class MediaProjector(StreamProjector):
+    """The media service's stream: the editor's assets and timelines (doc 002)."""
+
+    async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
+        if recorded.type in ASSET_TYPES:
+            await apply_asset_event(conn, self._q, _decode(asset_event_decoder, recorded))
+        elif recorded.type in TIMELINE_TYPES:
+            await apply_timeline_event(conn, self._q, _decode(timeline_event_decoder, recorded))
+
+
 def projectors(pool: asyncpg.Pool, schema: str, ns: Namespace) -> list[tuple[str, StreamProjector]]:
     """Every service whose stream the read models come from, with its projection."""
     return [
         ("project", ProjectProjector(pool, schema, ns.durable("gateway", "projects"))),
         ("script", ScriptProjector(pool, schema, ns.durable("gateway", "scripts"))),
+        ("export", ExportProjector(pool, schema, ns.durable("gateway", "exports"))),
+        ("media", MediaProjector(pool, schema, ns.durable("gateway", "media"))),
     ]

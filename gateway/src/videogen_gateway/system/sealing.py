@@ -24,7 +24,8 @@ class SealedKeyUnreadable(Exception):
     """The token was sealed under another gateway key (it was replaced or differs)."""
 
 
-def _key_from_file(path: Path) -> bytes:
+def key_from_file(path: Path) -> bytes:
+    """The key in `path`, or a new one written there (mode 0600) on first use."""
     try:
         return path.read_bytes().strip()
     except FileNotFoundError:
@@ -48,7 +49,7 @@ class SecretBox:
     @classmethod
     def from_key(cls, configured: str | None, data_dir: Path) -> SecretBox:
         """The configured key, else the data dir's key file (created on first use)."""
-        return cls(configured.encode() if configured else _key_from_file(data_dir / KEY_FILE))
+        return cls(configured.encode() if configured else key_from_file(data_dir / KEY_FILE))
 
     def __repr__(self) -> str:
         return "SecretBox(***)"

@@ -23,24 +23,37 @@ from videogen_eventstore.api import EventStore
 from videogen_runtime.service import Plumbing, open_plumbing
 from videogen_runtime.settings import Settings
 
-from export_service.app.handlers import RenderHandler
-from export_service.app.ports import BlobStore, Renderer
+from export_service.app.handlers import ExportHandler, RenderHandler
+from export_service.app.ports import BlobStore, CutRenderer, Renderer
 from export_service.config import ExportConfig
 from export_service.entrypoints.rpc import command_handlers
+from export_service.workers.export import ExportJob, export_queue_config
 from export_service.workers.render import RenderJob, production_of, render_queue_config
 
 
 @dataclass(frozen=True)
 class ExportApp:
-    """The application: the render_timeline handler and the render job."""
+    """The application: the render_timeline and export_timeline handlers and their jobs."""
 
     handler: RenderHandler
     job: RenderJob
+    exports: ExportHandler
+    export_job: ExportJob
 
 
-def export_app(store: EventStore, renderer: Renderer, blobs: BlobStore) -> ExportApp:
-    handler = RenderHandler(store)
-    return ExportApp(handler, RenderJob(handler, renderer, blobs))
+def export_app(
+    store: EventStore,
+    renderer: Renderer,
+    blobs: BlobStore,
+    cut_renderer: CutRenderer,
+    config: ExportConfig | None = None,
+) -> ExportApp:
+    config = config or ExportConfig()
+    handler, exports = RenderHandler(store), ExportHandler(store)
+    export_job = ExportJob(
+        exports, handler, cut_renderer, blobs, production_wait_s=config.production_wait
+    )
+    return ExportApp(handler, RenderJob(handler, renderer, blobs), exports, export_job)
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,8 @@ class ExportService:
     plumbing: Plumbing
     handler: RenderHandler
     queue: JobQueue
+    exports: ExportHandler
+    export_queue: JobQueue
 
 
 def stopped_production(event: RecordedEvent) -> str:
@@ -63,23 +78,34 @@ async def start_export_service(
     *,
     renderer: Renderer | None = None,
     blobs: BlobStore | None = None,
+    cut_renderer: CutRenderer | None = None,
     config: ExportConfig | None = None,
 ) -> ExportService:
-    """Start everything; `renderer` and `blobs` replace ffmpeg and the blob directory."""
+    """Start everything; `renderer`, `cut_renderer` and `blobs` replace ffmpeg and the
+    blob directory."""
     config = config or ExportConfig.from_env()
-    if renderer is None or blobs is None:
+    if renderer is None or blobs is None or cut_renderer is None:
         # Imported here so that tests with fakes never load ffmpeg bindings.
+        from videogen_media.ffmpeg_path import ffmpeg_executable
+
+        from export_service.adapters.cut_media import FfmpegCutRenderer
         from export_service.adapters.media import media_blobs, media_renderer
 
         renderer = renderer or media_renderer()
         blobs = blobs or media_blobs(settings)
+        cut_renderer = cut_renderer or FfmpegCutRenderer(ffmpeg_executable())
     base = await open_plumbing(SERVICE, settings, stack)
-    app = export_app(base.store, renderer, blobs)
-    await base.serve(command_handlers(app.handler), concurrency=config.concurrency)
+    app = export_app(base.store, renderer, blobs, cut_renderer, config)
+    await base.serve(command_handlers(app.handler, app.exports), concurrency=config.concurrency)
     queue = await base.run_work_queue(
         render_queue_config(base.namespace, config), app.job, job_key=production_of
+    )
+    # The editor's exports: a queue of their own, so an export never waits behind a
+    # production's render (whose video a production export may be waiting for).
+    export_queue = await base.run_work_queue(
+        export_queue_config(base.namespace, config), app.export_job
     )
     # A cancelled (or failed) production's render stops at once, in whichever replica:
     # ffmpeg's process group is killed, the scratch file removed, and the job acked.
     await base.abandon_jobs_on(stopped_subjects(base.namespace), stopped_production, queue)
-    return ExportService(base, app.handler, queue)
+    return ExportService(base, app.handler, queue, app.exports, export_queue)

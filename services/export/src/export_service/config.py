@@ -17,6 +17,8 @@ class ExportConfig(msgspec.Struct, frozen=True, kw_only=True):
     # Deliveries after which an unexpected error (a bug, not a bad input) fails the render
     # instead of retrying it again.
     max_attempts: int = 3
+    # How long an editor export of a studio project waits for its production's video.
+    production_wait: float = 1800.0
 
     @classmethod
     def from_env(cls) -> ExportConfig:
@@ -25,4 +27,5 @@ class ExportConfig(msgspec.Struct, frozen=True, kw_only=True):
             concurrency=max(1, int(env.get("VIDEOGEN_EXPORT_CONCURRENCY", "1"))),
             ack_wait=float(env.get("VIDEOGEN_EXPORT_ACK_WAIT", "30")),
             max_attempts=max(1, int(env.get("VIDEOGEN_EXPORT_MAX_ATTEMPTS", "3"))),
+            production_wait=float(env.get("VIDEOGEN_EXPORT_PRODUCTION_WAIT", "1800")),
         )

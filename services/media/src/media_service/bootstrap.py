@@ -19,28 +19,39 @@ from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.events import SERVICE, stream_id_for
 from videogen_contracts.project.production import production_id_of, stopped_subjects
 from videogen_eventstore.api import EventStore
+from videogen_eventstore.multi_stream import AtomicAppender, PostgresAtomicAppender
+from videogen_media.blobs import LocalBlobStore
 from videogen_runtime.service import Plumbing, open_plumbing
 from videogen_runtime.settings import Settings
 
 from media_service.adapters.toolkit import build_toolkit
+from media_service.app.editing import EditingHandlers
 from media_service.app.handlers import PreparationHandler
+from media_service.app.previews import Previews
 from media_service.config import MediaConfig
 from media_service.entrypoints.consumers import preparation_queue_config, start_project_deletions
+from media_service.entrypoints.editing_rpc import editing_handlers
+from media_service.entrypoints.preview_rpc import preview_queries
+from media_service.entrypoints.proxy_queue import proxy_queue_config
 from media_service.entrypoints.rpc import command_handlers
 from media_service.workers.preparation import PreparationJob, Toolkit
+from media_service.workers.proxies import ProxyJob
 
 
 @dataclass(frozen=True)
 class MediaApp:
-    """The application: the prepare_media handler and the preparation job."""
+    """The application: the prepare_media handler, the preparation job, the editor's commands."""
 
     handler: PreparationHandler
     job: PreparationJob
+    editing: EditingHandlers
 
 
-def media_app(store: EventStore, tools: Toolkit) -> MediaApp:
+def media_app(store: EventStore, appender: AtomicAppender, tools: Toolkit) -> MediaApp:
     handler = PreparationHandler(store)
-    return MediaApp(handler, PreparationJob(handler, tools))
+    return MediaApp(
+        handler, PreparationJob(handler, tools), EditingHandlers(store, appender, tools.blobs)
+    )
 
 
 @dataclass(frozen=True)
@@ -69,12 +80,22 @@ async def start_media_service(
     # First, so a missing font or voice refuses to start before anything is wired.
     tools = tools or await build_toolkit(settings, config, stack)
     base = await open_plumbing(SERVICE, settings, stack)
-    app = media_app(base.store, tools)
+    app = media_app(base.store, PostgresAtomicAppender(base.pool, base.schema), tools)
+    # The editor's previews read and write the same blob directory as everything else.
+    editor_blobs = LocalBlobStore(settings.data_dir / "blobs")
     await base.serve(
-        command_handlers(app.handler), concurrency=config.concurrency, narrator=tools.narrator.name
+        {**command_handlers(app.handler), **editing_handlers(app.editing),
+         **preview_queries(Previews(editor_blobs))},
+        concurrency=config.concurrency, narrator=tools.narrator.name,
     )
     await start_project_deletions(base, tools.blobs)
     queue = await base.run_work_queue(preparation_queue_config(base.namespace, config), app.job)
+    await base.run_work_queue(
+        proxy_queue_config(
+            base.namespace, ack_wait=config.ack_wait, max_attempts=config.max_attempts
+        ),
+        ProxyJob(editor_blobs),
+    )
     # A cancelled (or failed) production's preparation stops at once wherever it runs: the
     # sentences in synthesis stop at their next piece (their temporary directories are
     # removed), and the job's message is acked. Sentences already narrated stay recorded,

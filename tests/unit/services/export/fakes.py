@@ -1,4 +1,5 @@
-"""Fakes for the render job's ports: blobs in a directory and a scripted encoder (no ffmpeg)."""
+"""Fakes for the render and export jobs' ports: blobs in a directory and scripted encoders
+(no ffmpeg)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from export_service.app.ports import (
 )
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import CaptionTrack, RenderRequested, TimelineClip
+from videogen_contracts.export.exports import Cut
 from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
 
 
@@ -118,3 +120,34 @@ def timeline(blobs: DirBlobs, render_id: uuid.UUID, clips: int = 2) -> RenderTim
         captions=CaptionTrack(ass_key=None, srt_key=f"captions/{render_id}.srt"),
         output_key=f"videos/{render_id}.mp4",
     )
+
+
+@dataclass
+class ScriptedCuts:
+    """The export job's CutRenderer: writes the cuts' keys and windows to the output."""
+
+    fail_with: str | None = None
+    renders: list[list[str]] = field(default_factory=list)
+    # Set to hold every encode until the test releases it (or cancels the job).
+    gate: asyncio.Event | None = None
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def render_cuts(
+        self, cuts: list[Cut], fmt: str, blobs: BlobStore, output: Path,
+        progress: ProgressCallback,
+    ) -> None:
+        paths = [blobs.local_path(c.media_key) for c in cuts]  # MissingInput like the real one
+        self.renders.append([c.media_key for c in cuts])
+        self.started.set()
+        if self.gate is not None:
+            await self.gate.wait()
+        await progress(1.0)
+        if self.fail_with:
+            raise EncodeFailed(self.fail_with)
+        data = b"".join(f"{p.name}:{c.start_ts}-{c.end_ts}.{fmt}".encode()
+                        for p, c in zip(paths, cuts, strict=True))  # fmt: skip
+        await asyncio.to_thread(output.write_bytes, data)
+
+    async def probe(self, path: Path) -> RenderedFile:
+        size = (await asyncio.to_thread(path.stat)).st_size
+        return RenderedFile(duration_s=2.5, size_bytes=size)

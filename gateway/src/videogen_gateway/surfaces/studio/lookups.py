@@ -70,7 +70,10 @@ async def outline_of(rt: Runtime, outline_id: UUID, project_id: UUID | None = No
     return _found(row, "outline", outline_id)
 
 
-_LOOKUPS: dict[str, Callable[[Runtime, str], Awaitable[object]]] = {
+# Path parameter name → what finds it (a 404 if it does not).
+Lookups = dict[str, Callable[[Runtime, str], Awaitable[object]]]
+
+_LOOKUPS: Lookups = {
     "project_id": existing_project,
     "section_id": lambda rt, raw: section_of(rt, parse_id(raw, "section")),
     "sentence_id": lambda rt, raw: sentence_of(rt, parse_id(raw, "sentence")),
@@ -78,14 +81,20 @@ _LOOKUPS: dict[str, Callable[[Runtime, str], Awaitable[object]]] = {
 }
 
 
-async def _known_path_ids(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    rt = runtime_of(connection.app.state)
-    for name, raw in connection.path_params.items():
-        lookup = _LOOKUPS.get(name)
-        if lookup is not None:
-            await lookup(rt, str(raw))
+def path_ids_guard(lookups: Lookups) -> list[Guard]:
+    """A route guard that looks up every path parameter named in `lookups` (a 404 if not
+    found), before the body is read."""
+
+    async def known_path_ids(
+        connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+    ) -> None:
+        rt = runtime_of(connection.app.state)
+        for name, raw in connection.path_params.items():
+            lookup = lookups.get(name)
+            if lookup is not None:
+                await lookup(rt, str(raw))
+
+    return [known_path_ids]
 
 
-known_path_ids: list[Guard] = [_known_path_ids]
+known_path_ids: list[Guard] = path_ids_guard(_LOOKUPS)

@@ -59,14 +59,19 @@ class FfmpegRenderer:
             raise EncodeFailed(str(error)) from error
 
     async def probe(self, path: Path) -> RenderedFile:
-        try:
-            info = await probe_async(path)
-        except ProbeFailed as error:
-            raise EncodeFailed(f"the output cannot be read: {error}") from error
-        if info.duration <= 0:
-            raise EncodeFailed(f"the output has no duration: {path.name}")
-        size = (await asyncio.to_thread(path.stat)).st_size
-        return RenderedFile(duration_s=round(info.duration, 3), size_bytes=size)
+        return await measure_output(path)
+
+
+async def measure_output(path: Path) -> RenderedFile:
+    """A written video's real duration and size; EncodeFailed if it cannot be read."""
+    try:
+        info = await probe_async(path)
+    except ProbeFailed as error:
+        raise EncodeFailed(f"the output cannot be read: {error}") from error
+    if info.duration <= 0:
+        raise EncodeFailed(f"the output has no duration: {path.name}")
+    size = (await asyncio.to_thread(path.stat)).st_size
+    return RenderedFile(duration_s=round(info.duration, 3), size_bytes=size)
 
 
 def media_renderer() -> FfmpegRenderer:

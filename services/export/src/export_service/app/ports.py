@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from videogen_contracts.export.events import RenderRequested
+from videogen_contracts.export.exports import Cut, ExportFormat
 
 # Called with the encode's progress as a fraction in [0, 1].
 ProgressCallback = Callable[[float], Awaitable[None]]
@@ -67,4 +68,24 @@ class Renderer(Protocol):
 
     async def probe(self, path: Path) -> RenderedFile:
         """Measure a written file (its real duration, not the timeline's)."""
+        ...
+
+
+class CutRenderer(Protocol):
+    async def render_cuts(
+        self,
+        cuts: list[Cut],
+        fmt: ExportFormat,
+        blobs: BlobStore,
+        output: Path,
+        progress: ProgressCallback,
+    ) -> None:
+        """Encode the cuts (graded where they say) to `output` in one pass, audio kept.
+
+        Raises MissingInput or EncodeFailed for failures no retry can fix.
+        """
+        ...
+
+    async def probe(self, path: Path) -> RenderedFile:
+        """Measure a written file."""
         ...

@@ -42,6 +42,9 @@ class Render:
     project_id: UUID | None = None
     production_id: UUID | None = None
     progress: int = 0
+    # The finished video, for an editor export that takes a production's video.
+    video_key: str | None = None
+    duration_s: float = 0.0
 
     @property
     def closed(self) -> bool:
@@ -61,7 +64,10 @@ def evolve(state: Render, event: RenderEvent) -> Render:
         case RenderProgressed():
             return replace(state, progress=max(state.progress, event.percent))
         case RenderCompleted():
-            return replace(state, stage="completed", progress=100)
+            return replace(
+                state, stage="completed", progress=100, video_key=event.video_key,
+                duration_s=event.duration_s,
+            )  # fmt: skip
         case RenderFailed():
             return replace(state, stage="failed")
         case _:

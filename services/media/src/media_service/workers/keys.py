@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from videogen_contracts.media.editing import editor_prefix
+
 
 def narration_key(project_id: UUID, digest: str) -> str:
     """A sentence's audio, by content (workers/narration_cache.py): shared by the project's
@@ -23,8 +25,10 @@ def stock_visual_key(project_id: UUID, digest: str, extension: str = "mp4") -> s
 
 
 def project_prefixes(project_id: UUID) -> list[str]:
-    """What the media service stores for a project as a whole (deleted with it)."""
-    return [f"narration/{project_id}/", f"visuals/{project_id}/"]
+    """What the media service stores for a project as a whole (deleted with it): the
+    editor's blobs too (uploads, proxies, frames, segment clips, exports), all under one
+    prefix."""
+    return [f"narration/{project_id}/", f"visuals/{project_id}/", editor_prefix(project_id)]
 
 
 def production_prefixes(production_id: UUID) -> list[str]:

@@ -24,7 +24,7 @@ from videogen_contracts.export.events import (
 )
 from videogen_eventstore.memory import InMemoryEventStore
 
-from tests.unit.services.export.fakes import DirBlobs, ScriptedRenderer, timeline
+from tests.unit.services.export.fakes import DirBlobs, ScriptedCuts, ScriptedRenderer, timeline
 
 FIRST, LAST = Delivery(1, 3), Delivery(3, 3)
 
@@ -34,7 +34,7 @@ class World:
         self.store = InMemoryEventStore("export")
         self.blobs = DirBlobs(tmp_path / "blobs")
         self.renderer = renderer or ScriptedRenderer(step_s=0)
-        self.app = export_app(self.store, self.renderer, self.blobs)
+        self.app = export_app(self.store, self.renderer, self.blobs, ScriptedCuts())
         self.render_id = uuid.uuid4()
 
     async def request(self) -> RecordedEvent:

@@ -1,0 +1,148 @@
+"""Benchmark of the editor's previews (issue 10): frames, strips and graded frames.
+
+Workload: a generated 10-minute 1280x720 30 fps H.264 file with a keyframe every 10 s
+(`testsrc2` + `sine`, x264 ultrafast, `-g 300`), the worst case for seeking: a frame just
+before a keyframe needs ~300 frames decoded.
+
+Prints (figures, not pass/fail), each next to a reference measured in the same run:
+- the reference: `ffmpeg -ss T -i file -frames:v 1 out.jpg` (one process per frame);
+- library level (videogen_media.frames, no services): one frame read from the original
+  (direct seek + forward decode) and from its short-GOP 640 px proxy, a graded frame
+  from the proxy, 60-frame strips (1 fps over a minute; 0.1 fps over the whole file);
+  and how long the proxy takes to make;
+- over HTTP (with `--http`: PostgreSQL, NATS, the media service and the gateway as
+  processes, as `make run` starts them; the file uploaded through the editor API):
+  `POST /api/project/{id}/preview/frame` at new times (nothing cached), the same with
+  the proxy not made yet (the original's direct seek), `POST /api/segment/{id}/grade-preview`
+  with new grades, and a 60-frame `preview/strip`.
+Targets (issue 10): preview/frame p95 ≤ 150 ms over HTTP and no slower than the
+ffmpeg reference; grade-preview p95 ≤ 300 ms; a 60-frame strip ≤ 2 s.
+
+Run: .venv/bin/python tests/bench/bench_editor.py [--samples 40] [--workdir DIR] [--http]
+(`--workdir` keeps the generated file and its proxy between runs.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from videogen_contracts.media.editing import ColorGrade
+from videogen_media.clip_render import proxy_argv
+from videogen_media.ffmpeg_path import ffmpeg_executable
+from videogen_media.frames import grab_jpeg, grab_jpegs
+
+DURATION = 600
+WIDTH = 640
+
+
+def make_source(path: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [ffmpeg_executable(), "-v", "error", "-y", "-f", "lavfi",
+         "-i", f"testsrc2=s=1280x720:r=30:d={DURATION}", "-f", "lavfi",
+         "-i", f"sine=f=440:d={DURATION}", "-c:v", "libx264", "-preset", "ultrafast",
+         "-g", "300", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path)],
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def make_proxy(source: Path, proxy: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(proxy_argv(source, proxy, fps=30.0), check=True)
+    return time.perf_counter() - started
+
+
+def timed(samples: list[float], work: Callable[[float], object]) -> list[float]:
+    out = []
+    for ts in samples:
+        started = time.perf_counter()
+        work(ts)
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def ffmpeg_reference(source: Path, out: Path) -> Callable[[float], object]:
+    def grab(ts: float) -> object:
+        return subprocess.run(
+            [ffmpeg_executable(), "-v", "error", "-y", "-ss", f"{ts:.3f}", "-i", str(source),
+             "-frames:v", "1", str(out)],
+            check=True,
+        )
+
+    return grab
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def row(label: str, values: list[float]) -> str:
+    return (f"  {label:<52} p50 {statistics.median(values) * 1000:7.1f} ms"
+            f"   p95 {pct(values, 0.95) * 1000:7.1f} ms   (n={len(values)})")
+
+
+def random_grades(count: int, rng: random.Random) -> list[ColorGrade]:
+    return [
+        ColorGrade(brightness=rng.uniform(-0.3, 0.3), contrast=rng.uniform(0.5, 1.8),
+                   saturation=rng.uniform(0.0, 2.0), temperature=rng.uniform(-1, 1),
+                   gamma=rng.uniform(0.6, 1.8), hue_shift=rng.uniform(-90, 90))
+        for _ in range(count)
+    ]
+
+
+def library_figures(source: Path, proxy: Path, samples: int, work: Path) -> None:
+    rng = random.Random(10)
+    times = [rng.uniform(0, DURATION - 1) for _ in range(samples)]
+    # Warm the page cache and the keyframe index, as a running service would have them.
+    grab_jpegs(source, [0.0, 1.0], max_width=WIDTH)
+    grab_jpegs(proxy, [0.0, 1.0], max_width=WIDTH)
+    print("one frame at a random time (library, no services):")
+    print(row("reference: ffmpeg -ss T -i original -frames:v 1",
+              timed(times, ffmpeg_reference(source, work / "ref.jpg"))))
+    print(row("original, direct seek + forward decode",
+              timed(times, lambda ts: grab_jpeg(source, ts, max_width=WIDTH))))
+    print(row("proxy (640 px, keyframe every 0.5 s)",
+              timed(times, lambda ts: grab_jpeg(proxy, ts, max_width=WIDTH))))
+    grades = iter(random_grades(samples, rng))
+    print(row("proxy, graded (a new grade each time)",
+              timed(times, lambda ts: grab_jpeg(proxy, ts, max_width=WIDTH,
+                                                grade=next(grades)))))
+    print("60-frame strips (library, 320 px):")
+    for label, start, step in (("1 fps over a minute", 120.0, 1.0),
+                               ("0.1 fps over the whole file", 0.0, 10.0)):
+        strip = [start + i * step for i in range(60)]
+        for name, path in (("proxy", proxy), ("original", source)):
+            started = time.perf_counter()
+            grab_jpegs(path, strip, max_width=320)
+            print(f"  {label:<30} {name:<9} {time.perf_counter() - started:6.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--workdir", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-editor-") as tmp:
+        work = args.workdir or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        source, proxy = work / "long_gop_720p.mp4", work / "proxy.mp4"
+        if not source.exists():
+            print(f"generated the 10-minute source in {make_source(source):.1f} s")
+        print(f"source: {source.stat().st_size / 1e6:.0f} MB, 1280x720, 30 fps, GOP 10 s")
+        if not proxy.exists():
+            print(f"made its proxy in {make_proxy(source, proxy):.1f} s "
+                  f"({DURATION} s of video; {proxy.stat().st_size / 1e6:.0f} MB)")
+        library_figures(source, proxy, args.samples, work)
+
+
+if __name__ == "__main__":
+    main()
