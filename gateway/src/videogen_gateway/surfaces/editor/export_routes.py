@@ -24,11 +24,11 @@ from videogen_gateway.command_client import CommandRefused, new_ids
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.errors import REJECTION_STATUS, ApiError, problem
 from videogen_gateway.openapi import described, id_link, json_schema, problems
-from videogen_gateway.readmodels.editor.queries import EditorQueries
 from videogen_gateway.readmodels.exports.readmodel import ExportQueries, ExportRow
 from videogen_gateway.readmodels.scripts.queries import ScriptQueries
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.editor import export_schemas as shapes
+from videogen_gateway.surfaces.editor.lookups import editor_queries
 from videogen_gateway.surfaces.studio.lookups import existing_project
 
 log = structlog.get_logger("videogen_gateway.editor.exports")
@@ -45,7 +45,7 @@ async def _send(rt: Runtime, service: str, name: str, command: Any) -> None:
 
 async def _active_cuts(rt: Runtime, project_id: UUID) -> list[Cut]:
     """What plays, in order, as the export's snapshot: a later edit changes no export."""
-    rows = await EditorQueries(rt.pool, rt.schema).active_segments_of(project_id)
+    rows = await editor_queries(rt).active_segments_of(project_id)
     return [
         Cut(segment_id=r.id, media_key=r.media_key, start_ts=r.start_ts, end_ts=r.end_ts,
             grade=r.grade)
