@@ -105,6 +105,7 @@ async def export(api: httpx.AsyncClient, project_id: str, fmt: str = "mp4",
             assert status["status"] in ("pending", "running", "completed", "failed")
             if status["status"] in ("completed", "failed"):
                 return dict(status)
+            assert (status["export_url"], status["download_url"]) == (None, None), status
             await asyncio.sleep(0.3)
 
 
@@ -148,6 +149,13 @@ async def test_the_download_honours_range(
     assert part.status_code == 206
     assert part.content == whole[100:200]
     assert part.headers["content-range"] == f"bytes 100-199/{len(whole)}"
+    assert part.headers["content-disposition"].startswith("attachment")
+    # export_url is the same file, to play in place.
+    shown = await api.get(status["export_url"], headers={"Range": "bytes=100-199"})
+    assert shown.status_code == 206
+    assert shown.content == whole[100:200]
+    assert shown.headers["content-disposition"].startswith("inline")
+    assert shown.headers["content-type"] == "video/mp4"
 
 
 @pytest.mark.parametrize(
@@ -189,6 +197,7 @@ async def test_unknown_projects_and_exports_are_404(api: httpx.AsyncClient) -> N
     problem(await api.get(f"/api/export/{unknown}"), 404)
     problem(await api.get("/api/export/not-an-id"), 404)
     problem(await api.get(f"/api/export/{unknown}/download"), 404)
+    problem(await api.get(f"/api/export/{unknown}/file"), 404)
 
 
 async def _completions(stack: Stack, export_id: str) -> list[str]:
