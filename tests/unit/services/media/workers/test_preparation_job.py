@@ -29,6 +29,7 @@ from videogen_contracts.media.events import (
     stream_id_for,
 )
 from videogen_eventstore.memory import InMemoryEventStore
+from videogen_eventstore.multi_stream import InMemoryAtomicAppender
 
 from tests.unit.services.media.fakes import (
     DirBlobs,
@@ -54,7 +55,7 @@ class World:
             captioner=FakeCaptioner(), visuals=FakeVisuals(), clock=lambda: NOW,
         )
         # The service's own wiring, on the in-memory store and the fakes.
-        app = media_app(self.store, tools)
+        app = media_app(self.store, InMemoryAtomicAppender(self.store), tools)
         self.handler, self.job = app.handler, app.job
         self.production_id = uuid4()
         self.project_id = uuid4()
