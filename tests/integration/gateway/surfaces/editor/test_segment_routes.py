@@ -13,15 +13,11 @@ import pytest
 
 from .conftest import EditorWorld
 
-# Other routes built into the same app still use Litestar's deprecated inferred parameters
-# (the studio's path parameters; the upload route's `token` query on ed-surface, reported to
-# its owner); only those warnings are tolerated here.
-pytestmark = [
-    pytest.mark.filterwarnings(
-        r"ignore:\[paths='/projects:litestar.exceptions.LitestarDeprecationWarning"),
-    pytest.mark.filterwarnings(
-        r"ignore:\[paths='/api/project/:litestar.exceptions.LitestarDeprecationWarning"),
-]
+# The studio's routes (built into the same app) still use Litestar's deprecated inferred
+# path parameters; only those warnings are tolerated here.
+pytestmark = pytest.mark.filterwarnings(
+    r"ignore:\[paths='/projects:litestar.exceptions.LitestarDeprecationWarning"
+)
 
 SEGMENT_KEYS = {"id", "project_id", "start_ts", "end_ts", "source", "url", "variant_id",
                 "order_index", "active"}
