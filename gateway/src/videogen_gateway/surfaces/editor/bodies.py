@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import msgspec
 from litestar import Request
-from videogen_bus.serving import rejection_for_decode_error
 from videogen_gateway.errors import ApiError
+from videogen_gateway.surfaces.aura.bodies import problem_field
 
 Body = TypeVar("Body", bound=msgspec.Struct)
 
@@ -25,6 +25,8 @@ async def strict_body(request: Request[Any, Any, Any], shape: type[Body]) -> Bod
         raise ApiError(400, "the request needs a JSON body")
     try:
         return msgspec.json.decode(raw, type=shape)
-    except msgspec.DecodeError as error:
-        rejection = rejection_for_decode_error(error)
-        raise ApiError(400, rejection.message, rejection.field) from None
+    except msgspec.ValidationError as error:
+        field, reason = problem_field(str(error))
+        raise ApiError(400, f"{field}: {reason}" if field else reason, field) from None
+    except msgspec.DecodeError:
+        raise ApiError(400, "the body is not valid JSON") from None

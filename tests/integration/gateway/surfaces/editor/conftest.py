@@ -46,12 +46,6 @@ from tests.unit.services.media.fakes import (
     WaveProbe,
 )
 
-# The studio's routes (built into the same app) still use Litestar's deprecated inferred
-# path parameters; only those warnings are tolerated here.
-pytestmark = pytest.mark.filterwarnings(
-    r"ignore:\[paths='/projects:litestar.exceptions.LitestarDeprecationWarning"
-)
-
 
 @pytest.fixture(scope="session")
 def clip_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
