@@ -32,8 +32,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import httpx
+import msgspec
 from videogen_contracts.media.editing import ColorGrade
+from videogen_local.infra import free_port, start_nats, start_postgres
+from videogen_local.stack import Stack, stack_env
 from videogen_media.clip_render import proxy_argv
 from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.frames import grab_jpeg, grab_jpegs
@@ -61,6 +66,7 @@ def make_proxy(source: Path, proxy: Path) -> float:
 
 
 def timed(samples: list[float], work: Callable[[float], object]) -> list[float]:
+    """Seconds each call took."""
     out = []
     for ts in samples:
         started = time.perf_counter()
@@ -126,10 +132,84 @@ def library_figures(source: Path, proxy: Path, samples: int, work: Path) -> None
             print(f"  {label:<30} {name:<9} {time.perf_counter() - started:6.2f} s")
 
 
+def upload(api: httpx.Client, source: Path) -> tuple[str, str]:
+    """A new project with `source` uploaded through the editor API: (project, segment)."""
+    project = api.post("/api/project", json={"name": "bench"}).raise_for_status().json()["id"]
+    ticket = api.post(f"/api/project/{project}/upload",
+                      json={"file_name": source.name, "content_type": "video/mp4"})
+    with source.open("rb") as body:
+        stored = api.put(ticket.raise_for_status().json()["upload_url"], content=body,
+                         headers={"Content-Type": "video/mp4"}, timeout=600)
+    return project, str(stored.raise_for_status().json()["segment_id"])
+
+
+def posted(api: httpx.Client, path: str, body: dict[str, Any]) -> Callable[[Any], object]:
+    def post(_: Any) -> object:
+        return api.post(path, json=body).raise_for_status()
+
+    return post
+
+
+def http_figures(source: Path, samples: int, work: Path) -> None:
+    pg = start_postgres(work / "pg")
+    nats = start_nats(work / "nats")
+    data = work / "data"
+    stack = Stack(stack_env(pg.url, nats.url, free_port(), "bench", VIDEOGEN_DATA_DIR=str(data)),
+                  log_dir=work)
+    try:
+        stack.start_all()
+        stack.wait_ready(timeout=120)
+        with httpx.Client(base_url=stack.base_url, timeout=120) as api:
+            started = time.perf_counter()
+            project, segment = upload(api, source)
+            print(f"over HTTP (uploaded in {time.perf_counter() - started:.1f} s):")
+            measure_http(api, project, segment, samples, data, source, work)
+    finally:
+        stack.stop()
+        nats.stop()
+        pg.stop()
+
+
+def frame_at(api: httpx.Client, project: str) -> Callable[[float], object]:
+    return lambda ts: api.post(f"/api/project/{project}/preview/frame",
+                               json={"ts": ts}).raise_for_status()
+
+
+def measure_http(api: httpx.Client, project: str, segment: str, samples: int, data: Path,
+                 source: Path, work: Path) -> None:
+    rng = random.Random(11)
+    proxies = data / "blobs" / "editor" / project / "proxies"
+    before = [rng.uniform(0, DURATION - 1) for _ in range(max(5, samples // 4))]
+    print(row("preview/frame before the proxy exists (direct seek)",
+              timed(before, frame_at(api, project))))
+    started = time.perf_counter()
+    while not (proxies.is_dir() and any(proxies.iterdir())):
+        time.sleep(0.5)
+    print(f"  (the proxy was there {time.perf_counter() - started:.1f} s later)")
+    times = [rng.uniform(0, DURATION - 1) for _ in range(samples)]
+    print(row("reference: ffmpeg -ss T -i original -frames:v 1",
+              timed(times, ffmpeg_reference(source, work / "ref.jpg"))))
+    print(row("preview/frame, a new time each (proxy)", timed(times, frame_at(api, project))))
+    print(row("preview/frame, the same times again (cached)",
+              timed(times, frame_at(api, project))))
+    grades = random_grades(samples, rng)
+    print(row("grade-preview, a new grade each", [
+        timed([0.0], posted(api, f"/api/segment/{segment}/grade-preview",
+                            msgspec.structs.asdict(grade)))[0]
+        for grade in grades
+    ]))
+    for label, start, fps in (("strip of 60 at 1 fps over a minute", 200.0, 1.0),
+                              ("strip of 60 at 0.1 fps over the whole file", 0.0, 0.1)):
+        body = {"start": start, "end": start + 60 / fps, "fps": fps}
+        took = timed([0.0], posted(api, f"/api/project/{project}/preview/strip", body))[0]
+        print(f"  {label:<52} {took:6.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--http", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-editor-") as tmp:
         work = args.workdir or Path(tmp)
@@ -142,6 +222,8 @@ def main() -> None:
             print(f"made its proxy in {make_proxy(source, proxy):.1f} s "
                   f"({DURATION} s of video; {proxy.stat().st_size / 1e6:.0f} MB)")
         library_figures(source, proxy, args.samples, work)
+        if args.http:
+            http_figures(source, args.samples, Path(tempfile.mkdtemp(dir=work)))
 
 
 if __name__ == "__main__":

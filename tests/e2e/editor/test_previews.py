@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import subprocess
 import time
 from pathlib import Path
 from uuid import uuid4
@@ -19,6 +20,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from videogen_local.stack import Stack
+from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.probe import probe
 
 from .conftest import CLIP_FPS, CLIP_SECONDS, CLIP_SIZE, UploadClip, ok, problem, project_blobs
@@ -134,6 +136,25 @@ async def test_timeline_times_follow_the_edits(
     problem(await api.post(frames, json={"ts": 9.0}), 400, "ts")
     ok(await api.delete(f"/api/segment/{split['left']['id']}"))
     assert await url_at(0.0) == before[7.0]
+
+
+@pytest.fixture
+def sound(tmp_path: Path) -> bytes:
+    """A 2 s tone, audio only."""
+    path = tmp_path / "tone.m4a"
+    subprocess.run([ffmpeg_executable(), "-v", "error", "-f", "lavfi", "-i", "sine=d=2",
+                    "-c:a", "aac", str(path)], check=True)
+    return path.read_bytes()
+
+
+async def test_a_sound_has_no_frames(
+    api: httpx.AsyncClient, upload_clip: UploadClip, sound: bytes
+) -> None:
+    uploaded = await upload_clip(data=sound)
+    refused = problem(await api.post(f"/api/project/{uploaded.project_id}/preview/frame",
+                                     json={"ts": 1.0}), 400, "ts")
+    assert "no video" in refused["detail"]
+    assert "/" not in refused["detail"]  # no path of the server's
 
 
 async def test_bad_input_is_a_problem_naming_the_field(

@@ -24,15 +24,19 @@ def proxy_argv(source: Path, target: Path, *, fps: float) -> list[str]:
 
     Every frame is kept with its timestamp (`-fps_mode passthrough`), so time T of the
     proxy shows what time T of the source shows. ultrafast + fastdecode: no B-frames,
-    no CABAC, no deblocking, which is what makes decoding a GOP cheap.
+    no CABAC, no deblocking, which is what makes decoding a GOP cheap. One thread each
+    for decoding, filtering and encoding: it is background work, and the previews asked
+    for while it runs need the other cores.
     """
     gop = str(proxy_gop_frames(fps))
     return [
-        ffmpeg_executable(), "-hide_banner", "-v", "error", "-y", "-i", str(source),
+        ffmpeg_executable(), "-hide_banner", "-v", "error", "-y", "-threads", "1",
+        "-filter_threads", "1", "-i", str(source),
         "-map", "0:v:0", "-an", "-sn", "-dn",
         "-vf", f"scale='min({PROXY_WIDTH},iw)':-2", "-fps_mode", "passthrough",
         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "fastdecode", "-crf", "28",
-        "-g", gop, "-keyint_min", gop, "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+        "-g", gop, "-keyint_min", gop, "-sc_threshold", "0", "-threads", "1",
+        "-pix_fmt", "yuv420p",
         "-movflags", "+faststart", "-f", "mp4", str(target),
     ]
 

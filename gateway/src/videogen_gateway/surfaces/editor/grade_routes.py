@@ -107,7 +107,7 @@ async def grade_preview(
     middle = (segment.start_ts + segment.end_ts) / 2
     [key] = await frame_keys(rt, [FrameAt(
         media_key=segment.media_key, ts=middle, max_width=FRAME_WIDTH, grade=grade_of(data)
-    )])
+    )], None)
     return GradePreviewOut(preview_frame_url=file_url(key))
 
 

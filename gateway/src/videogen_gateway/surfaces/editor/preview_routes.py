@@ -84,14 +84,15 @@ def _within(segments: Sequence[SegmentRow], ts: float, field: str) -> None:
                             f"({length:g} s)", field)
 
 
-async def frame_keys(rt: Runtime, frames: list[FrameAt]) -> list[str]:
-    """Ask the media service for the frames; their JPEG blob keys, in order."""
+async def frame_keys(rt: Runtime, frames: list[FrameAt], field: str | None) -> list[str]:
+    """Ask the media service for the frames; their JPEG blob keys, in order. A refusal
+    about the media (audio only, say) is put on the client's `field`."""
     try:
         reply = await rt.dispatcher.query(
             SERVICE, "preview_frames", PreviewFrames(frames=frames), attempt_timeout=PREVIEW_WAIT
         )
     except CommandRefused as refused:
-        raise rejected(refused.rejection, {}) from None
+        raise rejected(refused.rejection, {"media_key": field} if field else {}) from None
     return msgspec.json.decode(reply.answer, type=PreviewFramesAnswer).keys
 
 
@@ -113,7 +114,7 @@ async def preview_frame(
     data = await strict_body(request, FrameBody)
     segments = await playing(rt, parse_id(project_id, "project"))
     _within(segments, data.ts, "ts")
-    [key] = await frame_keys(rt, [_frame_at(segments, data.ts, FRAME_WIDTH)])
+    [key] = await frame_keys(rt, [_frame_at(segments, data.ts, FRAME_WIDTH)], "ts")
     return FrameOut(frame_url=file_url(key), timestamp=data.ts)
 
 
@@ -142,7 +143,7 @@ async def preview_strip(
     times = strip_times(data, rt.options.editor_strip_max_frames)
     segments = await playing(rt, parse_id(project_id, "project"))
     _within(segments, data.end, "end")
-    keys = await frame_keys(rt, [_frame_at(segments, ts, STRIP_WIDTH) for ts in times])
+    keys = await frame_keys(rt, [_frame_at(segments, ts, STRIP_WIDTH) for ts in times], "start")
     return StripOut(frames=[
         FrameOut(frame_url=file_url(key), timestamp=round(ts, 6))
         for ts, key in zip(times, keys, strict=True)

@@ -74,8 +74,8 @@ class Previews:
     async def _facts(self, path: Path) -> VideoFacts:
         try:
             return await asyncio.to_thread(video_facts, path)
-        except NoFrame as error:
-            raise Invalid("media_key", str(error)) from None
+        except NoFrame:  # (its message names the file on this host: not for clients)
+            raise Invalid("media_key", "the media has no video to preview") from None
 
     async def frames(self, query: PreviewFrames) -> PreviewFramesAnswer:
         """The JPEG key of each frame asked for; only the missing ones are decoded, one

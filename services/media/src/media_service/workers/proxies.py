@@ -38,9 +38,9 @@ class ProxyJob:
         if video is None:
             return  # audio only: nothing to preview
         key = proxy_key(stored.blob_key)
-        if await self._blobs.exists(key):
-            return
         source = self._blobs.path_of(stored.blob_key)
+        if await self._blobs.exists(key) or not await asyncio.to_thread(source.is_file):
+            return  # done already, or the project (and its upload) was deleted since
         scratch = self._blobs.scratch_path(".mp4")
         try:
             await run_ffmpeg(
@@ -53,4 +53,8 @@ class ProxyJob:
             return
         finally:
             scratch.unlink(missing_ok=True)
+        if not await asyncio.to_thread(source.is_file):
+            # The project was deleted while the proxy was made: leave nothing behind it.
+            await self._blobs.delete_prefix(key)
+            return
         log.info("proxy.made", key=key, duration_s=stored.duration_s)

@@ -114,6 +114,14 @@ async def test_the_proxy_job_makes_the_proxy_once_and_previews_read_it(
     assert all(blobs.path_of(key).stat().st_size > 1000 for key in keys)
 
 
+async def test_no_proxy_is_made_for_an_upload_deleted_since(
+    blobs: LocalBlobStore, media_key: str
+) -> None:
+    await blobs.delete_prefix(f"editor/{PROJECT}/")
+    await ProxyJob(blobs)(_stored(media_key), Delivery(1, 5))
+    assert not await blobs.exists(proxy_key(media_key))
+
+
 async def test_a_segment_is_its_media_when_whole_and_ungraded_else_a_clip_made_once(
     blobs: LocalBlobStore, media_key: str
 ) -> None:
