@@ -147,6 +147,21 @@ def test_one_ffmpeg_command_seeks_each_input_accurately(
     assert argv.count("-i") == 3
     assert argv.count("-ss") == 3
     first = argv.index("-ss")
-    assert argv[first : first + 6] == ["-ss", "1.000000", "-t", "2.000000", "-i", str(b)]
+    # Opened just under a frame (1/30 s) early, so the frame showing at 1.0 s comes first.
+    assert argv[first : first + 6] == ["-ss", "0.967667", "-t", "2.032333", "-i", str(b)]
     assert "anullsrc" in command.graph  # B has no audio: a silent track of its length
     assert "concat=n=3:v=1:a=1" in command.graph
+
+
+def test_a_cut_between_two_frames_starts_with_the_frame_showing_then(
+    sources: tuple[Path, Path], tmp_path: Path
+) -> None:
+    a, _ = sources
+    out = tmp_path / "between.mp4"
+    # 25 fps: frames at 5.60 and 5.64; at 5.62 the one of 5.60 is showing.
+    _render([Cut(a, 5.62, 6.62)], "mp4", out)
+    first = frame_at(out, 0.0)
+    assert psnr(first, frame_at(a, 5.6)) > 30
+    assert psnr(first, frame_at(a, 5.64)) < psnr(first, frame_at(a, 5.6)) - 5
+    # The sound starts at 5.62 to the sample: the beep (6.0 s) is 0.38 s in.
+    assert abs(_beep_onset(out) - 0.38) < 0.005

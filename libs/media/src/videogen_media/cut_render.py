@@ -1,8 +1,11 @@
 """An editor timeline (a list of cuts of source files) in ONE ffmpeg command, one encode.
 
-Every cut is its own input, opened with accurate input seeking (`-ss start -t length`
-before `-i`: ffmpeg decodes from the keyframe before `start` and drops what lies before
-it, so the first frame out is the one showing at `start`). Each cut's picture is brought
+Every cut is its own input, opened with accurate input seeking (`-ss … -t …` before `-i`:
+ffmpeg decodes from the keyframe before the point and drops what lies before it). The
+point is `start` less a source frame (`lead`), so the first frame out is the one *showing*
+at `start` (the one that began at or just before it; a cut at 1.5 s of a 25 fps clip
+starts with the frame of 1.48 s, as a player paused at 1.5 s shows), and the sound drops
+exactly `lead` again, so it starts at `start` to the sample. Each cut's picture is brought
 to one frame rate, size (fitted, with bars, never stretched) and pixel format so the
 concat filter accepts clips of any shape; a grade is applied to the picture before the
 bars are added. Each cut gets an audio track of exactly its picture's length (its own
@@ -121,10 +124,18 @@ def _video_chain(
     )
 
 
-def _audio_chain(index: int, has_audio: bool, samples: int) -> str:
+def lead_of(cut: Cut, info: MediaInfo) -> float:
+    """How far before `start` the cut's input is opened: just under one source frame."""
+    fps = info.video.fps if info.video is not None else 0.0
+    return min(cut.start, 1 / fps - 1e-3) if fps > 1 else 0.0
+
+
+def _audio_chain(index: int, has_audio: bool, lead: float, samples: int) -> str:
     fmt = f"aformat=sample_fmts=fltp:sample_rates={AUDIO_RATE}:channel_layouts=stereo"
+    skip = round(lead * AUDIO_RATE)
     source = (
-        f"[{index}:a:0]asetpts=PTS-STARTPTS,aresample={AUDIO_RATE},{fmt},apad"
+        f"[{index}:a:0]asetpts=PTS-STARTPTS,aresample={AUDIO_RATE},{fmt},"
+        f"atrim=start_sample={skip},asetpts=PTS-STARTPTS,apad"
         if has_audio
         else f"anullsrc=r={AUDIO_RATE}:cl=stereo,{fmt}"
     )
@@ -159,7 +170,8 @@ def build_graph(
         chains.append(_video_chain(i, cut, info, count, size, fps))
         pads.append(f"[v{i}]")
         if audio:
-            chains.append(_audio_chain(i, info.audio is not None, n_samples))
+            lead = lead_of(cut, info)
+            chains.append(_audio_chain(i, info.audio is not None, lead, n_samples))
             pads.append(f"[a{i}]")
     joined = "".join(pads)
     if audio:
@@ -186,8 +198,10 @@ def build_cut_command(
     size, fps = output_frame(fmt, infos[0])
     graph, duration = build_graph(cuts, infos, fmt, size, fps)
     argv = [ffmpeg_exe or ffmpeg_executable(), *GLOBAL_OPTIONS]
-    for cut in cuts:
-        argv += ["-ss", f"{cut.start:.6f}", "-t", f"{cut.end - cut.start:.6f}", "-i", str(cut.path)]
+    for cut, info in zip(cuts, infos, strict=True):
+        lead = lead_of(cut, info)
+        argv += ["-ss", f"{cut.start - lead:.6f}", "-t", f"{cut.end - cut.start + lead:.6f}",
+                 "-i", str(cut.path)]  # fmt: skip
     argv += ["-/filter_complex", str(graph_path), "-map", "[v]"]
     if fmt != "gif":
         argv += ["-map", "[a]"]

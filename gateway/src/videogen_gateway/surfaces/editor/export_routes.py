@@ -24,11 +24,11 @@ from videogen_gateway.command_client import CommandRefused, new_ids
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.errors import REJECTION_STATUS, ApiError, problem
 from videogen_gateway.openapi import described, id_link, json_schema, problems
-from videogen_gateway.readmodels.editor.queries import EditorQueries
 from videogen_gateway.readmodels.exports.readmodel import ExportQueries, ExportRow
 from videogen_gateway.readmodels.scripts.queries import ScriptQueries
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.editor import export_schemas as shapes
+from videogen_gateway.surfaces.editor.lookups import editor_queries
 from videogen_gateway.surfaces.studio.lookups import existing_project
 
 log = structlog.get_logger("videogen_gateway.editor.exports")
@@ -45,7 +45,7 @@ async def _send(rt: Runtime, service: str, name: str, command: Any) -> None:
 
 async def _active_cuts(rt: Runtime, project_id: UUID) -> list[Cut]:
     """What plays, in order, as the export's snapshot: a later edit changes no export."""
-    rows = await EditorQueries(rt.pool, rt.schema).active_segments_of(project_id)
+    rows = await editor_queries(rt).active_segments_of(project_id)
     return [
         Cut(segment_id=r.id, media_key=r.media_key, start_ts=r.start_ts, end_ts=r.end_ts,
             grade=r.grade)
@@ -118,10 +118,11 @@ async def export_status(state: State, export_job_id: FromPath[str]) -> shapes.Ex
 
 
 @get(
-    "/export/{export_job_id:str}/download", summary="Download the exported file (Range)",
+    ["/export/{export_job_id:str}/file", "/export/{export_job_id:str}/download"],
+    summary="The exported file, to play (/file) or to save (/download), with HTTP Range",
     responses=problems(404, 409, 416, 503),
 )  # fmt: skip
-async def download_export(
+async def export_file(
     request: Request[Any, Any, Any], state: State, export_job_id: FromPath[str]
 ) -> Response[Any]:
     rt = runtime_of(state)
@@ -135,13 +136,16 @@ async def download_export(
         log.error("export.missing_file", export_id=str(row.id), key=row.video_key,
                   error=repr(error))  # fmt: skip
         raise ApiError(500, f"the file of export {row.id} is missing") from None
-    return file_response(
+    response = file_response(
         path, size, filename=shapes.download_name(row), media_type=shapes.MEDIA_TYPES[row.format],
         range_header=request.headers.get("range"),
         unsatisfied=lambda detail, headers: problem(416, detail, headers=headers),
     )  # fmt: skip
+    if not request.url.path.endswith("/download"):
+        response.headers["Content-Disposition"] = f'inline; filename="{shapes.download_name(row)}"'
+    return response
 
 
 def editor_export_router() -> Router:
-    return Router("/api", route_handlers=[start_export, export_status, download_export],
+    return Router("/api", route_handlers=[start_export, export_status, export_file],
                   tags=["editor"])  # fmt: skip

@@ -72,6 +72,12 @@ def format_of(body: dict[str, object]) -> ExportFormat:
 
 
 def file_url(export_id: UUID) -> str:
+    """The file itself, to play (inline), with Range."""
+    return f"/api/export/{export_id}/file"
+
+
+def download_url(export_id: UUID) -> str:
+    """The same file as an attachment, with Range."""
     return f"/api/export/{export_id}/download"
 
 
@@ -80,14 +86,9 @@ def export_status(row: ExportRow) -> ExportStatus:
     return ExportStatus(
         # The projection writes only doc 002's four statuses.
         export_job_id=str(row.id), status=cast(ExportStatusName, row.status),
-        export_url=editor_file_url(row.video_key) if done and row.video_key else None,
-        download_url=file_url(row.id) if done else None, error=row.error,
+        export_url=file_url(row.id) if done else None,
+        download_url=download_url(row.id) if done else None, error=row.error,
     )  # fmt: skip
-
-
-def editor_file_url(key: str) -> str:
-    """The blob as the editor serves its files (E2's file route), inline, with Range."""
-    return f"/api/editor/files/{key}"
 
 
 MEDIA_TYPES: dict[str, str] = {

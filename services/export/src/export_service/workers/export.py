@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypedDict
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -60,6 +60,9 @@ log = structlog.get_logger("export_service.export_worker")
 
 REQUESTED = event_type_name(ExportRequested)
 _request_decoder = msgspec.json.Decoder(ExportRequested)
+
+
+_Step = type[StartExport] | type[CompleteExport] | type[FailExport]
 
 
 class ProductionFailed(Exception):
@@ -116,7 +119,7 @@ class _Export:
         eid, attempt = str(self.request.export_id), delivery.attempt
         log.info("export.started", export_id=eid, attempt=attempt, format=self.request.format,
                  cuts=len(self.request.cuts), resumed=self.resumed)  # fmt: skip
-        await self._send(StartExport(**self._ids(), now=_now()))
+        await self._record(StartExport)
         try:
             produced, reused = await self._produce()
         except (MissingInput, ProductionFailed) as error:
@@ -182,35 +185,26 @@ class _Export:
 
     async def _complete(self, produced: RenderedFile, reused: bool) -> None:
         request = self.request
-        await self._send(CompleteExport(
-            **self._ids(), now=_now(), video_key=request.output_key,
-            duration_s=produced.duration_s, size_bytes=produced.size_bytes, reused=reused,
-        ))  # fmt: skip
+        await self._record(
+            CompleteExport, video_key=request.output_key, duration_s=produced.duration_s,
+            size_bytes=produced.size_bytes, reused=reused,
+        )  # fmt: skip
         log.info("export.completed", export_id=str(request.export_id), reused=reused,
                  duration_s=produced.duration_s, size_bytes=produced.size_bytes)  # fmt: skip
 
     async def _fail(self, code: ExportFailureCode, reason: str) -> None:
         log.warning("export.failed", export_id=str(self.request.export_id), code=code,
                     reason=reason)  # fmt: skip
-        await self._send(FailExport(**self._ids(), now=_now(), code=code, reason=reason))
+        await self._record(FailExport, code=code, reason=reason)
 
-    def _ids(self) -> _Ids:
-        return _Ids(export_id=self.request.export_id, project_id=self.request.project_id)
-
-    async def _send(self, command: StartExport | CompleteExport | FailExport) -> None:
+    async def _record(self, step: _Step, **fields: Any) -> None:
+        """Record one step of this export (its command id is the step's: see ExportStep)."""
+        command = step(export_id=self.request.export_id, project_id=self.request.project_id,
+                       now=datetime.now(UTC), **fields)  # fmt: skip
         await self.w.exports.handle(
             command, correlation_id=self.correlation_id, causation_id=self.causation_id
         )
 
 
-class _Ids(TypedDict):
-    export_id: UUID
-    project_id: UUID
-
-
 async def _no_progress(fraction: float) -> None:
     """Doc 002's export status has no percentage: the encode's progress is not recorded."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
