@@ -30,15 +30,17 @@ CLIP_FPS = 25
 TONE_HZ = 440
 
 
-def make_clip(path: Path, seconds: float = CLIP_SECONDS) -> Path:
-    """A test pattern with a tone, H.264 + AAC in mp4."""
+def make_clip(path: Path, seconds: float = CLIP_SECONDS, audio: str | None = None) -> Path:
+    """A test pattern with a tone (or `audio`, any lavfi audio source, e.g. beeps made with
+    `aevalsrc`), H.264 + AAC in mp4."""
     ffmpeg = locate_ffmpeg().path
     assert ffmpeg, "no ffmpeg"
     w, h = CLIP_SIZE
+    tone = f"sine=frequency={TONE_HZ}:sample_rate=44100:duration={seconds}"
     subprocess.run(
         [ffmpeg, "-v", "error", "-y",
          "-f", "lavfi", "-i", f"testsrc2=size={w}x{h}:rate={CLIP_FPS}:duration={seconds}",
-         "-f", "lavfi", "-i", f"sine=frequency={TONE_HZ}:sample_rate=44100:duration={seconds}",
+         "-f", "lavfi", "-i", audio or tone,
          "-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p",
          "-g", str(CLIP_FPS), "-c:a", "aac", "-b:a", "64k", "-shortest",
          "-movflags", "+faststart", str(path)],

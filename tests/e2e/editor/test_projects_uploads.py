@@ -87,6 +87,11 @@ async def upload_url(api: httpx.AsyncClient, name: str = "bad input") -> tuple[s
     return pid, str((await ticket(api, pid))["upload_url"])
 
 
+def asset_blobs(stack: Stack, project_id: str) -> list[Path]:
+    """The uploads stored for the project (`editor/<pid>/assets/<sha256>`)."""
+    return [p for p in project_blobs(stack, project_id) if p.parent.name == "assets"]
+
+
 def with_token(url: str, token: str | None) -> str:
     base = url.split("?")[0]
     return base if token is None else f"{base}?token={token}"
@@ -247,8 +252,7 @@ async def test_an_upload_becomes_an_asset_and_a_segment(
     assert (segment["source"], segment["order_index"], segment["active"]) == ("upload", 0, True)
     assert segment["start_ts"] == 0
     assert segment["end_ts"] == pytest.approx(CLIP_SECONDS, abs=0.1)
-    assert [p.name for p in project_blobs(stack, done.project_id)
-            if p.parent.name == "assets"] == [sha]
+    assert [p.name for p in asset_blobs(stack, done.project_id)] == [sha]
 
 
 async def test_the_same_file_twice_is_stored_once_and_played_twice(
@@ -263,11 +267,14 @@ async def test_the_same_file_twice_is_stored_once_and_played_twice(
     detail = ok(await api.get(f"/api/project/{pid}"))
     assert len(detail["assets"]) == 2
     assert [s["order_index"] for s in detail["timeline"]] == [0, 1]
-    assert len([p for p in project_blobs(stack, pid) if p.parent.name == "assets"]) == 1
-    # Sending the same bytes again (a lost answer, retried) changes nothing.
+    assert len(asset_blobs(stack, pid)) == 1
+    # Sending the same bytes again (a lost answer, retried) changes nothing; other bytes
+    # for a stored asset are a conflict, and are not kept.
     again = ok(await api.put(url, content=clip_bytes))
     assert again["segment_id"] == stored["segment_id"]
+    problem(await api.put(url, content=clip_bytes[:-1] + b"\0"), 409)
     assert len(ok(await api.get(f"/api/project/{pid}"))["timeline"]) == 2
+    assert len(asset_blobs(stack, pid)) == 1
 
 
 async def test_an_upload_resumes_with_content_range(

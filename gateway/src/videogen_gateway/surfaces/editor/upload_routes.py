@@ -96,6 +96,10 @@ async def receive_upload(
     if received.sha256 is None:
         # Resumable-upload clients read 308 + Range as "continue after this byte".
         return Response(b"", status_code=308, headers=received_range(received.size))
+    if asset is not None and asset.status == "stored" and asset.sha256 != received.sha256:
+        await receiver.discard(pid, aid)  # never stored, so never left behind
+        raise ApiError(409, f"asset {aid} is stored already, with other bytes; ask for a new"
+                            " upload URL to send another file")
     return _stored(await store_received(rt, receiver, pid, aid, received))
 
 
