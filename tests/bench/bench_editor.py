@@ -180,8 +180,11 @@ def measure_http(api: httpx.Client, project: str, segment: str, samples: int, da
     rng = random.Random(11)
     proxies = data / "blobs" / "editor" / project / "proxies"
     before = [rng.uniform(0, DURATION - 1) for _ in range(max(5, samples // 4))]
-    print(row("preview/frame before the proxy exists (direct seek)",
-              timed(before, frame_at(api, project))))
+    # Interleaved with the reference, so both share the cores with the proxy encode alike.
+    reference, direct = ffmpeg_reference(source, work / "ref.jpg"), frame_at(api, project)
+    pairs = [(timed([ts], reference)[0], timed([ts], direct)[0]) for ts in before]
+    print(row("reference, interleaved while the proxy is made", [r for r, _ in pairs]))
+    print(row("preview/frame before the proxy exists (direct seek)", [d for _, d in pairs]))
     started = time.perf_counter()
     while not (proxies.is_dir() and any(proxies.iterdir())):
         time.sleep(0.5)

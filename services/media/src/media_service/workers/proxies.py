@@ -12,6 +12,8 @@ and left without one rather than retried.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 
 import structlog
 from videogen_bus.jobs import Delivery
@@ -24,6 +26,16 @@ from videogen_media.ffmpeg import FfmpegFailed, run_ffmpeg
 from media_service.app.preview_keys import proxy_key
 
 log = structlog.get_logger("media_service.proxies")
+
+# The encode yields the CPU to everything at normal priority, above all to the previews
+# that read the original (a direct seek) until this proxy exists.
+PROXY_NICENESS = 10
+
+
+def _lower_priority(pid: int) -> None:
+    # Called right after the spawn, before ffmpeg starts its threads, which inherit it.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.setpriority(os.PRIO_PROCESS, pid, PROXY_NICENESS)
 
 
 class ProxyJob:
@@ -45,7 +57,7 @@ class ProxyJob:
         try:
             await run_ffmpeg(
                 proxy_argv(source, scratch, fps=video.fps or 25.0),
-                total_seconds=stored.duration_s,
+                total_seconds=stored.duration_s, on_start=_lower_priority,
             )
             await asyncio.to_thread(self._blobs.move_in, key, scratch)
         except FfmpegFailed as error:
