@@ -175,8 +175,13 @@ async def test_a_retry_with_its_idempotency_key_is_stored_once(
     key = {"Idempotency-Key": str(uuid.uuid4())}
     first = ok(await split(api, up.segment_id, 4.0, headers=key))
     assert ok(await split(api, up.segment_id, 4.0, headers=key)) == first
-    # Without the key, the same request is a new edit of a segment already split.
-    assert "split" in problem(await split(api, up.segment_id, 4.0), 409)["detail"]
+    # Without the key, the very same split is its own key (a segment is split only once),
+    # so a plain retry is answered as the first time too; another split point is a 409.
+    other = await upload_clip()
+    plain = ok(await split(api, other.segment_id, 4.0))
+    assert plain["left"]["id"] != first["left"]["id"]
+    assert ok(await split(api, other.segment_id, 4.0)) == plain
+    assert "split" in problem(await split(api, other.segment_id, 5.0), 409)["detail"]
 
 
 async def test_concurrent_splits_of_one_segment_one_applies_the_other_is_a_409(

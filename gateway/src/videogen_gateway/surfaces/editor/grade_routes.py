@@ -82,10 +82,12 @@ async def color_grade(
     rt = runtime_of(state)
     segment = await segment_of(rt, segment_id)
     data = await grade_body(request)
-    command_id = retry_key(idempotency_key, f"grade/{segment.id}")
+    grade = grade_of(data)
+    command_id = retry_key(idempotency_key, f"grade/{segment.id}",
+                           msgspec.json.encode(grade).decode())
     command = stamped(
         GradeSegment, command_id, project_id=segment.project_id, segment_id=segment.id,
-        grade=grade_of(data), replacement_id=new_id(command_id, "graded"),
+        grade=grade, replacement_id=new_id(command_id, "graded"),
     )
     await send_media(rt, "grade_segment", command)
     return GradedOut(segment_id=str(command.replacement_id),

@@ -52,7 +52,7 @@ async def split_segment(
     rt = runtime_of(state)
     segment = await segment_of(rt, segment_id)
     data = await strict_body(request, SplitBody)
-    command_id = retry_key(idempotency_key, f"split/{segment.id}")
+    command_id = retry_key(idempotency_key, f"split/{segment.id}", repr(data.split_ts))
     command = stamped(
         SplitSegment, command_id, project_id=segment.project_id, segment_id=segment.id,
         split_ts=data.split_ts, left_id=new_id(command_id, "left"),
@@ -96,7 +96,7 @@ async def delete_segment(
     rt = runtime_of(state)
     segment = await segment_of(rt, segment_id)
     command = stamped(
-        DeleteSegment, retry_key(idempotency_key, f"delete/{segment.id}"),
+        DeleteSegment, retry_key(idempotency_key, f"delete/{segment.id}", ""),
         project_id=segment.project_id, segment_id=segment.id,
     )
     await send_media(rt, "delete_segment", command)

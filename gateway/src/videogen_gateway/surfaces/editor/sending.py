@@ -50,13 +50,18 @@ def rejected(rejection: CommandRejected, renames: Mapping[str, str]) -> Rejected
     return Rejected(rejection, field, detail)
 
 
-def retry_key(header: str | None, what: str) -> str | None:
+def retry_key(header: str | None, what: str, natural: str | None = None) -> str | None:
     """The command id of a request that carries an `Idempotency-Key`: the same for its
-    retries, so a retried edit is stored once and answered as the first time."""
+    retries, so a retried edit is stored once and answered as the first time.
+
+    Without the header, an edit that ends its segment's life (a split, a grade, a delete:
+    the segment is inactive afterwards, so it can never be asked again for real) is its
+    own key: `natural` names what was asked, and a plain retry of the same request is the
+    same command, answered as the first time, while a different one meets the 409."""
     key = (header or "").strip()
-    if not key:
-        return None
-    return f"editor/{what}/{key}"
+    if key:
+        return f"editor/{what}/{key}"
+    return f"editor/{what}/as/{natural}" if natural is not None else None
 
 
 def new_id(command_id: str | None, role: str) -> uuid.UUID:

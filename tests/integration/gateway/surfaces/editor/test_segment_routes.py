@@ -84,8 +84,10 @@ async def test_delete_is_soft_and_a_second_edit_is_a_conflict(
     assert row is not None
     assert not row.active
     before = await segments(editor, seg)
+    # DELETE is idempotent: a retry is answered as the first time, and changes nothing.
+    again = await editor.http.delete(f"/api/segment/{seg}")
+    assert (again.status_code, again.json()) == (200, {"deleted": True})
     for response in [
-        await editor.http.delete(f"/api/segment/{seg}"),
         await editor.http.post(f"/api/segment/{seg}/split", json={"split_ts": 1.0}),
         await editor.http.post(f"/api/segment/{seg}/trim",
                                json={"new_start_ts": 0.5, "new_end_ts": 1.0}),
