@@ -184,3 +184,18 @@ async def test_a_retried_split_with_its_idempotency_key_gets_the_first_answer(
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
     assert len(await segments(editor, seg)) == 3
+
+
+async def test_a_plain_retry_of_a_grade_gets_the_same_graded_segment(
+    editor: EditorWorld, clip_bytes: bytes
+) -> None:
+    seg = await editor.upload(clip_bytes)
+    grade = {"saturation": 0.0}
+    first = await editor.http.post(f"/api/segment/{seg}/color-grade", json=grade)
+    again = await editor.http.post(f"/api/segment/{seg}/color-grade", json=grade)
+    assert first.status_code == again.status_code == 200, (first.text, again.text)
+    assert again.json() == first.json()
+    before = await segments(editor, seg)
+    other = await editor.http.post(f"/api/segment/{seg}/color-grade", json={"gamma": 2.0})
+    assert "replaced" in problem(other, 409)["detail"]
+    assert await segments(editor, seg) == before
