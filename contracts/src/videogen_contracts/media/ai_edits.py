@@ -209,5 +209,6 @@ class ScoreVariant(msgspec.Struct, frozen=True, kw_only=True):
 
 AI_EDIT_COMMANDS: dict[str, type[msgspec.Struct]] = {
     "request_ai_edit": RequestAiEdit, "accept_variant": AcceptVariant,
-    "score_variant": ScoreVariant,
 }
+# Served apart: a score is measured (frames decoded) before it is recorded.
+AI_SCORE_COMMANDS: dict[str, type[msgspec.Struct]] = {"score_variant": ScoreVariant}
