@@ -207,6 +207,7 @@ async def test_settings_round_trip_and_clear(aura: Stack, tmp_path: Path) -> Non
     [
         ({"defaultVoice": {"rate": 3}}, "defaultVoice.rate"),
         ({"defaultVoice": {"pitch": 0.1}}, "defaultVoice.pitch"),
+        ({"defaultVoice": {"voiceName": "nobody-xx"}}, "defaultVoice.voiceName"),
         ({"renderDefaults": {"fps": 29}}, "renderDefaults.fps"),
         ({"renderDefaults": {"res": "999p"}}, "renderDefaults.res"),
         ({"renderDefaults": {"codec": "H264", "container": "webm"}}, "renderDefaults.codec"),

@@ -12,7 +12,6 @@ problems (errors.py), documented in docs/errors.md.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import uuid
 from collections.abc import Callable
@@ -57,7 +56,7 @@ from videogen_gateway.surfaces.aura.job_responses import (
     RetryAccepted,
     job_out,
 )
-from videogen_providers.tts.voices import UnknownVoice, installed_voice
+from videogen_gateway.surfaces.aura.voice_names import require_installed
 
 log = structlog.get_logger("videogen_gateway.aura")
 
@@ -95,14 +94,7 @@ async def _job(rt: Runtime, raw_id: str) -> JobView:
       dependencies=documented(JobIn))
 async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccepted:
     wanted = job_request(await request.body())
-    try:
-        # The catalogue decides which names are voices and names them in its refusal (in a
-        # thread: its first call lists espeak-ng's voices).
-        if wanted.voice.voice is not None:
-            await asyncio.to_thread(installed_voice, wanted.voice.voice)
-    except UnknownVoice as error:
-        raise SystemProblem(400, str(error), "voiceSpec.voiceName", guidance="Name a voice that GET"
-                            " /api/providers/tts/voices lists, or leave voiceName out.") from None
+    await require_installed(wanted.voice.voice, "voiceSpec.voiceName")
     job_id = uuid.uuid4()
     command = StartProduction(
         command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job_id,

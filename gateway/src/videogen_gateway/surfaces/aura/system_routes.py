@@ -29,10 +29,12 @@ from videogen_gateway.surfaces.aura.errors import EXCEPTION_HANDLERS, SystemProb
 from videogen_gateway.surfaces.aura.system_schemas import (
     SettingsIn,
     SettingsOut,
+    VoiceIn,
     changes_of,
     keys_of,
     settings_out,
 )
+from videogen_gateway.surfaces.aura.voice_names import require_installed
 from videogen_gateway.system.context import system_of
 from videogen_gateway.system.ffmpeg_status import FfmpegStatus
 from videogen_gateway.system.settings_client import SERVICE, provider_config, read_settings
@@ -91,6 +93,8 @@ async def put_settings(state: State, request: Request[Any, Any, Any]) -> Setting
     body = converted(json_of(await request.body()), SettingsIn)
     if isinstance(body.output_directory, str):
         await _check_writable(body.output_directory)
+    if isinstance(body.default_voice, VoiceIn) and isinstance(body.default_voice.voice_name, str):
+        await require_installed(body.default_voice.voice_name, "defaultVoice.voiceName")
     box = system_of(state).box
     command = UpdateSettings(
         command_id=new_correlation_id(), now=datetime.now(UTC), changes=changes_of(body),
