@@ -84,3 +84,22 @@ AiEditCommand = (
     RequestAiEdit | StartAiEdit | RecordRenderedVariant | CompleteAiEdit | FailAiEdit
     | RecordVariantScore
 )
+
+
+class PlaceVariant(msgspec.Struct, frozen=True, kw_only=True):
+    """Put a rendered variant on the timeline: `AcceptVariant` with what its job knows
+    (app/ai_edits.py reads the job, then the Timeline decides: domain/timeline.py)."""
+
+    now: Timestamp
+    project_id: UUID
+    job_id: UUID
+    variant_id: UUID
+    # The generated segment's id (the gateway's); its neighbours' ids derive from it.
+    segment_id: UUID
+    video_key: str
+    duration_s: float
+    # The range as the job resolved it: the segment it was in and its source window.
+    under_segment_id: UUID
+    media_key: str
+    source_start_ts: float
+    source_end_ts: float
