@@ -80,10 +80,8 @@ class RecordVariantScore(msgspec.Struct, frozen=True, kw_only=True):
     scorer: str
 
 
-AiEditCommand = (
-    RequestAiEdit | StartAiEdit | RecordRenderedVariant | CompleteAiEdit | FailAiEdit
-    | RecordVariantScore
-)
+WorkerStep = StartAiEdit | RecordRenderedVariant | CompleteAiEdit | FailAiEdit
+AiEditCommand = RequestAiEdit | WorkerStep | RecordVariantScore
 
 
 class PlaceVariant(msgspec.Struct, frozen=True, kw_only=True):
