@@ -1,0 +1,173 @@
+"""The offline region editor: one variant of a region edit as one ffmpeg pass.
+
+Only the edited range is decoded (`-ss`/`-t` before `-i`: input seeking, frame-accurate)
+and encoded (H.264 + AAC, veryfast, like the editor's clips). In the graph the box is
+cropped out, the operation is applied to the crop alone, the result gets a feathered
+alpha mask (`region_filters.mask_source`) and is overlaid back where it came from, so the
+work is proportional to the box and the pixels outside it are the source's. The output is
+the range as a playable clip plus a JPEG of its middle frame.
+
+`overlay_in_box` is the same composite for a patch made elsewhere (a hosted video model's
+rendering of the box): scaled to the box, feathered, overlaid on the original range.
+
+Both write the clip under a scratch name and rename it into place, so a reader (or a
+worker resuming after a crash) never sees half a file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import tempfile
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from videogen_contracts.media.ai_edits import Box, RegionEdit, VariantSpec
+
+from videogen_media.ffmpeg import ProgressCallback, run_ffmpeg
+from videogen_media.ffmpeg_path import ffmpeg_executable
+from videogen_media.frames import grab_jpeg
+from videogen_media.probe import MediaInfo, ProbeFailed, probe_async
+from videogen_media.region_filters import (
+    Rect,
+    effect_chain,
+    feather,
+    fit_box,
+    mask_source,
+    outside_chain,
+)
+from videogen_media.region_sprites import sprite_inputs, sprite_patch
+
+PREVIEW_MAX_WIDTH = 1280
+DEFAULT_FPS = 30.0
+_ENCODE = (
+    "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+    "-c:a", "aac", "-b:a", "160k", "-movflags", "+faststart", "-f", "mp4",
+)  # fmt: skip
+
+
+def composite_graph(
+    rect: Rect, softness: int, fps: float, seconds: float, patch: str, *,
+    outside: str | None = None, crop: bool = True,
+) -> str:
+    """The filter graph: `patch` turns `[box]` (the crop, when `crop`) into `[fx]`."""
+    lines = []
+    if crop:
+        lines += [
+            "[0:v]split=2[frame][work]", f"[work]crop={rect.w}:{rect.h}:{rect.x}:{rect.y}[box]",
+        ]
+    else:
+        lines.append("[0:v]null[frame]")
+    lines += [
+        patch,
+        f"{mask_source(rect, softness, fps, seconds)}[mask]",
+        "[fx]format=yuva420p[fxa]", "[fxa][mask]alphamerge[patch]",
+        f"[frame]{outside or 'null'}[base]",
+        f"[base][patch]overlay=x={rect.x}:y={rect.y}:shortest=1:format=auto,format=yuv420p[v]",
+    ]
+    return ";\n".join(lines)
+
+
+def composite_argv(
+    source: Path, start_s: float, end_s: float, graph: str, target: Path,
+    extra_inputs: Sequence[str] = (),
+) -> list[str]:
+    seconds = f"{max(0.0, end_s - start_s):.6f}"
+    return [
+        ffmpeg_executable(), "-hide_banner", "-v", "error", "-y",
+        "-ss", f"{start_s:.6f}", "-t", seconds, "-i", str(source), *extra_inputs,
+        "-filter_complex", graph, "-map", "[v]", "-map", "0:a:0?", "-t", seconds,
+        *_ENCODE, str(target),
+    ]
+
+
+async def _frame_of(source: Path) -> tuple[int, int, float]:
+    info: MediaInfo = await probe_async(source)
+    if info.video is None:
+        raise ProbeFailed(f"{source}: no video stream to edit")
+    return info.video.width, info.video.height, info.video.fps or DEFAULT_FPS
+
+
+def _write_preview(video: Path, at: float, preview_out: Path) -> None:
+    jpeg = grab_jpeg(video, at, max_width=PREVIEW_MAX_WIDTH)
+    preview_out.parent.mkdir(parents=True, exist_ok=True)
+    scratch = preview_out.with_name(f".{preview_out.name}.tmp-{uuid.uuid4().hex}")
+    scratch.write_bytes(jpeg)
+    os.replace(scratch, preview_out)
+
+
+async def _encode(
+    argv: list[str], partial: Path, video_out: Path, preview_out: Path, seconds: float,
+    on_progress: ProgressCallback | None,
+) -> float:
+    """Run the pass, move the clip into place, then write its middle frame as the preview."""
+    os.makedirs(video_out.parent, exist_ok=True)
+    try:
+        await run_ffmpeg(argv, total_seconds=seconds, on_progress=on_progress)
+        os.replace(partial, video_out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+    info = await probe_async(video_out)
+    await asyncio.to_thread(_write_preview, video_out, info.duration / 2, preview_out)
+    return info.duration
+
+
+def _partial(video_out: Path) -> Path:
+    return video_out.with_name(f".{video_out.stem}.tmp-{uuid.uuid4().hex}{video_out.suffix}")
+
+
+async def render_variant(
+    source: Path, start_s: float, end_s: float, box: Box, edit: RegionEdit, spec: VariantSpec,
+    video_out: Path, preview_out: Path, *, on_progress: ProgressCallback | None = None,
+) -> float:
+    """Render one variant of `edit` in `box` over `[start_s, end_s)` of `source`.
+
+    Writes the range as an mp4 to `video_out` and its middle frame to `preview_out`;
+    returns the clip's duration in seconds. The same arguments give the same pixels.
+    """
+    width, height, fps = await _frame_of(source)
+    rect = fit_box(box, width, height)
+    softness = feather(rect, spec.softness)
+    seconds = max(0.0, end_s - start_s)
+    partial = _partial(video_out)
+    with tempfile.TemporaryDirectory(prefix="vg-region-") as scratch:
+        if edit.operation in ("text", "shape"):
+            inputs = sprite_inputs(edit, spec, rect, fps, seconds, Path(scratch))
+            patch = sprite_patch(edit, spec, rect, seconds, Path(scratch))
+        else:
+            inputs, patch = [], f"[box]{effect_chain(edit, spec.strength, rect)}[fx]"
+        graph = composite_graph(
+            rect, softness, fps, seconds, patch, outside=outside_chain(edit, spec.strength)
+        )
+        argv = composite_argv(source, start_s, end_s, graph, partial, inputs)
+        return await _encode(argv, partial, video_out, preview_out, seconds, on_progress)
+
+
+async def overlay_in_box(
+    original: Path, patch: Path, start_s: float, end_s: float, box: Box, video_out: Path,
+    preview_out: Path, *, softness: int = 12, patch_covers: Literal["box", "frame"] = "box",
+    on_progress: ProgressCallback | None = None,
+) -> float:
+    """Composite `patch` (a clip starting at `start_s`) into `box` of the original range.
+
+    `patch_covers="box"`: the patch shows the box (it is scaled to it); `"frame"`: it
+    shows the whole frame (scaled to the frame, then the box is cut from it). Outside
+    the box the result is the original; the edges are feathered by `softness` pixels.
+    """
+    width, height, fps = await _frame_of(original)
+    rect = fit_box(box, width, height)
+    seconds = max(0.0, end_s - start_s)
+    if patch_covers == "frame":
+        fit = f"scale={width}:{height},crop={rect.w}:{rect.h}:{rect.x}:{rect.y}"
+    else:
+        fit = f"scale={rect.w}:{rect.h}"
+    # The patch's frames are timed onto the original's: its first frame at the range's start.
+    chain = f"[1:v]{fit},setsar=1,fps={fps:.6g},setpts=PTS-STARTPTS[fx]"
+    graph = composite_graph(rect, feather(rect, softness), fps, seconds, chain, crop=False)
+    partial = _partial(video_out)
+    argv = composite_argv(original, start_s, end_s, graph, partial, ["-i", str(patch)])
+    return await _encode(argv, partial, video_out, preview_out, seconds, on_progress)
