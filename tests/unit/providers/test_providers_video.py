@@ -11,8 +11,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from videogen_providers.catalog import describe_providers
 from videogen_providers.config import ProviderConfig
 from videogen_providers.llm.retry import RetryPolicy
+from videogen_providers.validation import validate
 from videogen_providers.vendor_errors import (
     VendorAuthFailed,
     VendorNotConfigured,
@@ -213,3 +215,28 @@ def test_config_reads_the_video_model_and_hides_its_key() -> None:
     )
     assert "secret-video-key" not in repr(config)
     assert ProviderConfig.from_env(config.as_environ()) == config
+
+
+def test_the_catalog_says_whether_the_hosted_model_can_be_used() -> None:
+    def listed(config: ProviderConfig) -> list[str]:
+        (video,) = [c for c in describe_providers(config) if c.name == "openai-video"]
+        return video.reason_codes
+
+    assert listed(ProviderConfig()) == ["NotConfigured:VIDEOGEN_VIDEO_MODEL"]
+    assert listed(ProviderConfig(video_model="sora-2")) == ["MissingApiKey:VIDEOGEN_VIDEO_API_KEY"]
+    assert listed(ProviderConfig(video_model="sora-2", openai_api_key="k")) == []
+    local = ProviderConfig(video_model="wan-2.1", video_base_url="http://127.0.0.1:9/v1")
+    assert listed(local) == []
+
+
+async def test_validation_asks_the_video_models_server(fake: FakeVideos) -> None:
+    assert not (await validate("openai-video", ProviderConfig())).ok
+    config = ProviderConfig(
+        openai_base_url="http://127.0.0.1:9/v1", video_model="sora-2", video_base_url=fake.url,
+        video_api_key="video-key",
+    )
+    result = await validate("openai-video", config)
+    assert fake.requests[-1].path == "/v1/models"
+    assert fake.requests[-1].headers["Authorization"] == "Bearer video-key"
+    assert not result.ok  # the fake has no model list: it says so, by name of the URL
+    assert fake.url in result.message

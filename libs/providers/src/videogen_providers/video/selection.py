@@ -10,6 +10,7 @@ its own configuration (`video_model_from_config`) and renders a hosted spec with
 from __future__ import annotations
 
 from videogen_providers.config import ProviderConfig
+from videogen_providers.tts.openai_speech import OPENAI_API
 from videogen_providers.video.openai_videos import NAME, OpenAIVideoModel, VideoClientLimits
 
 OFFLINE = "offline"
@@ -19,6 +20,15 @@ HOSTED = NAME
 def variant_provider(config: ProviderConfig) -> str:
     """What a new variant spec's `provider` is: "offline" or "openai-video"."""
     return HOSTED if config.video_model else OFFLINE
+
+
+def hosted_video_reasons(config: ProviderConfig) -> list[str]:
+    """Why the hosted model cannot be used (the catalog's reason codes); [] when it can."""
+    if not config.video_model:
+        return ["NotConfigured:VIDEOGEN_VIDEO_MODEL"]
+    if not config.video_key and config.video_url == OPENAI_API:
+        return ["MissingApiKey:VIDEOGEN_VIDEO_API_KEY"]
+    return []
 
 
 def video_model_from_config(
