@@ -71,6 +71,17 @@ async def check_openai(config: ProviderConfig) -> tuple[bool, str]:
     return True, f"{len(models)} models at {url}; {config.openai_model} {listed} among them"
 
 
+async def check_video_model(config: ProviderConfig) -> tuple[bool, str]:
+    """The hosted video model's server lists its models, as an OpenAI-compatible one does."""
+    if not config.video_model:
+        return False, "no hosted video model: set VIDEOGEN_VIDEO_MODEL"
+    at_video = msgspec.structs.replace(
+        config, openai_base_url=config.video_url, openai_api_key=config.video_key,
+        openai_model=config.video_model,
+    )
+    return await check_openai(at_video)
+
+
 async def check_pexels(config: ProviderConfig) -> tuple[bool, str]:
     if not config.pexels_api_key:
         return False, "no Pexels API key: set PEXELS_API_KEY or pexelsApiKey in the settings"
@@ -152,7 +163,7 @@ CHECKS: dict[str, Check] = {
     "openai": check_openai, "offline": check_offline, "piper": check_piper, "espeak": check_espeak,
     "pexels": check_pexels, "procedural": always_there,
     # These share the OpenAI account, so its check tells whether they could be used.
-    "openai-tts": check_openai, "openai-video": check_openai, "openai-vision": check_openai,
+    "openai-tts": check_openai, "openai-vision": check_openai, "openai-video": check_video_model,
     "ffmpeg-effects": not_built, "objective-metrics": not_built,
 }
 

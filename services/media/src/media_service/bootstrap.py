@@ -21,6 +21,8 @@ from videogen_contracts.project.production import production_id_of, stopped_subj
 from videogen_eventstore.api import EventStore
 from videogen_eventstore.multi_stream import AtomicAppender, PostgresAtomicAppender
 from videogen_media.blobs import LocalBlobStore
+from videogen_providers.config import ProviderConfig
+from videogen_providers.video.selection import HOSTED
 from videogen_providers.vision.base import VisionScorer
 from videogen_providers.vision.openai_vision import OpenAIVisionScorer
 from videogen_providers.vision.settings import vision_settings
@@ -29,6 +31,7 @@ from videogen_runtime.settings import Settings
 
 from media_service.adapters.region_renderer import OfflineRegionRenderer
 from media_service.adapters.toolkit import build_toolkit
+from media_service.adapters.video_models import HostedVariantRenderer
 from media_service.app.ai_edits import AiEditHandlers
 from media_service.app.editing import EditingHandlers
 from media_service.app.handlers import PreparationHandler
@@ -43,7 +46,7 @@ from media_service.entrypoints.preview_rpc import preview_queries
 from media_service.entrypoints.proxy_queue import proxy_queue_config
 from media_service.entrypoints.rpc import command_handlers
 from media_service.entrypoints.score_rpc import score_handlers
-from media_service.workers.ai_edits import AiEditJob
+from media_service.workers.ai_edits import AiEditJob, VariantRenderer
 from media_service.workers.preparation import PreparationJob, Toolkit
 from media_service.workers.proxies import ProxyJob
 
@@ -122,11 +125,14 @@ async def start_media_service(
         ProxyJob(editor_blobs),
     )
     # AI variants, rendered by provider: the offline region editor, or a hosted model.
+    hosted = HostedVariantRenderer.from_config(ProviderConfig.from_env())
+    stack.push_async_callback(hosted.aclose)
+    renderers: dict[str, VariantRenderer] = {"offline": OfflineRegionRenderer(), HOSTED: hosted}
     await base.run_work_queue(
         ai_edit_queue_config(
             base.namespace, ack_wait=config.ack_wait, max_attempts=config.max_attempts
         ),
-        AiEditJob(app.ai_edits, editor_blobs, {"offline": OfflineRegionRenderer()}, tools.clock),
+        AiEditJob(app.ai_edits, editor_blobs, renderers, tools.clock),
     )
     # A cancelled (or failed) production's preparation stops at once wherever it runs: the
     # sentences in synthesis stop at their next piece (their temporary directories are
