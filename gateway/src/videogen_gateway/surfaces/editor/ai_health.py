@@ -22,13 +22,18 @@ from typing import Literal
 
 import msgspec
 import numpy as np
+from videogen_gateway.system.ffmpeg_status import FfmpegProber
 from videogen_media.scoring import measure_frames
 from videogen_providers.config import ProviderConfig
 from videogen_providers.llm.select import describe_llm_providers
-from videogen_providers.validation import check_espeak, check_offline, check_openai
+from videogen_providers.validation import (
+    check_espeak,
+    check_offline,
+    check_openai,
+    check_video_model,
+)
+from videogen_providers.video.selection import HOSTED
 from videogen_providers.vision.settings import vision_settings
-
-from videogen_gateway.system.ffmpeg_status import FfmpegProber
 
 Kind = Literal["region-editor", "video-model", "vision-scorer", "llm", "tts"]
 Mode = Literal["offline", "hosted"]
@@ -104,17 +109,13 @@ def _vision() -> tuple[str, Check | None]:
 
 
 def _video(config: ProviderConfig) -> tuple[str, Check | None]:
-    """The hosted video model (VIDEOGEN_VIDEO_MODEL names it; its URL and key default to
-    the OpenAI ones)."""
-    model = getattr(config, "video_model", None)
-    if not model:
-        return "openai-video", None
-    hosted = ProviderConfig(
-        openai_base_url=getattr(config, "video_base_url", None) or config.openai_base_url,
-        openai_api_key=getattr(config, "video_api_key", None) or config.openai_api_key,
-        openai_model=model,
-    )
-    return f"openai-video:{model}", _hosted(hosted)
+    """The hosted video model (VIDEOGEN_VIDEO_MODEL names it)."""
+    if not config.video_model:
+        return HOSTED, None
+
+    async def check() -> tuple[bool, str]:
+        return await check_video_model(config)
+    return f"{HOSTED}:{config.video_model}", check
 
 
 async def _offline_writer() -> tuple[bool, str]:
