@@ -215,7 +215,9 @@ async def test_accept_then_export_shows_the_edit_in_the_range_only(
     # Before and after the range: the source, untouched.
     for t in (1.0, 6.0):
         assert psnr(frame_at(out, t), frame_at(clip, t)) > 30
-    # In the range: blurred inside the box, the source around it.
+    # In the range: blurred inside the box, the source around it (encoded twice by now,
+    # the variant then the export, hence a lower bar than for the frames around it).
     edited, source = frame_at(out, 3.0), frame_at(clip, 3.0)
     assert sharpness(edited[INSIDE]) < 0.5 * sharpness(source[INSIDE])
-    assert psnr(edited[:40], source[:40]) > 30
+    assert psnr(edited[:40], source[:40]) > 26
+    assert psnr(edited[INSIDE], source[INSIDE]) < psnr(edited[:40], source[:40]) - 3
