@@ -46,6 +46,9 @@ from videogen_gateway.surfaces.studio.lookups import existing_project, parse_id
 from videogen_text.region_prompts import PromptNotUnderstood, parse_prompt, variant_specs
 
 JOB_ID = "$response.body#/job_id"
+# Room for a prompt far over MAX_PROMPT_CHARS, so it is a 400 naming `prompt` rather than
+# the server's anonymous 413; a body past this is that 413.
+GENERATE_MAX_BODY = 8 * 1024 * 1024
 
 
 def ai_edits(rt: Runtime) -> AiEditQueries:
@@ -88,8 +91,9 @@ def _specs(body: GenerateBody, seed: int, job_id: UUID) -> tuple[Any, list[Varia
 
 
 @post(
-    "/generate", status_code=202, summary="Start an AI region edit: variants of a prompt"
+    "/ai/generate", status_code=202, summary="Start an AI region edit: variants of a prompt"
     " applied to a box and a time range", responses=problems(400, 404, 413, 422, 503),
+    request_max_body_size=GENERATE_MAX_BODY,
     operation_class=described(at=202, body=json_schema(GenerateBody), links={
         "status": id_link("EditorAiJob", job_id=JOB_ID),
     }),
