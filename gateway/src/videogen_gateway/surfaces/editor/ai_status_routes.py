@@ -12,11 +12,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import msgspec
 from litestar import Router, get
 from litestar.datastructures import State
+from litestar.params import FromQuery
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import problems
 from videogen_gateway.readmodels.ai_timeline.queries import (
@@ -38,35 +37,12 @@ class AiHealthOut(msgspec.Struct, frozen=True, kw_only=True):
     providers: list[AiProviderHealth]
 
 
-class AiOperationOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    # generate | accept | score | script
-    kind: str
-    project_id: str
-    job_id: str
-    variant_id: str | None
-    # pending | running | completed | failed
-    status: str
-    summary: str
-    provider: str | None
-    error: str | None
-    at: datetime
-    updated_at: datetime
-
-
 class AiTimelineOut(msgspec.Struct, frozen=True, kw_only=True):
-    operations: list[AiOperationOut]
+    # Each row as stored: {id, kind, project_id, job_id, variant_id, status, summary,
+    # provider, error, at, updated_at}.
+    operations: list[AiOperationRow]
     limit: int
     next_cursor: str | None
-
-
-def _operation(row: AiOperationRow) -> AiOperationOut:
-    return AiOperationOut(
-        id=str(row.id), kind=row.kind, project_id=str(row.project_id), job_id=str(row.job_id),
-        variant_id=str(row.variant_id) if row.variant_id else None, status=row.status,
-        summary=row.summary, provider=row.provider, error=row.error, at=row.at,
-        updated_at=row.updated_at,
-    )
 
 
 @get("/health", summary="Every AI provider: available, offline or hosted, its check's latency",
@@ -84,7 +60,7 @@ async def ai_health(state: State) -> AiHealthOut:
 @get("/timeline", summary="The recent AI operations, newest first, a page at a time",
      responses=problems(400, 503), cache=False)  # fmt: skip
 async def ai_timeline(
-    state: State, limit: int = DEFAULT_PAGE, cursor: str | None = None
+    state: State, limit: FromQuery[int] = DEFAULT_PAGE, cursor: FromQuery[str | None] = None
 ) -> AiTimelineOut:
     if not 1 <= limit <= MAX_PAGE:
         raise ApiError(400, f"limit must be between 1 and {MAX_PAGE}", "limit")
@@ -93,7 +69,7 @@ async def ai_timeline(
         rows, after = await AiTimelineQueries(rt.pool, rt.schema).page(limit, cursor)
     except BadCursor:
         raise ApiError(400, "cursor is not one this listing gave", "cursor") from None
-    return AiTimelineOut(operations=[_operation(r) for r in rows], limit=limit,
+    return AiTimelineOut(operations=rows, limit=limit,
                          next_cursor=after)  # fmt: skip
 
 

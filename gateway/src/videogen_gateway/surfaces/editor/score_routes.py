@@ -18,7 +18,7 @@ from uuid import UUID
 import msgspec
 from litestar import Router, get
 from litestar.datastructures import State
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from videogen_contracts.media.ai_edits import ScoreBasis, ScoreVariant, VariantScore
 from videogen_contracts.media.events import SERVICE
 from videogen_gateway.command_client import CommandRefused, new_ids
@@ -70,7 +70,7 @@ async def _measure(rt: Runtime, row: AiVariantRow, basis: ScoreBasis) -> None:
     responses=problems(400, 404, 409, 503),
 )  # fmt: skip
 async def variant_score(
-    state: State, variant_id: FromPath[str], compare_to: str = "prompt"
+    state: State, variant_id: FromPath[str], compare_to: FromQuery[str] = "prompt"
 ) -> ScoreOut:
     rt = runtime_of(state)
     queries = ai_edits(rt)
