@@ -18,6 +18,7 @@ import msgspec
 from videogen_providers.config import ProviderConfig
 from videogen_providers.llm.select import ProviderInfo, describe_llm_providers
 from videogen_providers.video.selection import hosted_video_reasons
+from videogen_providers.vision.settings import vision_reasons
 
 Category = Literal["llm", "tts", "stock", "video-gen", "scorer"]
 ALL_OS = ["linux", "macos", "windows"]
@@ -89,8 +90,9 @@ def describe_providers(
             "openai-video", "video-gen", hosted_video_reasons(config), offline=False,
             keys=["VIDEOGEN_VIDEO_API_KEY"],
         ),
-        _capability("objective-metrics", "scorer", ["NotImplemented"], offline=True, keys=[]),
-        _capability("openai-vision", "scorer", ["NotImplemented"], offline=False, keys=openai),
+        _capability("objective-metrics", "scorer", [], offline=True, keys=[]),
+        _capability("openai-vision", "scorer", vision_reasons(), offline=False,
+                    keys=["VIDEOGEN_VISION_API_KEY"]),
     ]
 
 

@@ -28,6 +28,7 @@ from videogen_providers.llm.offline import OfflineWriter
 from videogen_providers.stock.pexels import PexelsClient
 from videogen_providers.tts.espeak import EspeakFailed, EspeakSynthesizer
 from videogen_providers.tts.synthesizer import VoiceOptions
+from videogen_providers.vision.settings import vision_settings
 
 HTTP_TIMEOUT = 10.0
 PIPER_TIMEOUT = 60.0
@@ -155,6 +156,16 @@ async def always_there(config: ProviderConfig) -> tuple[bool, str]:
     return True, "built in; needs nothing external"
 
 
+async def check_vision(config: ProviderConfig) -> tuple[bool, str]:
+    """The vision scorer's server lists its models (VIDEOGEN_VISION_* from the environment)."""
+    chosen = vision_settings()
+    if chosen is None:
+        return False, "no vision model: set VIDEOGEN_VISION_MODEL (variants are measured offline)"
+    return await check_openai(ProviderConfig(
+        openai_base_url=chosen.base_url, openai_api_key=chosen.api_key, openai_model=chosen.model,
+    ))
+
+
 async def not_built(config: ProviderConfig) -> tuple[bool, str]:
     return False, "this provider is not implemented yet"
 
@@ -163,8 +174,8 @@ CHECKS: dict[str, Check] = {
     "openai": check_openai, "offline": check_offline, "piper": check_piper, "espeak": check_espeak,
     "pexels": check_pexels, "procedural": always_there,
     # These share the OpenAI account, so its check tells whether they could be used.
-    "openai-tts": check_openai, "openai-vision": check_openai, "openai-video": check_video_model,
-    "ffmpeg-effects": not_built, "objective-metrics": not_built,
+    "openai-tts": check_openai, "openai-vision": check_vision, "openai-video": check_video_model,
+    "ffmpeg-effects": not_built, "objective-metrics": always_there,
 }
 
 

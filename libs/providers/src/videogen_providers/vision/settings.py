@@ -52,3 +52,13 @@ def vision_settings(environ: Mapping[str, str] | None = None) -> VisionSettings 
         timeout=float(env.get("VIDEOGEN_VISION_TIMEOUT", "30")),
         retry=RetryPolicy(max_attempts=int(env.get("VIDEOGEN_VISION_MAX_ATTEMPTS", "3"))),
     )
+
+
+def vision_reasons(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Why no vision model scores (the catalog's reason codes); [] when one is configured."""
+    chosen = vision_settings(environ)
+    if chosen is None:
+        return ["NotConfigured:VIDEOGEN_VISION_MODEL"]
+    if chosen.base_url is None and not chosen.api_key:
+        return ["MissingApiKey:VIDEOGEN_VISION_API_KEY"]
+    return []
