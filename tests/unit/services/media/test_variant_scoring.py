@@ -4,6 +4,7 @@ and the measure when it fails."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from pathlib import Path
 from uuid import uuid4
@@ -154,3 +155,14 @@ async def test_a_failing_vision_model_leaves_the_measured_score(blob_dir: Path) 
     assert scored.score.details.startswith("The vision model could not score it")
     assert "HTTP 429" in scored.score.details
     assert "Laplacian variance" in scored.score.details
+
+
+async def test_a_resend_during_the_measure_awaits_it(blob_dir: Path) -> None:
+    handlers = await _job(InMemoryEventStore("media"))
+    vision = FakeVision()
+    scoring = VariantScoring(handlers, LocalBlobStore(blob_dir), vision)
+    first, again = await asyncio.gather(scoring.score(_ask(), correlation_id="c"),
+                                        scoring.score(_ask(), correlation_id="c"))
+    assert first == again
+    assert len(vision.seen) == 1
+    assert len(await _scores(handlers)) == 1

@@ -12,8 +12,8 @@ decided on the job's stream like any other step (`VariantScored`: the AI timelin
   the request failing: the figures are an honest answer.
 
 Idempotency: a request's `command_id` is checked before measuring, so a resend costs a
-stream read, not a decode; the gateway derives it from the variant and the basis, so a
-variant is measured once per basis.
+stream read, not a decode (and one that arrives while the first measures awaits it); the
+gateway derives it from the variant and the basis, so a variant is measured once per basis.
 """
 
 from __future__ import annotations
@@ -63,9 +63,23 @@ class VariantScoring:
         self._blobs = blobs
         self._vision = vision
         self._measuring = asyncio.Semaphore(measure_threads)
+        # The scores being measured in this process, by command id: a resend that arrives
+        # meanwhile (the gateway retrying) awaits the same measure instead of starting one.
+        self._running: dict[str, asyncio.Future[CommandAccepted]] = {}
 
     async def score(
         self, command: ScoreVariant, *, correlation_id: str, causation_id: str | None = None
+    ) -> CommandAccepted:
+        running = self._running.get(command.command_id)
+        if running is None:
+            running = asyncio.ensure_future(self._score(command, correlation_id, causation_id))
+            self._running[command.command_id] = running
+            running.add_done_callback(lambda _: self._running.pop(command.command_id, None))
+        # Shielded: a caller that gives up does not cancel the measure others await.
+        return await asyncio.shield(running)
+
+    async def _score(
+        self, command: ScoreVariant, correlation_id: str, causation_id: str | None
     ) -> CommandAccepted:
         streams = self._ai_edits.streams
         earlier = await streams.earlier(AI_EDIT, command.job_id, command.command_id)
