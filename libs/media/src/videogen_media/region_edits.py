@@ -50,7 +50,7 @@ _ENCODE = (
 
 
 def composite_graph(
-    rect: Rect, softness: int, fps: float, seconds: float, patch: str, *,
+    rect: Rect, softness: int, fps: float, patch: str, *,
     outside: str | None = None, crop: bool = True,
 ) -> str:
     """The filter graph: `patch` turns `[box]` (the crop, when `crop`) into `[fx]`."""
@@ -63,7 +63,7 @@ def composite_graph(
         lines.append("[0:v]null[frame]")
     lines += [
         patch,
-        f"{mask_source(rect, softness, fps, seconds)}[mask]",
+        f"{mask_source(rect, softness, fps)}[mask]",
         "[fx]format=yuva420p[fxa]", "[fxa][mask]alphamerge[patch]",
         f"[frame]{outside or 'null'}[base]",
         f"[base][patch]overlay=x={rect.x}:y={rect.y}:shortest=1:format=auto,format=yuv420p[v]",
@@ -136,12 +136,12 @@ async def render_variant(
     partial = _partial(video_out)
     with tempfile.TemporaryDirectory(prefix="vg-region-") as scratch:
         if edit.operation in ("text", "shape"):
-            inputs = sprite_inputs(edit, spec, rect, fps, seconds, Path(scratch))
-            patch = sprite_patch(edit, spec, rect, seconds, Path(scratch))
+            inputs = sprite_inputs(edit, spec, rect, softness, fps, seconds, Path(scratch))
+            patch = sprite_patch(edit, spec, rect, softness, seconds, Path(scratch))
         else:
             inputs, patch = [], f"[box]{effect_chain(edit, spec.strength, rect)}[fx]"
         graph = composite_graph(
-            rect, softness, fps, seconds, patch, outside=outside_chain(edit, spec.strength)
+            rect, softness, fps, patch, outside=outside_chain(edit, spec.strength)
         )
         argv = composite_argv(source, start_s, end_s, graph, partial, inputs)
         return await _encode(argv, partial, video_out, preview_out, seconds, on_progress)
@@ -167,7 +167,7 @@ async def overlay_in_box(
         fit = f"scale={rect.w}:{rect.h}"
     # The patch's frames are timed onto the original's: its first frame at the range's start.
     chain = f"[1:v]{fit},setsar=1,fps={fps:.6g},setpts=PTS-STARTPTS[fx]"
-    graph = composite_graph(rect, feather(rect, softness), fps, seconds, chain, crop=False)
+    graph = composite_graph(rect, feather(rect, softness), fps, chain, crop=False)
     partial = _partial(video_out)
     argv = composite_argv(original, start_s, end_s, graph, partial, ["-i", str(patch)])
     return await _encode(argv, partial, video_out, preview_out, seconds, on_progress)
