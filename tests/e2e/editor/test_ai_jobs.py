@@ -9,6 +9,7 @@ of the frame ({0.25, 0.25, 0.5, 0.5} as fractions, 80,60 160x120 in pixels) and 
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy.typing as npt
 import pytest
 from videogen_local.stack import Stack
 from videogen_media.probe import frame_at, probe
+from websockets.asyncio.client import connect
 
 from .conftest import UploadClip, ok, problem
 from .test_exports import download, export, psnr
@@ -221,3 +223,27 @@ async def test_accept_then_export_shows_the_edit_in_the_range_only(
     assert sharpness(edited[INSIDE]) < 0.5 * sharpness(source[INSIDE])
     assert psnr(edited[:40], source[:40]) > 26
     assert psnr(edited[INSIDE], source[INSIDE]) < psnr(edited[:40], source[:40]) - 3
+
+
+async def test_the_studio_websocket_follows_the_job_as_ai_edit(
+    api: httpx.AsyncClient, upload_clip: UploadClip, stack: Stack,
+) -> None:
+    uploaded = await upload_clip(name="ai websocket")
+    url = stack.base_url.replace("http://", "ws://") + "/api/v1/ws"
+    async with connect(url) as ws:
+        assert json.loads(await asyncio.wait_for(ws.recv(), 15))["type"] == "connected"
+        await ws.send(json.dumps({"type": "subscribe", "projectId": uploaded.project_id}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), 15))["type"] == "subscribed"
+        job_id = await generate(api, uploaded.project_id, variants=2)
+        seen: list[dict[str, Any]] = []
+        while not seen or seen[-1]["type"] == "progress":
+            message = json.loads(await asyncio.wait_for(ws.recv(), 120))
+            if message.get("jobId") == job_id:
+                seen.append(message)
+    assert {m["jobType"] for m in seen} == {"ai-edit"}
+    assert seen[-1] == {"type": "job_complete", "projectId": uploaded.project_id,
+                        "jobId": job_id, "jobType": "ai-edit",
+                        "result": {"statusUrl": f"/api/job/{job_id}"}}
+    rendered = [m for m in seen if m["type"] == "progress" and m["currentStep"] > 0]
+    assert [(m["currentStep"], m["totalSteps"], m["progress"]) for m in rendered] == [
+        (1, 2, 50), (2, 2, 100)]

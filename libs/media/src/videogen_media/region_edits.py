@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import tempfile
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -29,9 +31,9 @@ from videogen_contracts.media.ai_edits import Box, RegionEdit, VariantSpec
 
 from videogen_media.ffmpeg import ProgressCallback, run_ffmpeg
 from videogen_media.ffmpeg_path import ffmpeg_executable
-from videogen_media.frames import grab_jpeg
-from videogen_media.probe import MediaInfo, ProbeFailed, probe_async
+from videogen_media.probe import ProbeFailed, probe_async
 from videogen_media.region_filters import (
+    InvalidRegion,
     Rect,
     effect_chain,
     feather,
@@ -49,11 +51,17 @@ _ENCODE = (
 )  # fmt: skip
 
 
+def middle_frame(seconds: float, fps: float) -> int:
+    return max(0, math.floor(seconds * fps / 2))
+
+
 def composite_graph(
-    rect: Rect, softness: int, fps: float, seconds: float, patch: str, *,
+    rect: Rect, softness: int, fps: float, patch: str, *, preview_frame: int,
     outside: str | None = None, crop: bool = True,
 ) -> str:
-    """The filter graph: `patch` turns `[box]` (the crop, when `crop`) into `[fx]`."""
+    """The filter graph: `patch` turns `[box]` (the crop, when `crop`) into `[fx]`; out
+    come the clip `[v]` and, from the same frames, the preview `[preview]` (no second
+    decode of the result)."""
     lines = []
     if crop:
         lines += [
@@ -63,16 +71,18 @@ def composite_graph(
         lines.append("[0:v]null[frame]")
     lines += [
         patch,
-        f"{mask_source(rect, softness, fps, seconds)}[mask]",
+        f"{mask_source(rect, softness, fps)}[mask]",
         "[fx]format=yuva420p[fxa]", "[fxa][mask]alphamerge[patch]",
         f"[frame]{outside or 'null'}[base]",
-        f"[base][patch]overlay=x={rect.x}:y={rect.y}:shortest=1:format=auto,format=yuv420p[v]",
+        f"[base][patch]overlay=x={rect.x}:y={rect.y}:shortest=1:format=auto,format=yuv420p,"
+        "split=2[v][pv]",
+        f"[pv]select='eq(n,{preview_frame})',scale='min({PREVIEW_MAX_WIDTH},iw)':-2[preview]",
     ]
     return ";\n".join(lines)
 
 
 def composite_argv(
-    source: Path, start_s: float, end_s: float, graph: str, target: Path,
+    source: Path, start_s: float, end_s: float, graph: str, target: Path, preview: Path,
     extra_inputs: Sequence[str] = (),
 ) -> list[str]:
     seconds = f"{max(0.0, end_s - start_s):.6f}"
@@ -81,43 +91,61 @@ def composite_argv(
         "-ss", f"{start_s:.6f}", "-t", seconds, "-i", str(source), *extra_inputs,
         "-filter_complex", graph, "-map", "[v]", "-map", "0:a:0?", "-t", seconds,
         *_ENCODE, str(target),
+        "-map", "[preview]", "-frames:v", "1", "-q:v", "3", "-f", "image2", "-update", "1",
+        str(preview),
     ]
 
 
-async def _frame_of(source: Path) -> tuple[int, int, float]:
-    info: MediaInfo = await probe_async(source)
+@dataclass(frozen=True, slots=True)
+class _Source:
+    width: int
+    height: int
+    fps: float
+    # Seconds of the range the source has (a range past its end is cut at the end).
+    seconds: float
+
+
+async def _source_of(path: Path, start_s: float, end_s: float) -> _Source:
+    info = await probe_async(path)
     if info.video is None:
-        raise ProbeFailed(f"{source}: no video stream to edit")
-    return info.video.width, info.video.height, info.video.fps or DEFAULT_FPS
+        raise ProbeFailed(f"{path}: no video stream to edit")
+    seconds = min(end_s, info.duration) - start_s
+    if seconds <= 0:
+        raise InvalidRegion(f"the range {start_s:.3f}..{end_s:.3f} s is past the source's end")
+    return _Source(info.video.width, info.video.height, info.video.fps or DEFAULT_FPS, seconds)
 
 
-def _write_preview(video: Path, at: float, preview_out: Path) -> None:
-    jpeg = grab_jpeg(video, at, max_width=PREVIEW_MAX_WIDTH)
-    preview_out.parent.mkdir(parents=True, exist_ok=True)
-    scratch = preview_out.with_name(f".{preview_out.name}.tmp-{uuid.uuid4().hex}")
-    scratch.write_bytes(jpeg)
-    os.replace(scratch, preview_out)
+class _Outputs:
+    """Scratch names for the clip and its preview, moved into place once both are whole."""
+
+    def __init__(self, video_out: Path, preview_out: Path) -> None:
+        tag = uuid.uuid4().hex
+        self.video_out, self.preview_out = video_out, preview_out
+        self.video = video_out.with_name(f".{video_out.stem}.tmp-{tag}{video_out.suffix}")
+        self.preview = preview_out.with_name(f".{preview_out.stem}.tmp-{tag}.jpg")
+
+    def publish(self) -> None:
+        os.makedirs(self.preview_out.parent, exist_ok=True)
+        os.replace(self.video, self.video_out)
+        os.replace(self.preview, self.preview_out)
+
+    def discard(self) -> None:
+        for path in (self.video, self.preview):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
 
 
 async def _encode(
-    argv: list[str], partial: Path, video_out: Path, preview_out: Path, seconds: float,
-    on_progress: ProgressCallback | None,
+    argv: list[str], outputs: _Outputs, seconds: float, on_progress: ProgressCallback | None
 ) -> float:
-    """Run the pass, move the clip into place, then write its middle frame as the preview."""
-    os.makedirs(video_out.parent, exist_ok=True)
+    """Run the pass, then move the clip and its preview into place."""
+    os.makedirs(outputs.video_out.parent, exist_ok=True)
     try:
         await run_ffmpeg(argv, total_seconds=seconds, on_progress=on_progress)
-        os.replace(partial, video_out)
+        await asyncio.to_thread(outputs.publish)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(partial)
-    info = await probe_async(video_out)
-    await asyncio.to_thread(_write_preview, video_out, info.duration / 2, preview_out)
-    return info.duration
-
-
-def _partial(video_out: Path) -> Path:
-    return video_out.with_name(f".{video_out.stem}.tmp-{uuid.uuid4().hex}{video_out.suffix}")
+        outputs.discard()
+    return (await probe_async(outputs.video_out)).duration
 
 
 async def render_variant(
@@ -129,22 +157,24 @@ async def render_variant(
     Writes the range as an mp4 to `video_out` and its middle frame to `preview_out`;
     returns the clip's duration in seconds. The same arguments give the same pixels.
     """
-    width, height, fps = await _frame_of(source)
-    rect = fit_box(box, width, height)
+    src = await _source_of(source, start_s, end_s)
+    rect, fps, seconds = fit_box(box, src.width, src.height), src.fps, src.seconds
     softness = feather(rect, spec.softness)
-    seconds = max(0.0, end_s - start_s)
-    partial = _partial(video_out)
+    outputs = _Outputs(video_out, preview_out)
     with tempfile.TemporaryDirectory(prefix="vg-region-") as scratch:
         if edit.operation in ("text", "shape"):
-            inputs = sprite_inputs(edit, spec, rect, fps, seconds, Path(scratch))
-            patch = sprite_patch(edit, spec, rect, seconds, Path(scratch))
+            inputs = sprite_inputs(edit, spec, rect, softness, fps, seconds, Path(scratch))
+            patch = sprite_patch(edit, spec, rect, softness, seconds, Path(scratch))
         else:
             inputs, patch = [], f"[box]{effect_chain(edit, spec.strength, rect)}[fx]"
         graph = composite_graph(
-            rect, softness, fps, seconds, patch, outside=outside_chain(edit, spec.strength)
+            rect, softness, fps, patch, preview_frame=middle_frame(seconds, fps),
+            outside=outside_chain(edit, spec.strength),
         )
-        argv = composite_argv(source, start_s, end_s, graph, partial, inputs)
-        return await _encode(argv, partial, video_out, preview_out, seconds, on_progress)
+        argv = composite_argv(
+            source, start_s, end_s, graph, outputs.video, outputs.preview, inputs
+        )
+        return await _encode(argv, outputs, seconds, on_progress)
 
 
 async def overlay_in_box(
@@ -158,16 +188,20 @@ async def overlay_in_box(
     shows the whole frame (scaled to the frame, then the box is cut from it). Outside
     the box the result is the original; the edges are feathered by `softness` pixels.
     """
-    width, height, fps = await _frame_of(original)
-    rect = fit_box(box, width, height)
-    seconds = max(0.0, end_s - start_s)
+    src = await _source_of(original, start_s, end_s)
+    rect, fps, seconds = fit_box(box, src.width, src.height), src.fps, src.seconds
     if patch_covers == "frame":
-        fit = f"scale={width}:{height},crop={rect.w}:{rect.h}:{rect.x}:{rect.y}"
+        fit = f"scale={src.width}:{src.height},crop={rect.w}:{rect.h}:{rect.x}:{rect.y}"
     else:
         fit = f"scale={rect.w}:{rect.h}"
     # The patch's frames are timed onto the original's: its first frame at the range's start.
     chain = f"[1:v]{fit},setsar=1,fps={fps:.6g},setpts=PTS-STARTPTS[fx]"
-    graph = composite_graph(rect, feather(rect, softness), fps, seconds, chain, crop=False)
-    partial = _partial(video_out)
-    argv = composite_argv(original, start_s, end_s, graph, partial, ["-i", str(patch)])
-    return await _encode(argv, partial, video_out, preview_out, seconds, on_progress)
+    graph = composite_graph(
+        rect, feather(rect, softness), fps, chain, preview_frame=middle_frame(seconds, fps),
+        crop=False,
+    )
+    outputs = _Outputs(video_out, preview_out)
+    argv = composite_argv(
+        original, start_s, end_s, graph, outputs.video, outputs.preview, ["-i", str(patch)]
+    )
+    return await _encode(argv, outputs, seconds, on_progress)

@@ -51,37 +51,41 @@ def feather(rect: Rect, softness: int) -> int:
     return max(0, min(softness, min(rect.w, rect.h) // 4))
 
 
-def mask_source(rect: Rect, softness: int, fps: float, seconds: float) -> str:
-    """A gray clip the size of the box: 255 inside, falling to 0 at the edge."""
-    base = f"color=c=black:s={rect.w}x{rect.h}:r={fps:.6g}:d={seconds + 1:.3f},format=gray"
-    if softness == 0:
-        return base.replace("c=black", "c=white")
-    inner = f"x={softness}:y={softness}:w={rect.w - 2 * softness}:h={rect.h - 2 * softness}"
-    return f"{base},drawbox={inner}:color=white:t=fill,gblur=sigma={softness / 3:.3f}"
+def mask_source(rect: Rect, softness: int, fps: float) -> str:
+    """A gray clip the size of the box: 255 inside, falling to 0 at the edge.
+
+    drawbox paints "white" as video white (235), which as alpha would let 8 % of the
+    source through the middle of the box: the `lut` makes the mask exactly 0 or 255
+    before it is blurred. The mask is computed once and repeated (`loop`), not per frame.
+    """
+    one_frame = f"color=c=black:s={rect.w}x{rect.h}:r={fps:.6g},trim=end_frame=1,format=gray"
+    inset = 0 if softness == 0 else softness
+    inner = f"x={inset}:y={inset}:w={rect.w - 2 * inset}:h={rect.h - 2 * inset}"
+    chain = f"{one_frame},drawbox={inner}:color=white:t=fill,lut=c0='if(gte(val,128),255,0)'"
+    if softness:
+        chain += f",gblur=sigma={softness / 3:.3f}"
+    return f"{chain},loop=loop=-1:size=1:start=0"
 
 
 def _n(value: float) -> str:
     return f"{value:.4g}"
 
 
-def _rgb(colour: str) -> tuple[float, float, float]:
-    return tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+def chroma_of(colour: str) -> tuple[float, float]:
+    """The colour's (Cb, Cr), BT.601, on the 0..255 scale of 8-bit video."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return (128 - 0.168736 * r - 0.331264 * g + 0.5 * b,
+            128 + 0.5 * r - 0.418688 * g - 0.081312 * b)
 
 
 def tint_chain(colour: str, strength: float) -> str:
-    """Each pixel towards its luma times the colour (scaled so mid-grey keeps its light)."""
-    r, g, b = _rgb(colour)
-    lum = max(0.15, 0.299 * r + 0.587 * g + 0.114 * b)
-    mix = 0.35 + 0.6 * strength
-    rows = []
-    for name, c in (("r", r), ("g", g), ("b", b)):
-        k = mix * min(2.0, c / lum)
-        coefficients = [k * 0.299, k * 0.587, k * 0.114]
-        own = "rgb".index(name)
-        coefficients[own] += 1 - mix
-        pairs = zip("rgb", coefficients, strict=True)
-        rows.append(":".join(f"{name}{src}={_n(v)}" for src, v in pairs))
-    return "format=gbrp,colorchannelmixer=" + ":".join(rows)
+    """Each pixel's chroma moved towards the colour's, its luma kept: the hue turns to the
+    colour and the picture's light and shade stay (a luma-times-colour tint would turn a
+    yellow area cyan and a blue one black)."""
+    cb, cr = chroma_of(colour)
+    mix = 0.45 + 0.5 * strength
+    return (f"lutyuv=u='val*{_n(1 - mix)}+{_n(mix * cb)}':"
+            f"v='val*{_n(1 - mix)}+{_n(mix * cr)}'")
 
 
 def effect_chain(edit: RegionEdit, strength: float, rect: Rect) -> str:

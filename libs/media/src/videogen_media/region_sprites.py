@@ -73,51 +73,54 @@ def draw_sprite(shape: str, colour: str, side: int) -> Image.Image:
     return image.resize((side, round(height / SUPERSAMPLE)), Image.Resampling.LANCZOS)
 
 
-def sprite_side(spec: VariantSpec, rect: Rect) -> int:
-    return max(8, round(min(rect.w, rect.h / 1.6) * (0.3 + 0.35 * spec.strength)) // 2 * 2)
+def sprite_side(spec: VariantSpec, rect: Rect, margin: int) -> int:
+    room = min(rect.w - 2 * margin, (rect.h - 2 * margin) / 1.6)
+    return max(8, round(room * (0.3 + 0.35 * spec.strength)) // 2 * 2)
 
 
 def sprite_inputs(
-    edit: RegionEdit, spec: VariantSpec, rect: Rect, fps: float, seconds: float, scratch: Path
+    edit: RegionEdit, spec: VariantSpec, rect: Rect, margin: int, fps: float, seconds: float,
+    scratch: Path,
 ) -> list[str]:
     """The extra ffmpeg inputs: the sprite image, looped for the range (none for text)."""
     if edit.operation != "shape":
         return []
     path = scratch / "sprite.png"
-    draw_sprite(edit.shape or "circle", edit.color or "#e02020", sprite_side(spec, rect)).save(path)
+    side = sprite_side(spec, rect, margin)
+    draw_sprite(edit.shape or "circle", edit.color or "#e02020", side).save(path)
     return ["-loop", "1", "-framerate", f"{fps:.6g}", "-t", f"{seconds:.6f}", "-i", str(path)]
 
 
-def _clip(expr: str, upper: str) -> str:
-    return f"clip({expr},0,max(0,{upper}))"
+def _within(expr: str, margin: int, room: str) -> str:
+    """`expr` kept between the margin and `room` less the margin (the feathered edge)."""
+    return f"clip({expr},{margin},max({margin},{room}-{margin}))"
 
 
-def motion_xy(motion: str, dx: int, dy: int, seconds: float) -> tuple[str, str]:
-    """overlay x/y expressions: across the box over the range, or centred, shifted by dx/dy."""
+def motion_xy(motion: str, dx: int, dy: int, seconds: float, margin: int) -> tuple[str, str]:
+    """overlay x/y expressions: across the box over the range (up: from its bottom to its
+    top), or centred; shifted by dx/dy, and kept inside the box's unfeathered part."""
     progress = f"(t/{max(seconds, 0.1):.6f})"
-    x, y = f"(W-w)/2+{dx}", f"(H-h)/2+{dy}"
-    if motion == "up":
-        y = f"(H-h)*(1-{progress})+{dy}"
-    elif motion == "down":
-        y = f"(H-h)*{progress}+{dy}"
-    elif motion == "left":
-        x = f"(W-w)*(1-{progress})+{dx}"
-    elif motion == "right":
-        x = f"(W-w)*{progress}+{dx}"
-    return _clip(x, "W-w"), _clip(y, "H-h")
+    along_x = {"left": f"(1-{progress})", "right": progress}.get(motion, "0.5")
+    along_y = {"up": f"(1-{progress})", "down": progress}.get(motion, "0.5")
+    x = f"{margin}+(W-w-{2 * margin})*{along_x}+{dx}"
+    y = f"{margin}+(H-h-{2 * margin})*{along_y}+{dy}"
+    return _within(x, margin, "W-w"), _within(y, margin, "H-h")
 
 
-def _text_patch(edit: RegionEdit, spec: VariantSpec, rect: Rect, scratch: Path) -> str:
+def _text_patch(
+    edit: RegionEdit, spec: VariantSpec, rect: Rect, margin: int, scratch: Path
+) -> str:
     words = edit.text or ""
     font = find_caption_font()
     (scratch / "text.txt").write_text(words, encoding="utf-8")
     (scratch / f"font{font.path.suffix}").symlink_to(font.path)
-    size = max(8, round(rect.h * (0.3 + 0.4 * spec.strength)))
+    room_w, room_h = rect.w - 2 * margin, rect.h - 2 * margin
+    size = max(8, round(room_h * (0.35 + 0.45 * spec.strength)))
     width = font.measure(size).getlength(words) or 1.0
-    size = max(8, min(size, math.floor(size * rect.w * 0.9 / width)))
+    size = max(8, min(size, math.floor(size * room_w * 0.95 / width)))
     colour = (edit.color or DEFAULT_TEXT_COLOUR).lstrip("#")
-    x = _clip(f"(w-text_w)/2+{spec.dx}", "w-text_w")
-    y = _clip(f"(h-text_h)/2+{spec.dy}", "h-text_h")
+    x = _within(f"(w-text_w)/2+{spec.dx}", margin, "w-text_w")
+    y = _within(f"(h-text_h)/2+{spec.dy}", margin, "h-text_h")
     return (
         f"[box]drawtext=fontfile={scratch}/font{font.path.suffix}:textfile={scratch}/text.txt:"
         f"expansion=none:fontsize={size}:fontcolor=0x{colour}:borderw={max(1, size // 14)}:"
@@ -126,14 +129,15 @@ def _text_patch(edit: RegionEdit, spec: VariantSpec, rect: Rect, scratch: Path) 
 
 
 def sprite_patch(
-    edit: RegionEdit, spec: VariantSpec, rect: Rect, seconds: float, scratch: Path
+    edit: RegionEdit, spec: VariantSpec, rect: Rect, margin: int, seconds: float, scratch: Path
 ) -> str:
-    """The graph text turning `[box]` into `[fx]`: the words, or the moving sprite."""
+    """The graph text turning `[box]` into `[fx]`: the words, or the moving sprite, drawn
+    inside the box less its feathered margin (so the edge never fades them)."""
     if edit.operation == "text":
-        return _text_patch(edit, spec, rect, scratch)
+        return _text_patch(edit, spec, rect, margin, scratch)
     sprite = "[1:v]format=rgba"
     if edit.motion == "pulse":
         scale = f"(1+0.18*sin(2*PI*{PULSE_HZ}*t))"
         sprite += f",scale=w='trunc(iw*{scale}/2)*2':h='trunc(ih*{scale}/2)*2':eval=frame"
-    x, y = motion_xy(edit.motion, spec.dx, spec.dy, seconds)
+    x, y = motion_xy(edit.motion, spec.dx, spec.dy, seconds, margin)
     return f"{sprite}[sprite];\n[box][sprite]overlay=x='{x}':y='{y}':eval=frame:shortest=1[fx]"

@@ -33,12 +33,7 @@ from videogen_eventstore.decider import Aggregate, Streams
 
 from media_service.app.editing import TIMELINE, metadata_for
 from media_service.domain import ai_edit
-from media_service.domain.ai_commands import (
-    AiEditCommand,
-    PlaceVariant,
-    RecordVariantScore,
-    WorkerStep,
-)
+from media_service.domain.ai_commands import AiEditCommand, PlaceVariant
 from media_service.domain.ai_edit import AiEdit, rendered_variant
 
 AI_EDIT = Aggregate[UUID, AiEditCommand, AiEdit, AiEditEvent](
@@ -54,15 +49,13 @@ class AiEditHandlers:
     async def request(
         self, command: RequestAiEdit, *, correlation_id: str, causation_id: str | None = None
     ) -> CommandAccepted:
-        metadata = metadata_for(command.project_id, correlation_id, causation_id)
-        return await self.streams.run(AI_EDIT, command.job_id, command,
-                                      command_id=command.command_id, metadata=metadata)
+        return await self.record(command, correlation_id=correlation_id,
+                                 causation_id=causation_id)
 
     async def record(
-        self, command: WorkerStep | RecordVariantScore, *, correlation_id: str,
-        causation_id: str | None = None,
+        self, command: AiEditCommand, *, correlation_id: str, causation_id: str | None = None,
     ) -> CommandAccepted:
-        """A worker step, or a measured score (app/scoring.py)."""
+        """Any command of the job: a worker step, or a measured score (app/scoring.py)."""
         metadata = metadata_for(command.project_id, correlation_id, causation_id)
         return await self.streams.run(AI_EDIT, command.job_id, command,
                                       command_id=command.command_id, metadata=metadata)

@@ -142,7 +142,8 @@ def _rendered(command: RecordRenderedVariant, state: AiEdit) -> list[AiEditEvent
     if not (math.isfinite(command.variant.duration_s) and command.variant.duration_s > 0):
         raise Invalid("duration_s", "a rendered variant lasts a positive number of seconds")
     return [VariantRendered(job_id=request.job_id, project_id=request.project_id,
-                            variant=command.variant, rendered_at=command.now)]
+                            variant=command.variant, rendered_at=command.now,
+                            rendered=len(state.rendered) + 1, total=len(request.variants))]
 
 
 def check_request(command: RequestAiEdit) -> None:

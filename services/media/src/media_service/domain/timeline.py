@@ -239,10 +239,13 @@ EDGE_S = 1e-3
 def _place_variant(command: PlaceVariant, state: Timeline) -> list[TimelineEvent]:
     """Split the segment under the range at its edges and put the variant in the middle;
     the job's earlier variant, if on the timeline, is replaced instead. Idempotent."""
+    # The clip may be a frame longer than the range (it ends on a frame boundary): the
+    # generated segment plays the range's length, so the timeline keeps its length.
+    length = min(command.duration_s, command.source_end_ts - command.source_start_ts)
     generated = Segment(
         segment_id=command.segment_id, project_id=command.project_id, asset_id=UUID(int=0),
-        source="generated", media_key=command.video_key, start_ts=0.0,
-        end_ts=command.duration_s, variant_id=command.variant_id,
+        source="generated", media_key=command.video_key, start_ts=0.0, end_ts=length,
+        variant_id=command.variant_id,
     )
     earlier = state.accepted.get(command.job_id)
     if earlier is not None:

@@ -33,8 +33,10 @@ from tests.unit.services.media.domain.ai_samples import request as requested
 from tests.unit.services.media.domain.editor_samples import NOW, PROJ, seg_id
 
 STARTED = AiEditStarted(job_id=JOB, project_id=PROJ, started_at=NOW)
-R1 = VariantRendered(job_id=JOB, project_id=PROJ, variant=rendered(V1), rendered_at=NOW)
-R2 = VariantRendered(job_id=JOB, project_id=PROJ, variant=rendered(V2), rendered_at=NOW)
+R1 = VariantRendered(job_id=JOB, project_id=PROJ, variant=rendered(V1), rendered_at=NOW,
+                     rendered=1, total=2)
+R2 = VariantRendered(job_id=JOB, project_id=PROJ, variant=rendered(V2), rendered_at=NOW,
+                     rendered=2, total=2)
 SCORE = VariantScore(overall_rating="good", details="ssim 0.99", fidelity_to_prompt="high",
                      visual_quality="good")
 

@@ -110,3 +110,10 @@ def test_an_accepted_variant_trims_within_its_clip() -> None:
     assert fold(history).segments[GEN1].bounds == (0.0, 2.0)
     assert msgspec.json.decode(msgspec.json.encode(history[1]), type=VariantAccepted) == \
         history[1]
+
+
+def test_a_clip_a_frame_longer_than_the_range_keeps_the_timeline_length() -> None:
+    longer = msgspec.structs.replace(place(), duration_s=2.04)
+    [accepted] = decide(longer, fold([APPENDED]))
+    assert isinstance(accepted, VariantAccepted)
+    assert (accepted.generated.start_ts, accepted.generated.end_ts) == (0.0, 2.0)
