@@ -18,18 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import resource
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+# Run as a script from this directory: the neighbouring bench is importable.
+from bench_editor_export import best_of, make_source
 from videogen_contracts.media.ai_edits import Box, RegionEdit
 from videogen_media.clip_render import clip_argv
 from videogen_media.ffmpeg import run_ffmpeg
-from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.region_edits import render_variant
-from videogen_media.render import GLOBAL_OPTIONS
 from videogen_text.region_prompts import parse_prompt, variant_specs
 
 ROUNDS = int(os.environ.get("VIDEOGEN_BENCH_ROUNDS", "1"))
@@ -42,31 +39,6 @@ OTHER_PROMPTS = (
 )
 
 
-async def make_source(path: Path) -> None:
-    await run_ffmpeg([
-        ffmpeg_executable(), *GLOBAL_OPTIONS,
-        "-f", "lavfi", "-i", f"testsrc2=size=1280x720:rate=30:duration={SOURCE_S}",
-        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SOURCE_S}",
-        "-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-shortest", str(path),
-    ])  # fmt: skip
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-async def best_of(rounds: int, run: Callable[[], Awaitable[object]]) -> tuple[float, float]:
-    """(wall, CPU) seconds of the fastest round; CPU is ffmpeg's (the children's)."""
-    runs = []
-    for _ in range(rounds):
-        started, cpu = time.perf_counter(), _children_cpu()
-        await run()
-        runs.append((time.perf_counter() - started, _children_cpu() - cpu))
-    return min(runs)
-
-
 async def job(source: Path, root: Path, edit: RegionEdit, count: int) -> None:
     for spec in variant_specs(edit, count, seed=1):
         await render_variant(source, START, END, BOX, edit, spec, root / f"{spec.index}.mp4",
@@ -77,7 +49,7 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="vg-bench-ai-") as scratch:
         root = Path(scratch)
         source, plain = root / "source.mp4", root / "plain.mp4"
-        await make_source(source)
+        await make_source(source, SOURCE_S)
         span = VARIANTS * (END - START)
         argv = clip_argv(source, plain, start=START, end=START + span)
         wall, cpu = await best_of(ROUNDS, lambda: run_ffmpeg(argv))

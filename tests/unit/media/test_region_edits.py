@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 from pathlib import Path
+from typing import Literal
 
 import av
 import numpy as np
@@ -250,19 +251,25 @@ def test_a_box_outside_the_frame_is_refused(source: Path, tmp_path: Path) -> Non
                                    edit, spec, tmp_path / "v.mp4", tmp_path / "p.jpg"))
 
 
-def test_overlay_in_box_puts_a_patch_in_the_box_only(source: Path, tmp_path: Path) -> None:
-    patch = _make(tmp_path / "patch.mp4", "-f", "lavfi", "-i", "color=c=0x2060ff:s=96x80:r=25:d=1",
-                  "-c:v", "libx264", "-pix_fmt", "yuv420p")  # fmt: skip
+@pytest.mark.parametrize(("covers", "size"), [("box", "96x80"), ("frame", "240x136")])
+def test_overlay_in_box_puts_a_patch_in_the_box_only(
+    source: Path, tmp_path: Path, covers: Literal["box", "frame"], size: str
+) -> None:
+    # 30 fps against the source's 25: the patch is retimed onto the original's frames.
+    colour = f"color=c=0x2060ff:s={size}:r=30:d=1"
+    patch = _make(tmp_path / "patch.mp4", "-f", "lavfi", "-i", colour, "-c:v", "libx264",
+                  "-pix_fmt", "yuv420p")  # fmt: skip
     video = tmp_path / "o.mp4"
     preview = tmp_path / "o.jpg"
-    duration = asyncio.run(overlay_in_box(source, patch, START, END, BOX, video, preview))
+    duration = asyncio.run(overlay_in_box(source, patch, START, END, BOX, video, preview,
+                                          patch_covers=covers))  # fmt: skip
     assert duration == pytest.approx(1.0, abs=0.05)
     pairs = _pairs(source, video)
     _assert_outside_kept(pairs)
-    colour = frames(patch, count=1)[0].reshape(-1, 3).mean(axis=0)
+    decoded = frames(patch, count=1)[0].reshape(-1, 3).mean(axis=0)
     for out, _ in pairs:
         centre = inside(out, BOX, 30).reshape(-1, 3).mean(axis=0)
-        assert np.abs(centre - colour).max() < 8
+        assert np.abs(centre - decoded).max() < 8
 
 
 def test_a_range_past_the_end_gives_what_there_is_and_a_preview(

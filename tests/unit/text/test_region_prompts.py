@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from videogen_contracts.media.ai_edits import REGION_OPERATIONS, RegionEdit
+from videogen_contracts.media.ai_edits import REGION_OPERATIONS, Motion, RegionEdit
 from videogen_text.region_prompts import PromptNotUnderstood, parse_prompt, variant_specs
 
 OPERATIONS = [
@@ -63,21 +63,18 @@ def test_add_text_keeps_the_words_as_written(prompt: str, edit: RegionEdit) -> N
     assert parse_prompt(prompt) == edit
 
 
-@pytest.mark.parametrize(("prompt", "edit"), [
-    ("add a red balloon floating up",
-     RegionEdit(operation="shape", shape="balloon", color="#e02020", motion="up")),
-    ("add a blue ball falling down",
-     RegionEdit(operation="shape", shape="circle", color="#1e6bff", motion="down")),
-    ("draw a pulsing yellow star",
-     RegionEdit(operation="shape", shape="star", color="#ffd700", motion="pulse")),
-    ("put a green heart moving left",
-     RegionEdit(operation="shape", shape="heart", color="#22aa22", motion="left")),
-    ("add a square sliding to the right",
-     RegionEdit(operation="shape", shape="square", color="#e02020", motion="right")),
-    ("add a white circle",
-     RegionEdit(operation="shape", shape="circle", color="#ffffff", motion="none")),
+@pytest.mark.parametrize(("prompt", "shape", "colour", "motion"), [
+    ("add a red balloon floating up", "balloon", "#e02020", "up"),
+    ("add a blue ball falling down", "circle", "#1e6bff", "down"),
+    ("draw a pulsing yellow star", "star", "#ffd700", "pulse"),
+    ("put a green heart moving left", "heart", "#22aa22", "left"),
+    ("add a square sliding to the right", "square", "#e02020", "right"),
+    ("add a white circle", "circle", "#ffffff", "none"),
 ])
-def test_add_a_shape_names_its_colour_and_motion(prompt: str, edit: RegionEdit) -> None:
+def test_add_a_shape_names_its_colour_and_motion(
+    prompt: str, shape: str, colour: str, motion: Motion
+) -> None:
+    edit = RegionEdit(operation="shape", shape=shape, color=colour, motion=motion)
     assert parse_prompt(prompt) == edit
 
 
