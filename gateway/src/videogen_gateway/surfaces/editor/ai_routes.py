@@ -17,6 +17,7 @@ import hashlib
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from litestar import Request, Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath
@@ -43,6 +44,7 @@ from videogen_gateway.surfaces.editor.lookups import editor_queries
 from videogen_gateway.surfaces.editor.preview_routes import playing
 from videogen_gateway.surfaces.editor.sending import RetryKey, new_id, retry_key, send_media
 from videogen_gateway.surfaces.studio.lookups import existing_project, parse_id
+from videogen_providers.video.selection import variant_provider
 from videogen_text.region_prompts import PromptNotUnderstood, parse_prompt, variant_specs
 
 JOB_ID = "$response.body#/job_id"
@@ -107,6 +109,9 @@ async def generate(
     job_id = new_id(command_id, "job")
     seed = _seed(body, project_id)
     edit, specs = _specs(body, seed, job_id)
+    # Offline unless a hosted video model is configured (docs/editor/ai.md#providers).
+    provider = variant_provider(rt.options.providers)
+    specs = [msgspec.structs.replace(spec, provider=provider) for spec in specs]
     command = stamped(
         RequestAiEdit, command_id, job_id=job_id, project_id=project_id, prompt=body.prompt,
         edit=edit, start_ts=body.start_ts, end_ts=body.end_ts, segment_id=where.segment.id,
