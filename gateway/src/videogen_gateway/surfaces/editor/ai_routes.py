@@ -103,7 +103,7 @@ def _rendered_by(specs: list[VariantSpec], config: ProviderConfig) -> list[Varia
 
 
 @post(
-    "/generate", status_code=202, summary="Start an AI region edit: variants of a prompt"
+    "/ai/generate", status_code=202, summary="Start an AI region edit: variants of a prompt"
     " applied to a box and a time range", responses=problems(400, 404, 413, 422, 503),
     operation_class=described(at=202, body=json_schema(GenerateBody), links={
         "status": id_link("EditorAiJob", job_id=JOB_ID),
