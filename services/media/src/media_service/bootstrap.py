@@ -23,6 +23,9 @@ from videogen_eventstore.multi_stream import AtomicAppender, PostgresAtomicAppen
 from videogen_media.blobs import LocalBlobStore
 from videogen_providers.config import ProviderConfig
 from videogen_providers.video.selection import HOSTED
+from videogen_providers.vision.base import VisionScorer
+from videogen_providers.vision.openai_vision import OpenAIVisionScorer
+from videogen_providers.vision.settings import vision_settings
 from videogen_runtime.service import Plumbing, open_plumbing
 from videogen_runtime.settings import Settings
 
@@ -33,6 +36,7 @@ from media_service.app.ai_edits import AiEditHandlers
 from media_service.app.editing import EditingHandlers
 from media_service.app.handlers import PreparationHandler
 from media_service.app.previews import Previews
+from media_service.app.scoring import VariantScoring
 from media_service.config import MediaConfig
 from media_service.entrypoints.ai_queue import ai_edit_queue_config
 from media_service.entrypoints.ai_rpc import ai_edit_handlers
@@ -41,6 +45,7 @@ from media_service.entrypoints.editing_rpc import editing_handlers
 from media_service.entrypoints.preview_rpc import preview_queries
 from media_service.entrypoints.proxy_queue import proxy_queue_config
 from media_service.entrypoints.rpc import command_handlers
+from media_service.entrypoints.score_rpc import score_handlers
 from media_service.workers.ai_edits import AiEditJob, VariantRenderer
 from media_service.workers.preparation import PreparationJob, Toolkit
 from media_service.workers.proxies import ProxyJob
@@ -74,6 +79,16 @@ class MediaService:
     tools: Toolkit
 
 
+async def vision_scorer(stack: AsyncExitStack) -> VisionScorer | None:
+    """The vision model that scores variants, when settings name one (else offline only)."""
+    chosen = vision_settings()
+    if chosen is None:
+        return None
+    scorer = OpenAIVisionScorer(chosen)
+    stack.push_async_callback(scorer.aclose)
+    return scorer
+
+
 def preparation_of(event: RecordedEvent) -> str:
     """The preparation job of the production a project event is about (its stream)."""
     return stream_id_for(production_id_of(event.data))
@@ -94,9 +109,11 @@ async def start_media_service(
     app = media_app(base.store, PostgresAtomicAppender(base.pool, base.schema), tools)
     # The editor's previews read and write the same blob directory as everything else.
     editor_blobs = LocalBlobStore(settings.data_dir / "blobs")
+    scoring = VariantScoring(app.ai_edits, editor_blobs, await vision_scorer(stack))
     await base.serve(
         {**command_handlers(app.handler), **editing_handlers(app.editing),
-         **preview_queries(Previews(editor_blobs)), **ai_edit_handlers(app.ai_edits)},
+         **preview_queries(Previews(editor_blobs)), **ai_edit_handlers(app.ai_edits),
+         **score_handlers(scoring)},
         concurrency=config.concurrency, narrator=tools.narrator.name,
     )
     await start_project_deletions(base, tools.blobs)
