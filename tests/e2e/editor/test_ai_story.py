@@ -4,9 +4,9 @@ best, export an mp4, and decode it: the blur is there inside the box and the ran
 nowhere else.
 
 The measures are this test's own (frame_measures.py, numpy only): sharpness is the
-variance of the Laplacian of the luma, "unchanged" is SSIM over 8x8 blocks. Between the
-original and the exported frame lie two lossy encodes inside the range (the variant clip,
-then the export) and one outside it, so "unchanged" is SSIM ≥ 0.97 rather than equality.
+variance of the Laplacian of the luma, "unchanged" is SSIM over 8x8 blocks ≥ 0.98 (not
+equality: two lossy encodes lie between the original and the exported frame inside the
+range, the variant clip's and the export's, and one outside it).
 """
 
 from __future__ import annotations
@@ -94,14 +94,16 @@ async def test_blur_the_face_story(
     assert accepted.status_code in (200, 201), accepted.text
     timeline = ok(await api.get(f"/api/project/{pid}"))["timeline"]
     playing = [s for s in timeline if s["active"]]
+    # A segment's times are its window in its media: the generated one plays the variant's
+    # clip (the edited range only) from its start.
     assert [(s["source"], s["start_ts"], s["end_ts"]) for s in playing] == [
-        ("upload", 0.0, START), ("generated", START, END),
+        ("upload", 0.0, START), ("generated", 0.0, pytest.approx(END - START, abs=0.05)),
         ("upload", END, pytest.approx(10.0, abs=0.1)),
     ]
     assert playing[1]["variant_id"] == best
 
     # Export as mp4, download it, and decode it.
-    export = ok(await api.post("/api/export", json={"project_id": pid, "format": "mp4"}))
+    export = ok(await api.post("/api/export", json={"project_id": pid, "format": "mp4"}), 202)
     status = await _until(api, f"/api/export/{export['export_job_id']}", EXPORT_WAIT)
     assert status["status"] == "completed", status
     out = await _download(api, status["download_url"], tmp_path / "story.mp4")
@@ -114,9 +116,9 @@ def _assert_blurred_only_there(original: Path, exported: Path) -> None:
         before, after = luma_at(original, seconds), luma_at(exported, seconds)
         sharp, blurred = (laplacian_variance(crop(f, inside)) for f in (before, after))
         assert blurred < 0.5 * sharp, (seconds, sharp, blurred)
-        assert ssim_outside(before, after, around) >= 0.97, seconds
+        assert ssim_outside(before, after, around) >= 0.98, seconds
     for seconds in (1.0, 6.5, 8.5):  # outside the range: the whole frame as it was
         before, after = luma_at(original, seconds), luma_at(exported, seconds)
         sharp, kept = (laplacian_variance(crop(f, inside)) for f in (before, after))
         assert kept > 0.8 * sharp, (seconds, sharp, kept)
-        assert ssim_outside(before, after, None) >= 0.97, seconds
+        assert ssim_outside(before, after, None) >= 0.98, seconds

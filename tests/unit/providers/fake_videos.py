@@ -12,19 +12,33 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
+
+from videogen_media.ffmpeg_path import locate_ffmpeg
 
 from tests.unit.providers.vendor_fakes import FakeServer, Reply, Request, serve
 
 Endpoint = Literal["create", "poll", "content"]
 # Enough of an ISO media file for the client's check (`ftyp` at bytes 4..8).
 FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+
+
+def solid_mp4(out: Path, colour: str = "red", seconds: int = 4) -> bytes:
+    """A clip a model could have made: one colour, at an offered size (1280x720)."""
+    subprocess.run(
+        [locate_ffmpeg().path, "-v", "error", "-y", "-f", "lavfi",
+         "-i", f"color=c={colour}:s=1280x720:r=25:d={seconds}", "-c:v", "libx264",
+         "-pix_fmt", "yuv420p", str(out)], check=True, timeout=120,
+    )
+    return out.read_bytes()
 
 
 @dataclass

@@ -17,6 +17,7 @@ import hashlib
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from litestar import Request, Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath
@@ -43,6 +44,8 @@ from videogen_gateway.surfaces.editor.lookups import editor_queries
 from videogen_gateway.surfaces.editor.preview_routes import playing
 from videogen_gateway.surfaces.editor.sending import RetryKey, new_id, retry_key, send_media
 from videogen_gateway.surfaces.studio.lookups import existing_project, parse_id
+from videogen_providers.config import ProviderConfig
+from videogen_providers.video.selection import OFFLINE, variant_provider
 from videogen_text.region_prompts import PromptNotUnderstood, parse_prompt, variant_specs
 
 JOB_ID = "$response.body#/job_id"
@@ -90,6 +93,18 @@ def _specs(body: GenerateBody, seed: int, job_id: UUID) -> tuple[Any, list[Varia
     return edit, variant_specs(edit, body.variants or DEFAULT_VARIANTS, seed, job_id=job_id)
 
 
+def _rendered_by(specs: list[VariantSpec], config: ProviderConfig) -> list[VariantSpec]:
+    """Offline unless a hosted video model is configured (docs/editor/ai.md#providers)."""
+    provider = variant_provider(config)
+    if provider == OFFLINE:
+        return specs
+    return [msgspec.structs.replace(
+        spec, provider=provider,
+        labels=[provider, *(label for label in spec.labels if label != OFFLINE),
+                f"model {config.video_model}"],
+    ) for spec in specs]
+
+
 @post(
     "/ai/generate", status_code=202, summary="Start an AI region edit: variants of a prompt"
     " applied to a box and a time range", responses=problems(400, 404, 413, 422, 503),
@@ -111,6 +126,7 @@ async def generate(
     job_id = new_id(command_id, "job")
     seed = _seed(body, project_id)
     edit, specs = _specs(body, seed, job_id)
+    specs = _rendered_by(specs, rt.options.providers)
     command = stamped(
         RequestAiEdit, command_id, job_id=job_id, project_id=project_id, prompt=body.prompt,
         edit=edit, start_ts=body.start_ts, end_ts=body.end_ts, segment_id=where.segment.id,

@@ -5,7 +5,6 @@ failure fails the variant with its reason, in bounded time."""
 from __future__ import annotations
 
 import base64
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,14 +16,19 @@ import pytest
 from media_service.adapters.video_models import HostedVariantRenderer
 from media_service.workers.ai_edits import VariantRenderFailed
 from videogen_contracts.media.ai_edits import AiEditRequested, Box, RegionEdit, VariantSpec
-from videogen_media.ffmpeg_path import locate_ffmpeg
 from videogen_providers.config import ProviderConfig
 from videogen_providers.llm.retry import RetryPolicy
 from videogen_providers.video.openai_videos import OpenAIVideoModel, VideoClientLimits
 
 from tests.e2e.editor.conftest import make_clip
 from tests.e2e.editor.frame_measures import crop, inset, luma_at, ssim_outside
-from tests.unit.providers.fake_videos import FAKE_MP4, FakeVideos, fake_videos, http_error
+from tests.unit.providers.fake_videos import (
+    FAKE_MP4,
+    FakeVideos,
+    fake_videos,
+    http_error,
+    solid_mp4,
+)
 
 BOX = Box(x=80, y=60, width=160, height=120)
 LIMITS = VideoClientLimits(
@@ -40,14 +44,8 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def red_clip(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """What the fake model "generates": 4 s of solid red at an offered size."""
-    out = tmp_path_factory.mktemp("hosted-patch") / "red.mp4"
-    subprocess.run(
-        [locate_ffmpeg().path, "-v", "error", "-y", "-f", "lavfi",
-         "-i", "color=c=red:s=1280x720:r=25:d=4", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-         str(out)], check=True, timeout=120,
-    )
-    return out.read_bytes()
+    """What the fake model "generates": 4 s of solid red."""
+    return solid_mp4(tmp_path_factory.mktemp("hosted-patch") / "red.mp4")
 
 
 @pytest.fixture
