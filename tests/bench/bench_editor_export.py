@@ -39,11 +39,12 @@ SOURCE_S = CUTS * (CUT_S + GAP_S)
 GRADED = {3: ColorGrade(saturation=0.4, brightness=0.05), 7: ColorGrade(temperature=0.6)}
 
 
-async def make_source(path: Path) -> None:
+async def make_source(path: Path, seconds: float = SOURCE_S) -> None:
+    """`seconds` of 1280x720 30 fps with a tone (bench_ai_edit makes a short one)."""
     await run_ffmpeg([
         ffmpeg_executable(), *GLOBAL_OPTIONS,
-        "-f", "lavfi", "-i", f"testsrc2=size=1280x720:rate=30:duration={SOURCE_S}",
-        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SOURCE_S}",
+        "-f", "lavfi", "-i", f"testsrc2=size=1280x720:rate=30:duration={seconds}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
         "-c:v", "libx264", "-preset", "ultrafast", "-g", "60", "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-shortest", str(path),
     ])  # fmt: skip

@@ -12,6 +12,7 @@ import msgspec
 
 from videogen_contracts.export.events import RenderEvent
 from videogen_contracts.export.exports import ExportEvent
+from videogen_contracts.media.ai_edits import AiEditEvent
 from videogen_contracts.media.editing import AssetEvent, TimelineEvent
 from videogen_contracts.media.events import MediaEvent
 from videogen_contracts.project.events import ProjectEvent
@@ -25,7 +26,7 @@ from videogen_contracts.script.outline import OutlineEvent
 EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
     "project": (ProjectEvent, ProductionEvent, SettingsEvent),
     "script": (ScriptEvent, OutlineEvent, GenerationEvent),
-    "media": (MediaEvent, AssetEvent, TimelineEvent),
+    "media": (MediaEvent, AssetEvent, TimelineEvent, AiEditEvent),
     "export": (RenderEvent, ExportEvent),
 }
 

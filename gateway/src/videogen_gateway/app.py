@@ -19,14 +19,18 @@ from videogen_gateway.observability import RequestObserver, metrics_router
 from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
 from videogen_gateway.surfaces.aura.job_routes import aura_router
 from videogen_gateway.surfaces.aura.system_routes import aura_system_router
+from videogen_gateway.surfaces.editor.ai_routes import ai_router
+from videogen_gateway.surfaces.editor.ai_status_routes import ai_status_router
 from videogen_gateway.surfaces.editor.export_routes import editor_export_router
 from videogen_gateway.surfaces.editor.file_routes import editor_files_router
 from videogen_gateway.surfaces.editor.grade_routes import grade_router
 from videogen_gateway.surfaces.editor.identity_routes import editor_identity_router
 from videogen_gateway.surfaces.editor.preview_routes import preview_router
 from videogen_gateway.surfaces.editor.project_routes import editor_project_router
+from videogen_gateway.surfaces.editor.score_routes import score_router
 from videogen_gateway.surfaces.editor.segment_routes import segment_router
 from videogen_gateway.surfaces.editor.upload_routes import editor_upload_router
+from videogen_gateway.surfaces.editor.variant_routes import variant_router
 from videogen_gateway.surfaces.studio.editing_routes import studio_editing_router
 from videogen_gateway.surfaces.studio.inngest_routes import inngest_router
 from videogen_gateway.surfaces.studio.project_routes import studio_router
@@ -65,7 +69,8 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             aura_router(),
             editor_identity_router(), editor_project_router(), editor_upload_router(),
             segment_router(), preview_router(), grade_router(), editor_files_router(),
-            editor_export_router(),
+            editor_export_router(), ai_router(), variant_router(), score_router(),
+            ai_status_router(),
         ],
         lifespan=lifespans(),
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},

@@ -133,6 +133,9 @@ class VariantRendered(AiEditEventBase, frozen=True, kw_only=True, tag="VariantRe
 
     variant: RenderedVariant
     rendered_at: Timestamp
+    # Progress: the variants of the job stored so far (this one included), of `total`.
+    rendered: int = 0
+    total: int = 0
 
 
 class AiEditCompleted(AiEditEventBase, frozen=True, kw_only=True, tag="AiEditCompleted"):

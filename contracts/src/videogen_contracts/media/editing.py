@@ -201,7 +201,26 @@ class SegmentReplaced(TimelineEventBase, frozen=True, kw_only=True, tag="Segment
     replaced_at: Timestamp
 
 
-TimelineEvent = SegmentAppended | SegmentSplit | SegmentTrimmed | SegmentDeleted | SegmentReplaced
+class VariantAccepted(TimelineEventBase, frozen=True, kw_only=True, tag="VariantAccepted"):
+    """An AI variant is on the timeline (issue 11): `segment_id` is deactivated and `left`,
+    `generated`, `right` take its place, in that order. `left`/`right` are what remains of
+    it before and after the edited range (None at an edge); when the job already had a
+    variant on the timeline, `segment_id` is that variant's segment and both are None.
+    `generated` plays the variant's clip, window 0..its duration."""
+
+    job_id: UUID
+    variant_id: UUID
+    segment_id: UUID
+    left: Segment | None = None
+    generated: Segment
+    right: Segment | None = None
+    accepted_at: Timestamp
+
+
+TimelineEvent = (
+    SegmentAppended | SegmentSplit | SegmentTrimmed | SegmentDeleted | SegmentReplaced
+    | VariantAccepted
+)
 
 TIMELINE_EVENT_TYPES: tuple[type[TimelineEventBase], ...] = get_args(TimelineEvent)
 

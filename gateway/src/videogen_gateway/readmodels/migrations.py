@@ -30,6 +30,7 @@ READ_MODEL_TABLES = (
     "sections", "sentences", "outlines", "generation_runs", "generation_events",
     "generation_feeds", "aura_jobs", "aura_job_steps", "aura_job_events",
     "editor_assets", "editor_segments", "editor_exports",
+    "ai_jobs", "ai_variants", "ai_scores", "ai_timeline",
 )
 
 

@@ -30,6 +30,7 @@ from nats.js.client import JetStreamContext
 from videogen_bus.consumer import PoisonMessage, TransientError, run_consumer
 from videogen_contracts.envelope import RecordedEvent, event_type_name
 from videogen_contracts.export.exports import EXPORT_EVENT_TYPES, export_event_decoder
+from videogen_contracts.media.ai_edits import AI_EDIT_EVENT_TYPES, ai_edit_event_decoder
 from videogen_contracts.media.editing import (
     ASSET_EVENT_TYPES,
     TIMELINE_EVENT_TYPES,
@@ -45,6 +46,11 @@ from videogen_contracts.subjects import Namespace
 from videogen_eventstore.deadletters import PostgresDeadLetters
 from videogen_eventstore.migrations import check_schema_name, quote_ident
 from videogen_eventstore.tracking import track_once
+from videogen_gateway.readmodels.ai_edits.projection import apply_ai_edit_event
+from videogen_gateway.readmodels.ai_timeline.projection import (
+    apply_ai_timeline_media_event,
+    apply_ai_timeline_script_event,
+)
 from videogen_gateway.readmodels.aura_jobs.readmodel import apply_aura_event
 from videogen_gateway.readmodels.editor.projection import apply_asset_event, apply_timeline_event
 from videogen_gateway.readmodels.exports.readmodel import apply_export_event
@@ -71,6 +77,7 @@ GENERATION_TYPES = _tags(GENERATION_EVENT_TYPES)
 EXPORT_TYPES = _tags(EXPORT_EVENT_TYPES)
 ASSET_TYPES = _tags(ASSET_EVENT_TYPES)
 TIMELINE_TYPES = _tags(TIMELINE_EVENT_TYPES)
+AI_EDIT_TYPES = _tags(AI_EDIT_EVENT_TYPES)
 
 
 class Outcome(enum.Enum):
@@ -176,6 +183,7 @@ class ScriptProjector(StreamProjector):
         elif kind in GENERATION_TYPES:
             event = _decode(generation_event_decoder, recorded)
             await apply_generation_event(conn, q, self._channel, event)
+            await apply_ai_timeline_script_event(conn, q, event)
 
 
 class ExportProjector(StreamProjector):
@@ -187,13 +195,20 @@ class ExportProjector(StreamProjector):
 
 
 class MediaProjector(StreamProjector):
-    """The media service's stream: the editor's assets and timelines (doc 002)."""
+    """The media service's stream: the editor's assets, timelines and AI jobs (doc 002)."""
 
     async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
+        q, event_id = self._q, recorded.event_id
         if recorded.type in ASSET_TYPES:
-            await apply_asset_event(conn, self._q, _decode(asset_event_decoder, recorded))
+            await apply_asset_event(conn, q, _decode(asset_event_decoder, recorded))
         elif recorded.type in TIMELINE_TYPES:
-            await apply_timeline_event(conn, self._q, _decode(timeline_event_decoder, recorded))
+            edit = _decode(timeline_event_decoder, recorded)
+            await apply_timeline_event(conn, q, edit)
+            await apply_ai_timeline_media_event(conn, q, event_id, edit)
+        elif recorded.type in AI_EDIT_TYPES:
+            ai_edit = _decode(ai_edit_event_decoder, recorded)
+            await apply_ai_edit_event(conn, q, ai_edit)
+            await apply_ai_timeline_media_event(conn, q, event_id, ai_edit)
 
 
 def projectors(pool: asyncpg.Pool, schema: str, ns: Namespace) -> list[tuple[str, StreamProjector]]:

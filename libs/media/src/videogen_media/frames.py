@@ -23,12 +23,15 @@ import io
 import math
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import av
+import numpy as np
+import numpy.typing as npt
 from av.container import InputContainer
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
@@ -39,6 +42,7 @@ from videogen_media.grading import Grade, grade_filter
 
 JPEG_QUALITY = 82
 EPSILON = 1e-4
+T = TypeVar("T")
 
 
 class NoFrame(RuntimeError):
@@ -110,6 +114,23 @@ def grab_jpegs(
     path: Path, times: Sequence[float], *, max_width: int, grade: Grade | None = None
 ) -> list[bytes]:
     """One JPEG per time (in the order given), decoded in one forward pass over the file."""
+    return _decoded_at(path, times, lambda stream: _Picture(stream, max_width, grade).jpeg)
+
+
+def grab_rgb(path: Path, times: Sequence[float]) -> list[npt.NDArray[np.uint8]]:
+    """The frame at each time (in the order given) as full-size RGB arrays (height, width, 3),
+    in one forward pass: what measures (the variant scorer) read, never lossy JPEGs."""
+    return _decoded_at(path, times, lambda _: _rgb)
+
+
+def _rgb(frame: VideoFrame) -> npt.NDArray[np.uint8]:
+    return np.asarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
+
+
+def _decoded_at(
+    path: Path, times: Sequence[float],
+    converter: Callable[[VideoStream], Callable[[VideoFrame], T]],
+) -> list[T]:
     if not times:
         return []
     with av.open(str(path)) as container:
@@ -117,10 +138,8 @@ def grab_jpegs(
         # One frame needs no index: it is one seek whatever the GOP.
         keyframes = keyframe_times(path) if len(set(times)) > 1 else ()
         reader = _ForwardReader(container, stream, keyframes)
-        picture = _Picture(stream, max_width, grade)
-        by_time: dict[float, bytes] = {}
-        for ts in sorted(set(times)):
-            by_time[ts] = picture.jpeg(reader.frame_at(ts))
+        convert = converter(stream)
+        by_time = {ts: convert(reader.frame_at(ts)) for ts in sorted(set(times))}
         return [by_time[ts] for ts in times]
 
 

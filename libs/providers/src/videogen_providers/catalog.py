@@ -17,6 +17,8 @@ import msgspec
 
 from videogen_providers.config import ProviderConfig
 from videogen_providers.llm.select import ProviderInfo, describe_llm_providers
+from videogen_providers.video.selection import hosted_video_reasons
+from videogen_providers.vision.settings import vision_reasons
 
 Category = Literal["llm", "tts", "stock", "video-gen", "scorer"]
 ALL_OS = ["linux", "macos", "windows"]
@@ -84,9 +86,13 @@ def describe_providers(
         _capability("procedural", "stock", [], offline=True, keys=[]),
         _capability("pexels", "stock", pexels, offline=False, keys=["PEXELS_API_KEY"]),
         _capability("ffmpeg-effects", "video-gen", ["NotImplemented"], offline=True, keys=[]),
-        _capability("openai-video", "video-gen", ["NotImplemented"], offline=False, keys=openai),
-        _capability("objective-metrics", "scorer", ["NotImplemented"], offline=True, keys=[]),
-        _capability("openai-vision", "scorer", ["NotImplemented"], offline=False, keys=openai),
+        _capability(
+            "openai-video", "video-gen", hosted_video_reasons(config), offline=False,
+            keys=["VIDEOGEN_VIDEO_API_KEY"],
+        ),
+        _capability("objective-metrics", "scorer", [], offline=True, keys=[]),
+        _capability("openai-vision", "scorer", vision_reasons(), offline=False,
+                    keys=["VIDEOGEN_VISION_API_KEY"]),
     ]
 
 

@@ -28,6 +28,7 @@ from videogen_providers.llm.offline import OfflineWriter
 from videogen_providers.stock.pexels import PexelsClient
 from videogen_providers.tts.espeak import EspeakFailed, EspeakSynthesizer
 from videogen_providers.tts.synthesizer import VoiceOptions
+from videogen_providers.vision.settings import vision_settings
 
 HTTP_TIMEOUT = 10.0
 PIPER_TIMEOUT = 60.0
@@ -69,6 +70,17 @@ async def check_openai(config: ProviderConfig) -> tuple[bool, str]:
         return False, f"{url}/models did not answer with a model list"
     listed = "is" if config.openai_model in models else "is not"
     return True, f"{len(models)} models at {url}; {config.openai_model} {listed} among them"
+
+
+async def check_video_model(config: ProviderConfig) -> tuple[bool, str]:
+    """The hosted video model's server lists its models, as an OpenAI-compatible one does."""
+    if not config.video_model:
+        return False, "no hosted video model: set VIDEOGEN_VIDEO_MODEL"
+    at_video = msgspec.structs.replace(
+        config, openai_base_url=config.video_url, openai_api_key=config.video_key,
+        openai_model=config.video_model,
+    )
+    return await check_openai(at_video)
 
 
 async def check_pexels(config: ProviderConfig) -> tuple[bool, str]:
@@ -144,6 +156,16 @@ async def always_there(config: ProviderConfig) -> tuple[bool, str]:
     return True, "built in; needs nothing external"
 
 
+async def check_vision(config: ProviderConfig) -> tuple[bool, str]:
+    """The vision scorer's server lists its models (VIDEOGEN_VISION_* from the environment)."""
+    chosen = vision_settings()
+    if chosen is None:
+        return False, "no vision model: set VIDEOGEN_VISION_MODEL (variants are measured offline)"
+    return await check_openai(ProviderConfig(
+        openai_base_url=chosen.base_url, openai_api_key=chosen.api_key, openai_model=chosen.model,
+    ))
+
+
 async def not_built(config: ProviderConfig) -> tuple[bool, str]:
     return False, "this provider is not implemented yet"
 
@@ -152,8 +174,8 @@ CHECKS: dict[str, Check] = {
     "openai": check_openai, "offline": check_offline, "piper": check_piper, "espeak": check_espeak,
     "pexels": check_pexels, "procedural": always_there,
     # These share the OpenAI account, so its check tells whether they could be used.
-    "openai-tts": check_openai, "openai-video": check_openai, "openai-vision": check_openai,
-    "ffmpeg-effects": not_built, "objective-metrics": not_built,
+    "openai-tts": check_openai, "openai-vision": check_vision, "openai-video": check_video_model,
+    "ffmpeg-effects": not_built, "objective-metrics": always_there,
 }
 
 

@@ -21,36 +21,52 @@ from videogen_contracts.project.production import production_id_of, stopped_subj
 from videogen_eventstore.api import EventStore
 from videogen_eventstore.multi_stream import AtomicAppender, PostgresAtomicAppender
 from videogen_media.blobs import LocalBlobStore
+from videogen_providers.config import ProviderConfig
+from videogen_providers.video.selection import HOSTED
+from videogen_providers.vision.base import VisionScorer
+from videogen_providers.vision.openai_vision import OpenAIVisionScorer
+from videogen_providers.vision.settings import vision_settings
 from videogen_runtime.service import Plumbing, open_plumbing
 from videogen_runtime.settings import Settings
 
+from media_service.adapters.region_renderer import OfflineRegionRenderer
 from media_service.adapters.toolkit import build_toolkit
+from media_service.adapters.video_models import HostedVariantRenderer
+from media_service.app.ai_edits import AiEditHandlers
 from media_service.app.editing import EditingHandlers
 from media_service.app.handlers import PreparationHandler
 from media_service.app.previews import Previews
+from media_service.app.scoring import VariantScoring
 from media_service.config import MediaConfig
+from media_service.entrypoints.ai_queue import ai_edit_queue_config
+from media_service.entrypoints.ai_rpc import ai_edit_handlers
 from media_service.entrypoints.consumers import preparation_queue_config, start_project_deletions
 from media_service.entrypoints.editing_rpc import editing_handlers
 from media_service.entrypoints.preview_rpc import preview_queries
 from media_service.entrypoints.proxy_queue import proxy_queue_config
 from media_service.entrypoints.rpc import command_handlers
+from media_service.entrypoints.score_rpc import score_handlers
+from media_service.workers.ai_edits import AiEditJob, VariantRenderer
 from media_service.workers.preparation import PreparationJob, Toolkit
 from media_service.workers.proxies import ProxyJob
 
 
 @dataclass(frozen=True)
 class MediaApp:
-    """The application: the prepare_media handler, the preparation job, the editor's commands."""
+    """The application: the prepare_media handler, the preparation job, the editor's commands
+    and its AI edits."""
 
     handler: PreparationHandler
     job: PreparationJob
     editing: EditingHandlers
+    ai_edits: AiEditHandlers
 
 
 def media_app(store: EventStore, appender: AtomicAppender, tools: Toolkit) -> MediaApp:
     handler = PreparationHandler(store)
     return MediaApp(
-        handler, PreparationJob(handler, tools), EditingHandlers(store, appender, tools.blobs)
+        handler, PreparationJob(handler, tools), EditingHandlers(store, appender, tools.blobs),
+        AiEditHandlers(store),
     )
 
 
@@ -61,6 +77,16 @@ class MediaService:
     plumbing: Plumbing
     queue: JobQueue
     tools: Toolkit
+
+
+async def vision_scorer(stack: AsyncExitStack) -> VisionScorer | None:
+    """The vision model that scores variants, when settings name one (else offline only)."""
+    chosen = vision_settings()
+    if chosen is None:
+        return None
+    scorer = OpenAIVisionScorer(chosen)
+    stack.push_async_callback(scorer.aclose)
+    return scorer
 
 
 def preparation_of(event: RecordedEvent) -> str:
@@ -83,9 +109,11 @@ async def start_media_service(
     app = media_app(base.store, PostgresAtomicAppender(base.pool, base.schema), tools)
     # The editor's previews read and write the same blob directory as everything else.
     editor_blobs = LocalBlobStore(settings.data_dir / "blobs")
+    scoring = VariantScoring(app.ai_edits, editor_blobs, await vision_scorer(stack))
     await base.serve(
         {**command_handlers(app.handler), **editing_handlers(app.editing),
-         **preview_queries(Previews(editor_blobs))},
+         **preview_queries(Previews(editor_blobs)), **ai_edit_handlers(app.ai_edits),
+         **score_handlers(scoring)},
         concurrency=config.concurrency, narrator=tools.narrator.name,
     )
     await start_project_deletions(base, tools.blobs)
@@ -95,6 +123,16 @@ async def start_media_service(
             base.namespace, ack_wait=config.ack_wait, max_attempts=config.max_attempts
         ),
         ProxyJob(editor_blobs),
+    )
+    # AI variants, rendered by provider: the offline region editor, or a hosted model.
+    hosted = HostedVariantRenderer.from_config(ProviderConfig.from_env())
+    stack.push_async_callback(hosted.aclose)
+    renderers: dict[str, VariantRenderer] = {"offline": OfflineRegionRenderer(), HOSTED: hosted}
+    await base.run_work_queue(
+        ai_edit_queue_config(
+            base.namespace, ack_wait=config.ack_wait, max_attempts=config.max_attempts
+        ),
+        AiEditJob(app.ai_edits, editor_blobs, renderers, tools.clock),
     )
     # A cancelled (or failed) production's preparation stops at once wherever it runs: the
     # sentences in synthesis stop at their next piece (their temporary directories are

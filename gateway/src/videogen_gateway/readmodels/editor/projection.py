@@ -28,6 +28,7 @@ from videogen_contracts.media.editing import (
     SegmentSplit,
     SegmentTrimmed,
     TimelineEvent,
+    VariantAccepted,
 )
 from videogen_contracts.project.events import Timestamp
 
@@ -86,6 +87,10 @@ async def apply_timeline_event(conn: Conn, q: str, event: TimelineEvent) -> None
         case SegmentReplaced():
             await _put_in_place(conn, q, event.segment_id, "replaced", [event.replacement],
                                 event.replaced_at)
+        case VariantAccepted():
+            around = [s for s in (event.left, event.generated, event.right) if s is not None]
+            await _put_in_place(conn, q, event.segment_id, "replaced", around,
+                                event.accepted_at)
 
 
 async def _put_in_place(

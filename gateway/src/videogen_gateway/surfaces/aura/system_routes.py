@@ -56,10 +56,11 @@ async def ffmpeg_status(state: State) -> FfmpegStatusOut:
 
 @get("/api/providers/capabilities", summary="Every provider of every kind", cache=False)
 async def capabilities(state: State) -> list[Capability]:
-    return describe_providers(await _provider_config(state))
+    return describe_providers(await effective_provider_config(state))
 
 
-async def _provider_config(state: State) -> ProviderConfig:
+async def effective_provider_config(state: State) -> ProviderConfig:
+    """The environment's provider configuration overlaid with the saved settings."""
     system = system_of(state)
     return await provider_config(
         runtime_of(state).dispatcher, system.box, system.providers, correlation_id()
@@ -74,7 +75,7 @@ async def tts_voices() -> list[Voice]:
 
 @post("/api/providers/{name:str}/validate", summary="A real check of one provider", status_code=200)
 async def validate_provider(state: State, name: FromPath[str]) -> Validation:
-    config = await _provider_config(state)
+    config = await effective_provider_config(state)
     try:
         return await validate(name, config)
     except UnknownProvider as error:

@@ -2,8 +2,9 @@
 
 A pure translation: one recorded event (from NATS, any service) in, at most one message
 out. Script generation runs are `jobType: "script_generation"`; productions (a video being
-made for the project) are `jobType: "video_production"`. Events no client needs (attached
-narration, log lines...) give nothing.
+made for the project) are `jobType: "video_production"`; the editor's AI region edits
+`jobType: "ai-edit"` (one step per variant). Events no client needs (attached narration,
+log lines...) give nothing.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from uuid import UUID
 
 import msgspec
 from videogen_contracts.envelope import RecordedEvent
+from videogen_contracts.media import ai_edits as ai
 from videogen_contracts.project import production as p
 from videogen_contracts.script import generation as g
 
 SCRIPT_JOB = "script_generation"
 VIDEO_JOB = "video_production"
+AI_EDIT_JOB = "ai-edit"
 
 # The production's stages in the order of the work (its steps, for `currentStep`).
 PRODUCTION_STEPS = ("queued", "scripting", "narrating", "captioning", "choosing_visuals",
@@ -27,6 +30,7 @@ _PRODUCTION_TYPES = frozenset(t.__name__ for t in (
     p.ProductionCancelled,
 ))
 _GENERATION_TYPES = frozenset(str(t.__struct_config__.tag) for t in g.GENERATION_EVENT_TYPES)
+_AI_EDIT_TYPES = frozenset(str(t.__struct_config__.tag) for t in ai.AI_EDIT_EVENT_TYPES)
 
 
 class _Message(msgspec.Struct, kw_only=True, rename="camel", tag_field="type"):
@@ -98,6 +102,8 @@ def message_for(recorded: RecordedEvent) -> JobMessage | None:
         return _generation(recorded)
     if recorded.type in _PRODUCTION_TYPES:
         return _production(recorded)
+    if recorded.type in _AI_EDIT_TYPES:
+        return _ai_edit(recorded)
     return None
 
 
@@ -158,4 +164,29 @@ def _production(recorded: RecordedEvent) -> JobMessage | None:
             return JobFailed(**job, code=event.code, error=event.reason)
         case p.ProductionCancelled():
             return JobFailed(**job, code="cancelled", error=event.reason or "cancelled")
+    return None
+
+
+def _ai_edit(recorded: RecordedEvent) -> JobMessage | None:
+    try:
+        event = ai.ai_edit_event_decoder.decode(recorded.data)
+    except msgspec.DecodeError:
+        return None
+    job: dict[str, Any] = {"project_id": event.project_id, "job_id": event.job_id,
+                           "job_type": AI_EDIT_JOB}
+    match event:
+        case ai.AiEditRequested():
+            total = len(event.variants)
+            return _progress(job, 0, f"AI edit queued: {total} variants of {event.prompt!r}",
+                             0, total, "queued")
+        case ai.AiEditStarted():
+            return _progress(job, 0, "Rendering the variants", 0, 0, "rendering")
+        case ai.VariantRendered():
+            done, total = event.rendered, event.total
+            return _progress(job, _percent(done, total), f"Variant {done} of {total} rendered",
+                             done, total, "rendering")
+        case ai.AiEditCompleted():
+            return JobComplete(**job, result={"statusUrl": f"/api/job/{event.job_id}"})
+        case ai.AiEditFailed():
+            return JobFailed(**job, code="ai_edit_failed", error=event.reason)
     return None

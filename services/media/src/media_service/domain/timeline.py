@@ -14,6 +14,7 @@ meets the first one's result: both apply, or the second is that `Conflict`.
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import assert_never
@@ -31,6 +32,7 @@ from videogen_contracts.media.editing import (
     SegmentSplit,
     SegmentTrimmed,
     TimelineEvent,
+    VariantAccepted,
 )
 from videogen_contracts.media.editing_commands import (
     DeleteSegment,
@@ -40,6 +42,8 @@ from videogen_contracts.media.editing_commands import (
 )
 from videogen_contracts.project.events import Timestamp
 
+from media_service.domain.ai_commands import PlaceVariant
+
 
 class AppendSegment(msgspec.Struct, frozen=True, kw_only=True):
     """A stored upload's first segment, at the end (decided with its asset: app/editing.py)."""
@@ -48,7 +52,9 @@ class AppendSegment(msgspec.Struct, frozen=True, kw_only=True):
     now: Timestamp
 
 
-TimelineCommand = AppendSegment | SplitSegment | TrimSegment | DeleteSegment | GradeSegment
+TimelineCommand = (
+    AppendSegment | SplitSegment | TrimSegment | DeleteSegment | GradeSegment | PlaceVariant
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,8 @@ class Timeline:
     order: tuple[UUID, ...] = ()
     # What made each inactive segment inactive ("split", "deleted", "replaced").
     ended: Mapping[UUID, str] = field(default_factory=dict)
+    # Each AI job's variant on the timeline: its generated segment (the last accepted).
+    accepted: Mapping[UUID, UUID] = field(default_factory=dict)
 
 
 INITIAL = Timeline(segments={})
@@ -97,6 +105,8 @@ def evolve(state: Timeline, event: TimelineEvent) -> Timeline:
             return _put_in_place(state, event.segment_id, "deleted", [])
         case SegmentReplaced():
             return _put_in_place(state, event.segment_id, "replaced", [event.replacement])
+        case VariantAccepted():
+            return _accepted(state, event)
         case _:
             assert_never(event)
 
@@ -110,7 +120,17 @@ def _put_in_place(
     segments.update({s.segment_id: Placed(s, True, old.bounds) for s in new})
     at = state.order.index(segment_id) + 1
     order = (*state.order[:at], *(s.segment_id for s in new), *state.order[at:])
-    return Timeline(segments, order, {**state.ended, segment_id: how})
+    return Timeline(segments, order, {**state.ended, segment_id: how}, state.accepted)
+
+
+def _accepted(state: Timeline, event: VariantAccepted) -> Timeline:
+    around = [s for s in (event.left, event.generated, event.right) if s is not None]
+    placed = _put_in_place(state, event.segment_id, "replaced by an AI variant", around)
+    # The generated segment plays the variant's clip: a trim may open up all of it.
+    gen = event.generated
+    segments = {**placed.segments, gen.segment_id: Placed(gen, True, (gen.start_ts, gen.end_ts))}
+    return replace(placed, segments=segments,
+                   accepted={**state.accepted, event.job_id: gen.segment_id})
 
 
 def decide(command: TimelineCommand, state: Timeline) -> list[TimelineEvent]:
@@ -134,6 +154,8 @@ def decide(command: TimelineCommand, state: Timeline) -> list[TimelineEvent]:
             check_grade(command.grade)
             _check_new_ids(state, command.replacement_id)
             return [_graded(command, placed.segment)]
+        case PlaceVariant():
+            return _place_variant(command, state)
         case _:
             assert_never(command)
 
@@ -208,3 +230,72 @@ def _graded(command: GradeSegment, seg: Segment) -> SegmentReplaced:
     )
     return SegmentReplaced(project_id=command.project_id, segment_id=seg.segment_id,
                            replacement=replacement, replaced_at=command.now)
+
+
+# Range edges closer than this to a segment's edge are that edge (no sliver segment).
+EDGE_S = 1e-3
+
+
+def _place_variant(command: PlaceVariant, state: Timeline) -> list[TimelineEvent]:
+    """Split the segment under the range at its edges and put the variant in the middle;
+    the job's earlier variant, if on the timeline, is replaced instead. Idempotent."""
+    # The clip may be a frame longer than the range (it ends on a frame boundary): the
+    # generated segment plays the range's length, so the timeline keeps its length.
+    length = min(command.duration_s, command.source_end_ts - command.source_start_ts)
+    generated = Segment(
+        segment_id=command.segment_id, project_id=command.project_id, asset_id=UUID(int=0),
+        source="generated", media_key=command.video_key, start_ts=0.0, end_ts=length,
+        variant_id=command.variant_id,
+    )
+    earlier = state.accepted.get(command.job_id)
+    if earlier is not None:
+        placed = state.segments[earlier]
+        if placed.segment.variant_id == command.variant_id and placed.active:
+            return []  # accepted already: nothing to record
+        if not placed.active:
+            how = state.ended.get(earlier, "deactivated")
+            raise Conflict(f"the range is no longer on the timeline: the job's accepted"
+                           f" variant's segment was {how}")
+        _check_new_ids(state, command.segment_id)
+        generated = msgspec.structs.replace(generated, asset_id=placed.segment.asset_id)
+        return [VariantAccepted(project_id=command.project_id, job_id=command.job_id,
+                                variant_id=command.variant_id, segment_id=earlier,
+                                generated=generated, accepted_at=command.now)]
+    under = _under_range(command, state)
+    _check_new_ids(state, command.segment_id, *_neighbour_ids(command.segment_id))
+    return [_split_around(command, under, msgspec.structs.replace(
+        generated, asset_id=under.asset_id))]
+
+
+def _under_range(command: PlaceVariant, state: Timeline) -> Segment:
+    """The active segment that still plays the job's source window (the one it was asked
+    on, or what a later split or trim left of it that covers the whole window)."""
+    low, high = command.source_start_ts, command.source_end_ts
+    covering = [s for s in active_in_order(state) if s.media_key == command.media_key
+                and s.source != "generated" and s.start_ts <= low + EDGE_S
+                and s.end_ts >= high - EDGE_S]
+    if covering:
+        return next((s for s in covering if s.segment_id == command.under_segment_id),
+                    covering[0])
+    how = state.ended.get(command.under_segment_id)
+    why = f"segment {command.under_segment_id} was {how}" if how else "it was edited since"
+    raise Conflict(f"the range {low:g} s to {high:g} s of the source is no longer on the"
+                   f" timeline: {why}")
+
+
+def _neighbour_ids(segment_id: UUID) -> tuple[UUID, UUID]:
+    # Derived, so a resent accept names the same segments.
+    return uuid.uuid5(segment_id, "left"), uuid.uuid5(segment_id, "right")
+
+
+def _split_around(command: PlaceVariant, under: Segment, generated: Segment) -> VariantAccepted:
+    left_id, right_id = _neighbour_ids(command.segment_id)
+    low, high = command.source_start_ts, command.source_end_ts
+    left = (msgspec.structs.replace(under, segment_id=left_id, end_ts=low)
+            if low - under.start_ts > EDGE_S else None)
+    right = (msgspec.structs.replace(under, segment_id=right_id, start_ts=high)
+             if under.end_ts - high > EDGE_S else None)
+    return VariantAccepted(project_id=command.project_id, job_id=command.job_id,
+                           variant_id=command.variant_id, segment_id=under.segment_id,
+                           left=left, generated=generated, right=right,
+                           accepted_at=command.now)

@@ -1,0 +1,1 @@
+"""The AI timeline read model: the recent AI operations, newest first (0009_ai_timeline.sql)."""

@@ -1,0 +1,77 @@
+"""The editor's AI status (doc 002): `GET /api/ai/health` and `GET /api/ai/timeline`.
+
+- health: every AI provider with a real check (ai_health.py), as
+  `{providers: [{name, kind, available, mode, latency_ms, detail}]}`; always 200 (a
+  provider that is down is an entry saying so, not an error).
+- timeline: the recent AI operations (generate, accept, score, script writing), newest
+  first, read from the events by the `ai_timeline` read model; pages of `limit` (1..100,
+  default 20), the next one asked with `cursor` = the `next_cursor` given (null at the end).
+  There is one local user (see /api/me), so the timeline is everyone's; a deleted
+  project's operations leave it.
+"""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Router, get
+from litestar.datastructures import State
+from litestar.params import FromQuery
+from videogen_gateway.errors import ApiError
+from videogen_gateway.openapi import problems
+from videogen_gateway.readmodels.ai_timeline.queries import (
+    AiOperationRow,
+    AiTimelineQueries,
+    BadCursor,
+)
+from videogen_gateway.runtime import runtime_of
+from videogen_gateway.surfaces.aura.system_routes import effective_provider_config
+from videogen_gateway.surfaces.editor.ai_health import AiProviderHealth, ai_providers
+from videogen_gateway.system.context import system_of
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+
+class AiHealthOut(msgspec.Struct, frozen=True, kw_only=True):
+    status: str
+    providers: list[AiProviderHealth]
+
+
+class AiTimelineOut(msgspec.Struct, frozen=True, kw_only=True):
+    # Each row as stored: {id, kind, project_id, job_id, variant_id, status, summary,
+    # provider, error, at, updated_at}.
+    operations: list[AiOperationRow]
+    limit: int
+    next_cursor: str | None
+
+
+@get("/health", summary="Every AI provider: available, offline or hosted, its check's latency",
+     cache=False)  # fmt: skip
+async def ai_health(state: State) -> AiHealthOut:
+    config = await effective_provider_config(state)
+    providers = await ai_providers(config, system_of(state).prober)
+    # Usable when each kind has at least one provider that answers (offline ones always do).
+    kinds = {p.kind for p in providers}
+    ok = all(any(p.available for p in providers if p.kind == k)
+             for k in kinds - {"video-model"})  # fmt: skip
+    return AiHealthOut(status="ok" if ok else "degraded", providers=providers)
+
+
+@get("/timeline", summary="The recent AI operations, newest first, a page at a time",
+     responses=problems(400, 503), cache=False)  # fmt: skip
+async def ai_timeline(
+    state: State, limit: FromQuery[int] = DEFAULT_PAGE, cursor: FromQuery[str | None] = None
+) -> AiTimelineOut:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ApiError(400, f"limit must be between 1 and {MAX_PAGE}", "limit")
+    rt = runtime_of(state)
+    try:
+        rows, after = await AiTimelineQueries(rt.pool, rt.schema).page(limit, cursor)
+    except BadCursor:
+        raise ApiError(400, "cursor is not one this listing gave", "cursor") from None
+    return AiTimelineOut(operations=rows, limit=limit,
+                         next_cursor=after)  # fmt: skip
+
+
+def ai_status_router() -> Router:
+    return Router("/api/ai", route_handlers=[ai_health, ai_timeline], tags=["editor"])
