@@ -36,10 +36,15 @@ def videos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeVideos]:
 
 @pytest.fixture(scope="module")
 def stack(_module_stacks: Callable[..., Stack], import_dir: Path, videos: FakeVideos) -> Stack:
-    return _module_stacks(
+    stack = _module_stacks(
         VIDEOGEN_IMPORT_DIR=str(import_dir), VIDEOGEN_VIDEO_MODEL=MODEL,
         VIDEOGEN_VIDEO_BASE_URL=videos.url, VIDEOGEN_VIDEO_API_KEY="e2e-key",
     )
+    # The environment configures the model; the settings select it (as an Aura client does).
+    selected = httpx.put(f"{stack.base_url}/api/settings",
+                         json={"providers": {"videoGen": "openai-video"}}, timeout=30)
+    assert selected.status_code == 200, selected.text
+    return stack
 
 
 async def _finished(api: httpx.AsyncClient, job_id: str) -> dict[str, Any]:
@@ -58,6 +63,21 @@ async def _generate(api: httpx.AsyncClient, project_id: str, variants: int) -> d
         "variants": variants,
     }), 202)
     return await _finished(api, started["job_id"])
+
+
+async def test_the_settings_choose_the_hosted_model_and_the_offline_editor(
+    api: httpx.AsyncClient, upload_clip: UploadClip, videos: FakeVideos
+) -> None:
+    uploaded = await upload_clip(name="selection")
+    ok(await api.put("/api/settings", json={"providers": {"videoGen": "ffmpeg-effects"}}))
+    try:
+        before = len(videos.created)
+        job = await _generate(api, uploaded.project_id, variants=1)
+        assert job["status"] == "completed", job
+        assert len(videos.created) == before  # configured, but not selected: offline
+        assert "offline" in job["variants"][0]["labels"]
+    finally:
+        ok(await api.put("/api/settings", json={"providers": {"videoGen": "openai-video"}}))
 
 
 async def test_the_hosted_model_renders_inside_the_box(

@@ -24,6 +24,7 @@ from uuid import UUID
 import msgspec
 
 from videogen_contracts.project.events import Timestamp
+from videogen_contracts.project.settings import ScorerProvider
 
 MAX_VARIANTS = 8
 DEFAULT_VARIANTS = 3
@@ -208,6 +209,10 @@ class ScoreVariant(msgspec.Struct, frozen=True, kw_only=True):
     job_id: UUID
     variant_id: UUID
     compare_to: ScoreBasis = "prompt"
+    # What the settings select (`providers.scorer`): "objective-metrics" measures only,
+    # "openai-vision" asks the configured vision model too; None: the service's default
+    # (the vision model when one is configured).
+    scorer: ScorerProvider | None = None
 
 
 AI_EDIT_COMMANDS: dict[str, type[msgspec.Struct]] = {

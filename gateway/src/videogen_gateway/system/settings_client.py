@@ -12,8 +12,14 @@ import asyncio
 
 import msgspec
 import structlog
+from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_bus.rpc import ServiceUnavailable
-from videogen_contracts.project.settings import GetSettings, KeyName, SettingsSnapshot
+from videogen_contracts.project.settings import (
+    GetSettings,
+    KeyName,
+    ProviderSelection,
+    SettingsSnapshot,
+)
 from videogen_providers.config import ProviderConfig
 
 from videogen_gateway.command_client import CommandRefused, Dispatcher
@@ -29,6 +35,20 @@ SETTINGS_WAIT = 2.0
 async def read_settings(dispatcher: Dispatcher, correlation_id: str) -> SettingsSnapshot:
     answered = await dispatcher.query(SERVICE, "get_settings", GetSettings(), correlation_id)
     return msgspec.json.decode(answered.answer, type=SettingsSnapshot)
+
+
+async def selected_providers(dispatcher: Dispatcher) -> ProviderSelection:
+    """Which provider of each kind the settings select (`providers`); the defaults (all
+    offline) when the project service cannot answer in time (logged)."""
+    try:
+        async with asyncio.timeout(SETTINGS_WAIT):
+            snapshot = await read_settings(
+                dispatcher, current_correlation_id() or new_correlation_id()
+            )
+    except (ServiceUnavailable, CommandRefused, TimeoutError) as error:
+        log.warning("settings.unavailable", error=repr(error))
+        return ProviderSelection()
+    return snapshot.providers
 
 
 def _opened(box: SecretBox, snapshot: SettingsSnapshot, name: KeyName) -> str | None:

@@ -146,6 +146,22 @@ async def test_a_configured_vision_model_scores_from_both_frames(blob_dir: Path)
     assert "SSIM" in asked.measured
 
 
+async def test_the_settings_choice_of_scorer_is_followed(blob_dir: Path) -> None:
+    handlers = await _job(InMemoryEventStore("media"))
+    vision = FakeVision()
+    scoring = VariantScoring(handlers, LocalBlobStore(blob_dir), vision)
+    await scoring.score(_ask(scorer="objective-metrics"), correlation_id="c")
+    [measured] = await _scores(handlers)
+    assert (measured.scorer, vision.seen) == ("offline", [])
+
+    unconfigured = await _job(InMemoryEventStore("media"))
+    await VariantScoring(unconfigured, LocalBlobStore(blob_dir)).score(
+        _ask(scorer="openai-vision"), correlation_id="c")
+    [fallback] = await _scores(unconfigured)
+    assert fallback.scorer == "offline"
+    assert fallback.score.details.startswith("The vision scorer is selected but no vision")
+
+
 async def test_a_failing_vision_model_leaves_the_measured_score(blob_dir: Path) -> None:
     handlers = await _job(InMemoryEventStore("media"))
     await VariantScoring(handlers, LocalBlobStore(blob_dir), FakeVision(fail=True)).score(

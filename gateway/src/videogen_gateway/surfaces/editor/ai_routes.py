@@ -26,6 +26,7 @@ from videogen_contracts.media.ai_edits import (
     RequestAiEdit,
     VariantSpec,
 )
+from videogen_contracts.project.settings import VideoGenProvider
 from videogen_gateway.command_client import stamped
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import described, id_link, json_schema, problems
@@ -44,6 +45,7 @@ from videogen_gateway.surfaces.editor.lookups import editor_queries
 from videogen_gateway.surfaces.editor.preview_routes import playing
 from videogen_gateway.surfaces.editor.sending import RetryKey, new_id, retry_key, send_media
 from videogen_gateway.surfaces.studio.lookups import existing_project, parse_id
+from videogen_gateway.system.settings_client import selected_providers
 from videogen_providers.config import ProviderConfig
 from videogen_providers.video.selection import OFFLINE, variant_provider
 from videogen_text.region_prompts import PromptNotUnderstood, parse_prompt, variant_specs
@@ -93,11 +95,18 @@ def _specs(body: GenerateBody, seed: int, job_id: UUID) -> tuple[Any, list[Varia
     return edit, variant_specs(edit, body.variants or DEFAULT_VARIANTS, seed, job_id=job_id)
 
 
-def _rendered_by(specs: list[VariantSpec], config: ProviderConfig) -> list[VariantSpec]:
-    """Offline unless a hosted video model is configured (docs/editor/ai.md#providers)."""
+def _rendered_by(
+    specs: list[VariantSpec], config: ProviderConfig, selected: VideoGenProvider
+) -> list[VariantSpec]:
+    """Offline unless the settings select the hosted video model (`providers.videoGen`),
+    which the environment configures (docs/editor/ai.md#providers)."""
+    if selected != "openai-video":
+        return specs
     provider = variant_provider(config)
     if provider == OFFLINE:
-        return specs
+        raise ApiError(409, "the settings select the hosted video model (providers.videoGen ="
+                       " openai-video) but none is configured (VIDEOGEN_VIDEO_MODEL); select"
+                       " ffmpeg-effects or configure it")
     return [msgspec.structs.replace(
         spec, provider=provider,
         labels=[provider, *(label for label in spec.labels if label != OFFLINE),
@@ -126,7 +135,9 @@ async def generate(
     job_id = new_id(command_id, "job")
     seed = _seed(body, project_id)
     edit, specs = _specs(body, seed, job_id)
-    specs = _rendered_by(specs, rt.options.providers)
+    specs = _rendered_by(
+        specs, rt.options.providers, (await selected_providers(rt.dispatcher)).video_gen
+    )
     command = stamped(
         RequestAiEdit, command_id, job_id=job_id, project_id=project_id, prompt=body.prompt,
         edit=edit, start_ts=body.start_ts, end_ts=body.end_ts, segment_id=where.segment.id,

@@ -29,6 +29,7 @@ from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.editor.ai_routes import ai_edits
 from videogen_gateway.surfaces.editor.sending import rejected
 from videogen_gateway.surfaces.editor.variant_routes import variant_of
+from videogen_gateway.system.settings_client import selected_providers
 
 # Decoding a few frames of two clips, then perhaps a vision model's answer (retried).
 SCORE_WAIT = 120.0
@@ -57,6 +58,7 @@ async def _measure(rt: Runtime, row: AiVariantRow, basis: ScoreBasis) -> None:
     command = ScoreVariant(
         command_id=f"editor/score/{row.id}/{basis}", now=now, project_id=row.project_id,
         job_id=row.job_id, variant_id=row.id, compare_to=basis,
+        scorer=(await selected_providers(rt.dispatcher)).scorer,
     )
     try:
         await rt.dispatcher.send_and_wait(SERVICE, "score_variant", command,

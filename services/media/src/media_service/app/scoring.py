@@ -109,7 +109,13 @@ class VariantScoring:
                 compare_to=command.compare_to,
             )  # fmt: skip
         offline = _as_score(measured)
+        if command.scorer == "objective-metrics":
+            return offline, OFFLINE
         if self._vision is None:
+            if command.scorer == "openai-vision":  # selected, but the service has no model
+                details = ("The vision scorer is selected but no vision model is configured"
+                           " (VIDEOGEN_VISION_MODEL); measured offline. ")
+                return msgspec.structs.replace(offline, details=details + offline.details), OFFLINE
             return offline, OFFLINE
         try:
             frames = await asyncio.to_thread(
