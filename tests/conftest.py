@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -97,10 +98,11 @@ def schema(world_id: str) -> str:
 StackFactory = Callable[..., Stack]
 
 
-@pytest.fixture(scope="module")
-def _module_stacks(
+@contextmanager
+def stacks(
     pg_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[StackFactory]:
+    """Stacks started on demand, each in its own namespace, all stopped on exit."""
     started: list[Stack] = []
 
     def factory(**extra_env: str) -> Stack:
@@ -114,9 +116,19 @@ def _module_stacks(
         stack.wait_ready()
         return stack
 
-    yield factory
-    for stack in started:
-        stack.stop()
+    try:
+        yield factory
+    finally:
+        for stack in started:
+            stack.stop()
+
+
+@pytest.fixture(scope="module")
+def _module_stacks(
+    pg_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StackFactory]:
+    with stacks(pg_url, nats_url, tmp_path_factory) as factory:
+        yield factory
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ import httpx
 import pytest
 from videogen_local.stack import Stack
 from videogen_media.ffmpeg_path import locate_ffmpeg
+
+from tests.conftest import stacks
 
 CLIP_SECONDS = 10.0
 CLIP_SIZE = (320, 240)
@@ -59,17 +61,22 @@ def clip_bytes(clip: Path) -> bytes:
     return clip.read_bytes()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def import_dir(tmp_path_factory: pytest.TempPathFactory, clip: Path) -> Path:
     folder = tmp_path_factory.mktemp("editor-imports")
     shutil.copy(clip, folder / "clip.mp4")
     return folder
 
 
-@pytest.fixture(scope="module")
-def stack(_module_stacks: Callable[..., Stack], import_dir: Path) -> Stack:
-    """The module's stack, with the editor's import directory."""
-    return _module_stacks(VIDEOGEN_IMPORT_DIR=str(import_dir))
+@pytest.fixture(scope="package")
+def stack(
+    pg_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory, import_dir: Path
+) -> Iterator[Stack]:
+    """One stack for the editor's modules (each test makes its own projects, so they never
+    see each other's), stopped after the package's last test: a stack start per module
+    saved. A module that needs other settings overrides it with a stack of its own."""
+    with stacks(pg_url, nats_url, tmp_path_factory) as started:
+        yield started(VIDEOGEN_IMPORT_DIR=str(import_dir))
 
 
 def blob_root(stack: Stack) -> Path:
