@@ -58,7 +58,9 @@ def test_pitch_moves_the_voice_and_keeps_roughly_the_length(
     voice: object, tmp_path: Path
 ) -> None:
     low, normal, high = (speak(voice, tmp_path, pitch=p) for p in (0.7, 1.0, 1.5))
-    assert f0(low) < f0(normal) * 0.8
+    # Asked 0.7 and 1.5 times; measured 0.73 to 0.81 and 1.35 to 1.49 times over runs (Piper's
+    # synthesis varies, and so does the autocorrelation estimate). Unchanged measures 1.0.
+    assert f0(low) < f0(normal) * 0.87
     assert f0(high) > f0(normal) * 1.2
     for other in (low, high):
         assert abs(seconds(other) - seconds(normal)) < seconds(normal) * 0.2
