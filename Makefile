@@ -16,19 +16,27 @@ PYTEST_ARGS ?=
 
 setup: .venv/.synced .tools/.system-packages
 
-# espeak-ng is only the narration fallback (Piper, from a wheel, is the default). Installed
-# when we can (root with apt); otherwise its tests skip and say why.
+# System packages, installed when missing and we can (root with apt), before the venv:
+# - espeak-ng, the narration fallback (Piper, from a wheel, is the default);
+# - the Cairo and Pango headers and pkg-config, which Manim's pycairo and manimpango build
+#   against when no wheel fits;
+# - bubblewrap, the sandbox every Manim render runs in (without it, unshare + setpriv).
+# What cannot be installed is named; the code says what is unavailable because of it.
+SYSTEM_PACKAGES := espeak-ng libcairo2-dev libpango1.0-dev pkg-config bubblewrap
 .tools/.system-packages: $(UV)
-	@command -v espeak-ng >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng) >/dev/null 2>&1; } || \
-		echo "note: espeak-ng not installed; the espeak fallback tests will skip"
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null 2>&1; } || \
+		echo "note: not installed:$$missing (espeak fallback tests skip; Manim renders need bubblewrap or unshare)"; \
+	fi
 	@touch $@
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-.venv/.synced: $(UV) uv.lock $(MEMBERS)
+.venv/.synced: $(UV) .tools/.system-packages uv.lock $(MEMBERS)
 	$(UV) sync --all-packages --frozen --python $(PYTHON)
 	@touch $@
 

@@ -20,12 +20,13 @@ from videogen_contracts.project.production import ProductionEvent
 from videogen_contracts.project.settings import SettingsEvent
 from videogen_contracts.script.events import ScriptEvent
 from videogen_contracts.script.generation import GenerationEvent
+from videogen_contracts.script.manim import ManimSessionEvent, ManimTaskEvent
 from videogen_contracts.script.outline import OutlineEvent
 
 # service → the tagged unions of its aggregates (tag_field="type").
 EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
     "project": (ProjectEvent, ProductionEvent, SettingsEvent),
-    "script": (ScriptEvent, OutlineEvent, GenerationEvent),
+    "script": (ScriptEvent, OutlineEvent, GenerationEvent, ManimSessionEvent, ManimTaskEvent),
     "media": (MediaEvent, AssetEvent, TimelineEvent, AiEditEvent),
     "export": (RenderEvent, ExportEvent),
 }
