@@ -590,10 +590,19 @@ class FailManimJob(ManimCommandBase, frozen=True, kw_only=True):
     reason: str
 
 
+class CancelManimJobs(ManimCommandBase, frozen=True, kw_only=True):
+    """`ManimJobCancelled` for each of `job_ids` still pending or running (the others are
+    left as they are). Sent by the task's process manager when its task is cancelled; not
+    served over rpc."""
+
+    job_ids: list[UUID]
+    task_id: UUID | None = None
+
+
 ManimSessionCommand = (
     RequestPlan | RequestImplementations | RequestCode | RequestSceneRender | RequestCombine
     | StartManimJob | RecordPlan | RecordImplementations | RecordCode | RecordSceneRender
-    | RecordCombine | FailManimJob
+    | RecordCombine | FailManimJob | CancelManimJobs
 )
 
 
