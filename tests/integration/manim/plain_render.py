@@ -29,7 +29,7 @@ class Rendered(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def render_plain(code: str, scene_class: str, workdir: Path) -> Rendered:
-    await asyncio.to_thread((workdir / "scene.py").write_text, code)
+    await asyncio.to_thread(_write_scene, workdir, code)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "manim", "render", "-ql", "-r", f"{WIDTH},{HEIGHT}",
         "--frame_rate", str(FPS), "--disable_caching", "--media_dir", str(workdir / "media"),
@@ -41,6 +41,11 @@ async def render_plain(code: str, scene_class: str, workdir: Path) -> Rendered:
         else []
     return Rendered(returncode=process.returncode or 0, log=output.decode(errors="replace"),
                     frames=frames)
+
+
+def _write_scene(workdir: Path, code: str) -> None:
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "scene.py").write_text(code)
 
 
 def _frames_of(workdir: Path, scene_class: str) -> list[NDArray[np.uint8]]:
