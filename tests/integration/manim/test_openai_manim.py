@@ -99,7 +99,7 @@ async def test_a_malformed_plan_is_asked_for_again_with_what_was_wrong(
     assert first.body["temperature"] == 0.3
     assert "<SCENE_OUTLINE>" in first.messages_text
     assert "exactly 2 scenes" in first.messages_text
-    assert "did not follow the format: no <SCENE_OUTLINE>" in second.messages_text
+    assert "was not valid: no <SCENE_OUTLINE>" in second.messages_text
     assert writer.name == "openai:configured-model"
 
 

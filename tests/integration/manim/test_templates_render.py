@@ -74,14 +74,23 @@ async def test_neighbouring_scenes_look_different(
         assert mean_abs_diff(before.frame_at(0.8), after.frame_at(0.8)) > 1.0
 
 
+async def edited(
+    scene_codes: dict[str, tuple[int, str]], template: str, prompt: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Rendered, Rendered]:
+    """The template's scene rendered before and after the offline writer's edit."""
+    number, code = scene_codes[template]
+    edit = await OfflineManimWriter().edit(TOPIC, code, prompt, number)
+    before = await rendered(code, number, tmp_path_factory)
+    return before, await rendered(edit.code, number, tmp_path_factory)
+
+
 async def test_a_colorful_edit_changes_the_frames(
     scene_codes: dict[str, tuple[int, str]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    number, code = scene_codes["labelled diagram"]
-    edited = await OfflineManimWriter().edit(TOPIC, code, "make it more colorful", number)
-
-    before = await rendered(code, number, tmp_path_factory)
-    after = await rendered(edited.code, number, tmp_path_factory)
+    before, after = await edited(
+        scene_codes, "labelled diagram", "make it more colorful", tmp_path_factory
+    )
 
     assert abs(after.duration_s - before.duration_s) < 0.2
     assert mean_abs_diff(before.frame_at(0.8), after.frame_at(0.8)) > 5.0
@@ -90,11 +99,7 @@ async def test_a_colorful_edit_changes_the_frames(
 async def test_a_slower_edit_lengthens_the_scene(
     scene_codes: dict[str, tuple[int, str]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    number, code = scene_codes["title card"]
-    edited = await OfflineManimWriter().edit(TOPIC, code, "slower", number)
-
-    before = await rendered(code, number, tmp_path_factory)
-    after = await rendered(edited.code, number, tmp_path_factory)
+    before, after = await edited(scene_codes, "title card", "slower", tmp_path_factory)
 
     assert after.duration_s >= 1.3 * before.duration_s
 
@@ -102,11 +107,7 @@ async def test_a_slower_edit_lengthens_the_scene(
 async def test_a_bigger_darker_edit_zooms_in_and_dims(
     scene_codes: dict[str, tuple[int, str]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    number, code = scene_codes["formula"]
-    edited = await OfflineManimWriter().edit(TOPIC, code, "bigger and darker", number)
-
-    before = await rendered(code, number, tmp_path_factory)
-    after = await rendered(edited.code, number, tmp_path_factory)
+    before, after = await edited(scene_codes, "formula", "bigger and darker", tmp_path_factory)
 
     last_before, last_after = before.frames[-1], after.frames[-1]
     assert float(np.mean(last_after)) < float(np.mean(last_before))
