@@ -57,6 +57,15 @@ async def test_a_plan_reads_back_and_has_three_to_five_scenes_unless_asked() -> 
     assert "explain machine" not in chosen.plan_xml.lower()
 
 
+@pytest.mark.parametrize(("asked", "made"), [(20, 20), (1, 1), (0, 1), (99, 20)])
+async def test_a_plan_has_the_scenes_asked_for_within_the_limits(asked: int, made: int) -> None:
+    plan = await OfflineManimWriter().plan(TOPIC, "", asked)
+
+    assert parse_scene_outline(plan.plan_xml) == plan.scenes
+    assert len(plan.scenes) == made
+    assert len({s.title for s in plan.scenes}) == made
+
+
 async def test_the_scenes_of_one_prompt_use_different_templates_and_code() -> None:
     scenes = await written_scenes(TOPIC, 5)
 
