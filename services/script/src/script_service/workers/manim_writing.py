@@ -187,7 +187,6 @@ class _Answering:
         self.request = request
         self.correlation_id = event.metadata.correlation_id
         self.causation_id = str(event.event_id)
-        self.step = ""
 
     def fields(self) -> _CommandFields:
         # The command id is the step's (set by `send`). The project is the session's, fixed
