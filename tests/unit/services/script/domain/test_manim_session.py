@@ -393,6 +393,8 @@ def test_the_render_size_is_the_qualitys_unless_overridden(
     [
         ({"scene_number": 0}, "scene_number"),
         ({"width": 0}, "width"),
+        ({"width": 641}, "width"),
+        ({"height": 8000}, "height"),
         ({"fps": 500}, "fps"),
         ({"max_duration_s": 0.0}, "max_duration_s"),
         ({"code": "  \n"}, "code"),
