@@ -28,11 +28,12 @@ from script_service.adapters.briefs_pg import PostgresBriefBook, create_brief_ta
 from script_service.app.briefs import BriefBook
 from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
+from script_service.app.manim_session import ManimSessions
 from script_service.app.studio import StudioScripts
 from script_service.app.writer_calls import WriterCalls
 from script_service.config import ScriptConfig
 from script_service.entrypoints.consumers import generation_queue_config, start_brief_intake
-from script_service.entrypoints.rpc import command_handlers
+from script_service.entrypoints.rpc import command_handlers, manim_command_handlers
 from script_service.workers.generation import GenerationJob, GenerationTools
 
 
@@ -93,8 +94,10 @@ async def start_script_service(
         base.store, PostgresAtomicAppender(base.pool, base.schema), briefs,
         WriterCalls(writer, config.llm_deadline), config.brief_wait,
     )
+    sessions = ManimSessions(base.store)
     await base.serve(
-        command_handlers(parts.drafting, parts.studio, parts.starter),
+        {**command_handlers(parts.drafting, parts.studio, parts.starter),
+         **manim_command_handlers(sessions)},
         writer=writer.provider_label, concurrency=config.concurrency,
     )
     queue = await base.run_work_queue(generation_queue_config(base.namespace, config), parts.job)
