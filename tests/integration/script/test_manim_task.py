@@ -86,8 +86,7 @@ async def nc(nats_url: str) -> AsyncIterator[Client]:
 Send = Callable[[str, msgspec.Struct], Awaitable[CommandReply]]
 
 
-@pytest.fixture
-def send(nc: Client, service: ScriptService) -> Send:
+def sender(nc: Client, service: ScriptService) -> Send:
     async def send(name: str, command: msgspec.Struct) -> CommandReply:
         return await send_command(
             nc, service.plumbing.namespace, SERVICE, name, msgspec.json.encode(command),
@@ -95,6 +94,11 @@ def send(nc: Client, service: ScriptService) -> Send:
         )
 
     return send
+
+
+@pytest.fixture
+def send(nc: Client, service: ScriptService) -> Send:
+    return sender(nc, service)
 
 
 class FakeWorkers:
@@ -107,6 +111,8 @@ class FakeWorkers:
         self.answered: set[uuid.UUID] = set()
         self.renders = 0
         self.paused = False
+        # The kinds of request answered (all of them unless a test narrows it).
+        self.answering: tuple[type[ManimJobEventBase], ...] = REQUESTS
 
     async def events(self) -> list[ManimSessionEvent]:
         recorded = await self.service.plumbing.store.read_stream(
@@ -118,7 +124,7 @@ class FakeWorkers:
         while True:
             if not self.paused:
                 for event in await self.events():
-                    if isinstance(event, REQUESTS) and event.job_id not in self.answered:
+                    if isinstance(event, self.answering) and event.job_id not in self.answered:
                         self.answered.add(event.job_id)
                         await self.answer(event)
             await asyncio.sleep(0.05)
@@ -269,6 +275,38 @@ async def test_generate_then_edit_run_end_to_end_with_a_fix(
         assert [e.reason for e in edited] == ["edited"]
 
 
+async def until_requested(fake: FakeWorkers, kind: type[ManimJobEventBase]) -> None:
+    for _ in range(200):
+        if any(isinstance(e, kind) for e in await fake.events()):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no {kind.__name__} in the session")
+
+
+async def test_a_task_resumes_at_its_step_after_the_service_restarts(
+    pg_url: str, nats_url: str, world_id: str, nc: Client
+) -> None:
+    settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id)
+    session = f"session_{uuid.uuid4().hex[:8]}"
+    task = start(session, scene_count=2)
+    async with AsyncExitStack() as stack:
+        first = await start_script_service(settings, stack)
+        async with workers(first, sender(nc, first), session) as fake:
+            fake.answering = (PlanRequested, ImplementationsRequested)
+            assert isinstance(await sender(nc, first)("manim_start_task", task), CommandAccepted)
+            await until_requested(fake, CodeRequested)
+    # The service is gone with the task in its render step; a new one takes it from there.
+    async with AsyncExitStack() as stack:
+        second = await start_script_service(settings, stack)
+        async with workers(second, sender(nc, second), session):
+            events = await until_over(second, task.task_id)
+    done = events[-1]
+    assert isinstance(done, ManimTaskCompleted), done
+    assert [(s.scene_number, s.version) for s in done.scenes] == [(1, 1), (2, 2)]
+    steps = [e.step for e in events if isinstance(e, ManimTaskStepStarted)]
+    assert steps == list(GENERATE_STEPS)
+
+
 async def test_a_cancel_stops_the_running_jobs_and_a_second_cancel_is_a_conflict(
     service: ScriptService, send: Send
 ) -> None:
@@ -277,10 +315,7 @@ async def test_a_cancel_stops_the_running_jobs_and_a_second_cancel_is_a_conflict
     async with workers(service, send, session) as fake:
         fake.paused = True
         assert isinstance(await send("manim_start_task", task), CommandAccepted)
-        for _ in range(200):
-            if any(isinstance(e, PlanRequested) for e in await fake.events()):
-                break
-            await asyncio.sleep(0.05)
+        await until_requested(fake, PlanRequested)
         cancel = CancelManimTask(command_id="cancel-1", now=datetime.now(UTC), task_id=task.task_id)
         reply = await send("manim_cancel_task", cancel)
         assert isinstance(reply, CommandAccepted)

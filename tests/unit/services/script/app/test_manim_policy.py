@@ -290,8 +290,11 @@ def test_after_max_retries_fixes_the_task_fails_naming_the_scene_and_the_last_er
         world.answer(render_failed(2, attempt, error=f"error {attempt}"))
         world.answer(code(2, attempt + 1))
     actions = world.answer(render_failed(2, retries + 1, error="ZeroDivisionError: last"))
-    assert kinds(actions) == ["FailManimTask"]
+    assert kinds(actions) == ["FailManimTask", "CancelManimJobs"]
     assert isinstance(actions[0], FailManimTask)
+    # Scene 1's render is still running: a failed task stops it.
+    assert isinstance(actions[1], CancelManimJobs)
+    assert actions[1].job_ids == [job_id_for(TID, "render", 1, 1)]
     assert "scene 2" in actions[0].error
     assert "ZeroDivisionError: last" in actions[0].error
     assert f"after {retries} fix" in actions[0].error

@@ -33,26 +33,29 @@ from videogen_contracts.script.manim import (
 
 from script_service.app.manim_task.reaction import Action, Reaction, command_id_for, job_id_for
 from script_service.app.manim_task.session_view import JobOutcome, SessionView
-from script_service.domain.manim_task import ManimTask
+from script_service.domain.manim_task import FailManimTask, ManimTask
 
 
 def react(task: ManimTask, view: SessionView, now: datetime) -> list[Action]:
     """Everything to send now for `task`, given what its session holds."""
-    if task.queued is None or task.status in ("completed", "failed"):
+    if task.queued is None or task.status == "completed":
         return []
-    if task.status == "cancelled":
+    if task.status in ("cancelled", "failed"):
         return _cancel_jobs(task.queued, view, now)
     reaction = Reaction(task, task.queued, now)
     if task.queued.kind == "generate":
         _generate(reaction, view)
     else:
         _edit(reaction, view)
+    if any(isinstance(a, FailManimTask) for a in reaction.actions):
+        # The other scenes' jobs would only burn the renderers' time now.
+        return reaction.actions + _cancel_jobs(task.queued, view, now)
     return reaction.actions
 
 
 def _cancel_jobs(queued: ManimTaskQueued, view: SessionView, now: datetime) -> list[Action]:
-    """A cancelled task stops its jobs and does nothing more. A job asked for in a race
-    with the cancel shows up later; the next reaction stops it (a new set, a new id)."""
+    """A cancelled (or failed) task stops its jobs and does nothing more. A job asked for
+    in a race with the end shows up later; the next reaction stops it (a new set, a new id)."""
     running = view.running_jobs(queued.task_id)
     if not running:
         return []
