@@ -185,6 +185,8 @@ class _Run:
             narration = await self.job.narration.narrate(
                 r.session_id, r.narration, r.voice, width=r.width, height=r.height
             )
+        log.info("manim_render.started", job_id=str(r.job_id), scene=r.scene_number,
+                 version=r.version)
         with tempfile.TemporaryDirectory(prefix="vg-manim-") as workdir:
             output = await render_scene(
                 r.code, scene_class_of(r.scene_number), Path(workdir), width=r.width,
