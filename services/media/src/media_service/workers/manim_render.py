@@ -93,8 +93,9 @@ class ManimRenderJob:
             log.info("manim_render.skipped_cancelled", job_id=str(request.job_id))
             return
         run = _Run(self, request, event)
+        if not await run.send("manim_start_job", StartManimJob(**run.ids("start"))):
+            return
         try:
-            await run.start()
             answer = await run.render()
         except (SandboxFailed, StageFailed) as failure:
             answer = run.failed(_error_text(failure))
@@ -106,7 +107,7 @@ class ManimRenderJob:
                 raise
             log.exception("manim_render.gave_up", attempt=delivery.attempt)
             answer = run.failed(f"gave up after {delivery.attempt} attempts: {error!r}")
-        await run.answer(answer)
+        await run.send("manim_record_scene_render", answer)
 
 
 def _error_text(failure: SandboxFailed | StageFailed) -> str:
@@ -136,7 +137,7 @@ class _Run:
             request.session_id, request.scene_number, request.version
         )
 
-    def _base(self, step: str) -> _Ids:
+    def ids(self, step: str) -> _Ids:
         """What every answer carries; its id is the job's and the step's (idempotent)."""
         r = self.request
         # `project` opens a session; this one is open (it asked for the render), so the
@@ -146,7 +147,8 @@ class _Run:
             session_id=r.session_id, project="", job_id=r.job_id,
         )
 
-    async def send(self, name: str, command: msgspec.Struct) -> None:
+    async def send(self, name: str, command: msgspec.Struct) -> bool:
+        """Send one answer; False when the session refuses it."""
         reply = await self.job.sender.send_command(
             SCRIPT, name, command, correlation_id=self.correlation_id,
             causation_id=self.causation_id,
@@ -158,19 +160,15 @@ class _Run:
             # answer is not wanted). Say so and let the job go.
             log.warning("manim_render.refused", command=name, code=reply.code,
                         reason=reply.message)
-
-    async def start(self) -> None:
-        await self.send("manim_start_job", StartManimJob(**self._base("start")))
+            return False
+        return True
 
     def failed(self, error: str) -> RecordSceneRender:
         log.warning("manim_render.failed", job_id=str(self.request.job_id), error=error[:300])
         return RecordSceneRender(
-            **self._base("record"), scene_number=self.request.scene_number,
+            **self.ids("record"), scene_number=self.request.scene_number,
             version=self.request.version, error=error, code_key=self.code_key,
         )
-
-    async def answer(self, record: RecordSceneRender) -> None:
-        await self.send("manim_record_scene_render", record)
 
     async def render(self) -> RecordSceneRender:
         blobs, r = self.job.blobs, self.request
@@ -222,7 +220,7 @@ class _Run:
         has_srt = await blobs.exists(self.srt_key)
         log.info("manim_render.rendered", key=self.video_key, duration=info.duration)
         return RecordSceneRender(
-            **self._base("record"), scene_number=r.scene_number, version=r.version,
+            **self.ids("record"), scene_number=r.scene_number, version=r.version,
             video_key=self.video_key, srt_key=self.srt_key if has_srt else None,
             code_key=self.code_key, duration_s=round(info.duration, 6),
             has_audio=info.audio is not None, sandbox=sandbox,
