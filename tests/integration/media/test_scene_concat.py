@@ -167,9 +167,9 @@ def test_srt_cues_are_parsed_in_any_common_dialect() -> None:
 
 def test_srts_are_merged_with_each_scenes_offset_and_kept_inside_their_scene() -> None:
     merged = merge_srts([
-        SceneSubtitles(SCENE_1, start=0.0, length=2.6),
-        SceneSubtitles(None, start=2.6, length=1.5),
-        SceneSubtitles(SCENE_3, start=4.1, length=1.6),
+        SceneSubtitles(parse_srt(SCENE_1), start=0.0, length=2.6),
+        SceneSubtitles([], start=2.6, length=1.5),
+        SceneSubtitles(parse_srt(SCENE_3), start=4.1, length=1.6),
     ])  # fmt: skip
     assert merged is not None
     cues = parse_srt(merged)
@@ -181,4 +181,4 @@ def test_srts_are_merged_with_each_scenes_offset_and_kept_inside_their_scene() -
     ]
     assert merged.splitlines()[0] == "1"
     assert "\n4\n00:00:05,000 --> 00:00:05,700\n" in merged
-    assert merge_srts([SceneSubtitles(None, 0.0, 1.0), SceneSubtitles("", 1.0, 1.0)]) is None
+    assert merge_srts([SceneSubtitles([], 0.0, 1.0), SceneSubtitles(parse_srt(""), 1.0, 1.0)]) is None

@@ -24,9 +24,9 @@ class InvalidSrt(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SceneSubtitles:
-    """One scene's SRT text (None: the scene has none) and its place in the output."""
+    """One scene's cues (`parse_srt`) and its place in the output."""
 
-    srt: str | None
+    cues: Sequence[CaptionCue]
     start: float
     length: float
 
@@ -63,7 +63,7 @@ def merge_srts(scenes: Sequence[SceneSubtitles]) -> str | None:
     """One SRT for the joined scenes, numbered from 1; None when no scene has a cue."""
     merged: list[CaptionCue] = []
     for scene in scenes:
-        for cue in parse_srt(scene.srt) if scene.srt is not None else []:
+        for cue in scene.cues:
             end = min(cue.end, scene.length)
             if cue.start >= scene.length or end <= cue.start:
                 continue
