@@ -23,7 +23,6 @@ from export_service.adapters.blobs import ExportBlobs
 from export_service.bootstrap import ExportService, start_export_service
 from export_service.config import ExportConfig
 from nats.aio.client import Client
-from videogen_bus.connection import connect, drain
 from videogen_bus.rpc import serve_commands
 from videogen_contracts.envelope import EventMetadata, RecordedEvent, encode_recorded, to_raw
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
@@ -81,29 +80,29 @@ def blobs(tmp_path: Path) -> ExportBlobs:
 
 
 @pytest.fixture
-async def nc(nats_url: str) -> AsyncIterator[Client]:
-    client = await connect(nats_url, "manim-combine-test")
-    yield client
-    await drain(client)
-
-
-@pytest.fixture
-async def script(nc: Client, ns: Namespace) -> AsyncIterator[ScriptStandIn]:
-    stand_in = ScriptStandIn()
-    handlers = {"manim_start_job": stand_in.start_job, "manim_record_combine": stand_in.record}
-    async with await serve_commands(nc, ns, "script", handlers):
-        yield stand_in
-
-
-@pytest.fixture
 async def service(
-    pg_url: str, nats_url: str, world_id: str, blobs: ExportBlobs, script: ScriptStandIn
+    pg_url: str, nats_url: str, world_id: str, blobs: ExportBlobs
 ) -> AsyncIterator[ExportService]:
     settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id)
     async with AsyncExitStack() as stack:
         yield await start_export_service(
             settings, stack, blobs=blobs, config=ExportConfig(ack_wait=5.0, max_attempts=2)
         )
+
+
+@pytest.fixture
+async def script(service: ExportService) -> AsyncIterator[ScriptStandIn]:
+    """Served on the export service's own connection, which the tests publish on too."""
+    stand_in = ScriptStandIn()
+    handlers = {"manim_start_job": stand_in.start_job, "manim_record_combine": stand_in.record}
+    base = service.plumbing
+    async with await serve_commands(base.nc, base.namespace, "script", handlers):
+        yield stand_in
+
+
+@pytest.fixture
+def nc(service: ExportService) -> Client:
+    return service.plumbing.nc
 
 
 def store_scenes(blobs: ExportBlobs, tmp_path: Path) -> list[CombinedScene]:

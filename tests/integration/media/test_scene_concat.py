@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from videogen_media.cut_render import InvalidCuts
 from videogen_media.probe import frame_at, probe
-from videogen_media.scene_concat import concat_scenes
+from videogen_media.scene_concat import JoinedScenes, concat_scenes
 from videogen_media.srt_merge import InvalidSrt, SceneSubtitles, merge_srts, parse_srt
 
 MakeClip = Callable[..., Path]
@@ -61,11 +61,16 @@ def scenes(tmp_path: Path, clip_maker: MakeClip) -> list[Path]:
     return [first, second, third]
 
 
-async def test_scenes_are_joined_in_one_playable_file_whose_lengths_add_up(
-    scenes: list[Path], tmp_path: Path
-) -> None:
+@pytest.fixture
+async def combined(scenes: list[Path], tmp_path: Path) -> tuple[Path, JoinedScenes]:
     output = tmp_path / "combined.mp4"
-    joined = await concat_scenes(scenes, output)
+    return output, await concat_scenes(scenes, output)
+
+
+async def test_scenes_are_joined_in_one_playable_file_whose_lengths_add_up(
+    scenes: list[Path], combined: tuple[Path, JoinedScenes]
+) -> None:
+    output, joined = combined
 
     info = probe(output)
     assert info.video is not None
@@ -85,10 +90,9 @@ async def test_scenes_are_joined_in_one_playable_file_whose_lengths_add_up(
 
 
 async def test_every_scene_shows_its_own_picture_fitted_to_the_first_scenes_frame(
-    scenes: list[Path], tmp_path: Path
+    scenes: list[Path], combined: tuple[Path, JoinedScenes]
 ) -> None:
-    output = tmp_path / "combined.mp4"
-    joined = await concat_scenes(scenes, output)
+    output, joined = combined
     pairs = zip(joined.starts, joined.lengths, strict=True)
     middles = [start + length / 2 for start, length in pairs]
     first, red, blue = (frame_at(output, t).astype(int) for t in middles)
@@ -103,10 +107,9 @@ async def test_every_scene_shows_its_own_picture_fitted_to_the_first_scenes_fram
 
 
 async def test_a_scene_without_audio_gets_silence_so_the_audio_is_continuous(
-    scenes: list[Path], tmp_path: Path
+    combined: tuple[Path, JoinedScenes],
 ) -> None:
-    output = tmp_path / "combined.mp4"
-    joined = await concat_scenes(scenes, output)
+    output, joined = combined
     samples = audio_samples(output)
     rate = probe(output).audio.sample_rate  # type: ignore[union-attr]
     assert len(samples) / rate == pytest.approx(joined.duration_s, abs=0.05)
@@ -181,4 +184,5 @@ def test_srts_are_merged_with_each_scenes_offset_and_kept_inside_their_scene() -
     ]
     assert merged.splitlines()[0] == "1"
     assert "\n4\n00:00:05,000 --> 00:00:05,700\n" in merged
-    assert merge_srts([SceneSubtitles([], 0.0, 1.0), SceneSubtitles(parse_srt(""), 1.0, 1.0)]) is None
+    silent = [SceneSubtitles([], 0.0, 1.0), SceneSubtitles(parse_srt(""), 1.0, 1.0)]
+    assert merge_srts(silent) is None
