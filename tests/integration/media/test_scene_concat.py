@@ -137,6 +137,8 @@ async def test_one_scene_and_bad_inputs(
     )
     with pytest.raises(InvalidCuts, match="no video stream"):
         await concat_scenes([scenes[0], sound], tmp_path / "bad.mp4")
+    with pytest.raises(InvalidCuts, match=r"sound\.m4a: no video stream"):
+        await concat_scenes([sound, scenes[0]], tmp_path / "bad.mp4")
 
 
 SCENE_1 = """1

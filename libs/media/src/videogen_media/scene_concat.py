@@ -65,6 +65,9 @@ async def concat_scenes(
     media) or FfmpegFailed; cancelling kills ffmpeg.
     """
     infos = [await probe_async(video) for video in videos]
+    for video, info in zip(videos, infos, strict=True):
+        if info.video is None:
+            raise InvalidCuts(f"{video.name}: no video stream")
     layout = scene_layout(infos)
     cuts = [Cut(video, 0.0, info.duration) for video, info in zip(videos, infos, strict=True)]
     await render_cuts(cuts, "mp4", output, on_progress=on_progress, ffmpeg_exe=ffmpeg_exe)
