@@ -83,12 +83,15 @@ def _alive(process: psutil.Process) -> bool:
 
 
 async def _kill_mid_render(stack: Stack) -> list[psutil.Process]:
-    """Wait for a sandbox inside the media service, then kill -9 the service."""
+    """Wait for a scene's sandbox inside the media service, then kill -9 the service."""
     media = stack.children["media"].proc
     assert media is not None
+    assert stack.log_dir is not None
+    log = stack.log_dir / "media.log"
     for _ in range(3000):
-        # More than the jail itself: the scene's Python runs inside it.
-        if len(sandboxes := sandboxes_of(media.pid)) > 1:
+        # A render logged as begun, and its jail up with the scene's Python inside (more
+        # than the jail itself): not the sandbox probe the service runs when it starts.
+        if sum(_renders_started(log).values()) and len(sandboxes := sandboxes_of(media.pid)) > 1:
             stack.kill("media")
             return sandboxes
         await asyncio.sleep(0.1)
