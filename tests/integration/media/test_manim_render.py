@@ -299,6 +299,17 @@ async def test_a_silent_scene_has_no_audio_and_no_subtitles(world: World) -> Non
     assert not (world.blobs_root / srt_key).exists()
 
 
+async def test_a_narration_with_nothing_to_say_leaves_the_scene_silent(world: World) -> None:
+    """Not the code's fault, so not a failed render (which would ask for a code fix)."""
+    request = render_request(SHORT_SCENE, narration="... \U0001f642 !!!", scene_number=6)
+    await world.publish(request, "SceneRenderRequested")
+    answer = await world.script.answer_for(request.job_id)
+
+    assert answer.error is None, answer.error
+    assert answer.srt_key is None
+    assert not answer.has_audio
+
+
 async def test_a_scene_that_fails_to_render_is_answered_with_its_error(world: World) -> None:
     request = render_request(BROKEN_SCENE)
     await world.publish(request, "SceneRenderRequested")
