@@ -23,6 +23,7 @@ import psutil
 import pytest
 from media_service.bootstrap import MediaService, start_media_service
 from media_service.config import MediaConfig
+from media_service.entrypoints.manim_queue import cancelled_jobs, job_id_of
 from nats.aio.client import Client
 from script_service.bootstrap import ScriptService, start_script_service
 from videogen_bus.connection import connect, drain
@@ -35,6 +36,7 @@ from videogen_contracts.replies import CommandAccepted, QueryAnswered
 from videogen_contracts.script.manim import (
     ManimJobCancelled,
     ManimSessionEventBase,
+    ManimTaskCancelled,
     RecordSceneRender,
     RequestSceneRender,
     SceneRendered,
@@ -451,3 +453,29 @@ async def test_the_script_session_records_what_the_worker_rendered(
     assert failed.version == 2
     assert "NameError" in failed.error
     assert failed.code_key == scene_blob_keys(session, 1, 2)[2]
+
+
+def test_the_jobs_a_cancellation_names() -> None:
+    """A task's cancellation stops every job it still had running; a bad body stops none."""
+    running = [uuid.uuid4(), uuid.uuid4()]
+    task = ManimTaskCancelled(
+        task_id=uuid.uuid4(), project_id=uuid.uuid4(), step="render", running_jobs=running,
+        cancelled_at=datetime.now(UTC),
+    )
+    job = ManimJobCancelled(
+        session_id="s", project_id=uuid.uuid4(), job_id=running[0], kind="render",
+        cancelled_at=datetime.now(UTC),
+    )
+
+    def recorded(event: msgspec.Struct, event_type: str) -> RecordedEvent:
+        return RecordedEvent(
+            service="script", global_position=1, transaction_id=1, stream_id="x",
+            stream_version=1, event_id=uuid.uuid4(), type=event_type, schema_version=1,
+            data=to_raw(event), metadata=EventMetadata(correlation_id="c"),
+            recorded_at=datetime.now(UTC),
+        )
+
+    assert cancelled_jobs(recorded(task, "ManimTaskCancelled")) == [str(j) for j in running]
+    assert cancelled_jobs(recorded(job, "ManimJobCancelled")) == [str(running[0])]
+    assert cancelled_jobs(recorded(job, "ManimTaskCancelled")) == []
+    assert job_id_of(recorded(job, "ManimJobCancelled")) == str(running[0])
