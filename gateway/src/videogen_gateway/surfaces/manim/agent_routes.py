@@ -30,6 +30,7 @@ from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.editor.sending import RetryKey, new_id, retry_key
 from videogen_gateway.surfaces.manim import bodies
 from videogen_gateway.surfaces.manim.availability import require_manim
+from videogen_gateway.surfaces.manim.bodies import Body
 from videogen_gateway.surfaces.manim.resolutions import frame_size
 from videogen_gateway.surfaces.manim.schemas import AgentAccepted, JobOut, accepted, job_out
 from videogen_gateway.surfaces.manim.sending import send_script
@@ -52,13 +53,19 @@ def _agent_post(path: str, body: type[msgspec.Struct], summary: str) -> post:
                     "job": id_link("ManimAgentJob", job_id=JOB_ID)}))
 
 
+async def _checked(request: Request[Any, Any, Any], state: State, shape: type[Body]) -> Body:
+    """The body (422s first), then whether Manim can render (503), before any lookup."""
+    body = await bodies.manim_body(request, shape)
+    await require_manim(state, runtime_of(state).dispatcher)
+    return body
+
+
 async def _send(
     state: State, name: str, kind: str, session_id: str, key: str | None, make: Any,
     **meta: Any,
 ) -> AgentAccepted:
-    """Check Manim, then send the request command `make(command_id, job_id, project)`."""
+    """Send the request command `make(command_id, job_id, project)`."""
     rt = runtime_of(state)
-    await require_manim(state, rt.dispatcher)
     command_id = retry_key(key, f"manim/{kind}/{session_id}")
     job_id = new_id(command_id, "job")
     command = make(command_id, job_id, await project_of(rt, session_id))
@@ -69,7 +76,7 @@ async def _send(
 @_agent_post("/plan", bodies.PlanBody, "Plan the scenes of a topic (a <SCENE_OUTLINE>)")
 async def plan(request: Request[Any, Any, Any], state: State,
                idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
-    body = await bodies.manim_body(request, bodies.PlanBody)
+    body = await _checked(request, state, bodies.PlanBody)
     session_id = body.session_id or new_session_id()
     return await _send(state, "manim_request_plan", "plan", session_id,
                        idempotency_key, lambda cid, job_id, project: stamped(
@@ -82,7 +89,7 @@ async def plan(request: Request[Any, Any, Any], state: State,
              "Write the storyboard, technical and narration plans of every scene")
 async def implement(request: Request[Any, Any, Any], state: State,
                     idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
-    body = await bodies.manim_body(request, bodies.ImplementBody)
+    body = await _checked(request, state, bodies.ImplementBody)
     session_id = body.session_id or new_session_id()
     plan_xml = body.plan_xml if body.plan_xml and body.plan_xml.strip() else None
     if plan_xml is None and await manim_queries(runtime_of(state)).session(session_id) is None:
@@ -98,7 +105,7 @@ async def implement(request: Request[Any, Any, Any], state: State,
 @_agent_post("/code", bodies.CodeBody, "Write the Manim code of one scene (class Scene{n})")
 async def code(request: Request[Any, Any, Any], state: State,
                idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
-    body = await bodies.manim_body(request, bodies.CodeBody)
+    body = await _checked(request, state, bodies.CodeBody)
     session_id = body.session_id or new_session_id()
     return await _send(state, "manim_request_code", "code", session_id,
                        idempotency_key, lambda cid, job_id, project: stamped(
@@ -114,6 +121,7 @@ async def render_scene(request: Request[Any, Any, Any], state: State,
                        idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
     body = await bodies.manim_body(request, bodies.RenderSceneBody)
     width, height = frame_size(body.resolution)
+    await require_manim(state, runtime_of(state).dispatcher)
     session_id = body.session_id or new_session_id()
     if body.code is None:
         await existing_session(runtime_of(state), session_id)
@@ -132,6 +140,10 @@ async def render_scene(request: Request[Any, Any, Any], state: State,
 async def render_combine(request: Request[Any, Any, Any], state: State,
                          idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
     body = await bodies.manim_body(request, bodies.CombineBody)
+    if body.topic is None and body.session_id is None:
+        raise ApiError(422, "session_id: required (or a topic of an existing session)",
+                       "session_id")
+    await require_manim(state, runtime_of(state).dispatcher)
     session_id = await _combined_session(runtime_of(state), body)
     return await _send(state, "manim_request_combine", "combine", session_id,
                        idempotency_key, lambda cid, job_id, project: stamped(
@@ -141,11 +153,8 @@ async def render_combine(request: Request[Any, Any, Any], state: State,
 
 async def _combined_session(rt: Runtime, body: bodies.CombineBody) -> str:
     """The session named, else the latest one of the topic; a 404 if there is none."""
-    if body.session_id is not None:
-        return (await existing_session(rt, body.session_id)).session_id
-    if body.topic is None:
-        raise ApiError(422, "session_id: required (or a topic of an existing session)",
-                       "session_id")
+    if body.session_id is not None or body.topic is None:
+        return (await existing_session(rt, body.session_id or "")).session_id
     found = await manim_queries(rt).latest_session_of_topic(body.topic)
     if found is None:
         raise ApiError(404, f"no session of topic {body.topic[:80]!r}", "topic")
@@ -155,7 +164,8 @@ async def _combined_session(rt: Runtime, body: bodies.CombineBody) -> str:
 @get("/jobs/{job_id:str}", summary="A job's status, state, result and error",
      operation_id="ManimAgentJob", responses=problems(404, 503), cache=False)
 async def job_status(state: State, job_id: FromPath[str]) -> JobOut:
-    job = await manim_queries(runtime_of(state)).job(parse_id(job_id, "job"))
+    wanted = parse_id(job_id, "job")
+    job = await manim_queries(runtime_of(state)).job(wanted)
     if job is None:
         raise ApiError(404, f"job {job_id!r} not found")
     return job_out(job)

@@ -96,12 +96,12 @@ async def generate(request: Request[Any, Any, Any], state: State,
     rt = runtime_of(state)
     body = await bodies.manim_body(request, bodies.GenerateBody)
     render_config = _render_config(body.render_config)
+    await require_manim(state, rt.dispatcher)
     session_id = body.session_id or new_session_id()
     known = await manim_queries(rt).session(session_id)
     if known is not None and known.project != body.project_id:
         raise ApiError(409, f"session {session_id!r} belongs to project {known.project!r}",
                        "session_id")
-    await require_manim(state, rt.dispatcher)
     command_id = retry_key(idempotency_key, f"manim/generate/{body.project_id}")
     model = body.model_config
     task = await _start(rt, _task_command(
@@ -130,6 +130,7 @@ async def edit_scene(request: Request[Any, Any, Any], state: State,
     rt = runtime_of(state)
     body = await bodies.manim_body(request, bodies.EditSceneBody)
     session_id, number = scene_of(body.scene_id)
+    await require_manim(state, rt.dispatcher)
     queries = manim_queries(rt)
     session = await queries.session(session_id)
     versions = await queries.scene_versions(session_id, number) if session else []
@@ -137,7 +138,6 @@ async def edit_scene(request: Request[Any, Any, Any], state: State,
             v.status == "rendered" for v in versions):
         raise ApiError(404, f"scene {body.scene_id!r} not found in project"
                        f" {body.project_id!r}", "scene_id")
-    await require_manim(state, rt.dispatcher)
     command_id = retry_key(idempotency_key, f"manim/edit/{body.scene_id}")
     task = await _start(rt, _task_command(
         command_id, task_id=new_id(command_id, "task"), kind="edit",
@@ -153,7 +153,8 @@ async def edit_scene(request: Request[Any, Any, Any], state: State,
 
 
 async def task_of(rt: Runtime, raw: str) -> TaskRow:
-    task = await manim_queries(rt).task(parse_id(raw, "task"))
+    wanted = parse_id(raw, "task")
+    task = await manim_queries(rt).task(wanted)
     if task is None:
         raise ApiError(404, f"task {raw!r} not found")
     return task
