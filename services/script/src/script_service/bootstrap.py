@@ -28,11 +28,15 @@ from script_service.adapters.briefs_pg import PostgresBriefBook, create_brief_ta
 from script_service.app.briefs import BriefBook
 from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
+from script_service.app.manim_session import ManimSessions
+from script_service.app.manim_task.handlers import ManimTasks
+from script_service.app.manim_task.manager import ManimTaskManager
 from script_service.app.studio import StudioScripts
 from script_service.app.writer_calls import WriterCalls
 from script_service.config import ScriptConfig
 from script_service.entrypoints.consumers import generation_queue_config, start_brief_intake
-from script_service.entrypoints.rpc import command_handlers
+from script_service.entrypoints.manim_policy import start_manim_task_manager
+from script_service.entrypoints.rpc import command_handlers, manim_command_handlers
 from script_service.workers.generation import GenerationJob, GenerationTools
 
 
@@ -93,9 +97,14 @@ async def start_script_service(
         base.store, PostgresAtomicAppender(base.pool, base.schema), briefs,
         WriterCalls(writer, config.llm_deadline), config.brief_wait,
     )
+    sessions = ManimSessions(base.store)
+    tasks = ManimTasks(base.store)
     await base.serve(
-        command_handlers(parts.drafting, parts.studio, parts.starter),
+        {**command_handlers(parts.drafting, parts.studio, parts.starter),
+         **manim_command_handlers(sessions, tasks)},
         writer=writer.provider_label, concurrency=config.concurrency,
     )
     queue = await base.run_work_queue(generation_queue_config(base.namespace, config), parts.job)
+    # Entered last, so it stops first: no reaction is cut off by the pool closing under it.
+    await start_manim_task_manager(base, ManimTaskManager(tasks, sessions))
     return ScriptService(base, queue, briefs, writer)
