@@ -118,6 +118,10 @@ async def start_script_service(
     writer = writer or writer_from_env()
     manim_writer = manim_writer or manim_writer_from_env()
     stack.push_async_callback(writer.aclose)
+    # A vendor's Manim writer holds an HTTP client; the offline one holds nothing.
+    close_manim_writer = getattr(manim_writer, "aclose", None)
+    if close_manim_writer is not None:
+        stack.push_async_callback(close_manim_writer)
     base = await open_plumbing(SERVICE, settings, stack, min_connections=1)
     await create_brief_table(base.pool, base.schema)
     briefs = PostgresBriefBook(base.pool, base.schema)

@@ -45,10 +45,9 @@ class ManimSessions(
         self, command: ManimSessionCommand, *, correlation_id: str,
         causation_id: str | None = None,
     ) -> CommandAccepted:
-        # The subject key is the session's project, fixed when it opened: a worker's
-        # answer names the session, not its project. Read first; a session's project never
-        # changes, so the read cannot go stale (a session opened in between by a racing
-        # command of another project is the one case: its events keep that project's key).
+        # Events are routed by the session's project, fixed when the session opened, so it
+        # is read from the session: a worker answering a job knows the session, not the
+        # project's name. Only a session's first command names it (`command.project`).
         session = await self.load(command.session_id)
         project_id = session.project_id or manim_project_key(command.project)
         metadata = EventMetadata(
