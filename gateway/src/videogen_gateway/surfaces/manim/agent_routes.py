@@ -60,6 +60,11 @@ async def _checked(request: Request[Any, Any, Any], state: State, shape: type[Bo
     return body
 
 
+# A render command's fields as the client names them (a refusal names the client's field).
+RENDER_FIELDS = {"width": "resolution", "height": "resolution",
+                 "max_duration_s": "max_scene_duration", "requested_version": "version"}
+
+
 async def _send(
     state: State, name: str, kind: str, session_id: str, key: str | None, make: Any,
     **meta: Any,
@@ -69,7 +74,7 @@ async def _send(
     command_id = retry_key(key, f"manim/{kind}/{session_id}")
     job_id = new_id(command_id, "job")
     command = make(command_id, job_id, await project_of(rt, session_id))
-    await send_script(rt, name, command)
+    await send_script(rt, name, command, RENDER_FIELDS if kind == "render" else None)
     return accepted(job_id, session_id, kind, **meta)
 
 

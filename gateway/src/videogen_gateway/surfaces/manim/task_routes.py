@@ -72,7 +72,8 @@ def _task_command(command_id: str | None, **fields: Any) -> StartManimTask:
 
 
 async def _start(rt: Runtime, command: StartManimTask) -> TaskRow:
-    await send_script(rt, "manim_start_task", command, {"prompt": _prompt_field(command)})
+    await send_script(rt, "manim_start_task", command, {
+        "prompt": _prompt_field(command), "max_retries": "render_config.max_retries"})
     task = await manim_queries(rt).task(command.task_id)
     if task is None:  # the read model is late (send_and_wait logged it): answer anyway
         raise ApiError(503, "the task was queued but is not readable yet; poll its status")
