@@ -57,6 +57,7 @@ BAD: list[tuple[str, object, str]] = [
                                 "quality": "4k"}, "quality"),
     (f"{AGENTS}/render/scene", {"topic": "ML", "scene_number": 1, "code": "x",
                                 "resolution": "wide"}, "resolution"),
+    (f"{AGENTS}/render/scene", {"topic": "ML", "scene_number": 1}, "code"),
     (f"{AGENTS}/render/combine", {"session_id": "s", "scenes": []}, "scenes"),
     (f"{AGENTS}/render/combine", {}, "session_id"),
 ]

@@ -98,12 +98,12 @@ async def generate(request: Request[Any, Any, Any], state: State,
     body = await bodies.manim_body(request, bodies.GenerateBody)
     render_config = _render_config(body.render_config)
     await require_manim(state, rt.dispatcher)
-    session_id = body.session_id or new_session_id()
+    command_id = retry_key(idempotency_key, f"manim/generate/{body.project_id}")
+    session_id = body.session_id or new_session_id(command_id)
     known = await manim_queries(rt).session(session_id)
     if known is not None and known.project != body.project_id:
         raise ApiError(409, f"session {session_id!r} belongs to project {known.project!r}",
                        "session_id")
-    command_id = retry_key(idempotency_key, f"manim/generate/{body.project_id}")
     model = body.model_config
     task = await _start(rt, _task_command(
         command_id, task_id=new_id(command_id, "task"), kind="generate",
