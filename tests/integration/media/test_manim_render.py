@@ -10,7 +10,6 @@ worker answered. Scenes render at preview size (426x240 at 15 fps) to stay quick
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
@@ -78,6 +77,7 @@ class Scene{n}(Scene):
     def construct(self):
         self.play(Create(Circel()))
 """
+JAILS = ("bwrap", "unshare")
 NARRATION = (
     "A circle appears on the screen. It slides to the right and turns red. "
     "That is the whole scene."
@@ -185,14 +185,20 @@ def render_request(
 
 
 def sandboxed_children() -> list[psutil.Process]:
-    """Our own descendants (the in-process worker's sandboxes) running as the sandbox's
-    user, nobody (65534): other tests on this machine have sandboxes of their own."""
-    alive = []
-    for child in psutil.Process().children(recursive=True):
-        with contextlib.suppress(psutil.NoSuchProcess):
-            if child.uids().real == 65534 and child.status() != psutil.STATUS_ZOMBIE:
-                alive.append(child)
-    return alive
+    """The sandboxes the in-process worker started (bwrap or unshare, and everything under
+    them) that are still alive: other tests on this machine have sandboxes of their own,
+    and the embedded PostgreSQL runs as nobody too, so only our own jails count."""
+    return [p for p in psutil.Process().children(recursive=True) if _jailed_alive(p)]
+
+
+def _jailed_alive(process: psutil.Process) -> bool:
+    try:
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False
+        lineage = [process, *process.parents()]
+        return any(p.name() in JAILS for p in lineage)
+    except psutil.NoSuchProcess:
+        return False
 
 
 async def eventually(condition: Callable[[], bool], within: float) -> None:
@@ -353,9 +359,8 @@ async def test_a_cancelled_job_kills_its_sandbox_and_is_not_answered(world: Worl
         kind="render", cancelled_at=datetime.now(UTC),
     )
     await world.publish(cancel, "ManimJobCancelled")
-    await eventually(
-        lambda: not sandboxed_children() and not world.media.manim_renders.running, 15
-    )
+    await eventually(lambda: not world.media.manim_renders.running, 15)
+    await eventually(lambda: not sandboxed_children(), 15)
     # Acked, not handed back: not rendered again, and never answered.
     await asyncio.sleep(3.0)
     assert not world.media.manim_renders.running
