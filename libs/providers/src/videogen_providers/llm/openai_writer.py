@@ -142,14 +142,23 @@ class OpenAIWriter:
                 messages = prompts.correction(messages, _content(completion), str(problem))
         raise AssertionError("unreachable: the loop returns or raises")
 
+    async def chat(
+        self, messages: prompts.Messages, *, model: str | None = None,
+        temperature: float | None = None,
+    ) -> ChatCompletion:
+        """One free-text completion (no schema), with the same transport retries; for
+        writers whose answers have their own format (the Manim writer's tags)."""
+        return await self._complete(messages, "", None, model=model, temperature=temperature)
+
     async def _complete(
-        self, messages: prompts.Messages, name: str, schema: dict[str, Any]
+        self, messages: prompts.Messages, name: str, schema: dict[str, Any] | None, *,
+        model: str | None = None, temperature: float | None = None,
     ) -> ChatCompletion:
         """One completion, retried on timeouts, 429 and 5xx up to the policy's attempts."""
         policy = self._settings.retry
         for attempt in range(1, policy.max_attempts + 1):
             try:
-                return await self._create(messages, name, schema)
+                return await self._create(messages, name, schema, model, temperature)
             except (TimeoutError, openai.APIConnectionError, openai.APIStatusError) as error:
                 failure = self._classify(error)
             delay = policy.delay(attempt, failure.retry_after, self._rng)
@@ -163,17 +172,19 @@ class OpenAIWriter:
         raise AssertionError("unreachable: the loop returns or raises")
 
     async def _create(
-        self, messages: prompts.Messages, name: str, schema: dict[str, Any]
+        self, messages: prompts.Messages, name: str, schema: dict[str, Any] | None,
+        model: str | None, temperature: float | None,
     ) -> ChatCompletion:
-        response_format = ResponseFormatJSONSchema(
+        response_format = openai.omit if schema is None else ResponseFormatJSONSchema(
             type="json_schema", json_schema={"name": name, "schema": schema, "strict": True}
         )
         # The SDK's own timeout covers each read; this bounds the whole call, however slowly
         # a server trickles its bytes.
         async with asyncio.timeout(self._settings.timeout):
             return await self._client.chat.completions.create(
-                model=self._settings.model, messages=messages, response_format=response_format,
-                timeout=self._settings.timeout,
+                model=model or self._settings.model, messages=messages,
+                response_format=response_format, timeout=self._settings.timeout,
+                temperature=openai.omit if temperature is None else temperature,
             )
 
     def _classify(self, error: Exception) -> _Failure:
