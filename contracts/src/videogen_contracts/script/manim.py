@@ -52,6 +52,11 @@ DEFAULT_MAX_RETRIES = 3
 
 Quality = Literal["preview", "low", "medium", "high", "production"]
 QUALITIES: tuple[str, ...] = get_args(Quality)
+# (width, height, fps) of each quality; a render's own width, height or fps overrides it.
+QUALITY_SIZES: dict[str, tuple[int, int, int]] = {
+    "preview": (426, 240, 15), "low": (854, 480, 15), "medium": (1280, 720, 30),
+    "high": (1920, 1080, 60), "production": (2560, 1440, 60),
+}
 # Named resolutions doc 003's clients send; "WIDTHxHEIGHT" is accepted as well.
 RESOLUTIONS: dict[str, tuple[int, int]] = {
     "240p": (426, 240), "360p": (640, 360), "480p": (854, 480), "720p": (1280, 720),

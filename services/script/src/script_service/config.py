@@ -21,6 +21,9 @@ class ScriptConfig(msgspec.Struct, frozen=True, kw_only=True):
     llm_deadline: float = 300.0
     # How long a request waits for a project whose ProjectCreated has not arrived yet.
     brief_wait: float = 3.0
+    # Manim writing jobs (plan, implementations, code) one process runs at once; an
+    # implementation job itself writes five scenes at a time.
+    manim_concurrency: int = 2
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ScriptConfig:
@@ -31,6 +34,7 @@ class ScriptConfig(msgspec.Struct, frozen=True, kw_only=True):
             max_attempts=_at_least_one(env, "VIDEOGEN_SCRIPT_MAX_ATTEMPTS", 3),
             llm_deadline=_seconds(env, "VIDEOGEN_LLM_CALL_DEADLINE", 300.0),
             brief_wait=_seconds(env, "VIDEOGEN_SCRIPT_BRIEF_WAIT", 3.0),
+            manim_concurrency=_at_least_one(env, "VIDEOGEN_SCRIPT_MANIM_CONCURRENCY", 2),
         )
 
 
