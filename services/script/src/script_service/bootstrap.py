@@ -32,10 +32,13 @@ from script_service.app.briefs import BriefBook
 from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
 from script_service.app.manim_session import ManimSessions
+from script_service.app.manim_task.handlers import ManimTasks
+from script_service.app.manim_task.manager import ManimTaskManager
 from script_service.app.studio import StudioScripts
 from script_service.app.writer_calls import WriterCalls
 from script_service.config import ScriptConfig
 from script_service.entrypoints.consumers import generation_queue_config, start_brief_intake
+from script_service.entrypoints.manim_policy import start_manim_task_manager
 from script_service.entrypoints.manim_queues import start_manim_writing
 from script_service.entrypoints.rpc import command_handlers, manim_command_handlers
 from script_service.workers.generation import GenerationJob, GenerationTools
@@ -71,15 +74,22 @@ def script_app(
 
 @dataclass(frozen=True)
 class ManimParts:
-    """Doc 003's Manim sessions: the handler of their commands and the writing job."""
+    """Doc 003's Manim sessions and tasks: the handlers of their commands, the writing job
+    and the tasks' process manager."""
 
     sessions: ManimSessions
     writing: ManimWritingJob
+    tasks: ManimTasks
+    manager: ManimTaskManager
 
 
 def manim_app(store: EventStore, writer: ManimWriter, llm_deadline: float) -> ManimParts:
     sessions = ManimSessions(store)
-    return ManimParts(sessions, ManimWritingJob(sessions, writer, deadline=llm_deadline))
+    tasks = ManimTasks(store)
+    return ManimParts(
+        sessions, ManimWritingJob(sessions, writer, deadline=llm_deadline), tasks,
+        ManimTaskManager(tasks, sessions),
+    )
 
 
 @dataclass(frozen=True)
@@ -124,10 +134,12 @@ async def start_script_service(
     manim = manim_app(base.store, manim_writer, config.llm_deadline)
     await base.serve(
         {**command_handlers(parts.drafting, parts.studio, parts.starter),
-         **manim_command_handlers(manim.sessions)},
+         **manim_command_handlers(manim.sessions, manim.tasks)},
         writer=writer.provider_label, manim_writer=manim_writer.name,
         concurrency=config.concurrency,
     )
     queue = await base.run_work_queue(generation_queue_config(base.namespace, config), parts.job)
     manim_queue = await start_manim_writing(base, config, manim.writing)
+    # Entered last, so it stops first: no reaction is cut off by the pool closing under it.
+    await start_manim_task_manager(base, manim.manager)
     return ScriptService(base, queue, briefs, writer, manim, manim_queue)

@@ -14,6 +14,7 @@ from videogen_contracts.script.queries import QUERIES
 from script_service.app.generation_start import GenerationStarter
 from script_service.app.handlers import ScriptCommandHandler
 from script_service.app.manim_session import ManimSessions
+from script_service.app.manim_task.handlers import ManimTasks
 from script_service.app.studio import StudioScripts
 
 EDITS = (
@@ -52,16 +53,11 @@ def command_handlers(
     )
 
 
-# The ManimTask's commands, served by its own handler once it is wired (until then they are
-# left out of the table, which serves every other name of MANIM_COMMANDS).
-MANIM_TASK_COMMANDS = ("manim_start_task", "manim_cancel_task")
+def manim_commands(sessions: ManimSessions, tasks: ManimTasks) -> dict[str, HandleCommand]:
+    """Every session command is decided by the one session handler; a task's by the task's."""
+    served: dict[str, HandleCommand] = dict.fromkeys(MANIM_COMMANDS, sessions.handle)
+    return served | {"manim_start_task": tasks.start, "manim_cancel_task": tasks.cancel}
 
 
-def manim_commands(sessions: ManimSessions) -> dict[str, HandleCommand]:
-    """Every session command is decided by the one session handler."""
-    return {name: sessions.handle for name in MANIM_COMMANDS if name not in MANIM_TASK_COMMANDS}
-
-
-def manim_command_handlers(sessions: ManimSessions) -> dict[str, CommandHandler]:
-    served = manim_commands(sessions)
-    return endpoints({name: MANIM_COMMANDS[name] for name in served}, commands=served)
+def manim_command_handlers(sessions: ManimSessions, tasks: ManimTasks) -> dict[str, CommandHandler]:
+    return endpoints(MANIM_COMMANDS, commands=manim_commands(sessions, tasks))
