@@ -4,10 +4,10 @@
 (Postgres and ffmpeg here, the in-memory store and fakes in unit tests).
 `start_export_service` opens the shared plumbing (videogen_runtime.service) and enters the
 service's own parts after it, so the stack closes them first, which is the graceful-shutdown
-order: the render queue stops first (an encode in progress is killed and its job handed
-back to the stream for another replica), then the command server (in-flight commands
-finish and reply), the relay (it publishes what the workers recorded last), NATS, and the
-pool.
+order: the work queues stop first (renders, exports, Manim combines: an encode in progress
+is killed and its job handed back to the stream for another replica), then the command
+server (in-flight commands finish and reply), the relay (it publishes what the workers
+recorded last), NATS, and the pool.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
 from videogen_bus.jobs import JobQueue
+from videogen_bus.rpc import NatsCommandSender
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.export.events import SERVICE
 from videogen_contracts.project.production import production_id_of, stopped_subjects
@@ -26,8 +27,10 @@ from videogen_runtime.settings import Settings
 from export_service.app.handlers import ExportHandler, RenderHandler
 from export_service.app.ports import BlobStore, CutRenderer, Renderer
 from export_service.config import ExportConfig
+from export_service.entrypoints.manim_queue import start_manim_combines
 from export_service.entrypoints.rpc import command_handlers
 from export_service.workers.export import ExportJob, export_queue_config
+from export_service.workers.manim_combine import ManimCombineJob, SceneJoiner
 from export_service.workers.render import RenderJob, production_of, render_queue_config
 
 
@@ -65,6 +68,7 @@ class ExportService:
     queue: JobQueue
     exports: ExportHandler
     export_queue: JobQueue
+    manim_queue: JobQueue
 
 
 def stopped_production(event: RecordedEvent) -> str:
@@ -79,21 +83,24 @@ async def start_export_service(
     renderer: Renderer | None = None,
     blobs: BlobStore | None = None,
     cut_renderer: CutRenderer | None = None,
+    scene_joiner: SceneJoiner | None = None,
     config: ExportConfig | None = None,
 ) -> ExportService:
-    """Start everything; `renderer`, `cut_renderer` and `blobs` replace ffmpeg and the
-    blob directory."""
+    """Start everything; `renderer`, `cut_renderer`, `scene_joiner` and `blobs` replace
+    ffmpeg and the blob directory."""
     config = config or ExportConfig.from_env()
-    if renderer is None or blobs is None or cut_renderer is None:
+    if renderer is None or blobs is None or cut_renderer is None or scene_joiner is None:
         # Imported here so that tests with fakes never load ffmpeg bindings.
         from videogen_media.ffmpeg_path import ffmpeg_executable
 
         from export_service.adapters.cut_media import FfmpegCutRenderer
         from export_service.adapters.media import media_blobs, media_renderer
+        from export_service.adapters.scene_join import FfmpegSceneJoiner
 
         renderer = renderer or media_renderer()
         blobs = blobs or media_blobs(settings)
         cut_renderer = cut_renderer or FfmpegCutRenderer(ffmpeg_executable())
+        scene_joiner = scene_joiner or FfmpegSceneJoiner(ffmpeg_executable())
     base = await open_plumbing(SERVICE, settings, stack)
     app = export_app(base.store, renderer, blobs, cut_renderer, config)
     await base.serve(command_handlers(app.handler, app.exports), concurrency=config.concurrency)
@@ -108,4 +115,8 @@ async def start_export_service(
     # A cancelled (or failed) production's render stops at once, in whichever replica:
     # ffmpeg's process group is killed, the scratch file removed, and the job acked.
     await base.abandon_jobs_on(stopped_subjects(base.namespace), stopped_production, queue)
-    return ExportService(base, app.handler, queue, app.exports, export_queue)
+    # Manim combines (doc 003): requested on the script stream, answered to the script
+    # service; a queue of their own, so a combine never waits behind a long export.
+    manim_job = ManimCombineJob(NatsCommandSender(base.nc, base.namespace), blobs, scene_joiner)
+    manim_queue = await start_manim_combines(base, manim_job, config)
+    return ExportService(base, app.handler, queue, app.exports, export_queue, manim_queue)
