@@ -3,7 +3,9 @@
 The export service runs in-process in a world of its own; a CombineRequested is published
 on the script stream exactly as the script service's relay does, and the script side of
 the conversation (`manim_start_job`, `manim_record_combine`) is a recording stand-in
-served on the same bus. The scenes are small generated clips of different sizes, some
+served on the same bus; the last test goes through the real script service's session
+instead (render answers as the media service sends them, then a combine request). The
+scenes are small generated clips of different sizes, some
 with audio and some without, as the render worker stores them.
 """
 
@@ -23,16 +25,24 @@ from export_service.adapters.blobs import ExportBlobs
 from export_service.bootstrap import ExportService, start_export_service
 from export_service.config import ExportConfig
 from nats.aio.client import Client
-from videogen_bus.rpc import serve_commands
+from script_service.bootstrap import ScriptService, start_script_service
+from videogen_bus.rpc import ServiceUnavailable, send_command, serve_commands
 from videogen_contracts.envelope import EventMetadata, RecordedEvent, encode_recorded, to_raw
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_contracts.script.manim import (
     CombinedScene,
     CombineRequested,
+    ManimJobFailed,
+    ManimSessionEventBase,
     RecordCombine,
+    RecordSceneRender,
+    RequestCombine,
+    RequestSceneRender,
+    ScenesCombined,
     StartManimJob,
     combined_blob_keys,
     manim_project_key,
+    manim_session_event_decoder,
     manim_session_stream_id,
     scene_blob_keys,
 )
@@ -248,3 +258,114 @@ async def test_a_job_the_session_refuses_to_start_is_not_combined(
     await asyncio.sleep(1.0)
     assert script.records == []
     assert not blobs.exists(combined_blob_keys(SESSION, request.job_id)[0])
+
+
+# --- through the real script session -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    """The real script service and the export service in one world, and a sender."""
+
+    script: ScriptService
+    export: ExportService
+
+    async def send(self, name: str, command: msgspec.Struct) -> CommandAccepted:
+        base = self.export.plumbing
+        for attempt in range(40):
+            try:
+                reply = await send_command(
+                    base.nc, base.namespace, "script", name, command, correlation_id="it-mc"
+                )
+            except ServiceUnavailable:
+                # "No responders" right after the script service subscribed: resend (the
+                # command keeps its id, so this is safe), as the gateway does.
+                if attempt == 39:
+                    raise
+                await asyncio.sleep(0.05)
+                continue
+            assert isinstance(reply, CommandAccepted), reply
+            return reply
+        raise AssertionError("unreachable")
+
+    async def combine_answer(self, job_id: uuid.UUID) -> ManimSessionEventBase:
+        """The session's ScenesCombined or ManimJobFailed for the combine `job_id`."""
+        async with asyncio.timeout(30):
+            while True:
+                stream = manim_session_stream_id(SESSION)
+                recorded = await self.script.plumbing.store.read_stream(stream)
+                for event in (manim_session_event_decoder.decode(r.data) for r in recorded):
+                    if isinstance(event, ScenesCombined | ManimJobFailed) and (
+                        event.job_id == job_id
+                    ):
+                        return event
+                await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+async def session(
+    pg_url: str, nats_url: str, world_id: str, blobs: ExportBlobs
+) -> AsyncIterator[Session]:
+    settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id)
+    async with AsyncExitStack() as stack:
+        script = await start_script_service(settings, stack)
+        export = await start_export_service(
+            settings, stack, blobs=blobs, config=ExportConfig(ack_wait=5.0, max_attempts=2)
+        )
+        yield Session(script, export)
+
+
+async def render_scenes(session: Session, scenes: list[CombinedScene]) -> None:
+    """Each scene's code asked to be rendered, and its render answered as the media
+    service's worker answers (the blobs are the generated clips)."""
+    for scene in scenes:
+        job_id, n = uuid.uuid4(), scene.scene_number
+        ids = {"now": datetime.now(UTC), "session_id": SESSION, "project": PROJECT,
+               "job_id": job_id}  # fmt: skip
+        await session.send("manim_request_scene_render", RequestSceneRender(
+            command_id=f"render-{n}", **ids, scene_number=n, topic="combine",
+            code=f"class Scene{n}(Scene):\n    pass\n",
+        ))  # fmt: skip
+        await session.send("manim_start_job", StartManimJob(command_id=f"start-{n}", **ids))
+        await session.send("manim_record_scene_render", RecordSceneRender(
+            command_id=f"rendered-{n}", **ids, scene_number=n, version=1,
+            video_key=scene.video_key, srt_key=scene.srt_key,
+            code_key=scene_blob_keys(SESSION, n, 1)[2], duration_s=scene.duration_s,
+            has_audio=scene.srt_key is not None, sandbox="bwrap",
+        ))  # fmt: skip
+
+
+async def test_the_session_records_the_combine_of_its_latest_renders(
+    session: Session, blobs: ExportBlobs, tmp_path: Path
+) -> None:
+    scenes = store_scenes(blobs, tmp_path)
+    await render_scenes(session, scenes)
+    job_id = uuid.uuid4()
+    await session.send("manim_request_combine", RequestCombine(
+        command_id="combine", now=datetime.now(UTC), session_id=SESSION, project=PROJECT,
+        job_id=job_id,
+    ))  # fmt: skip
+
+    combined = await session.combine_answer(job_id)
+    assert isinstance(combined, ScenesCombined), combined
+    assert (combined.output_key, combined.srt_key) == combined_blob_keys(SESSION, job_id)
+    assert combined.project_id == manim_project_key(PROJECT)
+    assert [(s.scene_number, s.version) for s in combined.scenes] == [(1, 1), (2, 1), (3, 1)]
+    measured = [probe(blobs.local_path(s.video_key)).duration for s in scenes]
+    assert combined.duration_s == pytest.approx(sum(measured), abs=3 / 15)
+    assert probe(blobs.local_path(combined.output_key)).duration == pytest.approx(
+        combined.duration_s, abs=0.05
+    )
+
+    # A scene's video lost since: the next combine fails, naming the scene.
+    blobs.store.path_of(scenes[1].video_key).unlink()
+    again = uuid.uuid4()
+    await session.send("manim_request_combine", RequestCombine(
+        command_id="combine-again", now=datetime.now(UTC), session_id=SESSION,
+        project=PROJECT, job_id=again,
+    ))  # fmt: skip
+    failed = await session.combine_answer(again)
+    assert isinstance(failed, ManimJobFailed), failed
+    assert failed.kind == "combine"
+    assert failed.reason.startswith("scene 2 (version 1): ")
+    assert scenes[1].video_key in failed.reason

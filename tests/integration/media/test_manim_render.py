@@ -25,6 +25,7 @@ import pytest
 from media_service.bootstrap import MediaService, start_media_service
 from media_service.config import MediaConfig
 from nats.aio.client import Client
+from script_service.bootstrap import ScriptService, start_script_service
 from videogen_bus.connection import connect, drain
 from videogen_bus.rpc import send_command, serve_commands
 from videogen_bus.serving import endpoints
@@ -36,9 +37,13 @@ from videogen_contracts.script.manim import (
     ManimJobCancelled,
     ManimSessionEventBase,
     RecordSceneRender,
+    RequestSceneRender,
+    SceneRendered,
+    SceneRenderFailed,
     SceneRenderRequested,
     StartManimJob,
     manim_project_key,
+    manim_session_event_decoder,
     manim_session_stream_id,
     scene_blob_keys,
 )
@@ -159,6 +164,11 @@ async def world(
         media = await start_media_service(settings, stack, config=config)
         yield World(media, nc, script, data_dir)
     await drain(nc)
+
+
+@pytest.fixture
+def nc(world: World) -> Client:
+    return world.nc
 
 
 def render_request(
@@ -363,3 +373,65 @@ async def test_manim_status_is_served(world: World) -> None:
     assert status.available, status.reason
     assert status.sandbox in ("bwrap", "unshare")
     assert status.manim_version
+
+
+@pytest.fixture
+async def with_script(
+    pg_url: str, nats_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[MediaService, ScriptService]]:
+    """The media service and the real script service, in a namespace of their own."""
+    settings = Settings(
+        database_url=pg_url, nats_url=nats_url, namespace="rs" + uuid.uuid4().hex[:10],
+        data_dir=tmp_path,
+    )
+    config = MediaConfig(concurrency=1, ack_wait=10.0, max_attempts=2, tts_parallelism=1)
+    async with AsyncExitStack() as stack:
+        script = await start_script_service(settings, stack)
+        media = await start_media_service(settings, stack, config=config)
+        yield media, script
+
+
+async def test_the_script_session_records_what_the_worker_rendered(
+    with_script: tuple[MediaService, ScriptService], nc: Client
+) -> None:
+    """Through the real session: a render requested with code (version 1) and narration
+    ends as `SceneRendered` with the worker's keys; broken code as `SceneRenderFailed`."""
+    media, script = with_script
+    ns, session = media.plumbing.namespace, "session_" + uuid.uuid4().hex[:8]
+    jobs = [uuid.uuid4(), uuid.uuid4()]
+    for job_id, code, narration in ((jobs[0], SHORT_SCENE, NARRATION),
+                                    (jobs[1], BROKEN_SCENE, None)):
+        request = RequestSceneRender(
+            command_id=str(uuid.uuid4()), now=datetime.now(UTC), session_id=session,
+            project="render-it", job_id=job_id, scene_number=1, topic="circles",
+            code=code.format(n=1), quality="preview", narration=narration,
+        )
+        reply = await send_command(nc, ns, "script", "manim_request_scene_render", request,
+                                   correlation_id="manim-render-it")
+        assert isinstance(reply, CommandAccepted), reply
+
+    async def answers() -> list[ManimSessionEventBase]:
+        recorded = await script.plumbing.store.read_stream(manim_session_stream_id(session))
+        events = [manim_session_event_decoder.decode(e.data) for e in recorded]
+        return [e for e in events if isinstance(e, SceneRendered | SceneRenderFailed)]
+
+    for _ in range(1800):
+        if len(found := await answers()) == 2:
+            break
+        await asyncio.sleep(0.1)
+    rendered, failed = sorted(found, key=lambda e: isinstance(e, SceneRenderFailed))
+    assert isinstance(rendered, SceneRendered)
+    assert isinstance(failed, SceneRenderFailed)
+    assert rendered.job_id == jobs[0]
+    assert (rendered.video_key, rendered.srt_key, rendered.code_key) == scene_blob_keys(
+        session, 1, 1
+    )
+    assert rendered.has_audio
+    assert rendered.sandbox in ("bwrap", "unshare")
+    assert decode(media.tools.blobs.path_of(rendered.video_key)).duration_s == pytest.approx(
+        rendered.duration_s, abs=0.1
+    )
+    assert failed.job_id == jobs[1]
+    assert failed.version == 2
+    assert "NameError" in failed.error
+    assert failed.code_key == scene_blob_keys(session, 1, 2)[2]

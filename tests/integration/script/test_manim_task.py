@@ -1,10 +1,11 @@
 """A Manim task end to end in the script service, on real PostgreSQL and NATS.
 
-The script service runs as it does in production (its command server, its relay, the
-task's process manager on a durable consumer). The jobs are answered by fake workers that
-watch the session's stream and send the Record* commands over request/reply, as the LLM
-workers, the media service's renders and the export service's combines do; scene 2's
-first render fails, so the fix loop runs.
+The script service runs as it does in production (its command server, its relay, its
+writing workers with the offline writer, the task's process manager on a durable
+consumer). The renders and combines, the other services' work, are answered by fake
+workers that watch the session's stream and send `manim_record_scene_render` and
+`manim_record_combine` over request/reply as those services do; scene 2's first render
+fails, so the fix loop runs.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from videogen_contracts.script.manim import (
     CodeRequested,
     CodeWritten,
     CombineRequested,
-    ImplementationsRequested,
     ManimJobCancelled,
     ManimJobEventBase,
     ManimRenderConfig,
@@ -43,9 +43,6 @@ from videogen_contracts.script.manim import (
     ManimTaskFailed,
     ManimTaskProgressed,
     ManimTaskStepStarted,
-    PlanRequested,
-    SceneImplementation,
-    ScenePlan,
     SceneRenderRequested,
     StartManimJob,
     StartManimTask,
@@ -57,14 +54,11 @@ from videogen_contracts.script.manim import (
     scene_blob_keys,
 )
 from videogen_runtime.settings import Settings
-from videogen_text.manim_plan import format_scene_outline
 
 pytestmark = pytest.mark.timeout(90)
 
-REQUESTS = (
-    PlanRequested, ImplementationsRequested, CodeRequested, SceneRenderRequested,
-    CombineRequested,
-)
+# The other services' jobs; the script service's own workers write plans and code.
+REQUESTS = (SceneRenderRequested, CombineRequested)
 OVER = (ManimTaskCompleted, ManimTaskFailed, ManimTaskCancelled)
 BROKEN = "NameError: name 'Circl' is not defined"
 
@@ -110,7 +104,6 @@ class FakeWorkers:
         self.session_id = session_id
         self.answered: set[uuid.UUID] = set()
         self.renders = 0
-        self.paused = False
         # The kinds of request answered (all of them unless a test narrows it).
         self.answering: tuple[type[ManimJobEventBase], ...] = REQUESTS
 
@@ -122,11 +115,10 @@ class FakeWorkers:
 
     async def run(self) -> None:
         while True:
-            if not self.paused:
-                for event in await self.events():
-                    if isinstance(event, self.answering) and event.job_id not in self.answered:
-                        self.answered.add(event.job_id)
-                        await self.answer(event)
+            for event in await self.events():
+                if isinstance(event, self.answering) and event.job_id not in self.answered:
+                    self.answered.add(event.job_id)
+                    await self.answer(event)
             await asyncio.sleep(0.05)
 
     async def answer(self, request: ManimJobEventBase) -> None:
@@ -143,39 +135,13 @@ class FakeWorkers:
         assert isinstance(reply, CommandAccepted), reply
 
     def answer_of(self, request: ManimJobEventBase) -> tuple[str, dict[str, Any]]:
-        match request:
-            case PlanRequested():
-                scenes = [
-                    ScenePlan(
-                        scene_number=n, title=f"Part {n}", purpose="Teach it",
-                        description=f"Scene {n} of {request.topic}", layout="centered",
-                    )
-                    for n in range(1, (request.scene_count or 3) + 1)
-                ]
-                plan = {"plan_xml": format_scene_outline(scenes), "scenes": scenes}
-                return "manim_record_plan", plan | {"writer": "fake"}
-            case ImplementationsRequested():
-                items = [
-                    SceneImplementation(
-                        scene_number=s.scene_number, storyboard="b", technical_implementation="t",
-                        animation_narration="a", narration=f"This is scene {s.scene_number}.",
-                    )
-                    for s in request.scenes
-                ]
-                return "manim_record_implementations", {"implementations": items, "writer": "fake"}
-            case CodeRequested():
-                code = f"class Scene{request.scene_number}(Scene):\n    pass  # {request.job_id}\n"
-                fields = {"scene_number": request.scene_number, "code": code, "writer": "fake"}
-                return "manim_record_code", fields
-            case SceneRenderRequested():
-                return "manim_record_scene_render", self.render_of(request)
-            case CombineRequested():
-                output, srt = combined_blob_keys(self.session_id, request.job_id)
-                duration = sum(s.duration_s for s in request.scenes)
-                return "manim_record_combine", {
-                    "output_key": output, "srt_key": srt, "duration_s": duration,
-                }
-        raise AssertionError(request)
+        if isinstance(request, SceneRenderRequested):
+            return "manim_record_scene_render", self.render_of(request)
+        assert isinstance(request, CombineRequested)
+        output, srt = combined_blob_keys(self.session_id, request.job_id)
+        duration = sum(s.duration_s for s in request.scenes)
+        fields = {"output_key": output, "srt_key": srt, "duration_s": duration}
+        return "manim_record_combine", fields
 
     def render_of(self, request: SceneRenderRequested) -> dict[str, Any]:
         self.renders += 1
@@ -292,9 +258,9 @@ async def test_a_task_resumes_at_its_step_after_the_service_restarts(
     async with AsyncExitStack() as stack:
         first = await start_script_service(settings, stack)
         async with workers(first, sender(nc, first), session) as fake:
-            fake.answering = (PlanRequested, ImplementationsRequested)
+            fake.answering = ()
             assert isinstance(await sender(nc, first)("manim_start_task", task), CommandAccepted)
-            await until_requested(fake, CodeRequested)
+            await until_requested(fake, SceneRenderRequested)
     # The service is gone with the task in its render step; a new one takes it from there.
     async with AsyncExitStack() as stack:
         second = await start_script_service(settings, stack)
@@ -313,23 +279,28 @@ async def test_a_cancel_stops_the_running_jobs_and_a_second_cancel_is_a_conflict
     session = f"session_{uuid.uuid4().hex[:8]}"
     task = start(session)
     async with workers(service, send, session) as fake:
-        fake.paused = True
+        fake.answering = ()
         assert isinstance(await send("manim_start_task", task), CommandAccepted)
-        await until_requested(fake, PlanRequested)
+        await until_requested(fake, SceneRenderRequested)
+        asked = {e.job_id for e in await fake.events() if isinstance(e, SceneRenderRequested)}
         cancel = CancelManimTask(command_id="cancel-1", now=datetime.now(UTC), task_id=task.task_id)
         reply = await send("manim_cancel_task", cancel)
         assert isinstance(reply, CommandAccepted)
         events = await until_over(service, task.task_id)
         cancelled = events[-1]
         assert isinstance(cancelled, ManimTaskCancelled)
-        assert cancelled.step == "plan"
-        assert len(cancelled.running_jobs) == 1
+        assert cancelled.step == "render"
+        assert asked <= set(cancelled.running_jobs)
+        # No render was ever answered: every one the task asked for ends cancelled.
         for _ in range(200):
-            stopped = [e for e in await fake.events() if isinstance(e, ManimJobCancelled)]
-            if stopped:
+            session_events = await fake.events()
+            renders = {e.job_id for e in session_events if isinstance(e, SceneRenderRequested)}
+            stopped = {e.job_id for e in session_events if isinstance(e, ManimJobCancelled)}
+            if renders <= stopped:
                 break
             await asyncio.sleep(0.05)
-        assert [e.job_id for e in stopped] == cancelled.running_jobs
+        assert renders <= stopped
+        assert not any(isinstance(e, CombineRequested) for e in session_events)
         again = msgspec.structs.replace(cancel, command_id="cancel-2")
         reply = await send("manim_cancel_task", again)
         assert isinstance(reply, CommandRejected)

@@ -113,7 +113,8 @@ async def _announce(
     conn: Conn, feed: Feed, event: ManimTaskEvent, status: str, at: datetime,
     row: asyncpg.Record | None = None,
 ) -> None:
-    if row is None:
+    """Append the task's state to the feed: `progress` while it runs, else how it ended."""
+    if row is None:  # just queued: nothing stored yet but the event
         assert isinstance(event, ManimTaskQueued)
         message = TaskMessage(
             task_id=event.task_id, project_id=event.project, session_id=event.session_id,
@@ -121,14 +122,12 @@ async def _announce(
             total_steps=len(event.steps),
         )
     else:
-        values = dict(row)
         message = TaskMessage(
-            task_id=event.task_id, project_id=values["project"],
-            session_id=values["session_id"], status=status, progress=values["progress"],
-            message=values["message"], current_step=values["step"],
-            step_index=values["step_index"],
-            total_steps=len(msgspec.json.decode(values["steps"])), error=values["error"],
+            task_id=event.task_id, project_id=row["project"], session_id=row["session_id"],
+            status=status, progress=row["progress"], message=row["message"],
+            current_step=row["step"], step_index=row["step_index"],
+            total_steps=len(msgspec.json.decode(row["steps"])), error=row["error"],
         )
-    event_name = "progress" if status in ("queued", "progress") and row is not None else status
+    name = "progress" if status in ("queued", "progress") else status
     await append_feed(conn, feed, event.project_id, task_id=event.task_id, job_id=None,
-                      event=event_name, data=message, at=at)
+                      event=name, data=message, at=at)

@@ -132,14 +132,18 @@ def regenerate_section(
     )
 
 
-def correction(conversation: Messages, reply: str | None, problem: str) -> Messages:
-    """The conversation plus the model's invalid reply and what was wrong with it."""
+JSON_REASK = "Answer again with only a JSON object that matches the schema."
+
+
+def correction(
+    conversation: Messages, reply: str | None, problem: str, *, reask: str = JSON_REASK
+) -> Messages:
+    """The conversation plus the model's invalid reply, what was wrong with it, and how to
+    answer instead (`reask`: the JSON schema's, or another writer's format)."""
     return [
         *conversation,
         ChatCompletionAssistantMessageParam(role="assistant", content=reply or ""),
         ChatCompletionUserMessageParam(
-            role="user",
-            content=f"That reply was not valid: {problem}. Answer again with only a JSON "
-            "object that matches the schema.",
+            role="user", content=f"That reply was not valid: {problem}. {reask}",
         ),
     ]

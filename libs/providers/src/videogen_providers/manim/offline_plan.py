@@ -8,7 +8,12 @@ always differ, and each scene's words lead `scene_text.read_scene` to its templa
 
 from __future__ import annotations
 
-from videogen_contracts.script.manim import SceneImplementation, ScenePlan
+from videogen_contracts.script.manim import (
+    MAX_SCENES,
+    MIN_SCENES,
+    SceneImplementation,
+    ScenePlan,
+)
 
 from videogen_providers.llm.prose import seeded
 from videogen_providers.manim.scene_text import subject_of
@@ -79,6 +84,7 @@ def arc_templates(count: int) -> list[str]:
 def offline_scenes(topic: str, description: str, scene_count: int | None) -> list[ScenePlan]:
     rng = seeded("manim-plan", topic, description)
     count = scene_count if scene_count is not None else rng.randint(3, 5)
+    count = min(MAX_SCENES, max(MIN_SCENES, count))
     subject = subject_of(topic)
     a, b, c = _PARTS[rng.randrange(len(_PARTS))]
     numbers = [rng.randint(2, 9) for _ in range(3)]

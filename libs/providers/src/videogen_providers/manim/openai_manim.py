@@ -17,7 +17,7 @@ from videogen_text.manim_plan import format_scene, format_scene_outline
 
 from videogen_providers.llm.errors import LLMUnavailable
 from videogen_providers.llm.openai_writer import PROVIDER, OpenAISettings, OpenAIWriter
-from videogen_providers.llm.prompts import Messages
+from videogen_providers.llm.prompts import Messages, correction
 from videogen_providers.manim import formats, prompts
 from videogen_providers.manim.writer import CodeDraft, ManimWriterError, PlanDraft
 
@@ -46,21 +46,24 @@ class OpenAIManimWriter:
         model: str | None = None,
     ) -> SceneImplementation:
         # Each part is fed forward into the next, as the original's agents do.
-        n, outline = scene.scene_number, format_scene(scene)
+        ask = prompts.SceneAsk(
+            topic=topic, description=description, plan_xml=plan_xml,
+            outline=format_scene(scene), scene_number=scene.scene_number,
+        )
         board, _ = await self._ask(
-            prompts.storyboard(topic, description, plan_xml, outline, n), "a storyboard",
-            _tagged(formats.STORYBOARD_TAG), model=model,
+            prompts.storyboard(ask), "a storyboard", _tagged(formats.STORYBOARD_TAG),
+            model=model,
         )
         tech, _ = await self._ask(
-            prompts.technical(topic, description, plan_xml, outline, n, board),
-            "a technical plan", _tagged(formats.TECHNICAL_TAG), model=model,
+            prompts.technical(ask, board), "a technical plan", _tagged(formats.TECHNICAL_TAG),
+            model=model,
         )
         (animation, spoken), _ = await self._ask(
-            prompts.narration(topic, description, plan_xml, outline, n, board, tech),
-            "a narration plan", _narration_plan, model=model,
+            prompts.narration(ask, board, tech), "a narration plan", _narration_plan,
+            model=model,
         )
         return SceneImplementation(
-            scene_number=n, storyboard=board, technical_implementation=tech,
+            scene_number=scene.scene_number, storyboard=board, technical_implementation=tech,
             animation_narration=animation, narration=spoken,
         )
 
@@ -115,7 +118,7 @@ class OpenAIManimWriter:
                         f"{problem}"
                     ) from problem
                 log.warning("manim_writer_bad_format", what=what, problem=str(problem))
-                messages = prompts.correction(messages, content, str(problem))
+                messages = correction(messages, content, str(problem), reask=prompts.FORMAT_REASK)
         raise AssertionError("unreachable: the loop returns or raises")
 
 

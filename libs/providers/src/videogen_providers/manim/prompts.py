@@ -5,11 +5,8 @@ own words, and for our renderer: Manim Community 0.22 without LaTeX.
 
 from __future__ import annotations
 
-from openai.types.chat import (
-    ChatCompletionAssistantMessageParam,
-    ChatCompletionSystemMessageParam,
-    ChatCompletionUserMessageParam,
-)
+import msgspec
+from openai.types.chat import ChatCompletionSystemMessageParam, ChatCompletionUserMessageParam
 from videogen_contracts.script.manim import scene_class_of
 
 from videogen_providers.llm.prompts import Messages
@@ -69,89 +66,81 @@ def plan(topic: str, description: str, scene_count: int | None) -> Messages:
     )
 
 
-def _scene_task(topic: str, description: str, plan_xml: str, outline: str, n: int) -> str:
-    return (
-        f"{_video(topic, description)}\n\nThe whole plan:\n{plan_xml}\n\n"
-        f"Scene {n}, the one to plan now:\n{outline}\n\n"
+class SceneAsk(msgspec.Struct, frozen=True, kw_only=True):
+    """What every plan of one scene is asked with."""
+
+    topic: str
+    description: str
+    plan_xml: str
+    outline: str
+    scene_number: int
+
+
+def _scene_task(scene: SceneAsk, known: str, task: str, tag: str, skeleton: str) -> Messages:
+    return _conversation(
+        f"{_video(scene.topic, scene.description)}\n\nThe whole plan:\n{scene.plan_xml}\n\n"
+        f"Scene {scene.scene_number}, the one to plan now:\n{scene.outline}\n\n{known}"
+        f"{task} Answer in this format:\n```xml\n<{tag}>\n{skeleton}\n</{tag}>\n```"
     )
 
 
-def storyboard(topic: str, description: str, plan_xml: str, outline: str, n: int) -> Messages:
-    return _conversation(
-        _scene_task(topic, description, plan_xml, outline, n)
-        + "Write the scene's vision and storyboard: what it teaches, which Manim objects "
-        "show it, and the order of the animations with their timings. Answer in this "
-        f"format:\n```xml\n<{STORYBOARD_TAG}>\n[SCENE_VISION]\n...\n[STORYBOARD]\n...\n"
-        f"</{STORYBOARD_TAG}>\n```"
+def storyboard(scene: SceneAsk) -> Messages:
+    return _scene_task(
+        scene, "", "Write the scene's vision and storyboard: what it teaches, which Manim "
+        "objects show it, and the order of the animations with their timings.",
+        STORYBOARD_TAG, "[SCENE_VISION]\n...\n[STORYBOARD]\n...",
     )
 
 
-def technical(
-    topic: str, description: str, plan_xml: str, outline: str, n: int, board: str
-) -> Messages:
-    return _conversation(
-        _scene_task(topic, description, plan_xml, outline, n)
-        + f"Its storyboard:\n{board}\n\nWrite the technical implementation plan: each Manim "
-        "object with its parameters (text, font size, colour), how objects are grouped and "
-        "placed, and each animation with its run_time. Answer in this format:\n"
-        f"```xml\n<{TECHNICAL_TAG}>\n...\n</{TECHNICAL_TAG}>\n```"
+def technical(scene: SceneAsk, board: str) -> Messages:
+    return _scene_task(
+        scene, f"Its storyboard:\n{board}\n\n", "Write the technical implementation plan: "
+        "each Manim object with its parameters (text, font size, colour), how objects are "
+        "grouped and placed, and each animation with its run_time.", TECHNICAL_TAG, "...",
     )
 
 
-def narration(
-    topic: str, description: str, plan_xml: str, outline: str, n: int, board: str, tech: str
-) -> Messages:
+def narration(scene: SceneAsk, board: str, tech: str) -> Messages:
+    return _scene_task(
+        scene, f"Its storyboard:\n{board}\n\nIts technical plan:\n{tech}\n\n",
+        "Write the animation and narration plan: when each animation happens, and the words "
+        "the narrator says (plain sentences, no stage directions), under [NARRATION].",
+        NARRATION_TAG, "[ANIMATION_STRATEGY]\n...\n[NARRATION]\n...",
+    )
+
+
+def _code_task(known: str, n: int, task: str) -> Messages:
+    name = scene_class_of(n)
     return _conversation(
-        _scene_task(topic, description, plan_xml, outline, n)
-        + f"Its storyboard:\n{board}\n\nIts technical plan:\n{tech}\n\nWrite the animation "
-        "and narration plan: when each animation happens, and the words the narrator says "
-        "(plain sentences, no stage directions), under [NARRATION]. Answer in this format:\n"
-        f"```xml\n<{NARRATION_TAG}>\n[ANIMATION_STRATEGY]\n...\n[NARRATION]\n"
-        f"...\n</{NARRATION_TAG}>\n```"
+        f"{known}\n\n{task} Answer with the whole code of {name} only, in this format:\n"
+        + _CODE_FORMAT.format(name=name)
     )
 
 
 def code(topic: str, description: str, outline: str, implementation: str, n: int) -> Messages:
-    name = scene_class_of(n)
-    return _conversation(
-        f"{_video(topic, description)}\n\nScene {n}:\n{outline}\n\nIts implementation plan:\n"
-        f"{implementation}\n\nWrite the complete Manim code of this scene as one class "
-        f"{name}(Scene). Answer with the code only, in this format:\n"
-        + _CODE_FORMAT.format(name=name)
+    return _code_task(
+        f"{_video(topic, description)}\n\nScene {n}:\n{outline}\n\nIts implementation "
+        f"plan:\n{implementation}", n,
+        f"Write the complete Manim code of this scene as one class {scene_class_of(n)}(Scene).",
     )
 
 
 def fix(
     topic: str, description: str, broken: str, error: str, n: int, implementation: str
 ) -> Messages:
-    name = scene_class_of(n)
-    return _conversation(
+    return _code_task(
         f"{_video(topic, description)}\n\nThe implementation plan of scene {n}:\n"
         f"{implementation}\n\nThis code of the scene failed to render:\n```python\n{broken}\n"
-        f"```\n\nThe error:\n{error}\n\nCorrect the code: fix what caused the error and "
-        f"keep everything else. Answer with the whole corrected code of {name} only, in this "
-        "format:\n" + _CODE_FORMAT.format(name=name)
+        f"```\n\nThe error:\n{error}", n,
+        "Correct the code: fix what caused the error and keep everything else.",
     )
 
 
 def edit(topic: str, current: str, request: str, n: int) -> Messages:
-    name = scene_class_of(n)
-    return _conversation(
-        f"Topic: {topic}\n\nThe code of scene {n}:\n```python\n{current}\n```\n\n"
-        f"Change the scene as asked: {request}\nKeep what the request does not touch. Answer "
-        f"with the whole new code of {name} only, in this format:\n"
-        + _CODE_FORMAT.format(name=name)
+    return _code_task(
+        f"Topic: {topic}\n\nThe code of scene {n}:\n```python\n{current}\n```", n,
+        f"Change the scene as asked: {request}\nKeep what the request does not touch.",
     )
 
 
-def correction(conversation: Messages, reply: str | None, problem: str) -> Messages:
-    """The conversation plus the reply that broke the format and what was wrong with it."""
-    return [
-        *conversation,
-        ChatCompletionAssistantMessageParam(role="assistant", content=reply or ""),
-        ChatCompletionUserMessageParam(
-            role="user",
-            content=f"That reply did not follow the format: {problem}. Answer again, in "
-            "exactly the format asked for.",
-        ),
-    ]
+FORMAT_REASK = "Answer again, in exactly the format asked for."

@@ -5,8 +5,9 @@ The first command of a session opens it (`ManimSessionOpened`). A request append
 plan, a scene's outline and implementation, the code to fix, edit or render, the rendered
 versions to combine), so a redelivered job does the same work. A request whose job id the
 session knows already is a no-op: senders choose job ids, so a retried request finds its
-job. An answer (Start, Record*, Fail) for a job that is answered or cancelled already is a
-no-op too: every job answers once, whichever worker delivery answers first.
+job. An answer (Record*, Fail) for a job that is answered or cancelled already is a no-op
+too: every job answers once, whichever worker delivery answers first. Starting a job that
+is answered or cancelled is a Conflict, so a worker never begins work nobody wants.
 
 The session's project is fixed when it opens; later commands' `project` is not read (a
 worker answering a job knows the subject key, not the project's name).
@@ -79,7 +80,12 @@ def decide_session(command: ManimSessionCommand, state: ManimSession) -> Events:
             ]
         case StartManimJob():
             job = _job(state, command.job_id)
-            if job.status != "pending":
+            if not job.open:
+                # Nobody wants the work (cancelled before it began, or failed): the worker
+                # lets it go. A redelivered start of a job that began is answered from its
+                # command id (the kernel) before it gets here.
+                raise Conflict(f"job {command.job_id} is {job.status} already")
+            if job.status == "running":
                 return []
             return [ManimJobStarted(**_base(state, command.job_id, job), kind=job.kind,
                                     started_at=command.now)]  # fmt: skip

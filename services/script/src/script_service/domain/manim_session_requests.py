@@ -36,8 +36,8 @@ from videogen_text.manim_plan import parse_scene_outline, scene_outline_of
 
 from script_service.domain.manim_session_state import CodeVersion, ManimSession
 
-# The largest frame and rate a render may ask for (2160p fits).
-MAX_SIDE, MAX_FPS = 4096, 120
+# The frames and rates a render may ask for (8K at most).
+MIN_SIDE, MAX_WIDTH, MAX_HEIGHT, MAX_FPS = 16, 7680, 4320, 120
 # Who wrote a code version a client sent with its render request.
 CLIENT_WRITER = "client"
 
@@ -187,12 +187,13 @@ def combine_requested(command: RequestCombine, state: ManimSession) -> CombineRe
 def render_size(command: RequestSceneRender) -> tuple[int, int, int]:
     """(width, height, fps): the quality's own, each overridden by the command's."""
     width, height, fps = QUALITY_SIZES[command.quality]
-    for field, value, limit in (
-        ("width", command.width, MAX_SIDE), ("height", command.height, MAX_SIDE),
-        ("fps", command.fps, MAX_FPS),
-    ):
-        if value is not None and not 1 <= value <= limit:
-            raise Invalid(field, f"{field} must be 1 to {limit}")
+    for field, value, limit in (("width", command.width, MAX_WIDTH),
+                                ("height", command.height, MAX_HEIGHT)):  # fmt: skip
+        # Even, as the encoders' 4:2:0 frames need; what parse_resolution accepts.
+        if value is not None and not (MIN_SIDE <= value <= limit and value % 2 == 0):
+            raise Invalid(field, f"{field} must be an even number from {MIN_SIDE} to {limit}")
+    if command.fps is not None and not 1 <= command.fps <= MAX_FPS:
+        raise Invalid("fps", f"fps must be 1 to {MAX_FPS}")
     return command.width or width, command.height or height, command.fps or fps
 
 

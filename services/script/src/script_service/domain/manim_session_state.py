@@ -37,7 +37,7 @@ from videogen_contracts.script.manim import (
     ScenesCombined,
 )
 
-JobStatus = Literal["pending", "running", "answered"]
+JobStatus = Literal["pending", "running", "answered", "cancelled"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class ManimJob:
 
     @property
     def open(self) -> bool:
-        return self.status != "answered"
+        return self.status in ("pending", "running")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +153,10 @@ def evolve_session(state: ManimSession, event: ManimSessionEvent) -> ManimSessio
         case SceneRenderFailed():
             state = _render(state, event.scene_number, event.version, error=event.error)
             return _status(state, event.job_id, "answered")
-        case ScenesCombined() | ManimJobFailed() | ManimJobCancelled():
+        case ScenesCombined() | ManimJobFailed():
             return _status(state, event.job_id, "answered")
+        case ManimJobCancelled():
+            return _status(state, event.job_id, "cancelled")
         case _:
             assert_never(event)
 

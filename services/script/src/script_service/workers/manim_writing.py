@@ -28,7 +28,7 @@ import structlog
 from videogen_bus.consumer import PoisonMessage
 from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import RecordedEvent
-from videogen_contracts.errors import DomainError
+from videogen_contracts.errors import Conflict, DomainError
 from videogen_contracts.script.manim import (
     CodeRequested,
     FailManimJob,
@@ -82,7 +82,11 @@ class ManimWritingJob:
             log.info("manim_writing.already_answered", job_id=str(request.job_id))
             return
         answering = _Answering(self.sessions, request, event)
-        await answering.send("start", StartManimJob(**answering.fields(), job_id=request.job_id))
+        start = StartManimJob(**answering.fields(), job_id=request.job_id)
+        try:
+            await answering.send("start", start)
+        except Conflict:
+            return  # cancelled or failed since we looked: nobody wants the work
         try:
             answer = await self._write(request, answering)
         except ManimWriterError as failed:

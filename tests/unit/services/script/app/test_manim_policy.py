@@ -49,6 +49,7 @@ from videogen_contracts.script.manim import (
     ScenePlan,
     SceneRendered,
     SceneRenderFailed,
+    SceneRenderRequested,
     ScenesCombined,
     StartManimTask,
     manim_project_key,
@@ -381,3 +382,24 @@ def test_a_repeated_reaction_sends_the_same_commands_with_the_same_ids() -> None
     first = react(world.state, world.view, NOW)
     assert first == react(world.state, world.view, NOW)
     assert len({a.command_id for a in first}) == len(first)
+
+
+def test_an_edit_renders_its_scene_as_it_was_rendered_before() -> None:
+    world = World(kind="edit", prompt="make it more colorful", scene_number=2, scene_count=None)
+    earlier = UUID("00000000-0000-4000-8000-0000000000e1")
+    world.view.apply(SceneRenderRequested(
+        **ids(earlier, task=None), scene_number=2, version=1, code="c", topic="ML basics",
+        quality="medium", width=1280, height=720, fps=30, max_duration_s=20.0,
+        narration="Before.", voice="amy", requested_at=NOW,
+    ))
+    world.view.apply(SceneRendered(
+        **ids(earlier, task=None), scene_number=2, version=1, video_key="v", code_key="c",
+        duration_s=5.0, sandbox="bwrap", rendered_at=NOW,
+    ))
+    world.view.apply(implemented())
+    world.react()
+    *_, render = world.answer(code(2, version=2))
+    assert isinstance(render, RequestSceneRender)
+    assert (render.quality, render.width, render.height, render.fps) == ("medium", 1280, 720, 30)
+    assert (render.max_duration_s, render.voice, render.narrate) == (20.0, "amy", True)
+    assert render.narration == "Scene 2 says this."

@@ -393,6 +393,8 @@ def test_the_render_size_is_the_qualitys_unless_overridden(
     [
         ({"scene_number": 0}, "scene_number"),
         ({"width": 0}, "width"),
+        ({"width": 641}, "width"),
+        ({"height": 8000}, "height"),
         ({"fps": 500}, "fps"),
         ({"max_duration_s": 0.0}, "max_duration_s"),
         ({"code": "  \n"}, "code"),
@@ -509,12 +511,16 @@ def test_a_combine_answers_once_with_its_scenes_or_fails() -> None:
 # ---- every job answers once ----------------------------------------------------------------
 
 
-def test_a_job_starts_once() -> None:
+def test_a_job_starts_once_and_not_once_it_is_answered_or_cancelled() -> None:
     start = StartManimJob(**CMD, command_id="s", job_id=job(1))
     started = ManimJobStarted(**BASE, job_id=job(1), task_id=TASK, kind="plan", started_at=NOW)
     assert Given(OPENED, PLAN_ASKED).when(start) == [started]
     assert Given(OPENED, PLAN_ASKED, started).when(start) == []
-    assert Given(OPENED, PLAN_ASKED, started, PLANNED).when(start) == []
+    cancelled = ManimJobCancelled(**BASE, job_id=job(1), task_id=TASK, kind="plan",
+                                  cancelled_at=NOW)  # fmt: skip
+    answered = Given(OPENED, PLAN_ASKED, started, PLANNED).refuses(start, Conflict)
+    assert "answered" in answered.message
+    assert "cancelled" in Given(OPENED, PLAN_ASKED, cancelled).refuses(start, Conflict).message
     assert Given(OPENED).refuses(start, NotFound).field == "job_id"
 
 

@@ -150,15 +150,28 @@ class Reaction:
         )
 
     def render_request(self, view: SessionView, scene: int, attempt: int) -> RequestSceneRender:
-        """The scene's latest code rendered, spoken over with its narration if asked."""
+        """The scene's latest code rendered, spoken over with its narration if asked. An
+        edit renders its scene as it was rendered before (size, rate, narration), so it
+        still matches the scenes it is combined with."""
         config = self.queued.render_config
+        before = view.rendered_as.get(scene) if self.queued.kind == "edit" else None
+        width: int | None
+        height: int | None
+        fps: int | None
+        if before is not None:
+            quality, width, height, fps = before.quality, before.width, before.height, before.fps
+            longest, voice = before.max_duration_s, before.voice
+            narrate = before.narration is not None
+        else:
+            quality, width, height, fps = config.quality, config.width, config.height, config.fps
+            longest, voice = config.max_scene_duration, config.voice
+            narrate = config.narration
         implementation = view.implementations.get(scene)
-        spoken = implementation.narration if implementation and config.narration else ""
+        spoken = implementation.narration if implementation and narrate else ""
         return RequestSceneRender(
             **self.fields(f"render:{scene}:{attempt}"),
             job_id=job_id_for(self.task_id, "render", scene, attempt), scene_number=scene,
-            topic=view.topic or self.queued.prompt, quality=config.quality,
-            width=config.width, height=config.height, fps=config.fps,
-            max_duration_s=config.max_scene_duration, narration=spoken or None,
-            narrate=config.narration, voice=config.voice, attempt=attempt,
+            topic=view.topic or self.queued.prompt, quality=quality, width=width,
+            height=height, fps=fps, max_duration_s=longest, narration=spoken or None,
+            narrate=narrate, voice=voice, attempt=attempt,
         )

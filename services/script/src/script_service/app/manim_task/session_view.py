@@ -21,6 +21,7 @@ from videogen_contracts.script.manim import (
     SceneImplementation,
     SceneRendered,
     SceneRenderFailed,
+    SceneRenderRequested,
     ScenesCombined,
 )
 
@@ -46,6 +47,9 @@ class SessionView:
     implementations: dict[int, SceneImplementation] = field(default_factory=dict)
     renders: dict[tuple[int, int], SceneRendered] = field(default_factory=dict)
     code_jobs: set[UUID] = field(default_factory=set)
+    render_requests: dict[UUID, SceneRenderRequested] = field(default_factory=dict)
+    # The request of each scene's latest good render: an edit renders its scene the same way.
+    rendered_as: dict[int, SceneRenderRequested] = field(default_factory=dict)
 
     def requested(self, job_id: UUID) -> bool:
         return job_id in self.job_tasks
@@ -72,16 +76,26 @@ class SessionView:
         self.opened = True
         known = self.job_tasks.get(event.job_id)
         self.job_tasks[event.job_id] = known or event.task_id
+        if isinstance(event, SceneRenderRequested):
+            self.render_requests[event.job_id] = event
         if isinstance(event, SceneRendered):
-            self.renders[(event.scene_number, event.version)] = event
+            self._rendered(event)
         if isinstance(event, ImplementationsWritten):
-            self.implementations = {i.scene_number: i for i in event.implementations}
+            written = {i.scene_number: i for i in event.implementations}
+            self.implementations = self.implementations | written
         if isinstance(event, CodeRequested):
             self.code_jobs.add(event.job_id)
         if isinstance(event, CodeWritten) and event.job_id not in self.code_jobs:
             return
         if isinstance(event, OUTCOMES) and event.job_id not in self.outcomes:
             self.outcomes[event.job_id] = event
+
+    def _rendered(self, event: SceneRendered) -> None:
+        latest = max((v for n, v in self.renders if n == event.scene_number), default=0)
+        self.renders[(event.scene_number, event.version)] = event
+        request = self.render_requests.get(event.job_id)
+        if request is not None and event.version >= latest:
+            self.rendered_as[event.scene_number] = request
 
 
 def session_view(events: Iterable[ManimSessionEvent]) -> SessionView:
