@@ -1,0 +1,66 @@
+"""The sandbox's tests: which sandbox runs, small limits, and the proof that nothing of a
+sandboxed run is left running.
+
+That proof cannot be "no process of nobody at all": other software (an embedded Postgres,
+other tests' renders) runs as nobody on the same machine. So each hostile scene first
+writes its pid namespace (`/proc/self/ns/pid`, a kernel-wide id) to its work directory, and
+the check is that no process of uid 65534 is in that namespace any more. A process cannot
+leave its pid namespace, whatever it does (setsid, double fork, exec).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import psutil
+import pytest
+from videogen_media.manim.jail import NOBODY
+from videogen_media.manim.sandbox import SandboxLimits, sandbox_status
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+PIDNS_FILE = "pidns.txt"
+# Runs first, at the scene module's import by Manim, before the hostile part.
+PROLOGUE = (
+    "import os\n"
+    f"with open({PIDNS_FILE!r}, 'w') as f:\n"
+    "    f.write(os.readlink('/proc/self/ns/pid'))\n"
+)
+EMPTY_SCENE = (
+    "\nfrom manim import Scene\n\n\nclass Scene1(Scene):\n"
+    "    def construct(self):\n        self.wait(0.1)\n"
+)
+TEST_LIMITS = SandboxLimits(wall_seconds=20, cpu_seconds=10)
+
+
+def hostile_scene(body: str) -> str:
+    return PROLOGUE + body + EMPTY_SCENE
+
+
+def sandbox_pidns(workdir: Path) -> str:
+    text = (workdir / PIDNS_FILE).read_text()
+    assert text.startswith("pid:["), text
+    assert text != os.readlink("/proc/self/ns/pid"), "the scene ran in our pid namespace"
+    return text
+
+
+def nobody_in(pidns: str) -> list[int]:
+    """Pids of uid 65534 in the pid namespace `pidns` (psutil, and /proc/PID/ns/pid)."""
+    found = []
+    for proc in psutil.process_iter(["uids"]):
+        try:
+            if proc.info["uids"].real == NOBODY and os.readlink(f"/proc/{proc.pid}/ns/pid") == pidns:
+                found.append(proc.pid)
+        except (FileNotFoundError, ProcessLookupError, psutil.Error):
+            continue  # it ended while we looked
+    return found
+
+
+@pytest.fixture(params=["bwrap", "unshare"])
+def sandbox_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test in bubblewrap and in the forced fallback (each probed once per process)."""
+    monkeypatch.setenv("VIDEOGEN_MANIM_SANDBOX", request.param)
+    status = sandbox_status()
+    assert status.available, status.reason
+    assert status.sandbox == request.param
+    return str(request.param)

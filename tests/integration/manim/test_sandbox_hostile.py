@@ -1,0 +1,166 @@
+"""Every hostile scene of issue 12 fails with its reason, and nothing of it is left running.
+
+Each runs in bubblewrap and in the unshare fallback (the `sandbox_kind` fixture).
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+from videogen_media.manim import scene_render
+from videogen_media.manim.sandbox import SandboxFailed, SandboxLimits
+from videogen_media.manim.scene_render import render_scene
+
+from .conftest import REPO_ROOT, TEST_LIMITS, hostile_scene, nobody_in, sandbox_pidns
+
+pytestmark = pytest.mark.usefixtures("sandbox_kind")
+
+
+async def render_failure(workdir: Path, body: str, limits: SandboxLimits = TEST_LIMITS) -> SandboxFailed:
+    with pytest.raises(SandboxFailed) as failed:
+        await render_scene(
+            hostile_scene(body), "Scene1", workdir, width=426, height=240, fps=15,
+            max_duration_s=5.0, limits=limits,
+        )
+    # Whatever the code did, no process of it is left once render_scene has returned.
+    assert nobody_in(sandbox_pidns(workdir)) == []
+    return failed.value
+
+
+async def test_a_socket_reaches_nothing(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        body = (
+            "import socket\n"
+            "for address in [('127.0.0.1', %d), ('1.1.1.1', 80)]:\n"
+            "    try:\n"
+            "        socket.create_connection(address, timeout=3)\n"
+            "        print('CONNECTED', address)\n"
+            "    except OSError as exc:\n"
+            "        print('refused', address, type(exc).__name__, exc)\n"
+            "raise SystemExit(3)\n"
+        ) % port
+        failure = await render_failure(tmp_path / "w", body)
+        server.settimeout(0.1)
+        with pytest.raises(TimeoutError):
+            server.accept()  # our listener on the host's loopback saw no connection
+    assert failure.reason == "exit status 3"
+    assert "CONNECTED" not in failure.detail
+    assert f"refused ('127.0.0.1', {port})" in failure.detail
+    assert "refused ('1.1.1.1', 80)" in failure.detail
+
+
+async def test_secrets_and_the_repository_are_unreadable(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("host secret")
+    targets = ["/etc/shadow", str(REPO_ROOT / "README.md"), str(REPO_ROOT / "pyproject.toml"),
+               str(REPO_ROOT / ".data"), str(secret), "/root/.bashrc"]
+    body = (
+        "import os\n"
+        f"for path in {targets!r}:\n"
+        "    try:\n"
+        "        print('LEAKED', path, open(path).read()[:20])\n"
+        "    except OSError as exc:\n"
+        "        print('denied', path, type(exc).__name__)\n"
+        f"print('listing', sorted(os.listdir({str(REPO_ROOT)!r})))\n"
+        "raise SystemExit(3)\n"
+    )
+    failure = await render_failure(tmp_path / "w", body)
+    assert failure.reason == "exit status 3"
+    assert "LEAKED" not in failure.detail
+    assert "denied /etc/shadow PermissionError" in failure.detail
+    for path in targets[1:]:
+        assert f"denied {path} FileNotFoundError" in failure.detail
+    # Of the repository, only the venv's own directory exists inside (an empty mount point
+    # on the way to the read-only venv), never its files.
+    prefix = Path(sys.prefix)
+    inside = [prefix.relative_to(REPO_ROOT).parts[0]] if prefix.is_relative_to(REPO_ROOT) else []
+    assert f"listing {sorted(inside)!r}" in failure.detail
+
+
+async def test_writes_outside_its_directory_fail(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir(mode=0o777)
+    outside.chmod(0o777)  # even a world-writable host directory is not reachable
+    targets = [str(REPO_ROOT / "pwned.txt"), "/usr/pwned.txt", "/etc/pwned.txt",
+               f"{sys.prefix}/pwned.txt", str(outside / "pwned.txt"), "/pwned.txt"]
+    body = (
+        f"for path in {targets!r}:\n"
+        "    try:\n"
+        "        open(path, 'w').write('x')\n"
+        "        print('WROTE', path)\n"
+        "    except OSError as exc:\n"
+        "        print('refused', path, type(exc).__name__)\n"
+        "raise SystemExit(3)\n"
+    )
+    failure = await render_failure(tmp_path / "w", body)
+    assert failure.reason == "exit status 3"
+    assert "WROTE" not in failure.detail
+    for path in targets:
+        assert f"refused {path}" in failure.detail
+        assert not Path(path).exists()
+
+
+async def test_a_fork_bomb_is_contained(tmp_path: Path) -> None:
+    body = (
+        "while True:\n"
+        "    try:\n"
+        "        os.fork()\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+    limits = SandboxLimits(wall_seconds=10, cpu_seconds=10, processes=48)
+    failure = await render_failure(tmp_path / "w", body, limits)
+    assert failure.reason == "timed out after 10 s"
+
+
+async def test_a_busy_loop_hits_the_cpu_limit(tmp_path: Path) -> None:
+    # The wall limit is far: on a loaded machine the CPU limit must still come first.
+    limits = SandboxLimits(wall_seconds=90, cpu_seconds=3)
+    failure = await render_failure(tmp_path / "w", "while True:\n    pass\n", limits)
+    assert failure.reason == "CPU time limit (3 s) reached"
+
+
+async def test_a_sleeper_hits_the_wall_clock_limit(tmp_path: Path) -> None:
+    limits = SandboxLimits(wall_seconds=8, cpu_seconds=10)
+    failure = await render_failure(tmp_path / "w", "import time\ntime.sleep(600)\n", limits)
+    assert failure.reason == "timed out after 8 s"
+
+
+async def test_a_20_gb_allocation_fails(tmp_path: Path) -> None:
+    failure = await render_failure(tmp_path / "w", "hog = bytearray(20 * 1024 ** 3)\n")
+    assert failure.reason == "exceeded the memory limit (3 GiB)"
+    assert "MemoryError" in failure.detail
+
+
+async def test_printing_1_gb_is_cut_at_the_output_cap(tmp_path: Path) -> None:
+    body = "import sys\nchunk = 'x' * (1 << 20)\nfor _ in range(1024):\n    sys.stdout.write(chunk)\n"
+    failure = await render_failure(tmp_path / "w", body)
+    assert failure.reason == "printed more than 4 MiB"
+
+
+async def test_a_big_file_hits_the_file_size_limit(tmp_path: Path) -> None:
+    body = "open('big.bin', 'wb').write(b'x' * (16 * 1024 * 1024))\n"
+    limits = SandboxLimits(wall_seconds=20, cpu_seconds=10, file_mb=8)
+    failure = await render_failure(tmp_path / "w", body, limits)
+    assert failure.reason == "wrote more than the file size limit (8 MiB)"
+    assert (tmp_path / "w" / "big.bin").stat().st_size <= 8 * 1024 * 1024
+
+
+async def test_invalid_python_never_reaches_the_sandbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def no_sandbox(*args: object, **kwargs: object) -> None:
+        raise AssertionError("invalid code was sent to the sandbox")
+
+    monkeypatch.setattr(scene_render, "run_sandboxed", no_sandbox)
+    with pytest.raises(SandboxFailed) as failed:
+        await render_scene(
+            "from manim import *\nclass Scene1(Scene)\n    pass\n", "Scene1", tmp_path,
+            width=426, height=240, fps=15, max_duration_s=5.0, limits=TEST_LIMITS,
+        )
+    assert failed.value.reason == "not valid Python: expected ':' (line 2)"
+    assert "class Scene1(Scene)" in failed.value.detail
