@@ -90,14 +90,21 @@ def blobs(tmp_path: Path) -> ExportBlobs:
 
 
 @pytest.fixture
-async def service(
-    pg_url: str, nats_url: str, world_id: str, blobs: ExportBlobs
-) -> AsyncIterator[ExportService]:
-    settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id)
+def settings(pg_url: str, nats_url: str, world_id: str) -> Settings:
+    return Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id)
+
+
+async def start_export(
+    settings: Settings, stack: AsyncExitStack, blobs: ExportBlobs
+) -> ExportService:
+    config = ExportConfig(ack_wait=5.0, max_attempts=2)
+    return await start_export_service(settings, stack, blobs=blobs, config=config)
+
+
+@pytest.fixture
+async def service(settings: Settings, blobs: ExportBlobs) -> AsyncIterator[ExportService]:
     async with AsyncExitStack() as stack:
-        yield await start_export_service(
-            settings, stack, blobs=blobs, config=ExportConfig(ack_wait=5.0, max_attempts=2)
-        )
+        yield await start_export(settings, stack, blobs)
 
 
 @pytest.fixture
@@ -303,16 +310,10 @@ class Session:
 
 
 @pytest.fixture
-async def session(
-    pg_url: str, nats_url: str, world_id: str, blobs: ExportBlobs
-) -> AsyncIterator[Session]:
-    settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id)
+async def session(settings: Settings, blobs: ExportBlobs) -> AsyncIterator[Session]:
     async with AsyncExitStack() as stack:
         script = await start_script_service(settings, stack)
-        export = await start_export_service(
-            settings, stack, blobs=blobs, config=ExportConfig(ack_wait=5.0, max_attempts=2)
-        )
-        yield Session(script, export)
+        yield Session(script, await start_export(settings, stack, blobs))
 
 
 async def render_scenes(session: Session, scenes: list[CombinedScene]) -> None:

@@ -11,7 +11,8 @@ rewritten) and the outputs are the job's own keys, each written to a scratch fil
 moved in whole; so a redelivered job (a crash before its answer, a lost ack) simply joins
 again (seconds of work) and overwrites its keys with the same content. Its answers carry
 the job's command ids, and the session records one start and one outcome per job: a
-repeat, or an answer for a job already finished or cancelled, changes nothing there.
+repeat, or an answer for a job already finished or cancelled, changes nothing there. A job
+whose start the session refuses (cancelled before it began) is let go without a combine.
 """
 
 from __future__ import annotations
