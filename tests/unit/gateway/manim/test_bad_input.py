@@ -13,6 +13,7 @@ import msgspec
 import pytest
 from litestar.datastructures import State
 from litestar.testing import AsyncTestClient
+from videogen_bus.rpc import ServiceUnavailable
 from videogen_contracts.media.manim_status import ManimStatus
 from videogen_contracts.replies import QueryAnswered
 from videogen_gateway.app import GatewayApp
@@ -179,6 +180,27 @@ async def test_the_cache_asks_again_after_its_ttl() -> None:
     fake.status = ManimStatus(available=True, sandbox="bwrap", manim_version="0.19")
     assert (await cache.status(fake)).available  # type: ignore[arg-type]
     assert fake.asked == 2
+
+
+class SilentDispatcher:
+    """A media service that does not answer (down, or not started yet)."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    async def query(self, *args: Any, **kwargs: Any) -> QueryAnswered:
+        self.asked += 1
+        raise ServiceUnavailable("media", "manim_status", "no responders")
+
+
+async def test_no_answer_is_remembered_only_briefly() -> None:
+    silent = SilentDispatcher()
+    cache = ManimAvailability(ttl=60.0, no_answer_ttl=0.0)
+    for _ in range(2):
+        status = await cache.status(silent)  # type: ignore[arg-type]
+        assert not status.available
+        assert "media service is unavailable" in status.reason
+    assert silent.asked == 2  # asked again: a real answer would have been kept a minute
 
 
 async def test_the_health_check_says_where_manim_runs() -> None:
