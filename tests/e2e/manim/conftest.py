@@ -16,7 +16,7 @@ import asyncio
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ import pytest
 from videogen_local.stack import Stack
 
 from tests.conftest import StackFactory, stacks
+from tests.e2e.studio_scripts_client import SseMessage, sse_messages
 
 GENERATE = "/api/v1/video-generation/generate"
 EDIT_SCENE = "/api/v1/video-generation/edit-scene"
@@ -133,6 +134,28 @@ async def download(api: httpx.AsyncClient, url: str, to: Path) -> Path:
     assert response.status_code == 200, f"GET {url}: {response.status_code} {response.text}"
     await asyncio.to_thread(to.write_bytes, response.content)
     return to
+
+
+async def read_feed(
+    api: httpx.AsyncClient, path: str, *, until: Callable[[SseMessage], bool],
+    last_event_id: int | None = None, connected: asyncio.Event | None = None,
+) -> list[SseMessage]:
+    """An SSE feed's messages (heartbeats left out) up to `until(message)` or the feed's
+    end; `connected` is set once the feed's first message (`connected`) has arrived."""
+    headers = {} if last_event_id is None else {"Last-Event-ID": str(last_event_id)}
+    got: list[SseMessage] = []
+    async with api.stream("GET", path, headers=headers) as response:
+        assert response.status_code == 200, await response.aread()
+        assert response.headers["content-type"].startswith("text/event-stream")
+        async for message in sse_messages(response):
+            if not isinstance(message, SseMessage):
+                continue
+            got.append(message)
+            if connected is not None:
+                connected.set()
+            if until(message):
+                break
+    return got
 
 
 def blob_path(stack: Stack, key: str) -> Path:

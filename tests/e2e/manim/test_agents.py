@@ -119,10 +119,12 @@ async def test_plan_implement_code_render_combine(api: httpx.AsyncClient, tmp_pa
     assert srt.status_code == 200
     assert "-->" in srt.text
 
-    # Combine without a scene list means every scene of the plan: scene 2 has no render.
+    # Combine without a scene list means every scene of the plan: it names each scene
+    # without a render (2..n) and combines nothing silently.
     refused = problem(await api.post(f"{AGENTS}/render/combine",
                                      json={"session_id": session_id}), 422)
-    assert "scene 2" in refused["detail"], refused
+    assert "scene" in refused["detail"], refused
+    assert [int(n) for n in re.findall(r"\d+", refused["detail"])] == numbers[1:], refused
 
     combined = await agent(api, "render/combine", {"session_id": session_id, "scenes": [1]})
     assert combined["status"] == "completed", combined

@@ -80,13 +80,14 @@ class FakeManimModel(FakeOpenAI):
         asked = [(text.rfind(tag), tag) for tag in IMPLEMENTATION_TAGS if tag in text]
         if asked:
             tag = max(asked)[1]
-            return Reply(content=f"```xml\n<{tag}>\nA blue circle appears; the formula "
-                                 f"is written under it.\n</{tag}>\n```")
+            return Reply(content=f"```xml\n<{tag}>\n[NARRATION]\nA blue circle appears. Its "
+                                 f"area is pi r squared.\n</{tag}>\n```")
         return Reply(content=PLAN)
 
     def code_prompts(self, topic: str) -> list[str]:
+        """The code and fix prompts of the task about `topic`, in order."""
         return [s.messages_text for s in self.seen
-                if "<CODE>" in s.messages_text and topic in s.messages_text]
+                if "<CODE>" in s.messages_text and prompt_of(topic) in s.messages_text]
 
 
 @pytest.fixture(scope="module")
@@ -121,9 +122,13 @@ async def session_events(stack: Stack, session_id: str) -> list[dict[str, Any]]:
     return [{"type": r["type"], **json.loads(r["data"])} for r in rows]
 
 
+def prompt_of(topic: str) -> str:
+    return f"Explain the {topic} in one scene"
+
+
 async def generate(api: httpx.AsyncClient, topic: str, max_retries: int) -> dict[str, Any]:
     return ok(await api.post(GENERATE, json={
-        "project_id": "fix_loop", "content_prompt": f"Explain the {topic} in one scene",
+        "project_id": "fix_loop", "content_prompt": prompt_of(topic),
         "scene_count": 1,
         "render_config": {"quality": "preview", "max_retries": max_retries, "narration": False},
     }))

@@ -10,6 +10,7 @@ after it; each test checks one promise of the doc on them.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 import os
@@ -26,8 +27,11 @@ from videogen_local.stack import Stack
 
 from .conftest import (
     EDIT_SCENE,
+    TASK_ENDED,
+    TASK_STATUSES,
     TASKS,
     Decoded,
+    SseMessage,
     audio_gaps,
     audio_rms,
     blob_path,
@@ -39,12 +43,14 @@ from .conftest import (
     not_blank,
     ok,
     parse_srt,
+    read_feed,
     wait_task,
 )
 
 pytestmark = pytest.mark.slow
 
 SCENES = 3
+PROJECT_FEED = "/api/v1/video-generation/projects/my_project/events"
 # Doc 003 sends no render_config: the default quality is "low" (854x480 at 15 fps).
 LOW = (854, 480, 15.0)
 FRAME = 1 / LOW[2]
@@ -106,6 +112,8 @@ class Edited:
     # (inode, mtime_ns, sha256) of every v1 blob of scenes 1 and 3, before and after.
     untouched_before: dict[str, tuple[int, int, str]]
     untouched_after: dict[str, tuple[int, int, str]]
+    # The project's live feed, read from before the edit was asked for until it ended.
+    project_feed: list[SseMessage]
 
 
 def _stat(path: Path) -> tuple[int, int, str]:
@@ -124,7 +132,16 @@ async def edited(
 ) -> Edited:
     session_id = generated.answer["session_id"]
     before = _v1_blobs(stack, session_id)
+    edit: dict[str, str] = {}
+
+    def edit_ended(m: SseMessage) -> bool:
+        return m.event in TASK_ENDED and m.data["task_id"] == edit.get("task_id")
+
     async with httpx.AsyncClient(base_url=stack.base_url, timeout=120) as client:
+        connected = asyncio.Event()
+        feed = asyncio.create_task(read_feed(client, PROJECT_FEED, until=edit_ended,
+                                             connected=connected))
+        await asyncio.wait_for(connected.wait(), 30)
         # The doc's edit example, with the scene id of this session's scene 2.
         edit_response = await client.post(EDIT_SCENE, json={
             "scene_id": f"{session_id}_scene_2",
@@ -132,8 +149,10 @@ async def edited(
             "edit_prompt": "Make it more colorful and engaging"
         })
         answer = ok(edit_response)
+        edit["task_id"] = answer["task_id"]
         after = await finished(client, answer, tmp_path_factory.mktemp("edited"))
-    return Edited(generated, after, before, _v1_blobs(stack, session_id))
+        project_feed = await asyncio.wait_for(feed, 30)
+    return Edited(generated, after, before, _v1_blobs(stack, session_id), project_feed)
 
 
 def _when(stamp: str) -> datetime:
@@ -274,6 +293,37 @@ async def test_the_combined_srt_merges_the_scenes_with_their_offsets(
     assert all(a < b for a, b in itertools.pairwise(starts)), starts
 
 
+def _positions(messages: list[SseMessage]) -> list[int]:
+    positions = [m.position for m in messages]
+    assert all(a < b for a, b in itertools.pairwise(positions)), positions
+    return positions
+
+
+async def test_the_task_feed_replays_the_task_and_resumes_after_last_event_id(
+    api: httpx.AsyncClient, generated: Outputs
+) -> None:
+    path = f"{TASKS}/{generated.answer['task_id']}/events"
+
+    def ends(m: SseMessage) -> bool:
+        return m.event in TASK_ENDED
+
+    messages = await asyncio.wait_for(read_feed(api, path, until=ends), 60)
+    assert messages[0].event == "connected", messages[0]
+    body = messages[1:]
+    positions = _positions(body)
+    assert body[-1].event == "completed", body[-1]
+    moved = [m.data for m in body if m.event in TASK_STATUSES]
+    assert moved[-1]["progress"] == 100
+    progress = [m["progress"] for m in moved]
+    assert progress == sorted(progress), progress
+    assert {m["current_step"] for m in moved} >= set(GENERATE_STEPS), moved
+    # A reconnect with Last-Event-ID gets exactly what came after it.
+    k = len(body) // 2
+    again = await asyncio.wait_for(
+        read_feed(api, path, until=ends, last_event_id=positions[k]), 60)
+    assert [m.position for m in again[1:]] == positions[k + 1:]
+
+
 # ---- edit-scene on scene 2 ------------------------------------------------------------
 
 
@@ -284,6 +334,24 @@ async def test_edit_scene_answers_a_task_for_that_scene(edited: Edited) -> None:
     assert (answer["project_id"], answer["session_id"]) == ("my_project", session)
     assert answer["task_id"] != edited.before.answer["task_id"]
     _check_statuses(edited.after, EDIT_STEPS)
+
+
+async def test_the_projects_live_feed_carries_the_edit(edited: Edited) -> None:
+    feed = edited.project_feed
+    assert feed[0].event == "connected", feed[0]
+    _positions(feed[1:])
+    task_id = edited.after.answer["task_id"]
+    mine = [m for m in feed[1:] if m.data.get("task_id") == task_id]
+    moved = [m.data for m in mine if m.event in TASK_STATUSES]
+    assert moved, feed
+    assert moved[-1]["status"] == "completed", moved[-1]
+    progress = [m["progress"] for m in moved]
+    assert progress == sorted(progress), progress
+    assert {m["current_step"] for m in moved} >= set(EDIT_STEPS), moved
+    # The edit's jobs as they moved: the only scene rendered is scene 2.
+    renders = [m.data for m in mine if m.event == "job" and m.data["kind"] == "render"]
+    assert renders, mine
+    assert {r["scene_number"] for r in renders} == {2}, renders
 
 
 async def test_only_scene_2_gets_a_new_version(
