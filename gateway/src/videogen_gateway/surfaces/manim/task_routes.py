@@ -65,28 +65,23 @@ def _render_config(body: bodies.RenderConfigBody) -> ManimRenderConfig:
     )
 
 
-def _task_command(command_id: str | None, **fields: Any) -> StartManimTask:
-    """`stamped`, for the one command with a field called `kind`."""
+async def _queued(rt: Runtime, command_id: str | None, message: str, **fields: Any
+                  ) -> dict[str, Any]:  # fmt: skip
+    """Queue the task (`StartManimTask` of `fields`); what its answer says, once readable."""
     new_command_id, now = new_ids()
-    return StartManimTask(command_id=command_id or new_command_id, now=now, **fields)
-
-
-async def _start(rt: Runtime, command: StartManimTask) -> TaskRow:
+    command = StartManimTask(command_id=command_id or new_command_id, now=now,
+                             task_id=new_id(command_id, "task"), **fields)
     await send_script(rt, "manim_start_task", command, {
-        "prompt": _prompt_field(command), "max_retries": "render_config.max_retries"})
+        "prompt": "content_prompt" if command.kind == "generate" else "edit_prompt",
+        "max_retries": "render_config.max_retries"})
     task = await manim_queries(rt).task(command.task_id)
-    if task is None:  # the read model is late (send_and_wait logged it): answer anyway
+    if task is None:  # the read model is late (send_and_wait logged it)
         raise ApiError(503, "the task was queued but is not readable yet; poll its status")
-    return task
-
-
-def _prompt_field(command: StartManimTask) -> str:
-    return "content_prompt" if command.kind == "generate" else "edit_prompt"
-
-
-async def _minutes(rt: Runtime, task: TaskRow) -> float:
     history = await manim_queries(rt).step_seconds(task.kind)
-    return estimated_minutes(task.kind, task.steps, task.scene_count or 1, history)
+    minutes = estimated_minutes(task.kind, task.steps, task.scene_count or 1, history)
+    return {"task_id": str(task.task_id), "project_id": task.project,
+            "session_id": task.session_id, "status": "queued", "message": message,
+            "estimated_duration_minutes": minutes, "created_at": task.created_at}
 
 
 @post("/generate", status_code=200, summary="Generate a whole explainer video from a prompt",
@@ -105,21 +100,15 @@ async def generate(request: Request[Any, Any, Any], state: State,
         raise ApiError(409, f"session {session_id!r} belongs to project {known.project!r}",
                        "session_id")
     model = body.model_config
-    task = await _start(rt, _task_command(
-        command_id, task_id=new_id(command_id, "task"), kind="generate",
-        project=body.project_id, session_id=session_id, prompt=body.content_prompt,
-        scene_count=body.scene_count, render_config=render_config,
-        model_config=ManimModelConfig(
+    return TaskAccepted(**await _queued(
+        rt, command_id, f"Video generation queued: {len(GENERATE_STEPS)} steps,"
+        f" {body.scene_count} scenes", kind="generate", project=body.project_id,
+        session_id=session_id, prompt=body.content_prompt, scene_count=body.scene_count,
+        render_config=render_config, model_config=ManimModelConfig(
             planner_model=model.planner_model, scene_model=model.scene_model,
             helper_model=model.helper_model, temperature=model.temperature,
             max_tokens=model.max_tokens),
     ))  # fmt: skip
-    return TaskAccepted(
-        task_id=str(task.task_id), project_id=task.project, session_id=task.session_id,
-        status="queued", message=f"Video generation queued: {len(GENERATE_STEPS)} steps,"
-        f" {body.scene_count} scenes", estimated_duration_minutes=await _minutes(rt, task),
-        created_at=task.created_at,
-    )
 
 
 @post("/edit-scene", status_code=200, summary="Edit one scene with a prompt: a new version"
@@ -140,17 +129,11 @@ async def edit_scene(request: Request[Any, Any, Any], state: State,
         raise ApiError(404, f"scene {body.scene_id!r} not found in project"
                        f" {body.project_id!r}", "scene_id")
     command_id = retry_key(idempotency_key, f"manim/edit/{body.scene_id}")
-    task = await _start(rt, _task_command(
-        command_id, task_id=new_id(command_id, "task"), kind="edit",
+    return SceneTaskAccepted(**await _queued(
+        rt, command_id, f"Scene edit queued: {len(EDIT_STEPS)} steps", kind="edit",
         project=session.project, session_id=session_id, prompt=body.edit_prompt,
         scene_number=number, preserve_timing=body.preserve_timing,
-    ))  # fmt: skip
-    return SceneTaskAccepted(
-        task_id=str(task.task_id), project_id=task.project, session_id=task.session_id,
-        status="queued", message=f"Scene edit queued: {len(EDIT_STEPS)} steps",
-        estimated_duration_minutes=await _minutes(rt, task), created_at=task.created_at,
-        scene_id=scene_id_of(session_id, number),
-    )
+    ), scene_id=scene_id_of(session_id, number))  # fmt: skip
 
 
 async def task_of(rt: Runtime, raw: str) -> TaskRow:
