@@ -23,6 +23,7 @@ import psutil
 import pytest
 from media_service.bootstrap import MediaService, start_media_service
 from media_service.config import MediaConfig
+from media_service.entrypoints.manim_queue import cancelled_jobs, job_id_of
 from nats.aio.client import Client
 from script_service.bootstrap import ScriptService, start_script_service
 from videogen_bus.connection import connect, drain
@@ -35,6 +36,7 @@ from videogen_contracts.replies import CommandAccepted, QueryAnswered
 from videogen_contracts.script.manim import (
     ManimJobCancelled,
     ManimSessionEventBase,
+    ManimTaskCancelled,
     RecordSceneRender,
     RequestSceneRender,
     SceneRendered,
@@ -299,6 +301,17 @@ async def test_a_silent_scene_has_no_audio_and_no_subtitles(world: World) -> Non
     assert not (world.blobs_root / srt_key).exists()
 
 
+async def test_a_narration_with_nothing_to_say_leaves_the_scene_silent(world: World) -> None:
+    """Not the code's fault, so not a failed render (which would ask for a code fix)."""
+    request = render_request(SHORT_SCENE, narration="... \U0001f642 !!!", scene_number=6)
+    await world.publish(request, "SceneRenderRequested")
+    answer = await world.script.answer_for(request.job_id)
+
+    assert answer.error is None, answer.error
+    assert answer.srt_key is None
+    assert not answer.has_audio
+
+
 async def test_a_scene_that_fails_to_render_is_answered_with_its_error(world: World) -> None:
     request = render_request(BROKEN_SCENE)
     await world.publish(request, "SceneRenderRequested")
@@ -440,3 +453,29 @@ async def test_the_script_session_records_what_the_worker_rendered(
     assert failed.version == 2
     assert "NameError" in failed.error
     assert failed.code_key == scene_blob_keys(session, 1, 2)[2]
+
+
+def test_the_jobs_a_cancellation_names() -> None:
+    """A task's cancellation stops every job it still had running; a bad body stops none."""
+    running = [uuid.uuid4(), uuid.uuid4()]
+    task = ManimTaskCancelled(
+        task_id=uuid.uuid4(), project_id=uuid.uuid4(), step="render", running_jobs=running,
+        cancelled_at=datetime.now(UTC),
+    )
+    job = ManimJobCancelled(
+        session_id="s", project_id=uuid.uuid4(), job_id=running[0], kind="render",
+        cancelled_at=datetime.now(UTC),
+    )
+
+    def recorded(event: msgspec.Struct, event_type: str) -> RecordedEvent:
+        return RecordedEvent(
+            service="script", global_position=1, transaction_id=1, stream_id="x",
+            stream_version=1, event_id=uuid.uuid4(), type=event_type, schema_version=1,
+            data=to_raw(event), metadata=EventMetadata(correlation_id="c"),
+            recorded_at=datetime.now(UTC),
+        )
+
+    assert cancelled_jobs(recorded(task, "ManimTaskCancelled")) == [str(j) for j in running]
+    assert cancelled_jobs(recorded(job, "ManimJobCancelled")) == [str(running[0])]
+    assert cancelled_jobs(recorded(job, "ManimTaskCancelled")) == []
+    assert job_id_of(recorded(job, "ManimJobCancelled")) == str(running[0])
