@@ -47,7 +47,7 @@ from videogen_local.stack import Stack
 
 pytestmark = pytest.mark.slow
 
-SANDBOX_UID = 65534
+JAILS = ("bwrap", "unshare")
 SCENES = 2
 FINAL = ("ManimTaskCompleted", "ManimTaskFailed", "ManimTaskCancelled")
 
@@ -66,28 +66,32 @@ async def pool(pg_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 def sandboxes_of(pid: int) -> list[psutil.Process]:
-    """The live descendants of `pid` running as the sandbox's user."""
+    """The live jails (bwrap or unshare, and everything under them) of process `pid`."""
     try:
         children = psutil.Process(pid).children(recursive=True)
     except psutil.NoSuchProcess:
         return []
-    return [c for c in children if _alive_as_sandbox(c)]
+    jails = [c for c in children if _alive(c) and c.name() in JAILS]
+    return [*jails, *(c for j in jails for c in j.children(recursive=True) if _alive(c))]
 
 
-def _alive_as_sandbox(process: psutil.Process) -> bool:
+def _alive(process: psutil.Process) -> bool:
     try:
-        return (process.uids().real == SANDBOX_UID
-                and process.status() != psutil.STATUS_ZOMBIE)
+        return bool(process.is_running() and process.status() != psutil.STATUS_ZOMBIE)
     except psutil.NoSuchProcess:
         return False
 
 
 async def _kill_mid_render(stack: Stack) -> list[psutil.Process]:
-    """Wait for a sandbox inside the media service, then kill -9 the service."""
+    """Wait for a scene's sandbox inside the media service, then kill -9 the service."""
     media = stack.children["media"].proc
     assert media is not None
+    assert stack.log_dir is not None
+    log = stack.log_dir / "media.log"
     for _ in range(3000):
-        if sandboxes := sandboxes_of(media.pid):
+        # A render logged as begun, and its jail up with the scene's Python inside (more
+        # than the jail itself): not the sandbox probe the service runs when it starts.
+        if sum(_renders_started(log).values()) and len(sandboxes := sandboxes_of(media.pid)) > 1:
             stack.kill("media")
             return sandboxes
         await asyncio.sleep(0.1)
@@ -136,10 +140,10 @@ async def test_kill_media_mid_render_the_task_still_completes(  # type: ignore[n
     sandboxes = await _kill_mid_render(stack)
     # The sandbox went down with the service (--die-with-parent, its own pid namespace).
     for _ in range(100):
-        if not any(_alive_as_sandbox(p) for p in sandboxes):
+        if not any(_alive(p) for p in sandboxes):
             break
         await asyncio.sleep(0.1)
-    assert not any(_alive_as_sandbox(p) for p in sandboxes), "a sandbox outlived its service"
+    assert not any(_alive(p) for p in sandboxes), "a sandbox outlived its service"
     await asyncio.sleep(0.5)
     stack.start("media")
 

@@ -7,6 +7,7 @@ why on the POSTs while the GETs and `/api/ai/health` keep answering.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -57,6 +58,7 @@ BAD: list[tuple[str, object, str]] = [
                                 "quality": "4k"}, "quality"),
     (f"{AGENTS}/render/scene", {"topic": "ML", "scene_number": 1, "code": "x",
                                 "resolution": "wide"}, "resolution"),
+    (f"{AGENTS}/render/scene", {"topic": "ML", "scene_number": 1}, "code"),
     (f"{AGENTS}/render/combine", {"session_id": "s", "scenes": []}, "scenes"),
     (f"{AGENTS}/render/combine", {}, "session_id"),
 ]
@@ -108,10 +110,35 @@ async def _sse(api: httpx.AsyncClient, url: str, headers: dict[str, str] | None 
     return messages
 
 
+async def _project_feed_until(
+    api: httpx.AsyncClient, project: str, last: str, opened: asyncio.Event
+) -> list[tuple[str, dict[str, Any]]]:
+    """(event, data) of a project's feed from now until a `last` message."""
+    seen: list[tuple[str, dict[str, Any]]] = []
+    url = f"/api/v1/video-generation/projects/{project}/events"
+    async with api.stream("GET", url, timeout=60) as response:
+        assert response.status_code == 200
+        opened.set()
+        event = ""
+        async for line in response.aiter_lines():
+            if line.startswith("event: "):
+                event = line[len("event: "):]
+            elif line.startswith("data: "):
+                seen.append((event, msgspec.json.decode(line[len("data: "):])))
+                if event == last:
+                    return seen
+    return seen
+
+
 async def test_a_finished_task_cannot_be_cancelled_and_its_feed_says_so(
     api: httpx.AsyncClient,
 ) -> None:
-    answer = ok(await api.post(GENERATE, json=_generate()))
+    body = _generate()
+    opened = asyncio.Event()
+    follow = asyncio.create_task(_project_feed_until(api, body["project_id"], "cancelled",
+                                                     opened))
+    await asyncio.wait_for(opened.wait(), 30)
+    answer = ok(await api.post(GENERATE, json=body))
     task_id = answer["task_id"]
     assert answer["status"] == "queued"
     assert ok(await api.delete(f"{TASKS}/{task_id}")) == {"task_id": task_id,
@@ -131,6 +158,13 @@ async def test_a_finished_task_cannot_be_cancelled_and_its_feed_says_so(
     # A reconnect from the first message's id replays only what came after it.
     again = await _sse(api, f"{TASKS}/{task_id}/events", {"Last-Event-ID": str(ids[0])})
     assert [int(i) for i, _, _ in again[1:]] == ids[1:]
+    # The project's feed, followed from before the POST, saw the task from queued to
+    # cancelled, and its session's jobs.
+    project = await asyncio.wait_for(follow, 30)
+    assert project[0][0] == "connected"
+    moved = [data for event, data in project if data.get("task_id") == task_id]
+    assert moved[-1]["status"] == "cancelled", project
+    assert moved[0]["status"] == "queued", project
 
 
 @pytest.fixture(scope="module")

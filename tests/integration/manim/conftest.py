@@ -49,7 +49,8 @@ def nobody_in(pidns: str) -> list[int]:
     found = []
     for proc in psutil.process_iter(["uids"]):
         try:
-            if proc.info["uids"].real == NOBODY and os.readlink(f"/proc/{proc.pid}/ns/pid") == pidns:
+            in_ns = os.readlink(f"/proc/{proc.pid}/ns/pid") == pidns
+            if proc.info["uids"].real == NOBODY and in_ns:
                 found.append(proc.pid)
         except (FileNotFoundError, ProcessLookupError, psutil.Error):
             continue  # it ended while we looked

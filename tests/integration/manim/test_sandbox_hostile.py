@@ -19,7 +19,9 @@ from .conftest import REPO_ROOT, TEST_LIMITS, hostile_scene, nobody_in, sandbox_
 pytestmark = pytest.mark.usefixtures("sandbox_kind")
 
 
-async def render_failure(workdir: Path, body: str, limits: SandboxLimits = TEST_LIMITS) -> SandboxFailed:
+async def render_failure(
+    workdir: Path, body: str, limits: SandboxLimits = TEST_LIMITS
+) -> SandboxFailed:
     with pytest.raises(SandboxFailed) as failed:
         await render_scene(
             hostile_scene(body), "Scene1", workdir, width=426, height=240, fps=15,
@@ -35,14 +37,14 @@ async def test_a_socket_reaches_nothing(tmp_path: Path) -> None:
         port = server.getsockname()[1]
         body = (
             "import socket\n"
-            "for address in [('127.0.0.1', %d), ('1.1.1.1', 80)]:\n"
+            f"for address in [('127.0.0.1', {port}), ('1.1.1.1', 80)]:\n"
             "    try:\n"
             "        socket.create_connection(address, timeout=3)\n"
             "        print('CONNECTED', address)\n"
             "    except OSError as exc:\n"
             "        print('refused', address, type(exc).__name__, exc)\n"
             "raise SystemExit(3)\n"
-        ) % port
+        )
         failure = await render_failure(tmp_path / "w", body)
         server.settimeout(0.1)
         with pytest.raises(TimeoutError):
@@ -101,7 +103,7 @@ async def test_writes_outside_its_directory_fail(tmp_path: Path) -> None:
     assert "WROTE" not in failure.detail
     for path in targets:
         assert f"refused {path}" in failure.detail
-        assert not Path(path).exists()
+    assert not any(Path(path).exists() for path in targets)  # noqa: ASYNC240
 
 
 async def test_a_fork_bomb_is_contained(tmp_path: Path) -> None:
@@ -137,7 +139,9 @@ async def test_a_20_gb_allocation_fails(tmp_path: Path) -> None:
 
 
 async def test_printing_1_gb_is_cut_at_the_output_cap(tmp_path: Path) -> None:
-    body = "import sys\nchunk = 'x' * (1 << 20)\nfor _ in range(1024):\n    sys.stdout.write(chunk)\n"
+    body = (
+        "import sys\nchunk = 'x' * (1 << 20)\nfor _ in range(1024):\n    sys.stdout.write(chunk)\n"
+    )
     failure = await render_failure(tmp_path / "w", body)
     assert failure.reason == "printed more than 4 MiB"
 
@@ -164,3 +168,16 @@ async def test_invalid_python_never_reaches_the_sandbox(
         )
     assert failed.value.reason == "not valid Python: expected ':' (line 2)"
     assert "class Scene1(Scene)" in failed.value.detail
+
+
+async def test_a_planted_link_is_not_taken_for_the_video(tmp_path: Path) -> None:
+    # A "video" that is a link to a secret would be stored and served by the media service.
+    body = (
+        "os.makedirs('media/videos/scene/240p15')\n"
+        "os.symlink('/etc/shadow', 'media/videos/scene/240p15/scene.mp4')\n"
+        "os.symlink('/etc', 'media/videos/etc')\n"
+        "os._exit(0)\n"
+    )
+    failure = await render_failure(tmp_path / "w", body)
+    assert failure.reason == "Manim rendered no video"
+    assert not (tmp_path / "w" / "scene.mp4").exists()

@@ -10,7 +10,6 @@ worker answered. Scenes render at preview size (426x240 at 15 fps) to stay quick
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
@@ -24,6 +23,7 @@ import psutil
 import pytest
 from media_service.bootstrap import MediaService, start_media_service
 from media_service.config import MediaConfig
+from media_service.entrypoints.manim_queue import cancelled_jobs, job_id_of
 from nats.aio.client import Client
 from script_service.bootstrap import ScriptService, start_script_service
 from videogen_bus.connection import connect, drain
@@ -36,6 +36,7 @@ from videogen_contracts.replies import CommandAccepted, QueryAnswered
 from videogen_contracts.script.manim import (
     ManimJobCancelled,
     ManimSessionEventBase,
+    ManimTaskCancelled,
     RecordSceneRender,
     RequestSceneRender,
     SceneRendered,
@@ -78,6 +79,7 @@ class Scene{n}(Scene):
     def construct(self):
         self.play(Create(Circel()))
 """
+JAILS = ("bwrap", "unshare")
 NARRATION = (
     "A circle appears on the screen. It slides to the right and turns red. "
     "That is the whole scene."
@@ -185,14 +187,20 @@ def render_request(
 
 
 def sandboxed_children() -> list[psutil.Process]:
-    """Our own descendants (the in-process worker's sandboxes) running as the sandbox's
-    user, nobody (65534): other tests on this machine have sandboxes of their own."""
-    alive = []
-    for child in psutil.Process().children(recursive=True):
-        with contextlib.suppress(psutil.NoSuchProcess):
-            if child.uids().real == 65534 and child.status() != psutil.STATUS_ZOMBIE:
-                alive.append(child)
-    return alive
+    """The sandboxes the in-process worker started (bwrap or unshare, and everything under
+    them) that are still alive: other tests on this machine have sandboxes of their own,
+    and the embedded PostgreSQL runs as nobody too, so only our own jails count."""
+    return [p for p in psutil.Process().children(recursive=True) if _jailed_alive(p)]
+
+
+def _jailed_alive(process: psutil.Process) -> bool:
+    try:
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False
+        lineage = [process, *process.parents()]
+        return any(p.name() in JAILS for p in lineage)
+    except psutil.NoSuchProcess:
+        return False
 
 
 async def eventually(condition: Callable[[], bool], within: float) -> None:
@@ -293,6 +301,17 @@ async def test_a_silent_scene_has_no_audio_and_no_subtitles(world: World) -> Non
     assert not (world.blobs_root / srt_key).exists()
 
 
+async def test_a_narration_with_nothing_to_say_leaves_the_scene_silent(world: World) -> None:
+    """Not the code's fault, so not a failed render (which would ask for a code fix)."""
+    request = render_request(SHORT_SCENE, narration="... \U0001f642 !!!", scene_number=6)
+    await world.publish(request, "SceneRenderRequested")
+    answer = await world.script.answer_for(request.job_id)
+
+    assert answer.error is None, answer.error
+    assert answer.srt_key is None
+    assert not answer.has_audio
+
+
 async def test_a_scene_that_fails_to_render_is_answered_with_its_error(world: World) -> None:
     request = render_request(BROKEN_SCENE)
     await world.publish(request, "SceneRenderRequested")
@@ -353,9 +372,8 @@ async def test_a_cancelled_job_kills_its_sandbox_and_is_not_answered(world: Worl
         kind="render", cancelled_at=datetime.now(UTC),
     )
     await world.publish(cancel, "ManimJobCancelled")
-    await eventually(
-        lambda: not sandboxed_children() and not world.media.manim_renders.running, 15
-    )
+    await eventually(lambda: not world.media.manim_renders.running, 15)
+    await eventually(lambda: not sandboxed_children(), 15)
     # Acked, not handed back: not rendered again, and never answered.
     await asyncio.sleep(3.0)
     assert not world.media.manim_renders.running
@@ -435,3 +453,29 @@ async def test_the_script_session_records_what_the_worker_rendered(
     assert failed.version == 2
     assert "NameError" in failed.error
     assert failed.code_key == scene_blob_keys(session, 1, 2)[2]
+
+
+def test_the_jobs_a_cancellation_names() -> None:
+    """A task's cancellation stops every job it still had running; a bad body stops none."""
+    running = [uuid.uuid4(), uuid.uuid4()]
+    task = ManimTaskCancelled(
+        task_id=uuid.uuid4(), project_id=uuid.uuid4(), step="render", running_jobs=running,
+        cancelled_at=datetime.now(UTC),
+    )
+    job = ManimJobCancelled(
+        session_id="s", project_id=uuid.uuid4(), job_id=running[0], kind="render",
+        cancelled_at=datetime.now(UTC),
+    )
+
+    def recorded(event: msgspec.Struct, event_type: str) -> RecordedEvent:
+        return RecordedEvent(
+            service="script", global_position=1, transaction_id=1, stream_id="x",
+            stream_version=1, event_id=uuid.uuid4(), type=event_type, schema_version=1,
+            data=to_raw(event), metadata=EventMetadata(correlation_id="c"),
+            recorded_at=datetime.now(UTC),
+        )
+
+    assert cancelled_jobs(recorded(task, "ManimTaskCancelled")) == [str(j) for j in running]
+    assert cancelled_jobs(recorded(job, "ManimJobCancelled")) == [str(running[0])]
+    assert cancelled_jobs(recorded(job, "ManimTaskCancelled")) == []
+    assert job_id_of(recorded(job, "ManimJobCancelled")) == str(running[0])

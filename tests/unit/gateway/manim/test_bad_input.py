@@ -100,6 +100,7 @@ CASES: list[tuple[str, object, str | None]] = [
      "resolution"),
     ("/render/scene", {"topic": "t", "scene_number": 1, "code": "x", "version": -1}, "version"),
     ("/render/scene", {"topic": "t", "scene_number": 1, "code": "\x00"}, "code"),
+    ("/render/scene", {"topic": "t", "scene_number": 1}, "code"),
     ("/render/combine", {"session_id": "s", "scenes": []}, "scenes"),
     ("/render/combine", {"session_id": "s", "scenes": [0]}, "scenes"),
     ("/render/combine", {}, "session_id"),

@@ -60,29 +60,36 @@ async def _checked(request: Request[Any, Any, Any], state: State, shape: type[Bo
     return body
 
 
+# A render command's fields as the client names them (a refusal names the client's field).
+RENDER_FIELDS = {"width": "resolution", "height": "resolution",
+                 "max_duration_s": "max_scene_duration", "requested_version": "version"}
+
+
 async def _send(
-    state: State, name: str, kind: str, session_id: str, key: str | None, make: Any,
-    **meta: Any,
+    state: State, name: str, kind: str, command: type[msgspec.Struct],
+    session_id: str | None, key: str | None, meta: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> AgentAccepted:
-    """Send the request command `make(command_id, job_id, project)`."""
+    """Send the request command, in the session named (None: a new one), for a new job."""
     rt = runtime_of(state)
-    command_id = retry_key(key, f"manim/{kind}/{session_id}")
+    command_id = retry_key(key, f"manim/{kind}")
+    session_id = session_id or new_session_id(command_id)
     job_id = new_id(command_id, "job")
-    command = make(command_id, job_id, await project_of(rt, session_id))
-    await send_script(rt, name, command)
-    return accepted(job_id, session_id, kind, **meta)
+    sent = stamped(command, command_id, session_id=session_id, job_id=job_id,
+                   project=await project_of(rt, session_id), **fields)
+    await send_script(rt, name, sent, RENDER_FIELDS if kind == "render" else None)
+    return accepted(job_id, session_id, kind, **(meta or {}))
 
 
 @_agent_post("/plan", bodies.PlanBody, "Plan the scenes of a topic (a <SCENE_OUTLINE>)")
 async def plan(request: Request[Any, Any, Any], state: State,
                idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
     body = await _checked(request, state, bodies.PlanBody)
-    session_id = body.session_id or new_session_id()
-    return await _send(state, "manim_request_plan", "plan", session_id,
-                       idempotency_key, lambda cid, job_id, project: stamped(
-        RequestPlan, cid, session_id=session_id, project=project, job_id=job_id,
+    return await _send(
+        state, "manim_request_plan", "plan", RequestPlan, body.session_id, idempotency_key,
         topic=body.topic, description=body.description, scene_count=body.scene_count,
-        model=body.model, temperature=body.temperature))  # fmt: skip
+        model=body.model, temperature=body.temperature,
+    )
 
 
 @_agent_post("/implement", bodies.ImplementBody,
@@ -90,29 +97,27 @@ async def plan(request: Request[Any, Any, Any], state: State,
 async def implement(request: Request[Any, Any, Any], state: State,
                     idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
     body = await _checked(request, state, bodies.ImplementBody)
-    session_id = body.session_id or new_session_id()
     plan_xml = body.plan_xml if body.plan_xml and body.plan_xml.strip() else None
-    if plan_xml is None and await manim_queries(runtime_of(state)).session(session_id) is None:
-        raise ApiError(422, f"plan_xml: required (session {session_id!r} has no plan)",
-                       "plan_xml")
-    return await _send(state, "manim_request_implementations", "implement",
-                       session_id, idempotency_key, lambda cid, job_id, project: stamped(
-        RequestImplementations, cid, session_id=session_id, project=project, job_id=job_id,
-        topic=body.topic, description=body.description, plan_xml=plan_xml,
-        model=body.model))  # fmt: skip
+    if plan_xml is None and (body.session_id is None or await manim_queries(
+            runtime_of(state)).session(body.session_id) is None):
+        raise ApiError(422, "plan_xml: required (the session has no plan)", "plan_xml")
+    return await _send(
+        state, "manim_request_implementations", "implement", RequestImplementations,
+        body.session_id, idempotency_key, topic=body.topic, description=body.description,
+        plan_xml=plan_xml, model=body.model,
+    )
 
 
 @_agent_post("/code", bodies.CodeBody, "Write the Manim code of one scene (class Scene{n})")
 async def code(request: Request[Any, Any, Any], state: State,
                idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
     body = await _checked(request, state, bodies.CodeBody)
-    session_id = body.session_id or new_session_id()
-    return await _send(state, "manim_request_code", "code", session_id,
-                       idempotency_key, lambda cid, job_id, project: stamped(
-        RequestCode, cid, session_id=session_id, project=project, job_id=job_id,
-        scene_number=body.scene_number, topic=body.topic, description=body.description,
-        scene_outline=body.scene_outline, implementation=body.implementation,
-        model=body.model), scene_number=body.scene_number)  # fmt: skip
+    return await _send(
+        state, "manim_request_code", "code", RequestCode, body.session_id, idempotency_key,
+        {"scene_number": body.scene_number}, scene_number=body.scene_number,
+        topic=body.topic, description=body.description, scene_outline=body.scene_outline,
+        implementation=body.implementation, model=body.model,
+    )
 
 
 @_agent_post("/render/scene", bodies.RenderSceneBody,
@@ -121,18 +126,21 @@ async def render_scene(request: Request[Any, Any, Any], state: State,
                        idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
     body = await bodies.manim_body(request, bodies.RenderSceneBody)
     width, height = frame_size(body.resolution)
-    await require_manim(state, runtime_of(state).dispatcher)
-    session_id = body.session_id or new_session_id()
-    if body.code is None:
-        await existing_session(runtime_of(state), session_id)
-    return await _send(state, "manim_request_scene_render", "render", session_id,
-                       idempotency_key, lambda cid, job_id, project: stamped(
-        RequestSceneRender, cid, session_id=session_id, project=project, job_id=job_id,
+    if body.code is None and body.session_id is None:
+        raise ApiError(422, "code: required (or the session_id of a session that has code"
+                       " for the scene)", "code")
+    rt = runtime_of(state)
+    await require_manim(state, rt.dispatcher)
+    if body.code is None and body.session_id is not None:
+        await existing_session(rt, body.session_id)
+    return await _send(
+        state, "manim_request_scene_render", "render", RequestSceneRender, body.session_id,
+        idempotency_key, {"scene_number": body.scene_number, "quality": body.quality},
         scene_number=body.scene_number, topic=body.topic, code=body.code,
         requested_version=body.version, quality=body.quality, width=width, height=height,
         fps=body.fps, max_duration_s=body.max_scene_duration, narration=body.narration,
-        narrate=body.narrate, voice=body.voice),
-        scene_number=body.scene_number, quality=body.quality)  # fmt: skip
+        narrate=body.narrate, voice=body.voice,
+    )
 
 
 @_agent_post("/render/combine", bodies.CombineBody,
@@ -145,10 +153,8 @@ async def render_combine(request: Request[Any, Any, Any], state: State,
                        "session_id")
     await require_manim(state, runtime_of(state).dispatcher)
     session_id = await _combined_session(runtime_of(state), body)
-    return await _send(state, "manim_request_combine", "combine", session_id,
-                       idempotency_key, lambda cid, job_id, project: stamped(
-        RequestCombine, cid, session_id=session_id, project=project, job_id=job_id,
-        scenes=body.scenes))  # fmt: skip
+    return await _send(state, "manim_request_combine", "combine", RequestCombine, session_id,
+                       idempotency_key, scenes=body.scenes)
 
 
 async def _combined_session(rt: Runtime, body: bodies.CombineBody) -> str:

@@ -7,12 +7,11 @@ new session's project is the session id. `generate` without a session gets a new
 
 from __future__ import annotations
 
-import uuid
-
 from videogen_gateway.errors import ApiError
 from videogen_gateway.readmodels.manim.queries import ManimQueries
 from videogen_gateway.readmodels.manim.rows import SessionRow
 from videogen_gateway.runtime import Runtime
+from videogen_gateway.surfaces.editor.sending import new_id
 
 SCENE_MARK = "_scene_"
 
@@ -21,8 +20,9 @@ def manim_queries(rt: Runtime) -> ManimQueries:
     return ManimQueries(rt.pool, rt.schema)
 
 
-def new_session_id() -> str:
-    return f"session_{uuid.uuid4().hex[:8]}"
+def new_session_id(command_id: str | None = None) -> str:
+    """A new session's id; derived from a retry key, so a retried request names the same."""
+    return f"session_{new_id(command_id, 'session').hex[:8]}"
 
 
 def scene_of(scene_id: str) -> tuple[str, int]:

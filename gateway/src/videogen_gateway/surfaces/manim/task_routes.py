@@ -72,7 +72,8 @@ def _task_command(command_id: str | None, **fields: Any) -> StartManimTask:
 
 
 async def _start(rt: Runtime, command: StartManimTask) -> TaskRow:
-    await send_script(rt, "manim_start_task", command, {"prompt": _prompt_field(command)})
+    await send_script(rt, "manim_start_task", command, {
+        "prompt": _prompt_field(command), "max_retries": "render_config.max_retries"})
     task = await manim_queries(rt).task(command.task_id)
     if task is None:  # the read model is late (send_and_wait logged it): answer anyway
         raise ApiError(503, "the task was queued but is not readable yet; poll its status")
@@ -97,12 +98,12 @@ async def generate(request: Request[Any, Any, Any], state: State,
     body = await bodies.manim_body(request, bodies.GenerateBody)
     render_config = _render_config(body.render_config)
     await require_manim(state, rt.dispatcher)
-    session_id = body.session_id or new_session_id()
+    command_id = retry_key(idempotency_key, f"manim/generate/{body.project_id}")
+    session_id = body.session_id or new_session_id(command_id)
     known = await manim_queries(rt).session(session_id)
     if known is not None and known.project != body.project_id:
         raise ApiError(409, f"session {session_id!r} belongs to project {known.project!r}",
                        "session_id")
-    command_id = retry_key(idempotency_key, f"manim/generate/{body.project_id}")
     model = body.model_config
     task = await _start(rt, _task_command(
         command_id, task_id=new_id(command_id, "task"), kind="generate",

@@ -24,7 +24,7 @@ from pathlib import Path
 from videogen_contracts.media.events import FrameSettings, VoiceSettings
 from videogen_contracts.script.manim import manim_blob_prefix
 from videogen_media.ffmpeg_path import ffmpeg_executable
-from videogen_text.segmentation import split_paragraphs, split_sentences
+from videogen_text.segmentation import is_speakable, split_paragraphs, split_sentences
 
 from media_service.workers.narration_cache import KeyedLocks, narration_digest
 from media_service.workers.ports import AudioProbe, Blobs, Captioner, Narrator, TimedSentence
@@ -50,7 +50,11 @@ def narration_blob_key(session_id: str, digest: str) -> str:
 
 
 def sentences_of(text: str) -> list[str]:
-    return [s for p in split_paragraphs(text) for s in split_sentences(p, LANGUAGE)]
+    """The sentences to speak; none when nothing in the text is speakable (the scene is
+    then silent: the writer's narration is no fault of the scene's code, and a failed
+    render would send the code back to be fixed for nothing)."""
+    sentences = [s for p in split_paragraphs(text) for s in split_sentences(p, LANGUAGE)]
+    return [s for s in sentences if is_speakable(s)]
 
 
 class ManimNarration:
@@ -66,11 +70,13 @@ class ManimNarration:
 
     async def narrate(
         self, session_id: str, text: str, voice_name: str | None, *, width: int, height: int
-    ) -> SceneNarration:
-        """Raises StageFailed for an unknown voice, unspeakable text or a blank caption."""
+    ) -> SceneNarration | None:
+        """None when there is nothing to speak; raises StageFailed for an unknown voice."""
+        sentences = sentences_of(text)
+        if not sentences:
+            return None
         voice = VoiceSettings(voice=voice_name, pause_ms=PAUSE_MS)
         speaker = self.narrator.speaker(voice, LANGUAGE)
-        sentences = sentences_of(text)
         wavs: list[Path] = []
         timed: list[TimedSentence] = []
         start = 0.0

@@ -179,7 +179,7 @@ class _Run:
             sandbox = (await self.job.status()).sandbox or ""
             return await self.rendered(sandbox)
         narration = None
-        if r.narration and r.narration.strip():
+        if r.narration:
             narration = await self.job.narration.narrate(
                 r.session_id, r.narration, r.voice, width=r.width, height=r.height
             )
