@@ -29,6 +29,10 @@ import pytest
 from videogen_local.stack import Stack
 
 from tests.conftest import StackFactory, stacks
+
+# The editor's checks of an answer: this package's tests use them as they are.
+from tests.e2e.editor.conftest import ok as ok
+from tests.e2e.editor.conftest import problem as problem
 from tests.e2e.studio_scripts_client import SseMessage, sse_messages
 
 GENERATE = "/api/v1/video-generation/generate"
@@ -66,24 +70,6 @@ async def api(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
 
 def unique(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:8]}"
-
-
-def ok(response: httpx.Response, status: int = 200) -> Any:
-    request = response.request
-    assert response.status_code == status, f"{request.method} {request.url}: {response.text}"
-    return response.json()
-
-
-def problem(response: httpx.Response, status: int, field: str | None = None) -> dict[str, Any]:
-    """A problem+json error with a detail (and the field to blame, when given)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status, body
-    assert body["detail"], body
-    if field is not None:
-        assert body.get("field") == field, body
-    return body
 
 
 # ---- polling, as the doc's clients do ------------------------------------------------

@@ -11,6 +11,7 @@ the implementation parts are asked for concurrently."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -26,7 +27,18 @@ from videogen_local.stack import Stack
 from tests.conftest import StackFactory
 from tests.integration.providers_llm.fake_openai import FakeOpenAI, Reply, Seen, serve
 
-from .conftest import GENERATE, TASKS, decode, download, frames_between, not_blank, ok, problem
+from .conftest import (
+    GENERATE,
+    TASK_ENDED,
+    TASKS,
+    decode,
+    download,
+    frames_between,
+    not_blank,
+    ok,
+    problem,
+    read_feed,
+)
 from .conftest import wait_task as wait
 
 pytestmark = pytest.mark.slow
@@ -153,6 +165,15 @@ async def test_a_broken_first_code_is_fixed_with_the_render_error(
     assert UNDEFINED in failed["error"], failed["error"]
     rendered = [e["version"] for e in events if e["type"] == "SceneRendered"]
     assert rendered == [2], rendered
+    # What a client of the task's live feed saw: the first render failed with the
+    # NameError, the next one completed.
+    feed = await asyncio.wait_for(read_feed(
+        llm_api, f"{TASKS}/{started['task_id']}/events",
+        until=lambda m: m.event in TASK_ENDED), 60)
+    renders = [m.data for m in feed if m.event == "job" and m.data["kind"] == "render"
+               and m.data["status"] in ("completed", "failed")]
+    assert [r["status"] for r in renders] == ["failed", "completed"], renders
+    assert "NameError" in renders[0]["error"], renders[0]
 
     # The model was asked for code once, then for a fix that carried the render's error.
     prompts = fake.code_prompts("area of a circle")
