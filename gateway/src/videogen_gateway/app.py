@@ -31,6 +31,10 @@ from videogen_gateway.surfaces.editor.score_routes import score_router
 from videogen_gateway.surfaces.editor.segment_routes import segment_router
 from videogen_gateway.surfaces.editor.upload_routes import editor_upload_router
 from videogen_gateway.surfaces.editor.variant_routes import variant_router
+from videogen_gateway.surfaces.manim.agent_routes import manim_agents_router
+from videogen_gateway.surfaces.manim.feed_routes import manim_feeds_router
+from videogen_gateway.surfaces.manim.file_routes import manim_files_router
+from videogen_gateway.surfaces.manim.task_routes import manim_tasks_router
 from videogen_gateway.surfaces.studio.editing_routes import studio_editing_router
 from videogen_gateway.surfaces.studio.inngest_routes import inngest_router
 from videogen_gateway.surfaces.studio.project_routes import studio_router
@@ -71,6 +75,8 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             segment_router(), preview_router(), grade_router(), editor_files_router(),
             editor_export_router(), ai_router(), variant_router(), score_router(),
             ai_status_router(),
+            manim_agents_router(), manim_tasks_router(), manim_feeds_router(),
+            manim_files_router(),
         ],
         lifespan=lifespans(),
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},

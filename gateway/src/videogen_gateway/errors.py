@@ -37,6 +37,7 @@ _TITLES: dict[int, tuple[str, str]] = {
     405: ("method-not-allowed", "Method Not Allowed"), 409: ("conflict", "Conflict"),
     413: ("payload-too-large", "Payload Too Large"),
     415: ("unsupported-media-type", "Unsupported Media Type"),
+    422: ("unprocessable-entity", "Unprocessable Entity"),
     500: ("internal-error", "Internal Server Error"),
     503: ("service-unavailable", "Service Unavailable"), 504: ("timeout", "Gateway Timeout"),
 }

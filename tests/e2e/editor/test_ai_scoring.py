@@ -92,7 +92,7 @@ async def test_every_ai_provider_reports_its_health(api: httpx.AsyncClient) -> N
     health = ok(await api.get("/api/ai/health"))
     providers = health["providers"]
     assert {p["kind"] for p in providers} == {
-        "region-editor", "video-model", "vision-scorer", "llm", "tts"}
+        "region-editor", "video-model", "vision-scorer", "llm", "tts", "renderer"}
     for p in providers:
         assert set(p) >= {"name", "kind", "available", "mode", "latency_ms"}
         assert p["mode"] in ("offline", "hosted")

@@ -132,8 +132,9 @@ def handler_for(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve() -> Iterator[FakeOpenAI]:
-    fake = FakeOpenAI()
+def serve(fake: FakeOpenAI | None = None) -> Iterator[FakeOpenAI]:
+    """Serve `fake` (a new FakeOpenAI by default; a subclass may answer by prompt)."""
+    fake = fake or FakeOpenAI()
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(fake))
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()

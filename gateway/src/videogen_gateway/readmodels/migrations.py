@@ -31,6 +31,8 @@ READ_MODEL_TABLES = (
     "generation_feeds", "aura_jobs", "aura_job_steps", "aura_job_events",
     "editor_assets", "editor_segments", "editor_exports",
     "ai_jobs", "ai_variants", "ai_scores", "ai_timeline",
+    "manim_sessions", "manim_jobs", "manim_scenes", "manim_tasks", "manim_step_times",
+    "manim_feeds", "manim_events",
 )
 
 

@@ -41,6 +41,12 @@ from videogen_contracts.project import events as project_events
 from videogen_contracts.project import production
 from videogen_contracts.script import events as script_events
 from videogen_contracts.script.generation import GENERATION_EVENT_TYPES, generation_event_decoder
+from videogen_contracts.script.manim import (
+    MANIM_SESSION_EVENT_TYPES,
+    MANIM_TASK_EVENT_TYPES,
+    manim_session_event_decoder,
+    manim_task_event_decoder,
+)
 from videogen_contracts.script.outline import OUTLINE_EVENT_TYPES, outline_event_decoder
 from videogen_contracts.subjects import Namespace
 from videogen_eventstore.deadletters import PostgresDeadLetters
@@ -55,6 +61,9 @@ from videogen_gateway.readmodels.aura_jobs.readmodel import apply_aura_event
 from videogen_gateway.readmodels.editor.projection import apply_asset_event, apply_timeline_event
 from videogen_gateway.readmodels.exports.readmodel import apply_export_event
 from videogen_gateway.readmodels.generations.readmodel import apply_generation_event
+from videogen_gateway.readmodels.manim.feed import Feed
+from videogen_gateway.readmodels.manim.session_projection import apply_manim_session_event
+from videogen_gateway.readmodels.manim.task_projection import apply_manim_task_event
 from videogen_gateway.readmodels.migrations import positions_channel
 from videogen_gateway.readmodels.outlines.readmodel import apply_outline_event
 from videogen_gateway.readmodels.productions.readmodel import apply_production_event
@@ -78,6 +87,8 @@ EXPORT_TYPES = _tags(EXPORT_EVENT_TYPES)
 ASSET_TYPES = _tags(ASSET_EVENT_TYPES)
 TIMELINE_TYPES = _tags(TIMELINE_EVENT_TYPES)
 AI_EDIT_TYPES = _tags(AI_EDIT_EVENT_TYPES)
+MANIM_SESSION_TYPES = _tags(MANIM_SESSION_EVENT_TYPES)
+MANIM_TASK_TYPES = _tags(MANIM_TASK_EVENT_TYPES)
 
 
 class Outcome(enum.Enum):
@@ -172,7 +183,7 @@ class ProjectProjector(StreamProjector):
 
 
 class ScriptProjector(StreamProjector):
-    """The script service's stream: scripts, outlines and generation runs."""
+    """The script service's stream: scripts, outlines, generation runs and Manim (doc 003)."""
 
     async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
         kind, q = recorded.type, self._q
@@ -184,6 +195,12 @@ class ScriptProjector(StreamProjector):
             event = _decode(generation_event_decoder, recorded)
             await apply_generation_event(conn, q, self._channel, event)
             await apply_ai_timeline_script_event(conn, q, event)
+        elif kind in MANIM_SESSION_TYPES:
+            session = _decode(manim_session_event_decoder, recorded)
+            await apply_manim_session_event(conn, Feed(q, self._channel), session)
+        elif kind in MANIM_TASK_TYPES:
+            task = _decode(manim_task_event_decoder, recorded)
+            await apply_manim_task_event(conn, Feed(q, self._channel), task)
 
 
 class ExportProjector(StreamProjector):

@@ -38,7 +38,7 @@ from videogen_providers.validation import (
 from videogen_providers.video.selection import HOSTED
 from videogen_providers.vision.settings import vision_settings
 
-Kind = Literal["region-editor", "video-model", "vision-scorer", "llm", "tts"]
+Kind = Literal["region-editor", "video-model", "vision-scorer", "llm", "tts", "renderer"]
 Mode = Literal["offline", "hosted"]
 CHECK_TIMEOUT = 5.0
 
@@ -117,8 +117,10 @@ def _installed(capability: Capability) -> Check:
     return check
 
 
-async def ai_providers(config: ProviderConfig, prober: FfmpegProber) -> list[AiProviderHealth]:
-    """Every AI provider, checked at once."""
+async def ai_providers(config: ProviderConfig, prober: FfmpegProber,
+                       manim: Check | None = None) -> list[AiProviderHealth]:  # fmt: skip
+    """Every AI provider, checked at once (`manim`: doc 003's renderer, asked of the media
+    service: surfaces/manim/availability.py)."""
     [llm] = [p for p in describe_llm_providers(config.as_environ()) if not p.offline]
     video_name, video_check = _video(config)
     vision_name, vision_check = _vision(config)
@@ -136,4 +138,5 @@ async def ai_providers(config: ProviderConfig, prober: FfmpegProber) -> list[AiP
         _timed("piper", "tts", "offline", _installed(catalog["piper"])),
         _timed("espeak", "tts", "offline", espeak, "espeak-ng is not installed"),
         _timed("openai-tts", "tts", "hosted", None, "not built: narration is offline"),
+        _timed("manim", "renderer", "offline", manim, "not asked"),
     ))  # fmt: skip

@@ -26,6 +26,7 @@ from videogen_gateway.readmodels.ai_timeline.queries import (
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.aura.system_routes import effective_provider_config
 from videogen_gateway.surfaces.editor.ai_health import AiProviderHealth, ai_providers
+from videogen_gateway.surfaces.manim.availability import manim_check
 from videogen_gateway.system.context import system_of
 
 DEFAULT_PAGE = 20
@@ -49,11 +50,13 @@ class AiTimelineOut(msgspec.Struct, frozen=True, kw_only=True):
      cache=False)  # fmt: skip
 async def ai_health(state: State) -> AiHealthOut:
     config = await effective_provider_config(state)
-    providers = await ai_providers(config, system_of(state).prober)
-    # Usable when each kind has at least one provider that answers (offline ones always do).
+    providers = await ai_providers(config, system_of(state).prober,
+                                   manim_check(runtime_of(state).dispatcher))
+    # Usable when each kind has at least one provider that answers (offline ones always do);
+    # the hosted video model and Manim are optional (without Manim only doc 003 is down).
     kinds = {p.kind for p in providers}
     ok = all(any(p.available for p in providers if p.kind == k)
-             for k in kinds - {"video-model"})  # fmt: skip
+             for k in kinds - {"video-model", "renderer"})  # fmt: skip
     return AiHealthOut(status="ok" if ok else "degraded", providers=providers)
 
 

@@ -18,15 +18,18 @@ from videogen_gateway.surfaces.aura.bodies import problem_field
 Body = TypeVar("Body", bound=msgspec.Struct)
 
 
-async def strict_body(request: Request[Any, Any, Any], shape: type[Body]) -> Body:
-    """The body as `shape`, strictly (no string-to-number conversions); a 400 otherwise."""
+async def strict_body(
+    request: Request[Any, Any, Any], shape: type[Body], status: int = 400
+) -> Body:
+    """The body as `shape`, strictly (no string-to-number conversions); a 400 (or `status`:
+    doc 003 answers 422) otherwise."""
     raw = await request.body()
     if not raw.strip():
-        raise ApiError(400, "the request needs a JSON body")
+        raise ApiError(status, "the request needs a JSON body")
     try:
         return msgspec.json.decode(raw, type=shape)
     except msgspec.ValidationError as error:
         field, reason = problem_field(str(error))
-        raise ApiError(400, f"{field}: {reason}" if field else reason, field) from None
+        raise ApiError(status, f"{field}: {reason}" if field else reason, field) from None
     except msgspec.DecodeError:
-        raise ApiError(400, "the body is not valid JSON") from None
+        raise ApiError(status, "the body is not valid JSON") from None
