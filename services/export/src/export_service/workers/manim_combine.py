@@ -22,17 +22,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol, TypedDict
-from uuid import UUID
+from typing import Protocol
 
 import msgspec
 import structlog
 from videogen_bus.consumer import PoisonMessage
 from videogen_bus.jobs import Delivery, QueueConfig
+from videogen_bus.manim_answers import ManimJobAnswers
 from videogen_bus.rpc import CommandSender, ServiceUnavailable
 from videogen_contracts.envelope import RecordedEvent, event_type_name
 from videogen_contracts.export.events import SERVICE
-from videogen_contracts.replies import CommandRejected
 from videogen_contracts.script.events import SERVICE as SCRIPT
 from videogen_contracts.script.manim import (
     CombinedScene,
@@ -109,22 +108,14 @@ class ManimCombineJob:
         await _Combine(self, request, recorded).run(delivery)
 
 
-class _Ids(TypedDict):
-    command_id: str
-    now: datetime
-    session_id: str
-    project: str
-    job_id: UUID
-
-
 class _Combine:
     """One delivery of one combine job."""
 
     def __init__(self, job: ManimCombineJob, request: CombineRequested, event: RecordedEvent):
         self.job = job
         self.request = request
-        self.correlation_id = event.metadata.correlation_id
-        self.causation_id = str(event.event_id)
+        answers = ManimJobAnswers(job.sender, "manim-combine", request, event, job.clock)
+        self._ids, self._send = answers.ids, answers.send
         self.video_key, self.srt_key = combined_blob_keys(request.session_id, request.job_id)
 
     async def run(self, delivery: Delivery) -> None:
@@ -199,32 +190,6 @@ class _Combine:
     def _failed(self, error: str) -> RecordCombine:
         log.warning("manim_combine.failed", job_id=str(self.request.job_id), error=error)
         return RecordCombine(**self._ids("record"), error=error)
-
-    def _ids(self, step: str) -> _Ids:
-        """What every answer carries; its id is the job's and the step's (idempotent)."""
-        r = self.request
-        # `project` opens a session; this one is open (it asked for the combine), so the
-        # script service goes by the session's own project.
-        return _Ids(
-            command_id=f"manim-combine:{r.job_id}:{step}", now=self.job.clock(),
-            session_id=r.session_id, project="", job_id=r.job_id,
-        )  # fmt: skip
-
-    async def _send(self, name: str, command: msgspec.Struct) -> bool:
-        """Send one answer; False when the session refuses it."""
-        reply = await self.job.sender.send_command(
-            SCRIPT, name, command, correlation_id=self.correlation_id,
-            causation_id=self.causation_id,
-        )  # fmt: skip
-        if isinstance(reply, CommandRejected):
-            if reply.code == "unavailable":
-                raise ServiceUnavailable(SCRIPT, name, reply.message)
-            # Nothing a retry would change: the session does not take this answer (the
-            # job is gone, or not wanted any more). Say so and let the job go.
-            log.warning("manim_combine.refused", command=name, code=reply.code,
-                        reason=reply.message)  # fmt: skip
-            return False
-        return True
 
 
 def _scene_name(scene: CombinedScene) -> str:

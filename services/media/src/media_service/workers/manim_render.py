@@ -26,17 +26,13 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TypedDict
-from uuid import UUID
 
-import msgspec
 import structlog
 from videogen_bus.jobs import Delivery
+from videogen_bus.manim_answers import ManimJobAnswers
 from videogen_bus.rpc import CommandSender, ServiceUnavailable
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.manim_status import ManimStatus
-from videogen_contracts.replies import CommandRejected
-from videogen_contracts.script.events import SERVICE as SCRIPT
 from videogen_contracts.script.manim import (
     RecordSceneRender,
     SceneRenderRequested,
@@ -117,51 +113,17 @@ def _error_text(failure: SandboxFailed | StageFailed) -> str:
     return f"{failure.reason}\n{detail}" if detail else failure.reason
 
 
-class _Ids(TypedDict):
-    command_id: str
-    now: datetime
-    session_id: str
-    project: str
-    job_id: UUID
-
-
 class _Run:
     """One delivery of one render job."""
 
     def __init__(self, job: ManimRenderJob, request: SceneRenderRequested, event: RecordedEvent):
         self.job = job
         self.request = request
-        self.correlation_id = event.metadata.correlation_id
-        self.causation_id = str(event.event_id)
+        self.answers = ManimJobAnswers(job.sender, "manim-render", request, event, job.clock)
+        self.ids, self.send = self.answers.ids, self.answers.send
         self.video_key, self.srt_key, self.code_key = scene_blob_keys(
             request.session_id, request.scene_number, request.version
         )
-
-    def ids(self, step: str) -> _Ids:
-        """What every answer carries; its id is the job's and the step's (idempotent)."""
-        r = self.request
-        # `project` opens a session; this one is open (it asked for the render), so the
-        # script service goes by the session's own project.
-        return _Ids(
-            command_id=f"manim-render:{r.job_id}:{step}", now=self.job.clock(),
-            session_id=r.session_id, project="", job_id=r.job_id,
-        )
-
-    async def send(self, name: str, command: msgspec.Struct) -> bool:
-        """Send one answer; False when the session refuses it."""
-        reply = await self.job.sender.send_command(
-            SCRIPT, name, command, correlation_id=self.correlation_id,
-            causation_id=self.causation_id,
-        )
-        if isinstance(reply, CommandRejected):
-            if reply.code == "unavailable":
-                raise ServiceUnavailable(SCRIPT, name, reply.message)
-            # Nothing to retry: the session does not take it (it is gone, or the job's
-            # answer is not wanted). Say so and let the job go.
-            log.warning("manim_render.refused", command=name, code=reply.code,
-                        reason=reply.message)
-            return False
-        return True
 
     def failed(self, error: str) -> RecordSceneRender:
         log.warning("manim_render.failed", job_id=str(self.request.job_id), error=error[:300])
