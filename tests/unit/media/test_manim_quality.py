@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from videogen_contracts.script.manim import QUALITIES
-from videogen_media.manim.quality import QUALITY_SIZES, parse_resolution, render_size
+from videogen_contracts.script.manim import QUALITIES, QUALITY_SIZES
+from videogen_media.manim.quality import parse_resolution, render_size
 
 
 def test_every_quality_has_a_size() -> None:

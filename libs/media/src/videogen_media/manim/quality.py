@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import re
 
-from videogen_contracts.script.manim import RESOLUTIONS, Quality
-
-# Manim's own presets (-ql, -qm, …), with "preview" below them for quick looks and tests.
-QUALITY_SIZES: dict[str, tuple[int, int, int]] = {
-    "preview": (426, 240, 15),
-    "low": (854, 480, 15),
-    "medium": (1280, 720, 30),
-    "high": (1920, 1080, 60),
-    "production": (2560, 1440, 60),
-}
+from videogen_contracts.script.manim import QUALITY_SIZES, RESOLUTIONS, Quality
 
 _WIDTH_BY_HEIGHT = re.compile(r"^\s*(\d{2,5})\s*[xX]\s*(\d{2,5})\s*$")
 
