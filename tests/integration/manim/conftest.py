@@ -31,6 +31,21 @@ EMPTY_SCENE = (
     "    def construct(self):\n        self.wait(0.1)\n"
 )
 TEST_LIMITS = SandboxLimits(wall_seconds=20, cpu_seconds=10)
+# Three animations, about 3 s at preview quality: Text (Pango), shapes, a transform.
+GOOD_SCENE = '''
+from manim import *
+
+
+class Scene1(Scene):
+    def construct(self):
+        title = Text("Sandboxed", color=YELLOW).to_edge(UP)
+        circle = Circle(radius=1.2, color=BLUE, fill_opacity=0.6)
+        self.play(Write(title), run_time=0.8)
+        self.play(Create(circle), run_time=0.8)
+        self.play(Transform(circle, Square(side_length=2.4, color=RED, fill_opacity=0.6)),
+                  run_time=0.8)
+        self.wait(0.6)
+'''
 
 
 def hostile_scene(body: str) -> str:

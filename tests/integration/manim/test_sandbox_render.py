@@ -13,23 +13,7 @@ from videogen_media.manim.sandbox import SandboxFailed, sandbox_status
 from videogen_media.manim.scene_render import render_scene
 from videogen_media.probe import frame_at
 
-from .conftest import TEST_LIMITS, hostile_scene, nobody_in, sandbox_pidns
-
-# Three animations, about 3 s at preview quality: Text (Pango), shapes, a transform.
-GOOD_SCENE = '''
-from manim import *
-
-
-class Scene1(Scene):
-    def construct(self):
-        title = Text("Sandboxed", color=YELLOW).to_edge(UP)
-        circle = Circle(radius=1.2, color=BLUE, fill_opacity=0.6)
-        self.play(Write(title), run_time=0.8)
-        self.play(Create(circle), run_time=0.8)
-        self.play(Transform(circle, Square(side_length=2.4, color=RED, fill_opacity=0.6)),
-                  run_time=0.8)
-        self.wait(0.6)
-'''
+from .conftest import GOOD_SCENE, TEST_LIMITS, hostile_scene, nobody_in, sandbox_pidns
 
 
 async def test_a_good_scene_renders_and_decodes(tmp_path: Path, sandbox_kind: str) -> None:

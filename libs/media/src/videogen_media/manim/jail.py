@@ -55,6 +55,7 @@ class Caps:
 @dataclass(frozen=True, slots=True)
 class Jail:
     kind: SandboxKind
+    launcher: str  # the bwrap or unshare binary, found on PATH by the probe
     # Read-only trees the program needs beside /usr and /etc: the interpreter's prefixes.
     read_only: tuple[str, ...]
 
@@ -92,7 +93,7 @@ def bwrap_command(
     jail: Jail, workdir: str, env: dict[str, str], caps: Caps, argv: Sequence[str],
 ) -> list[str]:
     command = [
-        "bwrap", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+        jail.launcher, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
         "--unshare-cgroup-try", "--die-with-parent", "--new-session",
         # Only for setpriv's drop to nobody; it clears every capability before the exec.
         "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
@@ -129,6 +130,7 @@ def unshare_command(
     lines = [
         "set -eu",
         "umask 022",
+        "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
         f"R={q(root)}",
         'mount -t tmpfs -o mode=0755,size=16m vgsandbox "$R"',
         'ro() { mkdir -p "$R$1"; mount --bind "$1" "$R$1"; '
@@ -148,7 +150,7 @@ def unshare_command(
         ]),
     ]
     return [
-        "unshare", "--net", "--pid", "--ipc", "--uts", "--mount", "--propagation", "private",
+        jail.launcher, "--net", "--pid", "--ipc", "--uts", "--mount", "--propagation", "private",
         "--fork", "--kill-child", "--", "/bin/sh", "-c", "\n".join(lines),
     ]
 

@@ -89,7 +89,8 @@ class _Probe:
 
 
 _probe_lock = threading.Lock()
-_probes: dict[str, _Probe] = {}
+# By interpreter and sandbox setting: a process probes once per configuration it runs with.
+_probes: dict[tuple[str, str], _Probe] = {}
 
 
 def sandbox_status(refresh: bool = False) -> ManimStatus:
@@ -99,14 +100,18 @@ def sandbox_status(refresh: bool = False) -> ManimStatus:
 
 
 def _probed(refresh: bool = False) -> _Probe:
+    key = (manim_python(), os.environ.get("VIDEOGEN_MANIM_SANDBOX") or "auto")
     # One probe at a time: concurrent first renders wait for the same answer.
     with _probe_lock:
-        if refresh or "probe" not in _probes:
-            _probes["probe"] = probe = _probe_now(os.environ)
-            event = "manim sandbox ready" if probe.status.available else "manim unavailable"
-            level = log.info if probe.status.available and not probe.status.reason else log.warning
-            level(event, sandbox=probe.status.sandbox, reason=probe.status.reason)
-        return _probes["probe"]
+        if refresh or key not in _probes:
+            _probes[key] = probe = _probe_now(os.environ)
+            status = probe.status
+            if status.available and not status.reason:
+                log.info("manim sandbox ready", sandbox=status.sandbox)
+            else:  # the fallback, or nothing: both are said in the logs
+                log.warning("manim sandbox degraded", sandbox=status.sandbox,
+                            available=status.available, reason=status.reason)
+        return _probes[key]
 
 
 def _unavailable(reason: str, sandbox: SandboxKind | None = None) -> _Probe:
@@ -127,16 +132,20 @@ def _probe_now(environ: Mapping[str, str]) -> _Probe:
     trees = read_only_trees(found.stdout.split())
     failed: list[str] = []
     for kind in SANDBOX_ORDER[mode]:
-        jail = Jail(kind, trees)
+        launcher = shutil.which(kind)
+        if launcher is None:
+            failed.append(f"{kind} unavailable: not installed")
+            continue
+        jail = Jail(kind, launcher, trees)
         output = _probe_output(jail, python)
         if "\nmanim " in output:
             # The fallback says so, whether bwrap failed or it was asked for.
             why = failed or [f"VIDEOGEN_MANIM_SANDBOX={mode}"]
             fallback = f"{'; '.join(why)}; using unshare + setpriv + rlimits"
-            fallback = fallback if kind == "unshare" else ""
             version = output.rsplit("\nmanim ", 1)[1].split()[0]
-            return _Probe(ManimStatus(available=True, sandbox=kind, manim_version=version,
-                                      reason=fallback), jail)
+            status = ManimStatus(available=True, sandbox=kind, manim_version=version,
+                                 reason=fallback if kind == "unshare" else "")
+            return _Probe(status, jail)
         if "sandbox ok" in output:
             return _unavailable(f"manim does not import in {python}: {output[-600:]}", kind)
         failed.append(f"{kind} unavailable: {output.strip()[-300:] or 'no output'}")
@@ -144,8 +153,6 @@ def _probe_now(environ: Mapping[str, str]) -> _Probe:
 
 
 def _probe_output(jail: Jail, python: str) -> str:
-    if shutil.which(jail.kind) is None:
-        return f"{jail.kind} is not installed"
     with tempfile.TemporaryDirectory(prefix="videogen-sandbox-probe-") as scratch:
         caps = SandboxLimits.from_env().caps()
         with jail_command(jail, Path(scratch), caps, [python, "-c", PROBE_CODE]) as command:

@@ -87,8 +87,11 @@ def _clear(path: Path) -> None:
 
 
 def _write_scene(workdir: Path, code: str) -> None:
+    # A redelivered job renders again in the same directory: no video of the last attempt
+    # may pass for this one's.
     workdir.mkdir(parents=True, exist_ok=True)
-    _clear(workdir / SCENE_FILE)
+    for stale in (workdir / SCENE_FILE, workdir / VIDEO_FILE, workdir / "media"):
+        _clear(stale)
     (workdir / SCENE_FILE).write_text(code)
 
 
