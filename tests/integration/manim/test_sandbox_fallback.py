@@ -20,11 +20,10 @@ BROKEN_BWRAP = "bwrap: setting up uid map: Permission denied"
 
 @pytest.fixture
 def fresh_probe(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """A probe of the patched environment, and one of the real environment afterwards."""
+    """The patched environment, probed on its own: the probe is cached by every setting it
+    depends on, so the real environment's probe is never overwritten, nor answered here."""
     monkeypatch.delenv("VIDEOGEN_MANIM_SANDBOX", raising=False)
     yield monkeypatch
-    monkeypatch.undo()
-    sandbox_status(refresh=True)
 
 
 def fake_launcher(directory: Path, name: str, message: str) -> None:
@@ -38,7 +37,8 @@ async def test_a_broken_bwrap_falls_back_to_unshare(
     tmp_path: Path, fresh_probe: pytest.MonkeyPatch
 ) -> None:
     fake_launcher(tmp_path / "bin", "bwrap", BROKEN_BWRAP)
-    fresh_probe.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    path = os.environ["PATH"]
+    fresh_probe.setenv("PATH", f"{tmp_path / 'bin'}:{path}")
     status = sandbox_status(refresh=True)
     assert status.available
     assert status.sandbox == "unshare"
@@ -53,6 +53,12 @@ async def test_a_broken_bwrap_falls_back_to_unshare(
     with av.open(str(out.video)) as container:
         assert container.streams.video[0].codec_context.width == 426
         assert sum(1 for _ in container.decode(video=0)) > 30
+    # A changed setting is never answered from the probe of another: the real PATH, and
+    # then the fallback forced, each get their own answer without a refresh.
+    fresh_probe.setenv("PATH", path)
+    assert sandbox_status().sandbox == "bwrap"
+    fresh_probe.setenv("VIDEOGEN_MANIM_SANDBOX", "unshare")
+    assert sandbox_status().reason == "VIDEOGEN_MANIM_SANDBOX=unshare; using unshare + setpriv + rlimits"
 
 
 async def test_without_any_sandbox_nothing_runs(
