@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 from videogen_media.manim.jail_uid import render_uids
-from videogen_media.manim.sandbox import SandboxLimits, sandbox_status
+from videogen_media.manim.sandbox import SandboxLimits, manim_python, sandbox_status
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PIDNS_FILE = "pidns.txt"
@@ -50,6 +50,13 @@ class Scene1(Scene):
 
 def hostile_scene(body: str) -> str:
     return PROLOGUE + body + EMPTY_SCENE
+
+
+def hostile_program(workdir: Path, body: str) -> list[str]:
+    """`body` as a plain Python program in `workdir`: the argv that runs it in the sandbox."""
+    workdir.mkdir(parents=True)
+    (workdir / "hostile.py").write_text(PROLOGUE + body)
+    return [manim_python(), "hostile.py"]
 
 
 def sandbox_run(workdir: Path) -> tuple[str, int]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -19,11 +18,11 @@ BROKEN_BWRAP = "bwrap: setting up uid map: Permission denied"
 
 
 @pytest.fixture
-def fresh_probe(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+def fresh_probe(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     """The patched environment, probed on its own: the probe is cached by every setting it
     depends on, so the real environment's probe is never overwritten, nor answered here."""
     monkeypatch.delenv("VIDEOGEN_MANIM_SANDBOX", raising=False)
-    yield monkeypatch
+    return monkeypatch
 
 
 def fake_launcher(directory: Path, name: str, message: str) -> None:
@@ -53,12 +52,15 @@ async def test_a_broken_bwrap_falls_back_to_unshare(
     with av.open(str(out.video)) as container:
         assert container.streams.video[0].codec_context.width == 426
         assert sum(1 for _ in container.decode(video=0)) > 30
-    # A changed setting is never answered from the probe of another: the real PATH, and
-    # then the fallback forced, each get their own answer without a refresh.
+    # A changed setting is never answered from the probe of another: with the real PATH,
+    # bwrap and the fallback forced each get their own answer without a refresh.
     fresh_probe.setenv("PATH", path)
+    fresh_probe.setenv("VIDEOGEN_MANIM_SANDBOX", "bwrap")
     assert sandbox_status().sandbox == "bwrap"
     fresh_probe.setenv("VIDEOGEN_MANIM_SANDBOX", "unshare")
-    assert sandbox_status().reason == "VIDEOGEN_MANIM_SANDBOX=unshare; using unshare + setpriv + rlimits"
+    forced = sandbox_status()
+    assert (forced.sandbox, forced.reason) == (
+        "unshare", "VIDEOGEN_MANIM_SANDBOX=unshare; using unshare + setpriv + rlimits")
 
 
 async def test_without_any_sandbox_nothing_runs(

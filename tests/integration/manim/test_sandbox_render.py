@@ -9,11 +9,11 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from videogen_media.manim.sandbox import SandboxFailed, sandbox_status
+from videogen_media.manim.sandbox import SandboxFailed, run_sandboxed, sandbox_status
 from videogen_media.manim.scene_render import render_scene
 from videogen_media.probe import frame_at
 
-from .conftest import GOOD_SCENE, TEST_LIMITS, hostile_scene, left_running
+from .conftest import GOOD_SCENE, TEST_LIMITS, hostile_program, left_running
 
 
 async def test_a_good_scene_renders_and_decodes(tmp_path: Path, sandbox_kind: str) -> None:
@@ -69,7 +69,9 @@ async def test_an_error_in_the_scene_is_reported_with_its_traceback(tmp_path: Pa
 
 
 async def test_cancel_kills_everything_the_scene_started(tmp_path: Path, sandbox_kind: str) -> None:
-    # The scene forks helpers that detach (setsid) and sleep: the whole tree must die.
+    # The program forks helpers that detach (setsid) and sleep: the whole tree must die. A
+    # plain Python program (no Manim import to wait for): a render's cancel is this same
+    # run_sandboxed's, which render_scene awaits.
     body = (
         "import time\n"
         "for _ in range(3):\n"
@@ -79,10 +81,8 @@ async def test_cancel_kills_everything_the_scene_started(tmp_path: Path, sandbox
         "time.sleep(600)\n"
     )
     workdir = tmp_path / "w"
-    render = asyncio.create_task(render_scene(
-        hostile_scene(body), "Scene1", workdir, width=426, height=240, fps=15,
-        max_duration_s=60.0, limits=TEST_LIMITS,
-    ))
+    render = asyncio.create_task(
+        run_sandboxed(hostile_program(workdir, body), workdir, TEST_LIMITS))
     for _ in range(300):
         # Not yet written, or only created: the prologue has not run yet.
         written = (workdir / "pidns.txt").exists() and (workdir / "pidns.txt").read_text()
