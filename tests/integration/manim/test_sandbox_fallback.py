@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import av
 import pytest
+from videogen_media.manim import sandbox
 from videogen_media.manim.sandbox import SandboxFailed, sandbox_status
 from videogen_media.manim.scene_render import render_scene
 
@@ -108,3 +112,26 @@ def test_a_missing_interpreter_is_said(fresh_probe: pytest.MonkeyPatch) -> None:
     status = sandbox_status(refresh=True)
     assert not status.available
     assert status.reason.startswith("the Manim interpreter /nonexistent/python does not run: ")
+
+
+def test_a_probe_is_cached_under_the_settings_it_probed(fresh_probe: pytest.MonkeyPatch) -> None:
+    # The full suite's failure: a probe that waited for the lock (another probe running)
+    # read the settings again once it had it, after a test had changed them, and cached
+    # bwrap's answer as the forced fallback's. Key and probe are one snapshot now.
+    probed: list[str | None] = []
+
+    def probe_now(environ: Mapping[str, str]) -> object:
+        probed.append(environ.get("VIDEOGEN_MANIM_SANDBOX"))
+        return sandbox._unavailable("fake probe")
+
+    fresh_probe.setattr(sandbox, "_probe_now", probe_now)
+    # A PATH of its own: the fake answer is cached under a key no other test uses.
+    fresh_probe.setenv("PATH", f"{os.environ['PATH']}:/nonexistent-{os.getpid()}")
+    fresh_probe.setenv("VIDEOGEN_MANIM_SANDBOX", "unshare")
+    with sandbox._probe_lock:
+        waiting = threading.Thread(target=sandbox_status, kwargs={"refresh": True})
+        waiting.start()
+        time.sleep(0.2)  # it has read the settings and waits for the lock
+        fresh_probe.setenv("VIDEOGEN_MANIM_SANDBOX", "bwrap")
+    waiting.join(5)
+    assert probed == ["unshare"]
