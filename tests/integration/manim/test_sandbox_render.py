@@ -9,6 +9,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from videogen_media.manim.jail_uid import render_uids
 from videogen_media.manim.sandbox import SandboxFailed, run_sandboxed, sandbox_status
 from videogen_media.manim.scene_render import render_scene
 from videogen_media.probe import frame_at
@@ -103,3 +104,17 @@ def test_the_status_says_which_sandbox(sandbox_kind: str) -> None:
     assert status.manim_version == "0.22.0"
     fallback = "VIDEOGEN_MANIM_SANDBOX=unshare; using unshare + setpriv + rlimits"
     assert status.reason == {"bwrap": "", "unshare": fallback}[sandbox_kind]
+
+
+async def test_concurrent_runs_get_uids_of_their_own(tmp_path: Path) -> None:
+    # Not nobody (the embedded PostgreSQL's), and not each other's: RLIMIT_NPROC counts the
+    # processes of a uid, so a shared uid would share the process cap.
+    body = "import time\nprint('uid', os.getuid(), os.getgid())\ntime.sleep(1)\n"
+    runs = await asyncio.gather(*(
+        run_sandboxed(hostile_program(tmp_path / f"w{n}", body), tmp_path / f"w{n}", TEST_LIMITS)
+        for n in range(2)
+    ))
+    ids = [run.output.split("uid ", 1)[1].split()[:2] for run in runs]
+    assert all(uid == gid and int(uid) in render_uids() for uid, gid in ids), ids
+    assert ids[0] != ids[1]
+    assert all((tmp_path / f"w{n}").stat().st_uid == int(ids[n][0]) for n in range(2))
