@@ -3,7 +3,7 @@
 Workload: the offline writer's 3-scene plan for "Explain machine learning basics" (plan →
 implement → code, as the script service's workers call it), rendered at `low` quality
 (854x480, 15 fps). Each scene is rendered in bubblewrap and in the unshare fallback
-(`render_scene`: nobody, limits) and unsandboxed (the same Manim command line as a plain
+(`render_scene`: its own uid, limits) and unsandboxed (the same Manim command line as a plain
 subprocess), in a rotating order, for `rounds` rounds; the figure per scene is the fastest
 of its rounds, so that load from other processes on the machine weighs as little as it can.
 

@@ -1,11 +1,11 @@
 """The sandbox's tests: which sandbox runs, small limits, and the proof that nothing of a
 sandboxed run is left running.
 
-That proof cannot be "no process of nobody at all": other software (an embedded Postgres,
-other tests' renders) runs as nobody on the same machine. So each hostile scene first
-writes its pid namespace (`/proc/self/ns/pid`, a kernel-wide id) to its work directory, and
-the check is that no process of uid 65534 is in that namespace any more. A process cannot
-leave its pid namespace, whatever it does (setsid, double fork, exec).
+That proof cannot be "no process of the sandbox's uids at all": other tests' renders run
+on the same machine. So each hostile program first writes its pid namespace
+(`/proc/self/ns/pid`, a kernel-wide id) and its uid to its work directory, and the check is
+that no process of that uid is in that namespace any more. A process cannot leave its pid
+namespace, whatever it does (setsid, double fork, exec).
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from pathlib import Path
 
 import psutil
 import pytest
-from videogen_media.manim.jail import NOBODY
-from videogen_media.manim.sandbox import SandboxLimits, sandbox_status
+from videogen_media.manim.jail_uid import render_uids
+from videogen_media.manim.sandbox import SandboxLimits, manim_python, sandbox_status
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PIDNS_FILE = "pidns.txt"
-# Runs first, at the scene module's import by Manim, before the hostile part.
+# Runs first (in a scene: at its module's import by Manim), before the hostile part.
 PROLOGUE = (
     "import os\n"
     f"with open({PIDNS_FILE!r}, 'w') as f:\n"
-    "    f.write(os.readlink('/proc/self/ns/pid'))\n"
+    "    f.write(os.readlink('/proc/self/ns/pid') + ' ' + str(os.getuid()))\n"
 )
 EMPTY_SCENE = (
     "\nfrom manim import Scene\n\n\nclass Scene1(Scene):\n"
@@ -52,20 +52,31 @@ def hostile_scene(body: str) -> str:
     return PROLOGUE + body + EMPTY_SCENE
 
 
-def sandbox_pidns(workdir: Path) -> str:
-    text = (workdir / PIDNS_FILE).read_text()
-    assert text.startswith("pid:["), text
-    assert text != os.readlink("/proc/self/ns/pid"), "the scene ran in our pid namespace"
-    return text
+def hostile_program(workdir: Path, body: str) -> list[str]:
+    """`body` as a plain Python program in `workdir`: the argv that runs it in the sandbox."""
+    workdir.mkdir(parents=True)
+    (workdir / "hostile.py").write_text(PROLOGUE + body)
+    return [manim_python(), "hostile.py"]
 
 
-def nobody_in(pidns: str) -> list[int]:
-    """Pids of uid 65534 in the pid namespace `pidns` (psutil, and /proc/PID/ns/pid)."""
+def sandbox_run(workdir: Path) -> tuple[str, int]:
+    """The pid namespace and the uid the program in `workdir` ran in, as it wrote them."""
+    pidns, uid = (workdir / PIDNS_FILE).read_text().split()
+    assert pidns.startswith("pid:["), pidns
+    assert pidns != os.readlink("/proc/self/ns/pid"), "the program ran in our pid namespace"
+    # Its own uid: not nobody (the embedded PostgreSQL's), not root.
+    assert int(uid) in render_uids(), uid
+    return pidns, int(uid)
+
+
+def left_running(workdir: Path) -> list[int]:
+    """Pids of the run's uid still in the run's pid namespace (psutil, /proc/PID/ns/pid)."""
+    pidns, uid = sandbox_run(workdir)
     found = []
     for proc in psutil.process_iter(["uids"]):
-        if proc.info["uids"] is None or proc.info["uids"].real != NOBODY:
+        if proc.info["uids"] is None or proc.info["uids"].real != uid:
             continue
-        # A process of nobody that we could not inspect fails the test (PermissionError).
+        # A process of that uid that we could not inspect fails the test (PermissionError).
         try:
             if os.readlink(f"/proc/{proc.pid}/ns/pid") == pidns:
                 found.append(proc.pid)

@@ -9,11 +9,12 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from videogen_media.manim.sandbox import SandboxFailed, sandbox_status
+from videogen_media.manim.jail_uid import render_uids
+from videogen_media.manim.sandbox import SandboxFailed, run_sandboxed, sandbox_status
 from videogen_media.manim.scene_render import render_scene
 from videogen_media.probe import frame_at
 
-from .conftest import GOOD_SCENE, TEST_LIMITS, hostile_scene, nobody_in, sandbox_pidns
+from .conftest import GOOD_SCENE, TEST_LIMITS, hostile_program, left_running
 
 
 async def test_a_good_scene_renders_and_decodes(tmp_path: Path, sandbox_kind: str) -> None:
@@ -69,7 +70,9 @@ async def test_an_error_in_the_scene_is_reported_with_its_traceback(tmp_path: Pa
 
 
 async def test_cancel_kills_everything_the_scene_started(tmp_path: Path, sandbox_kind: str) -> None:
-    # The scene forks helpers that detach (setsid) and sleep: the whole tree must die.
+    # The program forks helpers that detach (setsid) and sleep: the whole tree must die. A
+    # plain Python program (no Manim import to wait for): a render's cancel is this same
+    # run_sandboxed's, which render_scene awaits.
     body = (
         "import time\n"
         "for _ in range(3):\n"
@@ -79,20 +82,19 @@ async def test_cancel_kills_everything_the_scene_started(tmp_path: Path, sandbox
         "time.sleep(600)\n"
     )
     workdir = tmp_path / "w"
-    render = asyncio.create_task(render_scene(
-        hostile_scene(body), "Scene1", workdir, width=426, height=240, fps=15,
-        max_duration_s=60.0, limits=TEST_LIMITS,
-    ))
+    render = asyncio.create_task(
+        run_sandboxed(hostile_program(workdir, body), workdir, TEST_LIMITS))
     for _ in range(300):
-        if (workdir / "pidns.txt").exists() and len(nobody_in(sandbox_pidns(workdir))) >= 4:
+        # Not yet written, or only created: the prologue has not run yet.
+        written = (workdir / "pidns.txt").exists() and (workdir / "pidns.txt").read_text()
+        if written and len(left_running(workdir)) >= 4:
             break
         await asyncio.sleep(0.05)
-    pidns = sandbox_pidns(workdir)
-    assert len(nobody_in(pidns)) >= 4  # the check sees them while they run
+    assert len(left_running(workdir)) >= 4  # the check sees them while they run
     render.cancel()
     with pytest.raises(asyncio.CancelledError):
         await render
-    assert nobody_in(pidns) == []
+    assert left_running(workdir) == []
 
 
 def test_the_status_says_which_sandbox(sandbox_kind: str) -> None:
@@ -102,3 +104,17 @@ def test_the_status_says_which_sandbox(sandbox_kind: str) -> None:
     assert status.manim_version == "0.22.0"
     fallback = "VIDEOGEN_MANIM_SANDBOX=unshare; using unshare + setpriv + rlimits"
     assert status.reason == {"bwrap": "", "unshare": fallback}[sandbox_kind]
+
+
+async def test_concurrent_runs_get_uids_of_their_own(tmp_path: Path) -> None:
+    # Not nobody (the embedded PostgreSQL's), and not each other's: RLIMIT_NPROC counts the
+    # processes of a uid, so a shared uid would share the process cap.
+    body = "import time\nprint('uid', os.getuid(), os.getgid())\ntime.sleep(1)\n"
+    runs = await asyncio.gather(*(
+        run_sandboxed(hostile_program(tmp_path / f"w{n}", body), tmp_path / f"w{n}", TEST_LIMITS)
+        for n in range(2)
+    ))
+    ids = [run.output.split("uid ", 1)[1].split()[:2] for run in runs]
+    assert all(uid == gid and int(uid) in render_uids() for uid, gid in ids), ids
+    assert ids[0] != ids[1]
+    assert all((tmp_path / f"w{n}").stat().st_uid == int(ids[n][0]) for n in range(2))

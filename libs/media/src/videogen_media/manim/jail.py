@@ -6,12 +6,12 @@ prefixes read-only (the venv, `sys.prefix`, and the Python it was made from,
 a private /proc and a minimal /dev. Nothing else: not the repository (the venv's editable
 `.pth` entries point into it, and those paths simply do not exist inside), not the data
 directories, not /root. No network (a new, empty network namespace), its own pid, ipc and
-uts namespaces, and it runs as `nobody` with no capabilities and no way to regain any,
-under prlimit's caps.
+uts namespaces, and it runs as a uid of its own (`jail_uid`: no passwd entry, shared
+with nothing else) with no capabilities and no way to regain any, under prlimit's caps.
 
-Both run as root without a user namespace and drop to nobody with setpriv (the venv's
+Both run as root without a user namespace and drop to that uid with setpriv (the venv's
 Python lives under /root, which is 0700, so an unprivileged launcher could not even reach
-it). Every ancestor of a bound path is created 0755, else nobody could not traverse it.
+it). Every ancestor of a bound path is created 0755, else that uid could not traverse it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from pathlib import Path, PurePosixPath
 
 from videogen_contracts.media.manim_status import SandboxKind
 
-NOBODY = 65534
+from videogen_media.manim.jail_uid import claimed_uid
+
 SANDBOX_DIR = "/work/out"
 SYSTEM_DIRS = ("/usr", "/etc")
 SYMLINKS = (("usr/bin", "/bin"), ("usr/lib", "/lib"), ("usr/lib64", "/lib64"),
@@ -78,10 +79,10 @@ def _ancestors(paths: Sequence[str]) -> list[str]:
     return sorted(p for p in found if p != "/" and not _under(p, SYSTEM_DIRS))
 
 
-def _inner(argv: Sequence[str], caps: Caps) -> list[str]:
-    """setpriv to nobody (no groups, no capabilities, no new privileges), then prlimit."""
+def _inner(argv: Sequence[str], caps: Caps, uid: int) -> list[str]:
+    """setpriv to `uid` (no groups, no capabilities, no new privileges), then prlimit."""
     return [
-        "/usr/bin/setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+        "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
         "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
         "/usr/bin/prlimit", f"--as={caps.address_space_bytes}",
         f"--cpu={caps.cpu_seconds}:{caps.cpu_seconds + 1}", f"--fsize={caps.file_bytes}",
@@ -90,12 +91,12 @@ def _inner(argv: Sequence[str], caps: Caps) -> list[str]:
 
 
 def bwrap_command(
-    jail: Jail, workdir: str, env: dict[str, str], caps: Caps, argv: Sequence[str],
+    jail: Jail, workdir: str, env: dict[str, str], caps: Caps, argv: Sequence[str], uid: int,
 ) -> list[str]:
     command = [
         jail.launcher, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
         "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-        # Only for setpriv's drop to nobody; it clears every capability before the exec.
+        # Only for setpriv's drop to the run's uid; it clears every capability before the exec.
         "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
     ]
     for system_dir in SYSTEM_DIRS:
@@ -112,12 +113,12 @@ def bwrap_command(
     ]
     for key, value in env.items():
         command += ["--setenv", key, value]
-    return [*command, "--", *_inner(argv, caps)]
+    return [*command, "--", *_inner(argv, caps, uid)]
 
 
 def unshare_command(
     jail: Jail, workdir: str, env: dict[str, str], caps: Caps, argv: Sequence[str],
-    root: str,
+    uid: int, root: str,
 ) -> list[str]:
     """The fallback: new namespaces by unshare, a root built on a tmpfs by a script of ours
     (trusted code, still root), then chroot, setpriv and prlimit before the program.
@@ -146,7 +147,7 @@ def unshare_command(
         " ".join([
             'chroot "$R" /usr/bin/env -i', f"-C {q(SANDBOX_DIR)}",
             *(q(f"{key}={value}") for key, value in env.items()),
-            *(q(arg) for arg in _inner(argv, caps)),
+            *(q(arg) for arg in _inner(argv, caps, uid)),
         ]),
     ]
     return [
@@ -155,23 +156,31 @@ def unshare_command(
     ]
 
 
-def prepare_workdir(workdir: Path) -> None:
-    """The work directory belongs to nobody (the only place it may write), /tmp inside it."""
+def prepare_workdir(workdir: Path, uid: int) -> None:
+    """The work directory belongs to the run's uid (the only place it may write), /tmp
+    inside it. All of it: a rerun in the same directory (a redelivered job) may get
+    another uid than the last attempt. Links are not followed (the code may have planted
+    some)."""
     (workdir / ".tmp").mkdir(parents=True, exist_ok=True)
+    for top, dirs, files in os.walk(workdir):
+        for name in (*dirs, *files):
+            os.chown(os.path.join(top, name), uid, uid, follow_symlinks=False)
+    os.chown(workdir, uid, uid)
     for path in (workdir, workdir / ".tmp"):
-        os.chown(path, NOBODY, NOBODY)
         path.chmod(0o755)
 
 
 @contextlib.contextmanager
 def jail_command(jail: Jail, workdir: Path, caps: Caps, argv: Sequence[str]) -> Iterator[list[str]]:
-    """The launcher's argv; for the fallback, with the empty directory its root is built on."""
-    prepare_workdir(workdir)
-    if jail.kind == "bwrap":
-        yield bwrap_command(jail, str(workdir), ENV, caps, argv)
-        return
-    root = tempfile.mkdtemp(prefix="videogen-sandbox-root-")
-    try:
-        yield unshare_command(jail, str(workdir), ENV, caps, argv, root)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    """The launcher's argv, as a uid claimed for the block; for the fallback, with the empty
+    directory its root is built on."""
+    with claimed_uid() as uid:
+        prepare_workdir(workdir, uid)
+        if jail.kind == "bwrap":
+            yield bwrap_command(jail, str(workdir), ENV, caps, argv, uid)
+            return
+        root = tempfile.mkdtemp(prefix="videogen-sandbox-root-")
+        try:
+            yield unshare_command(jail, str(workdir), ENV, caps, argv, uid, root)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)

@@ -89,22 +89,28 @@ class _Probe:
 
 
 _probe_lock = threading.Lock()
-# By interpreter and sandbox setting: a process probes once per configuration it runs with.
-_probes: dict[tuple[str, str], _Probe] = {}
+# By every setting the probe's answer depends on: a process probes once per configuration
+# it runs with, and a changed setting is a new probe, never a stale answer.
+_probes: dict[tuple[tuple[str, str], ...], _Probe] = {}
+PROBE_SETTINGS = ("VIDEOGEN_MANIM_PYTHON", "VIDEOGEN_MANIM_SANDBOX", "VIDEOGEN_MANIM_UID", "PATH")
 
 
 def sandbox_status(refresh: bool = False) -> ManimStatus:
-    """Whether scenes can be rendered, and in which sandbox. Probed once per process
-    (a sandboxed `import manim`, a few seconds: call it from a thread in async code)."""
+    """Whether scenes can be rendered, and in which sandbox. Probed once per process and
+    configuration (a sandboxed `import manim`, a few seconds: call it from a thread in
+    async code)."""
     return _probed(refresh).status
 
 
 def _probed(refresh: bool = False) -> _Probe:
-    key = (manim_python(), os.environ.get("VIDEOGEN_MANIM_SANDBOX") or "auto")
+    # One snapshot of the environment, taken once: the key and the probe are of the same
+    # settings, even when another thread changes them while this one waits for the lock.
+    environ = dict(os.environ)
+    key = tuple((name, environ.get(name, "")) for name in PROBE_SETTINGS)
     # One probe at a time: concurrent first renders wait for the same answer.
     with _probe_lock:
         if refresh or key not in _probes:
-            _probes[key] = probe = _probe_now(os.environ)
+            _probes[key] = probe = _probe_now(environ)
             status = probe.status
             if status.available and not status.reason:
                 log.info("manim sandbox ready", sandbox=status.sandbox)
@@ -132,12 +138,12 @@ def _probe_now(environ: Mapping[str, str]) -> _Probe:
     trees = read_only_trees(found.stdout.split())
     failed: list[str] = []
     for kind in SANDBOX_ORDER[mode]:
-        launcher = shutil.which(kind)
+        launcher = shutil.which(kind, path=environ.get("PATH"))
         if launcher is None:
             failed.append(f"{kind} unavailable: not installed")
             continue
         jail = Jail(kind, launcher, trees)
-        output = _probe_output(jail, python)
+        output = _probe_output(jail, python, environ)
         if "\nmanim " in output:
             # The fallback says so, whether bwrap failed or it was asked for.
             why = failed or [f"VIDEOGEN_MANIM_SANDBOX={mode}"]
@@ -152,9 +158,9 @@ def _probe_now(environ: Mapping[str, str]) -> _Probe:
     return _unavailable("; ".join(failed) + "; generated code is never run unsandboxed")
 
 
-def _probe_output(jail: Jail, python: str) -> str:
+def _probe_output(jail: Jail, python: str, environ: Mapping[str, str]) -> str:
     with tempfile.TemporaryDirectory(prefix="videogen-sandbox-probe-") as scratch:
-        caps = SandboxLimits.from_env().caps()
+        caps = SandboxLimits.from_env(environ).caps()
         with jail_command(jail, Path(scratch), caps, [python, "-c", PROBE_CODE]) as command:
             try:
                 done = subprocess.run(
