@@ -103,12 +103,15 @@ def bwrap_command(
         command += ["--ro-bind", system_dir, system_dir]
     for target, link in SYMLINKS:
         command += ["--symlink", target, link]
+    # /tmp before the read-only trees: a venv that lives under /tmp (a clone checked out
+    # there) is bound on top of it, not hidden by it. Mounts are made in order.
+    command += ["--bind", f"{workdir}/.tmp", "/tmp"]
     for ancestor in _ancestors([*jail.read_only, SANDBOX_DIR]):
         command += ["--perms", "0755", "--dir", ancestor]
     for tree in jail.read_only:
         command += ["--ro-bind", tree, tree]
     command += [
-        "--bind", workdir, SANDBOX_DIR, "--bind", f"{workdir}/.tmp", "/tmp",
+        "--bind", workdir, SANDBOX_DIR,
         "--proc", "/proc", "--dev", "/dev", "--chdir", SANDBOX_DIR, "--clearenv",
     ]
     for key, value in env.items():
@@ -136,11 +139,13 @@ def unshare_command(
         'mount -t tmpfs -o mode=0755,size=16m vgsandbox "$R"',
         'ro() { mkdir -p "$R$1"; mount --bind "$1" "$R$1"; '
         'mount -o remount,bind,ro,nosuid,nodev "$R$1"; }',
+        # /tmp first, so that a read-only tree under /tmp is mounted on top of it.
+        'mkdir -p "$R/tmp"',
+        f'mount --bind {q(workdir + "/.tmp")} "$R/tmp"',
         *(f"ro {q(tree)}" for tree in (*SYSTEM_DIRS, *jail.read_only)),
         *(f'ln -s {q(target)} "$R"{q(link)}' for target, link in SYMLINKS),
-        f'mkdir -p "$R"{q(SANDBOX_DIR)} "$R/tmp" "$R/proc" "$R/dev"',
+        f'mkdir -p "$R"{q(SANDBOX_DIR)} "$R/proc" "$R/dev"',
         f'mount --bind {q(workdir)} "$R"{q(SANDBOX_DIR)}',
-        f'mount --bind {q(workdir + "/.tmp")} "$R/tmp"',
         'mount -t proc -o nosuid,nodev,noexec proc "$R/proc"',
         *(f'touch "$R/dev/{d}"; mount --bind /dev/{d} "$R/dev/{d}"' for d in DEVICES),
         'mount -o remount,ro "$R"',
