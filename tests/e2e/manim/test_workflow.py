@@ -375,6 +375,15 @@ async def test_only_scene_2_gets_a_new_version(
     assert "class Scene2" in edited.after.codes[1]
 
 
+async def test_the_edit_keeps_the_scene_s_timing(edited: Edited) -> None:
+    """edit-scene's `preserve_timing` (true by default): the new scene 2 lasts as long as
+    the old one, so scene 3 starts where it did in the combined video."""
+    old, new = decode(edited.before.scenes[1]), decode(edited.after.scenes[1])
+    assert new.duration == pytest.approx(old.duration, abs=FRAME + 0.01)
+    assert edited.after.result["scenes"][1]["duration"] == pytest.approx(
+        edited.before.result["scenes"][1]["duration"], abs=FRAME + 0.01)
+
+
 async def test_the_edited_scene_is_more_colorful(edited: Edited) -> None:
     def spread(out: Outputs) -> Any:
         d = decode(out.scenes[1]).duration

@@ -175,14 +175,15 @@ def nc(world: World) -> Client:
 
 def render_request(
     code: str, *, narration: str | None = None, scene_number: int = 1, version: int = 1,
-    max_duration_s: float = 60.0,
+    max_duration_s: float = 60.0, min_duration_s: float = 0.0,
 ) -> SceneRenderRequested:
     session = "session_" + uuid.uuid4().hex[:8]
     return SceneRenderRequested(
         session_id=session, project_id=manim_project_key(session), job_id=uuid.uuid4(),
         scene_number=scene_number, version=version, code=code.format(n=scene_number),
         topic="circles", quality="preview", width=426, height=240, fps=15,
-        max_duration_s=max_duration_s, narration=narration, requested_at=datetime.now(UTC),
+        max_duration_s=max_duration_s, min_duration_s=min_duration_s, narration=narration,
+        requested_at=datetime.now(UTC),
     )
 
 
@@ -340,6 +341,23 @@ async def test_a_scene_longer_than_its_limit_is_cut(world: World) -> None:
     assert answer.video_key is not None
     decoded = decode(world.blobs_root / answer.video_key)
     assert decoded.duration_s == pytest.approx(2.0, abs=0.15)
+
+
+async def test_a_silent_scene_shorter_than_its_minimum_holds_its_last_frame(
+    world: World,
+) -> None:
+    """An edit that keeps its timing (`min_duration_s`): the 1 s scene lasts 3 s, its
+    last frame held, with no audio added."""
+    request = render_request(SHORT_SCENE, scene_number=5, min_duration_s=3.0)
+    await world.publish(request, "SceneRenderRequested")
+    answer = await world.script.answer_for(request.job_id, within=180)
+
+    assert answer.error is None, answer.error
+    assert answer.video_key is not None
+    assert answer.has_audio is False
+    decoded = decode(world.blobs_root / answer.video_key)
+    assert decoded.duration_s == pytest.approx(3.0, abs=0.15)
+    assert answer.duration_s == pytest.approx(3.0, abs=0.15)
 
 
 async def test_a_render_found_whole_after_a_crash_is_answered_not_rendered(

@@ -252,6 +252,9 @@ class SceneRenderRequested(
     height: int
     fps: int
     max_duration_s: float
+    # The scene lasts at least this long (its last frame held): an edit with
+    # `preserve_timing` keeps its scene's length, so the combined video keeps its timing.
+    min_duration_s: float = 0.0
     # Spoken over the scene (the scene lasts at least as long); None: silent.
     narration: str | None = None
     voice: str | None = None
@@ -519,6 +522,7 @@ class RequestSceneRender(ManimCommandBase, frozen=True, kw_only=True):
     height: int | None = None
     fps: int | None = None
     max_duration_s: float = 60.0
+    min_duration_s: float = 0.0
     # None: the scene's narration from its implementation, if any (and `narrate`).
     narration: str | None = None
     narrate: bool = True

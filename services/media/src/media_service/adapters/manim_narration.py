@@ -112,23 +112,24 @@ def scene_mux_argv(
     """`video` with the sentences over it, `duration_s` long (an mp4 with faststart).
 
     `duration_s` is the scene's length: at least the video's and the audio's, at most the
-    scene's limit (the caller decides). A scene without narration is copied as it is,
-    only moving its index to the front.
+    scene's limit (the caller decides). A silent scene no longer than its video is copied
+    as it is, only moving its index to the front; a longer one holds its last frame.
     """
     head = [ffmpeg_executable(), "-hide_banner", "-v", "error", "-y", "-i", str(video)]
     tail = ["-movflags", "+faststart", "-f", "mp4", str(target)]
-    if not wavs:
+    hold = max(0.0, duration_s - video_s)
+    if not wavs and hold < 0.001:
         return [*head, "-map", "0:v:0", "-c", "copy", "-t", f"{duration_s:.6f}", *tail]
+    held = f"[0:v:0]tpad=stop_mode=clone:stop_duration={hold + 0.1:.6f},setpts=PTS-STARTPTS[v]"
+    x264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"]
+    if not wavs:
+        return [*head, "-filter_complex", held, "-map", "[v]", "-t", f"{duration_s:.6f}",
+                *x264, *tail]  # fmt: skip
     inputs = [arg for wav in wavs for arg in ("-i", str(wav))]
     joined = "".join(f"[{n}:a:0]" for n in range(1, len(wavs) + 1))
-    hold = max(0.0, duration_s - video_s)
-    graph = (
-        f"[0:v:0]tpad=stop_mode=clone:stop_duration={hold + 0.1:.6f},setpts=PTS-STARTPTS[v];"
-        f"{joined}concat=n={len(wavs)}:v=0:a=1,aresample=44100,apad[a]"
-    )
+    graph = f"{held};{joined}concat=n={len(wavs)}:v=0:a=1,aresample=44100,apad[a]"
     return [
         *head, *inputs, "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
-        "-t", f"{duration_s:.6f}",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+        "-t", f"{duration_s:.6f}", *x264,
         "-c:a", "aac", "-b:a", "128k", "-ac", "2", *tail,
     ]

@@ -162,8 +162,9 @@ class _Run:
         """The scene with its narration, under its keys: the SRT first, the video last."""
         blobs, r = self.job.blobs, self.request
         audio_s = narration.duration_s if narration else 0.0
-        # The scene lasts until its narration ends, but never past its limit.
-        duration = min(max(video_s, audio_s), r.max_duration_s)
+        # The scene lasts until its narration ends (and at least its minimum: an edit that
+        # keeps its timing), but never past its limit.
+        duration = min(max(video_s, audio_s, r.min_duration_s), r.max_duration_s)
         target = blobs.scratch_path(".mp4")
         try:
             await run_ffmpeg(scene_mux_argv(

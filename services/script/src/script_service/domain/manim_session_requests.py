@@ -147,7 +147,9 @@ def render_requested(
         session_id=by.session_id, project_id=by.project_id, job_id=command.job_id,
         task_id=command.task_id, scene_number=n, version=version, code=code, topic=by.topic,
         quality=command.quality, width=width, height=height, fps=fps,
-        max_duration_s=command.max_duration_s, narration=_narration(command, state),
+        max_duration_s=command.max_duration_s,
+        min_duration_s=min(max(command.min_duration_s, 0.0), command.max_duration_s),
+        narration=_narration(command, state),
         voice=command.voice, requested_version=command.requested_version,
         attempt=command.attempt, requested_at=command.now,
     ))  # fmt: skip

@@ -384,8 +384,38 @@ def test_a_repeated_reaction_sends_the_same_commands_with_the_same_ids() -> None
     assert len({a.command_id for a in first}) == len(first)
 
 
+def _edit_of_a_5_s_scene(preserve_timing: bool) -> RequestSceneRender:
+    """The render an edit of scene 2 asks for, scene 2 having been rendered 5 s long."""
+    world = World(kind="edit", prompt="make it slower", scene_number=2, scene_count=None,
+                  preserve_timing=preserve_timing)
+    earlier = UUID("00000000-0000-4000-8000-0000000000e1")
+    world.view.apply(SceneRenderRequested(
+        **ids(earlier, task=None), scene_number=2, version=1, code="c", topic="ML basics",
+        quality="low", width=854, height=480, fps=15, max_duration_s=20.0, requested_at=NOW,
+    ))
+    world.view.apply(SceneRendered(
+        **ids(earlier, task=None), scene_number=2, version=1, video_key="v", code_key="c",
+        duration_s=5.0, sandbox="bwrap", rendered_at=NOW,
+    ))
+    world.react()
+    *_, render = world.answer(code(2, version=2))
+    assert isinstance(render, RequestSceneRender)
+    return render
+
+
+def test_an_edit_that_preserves_timing_is_rendered_exactly_as_long_as_before() -> None:
+    render = _edit_of_a_5_s_scene(preserve_timing=True)
+    assert (render.min_duration_s, render.max_duration_s) == (5.0, 5.0)
+
+
+def test_an_edit_that_need_not_preserve_timing_keeps_only_the_limit() -> None:
+    render = _edit_of_a_5_s_scene(preserve_timing=False)
+    assert (render.min_duration_s, render.max_duration_s) == (0.0, 20.0)
+
+
 def test_an_edit_renders_its_scene_as_it_was_rendered_before() -> None:
-    world = World(kind="edit", prompt="make it more colorful", scene_number=2, scene_count=None)
+    world = World(kind="edit", prompt="make it more colorful", scene_number=2, scene_count=None,
+                  preserve_timing=False)
     earlier = UUID("00000000-0000-4000-8000-0000000000e1")
     world.view.apply(SceneRenderRequested(
         **ids(earlier, task=None), scene_number=2, version=1, code="c", topic="ML basics",

@@ -152,7 +152,8 @@ class Reaction:
     def render_request(self, view: SessionView, scene: int, attempt: int) -> RequestSceneRender:
         """The scene's latest code rendered, spoken over with its narration if asked. An
         edit renders its scene as it was rendered before (size, rate, narration), so it
-        still matches the scenes it is combined with."""
+        still matches the scenes it is combined with; with `preserve_timing`, also exactly
+        as long as before (held or cut), so the scenes after it keep their places."""
         config = self.queued.render_config
         before = view.rendered_as.get(scene) if self.queued.kind == "edit" else None
         width: int | None
@@ -166,12 +167,18 @@ class Reaction:
             quality, width, height, fps = config.quality, config.width, config.height, config.fps
             longest, voice = config.max_scene_duration, config.voice
             narrate = config.narration
+        shortest = 0.0
+        if before is not None and self.queued.preserve_timing:
+            previous = max((v for n, v in view.renders if n == scene), default=None)
+            if previous is not None:
+                shortest = longest = view.renders[(scene, previous)].duration_s
         implementation = view.implementations.get(scene)
         spoken = implementation.narration if implementation and narrate else ""
         return RequestSceneRender(
             **self.fields(f"render:{scene}:{attempt}"),
             job_id=job_id_for(self.task_id, "render", scene, attempt), scene_number=scene,
             topic=view.topic or self.queued.prompt, quality=quality, width=width,
-            height=height, fps=fps, max_duration_s=longest, narration=spoken or None,
+            height=height, fps=fps, max_duration_s=longest, min_duration_s=shortest,
+            narration=spoken or None,
             narrate=narrate, voice=voice, attempt=attempt,
         )
