@@ -170,8 +170,9 @@ class Reaction:
         shortest = 0.0
         if before is not None and self.queued.preserve_timing:
             previous = max((v for n, v in view.renders if n == scene), default=None)
-            if previous is not None:
-                shortest = longest = view.renders[(scene, previous)].duration_s
+            kept = view.renders[(scene, previous)].duration_s if previous is not None else 0.0
+            if kept > 0:
+                shortest = longest = kept
         implementation = view.implementations.get(scene)
         spoken = implementation.narration if implementation and narrate else ""
         return RequestSceneRender(
