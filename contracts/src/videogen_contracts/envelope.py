@@ -22,6 +22,11 @@ class EventMetadata(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tru
     # The project this event belongs to; the subject builder routes on it so that
     # `vg.*.<project_id>.>` selects everything about one project across services.
     project_id: str | None = None
+    # The user who owns the stream this event belongs to (identity.py): the actor of the
+    # command that created the stream, copied onto every later event of it, so that a
+    # worker reacting to the event acts for the same user and a projection can file every
+    # resource under its owner. None: a stream made by the system, or before issue 13.
+    owner: str | None = None
 
 
 class NewEvent(msgspec.Struct, frozen=True, kw_only=True):

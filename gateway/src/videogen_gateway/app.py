@@ -12,6 +12,7 @@ from litestar.types import Receive, Scope, Send
 from structlog.contextvars import bound_contextvars
 from videogen_runtime.settings import Settings
 
+from videogen_gateway.access.guard import authorize
 from videogen_gateway.errors import EXCEPTION_HANDLERS
 from videogen_gateway.health.routes import health_router
 from videogen_gateway.lifespan import lifespans
@@ -78,6 +79,8 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             manim_agents_router(), manim_tasks_router(), manim_feeds_router(),
             manim_files_router(),
         ],
+        # Every route, WebSockets included: access/guard.py (scope, ownership, limits).
+        guards=[authorize],
         lifespan=lifespans(),
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         request_max_body_size=MAX_BODY_BYTES,

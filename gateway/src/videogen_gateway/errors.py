@@ -33,10 +33,12 @@ PROBLEM_BASE = "https://videogen.dev/problems/"
 PLAIN_ERROR_PATHS = re.compile(r"^/api/v1/(generate|jobs|status|download)(/|$)")
 
 _TITLES: dict[int, tuple[str, str]] = {
-    400: ("validation-error", "Validation Error"), 404: ("not-found", "Not Found"),
+    400: ("validation-error", "Validation Error"), 401: ("unauthorized", "Unauthorized"),
+    403: ("forbidden", "Forbidden"), 404: ("not-found", "Not Found"),
     405: ("method-not-allowed", "Method Not Allowed"), 409: ("conflict", "Conflict"),
     413: ("payload-too-large", "Payload Too Large"),
     415: ("unsupported-media-type", "Unsupported Media Type"),
+    429: ("too-many-requests", "Too Many Requests"),
     422: ("unprocessable-entity", "Unprocessable Entity"),
     500: ("internal-error", "Internal Server Error"),
     503: ("service-unavailable", "Service Unavailable"), 504: ("timeout", "Gateway Timeout"),
@@ -68,9 +70,14 @@ class PlainError(msgspec.Struct, frozen=True):
 class ApiError(Exception):
     """An error a surface raises on purpose: it becomes exactly this problem."""
 
-    def __init__(self, status: int, detail: str, field: str | None = None) -> None:
+    def __init__(
+        self, status: int, detail: str, field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status, self.detail, self.field = status, detail, field
+        # Sent with the error: `Retry-After` on a 429, `WWW-Authenticate` on a 401.
+        self.headers = headers
 
 
 class Rejected(ApiError):
@@ -159,7 +166,7 @@ def on_validation(request: Request[Any, Any, Any], exc: ValidationException) -> 
 
 
 def on_api_error(request: Request[Any, Any, Any], exc: ApiError) -> Response[bytes]:
-    return error_response(request, exc.status, exc.detail, field=exc.field)
+    return error_response(request, exc.status, exc.detail, field=exc.field, headers=exc.headers)
 
 
 def on_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
