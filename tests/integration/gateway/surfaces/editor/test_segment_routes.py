@@ -160,7 +160,7 @@ async def test_a_body_that_is_not_json_is_a_400(editor: EditorWorld, clip_bytes:
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("segment", [str(uuid.uuid4()), "not-a-uuid"])
+@pytest.mark.parametrize("segment", ["3f0c8a52-5d1e-4c7b-9a61-0d2e8f4b7c19", "not-a-uuid"])
 async def test_an_unknown_segment_is_a_404_before_its_body_is_read(
     editor: EditorWorld, segment: str
 ) -> None:
