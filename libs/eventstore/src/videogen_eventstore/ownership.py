@@ -27,9 +27,13 @@ def owner_of(recorded: Sequence[RecordedEvent]) -> str | None:
     return recorded[0].metadata.owner if recorded else None
 
 
-def may_act_on(recorded: Sequence[RecordedEvent], actor: Actor | None) -> bool:
-    owner = owner_of(recorded)
+def may_act_for(owner: str | None, actor: Actor | None) -> bool:
+    """Whether `actor` may see and act on what `owner` owns (None: nobody, or the system)."""
     return owner is None or actor is None or actor.admin or actor.user == owner
+
+
+def may_act_on(recorded: Sequence[RecordedEvent], actor: Actor | None) -> bool:
+    return may_act_for(owner_of(recorded), actor)
 
 
 def visible(recorded: Sequence[RecordedEvent], owned: bool = True) -> Sequence[RecordedEvent]:

@@ -26,6 +26,7 @@ from videogen_contracts.project.production import stream_id_for as production_st
 from videogen_contracts.replies import CommandRejected
 from videogen_contracts.script.events import stream_id_for as script_stream
 from videogen_contracts.script.events import studio_script_id
+from videogen_contracts.script.outline import outline_stream_id
 from videogen_contracts.script.queries import GetProjectScript
 from videogen_eventstore.api import EventStore
 from videogen_eventstore.postgres import PostgresEventStore
@@ -118,6 +119,20 @@ async def test_what_the_services_make_for_alices_project_is_hers_and_hidden_from
         )
         assert isinstance(answer, CommandRejected), answer
         assert answer.code == "not_found", answer
+        # Bob's own new streams for alice's project (an outline, the script of a project of
+        # hers that has none yet) are refused too, before any model writes from her brief.
+        with acting_as(ALICE):
+            other = await studio.create_project()
+        outline_id = uuid.uuid4()
+        for target in (project_id, other):
+            assert await refused(studio, "generate_outline", {
+                "project_id": str(target), "outline_id": str(outline_id), "target_minutes": 0.5,
+            }, "script") == f"project {target} not found"
+        assert await refused(studio, "quick_generate", {
+            "project_id": str(other), "target_minutes": 0.5,
+        }, "script") == f"project {other} not found"
+    assert await script_store.read_stream(outline_stream_id(outline_id)) == []
+    assert await script_store.read_stream(script_stream(studio_script_id(other))) == []
     with acting_as(ROOT):
         await studio.command("update_sentence", {
             "project_id": str(project_id), "sentence_id": str(sentence.sentence_id),
