@@ -16,7 +16,7 @@ from typing import Annotated
 import msgspec
 from litestar import Router, delete, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from videogen_contracts.identity import SCOPES, Scope
 from videogen_contracts.project.api_keys import KEY_ID_PATTERN, KEY_NAME_MAX, USER_MAX
 
@@ -67,7 +67,7 @@ def _queries(rt: Runtime) -> ApiKeyQueries:
 
 @post("/keys", status_code=201, summary="Create an API key (the answer shows it, once)",
       responses=problems(400, 413, 503))
-async def create_api_key(state: State, data: NewKeyBody) -> CreatedKey:
+async def create_api_key(state: State, data: JSONBody[NewKeyBody]) -> CreatedKey:
     try:
         return await create_key(runtime_of(state).dispatcher, data.user, data.name or "",
                                 data.scopes)
