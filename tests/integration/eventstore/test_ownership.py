@@ -84,12 +84,12 @@ class World:
     async def run(
         self, actor: Actor | None, command: Create | Rename, key: str = "1",
         aggregate: Aggregate[str, Create | Rename, str | None, DocEvent] = DOC,
-        command_id: str | None = None,
+        command_id: str | None = None, metadata: EventMetadata = METADATA,
     ) -> CommandAccepted:
         with acting_as(actor):
             return await Streams(self.store).run(
                 aggregate, key, command, command_id=command_id or f"{actor}-{command}-{key}",
-                metadata=METADATA,
+                metadata=metadata,
             )
 
     async def owners(self, stream_id: str = "doc-1") -> list[str | None]:
@@ -164,6 +164,18 @@ async def test_what_an_admin_creates_is_the_admins(world: World) -> None:
     with pytest.raises(NotFound):
         await world.run(ALICE, Rename("b"))
     assert await world.owners() == ["root"]
+
+
+async def test_a_new_stream_is_the_owner_the_service_declares_never_an_old_one(
+    world: World,
+) -> None:
+    # An admin's script for alice's project is alice's, as the script service declares.
+    for_alice = EventMetadata(correlation_id="corr-1", owner="alice")
+    await world.run(ADMIN, Create("a"), metadata=for_alice)
+    await world.run(ALICE, Rename("b"))
+    # A declaration never moves an existing stream to another owner.
+    await world.run(ADMIN, Rename("c"), metadata=EventMetadata(correlation_id="c", owner="bob"))
+    assert await world.owners() == ["alice", "alice", "alice"]
 
 
 async def test_a_stream_that_belongs_to_nobody_is_never_stamped(world: World) -> None:

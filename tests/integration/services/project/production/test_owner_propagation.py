@@ -138,5 +138,14 @@ async def test_what_the_services_make_for_alices_project_is_hers_and_hidden_from
             "project_id": str(project_id), "sentence_id": str(sentence.sentence_id),
             "text": "An admin fixed a typo.",
         }, service="script")
+        # What an admin makes for alice's project is hers (the script service declares it).
+        await studio.command("quick_generate", {
+            "project_id": str(other), "target_minutes": 0.5,
+        }, service="script")
+        await studio.command("generate_outline", {
+            "project_id": str(other), "outline_id": str(outline_id), "target_minutes": 0.5,
+        }, service="script")
+    assert await owners(script_store, script_stream(studio_script_id(other))) == {"alice"}
+    assert await owners(script_store, outline_stream_id(outline_id)) == {"alice"}
     assert (await project_script(studio, project_id)).version == script.version + 1
     assert await owners(script_store, script_stream(studio_script_id(project_id))) == {"alice"}
