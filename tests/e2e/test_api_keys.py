@@ -135,4 +135,6 @@ async def test_the_admin_endpoints_create_list_and_revoke_a_key(stack: Stack) ->
             refused = await client.post("/api/admin/keys", json=bad)
             assert refused.status_code == 400, (bad, refused.text)
             assert refused.headers["content-type"].startswith("application/problem+json")
+        blank_user = await client.get("/api/admin/keys", params={"user": " "})
+        assert blank_user.status_code == 400, blank_user.text
     assert await events_holding(stack, body["key"]) == 0
