@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 from videogen_gateway.readmodels.manim.rows import JobRow, SceneRow, SessionRow, TaskRow
+from videogen_gateway.readmodels.owners import owned_filter, viewer
 from videogen_gateway.readmodels.queries import Queries, columns
 from videogen_gateway.realtime import SseEvent, sse_event
 
@@ -21,7 +22,8 @@ class ManimQueries(Queries):
         self._session = (f"SELECT {columns(SessionRow)} FROM {q}.manim_sessions"
                          " WHERE session_id = $1")
         self._of_topic = (f"SELECT {columns(SessionRow)} FROM {q}.manim_sessions"
-                          " WHERE topic = $1 ORDER BY opened_at DESC LIMIT 1")
+                          f" WHERE topic = $1 AND {owned_filter(q, 'project_key', 2)}"
+                          " ORDER BY opened_at DESC LIMIT 1")
         self._job = f"SELECT {columns(JobRow)} FROM {q}.manim_jobs WHERE job_id = $1"
         scenes = f"SELECT {columns(SceneRow)} FROM {q}.manim_scenes WHERE session_id = $1"
         self._versions = f"{scenes} AND scene_number = $2 ORDER BY version"
@@ -48,7 +50,8 @@ class ManimQueries(Queries):
         return await self.one(self._session, SessionRow, session_id)
 
     async def latest_session_of_topic(self, topic: str) -> SessionRow | None:
-        return await self.one(self._of_topic, SessionRow, topic)
+        """The acting user's latest session of `topic` (anyone's for an admin)."""
+        return await self.one(self._of_topic, SessionRow, topic, viewer())
 
     async def job(self, job_id: UUID) -> JobRow | None:
         return await self.one(self._job, JobRow.of, job_id)
