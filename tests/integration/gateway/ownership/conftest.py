@@ -128,33 +128,38 @@ async def events(pool: asyncpg.Pool, schema: str) -> Events:
     return Events({name: make(pool, schema, f"gateway-{name}") for name, make in kinds.items()})
 
 
+@dataclass
+class Gateway:
+    """The real app under uvicorn; `gateway(user)` is a client acting as `user` (None: the
+    local user)."""
+
+    base_url: str
+    clients: list[httpx.AsyncClient] = field(default_factory=list)
+
+    def __call__(self, user: str | None) -> httpx.AsyncClient:
+        made = httpx.AsyncClient(base_url=self.base_url,
+                                 headers={USER_HEADER: user} if user else {})
+        self.clients.append(made)
+        return made
+
+
 @pytest.fixture
-async def gateway(
-    settings: Settings, events: Events
-) -> AsyncIterator[Callable[[str | None], httpx.AsyncClient]]:
-    """`gateway(user)`: a client of the real app acting as `user` (None: the local user)."""
+async def gateway(settings: Settings, events: Events) -> AsyncIterator[Gateway]:
     app = as_user(create_app(settings, GatewayOptions(resend_for=3.0, visible_within=5.0)))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, access_log=False,
                                            lifespan="on"))
     serving = asyncio.create_task(server.serve())
-    clients: list[httpx.AsyncClient] = []
-
-    def client(user: str | None) -> httpx.AsyncClient:
-        made = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
-                                 headers={USER_HEADER: user} if user else {})
-        clients.append(made)
-        return made
-
+    made = Gateway(f"http://127.0.0.1:{port}")
     async with asyncio.timeout(20):
         while not server.started:
             assert not serving.done(), "the gateway did not start"
             await asyncio.sleep(0.02)
     try:
-        yield client
+        yield made
     finally:
-        for made in clients:
-            await made.aclose()
+        for client in made.clients:
+            await client.aclose()
         server.should_exit = True
         await serving
 
