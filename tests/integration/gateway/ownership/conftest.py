@@ -43,6 +43,8 @@ from videogen_gateway.runtime import GatewayOptions
 from videogen_local.infra import free_port
 from videogen_runtime.settings import Settings
 
+from tests.integration.gateway.readmodels.conftest import pool  # noqa: F401 (a fixture)
+
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 USER_HEADER = "x-test-user"
 
@@ -100,13 +102,6 @@ class Events:
 
 
 @pytest.fixture
-async def pool(pg_url: str) -> AsyncIterator[asyncpg.Pool]:
-    created = await asyncpg.create_pool(pg_url, min_size=1, max_size=8)
-    yield created
-    await created.close()
-
-
-@pytest.fixture
 def settings(pg_url: str, nats_url: str, world_id: str, tmp_path: Path) -> Settings:
     return Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id,
                     data_dir=tmp_path)
@@ -119,7 +114,7 @@ def schema(settings: Settings) -> str:
 
 
 @pytest.fixture
-async def events(pool: asyncpg.Pool, schema: str) -> Events:
+async def events(pool: asyncpg.Pool, schema: str) -> Events:  # noqa: F811
     await migrate_gateway(pool, schema)
     kinds: dict[str, Callable[..., StreamProjector]] = {
         "project": ProjectProjector, "script": ScriptProjector, "media": MediaProjector,
