@@ -18,6 +18,7 @@ from videogen_contracts.subjects import Namespace
 from videogen_providers.config import ProviderConfig
 from videogen_runtime.settings import Settings
 
+from videogen_gateway.access.authn_options import AuthOptions
 from videogen_gateway.command_client import Dispatcher
 from videogen_gateway.positions import PositionWaiter
 from videogen_gateway.readmodels.projects.cache import DetailCache
@@ -74,6 +75,8 @@ class GatewayOptions:
     import_dir: Path | None = None
     # The most frames one editor preview strip may ask for (more is a 400).
     editor_strip_max_frames: int = EDITOR_STRIP_MAX_FRAMES
+    # Who may call (VIDEOGEN_AUTH: none, apikey, jwt) and how (access/authn_options.py).
+    auth: AuthOptions = field(default_factory=AuthOptions)
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
@@ -102,6 +105,7 @@ class GatewayOptions:
             editor_strip_max_frames=int(
                 os.environ.get("VIDEOGEN_EDITOR_STRIP_MAX_FRAMES", EDITOR_STRIP_MAX_FRAMES)
             ),
+            auth=AuthOptions.from_env(),
         )
 
 
