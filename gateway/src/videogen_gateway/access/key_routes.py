@@ -10,7 +10,6 @@ a look-up for half a second at most).
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -18,7 +17,13 @@ from litestar import Router, delete, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, QueryParameter
 from videogen_contracts.identity import SCOPES, Scope
-from videogen_contracts.project.api_keys import KEY_ID_PATTERN, KEY_NAME_MAX, USER_MAX
+from videogen_contracts.project.api_keys import (
+    KEY_ID_PATTERN,
+    KEY_NAME_MAX,
+    KEY_NAME_PATTERN,
+    USER_MAX,
+    USER_PATTERN,
+)
 
 from videogen_gateway.access.key_admin import CreatedKey, create_key, revoke_key
 from videogen_gateway.access.route_opts import ADMIN_ONLY
@@ -30,30 +35,17 @@ from videogen_gateway.runtime import Runtime, runtime_of
 
 _KEY_ID = re.compile(KEY_ID_PATTERN)
 
-User = Annotated[str, msgspec.Meta(min_length=1, max_length=USER_MAX)]
 
 
-class NewKeyBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    user: User
-    name: Annotated[str, msgspec.Meta(max_length=KEY_NAME_MAX)] | None = None
+class NewKeyBody(msgspec.Struct, frozen=True, kw_only=True):
+    user: Annotated[str, msgspec.Meta(min_length=1, max_length=USER_MAX, pattern=USER_PATTERN)]
+    name: Annotated[
+        str, msgspec.Meta(max_length=KEY_NAME_MAX, pattern=KEY_NAME_PATTERN)
+    ] | None = None
     # Default: read and write (identity.DEFAULT_SCOPES).
     scopes: Annotated[list[Scope], msgspec.Meta(min_length=1, max_length=len(SCOPES))] | None = (
         None
     )
-
-
-class KeyOut(msgspec.Struct, frozen=True, kw_only=True):
-    key_id: str
-    user: str
-    name: str
-    scopes: tuple[Scope, ...]
-    created_at: datetime
-    revoked_at: datetime | None
-
-
-def key_out(row: ApiKeyListed) -> KeyOut:
-    return KeyOut(key_id=row.key_id, user=row.user_id, name=row.name, scopes=row.scopes,
-                  created_at=row.created_at, revoked_at=row.revoked_at)
 
 
 def refusal(refused: CommandRefused) -> Rejected:
@@ -78,9 +70,13 @@ async def create_api_key(state: State, data: JSONBody[NewKeyBody]) -> CreatedKey
 @get("/keys", summary="List API keys (every user's, or one user's)", cache=False,
      responses=problems(400, 503))
 async def list_api_keys(
-    state: State, user: Annotated[User | None, QueryParameter(required=False)] = None,
-) -> list[KeyOut]:
-    return [key_out(row) for row in await _queries(runtime_of(state)).list_keys(user)]
+    state: State,
+    user: Annotated[str | None, QueryParameter(
+        required=False, min_length=1, max_length=USER_MAX, pattern=USER_PATTERN,
+        description="only this user's keys",
+    )] = None,
+) -> list[ApiKeyListed]:
+    return await _queries(runtime_of(state)).list_keys(user)
 
 
 @delete("/keys/{key_id:str}", status_code=204, summary="Revoke an API key",

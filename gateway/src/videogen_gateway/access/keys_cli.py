@@ -25,7 +25,6 @@ from videogen_eventstore.pool import create_pool
 from videogen_runtime.settings import Settings
 
 from videogen_gateway.access.key_admin import create_key, revoke_key
-from videogen_gateway.access.key_routes import key_out
 from videogen_gateway.command_client import CommandRefused, Dispatcher
 from videogen_gateway.positions import PositionWaiter
 from videogen_gateway.readmodels.api_keys.queries import ApiKeyQueries
@@ -98,7 +97,7 @@ async def _create(d: Deployment, args: argparse.Namespace) -> int:
 
 
 async def _list(d: Deployment, args: argparse.Namespace) -> int:
-    shown = [key_out(row) for row in await d.keys.list_keys(args.user)]
+    shown = await d.keys.list_keys(args.user)
     if args.json:
         print(msgspec.json.encode(shown).decode())
         return 0
