@@ -18,7 +18,7 @@ from videogen_contracts.project.production import (
 )
 from websockets.asyncio.client import connect
 
-from .conftest import NOW, Events, Gateway, studio_project
+from .conftest import NOW, Events, Gateway, bearer, studio_project
 
 pytestmark = pytest.mark.filterwarnings(
     r"ignore:\[paths='/projects:litestar.exceptions.LitestarDeprecationWarning"
@@ -100,7 +100,7 @@ async def test_the_studio_socket_does_not_follow_another_users_project(
     url = gateway.base_url.replace("http://", "ws://") + "/api/v1/ws"
 
     async def subscribe(user: str) -> dict[str, object]:
-        async with connect(url, additional_headers={"x-test-user": user}) as ws:
+        async with connect(url, additional_headers=bearer(user)) as ws:
             assert json.loads(await ws.recv())["type"] == "connected"
             await ws.send(json.dumps({"type": "subscribe", "projectId": str(world.project_id)}))
             answer: dict[str, object] = json.loads(await ws.recv())
