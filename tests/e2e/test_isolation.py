@@ -93,6 +93,12 @@ async def test_studio_and_editor_projects_are_their_owners(users: Users) -> None
              await users.bob.delete(f"/api/project/{uuid4()}"))
     same_404(await users.bob.post("/api/export", json={"project_id": editor["id"]}),
              await users.bob.post("/api/export", json={"project_id": str(uuid4())}))
+    # alice's signed upload URL is no pass for bob
+    asked = ok(await users.alice.post(f"/api/project/{editor['id']}/upload",
+                                      json={"file_name": "a.mp4", "content_type": "video/mp4"}))
+    reused = await users.bob.put(asked["upload_url"], content=b"\x00" * 16)
+    assert (reused.status_code, reused.json()["detail"]) == (
+        404, f"project {editor['id']} not found")
     assert (await users.alice.get(f"/api/v1/projects/{studio['id']}")).json()["topic"] == (
         "Alice's")
     theirs = {p["id"] for p in ok(await users.bob.get("/api/v1/projects"))}
