@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from structlog.testing import capture_logs
 from videogen_gateway.access.authn_options import AuthMisconfigured, AuthOptions, JwtOptions
 from videogen_gateway.access.bind_check import UnsafeBind, is_loopback, refuse_unsafe_bind
+from videogen_gateway.access.jwt_auth import JwtVerifier
 
 
 def serve(**env: str) -> subprocess.CompletedProcess[str]:
@@ -21,7 +23,7 @@ def serve(**env: str) -> subprocess.CompletedProcess[str]:
     clean.update(VIDEOGEN_DATABASE_URL="postgresql://127.0.0.1:9/none",
                  VIDEOGEN_NATS_URL="nats://127.0.0.1:9", **env)
     return subprocess.run([sys.executable, "-m", "videogen_gateway"], env=clean,
-                          capture_output=True, text=True, timeout=60, check=False)
+                          capture_output=True, text=True, timeout=240, check=False)
 
 
 def test_none_on_a_public_address_refuses_to_start() -> None:
@@ -35,6 +37,7 @@ def test_none_on_a_public_address_refuses_to_start() -> None:
     ({"VIDEOGEN_AUTH": "bogus"}, "VIDEOGEN_AUTH: unknown mode 'bogus'"),
     ({"VIDEOGEN_AUTH": "jwt"}, "VIDEOGEN_AUTH=jwt needs VIDEOGEN_JWT_SECRET"),
     ({"VIDEOGEN_AUTH": " , "}, "VIDEOGEN_AUTH names no mode"),
+    ({"VIDEOGEN_AUTH": "jwt", "VIDEOGEN_JWT_SECRET": "short"}, "must be at least 32 bytes"),
 ])
 def test_bad_auth_options_refuse_to_start(env: dict[str, str], message: str) -> None:
     # What `serve` (above) reads first; a SystemExit, so the process prints it and exits 1.
@@ -68,3 +71,10 @@ def test_which_binds_are_safe() -> None:
             refuse_unsafe_bind(host, AuthOptions(modes=("none", "apikey")))
     with pytest.raises(AuthMisconfigured):
         AuthOptions(modes=("jwt",), jwt=JwtOptions())
+
+
+def test_a_jwks_file_that_is_not_one_refuses_to_start(tmp_path: Path) -> None:
+    (tmp_path / "empty.json").write_text("{}")
+    for path in (tmp_path / "missing.json", tmp_path / "empty.json"):
+        with pytest.raises(AuthMisconfigured, match="not a readable JWKS file"):
+            JwtVerifier(JwtOptions(jwks=str(path)))
