@@ -8,15 +8,11 @@ existed, an admin is not.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import msgspec
 import pytest
-from nats.aio.client import Client
 from videogen_bus.actor import acting_as
 from videogen_bus.rpc import send_command
 from videogen_contracts.identity import Actor
@@ -26,6 +22,7 @@ from videogen_contracts.project.production import stream_id_for as production_st
 from videogen_contracts.replies import CommandRejected
 from videogen_contracts.script.events import stream_id_for as script_stream
 from videogen_contracts.script.events import studio_script_id
+from videogen_contracts.script.outline import outline_stream_id
 from videogen_contracts.script.queries import GetProjectScript
 from videogen_eventstore.api import EventStore
 from videogen_eventstore.postgres import PostgresEventStore
@@ -35,25 +32,17 @@ from tests.integration.services.project.production.test_production_flow import (
     nc,  # noqa: F401 (a fixture)
     stage_of,
 )
+from tests.integration.services.project.production.test_studio_rerender import (
+    studio,  # noqa: F401 (a fixture: the stale world with the real script service)
+)
 
-from .stale_world import World, project_script, start_world
+from .stale_world import World, project_script
 
 pytestmark = [pytest.mark.timeout(90)]
 
 ALICE = Actor(user="alice")
 BOB = Actor(user="bob")
 ROOT = Actor(user="root", admin=True)
-
-
-@pytest.fixture
-async def studio(
-    pg_url: str, nats_url: str, world_id: str, tmp_path: Path, nc: Client  # noqa: F811
-) -> AsyncIterator[World]:
-    settings = Settings(
-        database_url=pg_url, nats_url=nats_url, namespace=world_id, data_dir=tmp_path
-    )
-    async with AsyncExitStack() as stack:
-        yield await start_world(stack, settings, nc, None)
 
 
 async def owners(store: EventStore, stream_id: str) -> set[str | None]:
@@ -74,7 +63,7 @@ async def refused(world: World, name: str, body: dict[str, Any], service: str) -
 
 
 async def test_what_the_services_make_for_alices_project_is_hers_and_hidden_from_bob(
-    studio: World, world_id: str
+    studio: World, world_id: str  # noqa: F811 (the fixture imported above)
 ) -> None:
     with acting_as(ALICE):
         created = await studio.command(
@@ -118,10 +107,33 @@ async def test_what_the_services_make_for_alices_project_is_hers_and_hidden_from
         )
         assert isinstance(answer, CommandRejected), answer
         assert answer.code == "not_found", answer
+        # Bob's own new streams for alice's project (an outline, the script of a project of
+        # hers that has none yet) are refused too, before any model writes from her brief.
+        with acting_as(ALICE):
+            other = await studio.create_project()
+        outline_id = uuid.uuid4()
+        for target in (project_id, other):
+            assert await refused(studio, "generate_outline", {
+                "project_id": str(target), "outline_id": str(outline_id), "target_minutes": 0.5,
+            }, "script") == f"project {target} not found"
+        assert await refused(studio, "quick_generate", {
+            "project_id": str(other), "target_minutes": 0.5,
+        }, "script") == f"project {other} not found"
+    assert await script_store.read_stream(outline_stream_id(outline_id)) == []
+    assert await script_store.read_stream(script_stream(studio_script_id(other))) == []
     with acting_as(ROOT):
         await studio.command("update_sentence", {
             "project_id": str(project_id), "sentence_id": str(sentence.sentence_id),
             "text": "An admin fixed a typo.",
         }, service="script")
+        # What an admin makes for alice's project is hers (the script service declares it).
+        await studio.command("quick_generate", {
+            "project_id": str(other), "target_minutes": 0.5,
+        }, service="script")
+        await studio.command("generate_outline", {
+            "project_id": str(other), "outline_id": str(outline_id), "target_minutes": 0.5,
+        }, service="script")
+    assert await owners(script_store, script_stream(studio_script_id(other))) == {"alice"}
+    assert await owners(script_store, outline_stream_id(outline_id)) == {"alice"}
     assert (await project_script(studio, project_id)).version == script.version + 1
     assert await owners(script_store, script_stream(studio_script_id(project_id))) == {"alice"}
