@@ -14,6 +14,7 @@ from videogen_runtime.settings import Settings
 
 from videogen_gateway.access.guard import authorize
 from videogen_gateway.access.headers import SecurityHeaders, cors_config
+from videogen_gateway.access.limits import release_admission
 from videogen_gateway.errors import EXCEPTION_HANDLERS
 from videogen_gateway.health.routes import health_router
 from videogen_gateway.lifespan import lifespans
@@ -63,6 +64,7 @@ class GatewayApp(Litestar):
                 await super().__call__(scope, receive, observer)
             finally:
                 observer.record(scope, started)
+                await release_admission(scope, self.state)
 
 
 def create_app(settings: Settings, options: GatewayOptions | None = None) -> Litestar:

@@ -13,6 +13,16 @@ CREATE TABLE IF NOT EXISTS __schema__.rate_buckets (
     PRIMARY KEY (user_id, kind)
 );
 
+-- The costly requests admitted and still being answered, one row each: a job they start is
+-- not in the read models yet, so the job limits count these too (access/limits.py). A row
+-- is deleted when its request has been answered (its job visible by then, read-your-
+-- writes); one left by a crashed gateway expires. Not a read model either.
+CREATE TABLE IF NOT EXISTS __schema__.job_admissions (
+    id uuid PRIMARY KEY,
+    user_id text NOT NULL,
+    admitted_at timestamptz NOT NULL DEFAULT now()
+);
+
 -- Every job that still holds a place in a queue, once: a production (text2video, Aura,
 -- studio quick runs), a script generation that no active production drives, an editor
 -- export or AI edit, a Manim task, and a Manim job that no task drives. The owner is the
