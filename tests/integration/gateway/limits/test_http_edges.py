@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from videogen_gateway.access.authn_options import AuthOptions
 from videogen_gateway.app import create_app
 from videogen_gateway.runtime import GatewayOptions
 from videogen_gateway.serving import ServingOptions, protocol_with
@@ -62,13 +63,16 @@ async def port(pg_url: str, nats_url: str, world_id: str, tmp_path: Path) -> Asy
         yield port
 
 
-@pytest.fixture
+@pytest.fixture(params=["none", "apikey"])
 async def cors_port(
-    pg_url: str, nats_url: str, world_id: str, tmp_path: Path
+    pg_url: str, nats_url: str, world_id: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[int]:
+    """CORS on, without authentication and with it (a preflight carries no credentials)."""
     settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id + "c",
                         data_dir=tmp_path)
-    async with served(settings, GatewayOptions(resend_for=1.0, cors_origins=(ORIGIN,))) as port:
+    options = GatewayOptions(resend_for=1.0, cors_origins=(ORIGIN,),
+                             auth=AuthOptions(modes=(request.param,)))
+    async with served(settings, options) as port:
         yield port
 
 
