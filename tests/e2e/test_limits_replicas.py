@@ -116,6 +116,21 @@ async def test_a_burst_of_100_admits_the_limit_across_replicas(
     assert bobs.status_code == 202, bobs.text
 
 
+async def fill_then_refused(
+    clients: tuple[httpx.AsyncClient, httpx.AsyncClient], jobs: int, refusal: str
+) -> None:
+    """Create `jobs` Aura jobs over both replicas, then one more on each: refused."""
+    for i in range(jobs):
+        created = await clients[i % 2].post("/api/jobs", json=job_body())
+        assert created.status_code == 202, created.text
+    for api in clients:
+        refused = await api.post("/api/jobs", json=job_body())
+        assert refused.status_code == 429, refused.text
+        assert refused.headers["retry-after"] == "10"
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refusal in refused.json()["detail"]
+
+
 async def test_past_the_job_limits_a_job_is_refused_on_both_replicas(
     apis: dict[str, tuple[httpx.AsyncClient, httpx.AsyncClient]]
 ) -> None:
@@ -123,23 +138,9 @@ async def test_past_the_job_limits_a_job_is_refused_on_both_replicas(
     # Aura jobs (a rate bucket of their own) fill alice's share, then the queue.
     alice, bob = apis["alice"], apis["bob"]
     mine = len((await alice[0].get("/api/v1/jobs")).json()["jobs"])
-    for i in range(MAX_ACTIVE - mine):
-        created = await alice[i % 2].post("/api/jobs", json=job_body())
-        assert created.status_code == 202, created.text
-    for api in alice:
-        busy = await api.post("/api/jobs", json=job_body())
-        assert busy.status_code == 429, busy.text
-        assert busy.headers["retry-after"] == "10"
-        assert "too many jobs running" in busy.json()["detail"]
+    await fill_then_refused(alice, MAX_ACTIVE - mine, "too many jobs running")
     everyone = MAX_ACTIVE + len((await bob[0].get("/api/v1/jobs")).json()["jobs"])
-    for i in range(DEPTH - everyone):
-        created = await bob[i % 2].post("/api/jobs", json=job_body())
-        assert created.status_code == 202, created.text
-    for api in bob:
-        full = await api.post("/api/jobs", json=job_body())
-        assert full.status_code == 429, full.text
-        assert full.headers["content-type"].startswith("application/problem+json")
-        assert "queue is full" in full.json()["detail"]
+    await fill_then_refused(bob, DEPTH - everyone, "queue is full")
     listed = (await alice[0].get("/api/jobs", params={"pageSize": 100})).json()
     assert listed["totalCount"] == MAX_ACTIVE - mine  # nothing refused was enqueued
 
