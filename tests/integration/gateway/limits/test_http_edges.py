@@ -182,7 +182,7 @@ async def test_a_client_sending_headers_slowly_is_disconnected(port: int) -> Non
     started = time.monotonic()
 
     async def dribble() -> None:
-        for _ in range(20):
+        for _ in range(40):  # 8 s of headers, a line every 0.2 s: never complete in time
             writer.write(b"X-Slow: 1\r\n")
             await writer.drain()
             await asyncio.sleep(0.2)
@@ -193,7 +193,7 @@ async def test_a_client_sending_headers_slowly_is_disconnected(port: int) -> Non
     finally:
         dribbling.cancel()
         writer.close()
-    assert time.monotonic() - started < SERVING.header_timeout + 1.5
+    assert time.monotonic() - started < SERVING.header_timeout + 3  # slack: a loaded machine
     async with http(port) as client:  # everyone else is served meanwhile
         assert (await client.get("/api/health/live")).status_code == 200
 
@@ -207,7 +207,7 @@ async def test_an_idle_keep_alive_connection_is_closed(port: int) -> None:
     started = time.monotonic()
     await closed_within(reader, 5)
     writer.close()
-    assert time.monotonic() - started < SERVING.keep_alive + 1.5
+    assert time.monotonic() - started < SERVING.keep_alive + 3
 
 
 async def test_a_slow_handler_is_not_cut_by_the_header_deadline(port: int) -> None:
