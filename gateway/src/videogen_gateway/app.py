@@ -14,7 +14,9 @@ from videogen_runtime.settings import Settings
 
 from videogen_gateway.access.authn import authenticated
 from videogen_gateway.access.guard import authorize
+from videogen_gateway.access.headers import SecurityHeaders, cors_config
 from videogen_gateway.access.key_routes import admin_keys_router
+from videogen_gateway.access.limits import release_admission
 from videogen_gateway.access.me_routes import me_router
 from videogen_gateway.access.route_opts import PUBLIC
 from videogen_gateway.errors import EXCEPTION_HANDLERS
@@ -52,9 +54,9 @@ from videogen_gateway.unavailable import UNAVAILABLE_HANDLERS
 
 
 class GatewayApp(Litestar):
-    """Litestar, with a correlation id and metrics around every HTTP request, and the
-    caller's principal around every HTTP and WebSocket request, outside its routing
-    (observability.py and access/authn.py say why)."""
+    """Litestar, with a correlation id, metrics and the security headers around every HTTP
+    request, and the caller's principal around every HTTP and WebSocket request, outside
+    its routing (observability.py and access/authn.py say why)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         inner = super().__call__
@@ -64,13 +66,14 @@ class GatewayApp(Litestar):
         if scope["type"] != ScopeType.HTTP:
             await inner(scope, receive, send)
             return
-        observer = RequestObserver(scope, send)
+        observer = RequestObserver(scope, SecurityHeaders(scope, send))
         started = time.perf_counter()
         with bound_contextvars(correlation_id=observer.correlation_id):
             try:
                 await authenticated(self.state, inner, scope, receive, observer)
             finally:
                 observer.record(scope, started)
+                await release_admission(scope, self.state)
 
 
 def create_app(settings: Settings, options: GatewayOptions | None = None) -> Litestar:
@@ -93,6 +96,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
         lifespan=lifespans(),
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         request_max_body_size=MAX_BODY_BYTES,
+        cors_config=cors_config(runtime.options.cors_origins),
         openapi_config=OpenAPIConfig(
             title="VideoGen gateway", version="0.1.0",
             description="One backend behind the five studio APIs.",
