@@ -76,7 +76,9 @@ async def _send(
 ) -> AgentAccepted:
     """Send the request command, in the session named (None: a new one), for a new job."""
     rt = runtime_of(state)
-    command_id = retry_key(key, f"manim/{kind}")
+    # A key names one request in one session: the same key sent to another session is
+    # another request (its ids, derived from the key, would otherwise be used twice).
+    command_id = retry_key(key, f"manim/{kind}" + (f"/{session_id}" if session_id else ""))
     session_id = session_id or new_session_id(command_id)
     job_id = new_id(command_id, "job")
     sent = stamped(command, command_id, session_id=session_id, job_id=job_id,
