@@ -42,15 +42,11 @@ UNPROCESSABLE = 422
 MAX_BODY = 8 * 1024 * 1024
 MAX_NAME = 200
 
-# No text may hold a NUL (nul_field refuses it, with its own message): /schema says so
-# beside a field's own pattern (msgspec keeps one `pattern`, so this one is in an allOf).
-NO_NUL = Meta(extra_json_schema={"allOf": [{"pattern": r"^[^\x00]*$"}]})
-
-Topic = Annotated[str, text(MAX_PROMPT_CHARS), NO_NUL]
-Description = Annotated[str, Meta(max_length=MAX_TEXT_CHARS), NO_NUL]
-LongText = Annotated[str, Meta(max_length=MAX_TEXT_CHARS), NO_NUL]
-Code = Annotated[str, text(MAX_CODE_CHARS), NO_NUL]
-Name = Annotated[str, text(MAX_NAME), NO_NUL]
+Topic = Annotated[str, text(MAX_PROMPT_CHARS)]
+Description = Annotated[str, Meta(max_length=MAX_TEXT_CHARS)]
+LongText = Annotated[str, Meta(max_length=MAX_TEXT_CHARS)]
+Code = Annotated[str, text(MAX_CODE_CHARS)]
+Name = Annotated[str, text(MAX_NAME)]
 SessionId = Annotated[str, Meta(
     pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$",
     description="letters, digits and _ . : - (at most 128); a new one is made when left out",
@@ -149,8 +145,7 @@ class RenderConfigBody(msgspec.Struct, frozen=True, kw_only=True):
 class GenerateBody(msgspec.Struct, frozen=True, kw_only=True):
     project_id: Name
     content_prompt: Annotated[str, Meta(min_length=MIN_PROMPT_CHARS,
-                                        max_length=MAX_PROMPT_CHARS, pattern=r"\S"),
-                              NO_NUL]
+                                        max_length=MAX_PROMPT_CHARS, pattern=r"\S")]
     scene_count: SceneCount = DEFAULT_SCENES
     session_id: SessionId | None = None
     model_config: ModelConfigBody = msgspec.field(default_factory=ModelConfigBody)
@@ -158,11 +153,10 @@ class GenerateBody(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class EditSceneBody(msgspec.Struct, frozen=True, kw_only=True):
-    scene_id: Annotated[str, Meta(min_length=1, max_length=MAX_NAME), NO_NUL]
+    scene_id: Annotated[str, Meta(min_length=1, max_length=MAX_NAME)]
     project_id: Name
     edit_prompt: Annotated[str, Meta(min_length=MIN_EDIT_PROMPT_CHARS,
-                                     max_length=MAX_PROMPT_CHARS, pattern=r"\S"),
-                           NO_NUL]
+                                     max_length=MAX_PROMPT_CHARS, pattern=r"\S")]
     preserve_timing: bool = True
 
 
