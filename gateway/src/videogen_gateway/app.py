@@ -13,10 +13,12 @@ from structlog.contextvars import bound_contextvars
 from videogen_runtime.settings import Settings
 
 from videogen_gateway.access.guard import authorize
+from videogen_gateway.allowed_methods import answer_options
 from videogen_gateway.errors import EXCEPTION_HANDLERS
 from videogen_gateway.health.routes import health_router
 from videogen_gateway.lifespan import lifespans
 from videogen_gateway.observability import RequestObserver, metrics_router
+from videogen_gateway.openapi import declare_common_errors
 from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
 from videogen_gateway.surfaces.aura.job_routes import aura_router
 from videogen_gateway.surfaces.aura.system_routes import aura_system_router
@@ -66,7 +68,7 @@ class GatewayApp(Litestar):
 
 def create_app(settings: Settings, options: GatewayOptions | None = None) -> Litestar:
     runtime = Runtime(settings, options or GatewayOptions.from_env())
-    return GatewayApp(
+    app = GatewayApp(
         route_handlers=[
             studio_router(), studio_scripts_router(), studio_editing_router(),
             studio_status_router(), inngest_router(), studio_socket,
@@ -81,6 +83,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
         ],
         # Every route, WebSockets included: access/guard.py (scope, ownership, limits).
         guards=[authorize],
+        before_request=answer_options,
         lifespan=lifespans(),
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         request_max_body_size=MAX_BODY_BYTES,
@@ -90,3 +93,5 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
         # Our own structlog JSON logs (and the 500 handler) cover what Litestar would log.
         logging_config=None,
     )
+    declare_common_errors(app)
+    return app

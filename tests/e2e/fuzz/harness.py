@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SCHEMA_PATH = "/schema/openapi.json"
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 MAX_EXAMPLES = 4
 SEED = 13
 REQUEST_TIMEOUT_SECONDS = 10
@@ -55,7 +56,7 @@ class FuzzReport:
 def schemathesis_command(base_url: str, report_dir: Path, *extra: str) -> list[str]:
     return [
         str(Path(sys.executable).with_name("schemathesis")), "--no-color",
-        "run", base_url.rstrip("/") + SCHEMA_PATH,
+        "--config-file", str(CONFIG), "run", base_url.rstrip("/") + SCHEMA_PATH,
         "--checks", "all", "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED),
         "--workers", str(WORKERS), "--request-timeout", str(REQUEST_TIMEOUT_SECONDS),
         "--generation-database", "none", "--report", "junit",
