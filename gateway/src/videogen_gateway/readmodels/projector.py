@@ -5,6 +5,7 @@ newer service's) still advance their stream's position.
 
 Each event is applied in ONE transaction together with
 - its tracking row (a redelivered event finds the row and changes nothing),
+- the owner of every resource it names (`resource_owners`, owners.py),
 - `stream_positions[stream_id] = stream_version`, which orders events per stream, and
 - `pg_notify('<schema>_positions', '<stream_id>:<version>')`, which wakes the HTTP
   requests waiting to read their own write (delivered only when the transaction commits).
@@ -37,8 +38,8 @@ from videogen_contracts.media.editing import (
     asset_event_decoder,
     timeline_event_decoder,
 )
+from videogen_contracts.project import api_keys, production
 from videogen_contracts.project import events as project_events
-from videogen_contracts.project import production
 from videogen_contracts.script import events as script_events
 from videogen_contracts.script.generation import GENERATION_EVENT_TYPES, generation_event_decoder
 from videogen_contracts.script.manim import (
@@ -57,6 +58,7 @@ from videogen_gateway.readmodels.ai_timeline.projection import (
     apply_ai_timeline_media_event,
     apply_ai_timeline_script_event,
 )
+from videogen_gateway.readmodels.api_keys.projection import apply_api_key_event
 from videogen_gateway.readmodels.aura_jobs.readmodel import apply_aura_event
 from videogen_gateway.readmodels.editor.projection import apply_asset_event, apply_timeline_event
 from videogen_gateway.readmodels.exports.readmodel import apply_export_event
@@ -66,6 +68,7 @@ from videogen_gateway.readmodels.manim.session_projection import apply_manim_ses
 from videogen_gateway.readmodels.manim.task_projection import apply_manim_task_event
 from videogen_gateway.readmodels.migrations import positions_channel
 from videogen_gateway.readmodels.outlines.readmodel import apply_outline_event
+from videogen_gateway.readmodels.owners import record_owners
 from videogen_gateway.readmodels.productions.readmodel import apply_production_event
 from videogen_gateway.readmodels.projects.projection import apply_project_event
 from videogen_gateway.readmodels.scripts.projection import apply_script_event
@@ -80,6 +83,7 @@ def _tags(types: Iterable[type[msgspec.Struct]]) -> frozenset[str]:
 
 PROJECT_TYPES = _tags(project_events.EVENT_TYPES)
 PRODUCTION_TYPES = _tags(production.EVENT_TYPES)
+API_KEY_TYPES = _tags(api_keys.EVENT_TYPES)
 SCRIPT_TYPES = _tags(script_events.EVENT_TYPES)
 OUTLINE_TYPES = _tags(OUTLINE_EVENT_TYPES)
 GENERATION_TYPES = _tags(GENERATION_EVENT_TYPES)
@@ -142,6 +146,9 @@ class StreamProjector:
             if not await track_once(conn, self.schema, self.consumer, recorded.event_id):
                 return Outcome.ALREADY_APPLIED
             await self.apply_event(conn, recorded)
+            # Every event, whichever projection shows it: a resource and its owner become
+            # visible together (owners.py).
+            await record_owners(conn, self._q, recorded)
             # Events this projection does not show still move the stream's position, or
             # every later event of the stream would wait for them forever.
             await conn.execute(self._advance, stream_id, version, self._channel,
@@ -170,7 +177,7 @@ class StreamProjector:
 
 
 class ProjectProjector(StreamProjector):
-    """The project service's stream: projects, their cast, productions and Aura jobs."""
+    """The project service's stream: projects, their cast, productions, Aura jobs, API keys."""
 
     async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
         if recorded.type in PROJECT_TYPES:
@@ -180,6 +187,8 @@ class ProjectProjector(StreamProjector):
             made = _decode(production.event_decoder, recorded)
             await apply_production_event(conn, self._q, made)
             await apply_aura_event(conn, self._q, recorded, made)
+        elif recorded.type in API_KEY_TYPES:
+            await apply_api_key_event(conn, self._q, _decode(api_keys.event_decoder, recorded))
 
 
 class ScriptProjector(StreamProjector):
