@@ -53,10 +53,12 @@ class FuzzReport:
         return "\n".join(lines)
 
 
-def schemathesis_command(base_url: str, report_dir: Path, *extra: str) -> list[str]:
+def schemathesis_command(
+    base_url: str, report_dir: Path, *extra: str, config: Path = CONFIG
+) -> list[str]:
     return [
         str(Path(sys.executable).with_name("schemathesis")), "--no-color",
-        "--config-file", str(CONFIG), "run", base_url.rstrip("/") + SCHEMA_PATH,
+        "--config-file", str(config), "run", base_url.rstrip("/") + SCHEMA_PATH,
         "--checks", "all", "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED),
         "--workers", str(WORKERS), "--request-timeout", str(REQUEST_TIMEOUT_SECONDS),
         "--generation-database", "none", "--report", "junit",
@@ -64,15 +66,26 @@ def schemathesis_command(base_url: str, report_dir: Path, *extra: str) -> list[s
     ]
 
 
-def fuzz(base_url: str, report_dir: Path, *extra: str, timeout: float = 600) -> FuzzReport:
-    """Run schemathesis against `base_url` (its cwd and reports under `report_dir`)."""
+def fuzz(
+    base_url: str, report_dir: Path, *extra: str, timeout: float = 600, config: Path = CONFIG
+) -> FuzzReport:
+    """Run schemathesis against `base_url` (its cwd and reports under `report_dir`);
+    `config` is a schemathesis.toml (CONFIG, or one that adds to it, `with_parameters`)."""
     report_dir.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
-        schemathesis_command(base_url, report_dir, *extra), cwd=report_dir,
+        schemathesis_command(base_url, report_dir, *extra, config=config), cwd=report_dir,
         capture_output=True, text=True, timeout=timeout, check=False,
     )
     operations, failures = _read_junit(report_dir / "junit.xml")
     return FuzzReport(done.returncode, done.stdout + done.stderr, operations, failures)
+
+
+def with_parameters(path: Path, **values: str) -> Path:
+    """CONFIG plus fixed values for the named parameters (`project_id="..."`), written to
+    `path`: every operation that takes one is sent that value, e.g. another user's id."""
+    fixed = "".join(f'"{name}" = "{value}"\n' for name, value in values.items())
+    path.write_text(f"{CONFIG.read_text()}\n[parameters]\n{fixed}")
+    return path
 
 
 def _read_junit(path: Path) -> tuple[int, dict[str, list[str]]]:
