@@ -112,5 +112,5 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
         # Our own structlog JSON logs (and the 500 handler) cover what Litestar would log.
         logging_config=None,
     )
-    declare_common_errors(app)
+    declare_common_errors(app, runtime.options.auth)
     return app

@@ -18,6 +18,7 @@ from litestar.openapi import spec
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 
+from videogen_gateway.access.authn_options import AuthOptions
 from videogen_gateway.access.route_opts import is_public
 from videogen_gateway.errors import (
     PLAIN_ERROR_PATHS,
@@ -147,14 +148,36 @@ def errors_as(body: type[msgspec.Struct]) -> dict[str, Any]:
     return {ERROR_BODY: body}
 
 
-def declare_common_errors(app: Litestar) -> None:
+# How a caller sends a credential (access/authn.py): an API key or a JWT as a bearer token,
+# or an API key in X-API-Key.
+SECURITY_SCHEMES = {
+    "bearer": spec.SecurityScheme(type="http", scheme="bearer",
+                                  description="An API key (vg_...) or a JWT"),
+    "apiKey": spec.SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header",
+                                  description="An API key (vg_...)"),
+}
+
+
+def declare_common_errors(app: Litestar, auth: AuthOptions) -> None:
     """Add to every operation of `/schema` the errors any route may give besides its own,
-    in its surface's shape: the access guard's (401 no or bad credentials, 403 a missing
-    scope, 404 an id in the path that is not the caller's, 429 a limit) on every route
-    that is not PUBLIC, and 413 (a body over the limit) wherever a body is read; and put
-    the surface's shape in place of the 400 Litestar documents by itself. Done once, on
-    the built document, so a route added later is covered without anyone remembering to."""
-    paths = app.openapi_schema.paths or {}
+    in its surface's shape: the access guard's (429 a limit, 404 an id in the path that is
+    not the caller's, and unless every request is the local user, 401 no or bad
+    credentials and 403 a missing scope) on every route that is not PUBLIC, and 413 (a
+    body over the limit) wherever a body is read; and put the surface's shape in place of
+    the 400 Litestar documents by itself. With credentials, the document names how to send
+    them (`securitySchemes`) on every route that is not PUBLIC: required, or optional when
+    `none` is among the modes. Done once, on the built document, so a route added later
+    is covered without anyone remembering to."""
+    openapi = app.openapi_schema
+    paths = openapi.paths or {}
+    credentials = not auth.only_none
+    if credentials:
+        components = openapi.components
+        components.security_schemes = {**(components.security_schemes or {}),
+                                       **SECURITY_SCHEMES}
+    # Any one scheme; `{}` (none at all) too when a request without credentials is let in.
+    security: list[dict[str, list[str]]] = [{name: []} for name in SECURITY_SCHEMES]
+    security += [{}] if auth.open else []
     for route in app.routes:
         item = paths.get(route.path_format or "/")
         if item is None or not isinstance(route, HTTPRoute):
@@ -162,15 +185,20 @@ def declare_common_errors(app: Litestar) -> None:
         for handler in route.route_handlers:
             for method in handler.http_methods:
                 operation = getattr(item, method.lower(), None)
-                if isinstance(operation, spec.Operation):
-                    has_ids = bool(route.path_parameters)
-                    _add_errors(operation, route.path_format, handler.opt, has_ids)
+                if not isinstance(operation, spec.Operation):
+                    continue
+                guarded = not is_public(handler.opt)
+                if credentials and guarded:
+                    operation.security = security
+                statuses = [429, *([404] if route.path_parameters else [])] if guarded else []
+                if credentials and guarded:
+                    statuses += [401, 403]
+                _add_errors(operation, route.path_format, handler.opt, statuses)
 
 
 def _add_errors(
-    operation: spec.Operation, path: str, opt: dict[str, Any], has_ids: bool
+    operation: spec.Operation, path: str, opt: dict[str, Any], statuses: list[int]
 ) -> None:
-    statuses = [] if is_public(opt) else [401, 403, 429, *([404] if has_ids else [])]
     if operation.request_body is not None:
         statuses.append(413)
     responses = dict(operation.responses or {})
