@@ -105,7 +105,10 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             title="VideoGen gateway", version="0.1.0",
             description="One backend behind the five studio APIs.",
             # The document is public: it says what the API is, not what anyone holds.
-            openapi_router=Router("/schema", route_handlers=[], opt=PUBLIC),
+            # Not in itself: Litestar leaves the document's own routes out of it only for
+            # the router it makes.
+            openapi_router=Router("/schema", route_handlers=[], opt=PUBLIC,
+                                  include_in_schema=False),
         ),
         state=State({"runtime": runtime, "system": SystemContext.of(runtime),
                      "authn": Authenticator.of(runtime)}),
