@@ -19,7 +19,8 @@ class BoundingBox(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
 
 
 class GenerateBody(msgspec.Struct, frozen=True, kw_only=True):
-    project_id: str
+    # An empty one is refused before the body is decoded (export_schemas.project_id_of).
+    project_id: Annotated[str, msgspec.Meta(min_length=1)]
     prompt: Annotated[str, msgspec.Meta(max_length=MAX_PROMPT_CHARS)]
     start_ts: float
     end_ts: float

@@ -12,10 +12,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import Router, get
 from litestar.datastructures import State
-from litestar.params import FromQuery
+from litestar.params import Parameter
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import problems
 from videogen_gateway.readmodels.ai_timeline.queries import (
@@ -31,6 +33,12 @@ from videogen_gateway.system.context import system_of
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
+
+# Bounds Litestar checks (a 400 naming the parameter) and /schema states.
+PageSize = Annotated[int, Parameter(ge=1, le=MAX_PAGE, description=f"1..{MAX_PAGE}")]
+Cursor = Annotated[str | None, Parameter(
+    pattern=r"^[A-Za-z0-9_-]+$", max_length=1000,
+    description="the next_cursor of the page before (one this listing gave)")]
 
 
 class AiHealthOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,10 +71,8 @@ async def ai_health(state: State) -> AiHealthOut:
 @get("/timeline", summary="The recent AI operations, newest first, a page at a time",
      responses=problems(400, 503), cache=False)  # fmt: skip
 async def ai_timeline(
-    state: State, limit: FromQuery[int] = DEFAULT_PAGE, cursor: FromQuery[str | None] = None
+    state: State, limit: PageSize = DEFAULT_PAGE, cursor: Cursor = None
 ) -> AiTimelineOut:
-    if not 1 <= limit <= MAX_PAGE:
-        raise ApiError(400, f"limit must be between 1 and {MAX_PAGE}", "limit")
     rt = runtime_of(state)
     try:
         rows, after = await AiTimelineQueries(rt.pool, rt.schema).page(limit, cursor)

@@ -18,6 +18,18 @@ from videogen_gateway.surfaces.aura.bodies import problem_field
 Body = TypeVar("Body", bound=msgspec.Struct)
 
 
+def _integral(value: Any) -> Any:
+    """`value` with every integral number written as a float (`3.0`) as an int: JSON has
+    one number type, and JSON Schema's `integer` (what /schema says) admits `3.0`."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _integral(item) for key, item in value.items()}
+    return value
+
+
 async def strict_body(
     request: Request[Any, Any, Any], shape: type[Body], status: int = 400
 ) -> Body:
@@ -27,7 +39,7 @@ async def strict_body(
     if not raw.strip():
         raise ApiError(status, "the request needs a JSON body")
     try:
-        return msgspec.json.decode(raw, type=shape)
+        return msgspec.convert(_integral(msgspec.json.decode(raw)), type=shape)
     except msgspec.ValidationError as error:
         field, reason = problem_field(str(error))
         raise ApiError(status, f"{field}: {reason}" if field else reason, field) from None

@@ -6,7 +6,7 @@ up (a 404) before the format is checked (a 400 naming the formats there are).
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Annotated, Literal, cast
 from uuid import UUID
 
 import msgspec
@@ -23,7 +23,7 @@ ExportStatusName = Literal["pending", "running", "completed", "failed"]
 class ExportBody(msgspec.Struct, frozen=True, kw_only=True):
     """POST /api/export, for the OpenAPI (`export_body` reads the body itself)."""
 
-    project_id: str
+    project_id: Annotated[str, msgspec.Meta(min_length=1)]
     format: ExportFormat = DEFAULT_FORMAT
 
 

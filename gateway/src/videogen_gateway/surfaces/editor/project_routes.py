@@ -23,7 +23,7 @@ from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.project.commands import DeleteProject
 from videogen_gateway.command_client import CommandRefused, new_ids, stamped
 from videogen_gateway.errors import ApiError
-from videogen_gateway.openapi import problems
+from videogen_gateway.openapi import described, problems
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.editor import project_schemas as shapes
 from videogen_gateway.surfaces.editor.lookups import editor_queries
@@ -68,7 +68,7 @@ async def list_editor_projects(state: State) -> list[shapes.EditorProjectOut]:
 
 @post(
     "/project", status_code=200, summary="Create a project (video_url: its first upload)",
-    responses=problems(400, 413, 503),
+    responses=problems(400, 413, 503), operation_class=described(at=200),  # body optional
 )
 async def create_editor_project(
     state: State, data: JSONBody[shapes.EditorProjectBody | None] = None

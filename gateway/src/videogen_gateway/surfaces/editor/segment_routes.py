@@ -88,7 +88,7 @@ async def trim_segment(
 @delete(
     "/{segment_id:str}", status_code=HTTP_200_OK, guards=known_editor_ids,
     summary="Soft-delete a segment (it stays in the project's history, inactive)",
-    operation_id="EditorDeleteSegment", responses=problems(404, 409, 503),
+    operation_id="EditorDeleteSegment", responses=problems(400, 404, 409, 503),
 )
 async def delete_segment(
     state: State, segment_id: FromPath[str], idempotency_key: RetryKey = None

@@ -43,7 +43,7 @@ async def variant_of(rt: Runtime, raw: str) -> AiVariantRow:
 @post(
     "/{variant_id:str}/accept", status_code=HTTP_200_OK,
     summary="Put a variant on the timeline (idempotent; replaces its job's earlier one)",
-    operation_id="EditorAcceptVariant", responses=problems(404, 409, 503),
+    operation_id="EditorAcceptVariant", responses=problems(400, 404, 409, 503),
 )
 async def accept_variant(
     state: State, variant_id: FromPath[str], idempotency_key: RetryKey = None

@@ -44,13 +44,17 @@ from videogen_gateway.surfaces.manim.sessions import (
 from videogen_gateway.surfaces.studio.lookups import parse_id
 
 JOB_ID = "$response.body#/job_id"
-ERRORS = problems(404, 409, 413, 422, 503)
+# 400: a header Litestar refuses (an Idempotency-Key over its limit), before the body.
+ERRORS = problems(400, 404, 409, 413, 422, 503)
 
 
-def _agent_post(path: str, body: type[msgspec.Struct], summary: str) -> post:
+def _agent_post(path: str, body: type[msgspec.Struct], summary: str, *one_of: str) -> post:
+    """A POST of `body`, which must name at least one of `one_of` (if any)."""
+    schema = json_schema(body)
     return post(path, status_code=200, opt=costly("manim"), summary=summary, responses=ERRORS,
                 request_max_body_size=bodies.MAX_BODY,
-                operation_class=described(at=200, body=json_schema(body), links={
+                operation_class=described(at=200, body=bodies.one_of_required(
+                    schema, *one_of) if one_of else schema, links={
                     "job": id_link("ManimAgentJob", job_id=JOB_ID)}))
 
 
@@ -73,7 +77,9 @@ async def _send(
 ) -> AgentAccepted:
     """Send the request command, in the session named (None: a new one), for a new job."""
     rt = runtime_of(state)
-    command_id = retry_key(key, f"manim/{kind}")
+    # A key names one request in one session: the same key sent to another session is
+    # another request (its ids, derived from the key, would otherwise be used twice).
+    command_id = retry_key(key, f"manim/{kind}" + (f"/{session_id}" if session_id else ""))
     session_id = session_id or new_session_id(command_id)
     job_id = new_id(command_id, "job")
     sent = stamped(command, command_id, session_id=session_id, job_id=job_id,
@@ -94,7 +100,8 @@ async def plan(request: Request[Any, Any, Any], state: State,
 
 
 @_agent_post("/implement", bodies.ImplementBody,
-             "Write the storyboard, technical and narration plans of every scene")
+             "Write the storyboard, technical and narration plans of every scene",
+             "plan_xml", "session_id")
 async def implement(request: Request[Any, Any, Any], state: State,
                     idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
     body = await _checked(request, state, bodies.ImplementBody)
@@ -109,7 +116,8 @@ async def implement(request: Request[Any, Any, Any], state: State,
     )
 
 
-@_agent_post("/code", bodies.CodeBody, "Write the Manim code of one scene (class Scene{n})")
+@_agent_post("/code", bodies.CodeBody, "Write the Manim code of one scene (class Scene{n})",
+             "scene_outline", "session_id")
 async def code(request: Request[Any, Any, Any], state: State,
                idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
     body = await _checked(request, state, bodies.CodeBody)
@@ -122,7 +130,8 @@ async def code(request: Request[Any, Any, Any], state: State,
 
 
 @_agent_post("/render/scene", bodies.RenderSceneBody,
-             "Render one scene's code in the sandbox (its video, subtitles and code)")
+             "Render one scene's code in the sandbox (its video, subtitles and code)",
+             "code", "session_id")
 async def render_scene(request: Request[Any, Any, Any], state: State,
                        idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
     body = await bodies.manim_body(request, bodies.RenderSceneBody)
@@ -145,7 +154,8 @@ async def render_scene(request: Request[Any, Any, Any], state: State,
 
 
 @_agent_post("/render/combine", bodies.CombineBody,
-             "Join the latest rendered version of each scene into one video")
+             "Join the latest rendered version of each scene into one video",
+             "session_id", "topic")
 async def render_combine(request: Request[Any, Any, Any], state: State,
                          idempotency_key: RetryKey = None) -> AgentAccepted:  # fmt: skip
     body = await bodies.manim_body(request, bodies.CombineBody)

@@ -9,6 +9,7 @@ cannot store one in text (it would be a 500 in the service that tried).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated, Any, TypeVar
 
@@ -27,6 +28,7 @@ from videogen_contracts.script.manim import (
     MIN_PROMPT_CHARS,
     MIN_SCENES,
     QUALITIES,
+    RESOLUTIONS,
     Quality,
 )
 from videogen_gateway.errors import ApiError
@@ -52,8 +54,16 @@ SessionId = Annotated[str, Meta(
 SceneNumber = Annotated[int, Meta(ge=1, le=1000)]
 SceneCount = Annotated[int, within(MIN_SCENES, MAX_SCENES)]
 Temperature = Annotated[float, within(0, 2)]
-Resolution = Annotated[str, Meta(max_length=32, description="`1080p` (240p..2160p, 4k) or"
-                                 " `WIDTHxHEIGHT`")]
+# What `parse_resolution` takes, as a pattern for the OpenAPI only (the route's own check
+# gives the 422 its message): a named size, or even WIDTHxHEIGHT within 16..7680 x 16..4320.
+_EVEN_16_TO_998 = r"1[68]|[2-9][02468]|[1-9][0-9][02468]"
+_WIDTH = rf"{_EVEN_16_TO_998}|[1-6][0-9]{{2}}[02468]|7[0-5][0-9][02468]|76[0-7][02468]|7680"
+_HEIGHT = rf"{_EVEN_16_TO_998}|[1-3][0-9]{{2}}[02468]|4[0-2][0-9][02468]|43[01][02468]|4320"
+RESOLUTION_PATTERN = (rf"^({'|'.join(map(re.escape, RESOLUTIONS))}|({_WIDTH})x({_HEIGHT}))$")
+Resolution = Annotated[str, Meta(
+    max_length=32, description="`1080p` (240p..2160p, 4k) or `WIDTHxHEIGHT`",
+    extra_json_schema={"pattern": RESOLUTION_PATTERN},
+)]
 Fps = Annotated[int, Meta(ge=1, le=120)]
 Seconds = Annotated[float, Meta(gt=0, le=600)]
 
@@ -150,10 +160,21 @@ class EditSceneBody(msgspec.Struct, frozen=True, kw_only=True):
     preserve_timing: bool = True
 
 
+def one_of_required(schema: dict[str, Any], *fields: str) -> dict[str, Any]:
+    """`schema` (a body's) asking for at least one of `fields` as a string: what a route
+    checks itself (`session_id`, or else `topic`), stated for the OpenAPI."""
+    return {**schema, "anyOf": [
+        {"required": [name], "properties": {name: {"type": "string", "pattern": r"\S"}}}
+        for name in fields]}
+
+
 async def manim_body(request: Request[Any, Any, Any], shape: type[Body]) -> Body:
     """The body as `shape`, or a 422 naming the field to blame (module doc)."""
     if not (await request.body()).strip():
-        first = next(name for name, default in _defaults(shape) if default is msgspec.NODEFAULT)
+        first = next((name for name, default in _defaults(shape)
+                      if default is msgspec.NODEFAULT), None)
+        if first is None:  # every field is optional: no body is the empty object
+            return shape()
         raise ApiError(UNPROCESSABLE, f"{first}: required (the request has no JSON body)",
                        first)
     try:

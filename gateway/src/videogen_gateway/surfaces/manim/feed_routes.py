@@ -50,7 +50,7 @@ def _ends(message: realtime.SseEvent) -> bool:
 
 
 @get("/tasks/{task_id:str}/events", summary="A task's live progress (SSE), replayed from its"
-     " start, until it ends", responses=problems(404))
+     " start, until it ends", responses=problems(404), media_type=realtime.SSE_MEDIA_TYPE)
 async def task_events(request: Request[Any, Any, Any], state: State,
                       task_id: FromPath[str]) -> realtime.FeedStream:  # fmt: skip
     rt = runtime_of(state)
@@ -64,7 +64,7 @@ async def task_events(request: Request[Any, Any, Any], state: State,
 
 
 @get("/projects/{project_id:str}/events", summary="A project's live feed (SSE): its tasks"
-     " and jobs as they move")
+     " and jobs as they move", media_type=realtime.SSE_MEDIA_TYPE)
 async def project_events(request: Request[Any, Any, Any], state: State,
                          project_id: FromPath[str]) -> realtime.FeedStream:  # fmt: skip
     rt = runtime_of(state)

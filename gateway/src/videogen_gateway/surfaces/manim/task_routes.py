@@ -14,6 +14,7 @@ from typing import Any
 
 from litestar import Request, Response, Router, delete, get, post
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from videogen_contracts.script.manim import (
     EDIT_STEPS,
@@ -86,7 +87,7 @@ async def _queued(rt: Runtime, command_id: str | None, message: str, **fields: A
 
 
 @post("/generate", status_code=200, summary="Generate a whole explainer video from a prompt",
-      responses=problems(409, 413, 422, 503), request_max_body_size=bodies.MAX_BODY,
+      responses=problems(400, 409, 413, 422, 503), request_max_body_size=bodies.MAX_BODY,
       opt=costly("manim"),
       operation_class=described(at=200, body=json_schema(bodies.GenerateBody), links=_LINKS))
 async def generate(request: Request[Any, Any, Any], state: State,
@@ -115,7 +116,7 @@ async def generate(request: Request[Any, Any, Any], state: State,
 
 @post("/edit-scene", status_code=200, summary="Edit one scene with a prompt: a new version"
       " of its code and video, then the combined video again",
-      responses=problems(404, 413, 422, 503), request_max_body_size=bodies.MAX_BODY,
+      responses=problems(400, 404, 413, 422, 503), request_max_body_size=bodies.MAX_BODY,
       opt=costly("manim"),
       operation_class=described(at=200, body=json_schema(bodies.EditSceneBody), links=_LINKS))
 async def edit_scene(request: Request[Any, Any, Any], state: State,
@@ -137,6 +138,16 @@ async def edit_scene(request: Request[Any, Any, Any], state: State,
         project=session.project, session_id=session_id, prompt=body.edit_prompt,
         scene_number=number, preserve_timing=body.preserve_timing,
     ), scene_id=scene_id_of(session_id, number))  # fmt: skip
+
+
+# The return type says "either"; which one is the status code's (Litestar would put both
+# under 200).
+_RESULT_OR_STATUS = {
+    200: ResponseSpec(data_container=TaskResultOut, generate_examples=False,
+                      description="The task completed: its scenes and combined video"),
+    202: ResponseSpec(data_container=TaskStatusOut, generate_examples=False,
+                      description="Not completed yet: the task's status"),
+}
 
 
 async def task_of(rt: Runtime, raw: str) -> TaskRow:
@@ -172,7 +183,7 @@ async def get_status(state: State, task_id: FromPath[str]) -> TaskStatusOut:
 
 @get("/tasks/{task_id:str}/result", summary="A completed task's scenes and combined video"
      " (202 with the status until then)", operation_id="ManimTaskResult",
-     responses=problems(404, 409, 503), cache=False)
+     responses={**problems(404, 409, 503), **_RESULT_OR_STATUS}, cache=False)
 async def get_result(state: State, task_id: FromPath[str]
                      ) -> Response[TaskResultOut | TaskStatusOut]:  # fmt: skip
     rt = runtime_of(state)
