@@ -157,11 +157,13 @@ def events_of(raw: bytes) -> tuple[list[InngestEvent], bool]:
                 400, f"{where}name: no function takes {event.name!r}; known events:"
                 f" {', '.join(EVENT_NAMES)}", f"{where}name",
             )
-        # Each event's data is checked here too, so that a batch with one malformed event
-        # is refused whole, as its schema says; only what the data names (a project that
-        # does not exist, say) is one event's refusal in its batch's answer.
-        data_as(event, DATA_KINDS[event.name], where)
         events.append(event)
+    # Then each event's data, so that a batch with one malformed event is refused whole,
+    # as its schema says (an unknown name is still the first thing said); only what the
+    # data names (a project that does not exist, say) is one event's refusal in its
+    # batch's answer.
+    for index, event in enumerate(events):
+        data_as(event, DATA_KINDS[event.name], "" if single else f"events[{index}].")
     return events, single
 
 
