@@ -104,6 +104,8 @@ CASES: list[tuple[str, object, str | None]] = [
     ("/render/combine", {"session_id": "s", "scenes": []}, "scenes"),
     ("/render/combine", {"session_id": "s", "scenes": [0]}, "scenes"),
     ("/render/combine", {}, "session_id"),
+    # No body at all, for a body whose every field is optional: the same 422, not a 500.
+    ("/render/combine", None, "session_id"),
 ]
 
 FLOW_CASES: list[tuple[str, object, str | None]] = [

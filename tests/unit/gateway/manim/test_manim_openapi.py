@@ -46,3 +46,23 @@ def test_the_generate_body_states_the_contract_s_limits(schema: dict[str, Any]) 
     assert (count["minimum"], count["maximum"], count["default"]) == (1, 20, 3)
     quality = body["properties"]["render_config"]["properties"]["quality"]
     assert sorted(quality["enum"]) == sorted(QUALITIES)
+
+
+def test_the_result_s_202_and_the_feeds_event_streams_are_declared(
+    schema: dict[str, Any],
+) -> None:
+    paths = schema["paths"]
+    result = paths["/api/v1/video-generation/tasks/{task_id}/result"]["get"]["responses"]
+    assert result["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/TaskResultOut")
+    assert result["202"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/TaskStatusOut")
+    for feed in ("tasks/{task_id}", "projects/{project_id}"):
+        ok = paths[f"/api/v1/video-generation/{feed}/events"]["get"]["responses"]["200"]
+        assert ok["content"].keys() == {"text/event-stream"}, feed
+
+
+def test_a_body_that_needs_one_of_two_fields_says_so(schema: dict[str, Any]) -> None:
+    op = schema["paths"]["/api/v1/video/agents/render/combine"]["post"]
+    body = op["requestBody"]["content"]["application/json"]["schema"]
+    assert [branch["required"] for branch in body["anyOf"]] == [["session_id"], ["topic"]]
