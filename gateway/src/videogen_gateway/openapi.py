@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import spec
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
@@ -194,6 +195,20 @@ def declare_common_errors(app: Litestar, auth: AuthOptions) -> None:
                 if credentials and guarded:
                     statuses += [401, 403]
                 _add_errors(operation, route.path_format, handler.opt, statuses)
+            _close_body(handler, openapi)
+
+
+def _close_body(handler: HTTPRouteHandler, openapi: spec.OpenAPI) -> None:
+    """A body Struct that refuses unknown fields (`forbid_unknown_fields`) is documented
+    so (`additionalProperties: false`): Litestar's schema of it leaves that out."""
+    data = handler.parsed_fn_signature.parameters.get("data")
+    kind = data.annotation if data is not None else None
+    if not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)
+            and kind.__struct_config__.forbid_unknown_fields):
+        return
+    schema = (openapi.components.schemas or {}).get(kind.__name__)
+    if isinstance(schema, spec.Schema):
+        schema.additional_properties = False
 
 
 def _add_errors(
