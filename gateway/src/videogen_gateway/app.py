@@ -19,10 +19,12 @@ from videogen_gateway.access.key_routes import admin_keys_router
 from videogen_gateway.access.limits import release_admission
 from videogen_gateway.access.me_routes import me_router
 from videogen_gateway.access.route_opts import PUBLIC
+from videogen_gateway.allowed_methods import answer_options
 from videogen_gateway.errors import EXCEPTION_HANDLERS
 from videogen_gateway.health.routes import health_router
 from videogen_gateway.lifespan import lifespans
 from videogen_gateway.observability import RequestObserver, metrics_router
+from videogen_gateway.openapi import declare_common_errors
 from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
 from videogen_gateway.surfaces.aura.job_routes import aura_router
 from videogen_gateway.surfaces.aura.system_routes import aura_system_router
@@ -78,7 +80,7 @@ class GatewayApp(Litestar):
 
 def create_app(settings: Settings, options: GatewayOptions | None = None) -> Litestar:
     runtime = Runtime(settings, options or GatewayOptions.from_env())
-    return GatewayApp(
+    app = GatewayApp(
         route_handlers=[
             studio_router(), studio_scripts_router(), studio_editing_router(),
             studio_status_router(), inngest_router(), studio_socket,
@@ -93,6 +95,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
         ],
         # Every route, WebSockets included: access/guard.py (scope, ownership, limits).
         guards=[authorize],
+        before_request=answer_options,
         lifespan=lifespans(),
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         request_max_body_size=MAX_BODY_BYTES,
@@ -101,9 +104,14 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             title="VideoGen gateway", version="0.1.0",
             description="One backend behind the five studio APIs.",
             # The document is public: it says what the API is, not what anyone holds.
-            openapi_router=Router("/schema", route_handlers=[], opt=PUBLIC),
+            # Not in itself: Litestar leaves the document's own routes out of it only for
+            # the router it makes.
+            openapi_router=Router("/schema", route_handlers=[], opt=PUBLIC,
+                                  include_in_schema=False),
         ),
         state=State({"runtime": runtime, "system": SystemContext.of(runtime)}),
         # Our own structlog JSON logs (and the 500 handler) cover what Litestar would log.
         logging_config=None,
     )
+    declare_common_errors(app, runtime.options.auth)
+    return app

@@ -1,20 +1,39 @@
 """What the OpenAPI document (`/schema`) says beyond the handlers' own types.
 
-The error responses each route may give, in its surface's error shape, and the links from
-an operation that creates something to the operations that take its id (so a client, or
-a stateful fuzzer, can follow an id from the answer that made it into the next request).
+The error responses each route may give, in its surface's error shape (a route's own, and
+those every route may give: `declare_common_errors`), and the links from an operation that
+creates something to the operations that take its id (so a client, or a stateful fuzzer,
+can follow an id from the answer that made it into the next request).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 import msgspec
+from litestar import Litestar
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import spec
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.routes import HTTPRoute
 
-from videogen_gateway.errors import PROBLEM_JSON, PlainError, Problem, title_of
+from videogen_gateway.access.authn_options import AuthOptions
+from videogen_gateway.access.route_opts import is_public
+from videogen_gateway.errors import (
+    PLAIN_ERROR_PATHS,
+    PROBLEM_JSON,
+    PlainError,
+    Problem,
+    title_of,
+)
+
+# A router's `opt=` key: the Struct its errors are, when not the plain Problem (Aura's).
+ERROR_BODY = "error_body"
+# The 400 Litestar documents for a handler with inputs: its own ValidationException body,
+# which no surface of ours answers (each maps validation errors to its own shape).
+_LITESTAR_400 = HTTPStatus(400).description
 
 
 def problems(
@@ -26,6 +45,32 @@ def problems(
         status: ResponseSpec(data_container=body, media_type=media_type,
                              description=title_of(status), generate_examples=False)
         for status in statuses
+    }
+
+
+class ServerSentEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """One message of an SSE feed, as a client's parser sees it (OpenAPI describes a
+    `text/event-stream` body message by message)."""
+
+    data: str
+    event: str | None = None
+    id: str | None = None
+    retry: int | None = None
+
+
+def event_stream() -> dict[int, ResponseSpec]:
+    """A route's `responses=` for an SSE feed (its 200 is `text/event-stream`, not JSON)."""
+    return {200: ResponseSpec(data_container=ServerSentEvent, media_type="text/event-stream",
+                              description="Server-sent events", generate_examples=False)}
+
+
+def file_download(media_type: str) -> dict[int, ResponseSpec]:
+    """A route's `responses=` for a file (downloads.file_response): the whole file, or the
+    part an HTTP Range asked for. `media_type` may be a family (`video/*`)."""
+    return {
+        status: ResponseSpec(data_container=bytes, media_type=media_type,
+                             description=description, generate_examples=False)
+        for status, description in ((200, "The file"), (206, "The part of it a Range asked for"))
     }
 
 
@@ -96,3 +141,97 @@ def described(
                 self.request_body.required = False
 
     return DescribedOperation
+
+
+def errors_as(body: type[msgspec.Struct]) -> dict[str, Any]:
+    """A router's `opt=`: its errors are `body` (a Problem with more fields), so the ones
+    `declare_common_errors` adds to its operations say so."""
+    return {ERROR_BODY: body}
+
+
+# How a caller sends a credential (access/authn.py): an API key or a JWT as a bearer token,
+# or an API key in X-API-Key.
+SECURITY_SCHEMES = {
+    "bearer": spec.SecurityScheme(type="http", scheme="bearer",
+                                  description="An API key (vg_...) or a JWT"),
+    "apiKey": spec.SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header",
+                                  description="An API key (vg_...)"),
+}
+
+
+def declare_common_errors(app: Litestar, auth: AuthOptions) -> None:
+    """Add to every operation of `/schema` the errors any route may give besides its own,
+    in its surface's shape: the access guard's (429 a limit, 404 an id in the path that is
+    not the caller's, and unless every request is the local user, 401 no or bad
+    credentials and 403 a missing scope) on every route that is not PUBLIC, and 413 (a
+    body over the limit) wherever a body is read; and put the surface's shape in place of
+    the 400 Litestar documents by itself. With credentials, the document names how to send
+    them (`securitySchemes`) on every route that is not PUBLIC: required, or optional when
+    `none` is among the modes. Done once, on the built document, so a route added later
+    is covered without anyone remembering to."""
+    openapi = app.openapi_schema
+    paths = openapi.paths or {}
+    credentials = not auth.only_none
+    if credentials:
+        components = openapi.components
+        components.security_schemes = {**(components.security_schemes or {}),
+                                       **SECURITY_SCHEMES}
+    # Any one scheme; `{}` (none at all) too when a request without credentials is let in.
+    security: list[dict[str, list[str]]] = [{name: []} for name in SECURITY_SCHEMES]
+    security += [{}] if auth.open else []
+    for route in app.routes:
+        item = paths.get(route.path_format or "/")
+        if item is None or not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                operation = getattr(item, method.lower(), None)
+                if not isinstance(operation, spec.Operation):
+                    continue
+                guarded = not is_public(handler.opt)
+                if credentials and guarded:
+                    operation.security = security
+                statuses = [429, *([404] if route.path_parameters else [])] if guarded else []
+                if credentials and guarded:
+                    statuses += [401, 403]
+                _add_errors(operation, route.path_format, handler.opt, statuses)
+            _close_body(handler, openapi)
+
+
+def _close_body(handler: HTTPRouteHandler, openapi: spec.OpenAPI) -> None:
+    """A body Struct that refuses unknown fields (`forbid_unknown_fields`) is documented
+    so (`additionalProperties: false`): Litestar's schema of it leaves that out."""
+    data = handler.parsed_fn_signature.parameters.get("data")
+    kind = data.annotation if data is not None else None
+    if not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)
+            and kind.__struct_config__.forbid_unknown_fields):
+        return
+    schema = (openapi.components.schemas or {}).get(kind.__name__)
+    if isinstance(schema, spec.Schema):
+        schema.additional_properties = False
+
+
+def _add_errors(
+    operation: spec.Operation, path: str, opt: dict[str, Any], statuses: list[int]
+) -> None:
+    if operation.request_body is not None:
+        statuses.append(413)
+    responses = dict(operation.responses or {})
+    body: type[msgspec.Struct] = opt.get(ERROR_BODY, Problem)
+    media_type = PROBLEM_JSON
+    if PLAIN_ERROR_PATHS.match(path):
+        body, media_type = PlainError, "application/json"
+    schema = json_schema(body)
+    litestar_400 = responses.get("400")
+    if isinstance(litestar_400, spec.OpenAPIResponse) and (
+        litestar_400.description == _LITESTAR_400
+    ):
+        del responses["400"]
+        statuses.append(400)
+    for status in statuses:
+        if str(status) not in responses:
+            responses[str(status)] = spec.OpenAPIResponse(
+                description=title_of(status),
+                content={media_type: spec.OpenAPIMediaType(schema=schema)},  # type: ignore[arg-type]
+            )
+    operation.responses = dict(sorted(responses.items()))

@@ -6,3 +6,5 @@ from __future__ import annotations
 MINUTES_MAX = 180.0
 # What a client may ask a section of an outline to change, in characters.
 INSTRUCTIONS_MAX = 2_000
+# The most sentences a client may ask a section's expansion to suggest.
+EXPAND_MAX = 10

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from litestar import Response, Router, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from videogen_gateway.access.route_opts import PUBLIC
 from videogen_gateway.health.readiness import ProbeReport, readiness_report
 from videogen_gateway.runtime import runtime_of
@@ -24,6 +25,7 @@ async def live() -> ProbeReport:
 @get(
     ["/api/health/ready", "/health/ready"],
     summary="Readiness: PostgreSQL, NATS, every service, ffmpeg and disk space",
+    responses={503: ResponseSpec(ProbeReport, description="Unhealthy: the checks say why")},
 )
 async def ready(state: State) -> Response[ProbeReport]:
     report = await readiness_report(runtime_of(state), system_of(state))

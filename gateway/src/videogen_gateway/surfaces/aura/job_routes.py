@@ -23,7 +23,7 @@ import msgspec
 import structlog
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.types import Send
 from videogen_contracts.project.production import (
     CancelProduction,
@@ -35,6 +35,7 @@ from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
+from videogen_gateway.openapi import errors_as, event_stream, file_download, problems
 from videogen_gateway.readmodels.aura_jobs.readmodel import AuraJobQueries, JobView
 from videogen_gateway.readmodels.aura_jobs.translation import ENDED, TERMINAL_EVENTS
 from videogen_gateway.readmodels.productions.readmodel import ProductionQueries
@@ -43,6 +44,7 @@ from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.aura.bodies import documented
 from videogen_gateway.surfaces.aura.errors import (
     EXCEPTION_HANDLERS,
+    AuraProblem,
     SystemProblem,
     aura_problem,
     correlation_id,
@@ -66,7 +68,14 @@ SERVICE = "project"
 # every second bounds what a lost one delays.
 LIVE = LiveOptions(heartbeat=5.0, poll_live=1.0, poll_offline=0.5)
 PAGE_SIZE, PAGE_SIZE_MAX = 20, 100
+# Far past any real list, and small enough that its offset is a PostgreSQL bigint.
+PAGE_MAX = 1_000_000
 MEDIA_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "srt": "application/x-subrip"}
+
+
+# A job in the wrong state for the request (cancel a finished one; download before it is).
+_conflict = problems(409, body=AuraProblem)
+_not_ready = problems(409, 416, body=AuraProblem)
 
 
 def _queries(rt: Runtime) -> AuraJobQueries:
@@ -113,13 +122,16 @@ async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccept
 @get("/jobs", summary="List jobs, newest first, a page at a time", cache=False)
 async def list_jobs(
     state: State,
-    page: FromQuery[int] = 1,
-    page_size: Annotated[int | None, QueryParameter(name="pageSize")] = None,
+    # The bounds are the handler's to check (its messages say what to send instead);
+    # the schema states them.
+    page: Annotated[int, QueryParameter(schema_extra={"minimum": 1, "maximum": PAGE_MAX})] = 1,
+    page_size: Annotated[int | None, QueryParameter(
+        name="pageSize", schema_extra={"minimum": 1, "maximum": PAGE_SIZE_MAX})] = None,
 ) -> JobPage:
     size = PAGE_SIZE if page_size is None else page_size
-    if page < 1:
+    if not 1 <= page <= PAGE_MAX:
         raise SystemProblem(400, f"page {page} is out of range", "page",
-                            guidance="Use a page from 1 up.")
+                            guidance=f"Use a page from 1 to {PAGE_MAX}.")
     if not 1 <= size <= PAGE_SIZE_MAX:
         raise SystemProblem(400, f"pageSize {size} is out of range", "pageSize",
                             guidance=f"Use a pageSize from 1 to {PAGE_SIZE_MAX}.")
@@ -136,7 +148,8 @@ async def get_job(state: State, job_id: FromPath[str]) -> JobOut:
     return job_out(view.job, view.steps)
 
 
-@get("/jobs/{job_id:str}/events", summary="A job's progress, live (SSE), resumable")
+@get("/jobs/{job_id:str}/events", summary="A job's progress, live (SSE), resumable",
+     responses=event_stream())
 async def job_events(
     request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
 ) -> Response[Any]:
@@ -162,7 +175,8 @@ async def _nothing(send: Send) -> None:
     """An ended job's stream for a client that has seen all of it: closes at once."""
 
 
-@post("/jobs/{job_id:str}/cancel", status_code=202, summary="Cancel a running job")
+@post("/jobs/{job_id:str}/cancel", status_code=202, summary="Cancel a running job",
+      responses=_conflict)
 async def cancel_job(state: State, job_id: FromPath[str]) -> CancelAccepted:
     now = await _command(state, job_id, "cancel_production", "cancelled", lambda job: (
         CancelProduction(command_id=str(uuid.uuid4()), now=datetime.now(UTC),
@@ -174,7 +188,7 @@ async def cancel_job(state: State, job_id: FromPath[str]) -> CancelAccepted:
 
 
 @post("/jobs/{job_id:str}/retry", status_code=202, summary="Resume a failed or canceled job",
-      opt=costly("aura_job"))
+      responses=_conflict, opt=costly("aura_job"))
 async def retry_job(state: State, job_id: FromPath[str]) -> RetryAccepted:
     now = await _command(state, job_id, "retry_production", "retried", lambda job: (
         RetryProduction(command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job)))
@@ -213,14 +227,16 @@ async def job_logs(state: State, job_id: FromPath[str]) -> JobLogs:
     return JobLogs(job_id=job_id, correlation_id=view.job.correlation_id, logs=logs)
 
 
-@get("/jobs/{job_id:str}/download", summary="The job's video (HTTP Range)")
+@get("/jobs/{job_id:str}/download", summary="The job's video (HTTP Range)",
+     responses={**file_download("video/*"), **_not_ready})
 async def download_video(
     request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
 ) -> Response[Any]:
     return await _download(request, state, job_id, subtitles=False)
 
 
-@get("/jobs/{job_id:str}/download/subtitles", summary="The job's subtitles (.srt)")
+@get("/jobs/{job_id:str}/download/subtitles", summary="The job's subtitles (.srt)",
+     responses={**file_download(MEDIA_TYPES["srt"]), **_not_ready})
 async def download_subtitles(
     request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
 ) -> Response[Any]:
@@ -256,4 +272,4 @@ def aura_router() -> Router:
     handlers = [create_job, list_jobs, get_job, job_events, cancel_job, retry_job, job_logs,
                 download_video, download_subtitles]
     return Router("/api", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS,
-                  tags=["aura"])
+                  tags=["aura"], opt=errors_as(AuraProblem))

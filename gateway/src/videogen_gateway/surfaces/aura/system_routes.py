@@ -26,9 +26,15 @@ from videogen_contracts.project.settings import UpdateSettings
 from videogen_gateway.access.provider_urls import FIELD as PROVIDER_URL_FIELD
 from videogen_gateway.access.provider_urls import provider_url_allowed, provider_url_prefixes
 from videogen_gateway.access.route_opts import ADMIN_ONLY
+from videogen_gateway.openapi import errors_as
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.aura.bodies import converted, documented, json_of
-from videogen_gateway.surfaces.aura.errors import EXCEPTION_HANDLERS, SystemProblem, correlation_id
+from videogen_gateway.surfaces.aura.errors import (
+    EXCEPTION_HANDLERS,
+    AuraProblem,
+    SystemProblem,
+    correlation_id,
+)
 from videogen_gateway.surfaces.aura.system_schemas import (
     SettingsIn,
     SettingsOut,
@@ -143,4 +149,4 @@ def aura_system_router() -> Router:
     handlers = [ffmpeg_status, capabilities, tts_voices, validate_provider, get_settings,
                 put_settings]
     return Router("/", route_handlers=handlers, exception_handlers=EXCEPTION_HANDLERS,
-                  tags=["aura"])
+                  tags=["aura"], opt=errors_as(AuraProblem))

@@ -56,6 +56,9 @@ FUNCTIONS: tuple[FunctionOut, ...] = (
                 triggers=[Trigger(event="script/outline.requested")]),
 )
 EVENT_NAMES = tuple(t.event for f in FUNCTIONS for t in f.triggers)
+DATA_KINDS: dict[str, type[GenerateRequested] | type[OutlineRequested]] = {
+    "script/generate.requested": GenerateRequested, "script/outline.requested": OutlineRequested,
+}
 
 
 def _event_schema() -> dict[str, Any]:
@@ -155,14 +158,20 @@ def events_of(raw: bytes) -> tuple[list[InngestEvent], bool]:
                 f" {', '.join(EVENT_NAMES)}", f"{where}name",
             )
         events.append(event)
+    # Then each event's data, so that a batch with one malformed event is refused whole,
+    # as its schema says (an unknown name is still the first thing said); only what the
+    # data names (a project that does not exist, say) is one event's refusal in its
+    # batch's answer.
+    for index, event in enumerate(events):
+        data_as(event, DATA_KINDS[event.name], "" if single else f"events[{index}].")
     return events, single
 
 
-def data_as(event: InngestEvent, kind: type[T]) -> T:
+def data_as(event: InngestEvent, kind: type[T], where: str = "") -> T:
     try:
         return msgspec.convert(event.data, kind)
     except msgspec.ValidationError as error:
-        raise ApiError(400, f"data: {error}", _field(error, "data.")) from None
+        raise ApiError(400, f"{where}data: {error}", _field(error, f"{where}data.")) from None
 
 
 def _field(error: msgspec.ValidationError, prefix: str) -> str | None:

@@ -15,7 +15,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 from videogen_contracts.replies import CommandRejected
-from videogen_contracts.script.limits import INSTRUCTIONS_MAX, MINUTES_MAX
+from videogen_contracts.script.limits import EXPAND_MAX, INSTRUCTIONS_MAX, MINUTES_MAX
 from videogen_gateway.errors import ApiError, Rejected
 from videogen_gateway.openapi import zero_bound
 from videogen_gateway.readmodels.outlines.readmodel import OutlineRow, OutlineSectionOut
@@ -68,7 +68,7 @@ class RegenerateSectionBody(msgspec.Struct, kw_only=True, rename="camel"):
 
 
 class ExpandBody(msgspec.Struct, kw_only=True, rename="camel"):
-    count: int | None = None
+    count: Annotated[int, Meta(ge=1, le=EXPAND_MAX)] | None = None
 
 
 class AcceptBody(msgspec.Struct, kw_only=True, rename="camel"):

@@ -19,7 +19,7 @@ from litestar.params import FromPath
 from litestar.response import Stream
 from videogen_gateway import realtime
 from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
-from videogen_gateway.openapi import problems
+from videogen_gateway.openapi import event_stream, problems
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries, generation_feed_key
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio.lookups import existing_project
@@ -49,7 +49,7 @@ def _feeds(state: State, rt: Runtime) -> FanOut[UUID, realtime.SseEvent]:
 @get(
     "/projects/{project_id:str}/generation-status",
     summary="Live generation progress (SSE): connected, progress, complete, error",
-    responses=problems(404),
+    responses={**event_stream(), **problems(404)},
 )
 async def generation_status(
     request: Request[Any, Any, Any], state: State, project_id: FromPath[str]

@@ -23,7 +23,7 @@ from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.errors import REJECTION_STATUS, ApiError, error_response
-from videogen_gateway.openapi import described, id_link, json_schema, plain_errors
+from videogen_gateway.openapi import described, file_download, id_link, json_schema, plain_errors
 from videogen_gateway.readmodels.productions.readmodel import ProductionQueries, ProductionRow
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.text2video import schemas as shapes
@@ -83,7 +83,8 @@ async def list_jobs(state: State) -> shapes.JobList:
 
 
 @get("/download/{job_id:str}", summary="Download the generated video (honours HTTP Range)",
-     operation_id="Text2videoDownload", responses=plain_errors(400, 404, 416, 500, 503))
+     operation_id="Text2videoDownload",
+     responses={**file_download("video/mp4"), **plain_errors(400, 404, 416, 500, 503)})
 async def download(
     request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
 ) -> Response[Any]:

@@ -22,6 +22,7 @@ from videogen_contracts.script.commands import (
     StudioScriptCommand,
 )
 from videogen_contracts.script.events import studio_script_id
+from videogen_contracts.script.limits import EXPAND_MAX
 from videogen_contracts.script.queries import (
     ExpandSection,
     ExpansionSuggestions,
@@ -47,8 +48,6 @@ from script_service.domain.outline import existing_outline as outline_project
 from script_service.domain.written import clean_sentences, written_sections
 
 T = TypeVar("T")
-
-EXPAND_MAX = 10
 
 
 class StudioScripts:
