@@ -15,6 +15,7 @@ from videogen_contracts.export.exports import ExportEvent
 from videogen_contracts.media.ai_edits import AiEditEvent
 from videogen_contracts.media.editing import AssetEvent, TimelineEvent
 from videogen_contracts.media.events import MediaEvent
+from videogen_contracts.project.api_keys import ApiKeyEvent
 from videogen_contracts.project.events import ProjectEvent
 from videogen_contracts.project.production import ProductionEvent
 from videogen_contracts.project.settings import SettingsEvent
@@ -25,7 +26,7 @@ from videogen_contracts.script.outline import OutlineEvent
 
 # service → the tagged unions of its aggregates (tag_field="type").
 EVENT_UNIONS: dict[str, tuple[Any, ...]] = {
-    "project": (ProjectEvent, ProductionEvent, SettingsEvent),
+    "project": (ProjectEvent, ProductionEvent, SettingsEvent, ApiKeyEvent),
     "script": (ScriptEvent, OutlineEvent, GenerationEvent, ManimSessionEvent, ManimTaskEvent),
     "media": (MediaEvent, AssetEvent, TimelineEvent, AiEditEvent),
     "export": (RenderEvent, ExportEvent),

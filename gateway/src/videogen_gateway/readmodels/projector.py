@@ -37,8 +37,8 @@ from videogen_contracts.media.editing import (
     asset_event_decoder,
     timeline_event_decoder,
 )
+from videogen_contracts.project import api_keys, production
 from videogen_contracts.project import events as project_events
-from videogen_contracts.project import production
 from videogen_contracts.script import events as script_events
 from videogen_contracts.script.generation import GENERATION_EVENT_TYPES, generation_event_decoder
 from videogen_contracts.script.manim import (
@@ -57,6 +57,7 @@ from videogen_gateway.readmodels.ai_timeline.projection import (
     apply_ai_timeline_media_event,
     apply_ai_timeline_script_event,
 )
+from videogen_gateway.readmodels.api_keys.projection import apply_api_key_event
 from videogen_gateway.readmodels.aura_jobs.readmodel import apply_aura_event
 from videogen_gateway.readmodels.editor.projection import apply_asset_event, apply_timeline_event
 from videogen_gateway.readmodels.exports.readmodel import apply_export_event
@@ -80,6 +81,7 @@ def _tags(types: Iterable[type[msgspec.Struct]]) -> frozenset[str]:
 
 PROJECT_TYPES = _tags(project_events.EVENT_TYPES)
 PRODUCTION_TYPES = _tags(production.EVENT_TYPES)
+API_KEY_TYPES = _tags(api_keys.EVENT_TYPES)
 SCRIPT_TYPES = _tags(script_events.EVENT_TYPES)
 OUTLINE_TYPES = _tags(OUTLINE_EVENT_TYPES)
 GENERATION_TYPES = _tags(GENERATION_EVENT_TYPES)
@@ -170,7 +172,7 @@ class StreamProjector:
 
 
 class ProjectProjector(StreamProjector):
-    """The project service's stream: projects, their cast, productions and Aura jobs."""
+    """The project service's stream: projects, their cast, productions, Aura jobs, API keys."""
 
     async def apply_event(self, conn: Conn, recorded: RecordedEvent) -> None:
         if recorded.type in PROJECT_TYPES:
@@ -180,6 +182,8 @@ class ProjectProjector(StreamProjector):
             made = _decode(production.event_decoder, recorded)
             await apply_production_event(conn, self._q, made)
             await apply_aura_event(conn, self._q, recorded, made)
+        elif recorded.type in API_KEY_TYPES:
+            await apply_api_key_event(conn, self._q, _decode(api_keys.event_decoder, recorded))
 
 
 class ScriptProjector(StreamProjector):

@@ -23,10 +23,12 @@ from videogen_runtime.service import Plumbing, open_plumbing
 from videogen_runtime.settings import Settings
 
 from project_service.adapters.tracking import PostgresTracker
+from project_service.app.api_key_handlers import ApiKeyHandlers
 from project_service.app.handlers import ProjectCommandHandler
 from project_service.app.production.handlers import ProductionHandlers
 from project_service.app.production.policy import CONSUMER, ProductionPolicy, Tracker, utc_now
 from project_service.app.settings_handlers import SettingsHandlers
+from project_service.entrypoints.api_key_rpc import api_key_handlers
 from project_service.entrypoints.production.consumers import start_production_manager
 from project_service.entrypoints.production.rpc import production_command_handlers
 from project_service.entrypoints.production.watch import start_stall_watch
@@ -42,6 +44,7 @@ class ProjectApp:
     production: ProductionHandlers
     settings: SettingsHandlers
     policy: ProductionPolicy
+    api_keys: ApiKeyHandlers
 
 
 def project_app(
@@ -54,7 +57,7 @@ def project_app(
     production = ProductionHandlers(store, appender)
     return ProjectApp(
         ProjectCommandHandler(store), production, SettingsHandlers(store),
-        ProductionPolicy(production, sender, tracker, clock=clock),
+        ProductionPolicy(production, sender, tracker, clock=clock), ApiKeyHandlers(store),
     )
 
 
@@ -77,6 +80,7 @@ async def start_project_service(settings: Settings, stack: AsyncExitStack) -> Pr
         **command_handlers(app.projects),
         **production_command_handlers(app.production),
         **settings_handlers(app.settings),
+        **api_key_handlers(app.api_keys),
     })
     # The production process manager; its consumers stop before the server and the relay.
     await start_production_manager(base, app.policy)
