@@ -24,6 +24,7 @@ from nats.js.errors import APIError, BadRequestError
 from structlog.contextvars import bind_contextvars, reset_contextvars
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
 
+from videogen_bus.actor import acting_as, owner_actor
 from videogen_bus.correlation import correlation_scope
 from videogen_bus.headers import correlation_of
 from videogen_bus.pull import ConsumerGone, PullFeed
@@ -123,7 +124,10 @@ class Settler:
         # cost, and this runs for every message.
         tokens = bind_contextvars(correlation_id=event.metadata.correlation_id)
         try:
-            await self.handle(event, msg)
+            # A reaction acts for the owner of the stream it reacts to: what it creates is
+            # theirs, and it may touch only their streams (None: the system, unrestricted).
+            with acting_as(owner_actor(event.metadata.owner)):
+                await self.handle(event, msg)
         except PoisonMessage as error:
             await self.dead_letter(msg, f"poison message: {error}")
             return

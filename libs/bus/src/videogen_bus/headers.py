@@ -2,7 +2,8 @@
 
 Correlation and causation ids travel in headers (not only in event metadata) so that a
 command, which has no envelope, carries them too, and so that tools that route on headers
-(the NATS CLI, a tracing sidecar) see them without decoding the body.
+(the NATS CLI, a tracing sidecar) see them without decoding the body. So does the actor a
+command acts for (videogen_bus.actor): the service that handles it binds it from there.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from videogen_contracts.envelope import RecordedEvent
+
+from videogen_bus.actor import actor_headers, current_actor, owner_actor
 
 CORRELATION = "Vg-Correlation-Id"
 CAUSATION = "Vg-Causation-Id"
@@ -20,7 +23,8 @@ MSG_ID = "Nats-Msg-Id"
 
 
 def command_headers(correlation_id: str, causation_id: str | None = None) -> dict[str, str]:
-    headers = {CORRELATION: correlation_id}
+    """The headers of a command sent now: its ids, and the actor bound in this context."""
+    headers = {CORRELATION: correlation_id, **actor_headers(current_actor())}
     if causation_id:
         headers[CAUSATION] = causation_id
     return headers
@@ -31,6 +35,8 @@ def event_headers(event: RecordedEvent) -> dict[str, str]:
     headers = {
         MSG_ID: str(event.event_id), EVENT_TYPE: event.type,
         CORRELATION: event.metadata.correlation_id,
+        # For tools only: a consumer takes the owner from the metadata, which it decodes.
+        **actor_headers(owner_actor(event.metadata.owner)),
     }
     if event.metadata.causation_id:
         headers[CAUSATION] = event.metadata.causation_id

@@ -30,6 +30,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.client import JetStreamContext
 from videogen_contracts.envelope import RecordedEvent, decode_recorded
 
+from videogen_bus.actor import acting_as, owner_actor
 from videogen_bus.consumer import DeadLetterSink, PoisonMessage, exponential_backoff
 from videogen_bus.correlation import correlation_scope
 
@@ -170,7 +171,11 @@ class JobQueue:
         me = asyncio.current_task()
         if me is not None:
             self._by_key[self._job_key(event)] = me
-        with correlation_scope(event.metadata.correlation_id, job=str(event.stream_id)):
+        # The job acts for the owner of the stream that asked for it (see consumer.Settler).
+        with (
+            correlation_scope(event.metadata.correlation_id, job=str(event.stream_id)),
+            acting_as(owner_actor(event.metadata.owner)),
+        ):
             try:
                 await self._run_job(event, delivery)
             except asyncio.CancelledError:

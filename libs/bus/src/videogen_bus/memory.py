@@ -15,6 +15,7 @@ from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_contracts.subjects import Namespace
 
+from videogen_bus.actor import acting_as, actor_of, owner_actor
 from videogen_bus.correlation import correlation_scope
 from videogen_bus.headers import command_headers
 from videogen_bus.publish import subject_of
@@ -81,7 +82,11 @@ class InMemoryBus:
         self.published.append((subject, event))
         for pattern, callback in list(self._subscribers):
             if subject_matches(pattern, subject):
-                with correlation_scope(event.metadata.correlation_id):
+                # As the consumer loops do: a reaction acts for the stream's owner.
+                with (
+                    correlation_scope(event.metadata.correlation_id),
+                    acting_as(owner_actor(event.metadata.owner)),
+                ):
                     await callback(event)
 
     async def publish_event(self, event: RecordedEvent) -> None:
@@ -111,7 +116,8 @@ class InMemoryBus:
         handler = self._handlers.get(self.ns.command_subject(service, command))
         if handler is None:
             raise ServiceUnavailable(service, command, "no responders")
-        with correlation_scope(correlation_id):
+        # As rpc._answer does: the handler acts for the actor the headers carry.
+        with correlation_scope(correlation_id), acting_as(actor_of(headers)):
             try:
                 return await handler(data, headers)
             except msgspec.DecodeError as error:

@@ -24,6 +24,7 @@ from nats.micro.service import EndpointConfig, Service, ServiceConfig
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply, reply_decoder
 from videogen_contracts.subjects import Namespace
 
+from videogen_bus.actor import acting_as, actor_of
 from videogen_bus.connection import before_drain
 from videogen_bus.correlation import correlation_scope, new_correlation_id
 from videogen_bus.headers import CORRELATION, command_headers, correlation_of
@@ -152,7 +153,12 @@ async def _answer(request: Request, service: str, command: str, handler: Command
     # A caller that sent no id still gets one, so the handler's events are traceable.
     correlation_id = correlation_of(headers) or new_correlation_id()
     headers[CORRELATION] = correlation_id
-    with correlation_scope(correlation_id, command=f"{service}.{command}"):
+    # The handler acts for the sender's actor (none sent: the system), so the kernel stamps
+    # and checks ownership with no handler passing the user along.
+    with (
+        correlation_scope(correlation_id, command=f"{service}.{command}"),
+        acting_as(actor_of(headers)),
+    ):
         reply = await _run_handler(handler, request.data, headers, correlation_id)
         try:
             await request.respond(_encoder.encode(reply))

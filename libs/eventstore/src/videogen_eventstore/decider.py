@@ -12,6 +12,9 @@ redelivered NATS request, a lost reply) either finds its events in the stream an
 the earlier result without deciding again, or, racing its twin, makes an append the store
 recognizes as a repeat (the same event ids) and turns into a no-op.
 
+Ownership (issue 13): every event is stamped with its stream's owner, and an actor that
+may not see a stream finds it empty and has its commands refused (ownership.py).
+
 Several streams decided as one unit: multi_stream.py.
 """
 
@@ -29,6 +32,7 @@ from videogen_contracts.errors import Conflict
 from videogen_contracts.replies import CommandAccepted
 
 from .api import NO_STREAM, AppendResult, EventStore, WrongExpectedVersion
+from .ownership import refuse_unless_visible, stamped, visible
 
 K = TypeVar("K")
 C = TypeVar("C")
@@ -57,6 +61,9 @@ class Aggregate(Generic[K, C, S, E]):
     # Appends lost to concurrent writers before the command is a Conflict: more for a
     # stream many writers race for (sentences narrated in parallel, a team's edits).
     max_retries: int = 5
+    # False for a deployment-wide stream (the settings) that belongs to no user: its events
+    # get no owner and every actor may see it and act on it.
+    owned: bool = True
 
     def decode(self, recorded: RecordedEvent) -> E:
         event: E = self.decoder.decode(recorded.data)
@@ -137,19 +144,23 @@ class Streams:
     def __init__(self, store: EventStore) -> None:
         self.store = store
 
-    async def load(self, aggregate: Aggregate[K, C, S, E], key: K) -> tuple[S, list[RecordedEvent]]:
+    async def read(self, aggregate: Aggregate[K, C, S, E], key: K) -> list[RecordedEvent]:
+        """The aggregate's stream as the current actor may see it (ownership.visible)."""
         recorded = await self.store.read_stream(aggregate.stream_of(key))
+        return list(visible(recorded, aggregate.owned))
+
+    async def load(self, aggregate: Aggregate[K, C, S, E], key: K) -> tuple[S, list[RecordedEvent]]:
+        recorded = await self.read(aggregate, key)
         return aggregate.fold(recorded), recorded
 
     async def history(self, aggregate: Aggregate[K, C, S, E], key: K) -> list[E]:
-        return [aggregate.decode(r) for r in await self.store.read_stream(aggregate.stream_of(key))]
+        return [aggregate.decode(r) for r in await self.read(aggregate, key)]
 
     async def earlier(
         self, aggregate: Aggregate[K, C, S, E], key: K, command_id: str
     ) -> CommandAccepted | None:
         """The earlier result of `command_id` on this stream (check before slow work)."""
-        stream_id = aggregate.stream_of(key)
-        return earlier_result(stream_id, await self.store.read_stream(stream_id), command_id)
+        return earlier_result(aggregate.stream_of(key), await self.read(aggregate, key), command_id)
 
     async def run(
         self, aggregate: Aggregate[K, C, S, E], key: K, command: C, *, command_id: str,
@@ -159,13 +170,19 @@ class Streams:
         stream_id = aggregate.stream_of(key)
         for _ in range(aggregate.max_retries + 1):
             recorded = await self.store.read_stream(stream_id)
+            refuse_unless_visible(
+                stream_id, recorded, lambda: aggregate.decide(command, aggregate.initial),
+                aggregate.owned,
+            )
             earlier = earlier_result(stream_id, recorded, command_id)
             if earlier is not None:
                 return earlier
             events = aggregate.decide(command, aggregate.fold(recorded))
             if not events:
                 return unchanged(stream_id, recorded)
-            new = new_events(events, command_id, metadata)
+            new = new_events(
+                events, command_id, stamped(metadata, recorded, aggregate.owned)
+            )
             try:
                 result = await self.store.append(stream_id, new, version_of(recorded))
             except WrongExpectedVersion:

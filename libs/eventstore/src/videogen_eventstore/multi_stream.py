@@ -12,6 +12,10 @@ none does (a crash between two separate appends would leave a project without th
 production it was created for). The relay's NOTIFY is sent inside the transaction and so
 fires at commit. In memory, for unit tests: every expected version is checked before the
 first append, so a conflict leaves every stream as it was, as the rollback does.
+
+Ownership (ownership.py): the unit is refused if the actor may not see any one of its
+streams; a new stream of the unit belongs to the owner of the unit's existing streams (a
+production made for alice's project is alice's, whoever decided it).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from .decider import (
     unchanged,
     version_of,
 )
+from .ownership import owner_of, refuse_unless_visible, stamped, visible
 
 Append = tuple[str, Sequence[NewEvent], int | None]
 
@@ -94,11 +99,13 @@ async def decide_across(
     retries = max(aggregate.max_retries for aggregate, _ in targets)
     for _ in range(retries + 1):
         logs = [await streams.store.read_stream(s) for s in stream_ids]
+        _refuse_unless_visible(targets, stream_ids, logs, decide)
         earlier = _earlier_in_unit(stream_ids, logs, command_id, reply_to)
         if earlier is not None:
             return earlier
         states = [agg.fold(log) for (agg, _), log in zip(targets, logs, strict=True)]
-        appends = _unit(stream_ids, logs, decide(states), command_id, metadata)
+        stamped_metadata = _stamped(targets, logs, metadata)
+        appends = _unit(stream_ids, logs, decide(states), command_id, stamped_metadata)
         if not appends:
             return unchanged(stream_ids[reply_to], logs[reply_to])
         try:
@@ -149,15 +156,47 @@ def _earlier_in_unit(
     return None
 
 
+def _refuse_unless_visible(
+    targets: Sequence[tuple[AnyAggregate, Any]], stream_ids: Sequence[str],
+    logs: Sequence[Sequence[RecordedEvent]], decide: Decision,
+) -> None:
+    """Refuse the unit for the first stream the actor may not see, deciding it on the states
+    the actor sees (such streams initial) for the domain's own not-found wording."""
+
+    def decide_unseen() -> object:
+        return decide([
+            agg.fold(visible(log, agg.owned)) for (agg, _), log in zip(targets, logs, strict=True)
+        ])
+
+    for (aggregate, _), stream_id, log in zip(targets, stream_ids, logs, strict=True):
+        refuse_unless_visible(stream_id, log, decide_unseen, aggregate.owned)
+
+
+def _stamped(
+    targets: Sequence[tuple[AnyAggregate, Any]], logs: Sequence[Sequence[RecordedEvent]],
+    metadata: EventMetadata,
+) -> list[EventMetadata]:
+    """Each stream's metadata, with the owner its next events carry."""
+    owned = [aggregate.owned for aggregate, _ in targets]
+    unit_owner = next(
+        (owner_of(log) for log, own in zip(logs, owned, strict=True) if own and owner_of(log)),
+        None,
+    )
+    return [
+        stamped(metadata, log, own, unit_owner) for log, own in zip(logs, owned, strict=True)
+    ]
+
+
 def _unit(
     stream_ids: Sequence[str], logs: Sequence[Sequence[RecordedEvent]],
-    decided: Sequence[Sequence[msgspec.Struct]], command_id: str, metadata: EventMetadata,
+    decided: Sequence[Sequence[msgspec.Struct]], command_id: str,
+    metadata: Sequence[EventMetadata],
 ) -> list[Append]:
     appends: list[Append] = []
     numbered = 0
-    for stream_id, log, events in zip(stream_ids, logs, decided, strict=True):
+    for stream_id, log, events, meta in zip(stream_ids, logs, decided, metadata, strict=True):
         if events:
-            new = new_events(events, command_id, metadata, first=numbered)
+            new = new_events(events, command_id, meta, first=numbered)
             appends.append((stream_id, new, version_of(log)))
             numbered += len(events)
     return appends

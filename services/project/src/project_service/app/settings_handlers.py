@@ -24,7 +24,11 @@ def _the_stream(_: None) -> str:
     return SETTINGS_STREAM
 
 
-SETTINGS = Aggregate("settings", _the_stream, decide, evolve, INITIAL, event_decoder)
+# The deployment's settings belong to no user: every user's jobs read them (writes are
+# admin-only at the gateway).
+SETTINGS = Aggregate(
+    "settings", _the_stream, decide, evolve, INITIAL, event_decoder, owned=False
+)
 
 
 class SettingsHandlers(AggregateCommands[None, UpdateSettings, SettingsState, SettingsEvent]):
