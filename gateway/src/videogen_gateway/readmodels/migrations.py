@@ -32,7 +32,7 @@ READ_MODEL_TABLES = (
     "editor_assets", "editor_segments", "editor_exports",
     "ai_jobs", "ai_variants", "ai_scores", "ai_timeline",
     "manim_sessions", "manim_jobs", "manim_scenes", "manim_tasks", "manim_step_times",
-    "manim_feeds", "manim_events", "api_keys",
+    "manim_feeds", "manim_events", "api_keys", "resource_owners",
 )
 
 

@@ -5,6 +5,7 @@ newer service's) still advance their stream's position.
 
 Each event is applied in ONE transaction together with
 - its tracking row (a redelivered event finds the row and changes nothing),
+- the owner of every resource it names (`resource_owners`, owners.py),
 - `stream_positions[stream_id] = stream_version`, which orders events per stream, and
 - `pg_notify('<schema>_positions', '<stream_id>:<version>')`, which wakes the HTTP
   requests waiting to read their own write (delivered only when the transaction commits).
@@ -67,6 +68,7 @@ from videogen_gateway.readmodels.manim.session_projection import apply_manim_ses
 from videogen_gateway.readmodels.manim.task_projection import apply_manim_task_event
 from videogen_gateway.readmodels.migrations import positions_channel
 from videogen_gateway.readmodels.outlines.readmodel import apply_outline_event
+from videogen_gateway.readmodels.owners import record_owners
 from videogen_gateway.readmodels.productions.readmodel import apply_production_event
 from videogen_gateway.readmodels.projects.projection import apply_project_event
 from videogen_gateway.readmodels.scripts.projection import apply_script_event
@@ -144,6 +146,9 @@ class StreamProjector:
             if not await track_once(conn, self.schema, self.consumer, recorded.event_id):
                 return Outcome.ALREADY_APPLIED
             await self.apply_event(conn, recorded)
+            # Every event, whichever projection shows it: a resource and its owner become
+            # visible together (owners.py).
+            await record_owners(conn, self._q, recorded)
             # Events this projection does not show still move the stream's position, or
             # every later event of the stream would wait for them forever.
             await conn.execute(self._advance, stream_id, version, self._channel,
