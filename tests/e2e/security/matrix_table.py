@@ -46,6 +46,7 @@ NOT_IDS: dict[tuple[str, str], str] = {
 PUBLIC: set[tuple[str, str]] = {
     ("GET", "/api/health/live"), ("GET", "/health/live"),
     ("GET", "/api/health/ready"), ("GET", "/health/ready"),
+    ("GET", "/api/health"), ("GET", "/api/v1/health"),
 }
 # Only an admin (route_opts.ADMIN_ONLY): the keys, and the deployment's provider settings.
 ADMIN_ONLY: set[tuple[str, str]] = {

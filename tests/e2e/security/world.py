@@ -72,6 +72,16 @@ def ok(response: httpx.Response, *statuses: int) -> Any:
     return response.json()
 
 
+async def post_when_available(api: httpx.AsyncClient, path: str, body: object) -> Any:
+    """POST, again while the gateway answers 503: Manim's availability is a question to the
+    media service, which a loaded machine (the world's other jobs) may answer late."""
+    deadline = time.monotonic() + 120
+    while (response := await api.post(path, json=body)).status_code == 503:
+        assert time.monotonic() < deadline, response.text
+        await asyncio.sleep(2)
+    return ok(response)
+
+
 async def until(read: Any, done: Any, within: float = JOB_WAIT) -> Any:
     """Poll `await read()` until `done(answer)`, every 0.5 s."""
     deadline = time.monotonic() + within
@@ -154,12 +164,12 @@ async def editor(api: httpx.AsyncClient, world: World, clip: bytes) -> None:
 
 async def manim(api: httpx.AsyncClient, world: World) -> None:
     world.manim_project = f"a_project_{uuid.uuid4().hex[:8]}"
-    task = ok(await api.post("/api/v1/video-generation/generate", json={
+    task = await post_when_available(api, "/api/v1/video-generation/generate", {
         "project_id": world.manim_project, "content_prompt": "Explain a circle",
-        "scene_count": 1}))
+        "scene_count": 1})
     world.task, world.manim_session = task["task_id"], task["session_id"]
-    plan = ok(await api.post("/api/v1/video/agents/plan", json={
-        "topic": "Circles", "description": "A short one", "session_id": world.manim_session}))
+    plan = await post_when_available(api, "/api/v1/video/agents/plan", {
+        "topic": "Circles", "description": "A short one", "session_id": world.manim_session})
     world.agent_job = plan["job_id"]
     tasks = f"/api/v1/video-generation/tasks/{world.task}"
     status = await until(lambda: _json(api.get(f"{tasks}/status")),
