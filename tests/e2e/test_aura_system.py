@@ -36,9 +36,11 @@ def openai() -> Iterator[FakeVendor]:
 
 
 @pytest.fixture(scope="module")
-def aura(_module_stacks: Callable[..., Stack], pexels: FakeVendor) -> Stack:
+def aura(_module_stacks: Callable[..., Stack], pexels: FakeVendor, openai: FakeVendor) -> Stack:
     # No key in the environment: the keys reach the providers only through the settings.
-    return _module_stacks(PEXELS_BASE_URL=pexels.url, OPENAI_API_KEY="", PEXELS_API_KEY="")
+    # The fake OpenAI's URL is saved in the settings, so the operator allows it (SSRF).
+    return _module_stacks(PEXELS_BASE_URL=pexels.url, OPENAI_API_KEY="", PEXELS_API_KEY="",
+                          VIDEOGEN_PROVIDER_URL_PREFIXES=f"{openai.url},{pexels.url}")
 
 
 def client(stack: Stack) -> httpx.AsyncClient:

@@ -6,12 +6,12 @@ import argparse
 import asyncio
 import gc
 
-import uvicorn
 from videogen_runtime.logs import configure_logging
 from videogen_runtime.settings import Settings
 
 from videogen_gateway.app import create_app
 from videogen_gateway.readmodels.rebuild import rebuild
+from videogen_gateway.serving import serve
 
 
 def tune_gc() -> None:
@@ -43,11 +43,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     app = create_app(settings)
     tune_gc()
-    uvicorn.run(
-        app, host=settings.host, port=settings.port, timeout_graceful_shutdown=10,
-        log_config=None,  # structlog (configure_logging) owns the log format
-        access_log=False,  # the metrics count requests; correlation ids trace them
-    )
+    serve(app, settings.host, settings.port)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from structlog.contextvars import bound_contextvars
 from videogen_runtime.settings import Settings
 
 from videogen_gateway.access.guard import authorize
+from videogen_gateway.access.headers import SecurityHeaders, cors_config
 from videogen_gateway.errors import EXCEPTION_HANDLERS
 from videogen_gateway.health.routes import health_router
 from videogen_gateway.lifespan import lifespans
@@ -48,14 +49,14 @@ from videogen_gateway.unavailable import UNAVAILABLE_HANDLERS
 
 
 class GatewayApp(Litestar):
-    """Litestar, with a correlation id and metrics around every HTTP request, outside its
-    routing (observability.py says why)."""
+    """Litestar, with a correlation id, metrics and the security headers around every HTTP
+    request, outside its routing (observability.py says why)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         if scope["type"] != ScopeType.HTTP:
             await super().__call__(scope, receive, send)
             return
-        observer = RequestObserver(scope, send)
+        observer = RequestObserver(scope, SecurityHeaders(scope, send))
         started = time.perf_counter()
         with bound_contextvars(correlation_id=observer.correlation_id):
             try:
@@ -84,6 +85,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
         lifespan=lifespans(),
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         request_max_body_size=MAX_BODY_BYTES,
+        cors_config=cors_config(runtime.options.cors_origins),
         openapi_config=OpenAPIConfig(title="VideoGen gateway", version="0.1.0", path="/schema",
                                      description="One backend behind the five studio APIs."),
         state=State({"runtime": runtime, "system": SystemContext.of(runtime)}),

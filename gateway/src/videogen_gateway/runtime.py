@@ -18,6 +18,7 @@ from videogen_contracts.subjects import Namespace
 from videogen_providers.config import ProviderConfig
 from videogen_runtime.settings import Settings
 
+from videogen_gateway.access.limit_settings import AbuseLimits
 from videogen_gateway.command_client import Dispatcher
 from videogen_gateway.positions import PositionWaiter
 from videogen_gateway.readmodels.projects.cache import DetailCache
@@ -74,6 +75,13 @@ class GatewayOptions:
     import_dir: Path | None = None
     # The most frames one editor preview strip may ask for (more is a 400).
     editor_strip_max_frames: int = EDITOR_STRIP_MAX_FRAMES
+    # The abuse limits of costly routes (access/limits.py), shared by every replica.
+    limits: AbuseLimits = field(default_factory=AbuseLimits)
+    # The origins a browser may call us from (CORS, access/headers.py): none by default.
+    cors_origins: tuple[str, ...] = ()
+    # Where a provider's base URL in the Aura settings may point (SSRF): URLs under these
+    # prefixes; empty means the base URLs the environment configures, and nothing else.
+    provider_url_prefixes: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
@@ -102,6 +110,9 @@ class GatewayOptions:
             editor_strip_max_frames=int(
                 os.environ.get("VIDEOGEN_EDITOR_STRIP_MAX_FRAMES", EDITOR_STRIP_MAX_FRAMES)
             ),
+            limits=AbuseLimits.from_env(),
+            cors_origins=_listed(os.environ.get("VIDEOGEN_CORS_ORIGINS", "")),
+            provider_url_prefixes=_listed(os.environ.get("VIDEOGEN_PROVIDER_URL_PREFIXES", "")),
         )
 
 

@@ -34,6 +34,8 @@ READ_MODEL_TABLES = (
     "manim_sessions", "manim_jobs", "manim_scenes", "manim_tasks", "manim_step_times",
     "manim_feeds", "manim_events", "api_keys", "resource_owners",
 )
+# Views over those tables, dropped first (a table a view reads cannot be dropped alone).
+READ_MODEL_VIEWS = ("active_jobs",)
 
 
 def positions_channel(schema: str) -> str:
@@ -83,6 +85,8 @@ async def drop_read_models(pool: asyncpg.Pool, schema: str, consumers: list[str]
     q = quote_ident(check_schema_name(schema))
     async with pool.acquire() as conn, conn.transaction():
         await _lock(conn, schema)
+        for view in READ_MODEL_VIEWS:
+            await conn.execute(f"DROP VIEW IF EXISTS {q}.{view}")
         for table in READ_MODEL_TABLES:
             await conn.execute(f"DROP TABLE IF EXISTS {q}.{table}")
         await conn.execute(f"DROP TABLE IF EXISTS {q}.readmodel_migrations")

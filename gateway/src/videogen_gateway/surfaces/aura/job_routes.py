@@ -31,6 +31,7 @@ from videogen_contracts.project.production import (
     StartProduction,
     stream_id_for,
 )
+from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
@@ -91,6 +92,7 @@ async def _job(rt: Runtime, raw_id: str) -> JobView:
 
 
 @post("/jobs", status_code=202, summary="Create a video generation job",
+      opt=costly("aura_job"),
       dependencies=documented(JobIn))
 async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccepted:
     wanted = job_request(await request.body())
@@ -171,7 +173,8 @@ async def cancel_job(state: State, job_id: FromPath[str]) -> CancelAccepted:
     )
 
 
-@post("/jobs/{job_id:str}/retry", status_code=202, summary="Resume a failed or canceled job")
+@post("/jobs/{job_id:str}/retry", status_code=202, summary="Resume a failed or canceled job",
+      opt=costly("aura_job"))
 async def retry_job(state: State, job_id: FromPath[str]) -> RetryAccepted:
     now = await _command(state, job_id, "retry_production", "retried", lambda job: (
         RetryProduction(command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job)))

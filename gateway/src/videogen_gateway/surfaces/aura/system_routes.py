@@ -23,6 +23,8 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 from videogen_bus.correlation import new_correlation_id
 from videogen_contracts.project.settings import UpdateSettings
+from videogen_gateway.access.provider_urls import FIELD as PROVIDER_URL_FIELD
+from videogen_gateway.access.provider_urls import provider_url_allowed, provider_url_prefixes
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.aura.bodies import converted, documented, json_of
 from videogen_gateway.surfaces.aura.errors import EXCEPTION_HANDLERS, SystemProblem, correlation_id
@@ -76,6 +78,9 @@ async def tts_voices() -> list[Voice]:
 @post("/api/providers/{name:str}/validate", summary="A real check of one provider", status_code=200)
 async def validate_provider(state: State, name: FromPath[str]) -> Validation:
     config = await effective_provider_config(state)
+    # A base URL saved before the operator narrowed the prefixes is not fetched either.
+    if config.openai_base_url:
+        _require_allowed_base_url(state, config.openai_base_url)
     try:
         return await validate(name, config)
     except UnknownProvider as error:
@@ -92,6 +97,8 @@ async def get_settings(state: State) -> SettingsOut:
 async def put_settings(state: State, request: Request[Any, Any, Any]) -> SettingsOut:
     # Decoded by hand, strictly, so an error names the field but never echoes a value (a key).
     body = converted(json_of(await request.body()), SettingsIn)
+    if isinstance(body.openai_base_url, str):
+        _require_allowed_base_url(state, body.openai_base_url)
     if isinstance(body.output_directory, str):
         await _check_writable(body.output_directory)
     if isinstance(body.default_voice, VoiceIn) and isinstance(body.default_voice.voice_name, str):
@@ -105,6 +112,18 @@ async def put_settings(state: State, request: Request[Any, Any, Any]) -> Setting
     await dispatcher.send(SERVICE, "update_settings", command, correlation_id())
     # Read back: the query folds the stream, so it shows this update.
     return settings_out(await read_settings(dispatcher, correlation_id()))
+
+
+def _require_allowed_base_url(state: State, url: str) -> None:
+    """SSRF: a provider URL the operator did not allow is a 400, and is never fetched."""
+    options = runtime_of(state).options
+    if not provider_url_allowed(url, options.provider_url_prefixes, options.providers):
+        allowed = ", ".join(provider_url_prefixes(options.provider_url_prefixes,
+                                                  options.providers))
+        raise SystemProblem(
+            400, f"openAiBaseUrl is not under an allowed URL prefix; allowed: {allowed}"
+            " (VIDEOGEN_PROVIDER_URL_PREFIXES)", field=PROVIDER_URL_FIELD,
+        )
 
 
 async def _check_writable(directory: str) -> None:

@@ -27,6 +27,7 @@ from videogen_contracts.media.ai_edits import (
     VariantSpec,
 )
 from videogen_contracts.project.settings import VideoGenProvider
+from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import stamped
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import described, id_link, json_schema, problems
@@ -117,7 +118,7 @@ def _rendered_by(
 @post(
     "/ai/generate", status_code=202, summary="Start an AI region edit: variants of a prompt"
     " applied to a box and a time range", responses=problems(400, 404, 413, 422, 503),
-    request_max_body_size=GENERATE_MAX_BODY,
+    request_max_body_size=GENERATE_MAX_BODY, opt=costly("ai_edit"),
     operation_class=described(at=202, body=json_schema(GenerateBody), links={
         "status": id_link("EditorAiJob", job_id=JOB_ID),
     }),

@@ -20,6 +20,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 from videogen_contracts.export.exports import Cut, ExportFormat, ExportTimeline
 from videogen_contracts.project.production import StartProduction
+from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import CommandRefused, new_ids
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.errors import REJECTION_STATUS, ApiError, problem
@@ -84,6 +85,7 @@ EXPORT_ID = "$response.body#/export_job_id"
 
 @post(
     "/export", status_code=202, summary="Start an export of the project's timeline",
+    opt=costly("export"),
     responses=problems(400, 404, 409, 503),
     operation_class=described(at=202, body=json_schema(shapes.ExportBody), links={
         "status": id_link("EditorExportStatus", export_job_id=EXPORT_ID),

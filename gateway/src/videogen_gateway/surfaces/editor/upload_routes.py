@@ -19,6 +19,7 @@ from typing import Any
 from litestar import Request, Response, Router, post, route
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery, JSONBody
+from videogen_gateway.access.route_opts import costly
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import problems
 from videogen_gateway.runtime import runtime_of
@@ -44,6 +45,7 @@ UPLOAD_PATH = "/api/project/{project_id:str}/upload"
 
 @post(
     UPLOAD_PATH, status_code=200, guards=known_editor_ids,
+    opt=costly("upload"),
     summary="Get an upload URL for a new video asset", responses=problems(400, 404, 503),
 )
 async def request_upload(
@@ -59,6 +61,7 @@ async def request_upload(
 
 @route(
     UPLOAD_PATH + "/{asset_id:str}", http_method=["PUT", "POST"], status_code=200,
+    opt=costly("upload"),
     # The body is streamed to disk under our own limit (GatewayOptions.upload_max_bytes).
     request_max_body_size=None,
     summary="Send an asset's bytes: PUT raw (Content-Range resumes) or POST multipart 'file'",

@@ -23,6 +23,7 @@ from videogen_contracts.script.manim import (
     RequestPlan,
     RequestSceneRender,
 )
+from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import stamped
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import described, id_link, json_schema, problems
@@ -47,7 +48,7 @@ ERRORS = problems(404, 409, 413, 422, 503)
 
 
 def _agent_post(path: str, body: type[msgspec.Struct], summary: str) -> post:
-    return post(path, status_code=200, summary=summary, responses=ERRORS,
+    return post(path, status_code=200, opt=costly("manim"), summary=summary, responses=ERRORS,
                 request_max_body_size=bodies.MAX_BODY,
                 operation_class=described(at=200, body=json_schema(body), links={
                     "job": id_link("ManimAgentJob", job_id=JOB_ID)}))

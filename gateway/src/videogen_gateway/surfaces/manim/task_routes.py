@@ -24,6 +24,7 @@ from videogen_contracts.script.manim import (
     StartManimTask,
     scene_id_of,
 )
+from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import new_ids, stamped
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import described, id_link, json_schema, problems
@@ -86,6 +87,7 @@ async def _queued(rt: Runtime, command_id: str | None, message: str, **fields: A
 
 @post("/generate", status_code=200, summary="Generate a whole explainer video from a prompt",
       responses=problems(409, 413, 422, 503), request_max_body_size=bodies.MAX_BODY,
+      opt=costly("manim"),
       operation_class=described(at=200, body=json_schema(bodies.GenerateBody), links=_LINKS))
 async def generate(request: Request[Any, Any, Any], state: State,
                    idempotency_key: RetryKey = None) -> TaskAccepted:  # fmt: skip
@@ -114,6 +116,7 @@ async def generate(request: Request[Any, Any, Any], state: State,
 @post("/edit-scene", status_code=200, summary="Edit one scene with a prompt: a new version"
       " of its code and video, then the combined video again",
       responses=problems(404, 413, 422, 503), request_max_body_size=bodies.MAX_BODY,
+      opt=costly("manim"),
       operation_class=described(at=200, body=json_schema(bodies.EditSceneBody), links=_LINKS))
 async def edit_scene(request: Request[Any, Any, Any], state: State,
                      idempotency_key: RetryKey = None) -> SceneTaskAccepted:  # fmt: skip

@@ -15,6 +15,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.script import commands
 from videogen_contracts.script.queries import ExpandSection, ExpansionSuggestions
+from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import CommandRefused, stamped
 from videogen_gateway.openapi import described, problems
 from videogen_gateway.runtime import runtime_of
@@ -41,6 +42,7 @@ async def get_section(state: State, section_id: FromPath[str]) -> SectionOut:
 
 @post(
     "/sections/{section_id:str}/ai-expand", status_code=HTTP_200_OK,
+    opt=costly("generate"),
     summary="Suggest sentences to add to a section (changes nothing)",
     operation_id="StudioExpandSection", guards=known_path_ids,
     responses=problems(400, 404, 413, 503), operation_class=described(),

@@ -25,6 +25,7 @@ from litestar import Request, Router, get, post
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.script.generation import generation_stream_id
+from videogen_gateway.access.route_opts import costly
 from videogen_gateway.errors import ApiError, Rejected
 from videogen_gateway.openapi import described, problems
 from videogen_gateway.readmodels.inngest.ledger import InngestLedger
@@ -80,6 +81,7 @@ async def _take(rt: Runtime, ledger: InngestLedger, event: InngestEvent) -> shap
 
 @post(
     "/inngest", status_code=HTTP_200_OK,
+    opt=costly("generate"),
     summary="Take Inngest events: script/generate.requested, script/outline.requested",
     responses=problems(400, 404, 409, 413, 503),
     operation_class=described(body=shapes.INTAKE_SCHEMA),

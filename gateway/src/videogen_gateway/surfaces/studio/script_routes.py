@@ -22,6 +22,7 @@ from videogen_contracts.project.events import stream_id_for as project_stream_id
 from videogen_contracts.replies import CommandAccepted
 from videogen_contracts.script import commands
 from videogen_contracts.script.generation import GenerationMode, generation_stream_id
+from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import CommandRefused, stamped
 from videogen_gateway.openapi import described, id_link, problems
 from videogen_gateway.readmodels.generations.readmodel import GenerationQueries
@@ -73,6 +74,7 @@ def generation_queries(rt: Runtime) -> GenerationQueries:
 
 @post(
     "/projects/{project_id:str}/quick-generate", status_code=201,
+    opt=costly("generate"),
     summary="Write a whole script now (replaces the project's sections)",
     operation_id="StudioQuickGenerate", guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 503),
@@ -94,6 +96,7 @@ async def quick_generate(
 
 @post(
     "/projects/{project_id:str}/generate-outline", status_code=201,
+    opt=costly("generate"),
     summary="Write an outline for review", operation_id="StudioGenerateOutline",
     guards=known_path_ids, responses=problems(400, 404, 413, 503),
     operation_class=described(at=201, links={
@@ -150,6 +153,7 @@ async def write_outline(
 
 @post(
     "/projects/{project_id:str}/generate-script-short", status_code=202,
+    opt=costly("generate"),
     summary="Queue a short script (1-10 minutes; without a body, the project's duration)",
     operation_id="StudioGenerateScriptShort", guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 503), operation_class=described(),
@@ -168,6 +172,7 @@ async def generate_script_short(
 
 @post(
     "/projects/{project_id:str}/generate-script", status_code=202,
+    opt=costly("generate"),
     summary="Queue a long-form script, section by section (from an approved outline)",
     operation_id="StudioGenerateScript", guards=known_path_ids,
     responses=problems(400, 404, 409, 413, 503), operation_class=described(),
@@ -203,6 +208,7 @@ async def list_outlines(state: State, project_id: FromPath[str]) -> list[shapes.
 
 @post(
     "/outlines/{outline_id:str}/regenerate-section", status_code=200,
+    opt=costly("generate"),
     summary="Write one section of an outline again", operation_id="StudioRegenerateOutlineSection",
     guards=known_path_ids, responses=problems(400, 404, 413, 503),
 )

@@ -19,6 +19,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 from videogen_bus.correlation import current_correlation_id, new_correlation_id
 from videogen_contracts.project.production import StartProduction
+from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.errors import REJECTION_STATUS, ApiError, error_response
@@ -43,6 +44,7 @@ JOB_ID = "$response.body#/job_id"
 
 
 @post("/generate", status_code=202, summary="Start a new video generation job",
+      opt=costly("generate"),
       responses=plain_errors(400, 413, 500, 503),
       operation_class=described(at=202, body=json_schema(shapes.GenerateBody), links={
           "status": id_link("Text2videoStatus", job_id=JOB_ID),
