@@ -119,7 +119,7 @@ async def test_a_query_token_opens_its_one_path_for_its_one_user(
     alice = bearer(keys["alice"]["key"])
     feed = f"/api/jobs/{world.aura_job}/events"
     minted = ok(await client.post("/api/me/tokens", json={"path": feed, "ttl_seconds": 60},
-                                  headers=alice))
+                                  headers=alice), 201)
     token = minted["token"]
     opened = await send(client, "GET", f"{feed}?access_token={token}")
     assert opened.status == 200, opened

@@ -113,7 +113,7 @@ async def test_no_secret_in_logs_events_read_models_responses_or_metrics(
                       headers=by_jwt), 201)
     # A query token (signed with the token key), used once.
     feed = f"/api/jobs/{job}/events"
-    query = ok(await api.post("/api/me/tokens", json={"path": feed}, headers=user))["token"]
+    query = ok(await api.post("/api/me/tokens", json={"path": feed}, headers=user), 201)["token"]
     async with api.stream("GET", f"{feed}?access_token={query}") as stream:
         assert stream.status_code == 200
     # A provider key written through the settings: write-only.
