@@ -9,6 +9,7 @@ import gc
 from videogen_runtime.logs import configure_logging
 from videogen_runtime.settings import Settings
 
+from videogen_gateway.access.keys_cli import run_keys
 from videogen_gateway.app import create_app
 from videogen_gateway.readmodels.rebuild import rebuild
 from videogen_gateway.serving import serve
@@ -31,13 +32,19 @@ def tune_gc() -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m videogen_gateway")
     parser.add_argument(
-        "command", nargs="?", default="serve", choices=("serve", "rebuild"),
+        "command", nargs="?", default="serve", choices=("serve", "rebuild", "keys"),
         help="serve (default): run the HTTP gateway; rebuild: replay the logs into the"
-        " read models, then exit (stop the gateway first)",
+        " read models, then exit (stop the gateway first); keys: create, list and revoke"
+        " API keys (keys --help)",
     )
+    parser.add_argument("arguments", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.arguments and args.command != "keys":
+        parser.error(f"unrecognized arguments: {' '.join(args.arguments)}")
     settings = Settings.from_env()
     configure_logging("gateway", settings.log_level)
+    if args.command == "keys":
+        raise SystemExit(asyncio.run(run_keys(args.arguments, settings)))
     if args.command == "rebuild":
         asyncio.run(rebuild(settings))
         return

@@ -14,6 +14,7 @@ from videogen_runtime.settings import Settings
 
 from videogen_gateway.access.guard import authorize
 from videogen_gateway.access.headers import SecurityHeaders, cors_config
+from videogen_gateway.access.key_routes import admin_keys_router
 from videogen_gateway.errors import EXCEPTION_HANDLERS
 from videogen_gateway.health.routes import health_router
 from videogen_gateway.lifespan import lifespans
@@ -78,7 +79,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             editor_export_router(), ai_router(), variant_router(), score_router(),
             ai_status_router(),
             manim_agents_router(), manim_tasks_router(), manim_feeds_router(),
-            manim_files_router(),
+            manim_files_router(), admin_keys_router(),
         ],
         # Every route, WebSockets included: access/guard.py (scope, ownership, limits).
         guards=[authorize],

@@ -28,10 +28,10 @@ class ApiKeyRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ApiKeyListed(msgspec.Struct, frozen=True, kw_only=True):
-    """One key as the admin lists show it."""
+    """One key as the admin lists (endpoint and CLI) show it."""
 
     key_id: str
-    user_id: str
+    user: str
     name: str
     scopes: tuple[Scope, ...]
     created_at: datetime
@@ -58,7 +58,8 @@ async def key_by_hash(pool: asyncpg.Pool, schema: str, key_hash: str) -> ApiKeyR
 class ApiKeyQueries(Queries):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         super().__init__(pool, schema)
-        select = f"SELECT {columns(ApiKeyListed)} FROM {self.q}.api_keys"
+        select = (f"SELECT key_id, user_id AS \"user\", name, scopes, created_at, revoked_at"
+                  f" FROM {self.q}.api_keys")
         order = " ORDER BY created_at, key_id"
         self._all = select + order
         self._of_user = select + " WHERE user_id = $1" + order

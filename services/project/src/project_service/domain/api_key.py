@@ -17,7 +17,9 @@ from videogen_contracts.project.api_keys import (
     KEY_HASH_PATTERN,
     KEY_ID_PATTERN,
     KEY_NAME_MAX,
+    KEY_NAME_PATTERN,
     USER_MAX,
+    USER_PATTERN,
     ApiKeyCommand,
     ApiKeyCreated,
     ApiKeyEvent,
@@ -36,15 +38,15 @@ INITIAL = ApiKey()
 
 _KEY_ID = re.compile(KEY_ID_PATTERN)
 _KEY_HASH = re.compile(KEY_HASH_PATTERN)
+_USER = re.compile(USER_PATTERN)
+_NAME = re.compile(KEY_NAME_PATTERN)
 
 
-def _check_text(field: str, value: str, longest: int, *, blank_ok: bool = False) -> None:
-    if not blank_ok and not value.strip():
-        raise Invalid(field, f"{field} must not be blank")
+def _check_text(field: str, value: str, longest: int, pattern: re.Pattern[str], rule: str) -> None:
     if len(value) > longest:
         raise Invalid(field, f"{field} must be at most {longest} characters")
-    if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise Invalid(field, f"{field} must not contain control characters")
+    if not pattern.search(value):
+        raise Invalid(field, f"{field} must {rule}")
 
 
 def _check_create(command: CreateApiKey) -> None:
@@ -52,8 +54,9 @@ def _check_create(command: CreateApiKey) -> None:
         raise Invalid("key_id", "key_id must be 16 hexadecimal digits")
     if not _KEY_HASH.match(command.key_hash):
         raise Invalid("key_hash", "key_hash must be a sha256 in hexadecimal")
-    _check_text("user", command.user, USER_MAX)
-    _check_text("name", command.name, KEY_NAME_MAX, blank_ok=True)
+    _check_text("user", command.user, USER_MAX, _USER,
+                "not be blank nor contain control characters")
+    _check_text("name", command.name, KEY_NAME_MAX, _NAME, "not contain control characters")
     if not command.scopes:
         raise Invalid("scopes", "scopes must name at least one of " + ", ".join(SCOPES))
     if len(set(command.scopes)) != len(command.scopes):

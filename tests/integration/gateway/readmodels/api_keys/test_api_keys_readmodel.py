@@ -77,7 +77,7 @@ async def test_the_lists_show_every_key_or_one_users_without_hashes(
         await projector.apply(recorded(event, 1))
     keys = ApiKeyQueries(pool, schema)
     assert [k.key_id for k in await keys.list_keys()] == [alices.key_id, bobs.key_id]
-    assert [k.user_id for k in await keys.list_keys("bob")] == ["bob"]
+    assert [k.user for k in await keys.list_keys("bob")] == ["bob"]
     assert await keys.list_keys("carol") == []
     one = await keys.get_key(alices.key_id)
     assert one is not None
