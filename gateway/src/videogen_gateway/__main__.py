@@ -9,6 +9,8 @@ import gc
 from videogen_runtime.logs import configure_logging
 from videogen_runtime.settings import Settings
 
+from videogen_gateway.access.authn_options import AuthOptions
+from videogen_gateway.access.bind_check import refuse_unsafe_bind
 from videogen_gateway.access.keys_cli import run_keys
 from videogen_gateway.app import create_app
 from videogen_gateway.readmodels.rebuild import rebuild
@@ -48,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "rebuild":
         asyncio.run(rebuild(settings))
         return
+    refuse_unsafe_bind(settings.host, AuthOptions.from_env())
     app = create_app(settings)
     tune_gc()
     serve(app, settings.host, settings.port)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.enums import ScopeType
 from litestar.openapi import OpenAPIConfig
@@ -12,9 +12,12 @@ from litestar.types import Receive, Scope, Send
 from structlog.contextvars import bound_contextvars
 from videogen_runtime.settings import Settings
 
+from videogen_gateway.access.authn import Authenticator, authenticated, authenticator_of
 from videogen_gateway.access.guard import authorize
 from videogen_gateway.access.headers import SecurityHeaders, cors_config
 from videogen_gateway.access.key_routes import admin_keys_router
+from videogen_gateway.access.me_routes import me_router
+from videogen_gateway.access.route_opts import PUBLIC
 from videogen_gateway.errors import EXCEPTION_HANDLERS
 from videogen_gateway.health.routes import health_router
 from videogen_gateway.lifespan import lifespans
@@ -51,17 +54,23 @@ from videogen_gateway.unavailable import UNAVAILABLE_HANDLERS
 
 class GatewayApp(Litestar):
     """Litestar, with a correlation id, metrics and the security headers around every HTTP
-    request, outside its routing (observability.py says why)."""
+    request, and the caller's principal around every HTTP and WebSocket request, outside
+    its routing (observability.py and access/authn.py say why)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
+        inner = super().__call__
+        if scope["type"] == ScopeType.WEBSOCKET:
+            await authenticated(authenticator_of(self.state), inner, scope, receive, send)
+            return
         if scope["type"] != ScopeType.HTTP:
-            await super().__call__(scope, receive, send)
+            await inner(scope, receive, send)
             return
         observer = RequestObserver(scope, SecurityHeaders(scope, send))
         started = time.perf_counter()
         with bound_contextvars(correlation_id=observer.correlation_id):
             try:
-                await super().__call__(scope, receive, observer)
+                await authenticated(authenticator_of(self.state), inner, scope, receive,
+                                    observer)
             finally:
                 observer.record(scope, started)
 
@@ -74,7 +83,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             studio_status_router(), inngest_router(), studio_socket,
             text2video_router(), health_router(), metrics_router(), aura_system_router(),
             aura_router(),
-            editor_identity_router(), editor_project_router(), editor_upload_router(),
+            me_router(), editor_identity_router(), editor_project_router(), editor_upload_router(),
             segment_router(), preview_router(), grade_router(), editor_files_router(),
             editor_export_router(), ai_router(), variant_router(), score_router(),
             ai_status_router(),
@@ -87,9 +96,14 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         request_max_body_size=MAX_BODY_BYTES,
         cors_config=cors_config(runtime.options.cors_origins),
-        openapi_config=OpenAPIConfig(title="VideoGen gateway", version="0.1.0", path="/schema",
-                                     description="One backend behind the five studio APIs."),
-        state=State({"runtime": runtime, "system": SystemContext.of(runtime)}),
+        openapi_config=OpenAPIConfig(
+            title="VideoGen gateway", version="0.1.0",
+            description="One backend behind the five studio APIs.",
+            # The document is public: it says what the API is, not what anyone holds.
+            openapi_router=Router("/schema", route_handlers=[], opt=PUBLIC),
+        ),
+        state=State({"runtime": runtime, "system": SystemContext.of(runtime),
+                     "authn": Authenticator.of(runtime)}),
         # Our own structlog JSON logs (and the 500 handler) cover what Litestar would log.
         logging_config=None,
     )

@@ -14,6 +14,8 @@ from litestar import Response, Router, get
 from litestar.types import Message, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
+from videogen_gateway.access.route_opts import PUBLIC
+
 CORRELATION_HEADER = b"x-correlation-id"
 _MAX_INCOMING_ID = 128
 
@@ -80,4 +82,5 @@ async def metrics() -> Response[bytes]:
 
 
 def metrics_router() -> Router:
-    return Router("/", route_handlers=[metrics], tags=["ops"])
+    # Scraped without credentials; it holds counts and latencies only, no ids nor secrets.
+    return Router("/", route_handlers=[metrics], tags=["ops"], opt=PUBLIC)

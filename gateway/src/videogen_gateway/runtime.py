@@ -18,6 +18,7 @@ from videogen_contracts.subjects import Namespace
 from videogen_providers.config import ProviderConfig
 from videogen_runtime.settings import Settings
 
+from videogen_gateway.access.authn_options import AuthOptions
 from videogen_gateway.access.limit_settings import AbuseLimits
 from videogen_gateway.command_client import Dispatcher
 from videogen_gateway.positions import PositionWaiter
@@ -82,6 +83,8 @@ class GatewayOptions:
     # Where a provider's base URL in the Aura settings may point (SSRF): URLs under these
     # prefixes; empty means the base URLs the environment configures, and nothing else.
     provider_url_prefixes: tuple[str, ...] = ()
+    # Who may call (VIDEOGEN_AUTH: none, apikey, jwt) and how (access/authn_options.py).
+    auth: AuthOptions = field(default_factory=AuthOptions)
 
     @classmethod
     def from_env(cls) -> GatewayOptions:
@@ -113,6 +116,7 @@ class GatewayOptions:
             limits=AbuseLimits.from_env(),
             cors_origins=_listed(os.environ.get("VIDEOGEN_CORS_ORIGINS", "")),
             provider_url_prefixes=_listed(os.environ.get("VIDEOGEN_PROVIDER_URL_PREFIXES", "")),
+            auth=AuthOptions.from_env(),
         )
 
 

@@ -104,6 +104,8 @@ async def test_health_and_me(api: httpx.AsyncClient) -> None:
     assert ok(await api.get("/api/health"))["status"] == "ok"
     assert ok(await api.get("/api/me")) == {
         "id": "local", "name": "Local user", "email": "local@localhost", "auth": "none",
+        # Issue 13: the caller's scopes and auth method (the local user is an admin).
+        "scopes": ["read", "write", "admin"], "auth_method": "none",
     }
     # Aura's probes are unchanged beside it.
     assert ok(await api.get("/api/health/live"))["status"] == "healthy"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from litestar import Response, Router, get
 from litestar.datastructures import State
+from videogen_gateway.access.route_opts import PUBLIC
 from videogen_gateway.health.readiness import ProbeReport, readiness_report
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.system.context import system_of
@@ -30,4 +31,5 @@ async def ready(state: State) -> Response[ProbeReport]:
 
 
 def health_router() -> Router:
-    return Router("/", route_handlers=[live, ready], tags=["ops"])
+    # Probes carry no credentials.
+    return Router("/", route_handlers=[live, ready], tags=["ops"], opt=PUBLIC)

@@ -25,6 +25,7 @@ from videogen_bus.correlation import new_correlation_id
 from videogen_contracts.project.settings import UpdateSettings
 from videogen_gateway.access.provider_urls import FIELD as PROVIDER_URL_FIELD
 from videogen_gateway.access.provider_urls import provider_url_allowed, provider_url_prefixes
+from videogen_gateway.access.route_opts import ADMIN_ONLY
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.aura.bodies import converted, documented, json_of
 from videogen_gateway.surfaces.aura.errors import EXCEPTION_HANDLERS, SystemProblem, correlation_id
@@ -93,7 +94,7 @@ async def get_settings(state: State) -> SettingsOut:
 
 
 @put("/api/settings", summary="Change settings (partial; keys are write-only)",
-     dependencies=documented(SettingsIn))
+     dependencies=documented(SettingsIn), opt=ADMIN_ONLY)
 async def put_settings(state: State, request: Request[Any, Any, Any]) -> SettingsOut:
     # Decoded by hand, strictly, so an error names the field but never echoes a value (a key).
     body = converted(json_of(await request.body()), SettingsIn)

@@ -23,6 +23,13 @@ from videogen_gateway.system.sealing import key_from_file
 KEY_FILE = "upload.key"
 
 
+def signature(key: bytes, payload: str) -> str:
+    """HMAC-SHA256 of `payload` under `key`, base64url without padding (the gateway's
+    signed URLs: these upload tokens, and the query tokens of access/query_tokens.py)."""
+    digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 class UploadTokens:
     def __init__(self, key: bytes, ttl: float) -> None:
         self._key, self.ttl = key, ttl
@@ -35,8 +42,7 @@ class UploadTokens:
         return f"UploadTokens(ttl={self.ttl}, key=***)"
 
     def _sign(self, payload: str) -> str:
-        digest = hmac.new(self._key, payload.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        return signature(self._key, payload)
 
     def issue(self, project_id: UUID, asset_id: UUID, now: float) -> str:
         payload = f"{project_id.hex}.{asset_id.hex}.{int(now + self.ttl)}"

@@ -17,6 +17,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 from videogen_contracts.project import limits
 from videogen_contracts.project.commands import AddCastMembers, DeleteProject, RemoveCastMember
+from videogen_gateway.access.route_opts import PUBLIC
 from videogen_gateway.command_client import CommandRefused, new_ids, stamped
 from videogen_gateway.health.checks import run_checks
 from videogen_gateway.openapi import described, id_link, problems
@@ -180,7 +181,7 @@ async def remove_cast_member(
 
 
 @get(
-    "/health", summary="System status: PostgreSQL, NATS and every service",
+    "/health", summary="System status: PostgreSQL, NATS and every service", opt=PUBLIC,
     responses={503: ResponseSpec(shapes.HealthOut,
                                  description="A part is down: `error` names it")},
 )
