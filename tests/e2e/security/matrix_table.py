@@ -40,6 +40,7 @@ PARAMS: dict[tuple[str, str], str] = {
 # Path parameters that are not ids (access/ownership.py's NOT_IDS): the same for everyone.
 NOT_IDS: dict[tuple[str, str], str] = {
     ("/api/providers/", "name"): "offline",
+    ("/schema/", "path"): "openapi.json",
 }
 
 # No credentials needed (route_opts.PUBLIC). /schema and /metrics are outside the OpenAPI.
@@ -47,7 +48,9 @@ PUBLIC: set[tuple[str, str]] = {
     ("GET", "/api/health/live"), ("GET", "/health/live"),
     ("GET", "/api/health/ready"), ("GET", "/health/ready"),
     ("GET", "/api/health"), ("GET", "/api/v1/health"),
+    ("GET", "/schema/{path}"),  # the OpenAPI document's own router, when it is listed
 }
+SCHEMA_ROUTES = {("GET", "/schema/{path}")}
 # Only an admin (route_opts.ADMIN_ONLY): the keys, and the deployment's provider settings.
 ADMIN_ONLY: set[tuple[str, str]] = {
     ("PUT", "/api/settings"),
