@@ -40,7 +40,7 @@ PARAMS: dict[tuple[str, str], str] = {
 # Path parameters that are not ids (access/ownership.py's NOT_IDS): the same for everyone.
 NOT_IDS: dict[tuple[str, str], str] = {
     ("/api/providers/", "name"): "offline",
-    ("/schema/", "path"): "openapi.json",
+    (SCHEMA_PREFIX + "/", "path"): "openapi.json",
 }
 
 # No credentials needed (route_opts.PUBLIC). /schema and /metrics are outside the OpenAPI.
@@ -48,9 +48,10 @@ PUBLIC: set[tuple[str, str]] = {
     ("GET", "/api/health/live"), ("GET", "/health/live"),
     ("GET", "/api/health/ready"), ("GET", "/health/ready"),
     ("GET", "/api/health"), ("GET", "/api/v1/health"),
-    ("GET", "/schema/{path}"),  # the OpenAPI document's own router, when it is listed
 }
-SCHEMA_ROUTES = {("GET", "/schema/{path}")}
+# The OpenAPI document and its viewers (/schema, /schema/openapi.json, /schema/swagger...),
+# public whichever of them the document lists.
+SCHEMA_PREFIX = "/schema"
 # Only an admin (route_opts.ADMIN_ONLY): the keys, and the deployment's provider settings.
 ADMIN_ONLY: set[tuple[str, str]] = {
     ("PUT", "/api/settings"),
@@ -74,6 +75,11 @@ LATE: set[tuple[str, str]] = {
     ("POST", "/api/jobs/{job_id}/cancel"), ("POST", "/api/jobs/{job_id}/retry"),
     ("DELETE", "/api/v1/video-generation/tasks/{task_id}"),
     ("POST", "/api/variant/{variant_id}/accept"),
+}
+# Operations on a name the client chooses (a Manim project): a free name is not a 404 (its
+# feed waits for the project to begin), so B's 404 on A's name cannot read like one.
+CLIENT_NAMED: set[tuple[str, str]] = {
+    ("GET", "/api/v1/video-generation/projects/{project_id}/events"),
 }
 # Query strings an operation needs to do its work for its owner (a signed upload URL).
 QUERIES: dict[tuple[str, str], str] = {
@@ -116,6 +122,10 @@ class Operation:
                 if param == name and self.path.startswith(prefix):
                     return (prefix, param)
         return None
+
+    @property
+    def public(self) -> bool:
+        return self.key in PUBLIC or self.path.split("/")[1] == SCHEMA_PREFIX[1:]
 
     @property
     def has_ids(self) -> bool:
