@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import asyncpg
 import msgspec
 import pytest
 from videogen_bus.actor import acting_as
@@ -16,15 +15,12 @@ from videogen_contracts.identity import Actor
 from videogen_contracts.replies import CommandAccepted
 from videogen_eventstore.api import EventStore
 from videogen_eventstore.decider import Aggregate, Streams
-from videogen_eventstore.memory import InMemoryEventStore
-from videogen_eventstore.multi_stream import (
-    AtomicAppender,
-    InMemoryAtomicAppender,
-    Part,
-    PostgresAtomicAppender,
-    run_together,
+from videogen_eventstore.multi_stream import AtomicAppender, Part, run_together
+
+from tests.integration.eventstore.test_multi_stream import (
+    World,
+    world,  # noqa: F401 (a fixture: both stores)
 )
-from videogen_eventstore.postgres import PostgresEventStore
 
 ALICE = Actor(user="alice")
 BOB = Actor(user="bob")
@@ -77,62 +73,59 @@ METADATA = EventMetadata(correlation_id="corr-1")
 
 
 @dataclass
-class World:
+class Docs:
+    """test_multi_stream's stores (memory and PostgreSQL), with the doc aggregate on them."""
+
     store: EventStore
     appender: AtomicAppender
 
     async def run(
         self, actor: Actor | None, command: Create | Rename, key: str = "1",
         aggregate: Aggregate[str, Create | Rename, str | None, DocEvent] = DOC,
-        command_id: str | None = None,
+        command_id: str | None = None, metadata: EventMetadata = METADATA,
     ) -> CommandAccepted:
         with acting_as(actor):
             return await Streams(self.store).run(
                 aggregate, key, command, command_id=command_id or f"{actor}-{command}-{key}",
-                metadata=METADATA,
+                metadata=metadata,
             )
 
     async def owners(self, stream_id: str = "doc-1") -> list[str | None]:
         return [r.metadata.owner for r in await self.store.read_stream(stream_id)]
 
 
-@pytest.fixture(params=["memory", "postgres"])
-def world(request: pytest.FixtureRequest, pg_pool: asyncpg.Pool, schema: str) -> World:
-    if request.param == "memory":
-        store = InMemoryEventStore("doc")
-        return World(store, InMemoryAtomicAppender(store))
-    return World(
-        PostgresEventStore(pg_pool, schema, "doc"), PostgresAtomicAppender(pg_pool, schema)
-    )
+@pytest.fixture
+def docs(world: World) -> Docs:  # noqa: F811 (the fixture imported above)
+    return Docs(world.store, world.appender)
 
 
-async def test_the_creator_owns_the_stream_and_every_later_event_says_so(world: World) -> None:
-    await world.run(ALICE, Create("a"))
-    await world.run(ALICE, Rename("b"))
-    await world.run(None, Rename("c"))  # the system keeps the owner too
-    await world.run(ADMIN, Rename("d"))
-    assert await world.owners() == ["alice", "alice", "alice", "alice"]
+async def test_the_creator_owns_the_stream_and_every_later_event_says_so(docs: Docs) -> None:
+    await docs.run(ALICE, Create("a"))
+    await docs.run(ALICE, Rename("b"))
+    await docs.run(None, Rename("c"))  # the system keeps the owner too
+    await docs.run(ADMIN, Rename("d"))
+    assert await docs.owners() == ["alice", "alice", "alice", "alice"]
 
 
-async def test_another_user_is_refused_with_the_domains_not_found(world: World) -> None:
-    await world.run(ALICE, Create("a"))
+async def test_another_user_is_refused_with_the_domains_not_found(docs: Docs) -> None:
+    await docs.run(ALICE, Create("a"))
     with pytest.raises(NotFound, match=r"^no such doc$"):
-        await world.run(BOB, Rename("b"))
+        await docs.run(BOB, Rename("b"))
     # A command that would succeed on a missing stream is still refused, as not found.
     with pytest.raises(NotFound, match=r"^doc-1 not found$"):
-        await world.run(BOB, Create("b"))
-    assert await world.owners() == ["alice"]
+        await docs.run(BOB, Create("b"))
+    assert await docs.owners() == ["alice"]
 
 
-async def test_another_user_cannot_replay_the_owners_command(world: World) -> None:
-    await world.run(ALICE, Create("a"), command_id="c-1")
+async def test_another_user_cannot_replay_the_owners_command(docs: Docs) -> None:
+    await docs.run(ALICE, Create("a"), command_id="c-1")
     with pytest.raises(NotFound):
-        await world.run(BOB, Rename("b"), command_id="c-1")
+        await docs.run(BOB, Rename("b"), command_id="c-1")
 
 
-async def test_another_user_reads_the_stream_as_if_it_did_not_exist(world: World) -> None:
-    first = await world.run(ALICE, Create("a"), command_id="c-1")
-    streams = Streams(world.store)
+async def test_another_user_reads_the_stream_as_if_it_did_not_exist(docs: Docs) -> None:
+    first = await docs.run(ALICE, Create("a"), command_id="c-1")
+    streams = Streams(docs.store)
     with acting_as(BOB):
         assert await streams.load(DOC, "1") == (None, [])
         assert await streams.history(DOC, "1") == []
@@ -145,60 +138,72 @@ async def test_another_user_reads_the_stream_as_if_it_did_not_exist(world: World
         assert earlier.global_position == first.global_position
 
 
-async def test_an_admin_acts_on_anyones_stream(world: World) -> None:
-    await world.run(ALICE, Create("a"))
-    accepted = await world.run(ADMIN, Rename("b"))
+async def test_an_admin_acts_on_anyones_stream(docs: Docs) -> None:
+    await docs.run(ALICE, Create("a"))
+    accepted = await docs.run(ADMIN, Rename("b"))
     assert not accepted.duplicate
-    assert await world.owners() == ["alice", "alice"]
+    assert await docs.owners() == ["alice", "alice"]
 
 
-async def test_a_stream_the_system_made_has_no_owner_and_is_open(world: World) -> None:
-    await world.run(None, Create("a"))
-    await world.run(BOB, Rename("b"))
-    await world.run(ALICE, Rename("c"))
-    assert await world.owners() == [None, None, None]
+async def test_a_stream_the_system_made_has_no_owner_and_is_open(docs: Docs) -> None:
+    await docs.run(None, Create("a"))
+    await docs.run(BOB, Rename("b"))
+    await docs.run(ALICE, Rename("c"))
+    assert await docs.owners() == [None, None, None]
 
 
-async def test_what_an_admin_creates_is_the_admins(world: World) -> None:
-    await world.run(ADMIN, Create("a"))
+async def test_what_an_admin_creates_is_the_admins(docs: Docs) -> None:
+    await docs.run(ADMIN, Create("a"))
     with pytest.raises(NotFound):
-        await world.run(ALICE, Rename("b"))
-    assert await world.owners() == ["root"]
+        await docs.run(ALICE, Rename("b"))
+    assert await docs.owners() == ["root"]
 
 
-async def test_a_stream_that_belongs_to_nobody_is_never_stamped(world: World) -> None:
-    await world.run(ALICE, Create("a"), aggregate=SHARED)
-    await world.run(BOB, Rename("b"), aggregate=SHARED)
-    assert await world.owners("shared-1") == [None, None]
+async def test_a_new_stream_is_the_owner_the_service_declares_never_an_old_one(
+    docs: Docs,
+) -> None:
+    # An admin's script for alice's project is alice's, as the script service declares.
+    for_alice = EventMetadata(correlation_id="corr-1", owner="alice")
+    await docs.run(ADMIN, Create("a"), metadata=for_alice)
+    await docs.run(ALICE, Rename("b"))
+    # A declaration never moves an existing stream to another owner.
+    await docs.run(ADMIN, Rename("c"), metadata=EventMetadata(correlation_id="c", owner="bob"))
+    assert await docs.owners() == ["alice", "alice", "alice"]
 
 
-async def unit(world: World, actor: Actor | None, parts: list[Part], command_id: str) -> None:
+async def test_a_stream_that_belongs_to_nobody_is_never_stamped(docs: Docs) -> None:
+    await docs.run(ALICE, Create("a"), aggregate=SHARED)
+    await docs.run(BOB, Rename("b"), aggregate=SHARED)
+    assert await docs.owners("shared-1") == [None, None]
+
+
+async def unit(docs: Docs, actor: Actor | None, parts: list[Part], command_id: str) -> None:
     with acting_as(actor):
         await run_together(
-            Streams(world.store), world.appender, parts, command_id=command_id,
+            Streams(docs.store), docs.appender, parts, command_id=command_id,
             metadata=METADATA,
         )
 
 
-async def test_a_new_stream_of_a_unit_belongs_to_the_owner_of_the_others(world: World) -> None:
-    await world.run(ALICE, Create("a"))
+async def test_a_new_stream_of_a_unit_belongs_to_the_owner_of_the_others(docs: Docs) -> None:
+    await docs.run(ALICE, Create("a"))
     # An admin (or the system) decides a unit over alice's doc and a new one: it is hers.
-    await unit(world, ADMIN, [Part(DOC, "1", [Rename("b")]), Part(DOC, "2", [Create("x")])], "u1")
-    await unit(world, None, [Part(DOC, "1", [Rename("c")]), Part(DOC, "3", [Create("y")])], "u2")
-    assert await world.owners("doc-2") == ["alice"]
-    assert await world.owners("doc-3") == ["alice"]
+    await unit(docs, ADMIN, [Part(DOC, "1", [Rename("b")]), Part(DOC, "2", [Create("x")])], "u1")
+    await unit(docs, None, [Part(DOC, "1", [Rename("c")]), Part(DOC, "3", [Create("y")])], "u2")
+    assert await docs.owners("doc-2") == ["alice"]
+    assert await docs.owners("doc-3") == ["alice"]
     # Alone, a new stream is its actor's.
-    await unit(world, BOB, [Part(DOC, "4", [Create("z")])], "u3")
-    assert await world.owners("doc-4") == ["bob"]
+    await unit(docs, BOB, [Part(DOC, "4", [Create("z")])], "u3")
+    assert await docs.owners("doc-4") == ["bob"]
 
 
-async def test_a_unit_touching_another_users_stream_is_refused_whole(world: World) -> None:
-    await world.run(ALICE, Create("a"))
+async def test_a_unit_touching_another_users_stream_is_refused_whole(docs: Docs) -> None:
+    await docs.run(ALICE, Create("a"))
     with pytest.raises(NotFound, match=r"^no such doc$"):
         await unit(
-            world, BOB, [Part(DOC, "5", [Create("x")]), Part(DOC, "1", [Rename("b")])], "u1"
+            docs, BOB, [Part(DOC, "5", [Create("x")]), Part(DOC, "1", [Rename("b")])], "u1"
         )
     with pytest.raises(NotFound, match=r"^doc-1 not found$"):
-        await unit(world, BOB, [Part(DOC, "1", [Create("b")])], "u2")
-    assert await world.store.read_stream("doc-5") == []
-    assert await world.owners() == ["alice"]
+        await unit(docs, BOB, [Part(DOC, "1", [Create("b")])], "u2")
+    assert await docs.store.read_stream("doc-5") == []
+    assert await docs.owners() == ["alice"]

@@ -2,7 +2,10 @@
 
 A stream's owner is the owner of its first event (`EventMetadata.owner`): the user of the
 actor that created it (videogen_bus.actor). The kernel copies it onto every later event, so
-every event says whose it is, and a worker reacting to one acts for that user.
+every event says whose it is, and a worker reacting to one acts for that user. A service
+that makes a stream for another stream's owner (a script for a project) may declare that
+owner in the metadata it passes (`EventMetadata.owner`); the kernel stamps it on a new
+stream only, never over an existing stream's owner.
 
 An actor other than the owner, and not an admin, sees the stream as if it did not exist:
 it loads as the aggregate's initial state, and a command on it is refused `NotFound`, with
@@ -27,9 +30,13 @@ def owner_of(recorded: Sequence[RecordedEvent]) -> str | None:
     return recorded[0].metadata.owner if recorded else None
 
 
-def may_act_on(recorded: Sequence[RecordedEvent], actor: Actor | None) -> bool:
-    owner = owner_of(recorded)
+def may_act_for(owner: str | None, actor: Actor | None) -> bool:
+    """Whether `actor` may see and act on what `owner` owns (None: nobody, or the system)."""
     return owner is None or actor is None or actor.admin or actor.user == owner
+
+
+def may_act_on(recorded: Sequence[RecordedEvent], actor: Actor | None) -> bool:
+    return may_act_for(owner_of(recorded), actor)
 
 
 def visible(recorded: Sequence[RecordedEvent], owned: bool = True) -> Sequence[RecordedEvent]:
@@ -37,14 +44,18 @@ def visible(recorded: Sequence[RecordedEvent], owned: bool = True) -> Sequence[R
     return recorded if not owned or may_act_on(recorded, current_actor()) else []
 
 
-def new_owner(recorded: Sequence[RecordedEvent], unit_owner: str | None = None) -> str | None:
-    """The owner to stamp on a stream's next events: its own, or for a new stream the unit's
-    (a new stream decided together with an owned one belongs to the same user, even when an
-    admin or the system decides it), or else the current actor's user."""
+def new_owner(
+    recorded: Sequence[RecordedEvent], declared: str | None = None, unit_owner: str | None = None
+) -> str | None:
+    """The owner to stamp on a stream's next events: its own; for a new stream, the owner the
+    service declared in the metadata (it made the stream for a resource of that user's, say
+    a script for a project), else the unit's (a new stream decided together with an owned
+    one belongs to the same user), else the current actor's user. The first two keep what
+    an admin or the system makes for alice hers."""
     if recorded:
         return owner_of(recorded)
-    if unit_owner is not None:
-        return unit_owner
+    if declared is not None or unit_owner is not None:
+        return declared if declared is not None else unit_owner
     actor = current_actor()
     return actor.user if actor else None
 
@@ -56,7 +67,8 @@ def stamped(
     """`metadata` with the owner of the stream's next events (see `new_owner`)."""
     if not owned:
         return metadata
-    return msgspec.structs.replace(metadata, owner=new_owner(recorded, unit_owner))
+    owner = new_owner(recorded, metadata.owner, unit_owner)
+    return msgspec.structs.replace(metadata, owner=owner)
 
 
 def refuse_unless_visible(

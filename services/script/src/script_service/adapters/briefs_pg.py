@@ -38,6 +38,8 @@ async def create_brief_table(pool: asyncpg.Pool, schema: str) -> None:
             " type text NOT NULL, data jsonb NOT NULL,"
             " PRIMARY KEY (project_id, stream_version))"
         )
+        # Issue 13: the project's owner, as its events' metadata says (NULL before that).
+        await conn.execute(f"ALTER TABLE {q}.project_facts ADD COLUMN IF NOT EXISTS owner text")
 
 
 class PostgresBriefBook:
@@ -47,22 +49,26 @@ class PostgresBriefBook:
 
     async def brief(self, project_id: UUID) -> ProjectBrief | None:
         rows = await self._pool.fetch(
-            f"SELECT stream_version, data::text FROM {self._table} WHERE project_id = $1",
+            f"SELECT stream_version, data::text, owner FROM {self._table} WHERE project_id = $1",
             project_id,
         )
-        return fold_brief((row[0], _decoded(row[1])) for row in rows)
+        brief = fold_brief((row[0], _decoded(row[1])) for row in rows)
+        # The stream's owner is its first event's (every later one carries the same).
+        owner = next((row[2] for row in rows if row[0] == 1), None)
+        return msgspec.structs.replace(brief, owner=owner) if brief else None
 
     async def record(self, recorded: RecordedEvent) -> None:
         """Keep one event of a project's stream (a repeat is a no-op; others are ignored)."""
         if not recorded.stream_id.startswith(PROJECT_STREAM):
             return  # productions, settings: not part of a brief
         await self._pool.execute(
-            f"INSERT INTO {self._table} (project_id, stream_version, type, data)"
-            " VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT DO NOTHING",
+            f"INSERT INTO {self._table} (project_id, stream_version, type, data, owner)"
+            " VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING",
             UUID(recorded.stream_id.removeprefix(PROJECT_STREAM)),
             recorded.stream_version,
             recorded.type,
             bytes(recorded.data).decode(),
+            recorded.metadata.owner,
         )
 
 

@@ -43,7 +43,11 @@ RUN = Aggregate(
 )
 
 
-def metadata_for(project_id: UUID, correlation_id: str, causation_id: str | None) -> EventMetadata:
+def metadata_for(
+    project_id: UUID, correlation_id: str, causation_id: str | None, owner: str | None = None
+) -> EventMetadata:
+    """`owner`: the project's (its brief's), for the streams made for it (ownership.py)."""
     return EventMetadata(
-        correlation_id=correlation_id, causation_id=causation_id, project_id=str(project_id)
+        correlation_id=correlation_id, causation_id=causation_id, project_id=str(project_id),
+        owner=owner,
     )

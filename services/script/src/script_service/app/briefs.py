@@ -16,6 +16,7 @@ from uuid import UUID
 
 import msgspec
 from msgspec import UNSET
+from videogen_bus.actor import current_actor
 from videogen_contracts.errors import NotFound, Unavailable
 from videogen_contracts.project.events import (
     CastMemberAdded,
@@ -25,6 +26,7 @@ from videogen_contracts.project.events import (
     ProjectEvent,
     ProjectUpdated,
 )
+from videogen_eventstore.ownership import may_act_for
 from videogen_providers.llm.base import Brief, CastMember
 
 BRIEF_FIELDS = (
@@ -60,6 +62,8 @@ class ProjectBrief(msgspec.Struct, frozen=True, kw_only=True):
     deleted: bool = False
     # The project stream's version this brief was folded up to (no gap before it).
     version: int = 0
+    # The project's owner (its events' metadata): a brief is no one else's to write from.
+    owner: str | None = None
 
     def for_writer(self, target_minutes: float) -> Brief:
         """The writer's brief: every prompt carries the topic, audience, tone and cast."""
@@ -110,12 +114,13 @@ async def await_brief(
 ) -> ProjectBrief:
     """The project's brief once it reached `min_version`, waiting up to `wait` s for it.
 
-    Raises ProjectUnknown (never heard of, or deleted) or ProjectBehind.
+    Raises ProjectUnknown (never heard of, deleted, or another user's: a script, outline
+    or run made for it would be the caller's, from someone else's brief) or ProjectBehind.
     """
     deadline = time.monotonic() + wait
     while True:
         brief = await briefs.brief(project_id)
-        if brief is not None and brief.deleted:
+        if brief is not None and (brief.deleted or not may_act_for(brief.owner, current_actor())):
             raise ProjectUnknown(project_id)
         if brief is not None and brief.version >= min_version:
             return brief

@@ -59,7 +59,7 @@ class GenerationStarter:
                 decided.append([plan.approval] if plan.approval else [])
             return decided
 
-        metadata = metadata_for(command.project_id, correlation_id, causation_id)
+        metadata = metadata_for(command.project_id, correlation_id, causation_id, brief.owner)
         return await decide_across(
             self.streams, self.appender, targets, decide,
             command_id=command.command_id, metadata=metadata,

@@ -94,7 +94,8 @@ class StudioScripts:
             usage=llm_usage(written.usage), language=brief.language,
         )
         return await self._run(
-            SCRIPT, command.project_id, replace, command.project_id, correlation_id, causation_id
+            SCRIPT, command.project_id, replace, command.project_id, correlation_id, causation_id,
+            brief.owner,
         )
 
     async def generate_outline(
@@ -118,7 +119,8 @@ class StudioScripts:
             usage=llm_usage(written.usage),
         )
         return await self._run(
-            OUTLINE, command.outline_id, record, command.project_id, correlation_id, causation_id
+            OUTLINE, command.outline_id, record, command.project_id, correlation_id, causation_id,
+            brief.owner,
         )
 
     async def regenerate_outline_section(
@@ -185,10 +187,11 @@ class StudioScripts:
 
     async def _run(
         self, aggregate: AnyAggregate, key: UUID, command: Any, project_id: UUID,
-        correlation_id: str, causation_id: str | None,
+        correlation_id: str, causation_id: str | None, owner: str | None = None,
     ) -> CommandAccepted:
-        """Decide `command` (its id is the studio request's) on `aggregate`'s stream `key`."""
-        metadata = metadata_for(project_id, correlation_id, causation_id)
+        """Decide `command` (its id is the studio request's) on `aggregate`'s stream `key`;
+        a new stream is `owner`'s (the project's, when the brief is at hand)."""
+        metadata = metadata_for(project_id, correlation_id, causation_id, owner)
         return await self.streams.run(
             aggregate, key, command, command_id=command.command_id, metadata=metadata
         )
