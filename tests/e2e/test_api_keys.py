@@ -13,32 +13,51 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 from videogen_contracts.project.api_keys import key_hash
+from videogen_gateway.access.keys_cli import run_keys
 from videogen_local.stack import Stack
 from videogen_runtime.settings import Settings
 
 KEY = re.compile(r"^vg_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$")
 
 
-async def keys_cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI as an operator runs it, with the gateway's environment (in a thread: the
-    stack's event loop keeps serving the test's other coroutines)."""
+def deployment_of(stack: Stack) -> Settings:
+    """The settings the stack's processes run with (what `Settings.from_env` reads there)."""
+    env = stack.env
+    return Settings(database_url=env["VIDEOGEN_DATABASE_URL"], nats_url=env["VIDEOGEN_NATS_URL"],
+                    namespace=env["VIDEOGEN_NAMESPACE"])
+
+
+async def keys_process(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as an operator runs it, a process with the gateway's environment (in a
+    thread: the test's event loop keeps running)."""
     return await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "videogen_gateway", "keys", *args],
-        env=stack.env, capture_output=True, text=True, timeout=60, check=False,
+        env=stack.env, capture_output=True, text=True, timeout=120, check=False,
     )
 
 
-async def listed(stack: Stack, user: str) -> list[dict[str, Any]]:
-    done = await keys_cli(stack, "list", "--user", user, "--json")
-    assert done.returncode == 0, done.stderr
-    keys: list[dict[str, Any]] = json.loads(done.stdout)
+async def keys_cli(
+    stack: Stack, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    """The same CLI in this process (a process start costs seconds on a loaded machine):
+    its exit status, stdout and stderr."""
+    capsys.readouterr()
+    status = await run_keys(args, deployment_of(stack))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+async def listed(stack: Stack, capsys: pytest.CaptureFixture[str], user: str) -> list[Any]:
+    status, out, err = await keys_cli(stack, capsys, "list", "--user", user, "--json")
+    assert status == 0, err
+    keys: list[dict[str, Any]] = json.loads(out)
     return keys
 
 
 async def events_holding(stack: Stack, text: str) -> int:
-    settings = Settings(database_url=stack.env["VIDEOGEN_DATABASE_URL"],
-                        namespace=stack.env["VIDEOGEN_NAMESPACE"])
+    settings = deployment_of(stack)
     conn = await asyncpg.connect(settings.database_url)
     try:
         schema = settings.schema_for("project")
@@ -51,49 +70,54 @@ async def events_holding(stack: Stack, text: str) -> int:
         await conn.close()
 
 
-async def test_the_cli_creates_lists_and_revokes_a_key(stack: Stack) -> None:
-    created = await keys_cli(stack, "create", "--user", "alice-cli", "--name", "laptop",
-                             "--scope", "read")
+async def test_the_cli_creates_lists_and_revokes_a_key(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    created = await keys_process(stack, "create", "--user", "alice-cli", "--name", "laptop",
+                                 "--scope", "read")
     assert created.returncode == 0, created.stderr
     key = created.stdout.strip()
     assert KEY.match(key), created.stdout
     assert key not in created.stderr
     key_id = key.split("_")[1]
 
-    (shown,) = await listed(stack, "alice-cli")
+    (shown,) = await listed(stack, capsys, "alice-cli")
     assert shown["key_id"] == key_id
     assert (shown["user"], shown["name"], shown["scopes"], shown["revoked_at"]) == (
         "alice-cli", "laptop", ["read"], None)
     assert "key_hash" not in shown
     assert key_hash(key) not in json.dumps(shown)
 
-    revoked = await keys_cli(stack, "revoke", key_id)
-    assert revoked.returncode == 0, revoked.stderr
-    assert revoked.stdout.strip() == f"revoked {key_id}"
-    (shown,) = await listed(stack, "alice-cli")
+    status, out, err = await keys_cli(stack, capsys, "revoke", key_id)
+    assert status == 0, err
+    assert out.strip() == f"revoked {key_id}"
+    (shown,) = await listed(stack, capsys, "alice-cli")
     assert shown["revoked_at"] is not None
-    again = await keys_cli(stack, "revoke", key_id)
-    assert again.returncode == 0, again.stderr
+    status, _, err = await keys_cli(stack, capsys, "revoke", key_id)
+    assert status == 0, err
 
-    unknown = await keys_cli(stack, "revoke", "0" * 16)
-    assert unknown.returncode == 1
-    assert "not found" in unknown.stderr
+    status, _, err = await keys_cli(stack, capsys, "revoke", "0" * 16)
+    assert status == 1
+    assert "not found" in err
 
     assert await events_holding(stack, key_id) == 2  # created, revoked: by id only
     assert await events_holding(stack, key) == 0
 
 
-async def test_the_cli_refuses_a_bad_input_and_prints_json(stack: Stack) -> None:
-    blank = await keys_cli(stack, "create", "--user", " ")
-    assert blank.returncode == 1
-    assert "user" in blank.stderr
-    made = await keys_cli(stack, "create", "--user", "bob-cli", "--json")
-    assert made.returncode == 0, made.stderr
-    body = json.loads(made.stdout)
+async def test_the_cli_refuses_a_bad_input_and_prints_json(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err = await keys_cli(stack, capsys, "create", "--user", " ")
+    assert status == 1
+    assert "user" in err
+    status, out, err = await keys_cli(stack, capsys, "create", "--user", "bob-cli", "--json")
+    assert status == 0, err
+    body = json.loads(out)
     assert KEY.match(body["key"])
+    assert body["key"] not in err
     assert body["scopes"] == ["read", "write"]
     assert body["user"] == "bob-cli"
-    (shown,) = await listed(stack, "bob-cli")
+    (shown,) = await listed(stack, capsys, "bob-cli")
     assert shown["key_id"] == body["key_id"]
 
 
