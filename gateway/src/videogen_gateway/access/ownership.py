@@ -40,12 +40,13 @@ class IdKind(NamedTuple):
     not_found: Callable[[str], Exception]
 
 
-def _described(what: str) -> IdKind:
+def _described(what: str, missing: str = "not found") -> IdKind:
     """Studio and editor (surfaces/studio/lookups.py): `<what> <uuid> not found`, or the
     raw value quoted when it is not a UUID at all."""
     def not_found(raw: str) -> Exception:
         found = canonical_id(raw)
-        return ApiError(404, f"{what} {found if found else repr(raw)} not found")
+        return ApiError(404, f"{what} {found} {missing}" if found else
+                        f"{what} {raw!r} not found")
     return IdKind(canonical_id, not_found)
 
 
@@ -86,11 +87,13 @@ _BY_PATH: tuple[tuple[str, dict[str, IdKind]], ...] = (
     ("/api/export/", {"export_job_id": _quoted("export")}),
 )
 _KINDS: dict[str, IdKind] = {
-    name: _described(what) for name, what in (
-        ("project_id", "project"), ("character_id", "character"), ("outline_id", "outline"),
+    # the project domain's words for a character it does not know
+    "character_id": _described("character", "is not in the cast"),
+    **{name: _described(what) for name, what in (
+        ("project_id", "project"), ("outline_id", "outline"),
         ("section_id", "section"), ("sentence_id", "sentence"), ("asset_id", "asset"),
         ("segment_id", "segment"), ("variant_id", "variant"),
-    )
+    )},
 }
 
 

@@ -21,6 +21,7 @@ from uuid import UUID
 import msgspec
 from videogen_bus.actor import current_actor
 from videogen_contracts.envelope import RecordedEvent
+from videogen_contracts.identity import Actor
 from videogen_eventstore.migrations import quote_ident
 
 if TYPE_CHECKING:
@@ -95,11 +96,25 @@ async def owned_of(pool: asyncpg.Pool, schema: str, user: str, ids: Sequence[str
     return {row[0] for row in rows}
 
 
-def viewer() -> str | None:
-    """The user a list is filtered for: the acting user, or None (everything) for an admin
-    and for the system (nothing bound: an internal caller or a unit test's app)."""
-    actor = current_actor()
+def viewer_of(actor: Actor | None) -> str | None:
+    """The user whose resources `actor` sees; None (everything) for an admin and for the
+    system (nothing bound: an internal caller, or a unit test's app)."""
     return None if actor is None or actor.admin else actor.user
+
+
+def viewer() -> str | None:
+    """The user lists and lookups are filtered for: the acting user's `viewer_of`."""
+    return viewer_of(current_actor())
+
+
+async def sees(pool: asyncpg.Pool, schema: str, user: str | None, resource_id: str) -> bool:
+    """Whether `user` (a `viewer_of`) may see the resource."""
+    return user is None or resource_id in await owned_of(pool, schema, user, [resource_id])
+
+
+async def visible(pool: asyncpg.Pool, schema: str, resource_id: str) -> bool:
+    """Whether the acting user may see the resource (an id a route read from a body)."""
+    return await sees(pool, schema, viewer(), resource_id)
 
 
 def owned_filter(q: str, column: str, param: int) -> str:

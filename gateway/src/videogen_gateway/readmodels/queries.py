@@ -20,6 +20,7 @@ def columns(row: type[msgspec.Struct]) -> str:
 class Queries:
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self.pool = pool
+        self.schema = schema
         self.q = quote_ident(check_schema_name(schema))
 
     def alive(self, project_column: str) -> str:

@@ -1,15 +1,15 @@
 """Two users' resources in the read models, and the real gateway app serving them.
 
 Events are applied by the real projectors (with `metadata.owner` set, as the services'
-kernel stamps it), and the app runs with its real lifespan under uvicorn. The caller is
-bound per request from a test header, the way the authentication middleware binds it
-(the principal in the scope for the guard, the actor in the context for the lists).
+kernel stamps it), and the app runs with its real lifespan and its real authentication
+under uvicorn: each user is a JWT (`VIDEOGEN_AUTH=jwt,none`), no credentials the local user.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,18 +18,16 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
+import jwt
 import msgspec
 import pytest
 import uvicorn
-from litestar.types import ASGIApp, Receive, Scope, Send
-from videogen_bus.actor import acting_as
 from videogen_contracts.envelope import EventMetadata, RecordedEvent, event_type_name, to_raw
-from videogen_contracts.identity import LOCAL_PRINCIPAL, Principal
 from videogen_contracts.project.events import ProjectCreated
 from videogen_contracts.project.events import stream_id_for as project_stream
 from videogen_contracts.script.events import ScriptDrafted, ScriptSection, ScriptSentence
 from videogen_contracts.script.events import stream_id_for as script_stream
-from videogen_gateway.access.principal import set_principal
+from videogen_gateway.access.authn_options import AuthOptions, JwtOptions
 from videogen_gateway.app import create_app
 from videogen_gateway.readmodels.migrations import migrate_gateway
 from videogen_gateway.readmodels.projector import (
@@ -43,33 +41,19 @@ from videogen_gateway.runtime import GatewayOptions
 from videogen_local.infra import free_port
 from videogen_runtime.settings import Settings
 
+from tests.integration.gateway.readmodels.conftest import pool  # noqa: F401 (a fixture)
+
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-USER_HEADER = "x-test-user"
 
-PRINCIPALS = {
-    "alice": Principal(id="alice", name="Alice", scopes=("read", "write"), method="apikey"),
-    "bob": Principal(id="bob", name="Bob", scopes=("read", "write"), method="apikey"),
-    "root": Principal(id="root", name="Root", scopes=("read", "write", "admin"),
-                      method="apikey"),
-}
+# The users of these tests, as JWTs carry them (HS256 with the gateway's secret).
+SECRET = "ownership-tests-secret-of-at-least-32-bytes"
+SCOPES = {"alice": "read write", "bob": "read write", "root": "read write admin"}
 
 
-def as_user(app: ASGIApp) -> ASGIApp:
-    """The app, called as the user the request's test header names (else the local user)."""
-
-    async def bound(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await app(scope, receive, send)  # the lifespan: the system's own work
-            return
-        principal = LOCAL_PRINCIPAL
-        for name, value in scope["headers"]:
-            if name.decode() == USER_HEADER:
-                principal = PRINCIPALS[value.decode()]
-        set_principal(scope, principal)
-        with acting_as(principal.actor()):
-            await app(scope, receive, send)
-
-    return bound
+def bearer(user: str) -> dict[str, str]:
+    """The Authorization header of `user` (a JWT: `sub` the user, `scope` its scopes)."""
+    claims = {"sub": user, "scope": SCOPES[user], "exp": int(time.time()) + 3600}
+    return {"Authorization": f"Bearer {jwt.encode(claims, SECRET, algorithm='HS256')}"}
 
 
 @dataclass
@@ -100,13 +84,6 @@ class Events:
 
 
 @pytest.fixture
-async def pool(pg_url: str) -> AsyncIterator[asyncpg.Pool]:
-    created = await asyncpg.create_pool(pg_url, min_size=1, max_size=8)
-    yield created
-    await created.close()
-
-
-@pytest.fixture
 def settings(pg_url: str, nats_url: str, world_id: str, tmp_path: Path) -> Settings:
     return Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id,
                     data_dir=tmp_path)
@@ -119,7 +96,7 @@ def schema(settings: Settings) -> str:
 
 
 @pytest.fixture
-async def events(pool: asyncpg.Pool, schema: str) -> Events:
+async def events(pool: asyncpg.Pool, schema: str) -> Events:  # noqa: F811
     await migrate_gateway(pool, schema)
     kinds: dict[str, Callable[..., StreamProjector]] = {
         "project": ProjectProjector, "script": ScriptProjector, "media": MediaProjector,
@@ -128,33 +105,39 @@ async def events(pool: asyncpg.Pool, schema: str) -> Events:
     return Events({name: make(pool, schema, f"gateway-{name}") for name, make in kinds.items()})
 
 
+@dataclass
+class Gateway:
+    """The real app under uvicorn; `gateway(user)` is a client acting as `user` (None: the
+    local user)."""
+
+    base_url: str
+    clients: list[httpx.AsyncClient] = field(default_factory=list)
+
+    def __call__(self, user: str | None) -> httpx.AsyncClient:
+        made = httpx.AsyncClient(base_url=self.base_url, headers=bearer(user) if user else {})
+        self.clients.append(made)
+        return made
+
+
 @pytest.fixture
-async def gateway(
-    settings: Settings, events: Events
-) -> AsyncIterator[Callable[[str | None], httpx.AsyncClient]]:
-    """`gateway(user)`: a client of the real app acting as `user` (None: the local user)."""
-    app = as_user(create_app(settings, GatewayOptions(resend_for=3.0, visible_within=5.0)))
+async def gateway(settings: Settings, events: Events) -> AsyncIterator[Gateway]:
+    # JWTs name the users; a request without credentials is the local user (`none`).
+    auth = AuthOptions(modes=("jwt", "none"), jwt=JwtOptions(secret=SECRET))
+    app = create_app(settings, GatewayOptions(resend_for=3.0, visible_within=5.0, auth=auth))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, port=port, log_config=None, access_log=False,
                                            lifespan="on"))
     serving = asyncio.create_task(server.serve())
-    clients: list[httpx.AsyncClient] = []
-
-    def client(user: str | None) -> httpx.AsyncClient:
-        made = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
-                                 headers={USER_HEADER: user} if user else {})
-        clients.append(made)
-        return made
-
+    made = Gateway(f"http://127.0.0.1:{port}")
     async with asyncio.timeout(20):
         while not server.started:
             assert not serving.done(), "the gateway did not start"
             await asyncio.sleep(0.02)
     try:
-        yield client
+        yield made
     finally:
-        for made in clients:
-            await made.aclose()
+        for client in made.clients:
+            await client.aclose()
         server.should_exit = True
         await serving
 

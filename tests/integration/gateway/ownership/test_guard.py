@@ -3,16 +3,13 @@ unknown id (status, shape, message); the owner, an admin and the local user pass
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
 import httpx
 import pytest
 
-from .conftest import Events, studio_project
-
-Gateway = Callable[[str | None], httpx.AsyncClient]
+from .conftest import Events, Gateway, studio_project
 
 # The studio's routes still use Litestar's deprecated inferred path parameters.
 pytestmark = pytest.mark.filterwarnings(

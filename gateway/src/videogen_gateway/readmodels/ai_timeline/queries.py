@@ -14,6 +14,7 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
+from videogen_gateway.readmodels.owners import owned_filter, viewer
 from videogen_gateway.readmodels.queries import Queries, columns
 
 
@@ -57,21 +58,24 @@ class AiTimelineQueries(Queries):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         super().__init__(pool, schema)
         # A deleted project's operations disappear with it (their rows stay).
+        # Only the acting user's projects' operations (everyone's for an admin).
         select = (f"SELECT {columns(AiOperationRow)} FROM {self.q}.ai_timeline t"
-                  f" WHERE {self.alive('t.project_id')}")
+                  f" WHERE {self.alive('t.project_id')} AND ")
         order = " ORDER BY at DESC, id DESC LIMIT $1"
-        self._first = select + order
-        self._after = select + " AND (at, id) < ($2, $3)" + order
+        self._first = select + owned_filter(self.q, "t.project_id", 2) + order
+        self._after = (select + owned_filter(self.q, "t.project_id", 4)
+                       + " AND (at, id) < ($2, $3)" + order)
 
     async def page(
         self, limit: int, cursor: str | None = None
     ) -> tuple[list[AiOperationRow], str | None]:
         """Up to `limit` operations, newest first, after `cursor`; and the next cursor."""
         if cursor is None:
-            rows = await self.all(self._first, AiOperationRow, limit + 1)
+            rows = await self.all(self._first, AiOperationRow, limit + 1, viewer())
         else:
             after = decode_cursor(cursor)
-            rows = await self.all(self._after, AiOperationRow, limit + 1, after.at, after.id)
+            rows = await self.all(self._after, AiOperationRow, limit + 1, after.at, after.id,
+                                  viewer())
         more = len(rows) > limit
         rows = rows[:limit]
         return rows, encode_cursor(rows[-1]) if more else None

@@ -29,6 +29,7 @@ from videogen_gateway.readmodels.aura_jobs.translation import (
     new_job,
     translate,
 )
+from videogen_gateway.readmodels.owners import owned_filter, viewer
 from videogen_gateway.readmodels.queries import Queries
 from videogen_gateway.realtime import SseEvent, sse_event
 
@@ -134,8 +135,9 @@ class AuraJobQueries(Queries):
         self._steps = (f"SELECT {_STEP_COLUMNS} FROM {q}.aura_job_steps WHERE job_id = $1"
                        " ORDER BY position")
         self._page = (f"SELECT {_JOB_COLUMNS}, last_seq, count(*) OVER () AS total"
-                      f" FROM {q}.aura_jobs ORDER BY created_at DESC, id LIMIT $1 OFFSET $2")
-        self._count = f"SELECT count(*) FROM {q}.aura_jobs"
+                      f" FROM {q}.aura_jobs WHERE {owned_filter(q, 'id', 3)}"
+                      " ORDER BY created_at DESC, id LIMIT $1 OFFSET $2")
+        self._count = f"SELECT count(*) FROM {q}.aura_jobs WHERE {owned_filter(q, 'id', 1)}"
         self._steps_of = (f"SELECT job_id, {_STEP_COLUMNS} FROM {q}.aura_job_steps"
                           " WHERE job_id = ANY($1::uuid[]) ORDER BY job_id, position")
         self._events = (f"SELECT seq AS id, event, data FROM {q}.aura_job_events"
@@ -150,9 +152,11 @@ class AuraJobQueries(Queries):
         return JobView(job=job_of(**row), steps=steps, last_seq=int(row["last_seq"]))
 
     async def page(self, size: int, offset: int) -> tuple[list[Job], int]:
-        rows = await self.pool.fetch(self._page, size, offset)
+        """A page of the acting user's jobs (everyone's for an admin), and their count."""
+        user = viewer()
+        rows = await self.pool.fetch(self._page, size, offset, user)
         if not rows:
-            return [], int(await self.pool.fetchval(self._count))
+            return [], int(await self.pool.fetchval(self._count, user))
         return [job_of(**r) for r in rows], int(rows[0]["total"])
 
     async def steps_of(self, job_ids: list[UUID]) -> dict[UUID, list[Step]]:

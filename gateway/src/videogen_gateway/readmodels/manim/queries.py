@@ -5,13 +5,17 @@ from __future__ import annotations
 from uuid import UUID
 
 import asyncpg
+from videogen_contracts.script.manim import manim_session_key
 from videogen_gateway.readmodels.manim.rows import JobRow, SceneRow, SessionRow, TaskRow
+from videogen_gateway.readmodels.owners import owned_of, viewer, visible
 from videogen_gateway.readmodels.queries import Queries, columns
 from videogen_gateway.realtime import SseEvent, sse_event
 
 # The completed tasks whose step times the ETA averages (the most recent ones).
 HISTORY_TASKS = 20
 FEED_PAGE = 500
+# The latest sessions of a topic looked through for one of the acting user's.
+TOPIC_SESSIONS = 100
 
 
 class ManimQueries(Queries):
@@ -21,7 +25,7 @@ class ManimQueries(Queries):
         self._session = (f"SELECT {columns(SessionRow)} FROM {q}.manim_sessions"
                          " WHERE session_id = $1")
         self._of_topic = (f"SELECT {columns(SessionRow)} FROM {q}.manim_sessions"
-                          " WHERE topic = $1 ORDER BY opened_at DESC LIMIT 1")
+                          f" WHERE topic = $1 ORDER BY opened_at DESC LIMIT {TOPIC_SESSIONS}")
         self._job = f"SELECT {columns(JobRow)} FROM {q}.manim_jobs WHERE job_id = $1"
         scenes = f"SELECT {columns(SceneRow)} FROM {q}.manim_scenes WHERE session_id = $1"
         self._versions = f"{scenes} AND scene_number = $2 ORDER BY version"
@@ -45,10 +49,23 @@ class ManimQueries(Queries):
         self._head = f"SELECT last_seq FROM {q}.manim_feeds WHERE project_key = $1"
 
     async def session(self, session_id: str) -> SessionRow | None:
-        return await self.one(self._session, SessionRow, session_id)
+        """The session, if the acting user may see it (readmodels/owners.py)."""
+        found = await self.one(self._session, SessionRow, session_id)
+        if found is None or not await visible(
+                self.pool, self.schema, str(manim_session_key(session_id))):
+            return None
+        return found
 
     async def latest_session_of_topic(self, topic: str) -> SessionRow | None:
-        return await self.one(self._of_topic, SessionRow, topic)
+        """The acting user's latest session of `topic` (anyone's for an admin). A session
+        is filed under its stream's key, a uuid5 of its id, computed here, not in SQL."""
+        sessions = await self.all(self._of_topic, SessionRow, topic)
+        user = viewer()
+        if user is None or not sessions:
+            return sessions[0] if sessions else None
+        keys = {str(manim_session_key(s.session_id)): s for s in sessions}
+        owned = await owned_of(self.pool, self.schema, user, list(keys))
+        return next((s for key, s in keys.items() if key in owned), None)
 
     async def job(self, job_id: UUID) -> JobRow | None:
         return await self.one(self._job, JobRow.of, job_id)

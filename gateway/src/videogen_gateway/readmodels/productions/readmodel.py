@@ -24,6 +24,7 @@ from videogen_contracts.project.production import (
     ProductionStage,
     ProductionStepLogged,
 )
+from videogen_gateway.readmodels.owners import owned_filter, viewer
 from videogen_gateway.readmodels.queries import Queries, columns
 
 if TYPE_CHECKING:
@@ -129,10 +130,12 @@ class ProductionQueries(Queries):
         super().__init__(pool, schema)
         rows = f"SELECT {columns(ProductionRow)} FROM {self.q}.productions"
         self._get = f"{rows} WHERE id = $1"
-        self._list = f"{rows} WHERE kind = $1 ORDER BY created_at, id"
+        self._list = (f"{rows} WHERE kind = $1 AND {owned_filter(self.q, 'id', 2)}"
+                      " ORDER BY created_at, id")
 
     async def get(self, production_id: UUID) -> ProductionRow | None:
         return await self.one(self._get, ProductionRow, production_id)
 
     async def list(self, kind: str = "text2video") -> list[ProductionRow]:
-        return await self.all(self._list, ProductionRow, kind)
+        """The acting user's productions of `kind` (everyone's for an admin)."""
+        return await self.all(self._list, ProductionRow, kind, viewer())

@@ -7,6 +7,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 from videogen_contracts.project.events import stream_id_for
+from videogen_gateway.readmodels.owners import owned_filter, viewer
 from videogen_gateway.readmodels.projects.cache import DetailCache
 from videogen_gateway.readmodels.projects.rows import CastRow, ProjectDetail, ProjectRow
 from videogen_gateway.readmodels.queries import Queries
@@ -37,7 +38,7 @@ class ProjectQueries(Queries):
         q = self.q
         self._list = (
             f"SELECT {_columns(q)} FROM {q}.projects p WHERE NOT p.deleted"
-            " ORDER BY p.created_at DESC, p.id"
+            f" AND {owned_filter(q, 'p.id', 1)} ORDER BY p.created_at DESC, p.id"
         )
         # The cast rides along as one JSON array so a detail view costs one round trip;
         # the stream's version too, read in the same snapshot (for the cache).
@@ -54,7 +55,8 @@ class ProjectQueries(Queries):
         )
 
     async def list_projects(self) -> list[ProjectRow]:
-        return await self.all(self._list, ProjectRow)
+        """The acting user's projects (everyone's for an admin)."""
+        return await self.all(self._list, ProjectRow, viewer())
 
     async def get_project(self, project_id: UUID) -> ProjectDetail | None:
         cache = self._cache

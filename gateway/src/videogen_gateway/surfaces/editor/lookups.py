@@ -14,6 +14,7 @@ from litestar.types import Guard
 from videogen_gateway.errors import ApiError
 from videogen_gateway.readmodels.editor.queries import EditorQueries
 from videogen_gateway.readmodels.editor.rows import SegmentRow
+from videogen_gateway.readmodels.owners import visible
 from videogen_gateway.runtime import Runtime
 from videogen_gateway.surfaces.studio.lookups import (
     existing_project,
@@ -30,7 +31,8 @@ async def segment_of(rt: Runtime, raw: str | UUID) -> SegmentRow:
     """The segment (active or not) of a live project; a 404 otherwise."""
     segment_id = raw if isinstance(raw, UUID) else parse_id(raw, "segment")
     row = await editor_queries(rt).segment(segment_id)
-    if row is None:
+    # Another user's segment, named in a body, is as unknown as one that does not exist.
+    if row is None or not await visible(rt.pool, rt.schema, str(segment_id)):
         raise ApiError(404, f"segment {segment_id} not found")
     return row
 

@@ -29,6 +29,7 @@ from videogen_gateway.access.route_opts import costly
 from videogen_gateway.errors import ApiError, Rejected
 from videogen_gateway.openapi import described, problems
 from videogen_gateway.readmodels.inngest.ledger import InngestLedger
+from videogen_gateway.readmodels.owners import viewer
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio import inngest_schemas as shapes
 from videogen_gateway.surfaces.studio.inngest_schemas import InngestEvent
@@ -69,13 +70,17 @@ async def _run(rt: Runtime, event: InngestEvent, event_id: str, keyed: bool) -> 
 
 async def _take(rt: Runtime, ledger: InngestLedger, event: InngestEvent) -> shapes.IntakeResult:
     event_id = event.id or str(uuid4())
+    # Each user's event ids are their own: another user's id is neither a duplicate of
+    # theirs nor the seed of the same job id (the local user and admins keep the bare id).
+    user = viewer()
+    key = event_id if user is None else f"{user}/{event_id}"
     if event.id is not None:
-        earlier = await ledger.seen(event.id)
+        earlier = await ledger.seen(key)
         if earlier is not None:
             return shapes.result(event_id, event.name, "duplicate", earlier)
-    started = await _run(rt, event, event_id, keyed=event.id is not None)
+    started = await _run(rt, event, key, keyed=event.id is not None)
     if event.id is not None:
-        await ledger.remember(event.id, event.name, started, datetime.now(UTC))
+        await ledger.remember(key, event.name, started, datetime.now(UTC))
     return shapes.result(event_id, event.name, "accepted", started)
 
 

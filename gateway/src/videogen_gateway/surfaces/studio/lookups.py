@@ -16,6 +16,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.types import Guard
 from videogen_gateway.errors import ApiError
 from videogen_gateway.readmodels.outlines.readmodel import OutlineQueries, OutlineRow
+from videogen_gateway.readmodels.owners import visible
 from videogen_gateway.readmodels.projects.rows import ProjectDetail
 from videogen_gateway.readmodels.scripts.queries import ScriptQueries, SectionRow, SentenceRow
 from videogen_gateway.runtime import Runtime, runtime_of
@@ -38,7 +39,11 @@ def _found(row: Row | None, what: str, row_id: UUID) -> Row:
 
 
 async def project_detail(rt: Runtime, project_id: UUID) -> ProjectDetail:
-    return _found(await rt.queries.get_project(project_id), "project", project_id)
+    # Another user's project, named in a body, is as unknown as one that does not exist.
+    found = await rt.queries.get_project(project_id)
+    if found is not None and not await visible(rt.pool, rt.schema, str(project_id)):
+        found = None
+    return _found(found, "project", project_id)
 
 
 async def existing_project(rt: Runtime, raw: str) -> UUID:

@@ -32,7 +32,9 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from videogen_contracts.envelope import decode_recorded
+from videogen_gateway.access.principal import principal_of
 from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
+from videogen_gateway.readmodels.owners import sees, viewer_of
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.studio import websocket_messages as messages
 from videogen_gateway.surfaces.studio.websocket_messages import ErrorMessage
@@ -216,7 +218,10 @@ class SocketSession:
             self.push(ErrorMessage(code="invalid_project_id",
                                    message=f"projectId must be a project's id, got {raw!r}"))
             return None
-        if await self.rt.queries.get_project(project_id) is None:
+        # Another user's project is as unknown as one that does not exist (access/).
+        viewer = viewer_of(principal_of(self.socket).actor())
+        if not await sees(self.rt.pool, self.rt.schema, viewer, str(project_id)) or \
+                await self.rt.queries.get_project(project_id) is None:
             self.push(ErrorMessage(code="not_found", message=f"project {project_id} not found"))
             return None
         return project_id
