@@ -16,6 +16,7 @@ from videogen_gateway.access.authn import Authenticator, authenticated, authenti
 from videogen_gateway.access.guard import authorize
 from videogen_gateway.access.headers import SecurityHeaders, cors_config
 from videogen_gateway.access.key_routes import admin_keys_router
+from videogen_gateway.access.limits import release_admission
 from videogen_gateway.access.me_routes import me_router
 from videogen_gateway.access.route_opts import PUBLIC
 from videogen_gateway.errors import EXCEPTION_HANDLERS
@@ -73,6 +74,7 @@ class GatewayApp(Litestar):
                                     observer)
             finally:
                 observer.record(scope, started)
+                await release_admission(scope, self.state)
 
 
 def create_app(settings: Settings, options: GatewayOptions | None = None) -> Litestar:

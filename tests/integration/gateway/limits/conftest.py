@@ -4,23 +4,28 @@ Runtime and pool each, one schema), and the caller named by a test header."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-from litestar import Litestar, get, post
+from litestar import Litestar, Request, get, post
 from litestar.datastructures import State
 from litestar.types import ASGIApp, Receive, Scope, Send
 from videogen_contracts.identity import Principal
+from videogen_eventstore.migrations import quote_ident
 from videogen_gateway.access.guard import authorize
 from videogen_gateway.access.limit_settings import AbuseLimits
+from videogen_gateway.access.limits import release_admission
 from videogen_gateway.access.principal import set_principal
 from videogen_gateway.access.route_opts import costly
 from videogen_gateway.errors import EXCEPTION_HANDLERS
 from videogen_gateway.readmodels.migrations import migrate_gateway
-from videogen_gateway.runtime import GatewayOptions, Runtime
+from videogen_gateway.runtime import GatewayOptions, Runtime, runtime_of
 from videogen_runtime.settings import Settings
 
 USER_HEADER = "x-test-user"
@@ -46,15 +51,44 @@ async def free() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def as_caller(app: ASGIApp) -> ASGIApp:
-    """What the authentication middleware does, from a test header: the caller's principal."""
+@post("/api/slow-jobs", status_code=202, opt=costly("generate"))
+async def slow_job(request: Request[Any, Any, Any], state: State) -> dict[str, str]:
+    """Enqueues a job the way a real route does: visible in the read model before the
+    answer (read-your-writes), a while after the guard admitted it."""
+    rt = runtime_of(state)
+    await asyncio.sleep(0.2)
+    job = await queued_production(rt.pool, rt.schema, request.headers[USER_HEADER])
+    return {"job_id": job}
+
+
+async def queued_production(
+    pool: asyncpg.Pool, schema: str, owner: str | None, status: str = "queued"
+) -> str:
+    """A production row as the projection writes it, owned through its project."""
+    job, project, q = uuid.uuid4(), uuid.uuid4(), quote_ident(schema)
+    await pool.execute(
+        f"INSERT INTO {q}.productions (id, project_id, kind, status, stage, message,"
+        " created_at, updated_at) VALUES ($1, $2, 'text2video', $3, 'queued', '', now(), now())",
+        job, project, status,
+    )
+    if owner:
+        await pool.execute(f"INSERT INTO {q}.resource_owners VALUES ($1, $2)", str(project), owner)
+    return str(job)
+
+
+def as_caller(app: Litestar) -> ASGIApp:
+    """What the gateway does around the app (app.py): the caller's principal (from a test
+    header, as the authentication middleware would), and the admission released after."""
 
     async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
         user = dict(scope.get("headers", ())).get(USER_HEADER.encode())
         if user:
             set_principal(scope, Principal(id=user.decode(), name=user.decode(),
                                            scopes=("read", "write"), method="apikey"))
-        await app(scope, receive, send)
+        try:
+            await app(scope, receive, send)
+        finally:
+            await release_admission(scope, app.state)
 
     return asgi
 
@@ -94,7 +128,8 @@ async def replica(
         rt = Runtime(settings, GatewayOptions(limits=limits))
         rt.pool = await asyncpg.create_pool(pg_url, min_size=1, max_size=8)
         app = Litestar(
-            route_handlers=[text2video_generate, aura_job, upload, free], guards=[authorize],
+            route_handlers=[text2video_generate, aura_job, upload, free, slow_job],
+            guards=[authorize],
             exception_handlers=EXCEPTION_HANDLERS, state=State({"runtime": rt}),
             logging_config=None,
         )

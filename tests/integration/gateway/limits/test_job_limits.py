@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
@@ -10,22 +11,13 @@ import httpx
 from videogen_eventstore.migrations import quote_ident
 from videogen_gateway.access.limit_settings import AbuseLimits
 
-from .conftest import USER_HEADER, Replica
+from .conftest import USER_HEADER, Replica, queued_production
 
 NOW = datetime.now(UTC)
 
 
 async def production(db: asyncpg.Pool, schema: str, owner: str | None, status: str) -> str:
-    job, project = uuid.uuid4(), uuid.uuid4()
-    q = quote_ident(schema)
-    await db.execute(
-        f"INSERT INTO {q}.productions (id, project_id, kind, status, stage, message,"
-        " created_at, updated_at) VALUES ($1, $2, 'text2video', $3, 'queued', '', $4, $4)",
-        job, project, status, NOW,
-    )
-    if owner:  # owned through its project, as the projector records it
-        await db.execute(f"INSERT INTO {q}.resource_owners VALUES ($1, $2)", str(project), owner)
-    return str(job)
+    return await queued_production(db, schema, owner, status)
 
 
 async def post(client: httpx.AsyncClient, path: str, user: str) -> httpx.Response:
@@ -59,6 +51,22 @@ async def test_past_the_queue_depth_everyone_is_refused(
     assert refused.status_code == 429
     assert refused.json() == {"error": "the job queue is full; try again later"}
     assert refused.headers["retry-after"] == "10"
+
+
+async def test_a_burst_cannot_pass_the_user_limit_together(
+    replica: Replica, db: asyncpg.Pool, gateway_schema: str
+) -> None:
+    limits = AbuseLimits(max_active_jobs_per_user=3, max_queue_depth=100)
+    clients = [await replica(limits), await replica(limits)]
+    answers = await asyncio.gather(*(
+        clients[i % 2].post("/api/slow-jobs", headers={USER_HEADER: "alice"})
+        for i in range(20)
+    ))
+    assert sorted(a.status_code for a in answers) == [202] * 3 + [429] * 17
+    q = quote_ident(gateway_schema)
+    assert await db.fetchval(f"SELECT count(*) FROM {q}.active_jobs") == 3
+    # Every admission was released once its request was answered.
+    assert await db.fetchval(f"SELECT count(*) FROM {q}.job_admissions") == 0
 
 
 async def test_active_jobs_counts_each_unfinished_job_once(

@@ -13,17 +13,21 @@ CREATE TABLE IF NOT EXISTS __schema__.rate_buckets (
     PRIMARY KEY (user_id, kind)
 );
 
--- Who owns what (the isolation work's table, 0012); here too so that this migration stands
--- on its own, with the same definition.
-CREATE TABLE IF NOT EXISTS __schema__.resource_owners (
-    resource_id text PRIMARY KEY,
-    owner text
+-- The costly requests admitted and still being answered, one row each: a job they start is
+-- not in the read models yet, so the job limits count these too (access/limits.py). A row
+-- is deleted when its request has been answered (its job visible by then, read-your-
+-- writes); one left by a crashed gateway expires. Not a read model either.
+CREATE TABLE IF NOT EXISTS __schema__.job_admissions (
+    id uuid PRIMARY KEY,
+    user_id text NOT NULL,
+    admitted_at timestamptz NOT NULL DEFAULT now()
 );
 
 -- Every job that still holds a place in a queue, once: a production (text2video, Aura,
 -- studio quick runs), a script generation that no active production drives, an editor
 -- export or AI edit, a Manim task, and a Manim job that no task drives. The owner is the
--- job's, else its project's (null for system-made work, which counts only in the depth).
+-- job's, else its project's (resource_owners, 0012; null for system-made work, which
+-- counts only in the depth).
 CREATE OR REPLACE VIEW __schema__.active_jobs AS
 WITH jobs (resource_id, project_id) AS (
     SELECT id::text, project_id::text FROM __schema__.productions
