@@ -12,6 +12,9 @@ import re
 import uuid
 from dataclasses import dataclass
 
+# The OpenAPI document and its viewers (/schema, /schema/openapi.json, /schema/swagger...),
+# public whichever of them the document lists.
+SCHEMA_PREFIX = "/schema"
 # (path prefix, parameter name) -> the World attribute that holds A's value for it. The
 # prefix tells apart parameters that share a name on different surfaces (three surfaces
 # have a `project_id`, four a `job_id`).
@@ -49,9 +52,7 @@ PUBLIC: set[tuple[str, str]] = {
     ("GET", "/api/health/ready"), ("GET", "/health/ready"),
     ("GET", "/api/health"), ("GET", "/api/v1/health"),
 }
-# The OpenAPI document and its viewers (/schema, /schema/openapi.json, /schema/swagger...),
-# public whichever of them the document lists.
-SCHEMA_PREFIX = "/schema"
+
 # Only an admin (route_opts.ADMIN_ONLY): the keys, and the deployment's provider settings.
 ADMIN_ONLY: set[tuple[str, str]] = {
     ("PUT", "/api/settings"),
