@@ -131,8 +131,11 @@ async def test_no_secret_in_logs_events_read_models_responses_or_metrics(
                "provider key": PROVIDER_KEY, "settings key": SETTINGS_KEY}
     places = {**_logs(secrets_stack), **await _tables(pg_url, secrets_stack),
               **{f"response {i}": text for i, text in enumerate(recorder.seen)}}
+    # The one answer that shows the query token is the one that minted it, to its user.
+    minted = {place for place, text in places.items() if text.startswith("POST /api/me/tokens")}
     leaks = [f"{secret} in {place}" for place, text in places.items()
-             for secret, value in secrets.items() if value in text]
+             for secret, value in secrets.items()
+             if value in text and not (secret == "query token" and place in minted)]
     assert not leaks, "\n".join(leaks)
     assert len([p for p in places if p.startswith("log ")]) >= 5, sorted(places)
 
