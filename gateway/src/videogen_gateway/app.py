@@ -12,7 +12,7 @@ from litestar.types import Receive, Scope, Send
 from structlog.contextvars import bound_contextvars
 from videogen_runtime.settings import Settings
 
-from videogen_gateway.access.authn import Authenticator, authenticated, authenticator_of
+from videogen_gateway.access.authn import authenticated
 from videogen_gateway.access.guard import authorize
 from videogen_gateway.access.headers import SecurityHeaders, cors_config
 from videogen_gateway.access.key_routes import admin_keys_router
@@ -61,7 +61,7 @@ class GatewayApp(Litestar):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         inner = super().__call__
         if scope["type"] == ScopeType.WEBSOCKET:
-            await authenticated(authenticator_of(self.state), inner, scope, receive, send)
+            await authenticated(self.state, inner, scope, receive, send)
             return
         if scope["type"] != ScopeType.HTTP:
             await inner(scope, receive, send)
@@ -70,8 +70,7 @@ class GatewayApp(Litestar):
         started = time.perf_counter()
         with bound_contextvars(correlation_id=observer.correlation_id):
             try:
-                await authenticated(authenticator_of(self.state), inner, scope, receive,
-                                    observer)
+                await authenticated(self.state, inner, scope, receive, observer)
             finally:
                 observer.record(scope, started)
                 await release_admission(scope, self.state)
@@ -104,8 +103,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             # The document is public: it says what the API is, not what anyone holds.
             openapi_router=Router("/schema", route_handlers=[], opt=PUBLIC),
         ),
-        state=State({"runtime": runtime, "system": SystemContext.of(runtime),
-                     "authn": Authenticator.of(runtime)}),
+        state=State({"runtime": runtime, "system": SystemContext.of(runtime)}),
         # Our own structlog JSON logs (and the 500 handler) cover what Litestar would log.
         logging_config=None,
     )

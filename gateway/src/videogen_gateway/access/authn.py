@@ -35,8 +35,9 @@ from videogen_gateway.access.jwt_auth import JwtVerifier
 from videogen_gateway.access.principal import set_principal
 from videogen_gateway.access.query_tokens import QUERY_PARAMETER, QueryTokens, query_tokens_of
 from videogen_gateway.readmodels.api_keys.queries import key_by_hash
-from videogen_gateway.runtime import Runtime
+from videogen_gateway.runtime import Runtime, runtime_of
 
+STATE_KEY = "authn"
 _TOKEN_PREFIX = QUERY_PARAMETER.encode() + b"="
 _TOKEN_METHODS = ("GET", "HEAD")
 
@@ -126,17 +127,27 @@ def take_query_token(scope: Scope) -> str | None:
     return unquote_plus(tokens[0][len(_TOKEN_PREFIX):].decode("latin-1"))
 
 
-def authenticator_of(state: State) -> Authenticator:
-    authenticator = state["authn"]
-    if not isinstance(authenticator, Authenticator):
-        raise RuntimeError("app state holds no Authenticator")
+def authenticator_of(state: State) -> Authenticator | None:
+    """The app's authenticator, made from its runtime's options on first use (so an app
+    built around a Runtime by hand, as unit tests do, authenticates like the real one).
+    None for an app with no runtime (a unit test's app of routes that need none): its
+    requests are the local user (principal.py), which is what it had before."""
+    authenticator = state.get(STATE_KEY)
+    if isinstance(authenticator, Authenticator):
+        return authenticator
+    if not isinstance(state.get("runtime"), Runtime):
+        return None
+    authenticator = state[STATE_KEY] = Authenticator.of(runtime_of(state))
     return authenticator
 
 
-async def authenticated(
-    authenticator: Authenticator, app: ASGIApp, scope: Scope, receive: Receive, send: Send
-) -> None:
+async def authenticated(state: State, app: ASGIApp, scope: Scope, receive: Receive,
+                        send: Send) -> None:
     """Run `app` for the request's principal, acting as its user."""
+    authenticator = authenticator_of(state)
+    if authenticator is None:
+        await app(scope, receive, send)
+        return
     principal = await authenticator.principal_for(scope)
     set_principal(scope, principal)
     with acting_as(principal.actor()):

@@ -15,6 +15,7 @@ AUTH_MODES: tuple[AuthMode, ...] = get_args(AuthMode)
 TOKEN_MAX_TTL = 3600
 TOKEN_DEFAULT_TTL = 600
 JWT_LEEWAY_SECONDS = 30.0
+HS256_MIN_SECRET_BYTES = 32
 
 
 class AuthMisconfigured(SystemExit):
@@ -31,6 +32,13 @@ class JwtOptions:
     audience: str | None = None
     # The clock skew allowed on exp, nbf and iat.
     leeway: float = JWT_LEEWAY_SECONDS
+
+    def __post_init__(self) -> None:
+        if self.secret is not None and len(self.secret.encode()) < HS256_MIN_SECRET_BYTES:
+            raise AuthMisconfigured(
+                f"VIDEOGEN_JWT_SECRET must be at least {HS256_MIN_SECRET_BYTES} bytes (RFC 7518"
+                " 3.2: an HS256 key shorter than its hash can be guessed)"
+            )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> JwtOptions:

@@ -8,15 +8,11 @@ existed, an admin is not.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import msgspec
 import pytest
-from nats.aio.client import Client
 from videogen_bus.actor import acting_as
 from videogen_bus.rpc import send_command
 from videogen_contracts.identity import Actor
@@ -36,25 +32,17 @@ from tests.integration.services.project.production.test_production_flow import (
     nc,  # noqa: F401 (a fixture)
     stage_of,
 )
+from tests.integration.services.project.production.test_studio_rerender import (
+    studio,  # noqa: F401 (a fixture: the stale world with the real script service)
+)
 
-from .stale_world import World, project_script, start_world
+from .stale_world import World, project_script
 
 pytestmark = [pytest.mark.timeout(90)]
 
 ALICE = Actor(user="alice")
 BOB = Actor(user="bob")
 ROOT = Actor(user="root", admin=True)
-
-
-@pytest.fixture
-async def studio(
-    pg_url: str, nats_url: str, world_id: str, tmp_path: Path, nc: Client  # noqa: F811
-) -> AsyncIterator[World]:
-    settings = Settings(
-        database_url=pg_url, nats_url=nats_url, namespace=world_id, data_dir=tmp_path
-    )
-    async with AsyncExitStack() as stack:
-        yield await start_world(stack, settings, nc, None)
 
 
 async def owners(store: EventStore, stream_id: str) -> set[str | None]:
@@ -75,7 +63,7 @@ async def refused(world: World, name: str, body: dict[str, Any], service: str) -
 
 
 async def test_what_the_services_make_for_alices_project_is_hers_and_hidden_from_bob(
-    studio: World, world_id: str
+    studio: World, world_id: str  # noqa: F811 (the fixture imported above)
 ) -> None:
     with acting_as(ALICE):
         created = await studio.command(
