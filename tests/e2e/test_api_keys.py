@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import structlog
 from videogen_contracts.project.api_keys import key_hash
 from videogen_gateway.access.keys_cli import run_keys
 from videogen_local.stack import Stack
@@ -44,7 +45,9 @@ async def keys_cli(
     """The same CLI in this process (a process start costs seconds on a loaded machine):
     its exit status, stdout and stderr."""
     capsys.readouterr()
-    status = await run_keys(args, deployment_of(stack))
+    # The process logs to stderr (configure_logging); here the logs are kept off stdout.
+    with structlog.testing.capture_logs():
+        status = await run_keys(args, deployment_of(stack))
     out, err = capsys.readouterr()
     return status, out, err
 

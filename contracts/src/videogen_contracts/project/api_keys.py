@@ -30,11 +30,12 @@ KEY_ID_PATTERN = r"^[0-9a-f]{16}$"
 KEY_HASH_PATTERN = r"^[0-9a-f]{64}$"
 USER_MAX = 200
 KEY_NAME_MAX = 200
-# A user: no control character, not blank. A key's name: no control character. The
-# gateway's body and the decider test the same patterns (`re.search`), so what one takes
-# the other takes too.
-USER_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
-KEY_NAME_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+# A user: printable ASCII, no space at either end (what authentication takes as a user id).
+# A key's name: no control character. The gateway's body and the decider test the same
+# patterns (`re.search`), so what one takes the other takes too; `(?!\n)` because a
+# Python `$` also matches before a final newline.
+USER_PATTERN = r"^[!-~](?:[ -~]*[!-~])?$(?!\n)"
+KEY_NAME_PATTERN = r"^[^\x00-\x1f\x7f]*$(?!\n)"
 
 _KEY = re.compile(r"^vg_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 

@@ -15,8 +15,10 @@ import msgspec
 from videogen_contracts.identity import DEFAULT_SCOPES, Scope
 from videogen_contracts.project.api_keys import CreateApiKey, RevokeApiKey, mint_key
 from videogen_contracts.project.events import SERVICE, Timestamp
+from videogen_contracts.replies import CommandRejected
 
-from videogen_gateway.command_client import Dispatcher, stamped
+from videogen_gateway.access.credentials import RESERVED_USERS
+from videogen_gateway.command_client import CommandRefused, Dispatcher, stamped
 
 
 class CreatedKey(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,6 +44,10 @@ async def create_key(
     dispatcher: Dispatcher, user: str, name: str = "", scopes: Iterable[Scope] | None = None
 ) -> CreatedKey:
     """Mint a key for `user` and record it; raises CommandRefused for a bad input."""
+    if user in RESERVED_USERS:
+        # Authentication would never take the key (credentials.py): refuse to make it.
+        raise CommandRefused(CommandRejected(
+            code="invalid", field="user", message=f"user {user!r} is reserved"))
     minted = mint_key()
     command = stamped(
         CreateApiKey, key_id=minted.key_id, user=user, name=name, scopes=scopes_of(scopes),

@@ -82,7 +82,7 @@ async def list_api_keys(
 @delete("/keys/{key_id:str}", status_code=204, summary="Revoke an API key",
         responses=problems(404, 503))
 async def revoke_api_key(state: State, key_id: FromPath[str]) -> None:
-    if not _KEY_ID.match(key_id):
+    if not _KEY_ID.fullmatch(key_id):
         raise ApiError(404, f"api key {key_id} not found")
     try:
         await revoke_key(runtime_of(state).dispatcher, key_id)

@@ -50,12 +50,12 @@ def _check_text(field: str, value: str, longest: int, pattern: re.Pattern[str], 
 
 
 def _check_create(command: CreateApiKey) -> None:
-    if not _KEY_ID.match(command.key_id):
+    if not _KEY_ID.fullmatch(command.key_id):
         raise Invalid("key_id", "key_id must be 16 hexadecimal digits")
-    if not _KEY_HASH.match(command.key_hash):
+    if not _KEY_HASH.fullmatch(command.key_hash):
         raise Invalid("key_hash", "key_hash must be a sha256 in hexadecimal")
     _check_text("user", command.user, USER_MAX, _USER,
-                "not be blank nor contain control characters")
+                "be printable ASCII with no space at either end")
     _check_text("name", command.name, KEY_NAME_MAX, _NAME, "not contain control characters")
     if not command.scopes:
         raise Invalid("scopes", "scopes must name at least one of " + ", ".join(SCOPES))

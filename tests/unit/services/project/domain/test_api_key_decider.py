@@ -52,13 +52,16 @@ def test_a_key_is_created_once() -> None:
     ({"user": " "}, "user"),
     ({"user": "a" * 201}, "user"),
     ({"user": "al\nice"}, "user"),
+    ({"user": "alice\n"}, "user"),
+    ({"user": " alice"}, "user"),
     ({"name": "n" * 201}, "name"),
     ({"scopes": ()}, "scopes"),
     ({"scopes": ("read", "read")}, "scopes"),
     ({"key_id": "not-hex"}, "key_id"),
+    ({"key_id": "3f9a1c7e5b2d4086\n"}, "key_id"),
     ({"key_hash": "secret"}, "key_hash"),
-], ids=["blank-user", "long-user", "control-user", "long-name", "no-scope", "repeated-scope",
-        "bad-key-id", "bad-hash"])
+], ids=["blank-user", "long-user", "control-user", "newline-user", "spaced-user", "long-name",
+        "no-scope", "repeated-scope", "bad-key-id", "newline-key-id", "bad-hash"])
 def test_a_bad_input_names_its_field(fields: dict[str, object], field: str) -> None:
     with pytest.raises(Invalid) as refused:
         decide(create(**fields), INITIAL)
