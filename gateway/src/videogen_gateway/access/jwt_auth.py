@@ -18,7 +18,7 @@ from typing import Any
 import jwt
 from videogen_contracts.identity import DEFAULT_SCOPES, SCOPES, Principal, Scope
 
-from videogen_gateway.access.authn_options import JwtOptions
+from videogen_gateway.access.authn_options import AuthMisconfigured, JwtOptions
 from videogen_gateway.access.credentials import Unauthenticated, valid_user_id
 
 # What a JWKS key may verify: RSA and P-256 keys, by their own algorithm only.
@@ -58,7 +58,12 @@ class JwtVerifier:
         if source and source.startswith(("http://", "https://")):
             self._client = jwt.PyJWKClient(source, timeout=JWKS_FETCH_TIMEOUT)
         elif source:
-            self._file_keys = list(jwt.PyJWKSet.from_json(Path(source).read_text()).keys)
+            try:
+                self._file_keys = list(jwt.PyJWKSet.from_json(Path(source).read_text()).keys)
+            except (OSError, ValueError, jwt.PyJWTError) as exc:
+                raise AuthMisconfigured(
+                    f"VIDEOGEN_JWT_JWKS={source}: not a readable JWKS file ({exc})"
+                ) from None
 
     def __repr__(self) -> str:
         return f"JwtVerifier(jwks={self.options.jwks!r}, secret=***)"
@@ -87,15 +92,17 @@ class JwtVerifier:
             return self.options.secret, "HS256"
         if not self.options.jwks:
             raise jwt.InvalidAlgorithmError("only HS256 is configured")
-        kid = header.get("kid")
-        found = await asyncio.to_thread(self._jwks_key, kid if isinstance(kid, str) else None)
+        kid = header.get("kid") if isinstance(header.get("kid"), str) else None
+        # A URL's key set may be fetched: in a thread, off the event loop.
+        found = (await asyncio.to_thread(self._jwks_key, kid) if self._client
+                 else self._jwks_key(kid))
         if found.algorithm_name not in JWKS_ALGORITHMS:
             raise jwt.InvalidAlgorithmError("a JWKS key verifies RS256 or ES256 only")
         return found.key, found.algorithm_name
 
     def _jwks_key(self, kid: str | None) -> jwt.PyJWK:
-        # In a thread: a URL's key set is fetched (then cached, and refetched at most once
-        # per cooldown for an unknown kid, so random kids cannot hammer the issuer).
+        # A URL's key set is fetched, then cached, and refetched at most once per cooldown
+        # for an unknown kid (PyJWKClient), so random kids cannot hammer the issuer.
         if self._client is not None and kid is not None:
             return self._client.get_signing_key(kid)
         keys = self._client.get_signing_keys() if self._client else self._file_keys

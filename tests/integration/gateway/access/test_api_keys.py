@@ -9,7 +9,6 @@ import time
 from datetime import UTC, datetime
 from uuid import uuid4
 
-import httpx
 from videogen_contracts.envelope import EventMetadata, RecordedEvent, event_type_name, to_raw
 from videogen_contracts.identity import Scope
 from videogen_contracts.project.api_keys import (
@@ -24,7 +23,7 @@ from videogen_gateway.access.authn_options import AuthOptions, JwtOptions
 from videogen_gateway.readmodels.projector import Outcome, ProjectProjector
 
 from tests.integration.gateway.access.conftest import Gateway, Served
-from tests.integration.gateway.access.tokens import SECRET, bearer, hs256
+from tests.integration.gateway.access.tokens import SECRET, bearer, hs256, refused
 
 KEYS = AuthOptions(modes=("apikey",))
 _positions = itertools.count(1)
@@ -59,12 +58,6 @@ class Keys:
         await self.apply(ApiKeyRevoked(key_id=key_id, revoked_at=datetime.now(UTC)), 2)
 
 
-def assert_refused(answer: httpx.Response, detail: str) -> None:
-    assert answer.status_code == 401, answer.text
-    assert answer.json()["detail"] == detail
-    assert answer.headers["www-authenticate"] == 'Bearer error="invalid_token"'
-
-
 async def test_a_key_is_its_user_in_either_header(gateway: Gateway) -> None:
     async with gateway(KEYS) as served:
         _, key = await Keys(served).create("alice", "read")
@@ -97,7 +90,7 @@ async def test_bad_keys_are_401s(gateway: Gateway) -> None:
         }
         for detail, attempts in refusals.items():
             for headers in attempts:
-                assert_refused(await served.http.get("/api/me", headers=headers), detail)
+                refused(await served.http.get("/api/me", headers=headers), detail)
         # None of them was mistaken for alice's key along the way.
         assert (await served.http.get("/api/me", headers=bearer(alice))).status_code == 200
 
@@ -112,7 +105,7 @@ async def test_a_revoked_key_stops_working_within_a_second(gateway: Gateway) -> 
         revoked_at = time.monotonic()
         while (answer := await served.http.get("/api/me", headers=bearer(key))).status_code == 200:
             assert time.monotonic() - revoked_at < 1.0, "still accepted a second after revoking"
-        assert_refused(answer, "the API key was revoked")
+        refused(answer, "the API key was revoked")
         assert time.monotonic() - revoked_at < 1.0
 
 
@@ -121,7 +114,7 @@ async def test_a_mode_takes_only_its_own_credentials(gateway: Gateway) -> None:
     async with gateway(jwt_only) as served:
         _, key = await Keys(served).create("alice", "read")
         for headers in (bearer(key), {"X-API-Key": key}):
-            assert_refused(await served.http.get("/api/me", headers=headers),
+            refused(await served.http.get("/api/me", headers=headers),
                            "API keys are not accepted by this gateway; send a JWT")
     both = AuthOptions(modes=("apikey", "jwt"), jwt=JwtOptions(secret=SECRET))
     async with gateway(both) as served:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from structlog.testing import capture_logs
 from videogen_gateway.access.authn_options import AuthMisconfigured, AuthOptions, JwtOptions
 from videogen_gateway.access.bind_check import UnsafeBind, is_loopback, refuse_unsafe_bind
+from videogen_gateway.access.jwt_auth import JwtVerifier
 
 
 def serve(**env: str) -> subprocess.CompletedProcess[str]:
@@ -69,3 +71,10 @@ def test_which_binds_are_safe() -> None:
             refuse_unsafe_bind(host, AuthOptions(modes=("none", "apikey")))
     with pytest.raises(AuthMisconfigured):
         AuthOptions(modes=("jwt",), jwt=JwtOptions())
+
+
+def test_a_jwks_file_that_is_not_one_refuses_to_start(tmp_path: Path) -> None:
+    (tmp_path / "empty.json").write_text("{}")
+    for path in (tmp_path / "missing.json", tmp_path / "empty.json"):
+        with pytest.raises(AuthMisconfigured, match="not a readable JWKS file"):
+            JwtVerifier(JwtOptions(jwks=str(path)))

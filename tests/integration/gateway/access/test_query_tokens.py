@@ -17,7 +17,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from tests.integration.gateway.access.conftest import Gateway
-from tests.integration.gateway.access.tokens import SECRET, bearer, hs256
+from tests.integration.gateway.access.tokens import SECRET, bearer, hs256, refused
 
 HS = AuthOptions(modes=("jwt",), jwt=JwtOptions(secret=SECRET))
 ALICE = bearer(hs256(iss=None, aud=None, scope="read write"))
@@ -31,12 +31,6 @@ async def mint(http: httpx.AsyncClient, path: str, **extra: object) -> str:
     expires = body["expires_at"]
     assert isinstance(expires, str)
     return str(body["token"])
-
-
-def refused(answer: httpx.Response, detail: str) -> None:
-    assert answer.status_code == 401, answer.text
-    assert answer.json()["detail"] == detail
-    assert answer.headers["www-authenticate"] == 'Bearer error="invalid_token"'
 
 
 async def test_a_token_opens_its_one_path_for_reading(gateway: Gateway) -> None:

@@ -10,6 +10,7 @@ import json
 import time
 from typing import Any
 
+import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -72,3 +73,10 @@ def hs_with_rsa_public_key(kid: str = "rsa-1") -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def refused(answer: httpx.Response, detail: str) -> None:
+    """A 401 for a credential that was sent and failed, saying why."""
+    assert answer.status_code == 401, answer.text
+    assert answer.json()["detail"] == detail
+    assert answer.headers["www-authenticate"] == 'Bearer error="invalid_token"'
