@@ -93,6 +93,12 @@ async def test_studio_and_editor_projects_are_their_owners(users: Users) -> None
              await users.bob.delete(f"/api/project/{uuid4()}"))
     same_404(await users.bob.post("/api/export", json={"project_id": editor["id"]}),
              await users.bob.post("/api/export", json={"project_id": str(uuid4())}))
+    # alice's signed upload URL is no pass for bob
+    asked = ok(await users.alice.post(f"/api/project/{editor['id']}/upload",
+                                      json={"file_name": "a.mp4", "content_type": "video/mp4"}))
+    reused = await users.bob.put(asked["upload_url"], content=b"\x00" * 16)
+    assert (reused.status_code, reused.json()["detail"]) == (
+        404, f"project {editor['id']} not found")
     assert (await users.alice.get(f"/api/v1/projects/{studio['id']}")).json()["topic"] == (
         "Alice's")
     theirs = {p["id"] for p in ok(await users.bob.get("/api/v1/projects"))}
@@ -121,14 +127,18 @@ async def test_jobs_of_text2video_and_aura_are_their_owners(users: Users) -> Non
     assert aura["jobId"] in {j["jobId"] for j in ok(await users.alice.get("/api/jobs"))["jobs"]}
 
 
-async def test_a_manim_job_is_its_owners(users: Users) -> None:
-    planned = await users.alice.post("/api/v1/video/agents/plan", json={"topic": "Circles"})
-    if planned.status_code == 503:
-        pytest.skip("Manim is not available on this machine")  # the plan's 503 says why
-    job = ok(planned, 202)["job_id"]
+async def test_a_manim_job_and_its_projects_feed_are_their_owners(users: Users) -> None:
+    planned = ok(await users.alice.post("/api/v1/video/agents/plan", json={"topic": "Circles"}))
+    job, session = planned["job_id"], planned["meta"]["session_id"]
     path = f"/api/v1/video/agents/jobs/{job}"
     assert (await users.alice.get(path)).status_code == 200
     same_404(await users.bob.get(path), await users.bob.get(f"/api/v1/video/agents/jobs/{uuid4()}"))
+    # A session opened without a project is its own project: its live feed is alice's.
+    feed = f"/api/v1/video-generation/projects/{session}/events"
+    async with users.alice.stream("GET", feed) as stream:
+        assert stream.status_code == 200
+    theirs = await users.bob.get(feed)
+    assert (theirs.status_code, theirs.json()["detail"]) == (404, f"project {session!r} not found")
 
 
 async def test_the_studio_socket_follows_only_the_callers_projects(

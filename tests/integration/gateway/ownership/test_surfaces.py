@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest
+from videogen_contracts.project.events import ProjectCreated
 from videogen_contracts.project.production import (
     ProductionBrief,
     ProductionKind,
@@ -16,6 +17,9 @@ from videogen_contracts.project.production import (
     VoiceSettings,
     stream_id_for,
 )
+from videogen_contracts.script.manim import manim_session_key, manim_session_stream_id
+from videogen_gateway.downloads import blob_path
+from videogen_runtime.settings import Settings
 from websockets.asyncio.client import connect
 
 from .conftest import NOW, Events, Gateway, bearer, studio_project
@@ -111,3 +115,33 @@ async def test_the_studio_socket_does_not_follow_another_users_project(
     assert refused["type"] == "error"
     assert refused["code"] == "not_found"
     assert refused["message"] == f"project {world.project_id} not found"
+
+
+async def test_a_file_is_its_sessions_owners_and_a_signed_url_is_no_pass(
+    gateway: Gateway, events: Events, settings: Settings
+) -> None:
+    alice, bob = gateway("alice"), gateway("bob")
+    # Any event of a session's stream files the session under its owner, whichever
+    # projection (if any) shows that event.
+    session = manim_session_key("session_0badcafe")
+    await events.apply("script", manim_session_stream_id("session_0badcafe"), ProjectCreated(
+        project_id=uuid4(), topic="-", style=None, target_duration_minutes=None,
+        description=None, audience=None, goal=None, tone=None, language="en",
+        aspect_ratio="16:9", owner=None, created_at=NOW,
+    ), owner="alice")
+    key = f"manim/{session}/scene_1.mp4"
+    blob = blob_path(settings.data_dir, key)
+    blob.parent.mkdir(parents=True)
+    blob.write_bytes(b"\x00" * 64)
+    assert (await alice.get(f"/api/v1/video/files/{key}")).status_code == 200
+    theirs = await bob.get(f"/api/v1/video/files/{key}")
+    missing = await alice.get(f"/api/v1/video/files/manim/{session}/scene_2.mp4")
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.json()["detail"] == f"file {key!r} not found"
+    # An upload URL of alice's project, whatever its token, is a 404 in bob's hands: the
+    # project is looked at before the token (tests/e2e/test_isolation.py sends a real one).
+    world = await studio_project(events, "alice")
+    url = f"/api/project/{world.project_id}/upload/{uuid4()}?token=x"
+    sent = await bob.put(url, content=b"\x00" * 16)
+    assert sent.status_code == 404, sent.text
+    assert sent.json()["detail"] == f"project {world.project_id} not found"
