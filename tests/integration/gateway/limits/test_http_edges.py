@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from videogen_gateway.access.authn_options import AuthOptions
 from videogen_gateway.app import create_app
 from videogen_gateway.runtime import GatewayOptions
 from videogen_gateway.serving import ServingOptions, protocol_with
@@ -62,13 +63,16 @@ async def port(pg_url: str, nats_url: str, world_id: str, tmp_path: Path) -> Asy
         yield port
 
 
-@pytest.fixture
+@pytest.fixture(params=["none", "apikey"])
 async def cors_port(
-    pg_url: str, nats_url: str, world_id: str, tmp_path: Path
+    pg_url: str, nats_url: str, world_id: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[int]:
+    """CORS on, without authentication and with it (a preflight carries no credentials)."""
     settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world_id + "c",
                         data_dir=tmp_path)
-    async with served(settings, GatewayOptions(resend_for=1.0, cors_origins=(ORIGIN,))) as port:
+    options = GatewayOptions(resend_for=1.0, cors_origins=(ORIGIN,),
+                             auth=AuthOptions(modes=(request.param,)))
+    async with served(settings, options) as port:
         yield port
 
 
@@ -178,7 +182,7 @@ async def test_a_client_sending_headers_slowly_is_disconnected(port: int) -> Non
     started = time.monotonic()
 
     async def dribble() -> None:
-        for _ in range(20):
+        for _ in range(40):  # 8 s of headers, a line every 0.2 s: never complete in time
             writer.write(b"X-Slow: 1\r\n")
             await writer.drain()
             await asyncio.sleep(0.2)
@@ -189,7 +193,7 @@ async def test_a_client_sending_headers_slowly_is_disconnected(port: int) -> Non
     finally:
         dribbling.cancel()
         writer.close()
-    assert time.monotonic() - started < SERVING.header_timeout + 1.5
+    assert time.monotonic() - started < SERVING.header_timeout + 3  # slack: a loaded machine
     async with http(port) as client:  # everyone else is served meanwhile
         assert (await client.get("/api/health/live")).status_code == 200
 
@@ -203,7 +207,7 @@ async def test_an_idle_keep_alive_connection_is_closed(port: int) -> None:
     started = time.monotonic()
     await closed_within(reader, 5)
     writer.close()
-    assert time.monotonic() - started < SERVING.keep_alive + 1.5
+    assert time.monotonic() - started < SERVING.keep_alive + 3
 
 
 async def test_a_slow_handler_is_not_cut_by_the_header_deadline(port: int) -> None:
