@@ -24,7 +24,7 @@ from videogen_gateway.access.route_opts import costly
 from videogen_gateway.command_client import CommandRefused, new_ids
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.errors import REJECTION_STATUS, ApiError, problem
-from videogen_gateway.openapi import described, id_link, json_schema, problems
+from videogen_gateway.openapi import described, file_download, id_link, json_schema, problems
 from videogen_gateway.readmodels.exports.readmodel import ExportQueries, ExportRow
 from videogen_gateway.readmodels.scripts.queries import ScriptQueries
 from videogen_gateway.runtime import Runtime, runtime_of
@@ -122,7 +122,8 @@ async def export_status(state: State, export_job_id: FromPath[str]) -> shapes.Ex
 @get(
     ["/export/{export_job_id:str}/file", "/export/{export_job_id:str}/download"],
     summary="The exported file, to play (/file) or to save (/download), with HTTP Range",
-    responses=problems(404, 409, 416, 503),
+    # mp4, webm or mov, as the export's format says.
+    responses={**file_download("video/*"), **problems(404, 409, 416, 503)},
 )  # fmt: skip
 async def export_file(
     request: Request[Any, Any, Any], state: State, export_job_id: FromPath[str]

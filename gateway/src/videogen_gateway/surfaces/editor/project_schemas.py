@@ -35,7 +35,8 @@ VideoUrl = Annotated[str, Meta(
 )]
 FileName = Annotated[str, Meta(min_length=1, max_length=FILE_NAME_MAX,
                                description="a plain file name, without a path")]
-ContentType = Annotated[str, Meta(max_length=CONTENT_TYPE_MAX)]
+# No NUL: the services refuse it in any text (PostgreSQL cannot store it), so say so here.
+ContentType = Annotated[str, Meta(max_length=CONTENT_TYPE_MAX, pattern="^[^\x00]*$")]
 
 
 class EditorProjectBody(msgspec.Struct, kw_only=True):
