@@ -52,11 +52,12 @@ typecheck: setup
 	.venv/bin/mypy --strict $(SRC)
 
 # Two workers: most of a test's time is spent waiting on the stack it drives, so two halves
-# of the suite share the two cores well. The groups (tests/conftest.py) keep each stack in one
-# worker. `make test PYTEST_WORKERS=0` runs in one process.
+# of the suite share the two cores well. A test file runs whole on one worker (its module
+# stack is made once; a package's shared stack at most once per worker). `make test
+# PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 test: setup check
-	$(VENV_PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(VENV_PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 unit: setup
 	$(VENV_PY) -m pytest tests/unit $(PYTEST_ARGS)

@@ -19,21 +19,6 @@ from videogen_contracts.subjects import Namespace
 from videogen_local.infra import Server, free_port, start_nats, start_postgres
 from videogen_local.stack import Stack, stack_env
 
-# `make test` runs on two pytest-xdist workers (`--dist loadgroup`). A group runs whole on
-# one worker, so a fixture shared by a group is made once: a test file by default (its
-# module-scoped stack), a whole package where the package shares one stack (each of these
-# makes a world of many jobs that its modules read).
-PACKAGE_GROUPS = ("tests/e2e/editor", "tests/e2e/manim", "tests/e2e/security")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    root = config.rootpath
-    for item in items:
-        relative = item.path.relative_to(root).as_posix()
-        group = next((p for p in PACKAGE_GROUPS if relative.startswith(p + "/")), relative)
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 def _docker_answers() -> bool:
     sock = Path("/var/run/docker.sock")
     if not sock.exists() and not os.environ.get("DOCKER_HOST"):

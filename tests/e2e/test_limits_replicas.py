@@ -22,7 +22,7 @@ from videogen_local.infra import free_port
 from videogen_local.stack import Stack, stack_env
 
 from tests.e2e.aura_client import job_body
-from tests.e2e.test_api_keys import keys_cli
+from tests.e2e.test_api_keys import keys_process
 
 from ..integration.aura_system.fakes import FakeVendor, serve
 
@@ -70,7 +70,7 @@ async def keys(replicas: tuple[Stack, Stack]) -> dict[str, str]:
     made = {}
     for user in USERS:
         scopes = ("--scope", "admin") if user == "ops" else ("--scope", "read", "--scope", "write")
-        created = await keys_cli(replicas[0], "create", "--user", user, *scopes)
+        created = await keys_process(replicas[0], "create", "--user", user, *scopes)
         assert created.returncode == 0, created.stderr
         made[user] = created.stdout.strip()
     return made

@@ -33,7 +33,7 @@ from videogen_eventstore.postgres import PostgresEventStore
 from videogen_local.stack import Stack
 
 from tests.conftest import StackFactory
-from tests.e2e.test_api_keys import keys_cli
+from tests.e2e.test_api_keys import keys_process
 
 ALICE = Actor(user="alice")
 
@@ -44,7 +44,7 @@ def stack(_module_stacks: StackFactory) -> Stack:
 
 
 async def alices_key(stack: Stack) -> str:
-    created = await keys_cli(stack, "create", "--user", "alice", "--scope", "read",
+    created = await keys_process(stack, "create", "--user", "alice", "--scope", "read",
                              "--scope", "write")
     assert created.returncode == 0, created.stderr
     return created.stdout.strip()

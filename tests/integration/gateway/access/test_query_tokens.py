@@ -20,11 +20,16 @@ from tests.integration.gateway.access.conftest import Gateway
 from tests.integration.gateway.access.tokens import SECRET, bearer, hs256, refused
 
 HS = AuthOptions(modes=("jwt",), jwt=JwtOptions(secret=SECRET))
-ALICE = bearer(hs256(iss=None, aud=None, scope="read write"))
+
+
+def alice() -> dict[str, str]:
+    """Alice's credentials, made when used: a JWT made at import would expire (10 min) before
+    a late test of a long run reaches it."""
+    return bearer(hs256(iss=None, aud=None, scope="read write"))
 
 
 async def mint(http: httpx.AsyncClient, path: str, **extra: object) -> str:
-    answer = await http.post("/api/me/tokens", headers=ALICE, json={"path": path, **extra})
+    answer = await http.post("/api/me/tokens", headers=alice(), json={"path": path, **extra})
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert body["url"] == f"{http.base_url}{path}?access_token={body['token']}"
@@ -84,7 +89,7 @@ async def test_a_token_lives_at_most_an_hour_and_names_a_plain_path(gateway: Gat
         http = served.http
         for body in ({"path": "/api/me", "ttl_seconds": 3601}, {"path": "/api/me?x=1"},
                      {"path": "api/me"}, {"path": "/api/me", "ttl_seconds": 0}, {}):
-            answer = await http.post("/api/me/tokens", headers=ALICE, json=body)
+            answer = await http.post("/api/me/tokens", headers=alice(), json=body)
             assert answer.status_code == 400, (body, answer.text)
         assert (await http.post("/api/me/tokens", json={"path": "/api/me"})).status_code == 401
 
