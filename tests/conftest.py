@@ -19,6 +19,7 @@ from videogen_contracts.subjects import Namespace
 from videogen_local.infra import Server, free_port, start_nats, start_postgres
 from videogen_local.stack import Stack, stack_env
 
+
 def _docker_answers() -> bool:
     sock = Path("/var/run/docker.sock")
     if not sock.exists() and not os.environ.get("DOCKER_HOST"):
