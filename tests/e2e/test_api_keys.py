@@ -30,13 +30,18 @@ def deployment_of(stack: Stack) -> Settings:
                     namespace=env["VIDEOGEN_NAMESPACE"])
 
 
-async def keys_process(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI as an operator runs it, a process with the gateway's environment (in a
-    thread: the test's event loop keeps running)."""
-    return await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "videogen_gateway", "keys", *args],
-        env=stack.env, capture_output=True, text=True, timeout=120, check=False,
+def run_keys_cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI as an operator runs it: `python -m videogen_gateway keys ...`, a process with
+    the stack's own environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "videogen_gateway", "keys", *args], env=stack.env,
+        capture_output=True, text=True, timeout=120, check=False,
     )
+
+
+async def keys_process(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    """`run_keys_cli` in a thread, so that the test's event loop keeps running."""
+    return await asyncio.to_thread(run_keys_cli, stack, *args)
 
 
 async def keys_cli(

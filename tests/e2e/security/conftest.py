@@ -14,8 +14,6 @@ and A's world (one of each of A's resources on all five surfaces), shared by the
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from videogen_local.stack import Stack
 from tests.conftest import StackFactory, stacks
 from tests.e2e.editor.conftest import make_clip
 from tests.e2e.security.world import World, build_world
+from tests.e2e.test_api_keys import run_keys_cli
 
 # Sentinels: none of these strings may appear in any log, event, response or /metrics.
 JWT_SECRET = "sentinel-jwt-secret-5f0c1e7b9a2d4c68b3e1"
@@ -57,14 +56,6 @@ def security_stacks(
 @pytest.fixture(scope="package")
 def secure_stack(security_stacks: StackFactory) -> Stack:
     return security_stacks(**SECURE_ENV)
-
-
-def run_keys_cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m videogen_gateway keys ...` with the stack's own environment."""
-    return subprocess.run(
-        [sys.executable, "-m", "videogen_gateway", "keys", *args], env=stack.env,
-        capture_output=True, text=True, timeout=120, check=False,
-    )
 
 
 def mint_key(stack: Stack, user: str, scopes: tuple[str, ...]) -> dict[str, str]:

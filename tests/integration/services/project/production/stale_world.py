@@ -187,6 +187,20 @@ async def start_world(
     return World(project, media, narrator, script, export, client, blobs)
 
 
+async def scripted_project(world: World, topic: str) -> UUID:
+    """A new studio project with a script written by the real script service (quick_generate,
+    half a minute)."""
+    created = await world.command(
+        "create_project", {"project_id": str(uuid.uuid4()), "topic": topic}
+    )
+    project_id = UUID(created.stream_id.removeprefix("project-"))
+    await world.command("quick_generate", {
+        "project_id": str(project_id), "target_minutes": 0.5,
+        "project_version": created.stream_version,
+    }, service="script")
+    return project_id
+
+
 async def project_script(world: World, project_id: UUID) -> ProjectScript:
     reply = await send_command(
         world.nc, world.ns, "script", "get_project_script",

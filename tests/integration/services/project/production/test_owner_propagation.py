@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from uuid import UUID
 
 import msgspec
 import pytest
@@ -36,7 +35,7 @@ from tests.integration.services.project.production.test_studio_rerender import (
     studio,  # noqa: F401 (a fixture: the stale world with the real script service)
 )
 
-from .stale_world import World, project_script
+from .stale_world import World, project_script, scripted_project
 
 pytestmark = [pytest.mark.timeout(90)]
 
@@ -66,14 +65,7 @@ async def test_what_the_services_make_for_alices_project_is_hers_and_hidden_from
     studio: World, world_id: str  # noqa: F811 (the fixture imported above)
 ) -> None:
     with acting_as(ALICE):
-        created = await studio.command(
-            "create_project", {"project_id": str(uuid.uuid4()), "topic": "How bees make honey"}
-        )
-        project_id = UUID(created.stream_id.removeprefix("project-"))
-        await studio.command("quick_generate", {
-            "project_id": str(project_id), "target_minutes": 0.5,
-            "project_version": created.stream_version,
-        }, service="script")
+        project_id = await scripted_project(studio, "How bees make honey")
         script = await project_script(studio, project_id)
         job = await studio.render(project_id)  # the production, reacted to by every service
     assert await stage_of(studio.project, job) == "completed"

@@ -6,11 +6,9 @@ are real too; the export and the TTS are stale_world's fakes.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
-from uuid import UUID
 
 import pytest
 from nats.aio.client import Client
@@ -21,7 +19,14 @@ from tests.integration.services.project.production.test_production_flow import (
     stage_of,
 )
 
-from .stale_world import World, prepared_ids, project_script, sentence_ids, start_world
+from .stale_world import (
+    World,
+    prepared_ids,
+    project_script,
+    scripted_project,
+    sentence_ids,
+    start_world,
+)
 
 pytestmark = [pytest.mark.stale, pytest.mark.timeout(90)]
 
@@ -41,14 +46,7 @@ async def studio(
 async def test_studio_edits_through_the_real_script_service_rerender_only_what_changed(
     studio: World,
 ) -> None:
-    created = await studio.command(
-        "create_project", {"project_id": str(uuid.uuid4()), "topic": "How bees make honey"}
-    )
-    project_id = UUID(created.stream_id.removeprefix("project-"))
-    await studio.command("quick_generate", {
-        "project_id": str(project_id), "target_minutes": 0.5,
-        "project_version": created.stream_version,
-    }, service="script")
+    project_id = await scripted_project(studio, "How bees make honey")
     before = await project_script(studio, project_id)
     first = await studio.render(project_id)
     assert await prepared_ids(studio, first) == sentence_ids(before)
