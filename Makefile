@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
 MEMBERS := $(wildcard pyproject.toml */pyproject.toml */*/pyproject.toml)
-SRC := $(wildcard contracts/src libs/*/src services/*/src gateway/src deploy/local/src)
+SRC := $(wildcard contracts/src libs/*/src services/*/src gateway/src deploy/local/src clients/*/src)
 PYTEST_ARGS ?=
 
 .PHONY: setup run test check lint typecheck unit bench schemas rebuild-readmodels clean
@@ -20,15 +20,17 @@ setup: .venv/.synced .tools/.system-packages
 # - espeak-ng, the narration fallback (Piper, from a wheel, is the default);
 # - the Cairo and Pango headers and pkg-config, which Manim's pycairo and manimpango build
 #   against when no wheel fits;
-# - bubblewrap, the sandbox every Manim render runs in (without it, unshare + setpriv).
+# - bubblewrap, the sandbox every Manim render runs in (without it, unshare + setpriv);
+# - chromium, the real browser the web studio's tests drive (Playwright's own browser
+#   download needs the internet; without chromium those tests skip and say why).
 # What cannot be installed is named; the code says what is unavailable because of it.
-SYSTEM_PACKAGES := espeak-ng libcairo2-dev libpango1.0-dev pkg-config bubblewrap
+SYSTEM_PACKAGES := espeak-ng libcairo2-dev libpango1.0-dev pkg-config bubblewrap chromium
 .tools/.system-packages: $(UV)
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null 2>&1; } || \
-		echo "note: not installed:$$missing (espeak fallback tests skip; Manim renders need bubblewrap or unshare)"; \
+		echo "note: not installed:$$missing (espeak fallback tests skip; Manim renders need bubblewrap or unshare; browser tests skip without chromium)"; \
 	fi
 	@touch $@
 
