@@ -31,6 +31,18 @@ export function newState(kind, id) {
     duration: null };
 }
 
+// The order a production passes its stages: a replayed message of an earlier stage (the
+// feed is read from its start after the page has shown the current state) changes nothing.
+const RANK = ["queued", "scripting", "narrating", "captioning", "choosing_visuals", "rendering",
+  "completed"];
+
+function reached(state, stage) {
+  if (!stage) return true;
+  if (RANK.indexOf(stage) < RANK.indexOf(state.stage)) return false;
+  state.stage = stage;
+  return true;
+}
+
 // Progress only goes forward: a replayed or late message never moves the bar back.
 function forward(state, progress) {
   if (typeof progress === "number") state.progress = Math.max(state.progress, progress);
@@ -73,9 +85,9 @@ export function apply(state, event, data) {
 function applyPlain(state, event, data) {
   switch (event) {
     case "progress":
-      state.status = STATE[data.status] || data.status;
-      state.stage = data.stage || state.stage;
       forward(state, data.progress);
+      if (!reached(state, data.stage)) return null;
+      state.status = STATE[data.status] || data.status;
       state.message = data.message || state.message;
       state.items = data.items_total ? [data.items_done ?? 0, data.items_total] : null;
       state.percent = data.percent ?? null;
@@ -107,8 +119,7 @@ function applyAura(state, event, data) {
       if (state.status === "processing") state.error = null;
       return null;
     case "step-status":
-      if (data.status === "Running") {
-        state.stage = AURA_STEPS[data.step]?.[0] || state.stage;
+      if (data.status === "Running" && reached(state, AURA_STEPS[data.step]?.[0])) {
         state.items = null;
         state.percent = null;
       }
@@ -116,7 +127,7 @@ function applyAura(state, event, data) {
     case "step-progress": {
       const span = AURA_STEPS[data.step];
       if (span) forward(state, span[1] + Math.round((data.progressPct * (span[2] - span[1])) / 100));
-      state.stage = data.phase || state.stage;
+      if (!reached(state, data.phase)) return null;
       state.message = data.message || state.message;
       state.items = data.totalItems ? [data.currentItem ?? 0, data.totalItems] : null;
       state.percent = data.phase === "rendering" ? data.progressPct : null;

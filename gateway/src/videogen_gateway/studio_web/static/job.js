@@ -115,7 +115,8 @@ export async function render(root, { id, kind }, api) {
     try {
       await api.post(path);
       if (verb === "retry") {
-        Object.assign(state, { status: "queued", error: null, output: null });
+        // A retried job runs its stages again from where it resumes.
+        Object.assign(state, { status: "queued", stage: null, error: null, output: null });
         shown = null;
         paint();
         // The feed ended with the job; a retried job's messages continue after its last id.
