@@ -98,7 +98,9 @@ function applyPlain(state, event, data) {
       return data.line;
     case "completed":
       Object.assign(state, { status: "completed", stage: "completed", progress: 100,
-        output: data.output_file || SURFACES.text2video.download(state.id),
+        // The feed's output_file is the download route; anything else is not a URL to open.
+        output: data.output_file?.startsWith("/api/") ? data.output_file
+          : SURFACES.text2video.download(state.id),
         size: data.size_bytes ?? null, duration: data.duration_s ?? null });
       return null;
     case "failed":
