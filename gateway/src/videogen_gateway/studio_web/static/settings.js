@@ -100,9 +100,11 @@ export async function render(root, _params, api) {
     notice.hidden = selects.llm.value === "openai" && Boolean(openai?.available);
     const url = baseUrl.value.trim() || "http://127.0.0.1:11434/v1";
     const name = model.value.trim() || "llama3.2";
-    envHint.textContent = "The script service chooses its writer when it starts, from the "
-      + `environment: OPENAI_BASE_URL=${url} VIDEOGEN_LLM_MODEL=${name} make run. `
-      + "What you save here is what Validate checks and what the settings report.";
+    envHint.textContent = "The gateway fetches only provider URLs its operator allowed, so a "
+      + `local one needs VIDEOGEN_PROVIDER_URL_PREFIXES=${url} before it can be saved. The `
+      + "script service chooses its writer when it starts, from the environment: "
+      + `VIDEOGEN_PROVIDER_URL_PREFIXES=${url} OPENAI_BASE_URL=${url} VIDEOGEN_LLM_MODEL=${name} `
+      + "make run. What you save here is what Validate checks and what the settings report.";
   }
   selects.llm.addEventListener("change", paintNotice);
   baseUrl.addEventListener("input", paintNotice);
