@@ -52,6 +52,8 @@ export async function render(root, { id, kind }, api) {
       const done = state.status === "completed" || (at >= 0 && i < at);
       li.dataset.state = done ? "done" : i === at ? "active" : "pending";
       li.classList.toggle("failed", i === at && state.status === "failed");
+      if (li.dataset.state === "active") li.setAttribute("aria-current", "step");
+      else li.removeAttribute("aria-current");
     });
     cancel.disabled = ended(state);
     retry.disabled = !(state.status === "failed" || state.status === "cancelled");
