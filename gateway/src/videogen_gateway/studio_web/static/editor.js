@@ -1,0 +1,214 @@
+// The editor page (doc 002's surface, docs/editor.md): #/editor lists the projects and
+// makes one; #/editor/{id} uploads clips, scrubs the timeline with frame previews, cuts,
+// grades, asks for AI edits in a box, compares and accepts variants, and exports.
+//
+// Page contract of app.js: render(root, params, api) -> cleanup. Every call goes through
+// api.js; every API error goes to api.showError (the shell's [role=alert]).
+
+import { bytes, h, when } from "./dom.js";
+import { createAiTools } from "./editor.ai.js";
+import { createExportTools } from "./editor.export.js";
+import { mediaSources } from "./editor.media.js";
+import { clamp, newestOnly, seconds, statusLine } from "./editor.parts.js";
+import { createTimeline, itemAt, layoutOf } from "./editor.timeline.js";
+import { createCutTools, createGradeTools } from "./editor.tools.js";
+import { createViewer } from "./editor.viewer.js";
+
+// The page's own stylesheet, added once (the shell loads only the shared one; a <link>
+// to 'self' is what the CSP's style-src allows).
+function useStyles() {
+  if (document.querySelector("link[data-editor-css]")) return;
+  document.head.append(h("link", { rel: "stylesheet", href: "/ui/editor.css", "data-editor-css": "" }));
+}
+
+export async function render(root, params, api) {
+  useStyles();
+  root.classList.add("ed-page");
+  if (!params.id) return renderList(root, api);
+  return renderProject(root, params.id, api);
+}
+
+async function renderList(root, api) {
+  const name = h("input", { id: "ed-new-name", name: "name", autocomplete: "off",
+                            placeholder: "Untitled project" });
+  const list = h("ul", { class: "ed-projects", "data-testid": "editor-projects" });
+  const create = async (event) => {
+    event.preventDefault();
+    try {
+      const body = name.value.trim() ? { name: name.value.trim() } : {};
+      const project = await api.post("/api/project", body);
+      location.hash = `#/editor/${project.id}`;
+    } catch (err) {
+      api.showError(err);
+    }
+  };
+  root.append(
+    h("h1", {}, "Editor"),
+    h("p", {}, "Cut, grade and AI-edit uploaded clips. Every project of the studio is here too."),
+    h("form", { class: "ed-new", "data-testid": "new-editor-project", onsubmit: create },
+      h("label", { for: "ed-new-name" }, "New project"), name,
+      h("button", { type: "submit" }, "Create")),
+    list);
+  try {
+    const projects = await api.get("/api/project");
+    list.append(...projects.map((p) => h("li", {
+      "data-testid": "editor-project-row", dataset: { projectId: p.id } },
+      h("a", { href: `#/editor/${p.id}` }, p.name),
+      h("span", { class: "ed-muted" }, ` ${p.status} · ${when(p.created_at)}`))));
+    if (!projects.length) list.append(h("li", { class: "ed-muted" }, "No projects yet."));
+  } catch (err) {
+    api.showError(err);
+  }
+  return undefined;
+}
+
+// The frame rate of the first stored video: one arrow-key step on the timeline.
+function fpsOf(project) {
+  for (const asset of project.assets) {
+    const video = asset.streams.find((s) => s.kind === "video" && s.fps);
+    if (asset.status === "stored" && video) return video.fps;
+  }
+  return 25;
+}
+
+async function renderProject(root, projectId, api) {
+  let project;
+  try {
+    project = await api.get(`/api/project/${projectId}`);
+  } catch (err) {
+    api.showError(err);
+    root.append(h("h1", {}, "Editor"), h("p", {}, h("a", { href: "#/editor" }, "All editor projects")));
+    return undefined;
+  }
+  const media = mediaSources(api);
+  let layout = layoutOf(project.timeline);
+  let playhead = 0;
+  let alive = true;
+
+  const viewer = createViewer({ onBox: (box) => ai.showBox(box) });
+  const ctx = {
+    api, projectId, viewer, imageSrc: media.imageSrc, mediaSrc: media.mediaSrc,
+    layout: () => layout,
+    playhead: () => playhead,
+    current: () => itemAt(layout, playhead),
+    reload,
+  };
+  const timeline = createTimeline({ api, projectId, imageSrc: media.imageSrc, onSeek: seek });
+  const cut = createCutTools(ctx);
+  const grade = createGradeTools(ctx);
+  const ai = createAiTools(ctx);
+  const exporter = createExportTools(ctx);
+
+  const showFrame = newestOnly(async (ts) => {
+    try {
+      const answer = await api.post(`/api/project/${projectId}/preview/frame`, { ts });
+      if (alive && ts === playhead) viewer.show(await media.imageSrc(answer.frame_url));
+      viewer.element.dataset.ts = String(answer.timestamp);
+    } catch (err) {
+      api.showError(err);
+    }
+  });
+
+  let currentId = null;
+  function seek(ts) {
+    playhead = clamp(ts, 0, layout.length);
+    timeline.seek(playhead);
+    time.textContent = `${seconds(playhead)} / ${seconds(layout.length)}`;
+    const item = itemAt(layout, playhead);
+    if ((item?.segment.id ?? null) !== currentId) {
+      currentId = item?.segment.id ?? null;
+      cut.select(item);
+      grade.select(item);
+    }
+    if (layout.items.length) showFrame(playhead);
+    else viewer.show(null);
+  }
+
+  async function reload() {
+    project = await api.get(`/api/project/${projectId}`);
+    if (!alive) return;
+    layout = layoutOf(project.timeline);
+    showAssets();
+    currentId = null;
+    const shown = timeline.show(layout, fpsOf(project));
+    seek(Math.min(playhead, layout.length));
+    await shown;
+  }
+
+  // Upload: ask for a signed URL, then PUT the bytes to it (docs/editor/projects-uploads.md).
+  const progress = h("progress", { "data-testid": "upload-progress", hidden: true });
+  const uploadStatus = statusLine("upload-status");
+  const fileInput = h("input", { type: "file", id: "ed-upload", accept: "video/*,audio/*",
+                                 multiple: true, "data-testid": "upload" });
+  fileInput.addEventListener("change", () => uploadFiles([...fileInput.files]));
+  async function uploadFiles(files) {
+    progress.hidden = false;
+    for (const file of files) {
+      const type = file.type || "application/octet-stream";
+      uploadStatus.textContent = `Uploading ${file.name} (${bytes(file.size)})…`;
+      try {
+        const ticket = await api.post(`/api/project/${projectId}/upload`,
+                                      { file_name: file.name, content_type: type });
+        const stored = await api.upload(ticket.upload_url, file, { contentType: type });
+        uploadStatus.textContent = `${file.name} is on the timeline (${bytes(stored.size_bytes)}).`;
+      } catch (err) {
+        api.showError(err);
+        uploadStatus.textContent = `${file.name} was not stored.`;
+      }
+    }
+    progress.hidden = true;
+    fileInput.value = "";
+    try {
+      await reload();
+    } catch (err) {
+      api.showError(err);
+    }
+  }
+
+  const assets = h("ul", { class: "ed-assets", "data-testid": "assets" });
+  function showAssets() {
+    assets.replaceChildren(...project.assets.map((a) => h("li", {
+      "data-testid": "asset", dataset: { assetId: a.id, status: a.status } },
+      `${a.file_name} · ${a.status}`,
+      a.duration ? ` · ${seconds(a.duration)}` : "",
+      a.reason ? h("span", { class: "ed-reason" }, ` · ${a.reason}`) : "")));
+  }
+
+  const time = h("span", { class: "ed-time", "data-testid": "playhead-time" });
+  timeline.ruler.addEventListener("keydown", (event) => {
+    if (event.key === "s" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      cut.split();
+    }
+  });
+
+  const editor = h("div", { class: "ed-editor", "data-testid": "editor", dataset: { projectId } },
+    h("header", { class: "ed-head" },
+      h("h1", {}, project.name),
+      h("a", { href: "#/editor" }, "All editor projects"),
+      h("a", { href: `#/projects/${projectId}` }, "Script")),
+    h("section", { class: "ed-upload", "aria-label": "Upload" },
+      h("label", { for: "ed-upload" }, "Upload a clip"), fileInput,
+      progress, uploadStatus, assets),
+    h("div", { class: "ed-work" },
+      h("div", { class: "ed-stage" }, viewer.element, time),
+      h("div", { class: "ed-side" }, cut.element, grade.element)),
+    timeline.element,
+    h("div", { class: "ed-lower" }, ai.element, exporter.element));
+  root.append(editor);
+
+  showAssets();
+  try {
+    const shown = timeline.show(layout, fpsOf(project));
+    seek(0);
+    await shown;
+  } catch (err) {
+    api.showError(err);
+  }
+  return () => {
+    alive = false;
+    ai.stop();
+    exporter.stop();
+    media.release();
+  };
+}
