@@ -24,6 +24,7 @@ export function createAiTools(ctx) {
   const variants = h("div", { class: "ed-variants", dataset: { testid: "variants" } });
   const playAll = h("button", { type: "button", hidden: true, onclick: () => playTogether() },
     "Play side by side");
+  const hint = h("p", { class: "ed-muted" }, "Generate variants to compare them here with the original.");
   let timer = null;
   let job = null;
 
@@ -65,6 +66,7 @@ export function createAiTools(ctx) {
       job = { id: answer.job_id, item, body, shown: new Set() };
       variants.replaceChildren(await originalCard(item, body));
       variants.dataset.jobId = answer.job_id;
+      hint.hidden = true;
       status.textContent = "Generating…";
       poll();
     } catch (err) {
@@ -182,10 +184,15 @@ export function createAiTools(ctx) {
       h("div", { class: "ed-row" },
         field("ed-ai-count", "Variants", count),
         h("button", { type: "submit", dataset: { testid: "ai-generate" } }, "Generate variants"))),
-    status, playAll, variants);
+    status);
+  // Wide, under the panels: the clips are compared at a useful size.
+  const compare = h("section", { class: "ed-compare", "aria-labelledby": "ed-compare-title" },
+    h("h3", { id: "ed-compare-title" }, "Variants"),
+    hint, playAll, variants);
 
   return {
     element,
+    compare,
     // The viewer's box changed (drawn, moved, cleared): show it in the fields.
     showBox(box) {
       boxFields.forEach((f, i) => {

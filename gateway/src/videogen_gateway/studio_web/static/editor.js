@@ -191,10 +191,11 @@ async function renderProject(root, projectId, api) {
       h("label", { for: "ed-upload" }, "Upload a clip"), fileInput,
       progress, uploadStatus, assets),
     h("div", { class: "ed-work" },
-      h("div", { class: "ed-stage" }, viewer.element, time),
+      h("div", { class: "ed-stage" }, viewer.element, time, grade.preview),
       h("div", { class: "ed-side" }, cut.element, grade.element)),
     timeline.element,
-    h("div", { class: "ed-lower" }, ai.element, exporter.element));
+    h("div", { class: "ed-lower" }, ai.element, exporter.element),
+    ai.compare);
   root.append(editor);
 
   showAssets();

@@ -69,11 +69,14 @@ export function createCutTools(ctx) {
                     onclick: remove }, "Delete segment")),
     h("fieldset", { class: "ed-trim" },
       h("legend", {}, "Trim (seconds of the segment's source)"),
-      h("label", { for: "ed-trim-in" }, "In"), inField,
-      h("button", { type: "button", onclick: fromPlayhead(inField) }, "In = playhead"),
-      h("label", { for: "ed-trim-out" }, "Out"), outField,
-      h("button", { type: "button", onclick: fromPlayhead(outField) }, "Out = playhead"),
-      h("button", { type: "button", dataset: { testid: "trim" }, onclick: trim }, "Trim")),
+      h("div", { class: "ed-row" },
+        h("label", { for: "ed-trim-in" }, "In"), inField,
+        h("button", { type: "button", onclick: fromPlayhead(inField) }, "In = playhead")),
+      h("div", { class: "ed-row" },
+        h("label", { for: "ed-trim-out" }, "Out"), outField,
+        h("button", { type: "button", onclick: fromPlayhead(outField) }, "Out = playhead")),
+      h("div", { class: "ed-row" },
+        h("button", { type: "button", dataset: { testid: "trim" }, onclick: trim }, "Trim"))),
     status);
 
   return {
@@ -102,7 +105,7 @@ export function createGradeTools(ctx) {
   let segmentId = null;
   const previewImg = h("img", { alt: "The segment's middle frame with this grade" });
   const preview = h("figure", { class: "ed-grade-preview", dataset: { testid: "grade-preview" } },
-    previewImg, h("figcaption", {}, "Live preview: the segment's middle frame, graded."));
+    previewImg, h("figcaption", {}, "Grade preview: the segment's middle frame with the sliders' grade."));
   preview.hidden = true;
 
   const values = () => Object.fromEntries(
@@ -161,10 +164,12 @@ export function createGradeTools(ctx) {
     h("div", { class: "ed-row" },
       h("button", { type: "button", dataset: { testid: "apply-grade" }, onclick: apply }, "Apply grade"),
       h("button", { type: "button", onclick: reset }, "Reset")),
-    preview, status);
+    status);
 
   return {
     element,
+    // Shown beside the frame at the playhead (editor.js places it), for before and after.
+    preview,
     select(item) {
       const next = item ? item.segment.id : null;
       if (next === segmentId) return;
