@@ -132,7 +132,10 @@ export function createTimeline({ api, projectId, imageSrc, onSeek }) {
     onSeek(clamp(moves[event.key], 0, layout.length));
   });
 
+  // Edits in quick succession each load a strip; only the newest one is shown.
+  let stripAsked = 0;
   async function loadStrip() {
+    const mine = ++stripAsked;
     strip = [];
     thumbs.replaceChildren();
     if (!layout.length) return;
@@ -140,15 +143,16 @@ export function createTimeline({ api, projectId, imageSrc, onSeek }) {
     const rate = Math.min(60, count / layout.length);
     const answer = await api.post(`/api/project/${projectId}/preview/strip`,
                                   { start: 0, end: layout.length, fps: rate });
-    strip = answer.frames.map((f) => ({ ...f }));
     const width = `${(1 / rate / layout.length) * 100}%`;
-    for (const frame of strip) {
-      frame.src = await imageSrc(frame.frame_url);
+    const sources = await Promise.all(answer.frames.map((f) => imageSrc(f.frame_url)));
+    if (mine !== stripAsked) return;
+    strip = answer.frames.map((f, i) => ({ ...f, src: sources[i] }));
+    thumbs.replaceChildren(...strip.map((frame) => {
       const img = h("img", { alt: "", src: frame.src, dataset: { ts: frame.timestamp } });
       img.style.left = percent(frame.timestamp);
       img.style.width = width;
-      thumbs.append(img);
-    }
+      return img;
+    }));
   }
 
   function renderSegments() {
