@@ -12,8 +12,12 @@ export function createAiTools(ctx) {
   const prompt = h("textarea", { id: "ed-ai-prompt", name: "prompt", rows: "2",
                                  dataset: { testid: "ai-prompt" },
                                  placeholder: "blur the face, add red text \"SALE\", make it blue…" });
-  const start = h("input", { type: "number", id: "ed-ai-start", name: "start_ts", step: "0.01", min: "0" });
-  const end = h("input", { type: "number", id: "ed-ai-end", name: "end_ts", step: "0.01", min: "0" });
+  const showRange = () => ctx.showRange(
+    start.value === "" ? NaN : Number(start.value), end.value === "" ? NaN : Number(end.value));
+  const start = h("input", { type: "number", id: "ed-ai-start", name: "start_ts", step: "0.01",
+                             min: "0", oninput: () => showRange() });
+  const end = h("input", { type: "number", id: "ed-ai-end", name: "end_ts", step: "0.01",
+                           min: "0", oninput: () => showRange() });
   const count = h("select", { id: "ed-ai-count", name: "variants" },
     [1, 2, 3, 4].map((n) => h("option", { value: n, selected: n === 3 }, String(n))));
   const boxFields = ["x", "y", "width", "height"].map((key) => h("input", {
@@ -41,12 +45,14 @@ export function createAiTools(ctx) {
     const from = ctx.playhead();
     start.value = from.toFixed(2);
     end.value = Math.min(item.at + item.duration, from + 2).toFixed(2);
+    showRange();
   };
   const rangeOfSegment = () => {
     const item = ctx.current();
     if (!item) return;
     start.value = item.at.toFixed(2);
     end.value = (item.at + item.duration).toFixed(2);
+    showRange();
   };
 
   async function generate(event) {
@@ -200,6 +206,8 @@ export function createAiTools(ctx) {
         f.value = box ? String(Math.round(clamp(box[key], 0, 1) * 100)) : "";
       });
     },
+    // The timeline changed: shade the range again over the new layout.
+    refresh() { showRange(); },
     stop() { clearTimeout(timer); job = null; },
   };
 }

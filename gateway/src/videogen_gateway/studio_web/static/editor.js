@@ -91,6 +91,7 @@ async function renderProject(root, projectId, api) {
     layout: () => layout,
     playhead: () => playhead,
     current: () => itemAt(layout, playhead),
+    showRange: (from, to) => timeline.showRange(from, to),
     reload,
   };
   const timeline = createTimeline({ api, projectId, imageSrc: media.imageSrc, onSeek: seek });
@@ -132,6 +133,7 @@ async function renderProject(root, projectId, api) {
     currentId = null;
     const shown = timeline.show(layout, fpsOf(project));
     seek(Math.min(playhead, layout.length));
+    ai.refresh();
     await shown;
   }
 

@@ -58,7 +58,9 @@ export function createTimeline({ api, projectId, imageSrc, onSeek }) {
   const scrubTime = h("span", { class: "ed-scrub-time" });
   const scrub = h("div", { class: "ed-scrub", hidden: true, dataset: { testid: "scrub-preview" } },
     scrubImg, scrubTime);
-  const lanes = h("div", { class: "ed-lanes" }, ruler, track, playheadLine, hoverLine, scrub);
+  const range = h("div", { class: "ed-range", hidden: true, "aria-hidden": "true",
+                          "data-testid": "ai-range" });
+  const lanes = h("div", { class: "ed-lanes" }, ruler, track, range, playheadLine, hoverLine, scrub);
   const element = h("section", { class: "ed-timeline", dataset: { testid: "timeline" },
                                  "aria-label": "Timeline" }, lanes);
 
@@ -189,6 +191,14 @@ export function createTimeline({ api, projectId, imageSrc, onSeek }) {
       renderSegments();
       this.seek(Math.min(playhead, layout.length));
       await loadStrip();
+    },
+    // The AI edit's range (timeline seconds), shaded over the lanes; null hides it.
+    showRange(from, to) {
+      const shown = layout.length > 0 && Number.isFinite(from) && Number.isFinite(to) && to > from;
+      range.hidden = !shown;
+      if (!shown) return;
+      range.style.left = percent(clamp(from, 0, layout.length));
+      range.style.width = percent(clamp(to, 0, layout.length) - clamp(from, 0, layout.length));
     },
     seek(ts) {
       playhead = ts;
