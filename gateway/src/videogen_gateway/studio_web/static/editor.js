@@ -5,13 +5,14 @@
 // Page contract of app.js: render(root, params, api) -> cleanup. Every call goes through
 // api.js; every API error goes to api.showError (the shell's [role=alert]).
 
-import { bytes, h, when } from "./dom.js";
+import { h, when } from "./dom.js";
 import { createAiTools } from "./editor.ai.js";
 import { createExportTools } from "./editor.export.js";
 import { mediaSources } from "./editor.media.js";
-import { clamp, newestOnly, seconds, statusLine } from "./editor.parts.js";
+import { clamp, newestOnly, seconds } from "./editor.parts.js";
 import { createTimeline, itemAt, layoutOf } from "./editor.timeline.js";
 import { createCutTools, createGradeTools } from "./editor.tools.js";
+import { createUploader } from "./editor.upload.js";
 import { createViewer } from "./editor.viewer.js";
 
 // The page's own stylesheet, added once (the shell loads only the shared one; a <link>
@@ -99,6 +100,7 @@ async function renderProject(root, projectId, api) {
   const grade = createGradeTools(ctx);
   const ai = createAiTools(ctx);
   const exporter = createExportTools(ctx);
+  const uploader = createUploader(ctx);
 
   const showFrame = newestOnly(async (ts) => {
     try {
@@ -129,51 +131,12 @@ async function renderProject(root, projectId, api) {
     project = await api.get(`/api/project/${projectId}`);
     if (!alive) return;
     layout = layoutOf(project.timeline);
-    showAssets();
+    uploader.showAssets(project.assets);
     currentId = null;
     const shown = timeline.show(layout, fpsOf(project));
     seek(Math.min(playhead, layout.length));
     ai.refresh();
     await shown;
-  }
-
-  // Upload: ask for a signed URL, then PUT the bytes to it (docs/editor/projects-uploads.md).
-  const progress = h("progress", { "data-testid": "upload-progress", hidden: true });
-  const uploadStatus = statusLine("upload-status");
-  const fileInput = h("input", { type: "file", id: "ed-upload", accept: "video/*,audio/*",
-                                 multiple: true, "data-testid": "upload" });
-  fileInput.addEventListener("change", () => uploadFiles([...fileInput.files]));
-  async function uploadFiles(files) {
-    progress.hidden = false;
-    for (const file of files) {
-      const type = file.type || "application/octet-stream";
-      uploadStatus.textContent = `Uploading ${file.name} (${bytes(file.size)})…`;
-      try {
-        const ticket = await api.post(`/api/project/${projectId}/upload`,
-                                      { file_name: file.name, content_type: type });
-        const stored = await api.upload(ticket.upload_url, file, { contentType: type });
-        uploadStatus.textContent = `${file.name} is on the timeline (${bytes(stored.size_bytes)}).`;
-      } catch (err) {
-        api.showError(err);
-        uploadStatus.textContent = `${file.name} was not stored.`;
-      }
-    }
-    progress.hidden = true;
-    fileInput.value = "";
-    try {
-      await reload();
-    } catch (err) {
-      api.showError(err);
-    }
-  }
-
-  const assets = h("ul", { class: "ed-assets", "data-testid": "assets" });
-  function showAssets() {
-    assets.replaceChildren(...project.assets.map((a) => h("li", {
-      "data-testid": "asset", dataset: { assetId: a.id, status: a.status } },
-      `${a.file_name} · ${a.status}`,
-      a.duration ? ` · ${seconds(a.duration)}` : "",
-      a.reason ? h("span", { class: "ed-reason" }, ` · ${a.reason}`) : "")));
   }
 
   const time = h("span", { class: "ed-time", "data-testid": "playhead-time" });
@@ -189,9 +152,7 @@ async function renderProject(root, projectId, api) {
       h("h1", {}, project.name),
       h("a", { href: "#/editor" }, "All editor projects"),
       h("a", { href: `#/projects/${projectId}` }, "Script")),
-    h("section", { class: "ed-upload", "aria-label": "Upload" },
-      h("label", { for: "ed-upload" }, "Upload a clip"), fileInput,
-      progress, uploadStatus, assets),
+    uploader.element,
     h("div", { class: "ed-work" },
       h("div", { class: "ed-stage" }, viewer.element, time, grade.preview),
       h("div", { class: "ed-side" }, cut.element, grade.element)),
@@ -200,7 +161,7 @@ async function renderProject(root, projectId, api) {
     ai.compare);
   root.append(editor);
 
-  showAssets();
+  uploader.showAssets(project.assets);
   try {
     const shown = timeline.show(layout, fpsOf(project));
     seek(0);
