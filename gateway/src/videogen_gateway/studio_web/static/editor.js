@@ -9,6 +9,7 @@ import { h, when } from "./dom.js";
 import { createAiTools } from "./editor.ai.js";
 import { createExportTools } from "./editor.export.js";
 import { mediaSources } from "./editor.media.js";
+import { createPlayer } from "./editor.player.js";
 import { clamp, newestOnly, seconds } from "./editor.parts.js";
 import { createTimeline, itemAt, layoutOf } from "./editor.timeline.js";
 import { createCutTools, createGradeTools } from "./editor.tools.js";
@@ -95,12 +96,30 @@ async function renderProject(root, projectId, api) {
     showRange: (from, to) => timeline.showRange(from, to),
     reload,
   };
-  const timeline = createTimeline({ api, projectId, imageSrc: media.imageSrc, onSeek: seek });
+  // A seek by the user stops the playback: the still at the new time is what they asked for.
+  const userSeek = (ts) => { player.stop(); seek(ts); };
+  const timeline = createTimeline({ api, projectId, imageSrc: media.imageSrc, onSeek: userSeek });
   const cut = createCutTools(ctx);
   const grade = createGradeTools(ctx);
   const ai = createAiTools(ctx);
   const exporter = createExportTools(ctx);
   const uploader = createUploader(ctx);
+  const player = createPlayer({
+    mediaSrc: media.mediaSrc,
+    onTime: (ts) => seek(ts, { frame: false }),
+    onStop: () => { playButton.textContent = "Play"; seek(playhead); },
+  });
+  viewer.mount(player.element);
+  const playButton = h("button", { type: "button", "data-testid": "play", onclick: togglePlay,
+                                   title: "Play from the playhead (Space on the timeline)" }, "Play");
+  function togglePlay() {
+    if (player.playing) {
+      player.stop();
+    } else if (layout.items.length) {
+      playButton.textContent = "Pause";
+      player.play(layout, playhead);
+    }
+  }
 
   const showFrame = newestOnly(async (ts) => {
     try {
@@ -113,7 +132,8 @@ async function renderProject(root, projectId, api) {
   });
 
   let currentId = null;
-  function seek(ts) {
+  // `frame: false` while playing: the video shows the picture, so no still is asked for.
+  function seek(ts, { frame = true } = {}) {
     playhead = clamp(ts, 0, layout.length);
     timeline.seek(playhead);
     time.textContent = `${seconds(playhead)} / ${seconds(layout.length)}`;
@@ -123,11 +143,13 @@ async function renderProject(root, projectId, api) {
       cut.select(item);
       grade.select(item);
     }
+    if (!frame) return;
     if (layout.items.length) showFrame(playhead);
     else viewer.show(null);
   }
 
   async function reload() {
+    player.stop();
     project = await api.get(`/api/project/${projectId}`);
     if (!alive) return;
     layout = layoutOf(project.timeline);
@@ -141,9 +163,13 @@ async function renderProject(root, projectId, api) {
 
   const time = h("span", { class: "ed-time", "data-testid": "playhead-time" });
   timeline.ruler.addEventListener("keydown", (event) => {
-    if (event.key === "s" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "s") {
       event.preventDefault();
       cut.split();
+    } else if (event.key === " ") {
+      event.preventDefault();
+      togglePlay();
     }
   });
 
@@ -154,7 +180,8 @@ async function renderProject(root, projectId, api) {
       h("a", { href: `#/projects/${projectId}` }, "Script")),
     uploader.element,
     h("div", { class: "ed-work" },
-      h("div", { class: "ed-stage" }, viewer.element, time, grade.preview),
+      h("div", { class: "ed-stage" }, viewer.element,
+        h("div", { class: "ed-row" }, playButton, time), grade.preview),
       h("div", { class: "ed-side" }, cut.element, grade.element)),
     timeline.element,
     h("div", { class: "ed-lower" }, ai.element, exporter.element),
@@ -171,6 +198,7 @@ async function renderProject(root, projectId, api) {
   }
   return () => {
     alive = false;
+    player.stop();
     ai.stop();
     exporter.stop();
     media.release();

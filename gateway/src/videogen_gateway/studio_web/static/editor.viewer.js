@@ -92,6 +92,8 @@ export function createViewer({ onBox }) {
     },
     get box() { return box; },
     setBox,
+    // A <video> shown over the frame (under the box) while the timeline plays.
+    mount(overlay) { frame.insertBefore(overlay, layer); },
   };
 }
 
