@@ -106,6 +106,8 @@ async function renderProject(root, projectId, api) {
   const uploader = createUploader(ctx);
   const player = createPlayer({
     mediaSrc: media.mediaSrc,
+    warm: (path) => api.request("GET", path, { raw: true, headers: { Range: "bytes=0-0" } })
+      .catch(() => {}),
     onTime: (ts) => seek(ts, { frame: false }),
     onStop: () => { playButton.textContent = "Play"; seek(playhead); },
   });

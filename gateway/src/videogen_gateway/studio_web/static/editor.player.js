@@ -5,7 +5,10 @@
 import { h } from "./dom.js";
 import { itemAt } from "./editor.timeline.js";
 
-export function createPlayer({ mediaSrc, onTime, onStop }) {
+// `warm(path)` asks for a clip without showing it: a split, trimmed or graded segment's clip
+// is rendered on its first request (a second or two), so the next one is asked for while
+// the current one plays, and the cut plays through without that wait.
+export function createPlayer({ mediaSrc, warm, onTime, onStop }) {
   const video = h("video", { class: "ed-play", hidden: true, playsinline: true, preload: "auto",
                              "data-testid": "timeline-player", "aria-label": "The timeline, playing" });
   let run = null; // {layout, index} while playing
@@ -34,6 +37,8 @@ export function createPlayer({ mediaSrc, onTime, onStop }) {
     }
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(follow);
+    const next = run.layout.items[run.index + 1];
+    if (next) warm(next.segment.url);
   }
 
   video.addEventListener("ended", () => {
