@@ -74,14 +74,18 @@ export function createTimeline({ api, projectId, imageSrc, onSeek }) {
   // stands in until it arrives, so the preview never shows nothing while moving.
   const fetchExact = newestOnly(async (ts) => {
     const frame = Math.round(ts * fps);
-    let url = exact.get(frame);
-    if (!url) {
-      const answer = await api.post(`/api/project/${projectId}/preview/frame`, { ts });
-      url = answer.frame_url;
-      exact.set(frame, url);
-    }
-    if (!scrub.hidden && Math.round(Number(scrub.dataset.ts) * fps) === frame) {
-      scrubImg.src = await imageSrc(url);
+    try {
+      let url = exact.get(frame);
+      if (!url) {
+        const answer = await api.post(`/api/project/${projectId}/preview/frame`, { ts });
+        url = answer.frame_url;
+        exact.set(frame, url);
+      }
+      if (!scrub.hidden && Math.round(Number(scrub.dataset.ts) * fps) === frame) {
+        scrubImg.src = await imageSrc(url);
+      }
+    } catch (err) {
+      api.showError(err);
     }
   });
 
