@@ -53,15 +53,34 @@ async function renderList(root, api) {
     list);
   try {
     const projects = await api.get("/api/project");
-    list.append(...projects.map((p) => h("li", {
-      "data-testid": "editor-project-row", dataset: { projectId: p.id } },
-      h("a", { href: `#/editor/${p.id}` }, p.name),
-      h("span", { class: "ed-muted" }, ` ${p.status} · ${when(p.created_at)}`))));
+    list.append(...projects.map((p) => {
+      const row = h("li", { "data-testid": "editor-project-row", dataset: { projectId: p.id } },
+        h("a", { href: `#/editor/${p.id}` }, p.name),
+        h("span", { class: "ed-muted" }, ` ${p.status} · ${when(p.created_at)}`));
+      row.append(h("button", {
+        type: "button", class: "ed-danger", "data-testid": "delete-project",
+        "aria-label": `Delete ${p.name}`,
+        onclick: () => removeProject(api, p, row),
+      }, "Delete"));
+      return row;
+    }));
     if (!projects.length) list.append(h("li", { class: "ed-muted" }, "No projects yet."));
   } catch (err) {
     api.showError(err);
   }
   return undefined;
+}
+
+// Deleting removes the project from every surface and its files with it
+// (docs/editor/projects-uploads.md), so it is asked once more.
+async function removeProject(api, project, row) {
+  if (!window.confirm(`Delete "${project.name}" and all its clips and exports?`)) return;
+  try {
+    await api.del(`/api/project/${project.id}`);
+    row.remove();
+  } catch (err) {
+    api.showError(err);
+  }
 }
 
 // The frame rate of the first stored video: one arrow-key step on the timeline.
@@ -189,6 +208,7 @@ async function renderProject(root, projectId, api) {
     h("div", { class: "ed-lower" }, ai.element, exporter.element),
     ai.compare);
   root.append(editor);
+  uploader.acceptDrops(editor);
 
   uploader.showAssets(project.assets);
   try {

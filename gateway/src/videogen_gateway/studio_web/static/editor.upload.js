@@ -39,8 +39,24 @@ export function createUploader(ctx) {
   input.addEventListener("change", () => upload([...input.files]));
 
   return {
+    // Files dropped anywhere on `target` are uploaded as if chosen in the input.
+    acceptDrops(target) {
+      target.addEventListener("dragover", (event) => {
+        if (!event.dataTransfer?.types.includes("Files")) return;
+        event.preventDefault();
+        target.classList.add("is-dropping");
+      });
+      target.addEventListener("dragleave", () => target.classList.remove("is-dropping"));
+      target.addEventListener("drop", (event) => {
+        target.classList.remove("is-dropping");
+        if (!event.dataTransfer?.files.length) return;
+        event.preventDefault();
+        upload([...event.dataTransfer.files]);
+      });
+    },
     element: h("section", { class: "ed-upload", "aria-label": "Upload" },
-      h("label", { for: "ed-upload" }, "Upload a clip"), input, progress, status, assets),
+      h("label", { for: "ed-upload" }, "Upload a clip"), input,
+      h("span", { class: "ed-muted" }, "or drop files on the page"), progress, status, assets),
     showAssets(list) {
       assets.replaceChildren(...list.map((a) => h("li", {
         "data-testid": "asset", dataset: { assetId: a.id, status: a.status } },
