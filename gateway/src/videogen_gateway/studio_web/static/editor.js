@@ -145,7 +145,9 @@ async function renderProject(root, projectId, api) {
   const showFrame = newestOnly(async (ts) => {
     try {
       const answer = await api.post(`/api/project/${projectId}/preview/frame`, { ts });
-      if (alive && ts === playhead) viewer.show(await media.imageSrc(answer.frame_url));
+      // A newer seek has its own request coming: showing this frame would flicker back.
+      if (!alive || ts !== playhead) return;
+      viewer.show(await media.imageSrc(answer.frame_url));
       viewer.element.dataset.ts = String(answer.timestamp);
     } catch (err) {
       api.showError(err);
