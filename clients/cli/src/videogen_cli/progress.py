@@ -34,6 +34,7 @@ from videogen_cli.jobkinds import (
 from videogen_cli.output import Ctx
 from videogen_cli.problems import DONE, INTERRUPTED, JOB_ENDED_BADLY
 
+STREAM_OPENINGS = 3
 State = Literal["completed", "failed", "cancelled", "left", "cancelling"]
 
 
@@ -131,19 +132,9 @@ def follow_job(ctx: Ctx, job_id: str, kind: Kind, *, output: Path | None = None,
                last_event_id: str | None = None) -> Outcome:
     """Show the job until it ends; download its video to `output` when it completes."""
     view = (_LiveView if ctx.console.is_terminal else _View)(ctx, job_id)
-    end: End | None = None
     try:
         with view:
-            for message in ctx.api.events(events_path(kind, job_id), last_event_id):
-                item = translate(kind, message)
-                if isinstance(item, Tick):
-                    view.tick(item)
-                elif isinstance(item, LogLine) and item.line:
-                    view.log(item.line)
-                elif isinstance(item, End):
-                    end = item
-                    view.show(item.state, 100 if item.state == "completed" else view.progress)
-                    break
+            end = _stream(ctx, job_id, kind, view, last_event_id)
     except KeyboardInterrupt:
         return _interrupted(ctx, job_id, kind)
     if end is None:
@@ -156,6 +147,25 @@ def follow_job(ctx: Ctx, job_id: str, kind: Kind, *, output: Path | None = None,
     if output is None:
         return Outcome(job_id, kind, "completed", DONE)
     return _download(ctx, job_id, kind, end.download or download_path(kind, job_id), output)
+
+
+def _stream(ctx: Ctx, job_id: str, kind: Kind, view: _View,
+            last_event_id: str | None) -> End | None:
+    """Render the stream until the job's end; None if the server ends it sooner, twice."""
+    for _ in range(STREAM_OPENINGS):
+        # A stream that ends without the job's end (a proxy closing it, say) is opened
+        # again after the last message seen; the gateway replays exactly what followed.
+        for message in ctx.api.events(events_path(kind, job_id), last_event_id):
+            last_event_id = message.id or last_event_id
+            item = translate(kind, message)
+            if isinstance(item, Tick):
+                view.tick(item)
+            elif isinstance(item, LogLine) and item.line:
+                view.log(item.line)
+            elif isinstance(item, End):
+                view.show(item.state, 100 if item.state == "completed" else view.progress)
+                return item
+    return None
 
 
 def _download(ctx: Ctx, job_id: str, kind: Kind, path: str, output: Path) -> Outcome:

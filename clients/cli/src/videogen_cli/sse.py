@@ -31,9 +31,13 @@ class SseParser:
     def __init__(self, last_id: str | None = None) -> None:
         self.last_id = last_id  # what a reconnect sends as Last-Event-ID
         self.retry_ms: int | None = None
-        self._id: str | None = None
+        self._id_buffer = last_id
         self._event = ""
         self._data: list[str] = []
+
+    def reset(self) -> None:
+        """A new connection: a message the old one cut in the middle is dropped."""
+        self._id_buffer, self._event, self._data = self.last_id, "", []
 
     def feed(self, line: str) -> SseMessage | None:
         if not line:
@@ -47,15 +51,16 @@ class SseParser:
         elif name == "event":
             self._event = value
         elif name == "id" and "\0" not in value:
-            self._id = value
-            self.last_id = value
+            self._id_buffer = value
         elif name == "retry" and value.isdigit():
             self.retry_ms = int(value)
         return None
 
     def _dispatch(self) -> SseMessage | None:
-        data, event, ident = self._data, self._event or "message", self._id
-        self._data, self._event, self._id = [], "", None
+        # The spec: an id counts as seen only once its message is complete (a blank line).
+        self.last_id = self._id_buffer
+        data, event = self._data, self._event or "message"
+        self._data, self._event = [], ""
         if not data:
             return None  # the spec: a block without data dispatches nothing
         text = "\n".join(data)
@@ -63,7 +68,7 @@ class SseParser:
             value: Any = msgspec.json.decode(text)
         except msgspec.DecodeError:
             value = text
-        return SseMessage(id=ident, event=event, data=value)
+        return SseMessage(id=self.last_id, event=event, data=value)
 
 
 def parse(lines: Iterable[str], parser: SseParser | None = None) -> Iterator[SseMessage]:
@@ -90,6 +95,7 @@ def read_events(client: httpx.Client, path: str, last_event_id: str | None = Non
     parser = SseParser(last_event_id)
     failing_since: float | None = None
     while True:
+        parser.reset()
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
         if parser.last_id is not None:
             headers["Last-Event-ID"] = parser.last_id
