@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from videogen_local.stack import Stack
 
 from tests.e2e.cli.conftest import TEXT, Cli
 from tests.e2e.text2video_client import decode
@@ -101,6 +102,27 @@ def test_a_cli_killed_mid_job_is_reattached_by_watch_and_the_file_arrives(cli: C
     # The replay shows the stages the killed CLI saw, then the rest live.
     assert stage_order(watched.stderr) == STAGES, watched.stderr
     assert_video(cli.cwd / "killed.mp4")
+
+
+def test_watch_survives_a_gateway_restart_resuming_after_the_last_event(
+    cli: Cli, stack: Stack,
+) -> None:
+    started = cli.run("generate", f"{TEXT} {TEXT}", "--detach", within=30)
+    assert started.returncode == 0, started.stderr
+    job_id = started.stdout.strip()
+    watching = cli.spawn("watch", job_id, "-o", "restart.mp4")
+    watching.wait_for("narration 1/")
+    stack.kill("gateway")
+    stack.start("gateway")
+    stack.wait_ready()
+    rc, out, stderr = watching.finish(within=180)
+    assert rc == 0, stderr
+    assert out.strip() == "restart.mp4"
+    # Resumed with Last-Event-ID: nothing before the cut was shown twice, nothing was lost.
+    assert stage_order(stderr) == STAGES, stderr
+    for early in ("queued", "script", "narration 1/6"):
+        assert len(re.findall(rf"^\s*\d+%\s+{early}$", stderr, re.MULTILINE)) == 1, stderr
+    assert_video(cli.cwd / "restart.mp4")
 
 
 def test_ctrl_c_leaves_the_job_running_unless_asked_to_cancel(cli: Cli) -> None:
