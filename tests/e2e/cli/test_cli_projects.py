@@ -10,7 +10,6 @@ WAV in the narration cache), add lines, refuse a file that cannot be mapped back
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ import httpx
 import pytest
 from videogen_local.stack import Stack
 
+from tests.e2e.cli.conftest import Cli
 from tests.e2e.text2video_client import decode
 
 pytestmark = pytest.mark.slow
@@ -50,26 +50,13 @@ open(path, "w", encoding="utf-8").write("\n".join(lines) + "\n")
 '''
 
 
-VIDEOGEN = Path(sys.executable).with_name("videogen")
-
-
-def run_videogen(
-    stack: Stack, *args: str, env: dict[str, str] | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """`.venv/bin/videogen --url <the stack> ARGS`, a process of its own; stdin is not a
-    terminal (as in a script), so nothing waits for an answer."""
-    return subprocess.run(
-        [str(VIDEOGEN), "--url", stack.base_url, *args], stdin=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout,
-        check=False,
-    )
-
-
 @pytest.fixture
-def editor(tmp_path: Path) -> str:
+def editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$EDITOR for the `videogen` processes this test starts (they inherit os.environ)."""
     script = tmp_path / "edit.py"
     script.write_text(EDITOR)
-    return f"{sys.executable} {script}"
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
 
 
 def script_of(stack: Stack, project_id: str) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -85,31 +72,36 @@ def wavs(stack: Stack, project_id: str) -> set[str]:
     return {p.name for p in folder.glob("*.wav")}
 
 
-def edit(stack: Stack, project_id: str, editor: str, ops: list[dict[str, str]]) -> Any:
-    return run_videogen(stack, "script", "edit", project_id,
-                        env={"EDITOR": editor, "EDIT_OPS": json.dumps(ops)})
+def edit(cli: Cli, project_id: str, ops: list[dict[str, str]],
+         monkeypatch: pytest.MonkeyPatch) -> subprocess.CompletedProcess[str]:
+    """`videogen script edit`, the editor applying `ops`."""
+    monkeypatch.setenv("EDIT_OPS", json.dumps(ops))
+    return cli.run("script", "edit", project_id)
 
 
+@pytest.mark.usefixtures("editor")
 def test_a_project_is_made_edited_in_the_editor_and_rendered_again_narrating_only_the_change(
-    stack: Stack, editor: str, tmp_path: Path
+    stack: Stack, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    made = run_videogen(stack, "--json", "project", "new", "--topic",
+    made = cli.run("--json", "project", "new", "--topic",
                         "How lighthouses guide ships", "--minutes", "0.3")
     assert made.returncode == 0, made.stderr
     project = json.loads(made.stdout)
     project_id = project["id"]
-    listed = run_videogen(stack, "--json", "project", "list")
+    listed = cli.run("--json", "project", "list")
     assert project_id in [p["id"] for p in json.loads(listed.stdout)]
     before = script_of(stack, project_id)
-    assert len(before) >= 2 and all(len(s) >= 2 for _, s in before), before
+    assert len(before) >= 2, before
+    assert all(len(s) >= 2 for _, s in before), before
     (first_id, first), (second_id, second) = before[0], before[1]
 
-    shown = run_videogen(stack, "script", "show", project_id)
+    shown = cli.run("script", "show", project_id)
     assert shown.returncode == 0, shown.stderr
-    assert first[0]["text"] in shown.stdout and "*" not in shown.stdout
+    assert first[0]["text"] in shown.stdout
+    assert "*" not in shown.stdout
 
-    rendered = run_videogen(stack, "render", project_id, "-o", str(tmp_path / "one.mp4"),
-                            timeout=600)
+    rendered = cli.run("render", project_id, "-o", str(tmp_path / "one.mp4"),
+                            within=600)
     assert rendered.returncode == 0, rendered.stderr
     assert decode((tmp_path / "one.mp4").read_bytes()).duration_s > 1
     spoken_once = wavs(stack, project_id)
@@ -117,13 +109,14 @@ def test_a_project_is_made_edited_in_the_editor_and_rendered_again_narrating_onl
     # The file numbers sentences 1..n in order: 1 is the first section's first sentence.
     n_first = len(first)
     reworded = "Its lamp turns all night, and sailors count the flashes to know where they are."
-    edited = edit(stack, project_id, editor, [
+    edited = edit(cli, project_id, [
         {"op": "reword", "mark": "1", "text": reworded},
         {"op": "delete", "mark": str(n_first)},                 # the first section's last
         {"op": "move_after", "mark": str(n_first + 1), "after": "h1"},  # to the first's top
-    ])
+    ], monkeypatch)
     assert edited.returncode == 0, edited.stderr
-    assert "1 changed" in edited.stdout and "1 deleted" in edited.stdout, edited.stdout
+    assert "1 changed" in edited.stdout, edited.stdout
+    assert "1 deleted" in edited.stdout, edited.stdout
     after = script_of(stack, project_id)
     assert [i for i, _ in after] == [first_id, second_id]
     assert [n["id"] for n in after[0][1]] == (
@@ -133,12 +126,12 @@ def test_a_project_is_made_edited_in_the_editor_and_rendered_again_narrating_onl
     stale = [n["id"] for _, s in after for n in s if n.get("stale")]
     assert stale == [first[0]["id"]], after
 
-    shown = run_videogen(stack, "script", "show", project_id)
+    shown = cli.run("script", "show", project_id)
     marked = [line for line in shown.stdout.splitlines() if line.startswith("*")]
     assert marked == [f"* {reworded}"], shown.stdout
 
-    rendered = run_videogen(stack, "--json", "render", project_id, "-o",
-                            str(tmp_path / "two.mp4"), timeout=600)
+    rendered = cli.run("--json", "render", project_id, "-o",
+                            str(tmp_path / "two.mp4"), within=600)
     assert rendered.returncode == 0, rendered.stderr
     new_wavs = wavs(stack, project_id) - spoken_once
     assert len(new_wavs) == 1, "only the reworded sentence is narrated again"
@@ -146,20 +139,21 @@ def test_a_project_is_made_edited_in_the_editor_and_rendered_again_narrating_onl
     assert not [n for _, s in script_of(stack, project_id) for n in s if n["stale"]]
 
 
+@pytest.mark.usefixtures("editor")
 def test_script_edit_adds_lines_where_they_stand_and_refuses_a_file_it_cannot_map_back(
-    stack: Stack, editor: str
+    stack: Stack, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    made = run_videogen(stack, "project", "new", "--topic", "Why tides rise", "--minutes", "0.3")
+    made = cli.run("project", "new", "--topic", "Why tides rise", "--minutes", "0.3")
     assert made.returncode == 0, made.stderr
     project_id = made.stdout.strip()
     before = script_of(stack, project_id)
     (first_id, first), (second_id, second) = before[0], before[1]
     last = sum(len(s) for _, s in before[:2])
 
-    edited = edit(stack, project_id, editor, [
+    edited = edit(cli, project_id, [
         {"op": "insert_after", "mark": "1", "text": "The Moon pulls the sea towards it."},
         {"op": "insert_after", "mark": str(last), "text": "Twice a day, the water comes back."},
-    ])
+    ], monkeypatch)
     assert edited.returncode == 0, edited.stderr
     assert "2 added" in edited.stdout, edited.stdout
     after = dict(script_of(stack, project_id))
@@ -170,20 +164,25 @@ def test_script_edit_adds_lines_where_they_stand_and_refuses_a_file_it_cannot_ma
     assert [n["id"] for n in after[second_id][:-1]] == [n["id"] for n in second]
 
     unchanged = script_of(stack, project_id)
-    wrong = edit(stack, project_id, editor, [{"op": "raw", "mark": "2", "text": "x {#999}"}])
+    wrong = edit(cli, project_id, [{"op": "raw", "mark": "2", "text": "x {#999}"}], monkeypatch)
     assert wrong.returncode == 2
-    assert wrong.stderr.startswith("error: ") and "{#999}" in wrong.stderr
+    assert wrong.stderr.startswith("error: ")
+    assert "{#999}" in wrong.stderr
     assert len(wrong.stderr.strip().splitlines()) == 1, wrong.stderr
-    removed_heading = edit(stack, project_id, editor, [{"op": "delete", "mark": "h2"}])
-    assert removed_heading.returncode == 2 and "section" in removed_heading.stderr
+    removed_heading = edit(cli, project_id, [{"op": "delete", "mark": "h2"}], monkeypatch)
+    assert removed_heading.returncode == 2
+    assert "section" in removed_heading.stderr
     assert script_of(stack, project_id) == unchanged, "a refused file changes nothing"
-    same = edit(stack, project_id, editor, [])
-    assert same.returncode == 0 and "no changes" in same.stdout
+    same = edit(cli, project_id, [], monkeypatch)
+    assert same.returncode == 0
+    assert "no changes" in same.stdout
 
-    refused = run_videogen(stack, "project", "rm", project_id)  # no --yes, no terminal
-    assert refused.returncode == 2 and "--yes" in refused.stderr
-    removed = run_videogen(stack, "project", "rm", project_id, "--yes")
+    refused = cli.run("project", "rm", project_id)  # no --yes, no terminal
+    assert refused.returncode == 2
+    assert "--yes" in refused.stderr
+    removed = cli.run("project", "rm", project_id, "--yes")
     assert removed.returncode == 0, removed.stderr
-    gone = run_videogen(stack, "project", "show", project_id)
+    gone = cli.run("project", "show", project_id)
     assert gone.returncode == 4
-    assert gone.stderr.startswith("error: ") and len(gone.stderr.strip().splitlines()) == 1
+    assert gone.stderr.startswith("error: ")
+    assert len(gone.stderr.strip().splitlines()) == 1

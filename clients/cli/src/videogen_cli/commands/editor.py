@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 import typer
 
-from videogen_cli.commands.projects import ProjectId
 from videogen_cli.client import Problem
+from videogen_cli.commands.projects import ProjectId
 from videogen_cli.output import Ctx, ctx_of, emit
 from videogen_cli.problems import JOB_ENDED_BADLY
 
