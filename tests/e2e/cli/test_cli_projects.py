@@ -163,6 +163,15 @@ def test_script_edit_adds_lines_where_they_stand_and_refuses_a_file_it_cannot_ma
     assert after[second_id][-1]["text"] == "Twice a day, the water comes back."
     assert [n["id"] for n in after[second_id][:-1]] == [n["id"] for n in second]
 
+    # Renumbered from the new script: 3 is the first section's old second sentence.
+    swapped = edit(cli, project_id, [{"op": "move_after", "mark": "3", "after": "h1"}],
+                   monkeypatch)
+    assert swapped.returncode == 0, swapped.stderr
+    assert swapped.stdout.strip().splitlines()[-1] == "1 reordered", swapped.stdout
+    ids = [n["id"] for n in after[first_id]]
+    assert [n["id"] for n in dict(script_of(stack, project_id))[first_id]] == (
+        [ids[2], ids[0], ids[1], *ids[3:]])
+
     unchanged = script_of(stack, project_id)
     wrong = edit(cli, project_id, [{"op": "raw", "mark": "2", "text": "x {#999}"}], monkeypatch)
     assert wrong.returncode == 2

@@ -28,8 +28,8 @@ HEADER = """\
 # sentence; delete a line to delete it; move lines to reorder them, or to another
 # section; write a new line (without a {{#n}} mark) to add a sentence. Headings may be
 # reordered, not renamed, added or removed. Keep the {{#...}} marks: they tie each line
-# to its sentence. Lines starting with a single "#" are ignored. Save and quit to apply;
-# an unchanged file applies nothing.
+# to its sentence. Lines starting with "#" and with no mark are ignored. Save and quit
+# to apply; an unchanged file applies nothing.
 """
 
 _MARK = re.compile(r"\s*\{#(h?\d+)\}\s*$")
@@ -100,10 +100,11 @@ def read_script(text: str, marks: dict[str, str]) -> list[DraftSection]:
     seen: set[str] = set()
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if not line or (line.startswith("#") and not line.startswith("##")):
-            continue
         found = _MARK.search(line)
         mark = found.group(1) if found else None
+        # A marked line is a sentence even if its text starts with "#" ("#1 reason...").
+        if not line or (mark is None and line.startswith("#") and not line.startswith("##")):
+            continue
         body = line[: found.start()].strip() if found else line
         if mark is not None:
             if mark not in marks:
@@ -111,8 +112,8 @@ def read_script(text: str, marks: dict[str, str]) -> list[DraftSection]:
             if mark in seen:
                 raise ScriptFileError(f"line {number}: the mark {{#{mark}}} is used twice")
             seen.add(mark)
-        if line.startswith("##"):
-            if mark is None or not mark.startswith("h"):
+        if line.startswith("##") and (mark is None or mark.startswith("h")):
+            if mark is None:
                 raise ScriptFileError(
                     f"line {number}: a new section cannot be added here (only sentences)")
             drafts.append(DraftSection(marks[mark]))
@@ -140,21 +141,24 @@ class Plan:
     deleted: list[str] = field(default_factory=list)  # sentence ids
     section_order: list[str] | None = None  # every section id, when their order changed
     moved: list[tuple[str, str, int]] = field(default_factory=list)  # (sentence, section, at)
-    drafts: list[DraftSection] = field(default_factory=list)
+    # The sections that get new lines, or whose lines are in another order.
+    settle: list[DraftSection] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.changed or self.deleted or self.section_order or self.moved
-                    or any(i is None for d in self.drafts for i, _ in d.lines))
+                    or self.settle)
 
 
 def plan_edits(project_id: str, script: list[Section], drafts: list[DraftSection]) -> Plan:
     """Compare the file with the script it was written from."""
     texts = {n.id: n.text for s in script for n in s.sentences}
     home = {n.id: s.id for s in script for n in s.sentences}
-    plan = Plan(project_id, drafts=drafts)
+    plan = Plan(project_id)
     kept: set[str] = set()
     for draft in drafts:
+        if _unsettled(draft, next(s for s in script if s.id == draft.id)):
+            plan.settle.append(draft)
         for position, (sentence_id, text) in enumerate(draft.lines):
             if sentence_id is None:
                 continue
@@ -168,6 +172,15 @@ def plan_edits(project_id: str, script: list[Section], drafts: list[DraftSection
     if order != [s.id for s in script]:
         plan.section_order = order
     return plan
+
+
+def _unsettled(draft: DraftSection, before: Section) -> bool:
+    """Whether the section gets new lines, lines from another section, or its own in
+    another order (lines that only leave it, or are deleted, change no order)."""
+    ids = [i for i, _ in draft.lines]
+    had = [n.id for n in before.sentences]
+    return None in ids or any(i not in had for i in ids) or \
+        ids != [i for i in had if i in ids]
 
 
 def wanted_order(draft: DraftSection, added: list[str]) -> list[str]:
@@ -222,7 +235,7 @@ def send_plan(api: Api, plan: Plan) -> list[dict[str, Any]]:
         api.post(f"/api/v1/sentences/{sentence_id}/move",
                  json={"targetSectionId": section_id, "position": position})
         done.append({"action": "moved", "sentenceId": sentence_id, "sectionId": section_id})
-    for draft in plan.drafts:
+    for draft in plan.settle:
         done.extend(_settle_section(api, draft))
     return done
 
