@@ -56,6 +56,7 @@ def editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script = tmp_path / "edit.py"
     script.write_text(EDITOR)
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where `script edit` writes (and keeps) files
     monkeypatch.delenv("VISUAL", raising=False)
 
 
@@ -141,7 +142,7 @@ def test_a_project_is_made_edited_in_the_editor_and_rendered_again_narrating_onl
 
 @pytest.mark.usefixtures("editor")
 def test_script_edit_adds_lines_where_they_stand_and_refuses_a_file_it_cannot_map_back(
-    stack: Stack, cli: Cli, monkeypatch: pytest.MonkeyPatch
+    stack: Stack, cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     made = cli.run("project", "new", "--topic", "Why tides rise", "--minutes", "0.3")
     assert made.returncode == 0, made.stderr
@@ -178,6 +179,8 @@ def test_script_edit_adds_lines_where_they_stand_and_refuses_a_file_it_cannot_ma
     assert wrong.stderr.startswith("error: ")
     assert "{#999}" in wrong.stderr
     assert len(wrong.stderr.strip().splitlines()) == 1, wrong.stderr
+    kept = Path(wrong.stderr.strip().rsplit(" ", 1)[-1])
+    assert "x {#999}" in kept.read_text(), "the refused file is kept, as edited"
     removed_heading = edit(cli, project_id, [{"op": "delete", "mark": "h2"}], monkeypatch)
     assert removed_heading.returncode == 2
     assert "section" in removed_heading.stderr
@@ -185,6 +188,8 @@ def test_script_edit_adds_lines_where_they_stand_and_refuses_a_file_it_cannot_ma
     same = edit(cli, project_id, [], monkeypatch)
     assert same.returncode == 0
     assert "no changes" in same.stdout
+    # Applied (or unchanged) files are removed; the two refused ones stay for their author.
+    assert len(list(tmp_path.glob("videogen-*.txt"))) == 2
 
     refused = cli.run("project", "rm", project_id)  # no --yes, no terminal
     assert refused.returncode == 2

@@ -214,8 +214,7 @@ def run_editor(path: Path) -> None:
     except FileNotFoundError:
         raise ScriptFileError(f"cannot run the editor {editor!r}: set $EDITOR") from None
     if finished.returncode != 0:
-        raise ScriptFileError(f"the editor {editor!r} exited with {finished.returncode}: "
-                              "nothing applied")
+        raise ScriptFileError(f"the editor {editor!r} exited with {finished.returncode}")
 
 
 def send_plan(api: Api, plan: Plan) -> list[dict[str, Any]]:
@@ -281,6 +280,10 @@ def edit_session(c: Ctx, project_id: str) -> None:
         out.write(text)
     try:
         run_editor(path)
+    except ScriptFileError as failed:
+        path.unlink()  # nothing was edited: nothing worth keeping
+        raise Problem(None, "nothing applied", str(failed), exit_code=BAD_USAGE) from None
+    try:
         plan = plan_edits(project_id, script, read_script(path.read_text("utf-8"), marks))
     except ScriptFileError as wrong:
         raise Problem(None, "the edited script cannot be applied",
