@@ -72,8 +72,10 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="where to save the file")] = None,
 ) -> None:
-    """Export the project's timeline (or, with no uploads, its narrated script) and
-    download the file."""
+    """Export the project's timeline to a file, and download it.
+
+    A project with a script and no uploads is exported as its narrated video.
+    """
     c = ctx_of(ctx)
     if fmt not in FORMATS:
         raise typer.BadParameter(f"one of {', '.join(FORMATS)}", param_hint="'--format'")

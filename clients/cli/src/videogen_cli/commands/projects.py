@@ -47,8 +47,13 @@ def new_project(
                             "aspectRatio": aspect}
     created = c.api.post("/api/v1/projects", json={k: v for k, v in body.items() if v is not None})
     if script:
-        c.api.post(f"/api/v1/projects/{created['id']}/quick-generate",
-                   json={"targetDuration": minutes} if minutes else None)
+        try:
+            c.api.post(f"/api/v1/projects/{created['id']}/quick-generate",
+                       json={"targetDuration": minutes} if minutes else None)
+        except Problem as failed:  # the project stays: say which, so it can be used or removed
+            failed.detail = f"{failed.detail or ''} (project {created['id']} was made, " \
+                            "without a script)".lstrip()
+            raise
         created = project_of(c, created["id"])
 
     def render() -> None:
@@ -159,14 +164,12 @@ def show_script(ctx: typer.Context, project_id: ProjectId) -> None:
 
 @script_app.command("edit")
 def edit_script(ctx: typer.Context, project_id: ProjectId) -> None:
-    """Edit the script in $EDITOR: one sentence a line; the changes are sent as the
-    studio's edit commands and listed."""
+    """Edit the script in $EDITOR, one sentence a line; the changes are applied and listed.
+
+    Each line keeps a {#n} mark that ties it to its sentence: reword, delete, move or add
+    lines; the changes are sent as the studio's edit commands (docs/cli.md).
+    """
     script_edit.edit_session(ctx_of(ctx), project_id)
-
-
-@script_app.callback()
-def _script() -> None:
-    """A project's script."""
 
 
 def render_project(
@@ -174,11 +177,15 @@ def render_project(
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="where to save the video")] = None,
     aspect: Annotated[str | None, typer.Option(help="16:9, 9:16 or 1:1")] = None,
-    voice: Annotated[str | None, typer.Option(help="a voice name (videogen voices)")] = None,
+    voice: Annotated[str | None, typer.Option(
+        help="a voice that GET /api/providers/tts/voices lists")] = None,
     detach: Annotated[bool, typer.Option(help="print the job id and return at once")] = False,
 ) -> None:
-    """Render the project's script; only sentences changed since the last render are
-    narrated again."""
+    """Render the project's script to a video, narrating only what changed.
+
+    Then follow the job as `videogen watch` does, and download the video (default
+    <job id>.mp4).
+    """
     c = ctx_of(ctx)
     body = {k: v for k, v in (("aspect", aspect), ("voice", voice)) if v is not None}
     started = c.api.post(f"/api/v1/projects/{project_id}/render", json=body or None)
