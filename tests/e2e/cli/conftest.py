@@ -37,8 +37,9 @@ class Spawned:
 
     def start_reading(self, stream: IO[str]) -> None:
         def pump() -> None:
-            for line in stream:
-                self._queue.put(line.rstrip("\n"))
+            with stream:
+                for line in stream:
+                    self._queue.put(line.rstrip("\n"))
             self._queue.put(None)
 
         threading.Thread(target=pump, daemon=True).start()
@@ -65,7 +66,8 @@ class Spawned:
         """Exit code, stdout and the whole stderr once the process has ended."""
         rc = self.proc.wait(timeout=within)
         assert self.proc.stdout is not None
-        out = self.proc.stdout.read()
+        with self.proc.stdout:
+            out = self.proc.stdout.read()
         while (line := self._queue.get(timeout=10)) is not None:
             self.lines.append(line)
         return rc, out, "\n".join(self.lines)

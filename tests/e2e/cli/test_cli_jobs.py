@@ -23,7 +23,7 @@ from tests.e2e.text2video_client import decode
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # The stage lines follow_job prints when stderr is not a terminal, in the order they come.
-STAGES = ["queued", "script", "narration", "visuals", "render", "completed"]
+STAGES = ["queued", "script", "narration", "captions", "visuals", "render", "completed"]
 
 
 def stage_order(stderr: str) -> list[str]:
@@ -91,7 +91,7 @@ def test_a_cli_killed_mid_job_is_reattached_by_watch_and_the_file_arrives(cli: C
     job_id = job_id_in(first.wait_for("job "))
     first.wait_for("narration")
     first.proc.send_signal(signal.SIGKILL)
-    assert first.proc.wait(timeout=10) == -signal.SIGKILL
+    assert first.finish(within=10)[0] == -signal.SIGKILL
     assert not (cli.cwd / "killed.mp4").exists()
 
     watched = cli.run("watch", job_id, "-o", "killed.mp4")

@@ -154,8 +154,10 @@ def find_job(api: Api, job_id: str) -> JobRow:
 def doc004_row(job_id: str, body: dict[str, Any]) -> JobRow:
     kind: Kind = "project" if body.get("kind") == "project" else "text2video"
     created = body.get("created_at")
-    stage = _str(body.get("stage"))
-    status = "cancelled" if stage == "cancelled" else str(body.get("status", "?"))
+    status = str(body.get("status", "?"))
+    # `stage` is the gateway's addition to doc 004 (absent from older gateways).
+    stage = _str(body.get("stage")) or (status if status in ("queued", "completed") else None)
+    status = "cancelled" if stage == "cancelled" else status
     return JobRow(
         id=job_id, kind=kind, status=status, stage=stage,
         progress=_int(body.get("progress")) or 0, message=str(body.get("message", "")),

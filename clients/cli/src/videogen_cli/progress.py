@@ -21,6 +21,7 @@ from rich.prompt import Prompt
 
 from videogen_cli.client import Problem
 from videogen_cli.jobkinds import (
+    AURA_STEPS,
     STAGE_NAMES,
     End,
     Kind,
@@ -65,6 +66,17 @@ class _Eta:
         return max(0.0, (now - self._started) * (100 - pct) / pct) if pct < 100 else 0.0
 
 
+def _within_stage(tick: Tick) -> int:
+    """The job's progress from how far its stage is: doc 004's steps by 20 move smoothly."""
+    span = next(((lo, hi) for stage, lo, hi in AURA_STEPS.values() if stage == tick.stage), None)
+    if span is None:
+        return 0
+    lo, hi = span
+    if tick.items is not None and tick.items[1]:
+        return lo + (hi - lo) * tick.items[0] // tick.items[1]
+    return lo + (hi - lo) * (tick.percent or 0) // 100
+
+
 def detail_of(tick: Tick, eta: float | None) -> str:
     """ "narration 3/6", "render 40% · ETA 0:12", or the stage's name."""
     name = STAGE_NAMES.get(tick.stage, tick.stage)
@@ -94,7 +106,7 @@ class _View:
     def tick(self, tick: Tick) -> None:
         eta = self._eta.setdefault(tick.stage, _Eta()).of(tick)
         # The whole job's progress never goes back, whatever a stage reports.
-        self.progress = max(self.progress, tick.progress or 0)
+        self.progress = max(self.progress, tick.progress or 0, _within_stage(tick))
         self.show(detail_of(tick, eta), self.progress)
 
     def show(self, detail: str, progress: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -161,7 +162,7 @@ def _table(rows: list[JobRow]) -> Table:
     for column in ("ID", "KIND", "STATUS", "STAGE", "PROGRESS", "CREATED"):
         table.add_column(column, no_wrap=True)
     for row in rows:
-        created = row.created.strftime("%Y-%m-%d %H:%M:%S") if row.created else ""
+        created = row.created.astimezone().strftime("%Y-%m-%d %H:%M:%S") if row.created else ""
         table.add_row(row.id, row.kind, row.status, row.stage or "", f"{row.progress}%", created)
     return table
 
@@ -173,6 +174,8 @@ def status(context: typer.Context, job_id: JobId) -> None:
 
     def render() -> None:
         for name, value in asdict(row).items():
+            if isinstance(value, datetime):
+                value = value.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
             if value not in (None, ""):
                 ctx.out.print(f"{name + ':':<10}{value}", markup=False, highlight=False)
 
