@@ -85,7 +85,7 @@ class Handler(BaseHTTPRequestHandler):
 def api() -> Iterator[Api]:
     Handler.seen_last_ids, Handler.drops = [], 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
     client = Api(f"http://127.0.0.1:{server.server_address[1]}", None, timeout=5)
     yield client
     client.close()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.prompt import Prompt
 
@@ -196,7 +197,8 @@ def _interrupted(ctx: Ctx, job_id: str, kind: Kind) -> Outcome:
     answer = "l"
     if sys.stdin.isatty():
         try:
-            answer = Prompt.ask("\ncancel the job or leave it running? [c]ancel/[l]eave",
+            question = "\ncancel the job or leave it running? " + escape("[c]ancel/[l]eave")
+            answer = Prompt.ask(question,
                                 console=ctx.console, choices=["c", "l"], default="l",
                                 show_choices=False)
         except (KeyboardInterrupt, EOFError):
