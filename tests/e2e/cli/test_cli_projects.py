@@ -184,12 +184,16 @@ def test_script_edit_adds_lines_where_they_stand_and_refuses_a_file_it_cannot_ma
     removed_heading = edit(cli, project_id, [{"op": "delete", "mark": "h2"}], monkeypatch)
     assert removed_heading.returncode == 2
     assert "section" in removed_heading.stderr
+    renamed = edit(cli, project_id, [{"op": "raw", "mark": "h1", "text": "## Tides  {#h1}"}],
+                   monkeypatch)
+    assert renamed.returncode == 2
+    assert "renamed" in renamed.stderr
     assert script_of(stack, project_id) == unchanged, "a refused file changes nothing"
     same = edit(cli, project_id, [], monkeypatch)
     assert same.returncode == 0
     assert "no changes" in same.stdout
-    # Applied (or unchanged) files are removed; the two refused ones stay for their author.
-    assert len(list(tmp_path.glob("videogen-*.txt"))) == 2
+    # Applied (or unchanged) files are removed; the three refused ones stay for their author.
+    assert len(list(tmp_path.glob("videogen-*.txt"))) == 3
 
     refused = cli.run("project", "rm", project_id)  # no --yes, no terminal
     assert refused.returncode == 2

@@ -80,6 +80,7 @@ def export(
     if fmt not in FORMATS:
         raise typer.BadParameter(f"one of {', '.join(FORMATS)}", param_hint="'--format'")
     job = c.api.post("/api/export", json={"project_id": project_id, "format": fmt})
+    c.console.print(f"export {job['export_job_id']}", markup=False, highlight=False)
     status = wait_for_export(c, job["export_job_id"])
     if status["status"] != "completed":
         raise Problem(None, "the export failed", status.get("error") or "no reason given",

@@ -113,7 +113,8 @@ def show_project(ctx: typer.Context, project_id: ProjectId) -> None:
             out.print(f"  upload    {asset['file_name']} ({asset['status']}, "
                       f"{asset.get('duration') or 0:.1f} s) {asset['id']}", **PLAIN)
         active = [s for s in value["timeline"] if s.get("active")]
-        out.print(f"  timeline  {len(active)} active segments", **PLAIN)
+        out.print(f"  timeline  {len(active)} active segment{'' if len(active) == 1 else 's'}",
+                  **PLAIN)
 
     emit(c, value, render)
 

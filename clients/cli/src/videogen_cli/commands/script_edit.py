@@ -58,6 +58,8 @@ class DraftSection:
     (with its possibly new text) or None for a new sentence."""
 
     id: str
+    title: str
+    line: int  # where its heading is in the file
     lines: list[tuple[str | None, str]] = field(default_factory=list)
 
 
@@ -116,7 +118,7 @@ def read_script(text: str, marks: dict[str, str]) -> list[DraftSection]:
             if mark is None:
                 raise ScriptFileError(
                     f"line {number}: a new section cannot be added here (only sentences)")
-            drafts.append(DraftSection(marks[mark]))
+            drafts.append(DraftSection(marks[mark], body.lstrip("#").strip(), number))
         elif mark is not None and mark.startswith("h"):
             raise ScriptFileError(f"line {number}: a section mark on a sentence line")
         elif not drafts:
@@ -151,13 +153,18 @@ class Plan:
 
 
 def plan_edits(project_id: str, script: list[Section], drafts: list[DraftSection]) -> Plan:
-    """Compare the file with the script it was written from."""
+    """Compare the file with the script it was written from; raises ScriptFileError for a
+    renamed section."""
     texts = {n.id: n.text for s in script for n in s.sentences}
     home = {n.id: s.id for s in script for n in s.sentences}
     plan = Plan(project_id)
     kept: set[str] = set()
     for draft in drafts:
-        if _unsettled(draft, next(s for s in script if s.id == draft.id)):
+        before = next(s for s in script if s.id == draft.id)
+        if draft.title != one_line(before.title):
+            # The studio has no command that renames a section: say so, not drop the edit.
+            raise ScriptFileError(f"line {draft.line}: a section cannot be renamed here")
+        if _unsettled(draft, before):
             plan.settle.append(draft)
         for position, (sentence_id, text) in enumerate(draft.lines):
             if sentence_id is None:
