@@ -13,6 +13,7 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,7 +216,11 @@ def new_runs(draft: DraftSection) -> list[tuple[int, list[str]]]:
 
 def run_editor(path: Path) -> None:
     """Open `path` in $VISUAL/$EDITOR (a command line, e.g. `code --wait`), else vi."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ""
+    if not editor:
+        if not sys.stdin.isatty():  # vi without a terminal would wait for keys forever
+            raise ScriptFileError("set $EDITOR: there is no terminal for vi")
+        editor = "vi"
     try:
         finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
     except FileNotFoundError:
