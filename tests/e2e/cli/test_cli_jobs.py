@@ -87,12 +87,14 @@ def test_generate_shows_the_stages_and_saves_a_video_while_a_brief_runs_detached
 
 
 def test_a_cli_killed_mid_job_is_reattached_by_watch_and_the_file_arrives(cli: Cli) -> None:
-    first = cli.spawn("generate", TEXT, "-o", "killed.mp4")
+    # Twice the text: the job is still running when `watch` comes back to it.
+    first = cli.spawn("generate", f"{TEXT} {TEXT}", "-o", "killed.mp4")
     job_id = job_id_in(first.wait_for("job "))
-    first.wait_for("narration")
+    first.wait_for("narration 1/")
     first.proc.send_signal(signal.SIGKILL)
     assert first.finish(within=10)[0] == -signal.SIGKILL
     assert not (cli.cwd / "killed.mp4").exists()
+    assert cli.json("status", job_id)["status"] == "processing"
 
     watched = cli.run("watch", job_id, "-o", "killed.mp4")
     assert watched.returncode == 0, watched.stderr

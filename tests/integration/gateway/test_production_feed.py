@@ -15,6 +15,7 @@ import pytest
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.project.production import (
     ProductionAdvanced,
+    ProductionBrief,
     ProductionCompleted,
     ProductionFailed,
     ProductionQueued,
@@ -139,3 +140,14 @@ async def test_the_later_completion_is_the_project_s_last_render(
             size_bytes=1, at=T0 + timedelta(minutes=minutes),
         ))
         assert await last_render() == "New words."
+
+
+async def test_an_aura_job_has_no_feed_here(projector: Remembering, pool: asyncpg.Pool,
+                                            schema: str) -> None:
+    job = Production(projector)
+    await job.apply(ProductionQueued(
+        production_id=job.id, project_id=job.id, kind="brief", text="", queued_at=T0,
+        render=RenderSettings(), voice=VoiceSettings(), brief=ProductionBrief(topic="Owls"),
+    ))
+    await job.advance("scripting", 0, "Writing the script...")
+    assert await ProductionQueries(pool, schema).events_after(job.id, 0) == []
