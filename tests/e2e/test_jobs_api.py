@@ -141,6 +141,12 @@ async def test_a_job_s_feed_replays_resumes_and_ends_with_the_file(
         assert [m.id for m in replay] == [m.id for m in messages], garbage
     assert len(await feed(api, job_id, headers={"Last-Event-ID": "99999999999"})) == 1
 
+    # Its project shows the job's own draft, which the studio cannot render (yet): a clear
+    # 409 rather than a job that fails at once.
+    again = await api.post(f"/projects/{job_id}/render")
+    assert again.status_code == 409, again.text
+    assert "text2video job" in again.json()["detail"]
+
     # An ended job can neither be cancelled nor retried.
     cancel = await api.post(f"/jobs/{job_id}/cancel")
     assert (cancel.status_code, cancel.json()) == (409, {"error": "Job already finished"})
