@@ -99,6 +99,22 @@ async def test_the_doc_flow_produces_the_promised_video(
     assert listed["status"] == "completed"
 
 
+async def test_a_jobs_script_is_edited_through_the_studio_like_any_project(
+    api: httpx.AsyncClient, finished: dict[str, Job]
+) -> None:
+    """The job's id is its studio project's, and the job's script is that project's script:
+    the studio's sentence edits act on it (the CLI's and the web studio's re-render)."""
+    job = finished.get("doc") or await poll(api, await start_job(api, TEXT))
+    project = (await api.get(f"/projects/{job.id}")).json()
+    sentences = [n for s in project["sections"] for n in s["sentences"]]
+    assert len(sentences) == 3
+    edited = await api.put(f"/sentences/{sentences[1]['id']}", json={"text": "Changed here."})
+    assert edited.status_code == 200, edited.text
+    again = (await api.get(f"/projects/{job.id}")).json()
+    texts = [n["text"] for s in again["sections"] for n in s["sentences"]]
+    assert texts == [sentences[0]["text"], "Changed here.", sentences[2]["text"]]
+
+
 async def test_scenes_change_and_carry_captions(
     api: httpx.AsyncClient, stack: Stack, finished: dict[str, Job]
 ) -> None:

@@ -30,6 +30,7 @@ from videogen_contracts.project.production import (
     ProductionVisualsAttached,
 )
 from videogen_contracts.script.commands import DraftScriptFromText
+from videogen_contracts.script.events import studio_script_id
 
 
 class IncompleteInputs(Exception):
@@ -78,8 +79,10 @@ def draft_script(inputs: ProductionInputs, command_id: str, now: datetime) -> Dr
     return DraftScriptFromText(
         command_id=command_id,
         now=now,
-        # One script per production: the ids are the same, so a resend names the same script.
-        script_id=queued.production_id,
+        # The job's project's studio script: a text2video job makes its own project, and its
+        # script is then edited and rendered again like any studio project's (the studio's
+        # edits act on `studio_script_id(project)`). A resend names the same script.
+        script_id=studio_script_id(queued.project_id),
         project_id=queued.project_id,
         production_id=queued.production_id,
         text=queued.text,

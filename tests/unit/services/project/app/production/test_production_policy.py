@@ -36,7 +36,12 @@ from videogen_contracts.project.production import (
 )
 from videogen_contracts.replies import CommandAccepted, CommandRejected, CommandReply
 from videogen_contracts.script.commands import DraftScriptFromText
-from videogen_contracts.script.events import ScriptDrafted, ScriptSection, ScriptSentence
+from videogen_contracts.script.events import (
+    ScriptDrafted,
+    ScriptSection,
+    ScriptSentence,
+    studio_script_id,
+)
 from videogen_eventstore.api import START, Position, position_of
 from videogen_eventstore.memory import InMemoryEventStore
 from videogen_eventstore.multi_stream import InMemoryAtomicAppender
@@ -177,7 +182,7 @@ async def test_the_whole_path_from_queued_to_completed() -> None:
     await world.start()
     assert (await world.production()).stage == "scripting"
     draft = msgspec.json.decode(world.remotes["script"].received[0], type=DraftScriptFromText)
-    assert (draft.script_id, draft.production_id) == (JOB, JOB)
+    assert (draft.script_id, draft.production_id) == (studio_script_id(JOB), JOB)
     assert draft.text == "Hello there. General Kenobi."
 
     await world.deliver("script", script_drafted())
