@@ -75,8 +75,9 @@ async def render_project(
         raise ApiError(409, f"project {pid} has no sentences to render: write its script"
                        " first (POST /api/v1/projects/{id}/quick-generate)")
     if studio == 0:
-        # A text2video job's project shows the job's own draft, which is no studio script:
-        # a render would fail at once (the script service has no script of the project's).
+        # A text2video job made before jobs drafted their project's studio script shows the
+        # job's own draft: a render would fail at once (the script service has no script of
+        # the project's), so it is refused here, saying why.
         raise ApiError(409, f"project {pid} shows the script of its text2video job, which"
                        " cannot be rendered again from the studio yet: write a studio script"
                        " first (POST /api/v1/projects/{id}/quick-generate)")
