@@ -141,6 +141,16 @@ async def test_a_job_s_feed_replays_resumes_and_ends_with_the_file(
         assert [m.id for m in replay] == [m.id for m in messages], garbage
     assert len(await feed(api, job_id, headers={"Last-Event-ID": "99999999999"})) == 1
 
+    # The job's project is a studio project whose last render is the job: its sentences are
+    # current until one is edited.
+    script = (await api.get(f"/projects/{job_id}")).json()["sections"]
+    sentences = [n for s in script for n in s["sentences"]]
+    assert [n["stale"] for n in sentences] == [False, False, False]
+    edited = await api.put(f"/sentences/{sentences[1]['id']}", json={"text": "It is blue."})
+    assert edited.status_code == 200, edited.text
+    assert [n["stale"] for s in (await api.get(f"/projects/{job_id}")).json()["sections"]
+            for n in s["sentences"]] == [False, True, False]
+
     # An ended job can neither be cancelled nor retried.
     cancel = await api.post(f"/jobs/{job_id}/cancel")
     assert (cancel.status_code, cancel.json()) == (409, {"error": "Job already finished"})

@@ -96,6 +96,13 @@ async def test_another_users_job_and_project_are_404_and_the_owners_feed_replays
     assert theirs.headers["content-type"] == "application/problem+json"
     assert json.loads(theirs.text)["detail"] == f"project {world.project_id} not found"
 
+    # This world's script is not the project's studio script (its id is not
+    # studio_script_id(project)), as the drafts of text2video jobs made before they drafted
+    # their project's studio script: a render would find no script, so it is refused.
+    legacy = await alice.post(f"/api/v1/projects/{world.project_id}/render")
+    assert legacy.status_code == 409, legacy.text
+    assert "text2video job" in legacy.json()["detail"]
+
     # Rendered as it reads: not stale; its text changed since: stale.
     assert await stale(alice, world.project_id) == [False]
     await events.apply("script", script_stream(world.script_id), SentenceTextChanged(
