@@ -33,6 +33,7 @@ READ_MODEL_TABLES = (
     "ai_jobs", "ai_variants", "ai_scores", "ai_timeline",
     "manim_sessions", "manim_jobs", "manim_scenes", "manim_tasks", "manim_step_times",
     "manim_feeds", "manim_events", "api_keys", "resource_owners",
+    "production_events", "production_sentences", "project_renders",
 )
 # Views over those tables, dropped first (a table a view reads cannot be dropped alone).
 READ_MODEL_VIEWS = ("active_jobs",)
