@@ -77,7 +77,8 @@ def _duration(value: str | None) -> str | None:
     return f"{seconds // 3600:02}:{seconds // 60 % 60:02}:{seconds % 60:02}"
 
 
-def _started(ctx: Ctx, job_id: str, kind: Kind, output: Path | None, detach: bool) -> None:
+def started(ctx: Ctx, job_id: str, kind: Kind, output: Path | None, detach: bool) -> None:
+    """A job just started: print its id and return (`--detach`), or follow it to its file."""
     if detach:
         emit(ctx, {"job_id": job_id, "kind": kind, "status": "queued"},
              lambda: ctx.out.print(job_id, markup=False, highlight=False))
@@ -111,7 +112,7 @@ def generate(
     body |= {k: v for k, v in (("aspect", _aspect(aspect)), ("voice", voice), ("style", style))
              if v is not None}
     job_id = str(ctx.api.post("/api/v1/generate", body)["job_id"])
-    _started(ctx, job_id, "text2video", output, detach)
+    started(ctx, job_id, "text2video", output, detach)
 
 
 def brief(
@@ -138,7 +139,7 @@ def brief(
     if voice:
         body["voiceSpec"] = {"voiceName": voice}
     job_id = str(ctx.api.post("/api/jobs", body)["jobId"])
-    _started(ctx, job_id, "brief", output, detach)
+    started(ctx, job_id, "brief", output, detach)
 
 
 def list_jobs(

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from videogen_cli.client import Problem
 from videogen_cli.commands import script_edit
-from videogen_cli.commands.jobs import _started as follow_started
+from videogen_cli.commands.jobs import started as follow_started
 from videogen_cli.output import Ctx, ctx_of, emit
 from videogen_cli.problems import BAD_USAGE
 
