@@ -9,6 +9,7 @@ NATS namespace (subjects and stream names), so tests run in any order on shared 
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -121,7 +122,25 @@ def stacks(
         yield factory
     finally:
         for stack in started:
-            stack.stop()
+            stop_in_background(stack)
+
+
+# A stack's stop waits for five processes to drain and exit: seconds, and up to its 15 s
+# deadline when one is busy. Nothing after a module needs its stack gone (each has its own
+# namespace, data dir and port), so the worker goes on to the next file while it stops, and
+# waits for every stop once at the end of its session (no process outlives the run).
+_stopping: list[threading.Thread] = []
+
+
+def stop_in_background(stack: Stack) -> None:
+    thread = threading.Thread(target=stack.stop, name=f"stop-{stack.env['VIDEOGEN_PORT']}")
+    thread.start()
+    _stopping.append(thread)
+
+
+def pytest_sessionfinish() -> None:
+    for thread in _stopping:
+        thread.join()
 
 
 @pytest.fixture(scope="module")
