@@ -209,9 +209,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if config.getvalue("dist") != "loadfile":
         return None
-    from xdist.scheduler import LoadFileScheduling
+    from xdist.scheduler import LoadFileScheduling  # type: ignore[import-untyped,unused-ignore]
 
-    class SharedStackScheduling(LoadFileScheduling):  # type: ignore[misc]
+    class SharedStackScheduling(LoadFileScheduling):  # type: ignore[misc,unused-ignore]
         """--dist loadfile, with the work units of `work_unit`, started in the collected
         order (pytest_collection_modifyitems), not re-sorted by their number of tests."""
 
