@@ -55,8 +55,9 @@ typecheck: setup
 
 # Two workers: most of a test's time is spent waiting on the stack it drives, so two halves
 # of the suite share the two cores well. A test file runs whole on one worker (its module
-# stack is made once; a package's shared stack at most once per worker). `make test
-# PYTEST_WORKERS=0` runs in one process.
+# stack is made once); the files of a package's shared stack run together on one worker,
+# and the longest work starts first (tests/conftest.py's scheduler for `--dist loadfile`).
+# `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 test: setup check
 	$(VENV_PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

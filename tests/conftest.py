@@ -9,10 +9,12 @@ NATS namespace (subjects and stream names), so tests run in any order on shared 
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from videogen_contracts.subjects import Namespace
@@ -120,7 +122,25 @@ def stacks(
         yield factory
     finally:
         for stack in started:
-            stack.stop()
+            stop_in_background(stack)
+
+
+# A stack's stop waits for five processes to drain and exit: seconds, and up to its 15 s
+# deadline when one is busy. Nothing after a module needs its stack gone (each has its own
+# namespace, data dir and port), so the worker goes on to the next file while it stops, and
+# waits for every stop once at the end of its session (no process outlives the run).
+_stopping: list[threading.Thread] = []
+
+
+def stop_in_background(stack: Stack) -> None:
+    thread = threading.Thread(target=stack.stop, name=f"stop-{stack.env['VIDEOGEN_PORT']}")
+    thread.start()
+    _stopping.append(thread)
+
+
+def pytest_sessionfinish() -> None:
+    for thread in _stopping:
+        thread.join()
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +159,64 @@ def stack(_module_stacks: StackFactory) -> Stack:
 @pytest.fixture
 def make_stack(_module_stacks: StackFactory) -> StackFactory:
     return _module_stacks
+
+
+# --- how `pytest -n 2 --dist loadfile` shares the files out ------------------------------
+# A worker runs a work unit (a file) whole, and takes the next one when it has two tests or
+# fewer left. xdist's default order (files with the most tests first) put the one-test
+# end-to-end flows and kill -9 faults, the longest files, last: a worker could still be in
+# a five-minute file while the other had nothing left. Here the longest go first and the
+# quick unit files last, where they fill both workers evenly to the end. The files of one
+# package stack (below) make one unit, so its stack starts on one worker, not on both.
+
+# Work units made of several files: each shares a stack that only those files start.
+SHARED_WORKER = ("tests/e2e/editor/", "tests/e2e/security/", "tests/e2e/manim/")
+SHARED_FILES = {
+    name: "tests/e2e/apikey-stack"  # the files on tests/e2e/conftest.py's `apikey_stack`
+    for name in ("tests/e2e/test_api_keys_auth.py", "tests/e2e/test_isolation.py",
+                 "tests/e2e/test_owner_stamping.py")
+}
+# Start order, by the cost measured per file (--durations, per-file wall time): the fuzzer
+# (minutes per file) first, then the package stacks' units, the faults and the other e2e
+# files, integration, and unit last.
+START_ORDER = ("tests/e2e/fuzz/", *SHARED_WORKER, "tests/e2e/apikey-stack", "tests/faults/",
+               "tests/e2e/", "tests/integration/", "tests/unit/")
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: its file, or its files' shared stack's unit."""
+    path = nodeid.split("::", 1)[0]
+    shared = next((prefix for prefix in SHARED_WORKER if path.startswith(prefix)), None)
+    return shared or SHARED_FILES.get(path, path)
+
+
+def start_rank(unit: str) -> int:
+    return next((i for i, prefix in enumerate(START_ORDER) if unit.startswith(prefix)),
+                len(START_ORDER))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Units in START_ORDER, each one's files together (a stable sort: within a rank, and
+    within a file, the collection order stays)."""
+    units = [work_unit(item.nodeid) for item in items]
+    first_seen = {unit: i for i, unit in reversed(list(enumerate(units)))}
+    order = sorted(range(len(items)),
+                   key=lambda i: (start_rank(units[i]), first_seen[units[i]], i))
+    items[:] = [items[i] for i in order]
+
+
+@pytest.hookimpl(optionalhook=True)  # only when pytest-xdist is installed
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling  # type: ignore[import-untyped,unused-ignore]
+
+    class SharedStackScheduling(LoadFileScheduling):  # type: ignore[misc,unused-ignore]
+        """--dist loadfile, with the work units of `work_unit`, started in the collected
+        order (pytest_collection_modifyitems), not re-sorted by their number of tests."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    config.option.loadscopereorder = False  # the order above is the point
+    return SharedStackScheduling(config, log)

@@ -2,8 +2,13 @@
 configuration): starting a stack costs about 10 s, once per module was a few minutes of
 `make test`. Each test makes its own projects, jobs and sessions, so they share a world
 without seeing each other's data; a module that needs its own configuration, or kills a
-process, asks `make_stack` (one per module, as before), and editor/ and manim/ keep their
-own package stacks."""
+process, asks `make_stack` (one per module, as before), and editor/ keeps its own package
+stack (manim/ uses this one: its configuration is the default). `apikey_stack` is the one
+stack of the modules that need API keys and nothing else (each mints its own users' keys).
+
+Here "package" scope is the worker's session (tests/ has no __init__.py, so no Package
+node): a stack lives until the worker ends. tests/conftest.py's scheduler keeps the files
+of such a stack on one worker where it can, so that it starts once."""
 
 from __future__ import annotations
 
@@ -26,3 +31,9 @@ def _package_stacks(
 @pytest.fixture(scope="package")
 def stack(_package_stacks: StackFactory) -> Stack:
     return _package_stacks()
+
+
+@pytest.fixture(scope="package")
+def apikey_stack(_package_stacks: StackFactory) -> Stack:
+    """The default stack with API keys required (`VIDEOGEN_AUTH=apikey`)."""
+    return _package_stacks(VIDEOGEN_AUTH="apikey")

@@ -13,7 +13,6 @@ import structlog
 from videogen_gateway.access.keys_cli import run_keys
 from videogen_local.stack import Stack
 
-from tests.conftest import StackFactory
 from tests.e2e.test_api_keys import deployment_of
 
 
@@ -29,9 +28,9 @@ async def admin_key(stack: Stack, capsys: pytest.CaptureFixture[str]) -> str:
 
 
 async def test_the_admin_endpoints_need_an_admin_key_and_revocation_holds_within_a_second(
-    make_stack: StackFactory, capsys: pytest.CaptureFixture[str]
+    apikey_stack: Stack, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    auth_stack = make_stack(VIDEOGEN_AUTH="apikey")
+    auth_stack = apikey_stack
     admin = {"Authorization": f"Bearer {await admin_key(auth_stack, capsys)}"}
     async with httpx.AsyncClient(base_url=auth_stack.base_url, timeout=30) as client:
         anonymous = await client.post("/api/admin/keys", json={"user": "dana"})

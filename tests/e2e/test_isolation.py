@@ -18,12 +18,10 @@ import pytest
 from videogen_local.stack import Stack
 from websockets.asyncio.client import connect
 
-from tests.conftest import StackFactory
-
 
 @pytest.fixture(scope="module")
-def stack(_module_stacks: StackFactory) -> Stack:
-    return _module_stacks(VIDEOGEN_AUTH="apikey")
+def stack(apikey_stack: Stack) -> Stack:
+    return apikey_stack
 
 
 def mint_key(stack: Stack, user: str, *scopes: str) -> str:

@@ -32,15 +32,14 @@ from videogen_contracts.subjects import Namespace
 from videogen_eventstore.postgres import PostgresEventStore
 from videogen_local.stack import Stack
 
-from tests.conftest import StackFactory
 from tests.e2e.test_api_keys import keys_process
 
 ALICE = Actor(user="alice")
 
 
 @pytest.fixture(scope="module")
-def stack(_module_stacks: StackFactory) -> Stack:
-    return _module_stacks(VIDEOGEN_AUTH="apikey")
+def stack(apikey_stack: Stack) -> Stack:
+    return apikey_stack
 
 
 async def alices_key(stack: Stack) -> str:

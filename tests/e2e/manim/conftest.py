@@ -2,8 +2,9 @@
 httpx client on it, polling of tasks and agent jobs as doc 003's clients do, and the
 measures taken on what they download (PyAV decodes; numpy measures pixels and samples).
 
-- `stack`: one whole stack for the package (tests/conftest.py's `stacks()`), offline: no
-  OPENAI_* variables, so the offline Manim writer writes the plans and the code. Each test
+- `stack`: tests/e2e/conftest.py's shared stack (its default configuration is this
+  package's: offline, no OPENAI_* variables, so the offline Manim writer writes the plans
+  and the code); one stack start less per worker than a package stack of its own. Each test
   opens its own sessions and projects (uuid-suffixed), so tests never see each other's.
   A module that needs other settings (the fix loop's fake model) starts a stack of its own
   with `stack_factory`.
@@ -54,12 +55,6 @@ def stack_factory(
 ) -> Iterator[StackFactory]:
     with stacks(pg_url, nats_url, tmp_path_factory) as factory:
         yield factory
-
-
-@pytest.fixture(scope="package")
-def stack(stack_factory: StackFactory) -> Stack:
-    """The offline stack every module of the package shares (stopped after its last test)."""
-    return stack_factory()
 
 
 @pytest.fixture
