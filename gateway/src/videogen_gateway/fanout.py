@@ -182,8 +182,12 @@ class Feed(Generic[M]):
                 self._wake_readers()
             poll = opts.poll_live if self._source.live else opts.poll_offline
             timeout = min(poll, max(0.0, last_sent + opts.heartbeat - now))
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for returns the result and
+            # drops the cancel when a wake-up and close() land on the same turn of the
+            # loop, and the pump, and close() with it, went on forever.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await wake.wait()
 
     async def _read(self) -> bool:
         """Read page after page until nothing is new, waking the readers after each page."""
@@ -243,9 +247,12 @@ class Feed(Generic[M]):
 
     async def close(self) -> None:
         self._pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._pump
-        await self._source.close()
+        try:
+            # wait(), not `await self._pump` under suppress(CancelledError): that swallowed
+            # our own cancellation too (the client went away while we waited for the pump).
+            await asyncio.wait((self._pump,))
+        finally:
+            await self._source.close()
 
 
 class FanOut(Generic[K, M]):

@@ -93,11 +93,11 @@ async def test_unknown_task_job_scene_and_session_are_404(api: httpx.AsyncClient
     problem(await api.get("/api/v1/video/files/manim/../../secrets.key"), 404)
 
 
-async def _sse(api: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None
-               ) -> list[tuple[str, str, dict[str, Any]]]:  # fmt: skip
+async def _sse(api: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None,
+               read_timeout: float = 30) -> list[tuple[str, str, dict[str, Any]]]:  # fmt: skip
     """(id, event, data) of every message of a feed that ends by itself."""
     messages: list[tuple[str, str, dict[str, Any]]] = []
-    async with api.stream("GET", url, headers=headers, timeout=30) as response:
+    async with api.stream("GET", url, headers=headers, timeout=read_timeout) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         text = "".join([chunk async for chunk in response.aiter_text()])
@@ -158,6 +158,11 @@ async def test_a_finished_task_cannot_be_cancelled_and_its_feed_says_so(
     # A reconnect from the first message's id replays only what came after it.
     again = await _sse(api, f"{TASKS}/{task_id}/events", {"Last-Event-ID": str(ids[0])})
     assert [int(i) for i, _, _ in again[1:]] == ids[1:]
+    # One from the last id (what an EventSource sends when it reconnects after the stream
+    # closed) has it all: `connected`, and the end at once, not a wait for nothing.
+    done = await _sse(api, f"{TASKS}/{task_id}/events", {"Last-Event-ID": str(ids[-1])},
+                      read_timeout=10)
+    assert [event for _, event, _ in done] == ["connected"], done
     # The project's feed, followed from before the POST, saw the task from queued to
     # cancelled, and its session's jobs.
     project = await asyncio.wait_for(follow, 30)

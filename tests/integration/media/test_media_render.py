@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import wave
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 from videogen_media.captions import (
+    CaptionCue,
     CaptionStyle,
     TimedSentence,
     build_cues,
@@ -137,7 +139,10 @@ async def test_held_frames_show_exactly_what_every_frame_would(
     assert probe(fast).duration == pytest.approx(probe(plain).duration, abs=0.01)
     fps = settings.fps
     for cue in cues:
-        for t in (math.ceil(cue.start * fps) / fps, (math.ceil(cue.end * fps) - 1) / fps):
+        # The first and last frames of the cue, rounded as change_frames rounds (8.3 * 30
+        # is 249.00000000000003 in floats: a plain ceil would pick a frame past the end).
+        first, end = (math.ceil(round(t * fps, 6)) for t in (cue.start, cue.end))
+        for t in (first / fps, (end - 1) / fps):
             a = frame_at(fast, t + 0.001).astype(np.int16)
             b = frame_at(plain, t + 0.001).astype(np.int16)
             assert np.abs(a - b).mean() < 2.0, f"cue {cue.text!r} at {t:.3f}s"
@@ -208,3 +213,53 @@ async def test_a_held_image_changes_caption_on_the_frame_the_full_path_does(
             b = frame_at(plain, t + 0.001).astype(np.int16)
             assert np.abs(a - b).mean() < 2.0, f"cue {cue.text!r} at {t:.3f}s"
             assert _white(a[int(360 * 0.6) :]) > 20  # the caption is there
+
+
+async def test_a_cue_time_on_a_frame_is_kept_to_that_frame_by_both_paths(
+    tmp_path: Path, clip_maker: Callable[..., Path]
+) -> None:
+    """3.1 s and 3.7 s are frames 93 and 111 at 30 fps, and both are among the frame times
+    ffmpeg's float arithmetic used to hand libass a millisecond early (video_track's
+    for_libass): cue B was missed on its first frame (on its whole held stretch in the fast
+    path), and a caption ending at 3.7 s was still drawn there. Narration lengths (Piper's
+    vary from run to run) put a cue on such a time about one run in twenty."""
+    image = clip_maker(
+        tmp_path / "still.png", "-f", "lavfi", "-i", "color=c=green:s=320x200", "-frames:v", "1"
+    )
+    wav = tmp_path / "quiet.wav"
+    with wave.open(str(wav), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(22050)
+        out.writeframes(b"\0\0" * int(22050 * 4.5))
+    font = find_caption_font()
+    settings = RenderSettings(resolution=360)
+    style = CaptionStyle.for_frame(*settings.size)
+    cues = [CaptionCue(0.5, 3.1, ("The first caption",), 0),
+            CaptionCue(3.1, 3.7, ("Another one",), 0)]
+    ass, _srt = write_captions(cues, font, style, tmp_path)
+    scenes = [Scene(wav, 4.5, media=image)]
+    fast = await render_timeline(
+        scenes, settings, tmp_path / "fast.mp4", captions=ass,
+        caption_changes=change_times(cues), fonts_dir=font.directory,
+    )  # fmt: skip
+    plain = await render_timeline(
+        scenes, settings, tmp_path / "plain.mp4", captions=ass, fonts_dir=font.directory
+    )
+    for video in (fast, plain):
+        def band(k: int, video: Path = video) -> np.ndarray:
+            """The caption's band of frame k."""
+            return frame_at(video, k / settings.fps + 0.001)[int(360 * 0.6) :].astype(np.int16)
+
+        def same(x: np.ndarray, y: np.ndarray) -> bool:
+            return bool(np.abs(x - y).mean() < 0.2)
+
+        a, b, none = band(60), band(100), band(120)
+        assert _white(a) > 20, video.name
+        assert _white(b) > 20, video.name
+        assert _white(none) == 0, video.name
+        assert not same(a, b), video.name  # two different texts
+        assert same(band(92), a), video.name  # A up to its end,
+        assert same(band(93), b), video.name  # B from its first frame,
+        assert same(band(110), b), video.name  # to its last,
+        assert same(band(111), none), video.name  # and none from 3.7 s

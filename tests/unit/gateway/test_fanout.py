@@ -174,3 +174,25 @@ async def test_a_feed_ends_a_reader_at_its_last_message_and_heartbeats_when_quie
     log.add(5)
     assert await asyncio.wait_for(task, 1) == [b"1", b"2", b"3"]
     assert len(feeds) == 0
+
+
+async def test_the_last_reader_closes_the_feed_even_as_a_wake_up_lands() -> None:
+    # Python 3.11's asyncio.wait_for returns the awaited result, and drops the cancel, when
+    # both land on the same turn of the loop: a pump waiting in it for a wake-up (a NOTIFY
+    # of a message after the task's last) as its last reader left kept pumping, and the
+    # close, so the SSE response, hung until the client gave up. Each number of loop
+    # turns between the wake-up and the close hits the pump at a different point.
+    for turns in range(8):
+        log = Log()
+        feeds = fanout(log)
+        started = asyncio.get_running_loop().time()
+        async with asyncio.timeout(5), feeds.reading("k", 0):
+            await asyncio.sleep(0.01)  # the pump has read and waits for a wake-up
+            log.add()
+            for _ in range(turns):
+                await asyncio.sleep(0)
+        # The old close() also swallowed the timeout's cancel: time it, not only bound it.
+        assert asyncio.get_running_loop().time() - started < 1.0, turns
+        assert len(feeds) == 0
+        assert log.closed == 1
+

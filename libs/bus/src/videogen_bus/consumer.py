@@ -208,8 +208,9 @@ async def run_consumer(
                 return
             feed = _feed(js, stream, durable, batch)
             await feed.start()
+            unhandled: list[Msg] = []
             try:
-                await _consume(feed, settler, stop, stopped, idle_wait)
+                unhandled = await _consume(feed, settler, stop, stopped, idle_wait)
             except ConsumerGone as gone:
                 log.warning("consumer.gone", consumer=durable, reason=str(gone))
                 await asyncio.wait((stopped,), timeout=1.0)
@@ -222,7 +223,10 @@ async def run_consumer(
                 log.warning("consumer.interrupted", consumer=durable, error=repr(error))
                 await asyncio.wait((stopped,), timeout=1.0)
             finally:
-                await _release(await feed.close())
+                # Nak only once the feed is closed: a nak sent while our pull request is
+                # still open on the server is redelivered to it, and lost (pull.py).
+                left = await feed.close()
+                await _release(unhandled + left)
     except nats.errors.ConnectionClosedError:
         log.warning("consumer.connection_closed", consumer=durable)
     finally:
@@ -265,7 +269,8 @@ async def _consume(
     stop: asyncio.Event,
     stopped: asyncio.Task[bool],
     idle_wait: float,
-) -> None:
+) -> list[Msg]:
+    """Handle what the feed delivers until `stop`; return what was taken but not handled."""
     while not stop.is_set():
         take = asyncio.ensure_future(feed.take(idle_wait))
         await asyncio.wait((take, stopped), return_when=asyncio.FIRST_COMPLETED)
@@ -273,13 +278,13 @@ async def _consume(
             take.cancel()  # stopping while idle: nothing in hand
             with contextlib.suppress(asyncio.CancelledError):
                 await take
-            return
+            return []
         msgs = take.result()
         for index, msg in enumerate(msgs):
             if stop.is_set():
-                await _release(msgs[index:])
-                return
+                return msgs[index:]
             await settler.process(msg)
+    return []
 
 
 async def _release(msgs: list[Msg]) -> None:

@@ -19,6 +19,7 @@ import json
 import time
 from collections import deque
 
+import nats.errors
 import structlog
 from nats.aio.client import Client
 from nats.aio.msg import Msg
@@ -30,6 +31,8 @@ STATUS = "Status"
 DESCRIPTION = "Description"
 _HEARTBEAT = "100"
 _RECHECK = 0.5
+# Bounds close(): a PING/PONG with a live server takes milliseconds, even on a busy host.
+_DRAIN_WAIT = 5.0
 # Statuses after which this consumer cannot be pulled from until it is created again.
 _GONE = ("consumer deleted", "consumer is push based")
 
@@ -89,10 +92,29 @@ class PullFeed:
         return msgs
 
     async def close(self) -> list[Msg]:
-        """Stop pulling; return what was delivered but not taken (to be nak'ed)."""
-        if self._sub is not None and not (self._nc.is_closed or self._nc.is_draining):
-            await self._sub.unsubscribe()
-        self._sub = None
+        """Stop pulling; return what was delivered but not taken (to be nak'ed).
+
+        The open pull request outlives us on the server until it expires, and the server
+        sends it whatever it can, the naks' redeliveries included. A plain unsubscribe
+        drops, unseen, what is on the wire or queued in the client when it runs, and each
+        dropped message waits out `ack_wait` before anyone gets it. So the subscription is
+        drained: UNSUB, then a PING/PONG round trip, after which the server has processed
+        the UNSUB and everything it sent before has reached `_on_message`. What the caller
+        naks after this finds no interest on the old request, so it goes to the next pull.
+        """
+        sub, self._sub = self._sub, None  # first: no new pull request from _on_message
+        if sub is not None and self._nc.is_connected:
+            try:
+                async with asyncio.timeout(_DRAIN_WAIT):
+                    await sub.drain()  # type: ignore[no-untyped-call]  # nats-py: untyped
+            except (TimeoutError, nats.errors.Error) as error:
+                # NATS went away meanwhile: what it sent is lost to us either way, and is
+                # redelivered after ack_wait.
+                log.warning("pull.drain_failed", error=repr(error))
+                with contextlib.suppress(nats.errors.Error):
+                    await sub.unsubscribe()
+        elif sub is not None and not (self._nc.is_closed or self._nc.is_draining):
+            await sub.unsubscribe()  # reconnecting: the server has forgotten the request
         left = list(self._buffer)
         self._buffer.clear()
         return left

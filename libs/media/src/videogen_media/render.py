@@ -29,7 +29,13 @@ import ffmpeg
 from videogen_media.ffmpeg import ProgressCallback, run_ffmpeg
 from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.render_settings import AUDIO_RATE, RenderSettings
-from videogen_media.video_track import Piece, change_frames, densify, sparse_track
+from videogen_media.video_track import (
+    Piece,
+    change_frames,
+    densify,
+    for_libass,
+    sparse_track,
+)
 from videogen_media.visuals import Background, background_drift_small, background_still, drift_ticks
 
 IMAGE_SUFFIXES = frozenset((".jpg", ".jpeg", ".png", ".webp", ".bmp"))
@@ -128,7 +134,7 @@ def build_render_command(
         options = {"filename": str(captions)}
         if fonts_dir is not None:
             options["fontsdir"] = str(fonts_dir)
-        video = video.filter("ass", **options)
+        video = for_libass(video, fps).filter("ass", **options)
     video = densify(video, fps, start)
     audio = ffmpeg.concat(*audios, v=0, a=1) if len(audios) > 1 else audios[0]
     out = ffmpeg.output(video, audio, str(output), **settings.encoder_options())

@@ -92,6 +92,23 @@ def sparse_track(
     return ffmpeg.filter(inputs, "interleave", nb_inputs=len(inputs))
 
 
+def for_libass(stream: Any, fps: int) -> Any:
+    """The merged frames as the `ass` filter must see them: a hair after their true time.
+
+    ffmpeg hands libass `(long long)(pts * av_q2d(tb) * 1000)` ms, and after `interleave`
+    the time base is 1/1000000: a frame exactly on a cue time (93/30 s, 3100000 us) comes
+    out as 3099.9999... ms and is truncated to 3099. A cue starting there is then missed,
+    and one ending there drawn: on one frame of the full-rate path, on a whole held stretch
+    of the fast path. That is one frame in ten at 30 fps, so a cue time on a tenth of a
+    second hit it about one time in three. In a time base of half a millisecond per fps,
+    one tick later puts every frame 1/(2*fps) ms after its true time: far above the float
+    error, and below the smallest gap (1/fps ms) from a frame time to the next whole
+    millisecond, so the truncated value is the true time's floor and libass's
+    `start <= t < end` holds exactly (checked for every frame of 24 h at 24 to 60 fps).
+    """
+    return stream.filter("settb", f"1/{2000 * fps}").setpts("PTS+1")
+
+
 def densify(stream: Any, fps: int, total_frames: int) -> Any:
     """Repeat each frame until the next, at `fps`, and end exactly at `total_frames`."""
     return stream.filter("fps", fps).trim(end_frame=total_frames).setpts(f"N/({fps}*TB)")

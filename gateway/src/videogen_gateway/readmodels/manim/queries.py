@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 from videogen_contracts.script.manim import manim_session_key
+from videogen_gateway.readmodels.manim.feed import TASK_ENDS
 from videogen_gateway.readmodels.manim.rows import JobRow, SceneRow, SessionRow, TaskRow
 from videogen_gateway.readmodels.owners import owned_of, viewer, visible
 from videogen_gateway.readmodels.queries import Queries, columns
@@ -47,6 +48,9 @@ class ManimQueries(Queries):
                            " WHERE project_key = $1 AND task_id = $2 AND seq > $3"
                            f" ORDER BY seq LIMIT {FEED_PAGE}")
         self._head = f"SELECT last_seq FROM {q}.manim_feeds WHERE project_key = $1"
+        ends = ", ".join(f"'{event}'" for event in sorted(TASK_ENDS))
+        self._task_end = (f"SELECT min(seq) FROM {q}.manim_events WHERE project_key = $1"
+                          f" AND task_id = $2 AND event IN ({ends})")
 
     async def session(self, session_id: str) -> SessionRow | None:
         """The session, if the acting user may see it (readmodels/owners.py)."""
@@ -95,3 +99,8 @@ class ManimQueries(Queries):
     async def head(self, project_key: UUID) -> int:
         """The project's feed's last position (0 when it has none)."""
         return int(await self.pool.fetchval(self._head, project_key) or 0)
+
+    async def task_end(self, project_key: UUID, task_id: UUID) -> int | None:
+        """The position of the message that ended the task (None: none in its feed)."""
+        found = await self.pool.fetchval(self._task_end, project_key, task_id)
+        return None if found is None else int(found)

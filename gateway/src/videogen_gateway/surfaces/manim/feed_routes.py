@@ -5,7 +5,7 @@ fan-out: realtime.py, fanout.py), with feed positions as ids, so a reconnect wit
 `Last-Event-ID` gets exactly what it missed. Messages: `progress` (a task moved),
 `completed`, `failed`, `cancelled` (a task ended), `job` (a job of the session moved).
 - a task's feed replays the task from its start on a first connection and ends after the
-  message that ends the task;
+  message that ends the task (at once, after `connected`, for a client that has it);
 - a project's feed starts from now on a first connection and runs until the client goes.
 """
 
@@ -18,6 +18,7 @@ import msgspec
 from litestar import Request, Router, get
 from litestar.datastructures import State
 from litestar.params import FromPath
+from litestar.types import Send
 from videogen_contracts.script.manim import manim_project_key
 from videogen_gateway import realtime
 from videogen_gateway.fanout import FanOut, LiveOptions, fanout_of
@@ -58,9 +59,22 @@ async def task_events(request: Request[Any, Any, Any], state: State,
     after = realtime.last_event_id(request) or 0
     connected = realtime.encode_sse("connected", msgspec.json.encode(
         {"task_id": str(task.task_id)}), id=after, retry_ms=2000)
+    if task.finished:
+        end = await manim_queries(rt).task_end(task.project_key, task.task_id)
+        if end is None or after >= end:
+            # The client has all of an ended task (an EventSource reconnects after the
+            # stream closed, with the last id): nothing will ever come, so end at once.
+            return realtime.FeedStream(_only(connected))
     return realtime.FeedStream(realtime.sse_serve(
         _task_feeds(state, rt), (task.project_key, task.task_id), after, first=[connected],
         until=_ends))
+
+
+def _only(message: bytes) -> realtime.Serve:
+    async def serve(send: Send) -> None:
+        await send({"type": "http.response.body", "body": message, "more_body": True})
+
+    return serve
 
 
 @get("/projects/{project_id:str}/events", summary="A project's live feed (SSE): its tasks"
