@@ -61,7 +61,7 @@ class Studio:
         await page.add_init_script(WATCH_JS)
         page.on("pageerror", lambda error: studio.errors.append(f"uncaught: {error}"))
         page.on("console", studio._console)
-        page.on("response", studio.responses.append)
+        page.on("response", lambda response: studio.responses.append(response))
         return studio
 
     def _console(self, message: ConsoleMessage) -> None:

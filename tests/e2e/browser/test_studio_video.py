@@ -169,8 +169,8 @@ async def test_text_becomes_a_video_that_plays_seeks_and_downloads_across_a_relo
     for stage in ("narrating", "rendering"):
         assert any(parse_stages(s)[stage] == "active" for s in shown), (stage, shown)
     details = watched_before["details"] + watched_after["details"]
-    assert any(re.fullmatch(rf"narration \d+/{SENTENCES}", d, re.I) for d in details), details
-    assert any(re.fullmatch(r"rendering \d+%", d, re.I) for d in details), details
+    assert any(re.search(rf"narration \d+/{SENTENCES}\b", d, re.I) for d in details), details
+    assert any(re.search(r"rendering \d+%", d, re.I) for d in details), details
 
     duration = await play_and_seek(studio, job_id)
     await studio.shoot("job")
