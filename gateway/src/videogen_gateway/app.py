@@ -26,6 +26,7 @@ from videogen_gateway.lifespan import lifespans
 from videogen_gateway.observability import RequestObserver, metrics_router
 from videogen_gateway.openapi import declare_common_errors
 from videogen_gateway.runtime import MAX_BODY_BYTES, GatewayOptions, Runtime
+from videogen_gateway.studio_web.routes import studio_web_router
 from videogen_gateway.surfaces.aura.job_routes import aura_router
 from videogen_gateway.surfaces.aura.system_routes import aura_system_router
 from videogen_gateway.surfaces.editor.ai_routes import ai_router
@@ -92,6 +93,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             ai_status_router(),
             manim_agents_router(), manim_tasks_router(), manim_feeds_router(),
             manim_files_router(), admin_keys_router(),
+            studio_web_router(),
         ],
         # Every route, WebSockets included: access/guard.py (scope, ownership, limits).
         guards=[authorize],

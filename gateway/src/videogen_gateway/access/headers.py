@@ -16,6 +16,12 @@ API_CSP = b"default-src 'none'; frame-ancestors 'none'"
 # The OpenAPI pages under /schema are HTML that loads its viewer's scripts and styles: they
 # keep the framing rule only.
 DOCS_CSP = b"frame-ancestors 'none'"
+# The web studio's page (studio_web/): its own scripts, styles and API only, no inline code;
+# video from the API and from blob: URLs, frame previews as blob:/data: images.
+STUDIO_CSP = (
+    b"default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:;"
+    b" connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -40,10 +46,12 @@ def cors_config(origins: tuple[str, ...]) -> CORSConfig | None:
 class SecurityHeaders:
     """Adds the security headers to the response start of one HTTP request."""
 
-    __slots__ = ("docs", "send")
+    __slots__ = ("docs", "send", "studio")
 
     def __init__(self, scope: Scope, send: Send) -> None:
-        self.docs = str(scope.get("path", "")).startswith("/schema")
+        path = str(scope.get("path", ""))
+        self.docs = path.startswith("/schema")
+        self.studio = path == "/" or path.startswith("/ui/")
         self.send = send
 
     async def __call__(self, message: Message) -> None:
@@ -59,4 +67,6 @@ class SecurityHeaders:
     def _csp(self, headers: list[tuple[bytes, bytes]]) -> bytes:
         html = any(bytes(n).lower() == b"content-type" and bytes(v).startswith(b"text/html")
                    for n, v in headers)
+        if html and self.studio:
+            return STUDIO_CSP
         return DOCS_CSP if self.docs and html else API_CSP
