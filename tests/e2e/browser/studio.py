@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import ConsoleMessage, Page, Response
+from playwright.async_api import ConsoleMessage, Page, Response, expect
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+ALERT = "[role=alert][data-testid=error]"
 # The job page's stage list, in the order a production passes them (contract).
 STAGES = ["scripting", "narrating", "choosing_visuals", "rendering", "completed"]
 # Every stage the SSE feed may report, in order (CLIENTS.md section 1).
@@ -96,8 +97,12 @@ class Studio:
         await self.page.screenshot(path=str(path), full_page=True)
         return path
 
-    def assert_clean(self) -> None:
+    async def assert_clean(self, *, error_shown: bool = False) -> None:
+        """No uncaught exception, no CSP violation, and (unless the test made one) no error
+        shown: an alert box visible with nothing wrong, or empty, is a fault of its own."""
         assert not self.errors, self.errors
+        if not error_shown:
+            await expect(self.page.locator(ALERT)).to_be_hidden()
 
 
 def job_id_of(url: str) -> str:

@@ -69,7 +69,7 @@ async def test_api_errors_are_shown_and_the_form_works_by_keyboard(studio: Studi
     await studio.goto(f"#/jobs/{uuid.uuid4()}")
     await expect(alert).to_contain_text("Job not found")
     await studio.shoot("error-job")
-    studio.assert_clean()
+    await studio.assert_clean(error_shown=True)
 
 
 async def test_settings_say_when_the_offline_writer_is_used(studio: Studio) -> None:
@@ -83,7 +83,7 @@ async def test_settings_say_when_the_offline_writer_is_used(studio: Studio) -> N
     for key in await settings.locator("input[type=password]").all():
         assert await key.input_value() == "", "a stored key was sent back to the page"
     await studio.shoot("settings")
-    studio.assert_clean()
+    await studio.assert_clean()
 
 
 async def test_the_editor_uploads_a_clip_and_previews_a_frame(
@@ -117,4 +117,4 @@ async def test_the_editor_uploads_a_clip_and_previews_a_frame(
               if r.ok and (await r.header_value("content-type") or "").startswith("image/")]
     assert images, "no frame image came from the API"
     await studio.shoot("editor")
-    studio.assert_clean()
+    await studio.assert_clean()

@@ -185,7 +185,7 @@ async def test_text_becomes_a_video_that_plays_seeks_and_downloads_across_a_relo
         f"[data-testid=projects] [data-testid=project-row][data-project-id='{job_id}']"
     )).to_have_count(1)
     await studio.shoot("home")
-    studio.assert_clean()
+    await studio.assert_clean()
 
 
 async def test_an_edited_sentence_is_marked_stale_and_the_re_render_speaks_it(
@@ -229,4 +229,4 @@ async def test_an_edited_sentence_is_marked_stale_and_the_re_render_speaks_it(
     await studio.goto(f"#/projects/{job.id}")
     await expect(sentences).to_have_count(3)
     await expect(page.locator("[data-testid=sentence][data-stale=true]")).to_have_count(0)
-    studio.assert_clean()
+    await studio.assert_clean()
