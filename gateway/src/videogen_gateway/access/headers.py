@@ -67,6 +67,9 @@ class SecurityHeaders:
     def _csp(self, headers: list[tuple[bytes, bytes]]) -> bytes:
         html = any(bytes(n).lower() == b"content-type" and bytes(v).startswith(b"text/html")
                    for n, v in headers)
-        if html and self.studio:
+        # Every answer under the studio's paths, not only its text/html ones: a 304 to a
+        # revalidation has no Content-Type, and the browser updates the cached page's
+        # headers from it, so the API's CSP there would block the page's own scripts.
+        if self.studio:
             return STUDIO_CSP
         return DOCS_CSP if self.docs and html else API_CSP

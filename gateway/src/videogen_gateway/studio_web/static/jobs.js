@@ -68,7 +68,8 @@ export function auraProgress(steps) {
   let progress = 0;
   for (const step of steps) {
     const span = AURA_STEPS[step.name];
-    if (!span) continue;
+    // A step not started yet says nothing (its 0 % would put the job at the step's start).
+    if (!span || step.status === "Pending") continue;
     const [, lo, hi] = span;
     progress = Math.max(progress, lo + Math.round((step.progressPct * (hi - lo)) / 100));
   }
