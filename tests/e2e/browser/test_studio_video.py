@@ -150,7 +150,7 @@ async def test_text_becomes_a_video_that_plays_seeks_and_downloads_across_a_relo
     by_id = {m["id"]: m for m in after}
     assert all(by_id[m["id"]] == m for m in before), "the replay differs from the live feed"
     assert_feed_in_order(after)
-    reached = [m["stage"] for m in after]
+    reached = [m["stage"] for m in before + after]
     assert {"narrating", "rendering", "completed"} <= set(reached), reached
 
     # The bar never went back on either page, and not across the reload once the replay
