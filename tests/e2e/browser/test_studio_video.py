@@ -147,8 +147,10 @@ async def test_text_becomes_a_video_that_plays_seeks_and_downloads_across_a_relo
     assert_gapless(ids)
     assert ids[0] <= before[0]["id"], "the reload did not start from the stream's replay"
     assert ids[-1] > before[-1]["id"], "nothing came after the reload"
-    by_id = {m["id"]: m for m in after}
-    assert all(by_id[m["id"]] == m for m in before), "the replay differs from the live feed"
+    # The same messages again (the page's stage/progress beside each may be ahead: after a
+    # reload it paints the current state before the replay arrives).
+    replayed = {m["id"]: m["event"] for m in after}
+    assert all(replayed[m["id"]] == m["event"] for m in before), (before, after)
     assert_feed_in_order(after)
     reached = [m["stage"] for m in before + after]
     assert {"narrating", "rendering", "completed"} <= set(reached), reached
