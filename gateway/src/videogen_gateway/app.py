@@ -48,6 +48,7 @@ from videogen_gateway.surfaces.manim.task_routes import manim_tasks_router
 from videogen_gateway.surfaces.studio.editing_routes import studio_editing_router
 from videogen_gateway.surfaces.studio.inngest_routes import inngest_router
 from videogen_gateway.surfaces.studio.project_routes import studio_router
+from videogen_gateway.surfaces.studio.render_routes import studio_render_router
 from videogen_gateway.surfaces.studio.script_routes import studio_scripts_router
 from videogen_gateway.surfaces.studio.status_routes import studio_status_router
 from videogen_gateway.surfaces.studio.websocket import studio_socket
@@ -94,6 +95,7 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             manim_agents_router(), manim_tasks_router(), manim_feeds_router(),
             manim_files_router(), admin_keys_router(),
             studio_web_router(),
+            studio_render_router(),
         ],
         # Every route, WebSockets included: access/guard.py (scope, ownership, limits).
         guards=[authorize],

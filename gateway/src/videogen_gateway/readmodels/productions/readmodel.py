@@ -25,7 +25,10 @@ from videogen_contracts.project.production import (
     ProductionStepLogged,
 )
 from videogen_gateway.readmodels.owners import owned_filter, viewer
+from videogen_gateway.readmodels.productions.feed import append_feed
+from videogen_gateway.readmodels.productions.renders import apply_render_event
 from videogen_gateway.readmodels.queries import Queries, columns
+from videogen_gateway.realtime import SseEvent, sse_event
 
 if TYPE_CHECKING:
     from videogen_eventstore.db import Conn
@@ -83,6 +86,9 @@ async def apply_production_event(conn: Conn, q: str, event: ProductionEvent) -> 
         case _:
             # The *Attached events feed the process manager; the job view has no use for them.
             pass
+    # After the row: the feed's messages show the job as it is once the event is applied.
+    await append_feed(conn, q, event)
+    await apply_render_event(conn, q, event)
 
 
 async def _advance(
@@ -123,6 +129,8 @@ class ProductionRow(msgspec.Struct, frozen=True, kw_only=True):
     error: str | None
     created_at: datetime
     updated_at: datetime
+    # The SSE id of the job's last feed message (feed.py).
+    last_seq: int = 0
 
 
 class ProductionQueries(Queries):
@@ -130,12 +138,21 @@ class ProductionQueries(Queries):
         super().__init__(pool, schema)
         rows = f"SELECT {columns(ProductionRow)} FROM {self.q}.productions"
         self._get = f"{rows} WHERE id = $1"
-        self._list = (f"{rows} WHERE kind = $1 AND {owned_filter(self.q, 'id', 2)}"
-                      " ORDER BY created_at, id")
+        self._list = (f"{rows} WHERE kind = ANY($1::text[]) AND"
+                      f" {owned_filter(self.q, 'id', 2)} ORDER BY created_at, id")
+        self._events = (f"SELECT seq AS id, event, data FROM {self.q}.production_events"
+                        " WHERE production_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
 
     async def get(self, production_id: UUID) -> ProductionRow | None:
         return await self.one(self._get, ProductionRow, production_id)
 
-    async def list(self, kind: str = "text2video") -> list[ProductionRow]:
-        """The acting user's productions of `kind` (everyone's for an admin)."""
-        return await self.all(self._list, ProductionRow, kind, viewer())
+    async def events_after(self, production_id: UUID, seq: int, limit: int = 1000
+                           ) -> list[SseEvent]:
+        """A page of the job's feed after `seq` (feed.py)."""
+        return await self.all(self._events, sse_event, production_id, seq, limit)
+
+    async def list(self, *kinds: str) -> list[ProductionRow]:
+        """The acting user's productions of these kinds (text2video when none is named),
+        everyone's for an admin."""
+        return await self.all(self._list, ProductionRow, [*kinds] or ["text2video"],
+                              viewer())

@@ -12,7 +12,8 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
-from videogen_gateway.readmodels.queries import Queries, columns
+from videogen_gateway.readmodels.productions.renders import stale_sql
+from videogen_gateway.readmodels.queries import Queries
 
 
 class SentenceRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -23,6 +24,9 @@ class SentenceRow(msgspec.Struct, frozen=True, kw_only=True):
     position: int
     revision: int
     updated_at: datetime
+    # Not a column: changed or added since the project's last completed render
+    # (readmodels/productions/renders.py).
+    stale: bool = False
 
 
 class SectionRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,9 +50,12 @@ class ScriptQueries(Queries):
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         super().__init__(pool, schema)
         q = self.q
+        stored = ", ".join(f"t.{name}" for name in SentenceRow.__struct_fields__
+                           if name != "stale")
+        sentence = f"{stored}, {stale_sql(q, 't')} AS stale"
         sentences = (
-            f"coalesce((SELECT json_agg(t ORDER BY t.position, t.id) FROM {q}.sentences t"
-            " WHERE t.section_id = s.id), '[]')::text AS sentences"
+            f"coalesce((SELECT json_agg(x ORDER BY x.position, x.id) FROM (SELECT {sentence}"
+            f" FROM {q}.sentences t WHERE t.section_id = s.id) x), '[]')::text AS sentences"
         )
         sections = (
             f"SELECT s.id, s.project_id, s.title, s.position, s.provider_label, s.updated_at,"
@@ -57,7 +64,7 @@ class ScriptQueries(Queries):
         self._of_project = f"{sections} AND s.project_id = $1 ORDER BY s.position, s.id"
         self._section = f"{sections} AND s.id = $1"
         self._sentence = (
-            f"SELECT {columns(SentenceRow)} FROM {q}.sentences t WHERE id = $1"
+            f"SELECT {sentence} FROM {q}.sentences t WHERE id = $1"
             f" AND {self.alive('t.project_id')}"
         )
         self._section_project = (

@@ -120,6 +120,9 @@ class SentenceOut(msgspec.Struct, kw_only=True, rename="camel"):
     order: int
     # 1 when written, +1 per edit: narration made for an older revision is stale.
     revision: int
+    # Changed, or added, since the project's last completed render; false when it has
+    # never been rendered (docs/jobs-api.md).
+    stale: bool = False
 
 
 class SectionOut(msgspec.Struct, kw_only=True, rename="camel"):

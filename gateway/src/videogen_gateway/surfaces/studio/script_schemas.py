@@ -151,7 +151,7 @@ def script_mode(body: ScriptBody) -> None:
 
 def sentence_out(row: SentenceRow) -> SentenceOut:
     return SentenceOut(id=row.id, section_id=row.section_id, text=row.text, order=row.position,
-                       revision=row.revision)
+                       revision=row.revision, stale=row.stale)
 
 
 def section_out(row: SectionRow) -> SectionOut:

@@ -1,4 +1,4 @@
-"""The text2video surface (seed 004): generate, status, download, jobs.
+"""The text2video surface (seed 004): generate, status, download, jobs (+ job_routes.py).
 
 A POST becomes the project command `start_production` and answers 202 once the job is
 visible in the `productions` read model (read-your-writes), so a status poll right after
@@ -17,28 +17,23 @@ import structlog
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath
-from videogen_bus.correlation import current_correlation_id, new_correlation_id
-from videogen_contracts.project.production import StartProduction
+from videogen_contracts.project.production import StartProduction, VoiceSettings
 from videogen_gateway.access.route_opts import costly
-from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.downloads import blob_path, file_response
-from videogen_gateway.errors import REJECTION_STATUS, ApiError, error_response
+from videogen_gateway.errors import ApiError, error_response
 from videogen_gateway.openapi import described, file_download, id_link, json_schema, plain_errors
-from videogen_gateway.readmodels.productions.readmodel import ProductionQueries, ProductionRow
-from videogen_gateway.runtime import Runtime, runtime_of
+from videogen_gateway.readmodels.productions.readmodel import ProductionQueries
+from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.text2video import schemas as shapes
+from videogen_gateway.surfaces.text2video.job_routes import cancel_job, job_events, retry_job
+from videogen_gateway.surfaces.text2video.jobs import (
+    KINDS,
+    find_job,
+    require_voice,
+    send_production,
+)
 
 log = structlog.get_logger("videogen_gateway.text2video")
-
-SERVICE = "project"
-
-
-async def _job(rt: Runtime, raw_id: str) -> ProductionRow:
-    row = await ProductionQueries(rt.pool, rt.schema).get(shapes.job_id_of(raw_id))
-    if row is None or row.kind != "text2video":
-        raise ApiError(404, shapes.JOB_NOT_FOUND)
-    return row
-
 
 JOB_ID = "$response.body#/job_id"
 
@@ -52,33 +47,32 @@ JOB_ID = "$response.body#/job_id"
       }))
 async def generate(request: Request[Any, Any, Any], state: State) -> shapes.GenerateAccepted:
     rt = runtime_of(state)
-    text = shapes.text_of(await request.body(), rt.options.text2video_max_chars)
+    text, options = shapes.generate_request(await request.body(),
+                                            rt.options.text2video_max_chars)
+    await require_voice(options.voice)
     job_id = uuid.uuid4()
+    # `options.style` is not sent: a text2video production writes its script from the text
+    # alone and takes no style (docs/jobs-api.md).
     command = StartProduction(
         command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job_id,
         # One project per job: the studio surface then lists it like any other project.
         project_id=job_id, kind="text2video", text=text,
+        render=shapes.render_for(options.aspect), voice=VoiceSettings(voice=options.voice),
     )
-    correlation_id = current_correlation_id() or new_correlation_id()
-    try:
-        await rt.dispatcher.send_and_wait(SERVICE, "start_production", command, correlation_id)
-    except CommandRefused as refused:
-        rejection = refused.rejection
-        raise ApiError(REJECTION_STATUS[rejection.code], rejection.message,
-                       rejection.field) from None
+    await send_production(rt, "start_production", command)
     return shapes.GenerateAccepted(job_id=str(job_id))
 
 
 @get("/status/{job_id:str}", summary="Check the status of a video generation job",
      operation_id="Text2videoStatus", responses=plain_errors(400, 404, 500, 503))
 async def job_status(state: State, job_id: FromPath[str]) -> shapes.JobStatus:
-    return shapes.job_status(await _job(runtime_of(state), job_id))
+    return shapes.job_status(await find_job(runtime_of(state), job_id))
 
 
 @get("/jobs", summary="List all jobs and their statuses", responses=plain_errors(500, 503))
 async def list_jobs(state: State) -> shapes.JobList:
     rt = runtime_of(state)
-    rows = await ProductionQueries(rt.pool, rt.schema).list("text2video")
+    rows = await ProductionQueries(rt.pool, rt.schema).list(*KINDS)
     return shapes.JobList(jobs={str(row.id): shapes.job_summary(row) for row in rows})
 
 
@@ -89,7 +83,7 @@ async def download(
     request: Request[Any, Any, Any], state: State, job_id: FromPath[str]
 ) -> Response[Any]:
     rt = runtime_of(state)
-    row = await _job(rt, job_id)
+    row = await find_job(rt, job_id)
     if row.status != "completed" or row.video_key is None:
         raise ApiError(400, shapes.NOT_READY)
     path = blob_path(rt.settings.data_dir, row.video_key)
@@ -109,5 +103,6 @@ async def download(
 
 
 def text2video_router() -> Router:
-    return Router("/api/v1", route_handlers=[generate, job_status, list_jobs, download],
+    return Router("/api/v1", route_handlers=[generate, job_status, list_jobs, download,
+                                             job_events, cancel_job, retry_job],
                   tags=["text2video"])

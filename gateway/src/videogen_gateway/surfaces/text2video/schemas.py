@@ -7,11 +7,13 @@ string lives here, word for word.
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 import msgspec
 from msgspec import Meta
+from videogen_contracts.project.limits import SHORT_TEXT_MAX
+from videogen_contracts.project.production import RenderSettings
 from videogen_gateway.errors import ApiError
 from videogen_gateway.readmodels.productions.readmodel import ProductionRow
 
@@ -20,6 +22,14 @@ JOB_NOT_FOUND = "Job not found"
 NOT_READY = "Video not ready for download"
 FILE_NOT_FOUND = "Video file not found"
 STARTED = "Video generation started"
+# VideoGen's own (docs/jobs-api.md): the job routes that doc 004 does not have.
+ALREADY_ENDED = "Job already finished"
+NOT_RETRYABLE = "Only a failed or cancelled job can be retried"
+
+Aspect = Literal["16:9", "9:16", "1:1"]
+ASPECTS: tuple[str, ...] = get_args(Aspect)
+# The frame of each aspect at the default 720p (RenderSettings' 1280x720 for 16:9).
+_FRAMES = {"16:9": (1280, 720), "9:16": (720, 1280), "1:1": (720, 720)}
 
 # The doc's progress stages; the status shows the last one the job has reached (the
 # render's finer progress, 90..99, is in the message).
@@ -36,6 +46,31 @@ class GenerateBody(msgspec.Struct, frozen=True, kw_only=True):
         " than the gateway's limit (VIDEOGEN_TEXT2VIDEO_MAX_CHARS, 100,000 by default) is a"
         " 413",
     )]
+    aspect: Aspect | None = None
+    voice: Annotated[str, Meta(
+        description="a voice name that GET /api/providers/tts/voices lists; none: the default"
+    )] | None = None
+    style: Annotated[str, Meta(
+        max_length=SHORT_TEXT_MAX, description="free short text; kept for productions that"
+        " take a style (a text2video production writes its script from the text alone)",
+    )] | None = None
+
+
+class GenerateOptions(msgspec.Struct, frozen=True, kw_only=True):
+    """What POST /generate asks besides the text (all optional)."""
+
+    aspect: str | None = None
+    voice: str | None = None
+    style: str | None = None
+
+
+def render_for(aspect: str | None) -> RenderSettings:
+    """The default render settings, framed for the aspect (None, or one we do not know:
+    16:9)."""
+    if aspect not in _FRAMES:
+        return RenderSettings()
+    width, height = _FRAMES[aspect]
+    return RenderSettings(width=width, height=height, aspect=aspect)  # type: ignore[arg-type]
 
 
 class GenerateAccepted(msgspec.Struct, frozen=True, kw_only=True):
@@ -50,10 +85,22 @@ class JobStatus(msgspec.Struct, frozen=True, kw_only=True):
     message: str
     created_at: int
     logs: list[str]
+    # VideoGen's own, additive (docs/jobs-api.md): the production's stage (one of the SSE
+    # feed's), the studio project it renders, and its kind ("text2video" or "project").
+    stage: str | None = None
+    project_id: str | None = None
+    kind: str | None = None
 
 
 class JobSummary(JobStatus, frozen=True, kw_only=True, omit_defaults=True):
     output_file: str | None = None
+
+
+class JobControl(msgspec.Struct, frozen=True, kw_only=True):
+    """The answer of POST /jobs/{id}/cancel (status "cancelling") and /retry ("queued")."""
+
+    job_id: str
+    status: str
 
 
 class JobList(msgspec.Struct, frozen=True, kw_only=True):
@@ -62,12 +109,39 @@ class JobList(msgspec.Struct, frozen=True, kw_only=True):
 
 def text_of(body: bytes, limit: int) -> str:
     """The text to narrate, or the documented 400 (or a 413 naming the limit)."""
+    return generate_request(body, limit)[0]
+
+
+def generate_request(body: bytes, limit: int) -> tuple[str, GenerateOptions]:
+    """The text (checked as `text_of` says) and the options, or a 400 naming the field."""
     try:
         payload: Any = msgspec.json.decode(body) if body.strip() else None
     except msgspec.DecodeError:
         # Malformed JSON gets the documented string too: doc 004 clients read `error`.
         raise ApiError(400, NO_TEXT) from None
-    text = payload.get("text") if isinstance(payload, dict) else None
+    if not isinstance(payload, dict):
+        raise ApiError(400, NO_TEXT, field="text")
+    return _checked_text(payload.get("text"), limit), _options_of(payload)
+
+
+def _options_of(payload: dict[str, Any]) -> GenerateOptions:
+    aspect, voice, style = (payload.get(name) for name in ("aspect", "voice", "style"))
+    if aspect is not None and aspect not in ASPECTS:
+        shown = ", ".join(f'"{a}"' for a in ASPECTS)
+        raise ApiError(400, f"aspect must be one of {shown}", field="aspect")
+    if voice is not None and (not isinstance(voice, str) or not voice.strip()):
+        raise ApiError(400, "voice must be a voice name (GET /api/providers/tts/voices lists"
+                       " them)", field="voice")
+    if style is not None and not isinstance(style, str):
+        raise ApiError(400, "style must be a string", field="style")
+    if isinstance(style, str) and len(style) > SHORT_TEXT_MAX:
+        raise ApiError(400, f"style is too long: at most {SHORT_TEXT_MAX} characters",
+                       field="style")
+    return GenerateOptions(aspect=aspect, voice=voice.strip() if voice else None,
+                           style=style or None)
+
+
+def _checked_text(text: object, limit: int) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ApiError(400, NO_TEXT, field="text")
     if len(text) > limit:
@@ -103,7 +177,8 @@ def download_name(job_id: UUID) -> str:
 def job_status(row: ProductionRow) -> JobStatus:
     return JobStatus(
         status=row.status, progress=shown_progress(row.progress), message=row.message,
-        created_at=int(row.created_at.timestamp()), logs=list(row.logs),
+        created_at=int(row.created_at.timestamp()), logs=list(row.logs), stage=row.stage,
+        project_id=str(row.project_id), kind=row.kind,
     )
 
 
