@@ -94,8 +94,8 @@ def create_app(settings: Settings, options: GatewayOptions | None = None) -> Lit
             ai_status_router(),
             manim_agents_router(), manim_tasks_router(), manim_feeds_router(),
             manim_files_router(), admin_keys_router(),
-            studio_web_router(),
             studio_render_router(),
+            studio_web_router(),
         ],
         # Every route, WebSockets included: access/guard.py (scope, ownership, limits).
         guards=[authorize],

@@ -41,7 +41,6 @@ export async function render(root, { id, kind }, api) {
     h("div", { class: "actions" }, cancel, retry, script),
     media,
     h("details", {}, h("summary", {}, "Log"), log));
-  root.append(page);
 
   function paint() {
     bar.value = state.progress;
@@ -131,13 +130,15 @@ export async function render(root, { id, kind }, api) {
   cancel.addEventListener("click", () => command(cancel, surface.cancel(id), "cancel"));
   retry.addEventListener("click", () => command(retry, surface.retry(id), "retry"));
 
+  // The page appears with the job's state already in it (a reload never shows 0 first).
   try {
     fromStatus(state, await api.get(surface.status(id)));
   } catch (error) {
     api.showError(error);
-    page.dataset.missing = "true";
+    root.append(h("h1", {}, "Job not found"), h("p", {}, h("a", { href: "#/" }, "Back home")));
     return undefined;
   }
+  root.append(page);
   if (kind === "aura") {
     api.get(`/api/jobs/${id}/logs`).then((body) => { state.logs = [...body.logs, ...state.logs]; paint(); },
       (error) => api.showError(error));
