@@ -19,6 +19,7 @@ from tests.e2e.editor.conftest import make_clip
 
 NO_TEXT = "No text provided in request body"  # doc 004's error for an empty text
 MAX_TABS = 40
+CLIP_SECONDS = 3.0
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ async def api(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_clip(tmp_path_factory.mktemp("browser-clip") / "clip.mp4", 3.0)
+    return make_clip(tmp_path_factory.mktemp("browser-clip") / "clip.mp4", CLIP_SECONDS)
 
 
 async def tab_to(page: Page, selector: str) -> None:
@@ -102,17 +103,19 @@ async def test_the_editor_uploads_a_clip_and_previews_a_frame(
     stored = (await api.get(f"/api/project/{project_id}")).json()
     assert stored["assets"], stored
 
+    # A press halfway along the timeline seeks there: the frame preview shows that frame.
+    preview = page.locator("[data-testid=frame-preview]")
     timeline = page.locator("[data-testid=timeline]")
     box = await timeline.bounding_box()
     assert box, "the timeline is not laid out"
-    await page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    await page.mouse.down()
-    await page.mouse.up()
-    preview = page.locator("[data-testid=frame-preview] img")
-    await expect(preview).to_be_visible()
+    await timeline.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
     await page.wait_for_function(
-        "(img) => img.complete && img.naturalWidth > 0", arg=await preview.element_handle(),
-        timeout=30_000)
+        "([el, mid]) => Math.abs(Number(el.dataset.ts) - mid) < 0.2",
+        arg=[await preview.element_handle(), CLIP_SECONDS / 2], timeout=30_000)
+    image = preview.locator("img")
+    await expect(image).to_be_visible()
+    await page.wait_for_function("(img) => img.complete && img.naturalWidth > 0",
+                                 arg=await image.element_handle(), timeout=30_000)
     images = [r for r in studio.responses
               if r.ok and (await r.header_value("content-type") or "").startswith("image/")]
     assert images, "no frame image came from the API"
