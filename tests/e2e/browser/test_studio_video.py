@@ -210,7 +210,7 @@ async def first_render(api: httpx.AsyncClient) -> tuple[str, str]:
     return project_id, job.id
 
 
-async def test_an_edited_sentence_is_marked_stale_and_the_re_render_speaks_it(
+async def test_an_edited_sentence_is_marked_stale_and_the_re_render_makes_a_new_video(
     studio: Studio, api: httpx.AsyncClient
 ) -> None:
     project_id, first_id = await first_render(api)
