@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright
@@ -31,10 +30,10 @@ VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 
 
 def chromium_path() -> str | None:
-    found = os.environ.get("VIDEOGEN_CHROMIUM") or shutil.which("chromium")
-    if found is None and Path("/usr/bin/chromium").is_file():
-        found = "/usr/bin/chromium"
-    return found
+    """VIDEOGEN_CHROMIUM if set (a path), else Debian's `chromium` on PATH or in /usr/bin."""
+    chosen = os.environ.get("VIDEOGEN_CHROMIUM")
+    candidates = [chosen] if chosen else [shutil.which("chromium"), "/usr/bin/chromium"]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
 
 
 @pytest.fixture(scope="package")
@@ -54,8 +53,9 @@ def stack(browser_stacks: StackFactory) -> Stack:
 async def browser() -> AsyncIterator[Browser]:
     executable = chromium_path()
     if executable is None:
-        pytest.skip("no chromium: install Debian's `chromium` package (make setup does) "
-                    "or set VIDEOGEN_CHROMIUM to its path")
+        where = os.environ.get("VIDEOGEN_CHROMIUM") or "PATH or /usr/bin"
+        pytest.skip(f"no chromium in {where}: install Debian's `chromium` package (make "
+                    "setup does) or set VIDEOGEN_CHROMIUM to its path")
     async with async_playwright() as driver:
         launched = await driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
