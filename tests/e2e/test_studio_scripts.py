@@ -26,7 +26,7 @@ from tests.e2e.studio_scripts_client import (
 )
 
 SECTION_KEYS = {"id", "projectId", "title", "order", "providerLabel", "sentences"}
-SENTENCE_KEYS = {"id", "sectionId", "text", "order", "revision"}
+SENTENCE_KEYS = {"id", "sectionId", "text", "order", "revision", "stale"}
 OUTLINE_KEYS = {
     "id", "outlineId", "projectId", "title", "totalTargetMinutes", "sections", "status",
     "providerLabel", "jobId", "createdAt", "updatedAt",

@@ -79,6 +79,7 @@ _BY_PATH: tuple[tuple[str, dict[str, IdKind]], ...] = (
     ("/api/jobs/", {"job_id": _AURA_JOB}),
     ("/api/v1/status/", {"job_id": _TEXT2VIDEO_JOB}),
     ("/api/v1/download/", {"job_id": _TEXT2VIDEO_JOB}),
+    ("/api/v1/jobs/", {"job_id": _TEXT2VIDEO_JOB}),
     ("/api/v1/video/agents/", {"job_id": _quoted("job")}),
     ("/api/v1/video-generation/", {"task_id": _quoted("task"), "project_id": _MANIM_PROJECT}),
     ("/api/v1/video/files/", {"key": _under("manim", lambda key: f"file {key[:200]!r} not found")}),

@@ -89,10 +89,11 @@ def feed_messages(job: JobNow, event: ProductionEvent) -> list[tuple[str, dict[s
 async def append_feed(conn: Conn, q: str, event: ProductionEvent) -> None:
     """Append the event's messages to its production's feed (see the module doc)."""
     # FOR UPDATE: the row is already locked by the UPDATE that applied the event, if any;
-    # if not, this takes the lock, so two transactions never draw the same ids.
+    # if not, this takes the lock, so two transactions never draw the same ids. Aura's jobs
+    # (kind "brief") have a feed of their own, in Aura's terms (aura_jobs): none here.
     row = await conn.fetchrow(
         f"SELECT id, status, stage, progress, message FROM {q}.productions WHERE id = $1"
-        " FOR UPDATE", event.production_id,
+        " AND kind <> 'brief' FOR UPDATE", event.production_id,
     )
     if row is None:
         return

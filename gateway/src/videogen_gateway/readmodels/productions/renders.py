@@ -10,12 +10,16 @@ projector's transaction; read by the scripts queries through `stale_sql`.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from uuid import UUID
 
+import asyncpg
 from videogen_contracts.project.production import (
     ProductionCompleted,
     ProductionEvent,
     ProductionScriptAttached,
 )
+from videogen_contracts.script.events import studio_script_id
+from videogen_gateway.readmodels.queries import Queries
 
 if TYPE_CHECKING:
     from videogen_eventstore.db import Conn
@@ -57,3 +61,22 @@ def stale_sql(q: str, sentence: str) -> str:
         f" WHERE n.production_id = r.production_id AND n.sentence_id = {sentence}.id"
         f" AND n.text = {sentence}.text))"
     )
+
+
+class RenderQueries(Queries):
+    def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
+        super().__init__(pool, schema)
+        q = self.q
+        # A project's sentences by the script they belong to: the studio's own (the one a
+        # render of kind "project" narrates and the studio edits), or a text2video draft
+        # (a production's own script, shown in the studio but not the project's script).
+        self._counts = (
+            f"SELECT count(*) FILTER (WHERE s.script_id = $2), count(*) FROM {q}.sentences t"
+            f" JOIN {q}.sections s ON s.id = t.section_id WHERE t.project_id = $1"
+        )
+
+    async def sentence_counts(self, project_id: UUID) -> tuple[int, int]:
+        """(sentences of the project's studio script, all the sentences it shows)."""
+        record = await self.pool.fetchrow(self._counts, project_id, studio_script_id(project_id))
+        assert record is not None
+        return int(record[0]), int(record[1])

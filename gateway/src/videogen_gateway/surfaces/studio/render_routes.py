@@ -24,12 +24,12 @@ from videogen_contracts.project.production import StartProduction, VoiceSettings
 from videogen_gateway.access.route_opts import costly
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import described, id_link, problems
+from videogen_gateway.readmodels.productions.renders import RenderQueries
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.studio.lookups import (
     known_path_ids,
     parse_id,
     project_detail,
-    scripts,
 )
 from videogen_gateway.surfaces.studio.project_schemas import AspectRatio
 from videogen_gateway.surfaces.text2video.jobs import require_voice, send_production
@@ -70,9 +70,15 @@ async def render_project(
     pid = parse_id(project_id, "project")
     project = (await project_detail(rt, pid)).project
     body = data or RenderBody()
-    _, sentences = await scripts(rt).counts(pid)
-    if sentences == 0:
+    studio, shown = await RenderQueries(rt.pool, rt.schema).sentence_counts(pid)
+    if shown == 0:
         raise ApiError(409, f"project {pid} has no sentences to render: write its script"
+                       " first (POST /api/v1/projects/{id}/quick-generate)")
+    if studio == 0:
+        # A text2video job's project shows the job's own draft, which is no studio script:
+        # a render would fail at once (the script service has no script of the project's).
+        raise ApiError(409, f"project {pid} shows the script of its text2video job, which"
+                       " cannot be rendered again from the studio yet: write a studio script"
                        " first (POST /api/v1/projects/{id}/quick-generate)")
     await require_voice(body.voice)
     job_id = uuid.uuid4()

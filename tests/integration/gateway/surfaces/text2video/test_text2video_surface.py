@@ -178,8 +178,11 @@ async def test_a_job_is_visible_right_after_generate(client: httpx.AsyncClient) 
     status = await client.get(f"/status/{job}")
     assert status.status_code == 200
     body = status.json()
-    assert set(body) == {"status", "progress", "message", "created_at", "logs"}
+    # doc 004's fields, and VideoGen's additive ones (docs/jobs-api.md)
+    assert set(body) == {"status", "progress", "message", "created_at", "logs", "stage",
+                         "project_id", "kind"}
     assert (body["status"], body["progress"], body["logs"]) == ("queued", 0, [])
+    assert (body["stage"], body["project_id"], body["kind"]) == ("queued", str(job), "text2video")
     assert abs(body["created_at"] - datetime.now(UTC).timestamp()) < 60
 
 

@@ -111,6 +111,10 @@ def test_status_has_exactly_the_documented_fields() -> None:
         "message": "Rendering video... 45%",
         "created_at": 1648656000,
         "logs": ["Starting audio generation..."],
+        # VideoGen's own, additive (docs/jobs-api.md)
+        "stage": "rendering",
+        "project_id": str(JOB),
+        "kind": "text2video",
     }
 
 
