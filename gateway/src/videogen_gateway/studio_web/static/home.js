@@ -34,18 +34,21 @@ export async function render(root, _params, api) {
         api.get("/api/v1/projects"), api.get("/api/project"), allJobs(api),
       ]);
       titles = new Map(studio.map((p) => [p.id, p.topic]));
+      // One row per project: the studio and the editor surfaces share projects (a
+      // text2video job's is in both lists), so a project in both gets both links.
+      const inEditor = new Map(editor.map((p) => [p.id, p]));
       const rows = [
         ...studio.map((p) => ({
           id: p.id, surface: "studio", title: p.topic, href: `#/projects/${p.id}`,
+          editorHref: inEditor.has(p.id) ? `#/editor/${p.id}` : null,
           meta: `${p.aspectRatio} · ${p.sentenceCount} sentences · ${when(p.updatedAt)}`,
         })),
-        ...editor.map((p) => ({
+        ...editor.filter((p) => !titles.has(p.id)).map((p) => ({
           id: p.id, surface: "editor", title: p.name, href: `#/editor/${p.id}`,
-          meta: `editor · ${when(p.updated_at)}`,
+          editorHref: null, meta: `editor · ${when(p.updated_at)}`,
         })),
       ];
-      // A text2video job is also a studio project: one row each, under its own heading.
-      syncList(projects, rows, (p) => `${p.surface}:${p.id}`, projectRow, updateProject);
+      syncList(projects, rows, (p) => p.id, projectRow, updateProject);
       syncList(jobs, list, (j) => j.id, jobRow, (row, job) => updateJob(row, job, titles));
       projectsEmpty.hidden = rows.length > 0;
       jobsEmpty.hidden = list.length > 0;
@@ -64,7 +67,9 @@ export async function render(root, _params, api) {
 
 function projectRow() {
   return h("li", { class: "row", "data-testid": "project-row" },
-    h("a", { class: "row-title" }), h("span", { class: "badge" }), h("span", { class: "meta" }));
+    h("a", { class: "row-title" }), h("span", { class: "badge" }),
+    h("a", { class: "row-extra", "data-testid": "open-editor" }, "editor"),
+    h("span", { class: "meta" }));
 }
 
 function updateProject(row, p) {
@@ -74,6 +79,9 @@ function updateProject(row, p) {
   link.href = p.href;
   link.textContent = p.title || "(untitled)";
   row.querySelector(".badge").textContent = p.surface;
+  const extra = row.querySelector(".row-extra");
+  extra.hidden = p.editorHref === null;
+  if (p.editorHref !== null) extra.href = p.editorHref;
   row.querySelector(".meta").textContent = p.meta;
 }
 

@@ -6,7 +6,7 @@
 // feed (its events route answers 404) the page polls the status every second instead.
 
 import { bytes, h } from "./dom.js";
-import { STAGES } from "./jobs.js";
+import { STAGES, STAGE_OF } from "./jobs.js";
 import { SURFACES, apply, detail, ended, fromStatus, newState } from "./job-feed.js";
 import { follow } from "./sse.js";
 
@@ -47,7 +47,9 @@ export async function render(root, { id, kind }, api) {
     status.textContent = state.status;
     status.dataset.state = state.status;
     stageDetail.textContent = detail(state);
-    const at = STAGES.findIndex(([stage]) => stage === state.stage);
+    // Captioning belongs to the narration step; queued is before any step.
+    const current = state.stage in STAGE_OF ? STAGE_OF[state.stage] : state.stage;
+    const at = STAGES.findIndex(([stage]) => stage === current);
     stages.querySelectorAll("li").forEach((li, i) => {
       const done = state.status === "completed" || (at >= 0 && i < at);
       li.dataset.state = done ? "done" : i === at ? "active" : "pending";
