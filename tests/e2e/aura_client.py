@@ -10,6 +10,7 @@ import asyncio
 import io
 import json
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,29 @@ class Sse:
     id: int | None
     event: str
     data: dict[str, Any]
+    retry: str | None = None
+
+
+async def sse_messages(
+    response: httpx.Response, comments: list[str] | None = None
+) -> AsyncIterator[Sse]:
+    """The messages of a `text/event-stream` body as EventSource parses them: a message is
+    dispatched at its blank line, and only if it has data; comments go to `comments`."""
+    fields: dict[str, str] = {}
+    async for line in response.aiter_lines():
+        if line.startswith(":"):
+            if comments is not None:
+                comments.append(line)
+            continue
+        if line:
+            name, _, value = line.partition(":")
+            fields[name] = value.removeprefix(" ")
+            continue
+        if "data" in fields:
+            yield Sse(id=int(fields["id"]) if "id" in fields else None,
+                      event=fields.get("event", "message"), data=json.loads(fields["data"]),
+                      retry=fields.get("retry"))
+        fields = {}
 
 
 BRIEF = {
@@ -109,24 +133,10 @@ async def _read_into(
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         assert response.headers["x-accel-buffering"] == "no"
-        fields: dict[str, str] = {}
-        async for line in response.aiter_lines():
-            if line.startswith(":"):
-                if comments is not None:
-                    comments.append(line)
-                continue
-            if line:
-                name, _, value = line.partition(":")
-                fields[name] = value.removeprefix(" ")
-                continue
-            if "data" in fields:
-                events.append(Sse(
-                    id=int(fields["id"]) if "id" in fields else None,
-                    event=fields.get("event", "message"), data=json.loads(fields["data"]),
-                ))
-                if stop_after is not None and len(events) >= stop_after:
-                    break
-            fields = {}
+        async for message in sse_messages(response, comments):
+            events.append(message)
+            if stop_after is not None and len(events) >= stop_after:
+                break
 
 
 def assert_problem(

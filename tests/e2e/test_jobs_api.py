@@ -9,16 +9,15 @@ cancelled and retried, one render of a studio project.
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 from videogen_local.stack import Stack
 
+from .aura_client import Sse, sse_messages
 from .text2video_client import decode
 
 pytestmark = pytest.mark.slow
@@ -28,14 +27,6 @@ STAGES = ["queued", "scripting", "narrating", "captioning", "choosing_visuals", 
 PROGRESS_KEYS = {"job_id", "status", "stage", "progress", "message", "items_done",
                  "items_total", "percent", "at"}
 TEXT = "Octopuses have three hearts. Their blood is blue. They taste with their arms."
-
-
-@dataclass(frozen=True)
-class Sse:
-    id: int | None
-    event: str
-    data: dict[str, Any]
-    retry: str | None = None
 
 
 @pytest.fixture
@@ -54,19 +45,7 @@ async def feed(api: httpx.AsyncClient, job_id: str, *, headers: dict[str, str] |
     ) as response:
         assert response.status_code == 200, await response.aread()
         assert response.headers["content-type"].startswith("text/event-stream")
-        fields: dict[str, str] = {}
-        async for line in response.aiter_lines():
-            if line.startswith(":"):
-                continue
-            if line:
-                name, _, value = line.partition(":")
-                fields[name] = value.removeprefix(" ")
-                continue
-            if "data" in fields:
-                found.append(Sse(id=int(fields["id"]) if "id" in fields else None,
-                                 event=fields.get("event", "message"),
-                                 data=json.loads(fields["data"]), retry=fields.get("retry")))
-            fields = {}
+        found.extend([message async for message in sse_messages(response)])
     return found
 
 

@@ -17,24 +17,14 @@ a file of its own, so that the two runs (minutes each) go to both workers at onc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from videogen_local.stack import Stack
 
-from tests.conftest import stacks
+from tests.e2e.fuzz.conftest import FUZZ_LIMITS
 from tests.e2e.fuzz.harness import fuzz
-
-FUZZ_LIMITS = {"VIDEOGEN_MAX_ACTIVE_JOBS_PER_USER": "3", "VIDEOGEN_MAX_QUEUE_DEPTH": "6"}
-
-
-@pytest.fixture(scope="module")
-def _fuzz_stacks(
-    pg_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[..., Stack]]:
-    with stacks(pg_url, nats_url, tmp_path_factory) as started:
-        yield started
 
 
 @pytest.fixture(scope="module")

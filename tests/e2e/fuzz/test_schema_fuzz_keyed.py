@@ -7,24 +7,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 from videogen_local.stack import Stack
 
-from tests.conftest import stacks
+from tests.e2e.fuzz.conftest import FUZZ_LIMITS
 from tests.e2e.fuzz.harness import fuzz, with_parameters
-from tests.e2e.fuzz.test_schema_fuzz import FUZZ_LIMITS
-
-
-@pytest.fixture(scope="module")
-def _fuzz_stacks(
-    pg_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[..., Stack]]:
-    with stacks(pg_url, nats_url, tmp_path_factory) as started:
-        yield started
 
 
 @pytest.fixture(scope="module")

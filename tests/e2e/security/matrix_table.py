@@ -26,6 +26,7 @@ PARAMS: dict[tuple[str, str], str] = {
     ("/api/v1/sentences/", "sentence_id"): "sentence",
     ("/api/v1/status/", "job_id"): "t2v_job",
     ("/api/v1/download/", "job_id"): "t2v_job",
+    ("/api/v1/jobs/", "job_id"): "t2v_job",
     ("/api/jobs/", "job_id"): "aura_job",
     ("/api/project/", "project_id"): "editor_project",
     ("/api/project/", "asset_id"): "asset",
@@ -96,7 +97,7 @@ OWNER_LISTS: dict[str, str] = {
     "/api/project": "editor_project",
 }
 # Doc 004's paths answer errors as exactly {"error": ...}; every other one problem+json.
-TEXT2VIDEO = re.compile(r"^/api/v1/(generate|status/|download/|jobs$)")
+TEXT2VIDEO = re.compile(r"^/api/v1/(generate|status/|download/|jobs$|jobs/)")
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")

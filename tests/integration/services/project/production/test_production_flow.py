@@ -47,7 +47,7 @@ from videogen_contracts.project.production import (
     stream_id_for,
 )
 from videogen_contracts.replies import CommandAccepted, CommandReply
-from videogen_contracts.script.events import ScriptDrafted
+from videogen_contracts.script.events import ScriptDrafted, studio_script_id
 from videogen_contracts.script.events import event_decoder as script_decoder
 from videogen_contracts.script.events import stream_id_for as script_stream
 from videogen_contracts.subjects import Namespace
@@ -176,7 +176,8 @@ async def test_start_production_drafts_the_script_and_asks_media_to_prepare(
 
     await wait_for(narrating, "the production reaches narrating and prepare_media is sent")
 
-    recorded = await script.plumbing.store.read_stream(script_stream(job))
+    # The job drafts its project's studio script (the project is the job's: same id).
+    recorded = await script.plumbing.store.read_stream(script_stream(studio_script_id(job)))
     assert [r.type for r in recorded] == ["ScriptDrafted"]
     drafted = script_decoder.decode(recorded[0].data)
     assert isinstance(drafted, ScriptDrafted)
