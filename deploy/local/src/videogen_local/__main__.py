@@ -56,6 +56,8 @@ def run() -> int:
         stack.wait_ready(timeout=90, path="/api/health/live")
         names = ", ".join(stack.children)
         print(f"VideoGen is running at {stack.base_url}  ({names}; logs in {data / 'logs'})\n"
+              f"  the web studio: {stack.base_url}/ in a browser\n"
+              f"  the command line: .venv/bin/videogen --url {stack.base_url} --help\n"
               "Press Ctrl-C to stop.", flush=True)
         supervise(infra, stack, lambda: _stopping)
     finally:
