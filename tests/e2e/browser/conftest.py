@@ -1,7 +1,8 @@
 """What the browser tests stand on: one stack and one headless Chromium for the package.
 
-- `stack`: one whole stack for the package (as tests/e2e/security's), default settings:
-  the studio pages are served by its gateway at `/`, loopback needs no key.
+- `stack`: tests/e2e/conftest.py's shared stack, default settings: the studio pages are
+  served by its gateway at `/`, loopback needs no key; the tests find their own jobs and
+  projects by id, so what other files made on it does not matter.
 - `browser`: Debian's `chromium` driven by Playwright through `executable_path`; Playwright's
   own browser download cannot work offline, so it is never used (Playwright itself is a
   locked dev dependency). No chromium: every test here skips and says why. A chromium
@@ -15,13 +16,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 from videogen_local.stack import Stack
 
-from tests.conftest import StackFactory, stacks
 from tests.e2e.browser.studio import Studio
 
 # As root (CI, containers) Chromium refuses its sandbox; the pages we load are our own.
@@ -34,19 +34,6 @@ def chromium_path() -> str | None:
     chosen = os.environ.get("VIDEOGEN_CHROMIUM")
     candidates = [chosen] if chosen else [shutil.which("chromium"), "/usr/bin/chromium"]
     return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
-
-
-@pytest.fixture(scope="package")
-def browser_stacks(
-    pg_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[StackFactory]:
-    with stacks(pg_url, nats_url, tmp_path_factory) as factory:
-        yield factory
-
-
-@pytest.fixture(scope="package")
-def stack(browser_stacks: StackFactory) -> Stack:
-    return browser_stacks()
 
 
 @pytest.fixture(scope="package")
