@@ -53,8 +53,8 @@ def pg_url(infra_dir: Path) -> Iterator[str]:
             yield pg.get_connection_url()
         return
     server = start_postgres(infra_dir / "postgres", durable=False)
+    _infra.append(server)
     yield server.url
-    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -64,8 +64,8 @@ def nats_url(infra_dir: Path) -> Iterator[str]:
         yield url
         return
     server = start_nats(infra_dir / "nats")
+    _infra.append(server)
     yield server.url
-    server.stop()
 
 
 @pytest.fixture
@@ -138,9 +138,18 @@ def stop_in_background(stack: Stack) -> None:
     _stopping.append(thread)
 
 
+# The session's NATS and PostgreSQL (pg_url, nats_url), stopped in pytest_sessionfinish, not
+# by their fixtures: a session fixture is torn down in the last test's teardown, which is
+# under that test's timeout (10 s for some unit tests) and runs while the stacks stopping
+# in the background still talk to both servers.
+_infra: list[Server] = []
+
+
 def pytest_sessionfinish() -> None:
     for thread in _stopping:
         thread.join()
+    for server in reversed(_infra):
+        server.stop()
 
 
 @pytest.fixture(scope="module")
