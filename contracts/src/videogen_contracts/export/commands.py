@@ -13,6 +13,7 @@ from uuid import UUID
 import msgspec
 
 from videogen_contracts.export.events import CaptionTrack, TimelineClip
+from videogen_contracts.media.events import PictureSegment, SoundOptions
 from videogen_contracts.project.events import Timestamp
 from videogen_contracts.project.production import RenderSettings
 
@@ -31,6 +32,10 @@ class RenderTimeline(msgspec.Struct, frozen=True, kw_only=True):
     output_key: str
     # Defaults to the output key with `.srt` (when there is an srt to copy).
     subtitle_key: str | None = None
+    # Pipelined productions: the picture in segments, the sound, the media's report half.
+    segments: list[PictureSegment] = msgspec.field(default_factory=list)
+    sound: SoundOptions = msgspec.field(default_factory=SoundOptions)
+    media_report_key: str | None = None
 
 
 COMMANDS: dict[str, type[msgspec.Struct]] = {"render_timeline": RenderTimeline}

@@ -15,7 +15,7 @@ from uuid import UUID
 
 import msgspec
 
-from videogen_contracts.media.events import ChosenVisual
+from videogen_contracts.media.events import ChosenVisual, PictureSegment, SoundOptions
 from videogen_contracts.project.events import Timestamp
 from videogen_contracts.project.production import RenderSettings
 
@@ -39,6 +39,9 @@ class TimelineClip(msgspec.Struct, frozen=True, kw_only=True):
     # The scene lasts exactly as long as its narration (measured by the media service).
     duration_s: float
     visual: ChosenVisual
+    # Added later (UNSET is never encoded): silence after the narration; the scene lasts
+    # duration_s + pause_s.
+    pause_s: float | msgspec.UnsetType = msgspec.UNSET
 
 
 class CaptionTrack(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,6 +49,8 @@ class CaptionTrack(msgspec.Struct, frozen=True, kw_only=True):
 
     ass_key: str | None = None
     srt_key: str | None = None
+    # Added later (UNSET is never encoded): the WebVTT (with word timings), copied too.
+    vtt_key: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class RenderEventBase(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
@@ -66,6 +71,13 @@ class RenderRequested(RenderEventBase, frozen=True, kw_only=True, tag="RenderReq
     # Where the `.srt` is copied next to the video; None when there are no captions.
     subtitle_key: str | None
     requested_at: Timestamp
+    # Added later (UNSET is never encoded, so older requests read back equal):
+    # the picture already encoded in segments (joined by stream copy; `clips` then give
+    # the soundtrack's layout only), the finished sound, and the media half of the
+    # quality report that the render completes with its measurements of the output.
+    segments: list[PictureSegment] | msgspec.UnsetType = msgspec.UNSET
+    sound: SoundOptions | msgspec.UnsetType = msgspec.UNSET
+    media_report_key: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class RenderProgressed(RenderEventBase, frozen=True, kw_only=True, tag="RenderProgressed"):
@@ -82,6 +94,10 @@ class RenderCompleted(RenderEventBase, frozen=True, kw_only=True, tag="RenderCom
     duration_s: float
     size_bytes: int
     completed_at: Timestamp
+    # Added later (UNSET is never encoded): the quality report (JSON) beside the video,
+    # and the WebVTT captions.
+    report_key: str | msgspec.UnsetType | None = msgspec.UNSET
+    vtt_key: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class RenderFailed(RenderEventBase, frozen=True, kw_only=True, tag="RenderFailed"):

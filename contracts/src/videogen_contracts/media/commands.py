@@ -12,7 +12,12 @@ from uuid import UUID
 
 import msgspec
 
-from videogen_contracts.media.events import FrameSettings, SentenceText, VoiceSettings
+from videogen_contracts.media.events import (
+    FrameSettings,
+    Presentation,
+    SentenceText,
+    VoiceSettings,
+)
 from videogen_contracts.project.events import Timestamp
 
 
@@ -26,6 +31,7 @@ class PrepareMedia(msgspec.Struct, frozen=True, kw_only=True):
     voice: VoiceSettings = msgspec.field(default_factory=VoiceSettings)
     render: FrameSettings = msgspec.field(default_factory=FrameSettings)
     language: str = "en"
+    presentation: Presentation = msgspec.field(default_factory=Presentation)
 
 
 COMMANDS: dict[str, type[msgspec.Struct]] = {"prepare_media": PrepareMedia}

@@ -19,7 +19,7 @@ from uuid import UUID
 
 import msgspec
 
-from videogen_contracts.media.events import ChosenVisual
+from videogen_contracts.media.events import ChosenVisual, PictureSegment, Presentation
 from videogen_contracts.project.events import SERVICE, AspectRatio, Timestamp
 from videogen_contracts.subjects import Namespace
 
@@ -112,6 +112,8 @@ class StartProduction(msgspec.Struct, frozen=True, kw_only=True):
     language: str = "en"
     # Required by kind "brief".
     brief: ProductionBrief | None = None
+    # How the video looks and sounds (each surface maps its style or tone to it).
+    presentation: Presentation = msgspec.field(default_factory=Presentation)
 
 
 class CancelProduction(msgspec.Struct, frozen=True, kw_only=True):
@@ -152,6 +154,8 @@ class NarrationClip(msgspec.Struct, frozen=True, kw_only=True):
     sentence_id: UUID
     key: str
     duration_s: float
+    # Added later (UNSET is never encoded): the silence after it on the timeline.
+    pause_s: float | msgspec.UnsetType = msgspec.UNSET
 
 
 class ProductionEventBase(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
@@ -170,6 +174,7 @@ class ProductionQueued(ProductionEventBase, frozen=True, kw_only=True, tag="Prod
     language: str = "en"
     queued_at: Timestamp
     brief: ProductionBrief | msgspec.UnsetType = msgspec.UNSET
+    presentation: Presentation | msgspec.UnsetType = msgspec.UNSET
 
 
 class ProductionAdvanced(
@@ -219,11 +224,14 @@ class ProductionCaptionsAttached(
     ass_key: str
     srt_key: str
     at: Timestamp
+    vtt_key: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class ProductionVisualsAttached(ProductionEventBase, frozen=True, tag="ProductionVisualsAttached"):
     visuals: list[ChosenVisual]
     at: Timestamp
+    segments: list[PictureSegment] | msgspec.UnsetType = msgspec.UNSET
+    report_key: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class ProductionCompleted(ProductionEventBase, frozen=True, tag="ProductionCompleted"):
@@ -232,6 +240,9 @@ class ProductionCompleted(ProductionEventBase, frozen=True, tag="ProductionCompl
     duration_s: float
     size_bytes: int
     at: Timestamp
+    # Added later (UNSET is never encoded): the quality report and the WebVTT captions.
+    report_key: str | msgspec.UnsetType | None = msgspec.UNSET
+    vtt_key: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class ProductionFailed(ProductionEventBase, frozen=True, tag="ProductionFailed"):
