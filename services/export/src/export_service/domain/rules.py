@@ -55,6 +55,28 @@ def check_request(command: RenderTimeline) -> None:
         check_key("captions.ass_key", command.captions.ass_key)
     if command.captions.srt_key is not None:
         check_key("captions.srt_key", command.captions.srt_key)
+    check_picture(command)
+
+
+def check_picture(command: RenderTimeline) -> None:
+    """Segments cover the clips once, in order; the sound's target is a sane loudness."""
+    expected = 0
+    for index, segment in enumerate(command.segments):
+        check_key(f"segments[{index}].key", segment.key)
+        if segment.first != expected or segment.count < 1 or segment.frames < segment.count:
+            raise Invalid(f"segments[{index}]", "segments cover the clips in order, once each")
+        expected += segment.count
+    if command.segments and expected != len(command.clips):
+        raise Invalid("segments", f"segments cover {expected} of {len(command.clips)} clips")
+    if command.media_report_key is not None:
+        check_key("media_report_key", command.media_report_key)
+    sound = command.sound
+    if not -30.0 <= sound.loudness_lufs <= -5.0:
+        raise Invalid("sound.loudness_lufs", "the loudness target is -30 to -5 LUFS")
+    if sound.music == "upload":
+        if not sound.music_key:
+            raise Invalid("sound.music_key", "music 'upload' needs the audio's blob key")
+        check_key("sound.music_key", sound.music_key)
 
 
 def check_clips(clips: list[TimelineClip]) -> None:
