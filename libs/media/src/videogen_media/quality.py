@@ -18,6 +18,7 @@ different. 64 bits; a Hamming distance of 10 or more is "clearly different" in p
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -49,7 +50,7 @@ def _dct_matrix(n: int) -> NDArray[np.float64]:
     """The orthonormal DCT-II basis (rows): `m @ x @ m.T` is the 2-D DCT of x."""
     k = np.arange(n)[:, None]
     i = np.arange(n)[None, :]
-    m = np.cos(np.pi * (2 * i + 1) * k / (2 * n)) * np.sqrt(2.0 / n)
+    m: NDArray[np.float64] = np.cos(np.pi * (2 * i + 1) * k / (2 * n)) * np.sqrt(2.0 / n)
     m[0] /= np.sqrt(2.0)
     return m
 
@@ -78,7 +79,7 @@ def distance(a: int, b: int) -> int:
 
 
 def neighbour_distances(hashes: Sequence[int]) -> list[int]:
-    return [distance(a, b) for a, b in zip(hashes, hashes[1:], strict=False)]
+    return [distance(a, b) for a, b in itertools.pairwise(hashes)]
 
 
 # --- the report ---------------------------------------------------------------------------

@@ -25,12 +25,12 @@ import av
 import msgspec
 import structlog
 from videogen_contracts.export.events import RenderRequested
+from videogen_media import loudness, quality
 from videogen_media.blobs import LocalBlobStore
 from videogen_media.captions import ass_change_times
 from videogen_media.ffmpeg import FfmpegFailed
 from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.fonts import find_caption_font
-from videogen_media import loudness, quality
 from videogen_media.probe import ProbeFailed, probe_async
 from videogen_media.render import Scene, render_timeline
 from videogen_media.render_settings import InvalidRenderSettings
@@ -181,7 +181,8 @@ def _with_pauses(request: RenderRequested, scenes: list[Scene], scratch: Path) -
                 silence = round(pause * params.framerate)
                 target.writeframes(b"\0" * silence * params.sampwidth * params.nchannels)
         except (wave.Error, EOFError) as error:
-            raise EncodeFailed(f"narration {clip.narration_key} is not a PCM WAV: {error}") from error
+            reason = f"narration {clip.narration_key} is not a PCM WAV: {error}"
+            raise EncodeFailed(reason) from error
         out.append(replace(scene, narration=padded, duration=clip.duration_s + pause))
     return out
 
