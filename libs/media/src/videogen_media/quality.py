@@ -128,6 +128,9 @@ class SceneReport(msgspec.Struct, frozen=True, kw_only=True):
     phash_neighbour_distance: DistanceSummary | None
     style: str = ""
     icons: list[list[str]] = msgspec.field(default_factory=list)  # per scene, matched tags
+    layouts: list[str] = msgspec.field(default_factory=list)  # per scene
+    # Where each scene starts and ends on the timeline (s): to find them in the video.
+    starts_s: list[float] = msgspec.field(default_factory=list)
 
 
 class LanguageReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -186,7 +189,7 @@ def distance_summary(hashes: Sequence[int]) -> DistanceSummary | None:
 
 def scene_report(
     sources: Sequence[str], layouts: Sequence[str], hashes: Sequence[int], *, style: str = "",
-    icon_tags: Sequence[Sequence[str]] = (),
+    icon_tags: Sequence[Sequence[str]] = (), edges_s: Sequence[float] = (),
 ) -> SceneReport:
     typographic = sum(1 for s in sources if s == "type")
     return SceneReport(
@@ -194,7 +197,8 @@ def scene_report(
         by_source=dict(sorted(Counter(sources).items())),
         by_layout=dict(sorted(Counter(layouts).items())),
         phash_neighbour_distance=distance_summary(hashes), style=style,
-        icons=[list(tags) for tags in icon_tags],
+        icons=[list(tags) for tags in icon_tags], layouts=list(layouts),
+        starts_s=[round(t, 3) for t in edges_s],
     )
 
 

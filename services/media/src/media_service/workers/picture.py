@@ -299,6 +299,7 @@ class PicturePipeline:
         done = self.clock.narration_done
         last = self.clock.last_encode_done
         tail = max(0.0, last - done) if last is not None and done is not None else 0.0
+        edges = scene_edges(self.lengths(len(items)), self.fps)
         gaps = quality.neighbour_distances(self.hashes)
         if gaps and min(gaps) < quality.MIN_NEIGHBOUR_DISTANCE:
             warnings.append(f"two neighbouring scenes look alike (pHash distance {min(gaps)})")
@@ -311,6 +312,7 @@ class PicturePipeline:
             scenes=quality.scene_report(
                 [s.source for s in self.scenes], [s.layout for s in self.scenes], self.hashes,
                 style=self.presentation.style, icon_tags=[s.icon_tags for s in self.scenes],
+                edges_s=[e / self.fps for e in edges],
             ),
             languages=[
                 quality.LanguageReport(
