@@ -3,7 +3,7 @@
 The whole stack as processes (real Piper, real ffmpeg and libass): POST /generate with a
 style (and an aspect), poll, download, fetch the quality report, then measure the file
 itself rather than trusting the report:
-- loudness within ±1 LU of the −14 LUFS target and true peak ≤ −1 dBTP (ebur128 on the
+- loudness within ±1 LU of the -14 LUFS target and true peak ≤ -1 dBTP (ebur128 on the
   download);
 - A/V sync: the audio and video streams end together (within a frame and AAC's priming);
 - neighbouring scenes differ: the pHash of a settled frame of each scene (where the report
@@ -18,6 +18,7 @@ Bounded: short texts (3 to 4 sentences), six videos.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,7 @@ def _stream_ends(data: bytes) -> tuple[float, float]:
 
 def _scene_hashes(data: bytes, starts: list[float]) -> list[int]:
     # Late in each scene: its layers have entered, the next transition has not begun.
-    times = [a + 0.7 * (b - a) for a, b in zip(starts, starts[1:], strict=False)]
+    times = [a + 0.7 * (b - a) for a, b in itertools.pairwise(starts)]
     frames = frames_at(data, times)
     assert len(frames) == len(times)
     return [quality.phash(Image.fromarray(f)) for f in frames]
@@ -117,12 +118,17 @@ async def _measure(tmp_path: Path, name: str, data: bytes) -> quality.LoudnessRe
 def _check_report(report: quality.QualityReport, sentences: int) -> None:
     raw: dict[str, Any] = {f: getattr(report, f) for f in SECTIONS}
     assert all(value is not None for value in raw.values()), raw
-    assert report.scenes is not None and report.scenes.count == sentences
+    assert report.scenes is not None
+    assert report.scenes.count == sentences
     assert report.captions is not None
-    assert report.captions.inside_safe_area and report.captions.no_overflow, report.captions
-    assert report.word_timing is not None and sum(report.word_timing.sources.values()) == sentences
-    assert report.languages and report.languages[0].language == "en"
-    assert report.timings.narration_s is not None and report.timings.join_s is not None
+    assert report.captions.inside_safe_area, report.captions
+    assert report.captions.no_overflow, report.captions
+    assert report.word_timing is not None
+    assert sum(report.word_timing.sources.values()) == sentences
+    assert report.languages
+    assert report.languages[0].language == "en"
+    assert report.timings.narration_s is not None
+    assert report.timings.join_s is not None
 
 
 @pytest.mark.parametrize("style", list(STORIES))
@@ -135,7 +141,8 @@ async def test_one_video_per_style(
     assert (info.width, info.height) == FRAMES["16:9"]
     assert (info.video_codec, info.audio_codec) == ("h264", "aac")
     _check_report(report, 3)
-    assert report.scenes is not None and report.scenes.style == style
+    assert report.scenes is not None
+    assert report.scenes.style == style
 
     loud = await _measure(tmp_path, job.id, data)
     assert abs(loud.integrated_lufs - -14.0) <= 1.0, loud
