@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import itertools
 import json
 import sys
 import tempfile
@@ -72,7 +73,7 @@ async def sentences_of(database_url: str, job_id: str) -> list[str]:
 
 
 def settled_frames(video: bytes, starts: list[float]) -> list[Image.Image]:
-    wanted = [a + 0.75 * (b - a) for a, b in zip(starts, starts[1:], strict=False)]
+    wanted = [a + 0.75 * (b - a) for a, b in itertools.pairwise(starts)]
     found: list[Image.Image] = []
     container: Any = av.open(io.BytesIO(video))
     with container:
