@@ -97,10 +97,14 @@ def check_clip(where: str, clip: TimelineClip) -> None:
     if not (math.isfinite(clip.duration_s) and clip.duration_s > 0):
         raise Invalid(f"{where}.duration_s", f"a clip must last a positive time: {clip.duration_s}")
     check_key(f"{where}.narration_key", clip.narration_key)
+    pause = clip.pause_s
+    if not isinstance(pause, msgspec.UnsetType) and not (math.isfinite(pause) and 0 <= pause <= 10):
+        raise Invalid(f"{where}.pause_s", f"a pause lasts 0 to 10 s: {pause}")
     visual = clip.visual
-    if visual.kind == "stock":
+    if visual.kind in ("stock", "designed"):
         if visual.key is None:
-            raise Invalid(f"{where}.visual.key", "a stock visual needs the key of its clip")
+            what = "its clip" if visual.kind == "stock" else "its still"
+            raise Invalid(f"{where}.visual.key", f"a {visual.kind} visual needs the key of {what}")
         check_key(f"{where}.visual.key", visual.key)
     elif visual.spec is None:
         raise Invalid(f"{where}.visual.spec", "a procedural visual needs its spec")

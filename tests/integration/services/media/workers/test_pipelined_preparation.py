@@ -136,7 +136,7 @@ async def test_segments_cover_the_timeline_frame_exactly(
     narration = only(events, NarrationCompleted)
     visuals = only(events, VisualsChosen)
     assert isinstance(visuals.segments, list)
-    assert [(s.first, s.count) for s in visuals.segments][0] == (0, 2)
+    assert (visuals.segments[0].first, visuals.segments[0].count) == (0, 2)
     assert sum(s.count for s in visuals.segments) == len(TEXTS)
     lengths = []
     for item in narration.items:
