@@ -116,13 +116,16 @@ async def assemble(
     parts = [blobs.local_path(s.key) for s in segments]  # MissingInput before any work
     audio = scratch / "soundtrack.m4a"
     started = time.perf_counter()
+    # Progress at the start and between the two steps: a short job, but a client polling
+    # it sees it move (and a fault test can land a kill inside it).
+    await progress(0.05)
     try:
         report = await soundtrack.render_soundtrack(
             narrations, timeline.total_s, audio, target_lufs=sound.loudness_lufs,
             music=await music_bed(sound, blobs), bitrate_k=settings.audio_bitrate_k,
             ffmpeg_exe=ffmpeg_exe,
         )
-        await progress(0.5)
+        await progress(0.6)
         joined = time.perf_counter()
         await segment_render.join_segments(parts, audio, output, ffmpeg_exe=ffmpeg_exe)
     except FfmpegFailed as error:
