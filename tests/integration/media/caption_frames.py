@@ -16,7 +16,12 @@ GRADIENT = ("0x1b2a4a", "0x6a3d7a")
 
 
 def render_frames(
-    ass: str, times: Sequence[float], width: int, height: int, fonts_dir: Path, workdir: Path,
+    ass: str,
+    times: Sequence[float],
+    width: int,
+    height: int,
+    fonts_dir: Path,
+    workdir: Path,
     background: tuple[str, str] = GRADIENT,
 ) -> list[npt.NDArray[np.uint8]]:
     """RGB frames of `ass` burnt over a diagonal gradient at each time (rounded to 10 ms)."""

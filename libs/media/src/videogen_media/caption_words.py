@@ -106,12 +106,12 @@ def timed_units(
         first = min(owners) if owners else (keys[-1] if keys else 0)
         t0 = min(max(words[first].start, previous, start), end)
         t1 = min(max(max((words[i].end for i in owners), default=t0), t0), end)
-        if units and keys[-1] == first and not units[-1].space_after:
-            # CJK characters of one timed word ("東", "京" of "東京"): one unit
+        if units and keys[-1] == first:
+            # Tokens of one timed word are one unit: the CJK characters of "東京", or a
+            # dash nobody speaks (lit with the word before it, never on its own).
             last = units.pop()
-            units.append(
-                Unit(last.text + tok.strip(), last.start, max(last.end, t1), tok.endswith(" "))
-            )
+            joined = last.text + (" " if last.space_after else "") + tok.strip()
+            units.append(Unit(joined, last.start, max(last.end, t1), tok.endswith(" ")))
             continue
         units.append(Unit(tok.strip(), t0, t1, tok.endswith(" ")))
         keys.append(first)
