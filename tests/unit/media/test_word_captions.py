@@ -77,7 +77,8 @@ def test_options_override_and_scale() -> None:
     ("options", "named"),
     [
         ({"size": 3.0}, "captions.size"), ({"color": "red"}, "captions.color"),
-        ({"highlight_color": "#12345"}, "captions.highlight_color"), ({"outline": 9}, "captions.outline"),
+        ({"highlight_color": "#12345"}, "captions.highlight_color"),
+        ({"outline": 9}, "captions.outline"),
         ({"max_words": 0}, "captions.max_words"), ({"style": "fancy"}, "captions.style"),
         ({"position": "left"}, "captions.position"),
     ],
@@ -98,7 +99,8 @@ def test_karaoke_lights_each_word_in_turn_with_static_events() -> None:
     # each state starts when its word is spoken (the first when the sentence starts)
     starts = [float(e.split(",")[1].split(":")[2]) for e in events]
     assert starts == pytest.approx([2.0] + [w.start for w in sentence.words[1:]], abs=0.006)  # type: ignore[index]
-    assert files.change_times[0] == 2.0 and files.change_times[-1] == pytest.approx(
+    assert files.change_times[0] == 2.0
+    assert files.change_times[-1] == pytest.approx(
         sentence.end, abs=0.01
     )
 
@@ -107,7 +109,8 @@ def test_classic_cues_tile_the_sentence_and_break_where_words_are_spoken() -> No
     sentence = spoken(TEXT + " " + TEXT, 0.0)
     files = build_captions([sentence], FONT, look("classic", max_words=6))
     assert len(files.cues) >= 2
-    assert files.cues[0].start == 0.0 and files.cues[-1].end == pytest.approx(
+    assert files.cues[0].start == 0.0
+    assert files.cues[-1].end == pytest.approx(
         sentence.end, abs=0.01
     )
     for a, b in zip(files.cues, files.cues[1:], strict=False):
@@ -155,8 +158,10 @@ def test_words_are_matched_by_characters_not_by_position() -> None:
         for e in dialogue(files.ass)
         if (m := re.search(r"\{\\c&H00D4FF&\}([^{]+)", e))
     }
-    assert lit["don't"] == "0:00:00.30" and lit["need"] == "0:00:00.60"
-    assert lit["20"] == "0:00:01.00" and lit["bees —"] == "0:00:01.50"
+    assert lit["don't"] == "0:00:00.30"
+    assert lit["need"] == "0:00:00.60"
+    assert lit["20"] == "0:00:01.00"
+    assert lit["bees —"] == "0:00:01.50"
 
 
 def test_without_words_the_sentence_window_is_shared_by_length() -> None:
@@ -164,7 +169,8 @@ def test_without_words_the_sentence_window_is_shared_by_length() -> None:
         [TimedText("short and a muchlongerword", 0.0, 3.0)], FONT, look("karaoke")
     )
     starts = [e.split(",")[1] for e in dialogue(files.ass)]
-    assert starts == sorted(starts) and len(starts) == 4
+    assert starts == sorted(starts)
+    assert len(starts) == 4
 
 
 def test_srt_and_vtt_carry_the_cues_and_the_vtt_its_word_times() -> None:
@@ -186,7 +192,8 @@ def test_rtl_lines_are_embedded_right_to_left_and_ltr_lines_are_not() -> None:
         [spoken("القاهرة هي عاصمة مصر.", 0.0), spoken("Cairo is big.", 3.0)], FONT, look("classic")
     )
     arabic, latin = dialogue(files.ass)
-    assert f"){RLE}" in arabic.replace("}", ")") and "\\fnNoto Sans Arabic" in arabic
+    assert f"){RLE}" in arabic.replace("}", ")")
+    assert "\\fnNoto Sans Arabic" in arabic
     assert RLE not in latin
 
 
@@ -202,7 +209,9 @@ def test_characters_no_font_draws_are_dropped_and_reported() -> None:
 
 def test_checks_find_captions_outside_the_band() -> None:
     files = build_captions([spoken(TEXT, 0.0)], FONT, look("classic"))
-    assert files.checks.inside_safe_area and files.checks.no_overflow and files.checks.lines == 1
+    assert files.checks.inside_safe_area
+    assert files.checks.no_overflow
+    assert files.checks.lines == 1
     huge = build_captions(
         [spoken(TEXT, 0.0)], FONT, look("classic", size=2.0, position="top", max_words=12)
     )
@@ -220,7 +229,9 @@ def test_segment_ass_keeps_the_overlapping_events_retimed() -> None:
     part = segment_ass(files.ass, 4.5, 7.0)
     assert part.split("[Events]")[0] == files.ass.split("[Events]")[0]
     times = ass_change_times(part)
-    assert times is not None and times[0] == 0.0 and times[-1] == 2.5
+    assert times is not None
+    assert times[0] == 0.0
+    assert times[-1] == 2.5
     inside = [t - 4.5 for t in files.change_times if 4.5 < t < 7.0]
     assert all(any(abs(t - s) < 0.006 for s in times) for t in inside)
     with pytest.raises(ValueError, match="end after"):
