@@ -27,6 +27,7 @@ import structlog
 from videogen_contracts.export.events import RenderRequested
 from videogen_media import loudness, quality
 from videogen_media.blobs import LocalBlobStore
+from videogen_media.caption_fonts import font_chain
 from videogen_media.captions import ass_change_times
 from videogen_media.ffmpeg import FfmpegFailed
 from videogen_media.ffmpeg_path import ffmpeg_executable
@@ -52,9 +53,10 @@ log = structlog.get_logger("export_service.renderer")
 
 
 def caption_fonts_dir() -> Path:
-    """The fonts the media service measured the captions with (and their CJK fallback),
-    so libass draws with the glyph widths the lines were wrapped for."""
-    return find_caption_font().directory
+    """The fonts the media service measured the captions with (and their CJK, Arabic and
+    Hebrew fallbacks: the caption font chain), so libass draws with the glyph widths the
+    lines were wrapped for."""
+    return font_chain(find_caption_font()).directory
 
 
 class FfmpegRenderer:

@@ -27,6 +27,7 @@ from videogen_contracts.media.events import (
     VisualStyle,
 )
 from videogen_media import segment_render, soundtrack, word_align, word_captions
+from videogen_media.caption_fonts import font_chain
 from videogen_media.fonts import CaptionFont
 from videogen_media.icons import IconSet
 from videogen_media.looks import look_for
@@ -140,7 +141,7 @@ class DesignedPictures:
         await segment_render.render_segment(
             [segment_render.SegmentScene(p.scene, p.frames) for p in parts],
             segment_settings(frame), output, captions=captions,
-            caption_changes=caption_changes, fonts_dir=self.font.directory,
+            caption_changes=caption_changes, fonts_dir=font_chain(self.font).directory,
             transition=look.transition, transition_s=look.transition_s,
             previous_still=previous_still,
         )
