@@ -15,7 +15,7 @@ from pathlib import Path
 
 from videogen_providers.tts.espeak import EspeakSynthesizer
 from videogen_providers.tts.piper_synthesizer import PiperSynthesizer
-from videogen_providers.tts.synthesizer import NO_VOICE, TtsUnavailable, VoiceOptions
+from videogen_providers.tts.synthesizer import NO_VOICE, Spoken, TtsUnavailable, VoiceOptions
 from videogen_providers.tts.voices import InstalledVoice, VoiceCatalogue
 
 
@@ -49,14 +49,21 @@ class VoiceRouter:
     async def synthesize(
         self, voice: InstalledVoice, text: str, out_wav: Path, options: VoiceOptions
     ) -> float:
+        return (await self.speak(voice, text, out_wav, options)).seconds
+
+    async def speak(
+        self, voice: InstalledVoice, text: str, out_wav: Path, options: VoiceOptions
+    ) -> Spoken:
+        """Piper's voices give their own word timings; espeak-ng's give none."""
         if voice.model is not None:
-            return await self._piper_for(voice.model).synthesize(text, out_wav, options)
+            return await self._piper_for(voice.model).speak(text, out_wav, options)
         async with self._espeak_slots:
             espeak = self._espeak or EspeakSynthesizer(self._espeak_executable)
             self._espeak = espeak
-            return await espeak.synthesize(
+            seconds = await espeak.synthesize(
                 text, out_wav, dataclasses.replace(options, voice=voice.voice.id)
             )
+        return Spoken(seconds)
 
     def _piper_for(self, model: Path) -> PiperSynthesizer:
         # No await between the lookup and the insert: one pool per model, even when many
