@@ -28,6 +28,7 @@ from videogen_contracts.media.events import (
 )
 from videogen_media import segment_render, soundtrack, word_align, word_captions
 from videogen_media.caption_fonts import font_chain
+from videogen_media.ffmpeg import FfmpegFailed
 from videogen_media.fonts import CaptionFont
 from videogen_media.icons import IconSet
 from videogen_media.looks import look_for
@@ -138,13 +139,18 @@ class DesignedPictures:
         previous_still: Path | None,
     ) -> None:
         look = look_for(style)
-        await segment_render.render_segment(
-            [segment_render.SegmentScene(p.scene, p.frames) for p in parts],
-            segment_settings(frame), output, captions=captions,
-            caption_changes=caption_changes, fonts_dir=font_chain(self.font).directory,
-            transition=look.transition, transition_s=look.transition_s,
-            previous_still=previous_still,
-        )
+        try:
+            await segment_render.render_segment(
+                [segment_render.SegmentScene(p.scene, p.frames) for p in parts],
+                segment_settings(frame), output, captions=captions,
+                caption_changes=caption_changes, fonts_dir=font_chain(self.font).directory,
+                transition=look.transition, transition_s=look.transition_s,
+                previous_still=previous_still,
+            )
+        except FfmpegFailed as error:
+            # As the export treats an encoder failure: the input is at fault, and a retry
+            # would fail the same way.
+            raise StageFailed(f"picture segment: {error}") from error
 
 
 def _timed(sentence: SpokenSentence) -> word_captions.TimedText:

@@ -119,8 +119,10 @@ class PicturePipeline:
         self.workdir = workdir
         self.fps = pictures.fps(request.render)
         count = len(request.sentences)
+        # Rounded as the decider records them: the export computes the scene edges from
+        # the recorded numbers, and must get the same frames.
         self.pauses = [
-            pictures.pause_after(s.text, section_end=_section_end(request.sentences, i))
+            round(pictures.pause_after(s.text, section_end=_section_end(request.sentences, i)), 6)
             for i, s in enumerate(request.sentences)
         ]
         self._narrated: list[Narrated | None] = [None] * count

@@ -224,6 +224,8 @@ class _Run:
             words = await self.stored_words(
                 narrated.key, sentence.text, event.language or self.request.language
             )
+            if words is None:  # only without a Pictures port, which has no pipeline
+                continue
             picture.narrated(index, Narrated(
                 duration_s=narrated.duration_s, words=words,
                 language=event.language or words.language or self.request.language,
@@ -314,9 +316,15 @@ class _Run:
                     write_unvoiced, text, language, out
                 )
             else:
-                words = await self.tools.narrator.narrate(
+                spoken = await self.tools.narrator.narrate(
                     text, self.request.voice, language, out
                 )
+                words = spoken if isinstance(spoken, SentenceWords) else None
+                if words is None and self.tools.pictures is not None:
+                    # A narrator that gives no timings of its own: measure them.
+                    words = await asyncio.to_thread(
+                        self.tools.pictures.words_of, out, text, language
+                    )
             # Audio already made is kept even if the job is cancelled now (a sibling failed,
             # the production was cancelled): storing it takes milliseconds, and a retry then
             # finds it instead of speaking the sentence again. Only then may the temporary
