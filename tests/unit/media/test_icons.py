@@ -1,0 +1,177 @@
+"""icons: the installed Font Awesome Free set, matched to sentences and rasterised tinted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from videogen_media.icon_catalogue import parse_categories
+from videogen_media.icons import IconMatch, IconSet
+
+
+@pytest.fixture(scope="module")
+def icons() -> IconSet:
+    return IconSet.installed()
+
+
+def _tags(matches: list[IconMatch]) -> set[str]:
+    out: set[str] = set()
+    for m in matches:
+        out |= {m.icon.id, m.tag, *m.icon.terms, *m.icon.id.split("-")}
+    return out
+
+
+def test_the_installed_set_has_free_icons_with_terms_categories_and_svgs(icons: IconSet) -> None:
+    assert len(icons.icons) > 1500
+    sun = icons.get("sun")
+    assert sun.label == "Sun"
+    assert "solar" in sun.terms
+    assert "weather" in sun.categories
+    assert sun.svg.is_file()
+    assert sun.svg.parent.name == "solid"
+    assert not sun.brand
+    assert icons.get("github").brand
+    assert all(icon.svg.is_file() for icon in icons.icons)
+    with pytest.raises(KeyError, match="no icon named"):
+        icons.get("no-such-icon")
+    # interface chrome is left out: nothing a sentence is about
+    assert "chevron-left" not in {i.id for i in icons.icons}
+
+
+def test_honeybees_flowers_sun(icons: IconSet) -> None:
+    matches = icons.match("Honeybees visit flowers in the sun")
+    assert len(matches) == 3
+    per_word = {m.word: m for m in matches}
+    assert per_word["sun"].icon.id == "sun"
+    assert per_word["sun"].tag == "sun"
+    assert {"bee", "insect", "bug", "honey"} & _tags([per_word["honeybees"]])
+    assert {"flower", "plant", "flora", "seedling", "leaf"} & _tags([per_word["flowers"]])
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_no_match_gives_nothing(icons: IconSet) -> None:
+    assert icons.match("") == []
+    assert icons.match("And then it was so, as it is.") == []
+    assert icons.match("Xylophonists quibble zealously.") == []
+    assert icons.match("東京は日本の首都です。") == []
+    assert icons.match("sun", limit=0) == []
+    with pytest.raises(ValueError, match="limit"):
+        icons.match("sun", limit=-1)
+
+
+def test_stopwords_and_short_words_never_match(icons: IconSet) -> None:
+    # "at" and "i" are icon names; "on", "up" and "in" are search terms of some icons
+    assert icons.match("at i on up in a to do go by") == []
+
+
+def test_exact_names_win_over_terms_and_name_parts(icons: IconSet) -> None:
+    assert icons.match("sun", limit=1)[0].icon.id == "sun"  # not cloud-sun, not sun-plant-wilt
+    assert icons.match("tree", limit=1)[0].icon.id == "tree"
+    assert icons.match("The solar panel on the roof", limit=1)[0].icon.id == "solar-panel"
+
+
+def test_brands_only_by_exact_name_and_never_for_ordinary_words(icons: IconSet) -> None:
+    assert "github" in {m.icon.id for m in icons.match("We host the code on GitHub", limit=3)}
+    for text in ("An apple a day", "The Amazon rainforest", "A python swallowed a rat"):
+        assert not any(m.icon.brand for m in icons.match(text)), text
+    assert icons.match("octocat") == []  # a brand's search term is not its name
+
+
+def test_the_same_text_always_gives_the_same_icons(icons: IconSet) -> None:
+    text = "Farmers harvest wheat and bake bread while the rain falls on the fields."
+    first = icons.match(text, limit=5)
+    assert all(icons.match(text, limit=5) == first for _ in range(5))
+    code = (
+        "from videogen_media.icons import IconSet;"
+        f"m = IconSet.installed().match({text!r}, limit=5);"
+        "print([(m.icon.id, m.word, m.score) for m in m])"
+    )
+    other_process = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert other_process.stdout.strip() == str([(m.icon.id, m.word, m.score) for m in first])
+
+
+def test_exclude_moves_to_the_next_best_icon(icons: IconSet) -> None:
+    first = icons.match("The sun shines", limit=1)[0]
+    again = icons.match("The sun shines", limit=1, exclude={first.icon.id})
+    assert again
+    assert again[0].icon.id != first.icon.id
+    assert again[0].word == "sun"
+    assert again[0].score <= first.score
+
+
+def test_river_bank_is_not_a_money_bank(icons: IconSet) -> None:
+    river = {m.icon.id for m in icons.match("They fished from the grassy bank of the river.")}
+    money = {m.icon.id for m in icons.match("The bank lends money to small firms.")}
+    finance = {
+        "building-columns", "piggy-bank", "vault", "money-bill-transfer", "money-bill-trend-up",
+    }
+    assert not river & finance
+    assert money & finance
+
+
+def test_rasterise_gives_alpha_and_the_colour(icons: IconSet) -> None:
+    image = icons.rasterise(icons.get("sun"), 96, "#FF8800")
+    assert image.mode == "RGBA"
+    assert image.size == (96, 96)
+    rgba = np.asarray(image)
+    alpha = rgba[..., 3]
+    assert (alpha == 0).mean() > 0.2  # background
+    assert (alpha == 255).mean() > 0.2  # glyph
+    assert ((alpha > 0) & (alpha < 255)).any()  # antialiased edges
+    painted = rgba[alpha > 0][:, :3]
+    assert (painted == (255, 136, 0)).all()  # the colour everywhere, edges included
+    # a wide glyph (576 by 512) fits the square: touches left and right, not top and bottom
+    wide = np.asarray(icons.rasterise(icons.get("glasses"), 64, "#000000"))[..., 3]
+    cols, rows = np.nonzero(wide.any(axis=0))[0], np.nonzero(wide.any(axis=1))[0]
+    assert cols[0] <= 1
+    assert cols[-1] >= 62
+    assert rows[0] > 2
+    assert rows[-1] < 61
+
+
+def test_rasterise_rejects_bad_sizes_and_colours(icons: IconSet) -> None:
+    sun = icons.get("sun")
+    for size in (0, -3, 5000):
+        with pytest.raises(ValueError, match="size"):
+            icons.rasterise(sun, size, "#ffffff")
+    for color in ("red", "#fff", "#12345g", "ff8800"):
+        with pytest.raises(ValueError, match="colour"):
+            icons.rasterise(sun, 32, color)
+    # a copy each time: painting on one does not change the next
+    icons.rasterise(sun, 32, "#ffffff").paste((0, 0, 0, 0), (0, 0, 32, 32))
+    assert np.asarray(icons.rasterise(sun, 32, "#ffffff"))[..., 3].any()
+
+
+def test_parse_categories_reads_the_generated_yaml() -> None:
+    text = (
+        "animals:\n  icons:\n    - cat\n    - 'n'\n  label: Animals\n"
+        "weather:\n  icons:\n    - cat\n  label: W\n"
+    )
+    assert parse_categories(text) == {"cat": ("animals", "weather"), "n": ("animals",)}
+
+
+def test_speed_installed_and_a_hundred_matches_under_a_second() -> None:
+    code = (
+        "import time; t = time.perf_counter();"
+        "from videogen_media.icons import IconSet; i = time.perf_counter() - t;"
+        "t = time.perf_counter(); s = IconSet.installed();"
+        "[s.match('Honeybees visit flowers in the sun number %d' % i) for i in range(100)];"
+        "a = time.perf_counter() - t; t = time.perf_counter(); IconSet.installed();"
+        "print(i, a, time.perf_counter() - t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    imported, first, again = map(float, out.stdout.split())
+    print(
+        f"import {imported:.3f} s; installed() + 100 matches {first:.3f} s; "
+        f"installed() again {again * 1e6:.1f} us"
+    )
+    assert first < 1.0
+    assert again < 0.5
+    started = time.perf_counter()
+    IconSet.installed()
+    assert time.perf_counter() - started < 0.5
