@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
 from videogen_media.caption_layout import balance_pair, clean_caption_text, wrap
@@ -94,11 +94,11 @@ def font(face: Face, size: int) -> ImageFont.FreeTypeFont:
         axes = loaded.get_variation_axes()
     except OSError:  # not a variable font
         return loaded
-    values = [
-        max(a["minimum"], min(a["maximum"], face.weight)) if a["name"] == b"Weight"
-        else a["default"]
-        for a in axes
-    ]
+    values: list[float] = []
+    for axis in axes:
+        low, high, default = axis["minimum"] or 0, axis["maximum"] or 0, axis["default"] or 0
+        weight = axis["name"] == b"Weight"
+        values.append(float(max(low, min(high, face.weight)) if weight else default))
     loaded.set_variation_by_axes(values)
     return loaded
 
@@ -141,6 +141,12 @@ def _run_width(run: str, face: Face, size: int) -> float:
     return float(font(face, size).getlength(run, direction=_direction(run)))
 
 
+def _word_width(word: str, face: Face, size: int) -> float:
+    if any(unicodedata.east_asian_width(c) in ("W", "F") for c in word):
+        return 0.0
+    return sum(_run_width(r, f, size) for r, f in runs(word, chain(face)))
+
+
 def set_text(text: str, face: Face, size: int, max_width: float) -> Block:
     """`text` wrapped to `max_width` at `size` (two lines balanced)."""
     faces = chain(face)
@@ -164,9 +170,13 @@ def fit_text(
     """The largest size ≤ `size` (≥ `min_size`) at which `text` fits the box; at the floor,
     the lines past `max_lines` are cut (with an ellipsis), so it always fits."""
     current = size
+    words = [w for w in text.split() if w]
     while True:
         block = set_text(text, face, current, width)
         fits = len(block.lines) <= max_lines and block.height <= height and block.width <= width
+        # A word cut in two ("HONEYBEE / S") is not a fit: set it smaller (CJK has no spaces
+        # and wraps by characters, so only spaced words count).
+        fits = fits and all(_word_width(w, face, current) <= width for w in words)
         if fits or current <= min_size:
             break
         current = max(min_size, int(current * 0.92))
@@ -179,7 +189,9 @@ def fit_text(
     return block
 
 
-def draw_block(block: Block, color: str, *, align: str = "left", shadow: str | None = None) -> Image.Image:
+def draw_block(
+    block: Block, color: str, *, align: str = "left", shadow: str | None = None
+) -> Image.Image:
     """The block as a tight RGBA image (`align`: left, center or right; an RTL line is
     aligned right when `align` is left)."""
     size = block.size
@@ -199,9 +211,17 @@ def draw_block(block: Block, color: str, *, align: str = "left", shadow: str | N
         for (run, face), run_w in reversed(order) if rtl else order:
             f = font(face, size)
             if shadow:
-                draw.text((x + size * 0.03, baseline + size * 0.04), run, font=f, fill=shadow,
-                          anchor="ls", direction=_direction(run))
-            draw.text((x, baseline), run, font=f, fill=color, anchor="ls", direction=_direction(run))
+                draw.text(
+                    (x + size * 0.03, baseline + size * 0.04),
+                    run,
+                    font=f,
+                    fill=shadow,
+                    anchor="ls",
+                    direction=_direction(run),
+                )
+            draw.text(
+                (x, baseline), run, font=f, fill=color, anchor="ls", direction=_direction(run)
+            )
             x += run_w
     box = image.getbbox()
     return image.crop(box) if box else image.crop((0, 0, 1, 1))

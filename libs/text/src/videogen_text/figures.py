@@ -81,7 +81,7 @@ def _label(text: str, end: int) -> tuple[str | None, int]:
     words: list[tuple[str, int]] = []  # (word, where it ends), up to the next punctuation
     last = end
     for match in _WORD.finditer(text, end):
-        if text[last:match.start()].strip() or len(words) == 4:
+        if text[last : match.start()].strip() or len(words) == 4:
             break
         words.append((match.group().lower(), match.end()))
         last = match.end()
@@ -90,10 +90,10 @@ def _label(text: str, end: int) -> tuple[str | None, int]:
     if noun >= len(words) or _not_a_noun(words[noun][0]):
         return None, end
     stop = noun + 1
-    rate = words[stop:stop + 2]
+    rate = words[stop : stop + 2]
     if len(rate) == 2 and rate[0][0] in _LABEL_GLUE and not _not_a_noun(rate[1][0]):
         stop += 2
-    label = " ".join(text[words[i][1] - len(words[i][0]):words[i][1]] for i in range(first, stop))
+    label = " ".join(text[words[i][1] - len(words[i][0]) : words[i][1]] for i in range(first, stop))
     return label, words[stop - 1][1]
 
 
@@ -102,7 +102,7 @@ def _not_a_noun(word: str) -> bool:
 
 
 def _more_than(text: str, start: int) -> bool:
-    before = text[max(0, start - 12):start].lower().rstrip()
+    before = text[max(0, start - 12) : start].lower().rstrip()
     return any(before.endswith(phrase) for phrase in _MORE)
 
 
@@ -110,7 +110,7 @@ def _from_digits(text: str, match: re.Match[str]) -> Figure:
     number, tail = match["num"], (match["tail"] or "")
     scale = match["scale"]
     value = float(re.sub(r"[,\u202f\u00a0]", "", number))
-    after = text[match.end():]
+    after = text[match.end() :]
     percent = next((w for w in _PERCENT_WORDS if after.lower().lstrip().startswith(w)), None)
     end = match.end()
     if percent:

@@ -26,24 +26,38 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 _COPULA = re.compile(r"(?:です|でした|である|だった|だ|ます|ました|입니다|이다)$")
 # Openers that make a clause an adverbial lead-in ("When electricity reached the coast,").
 _SUBORDINATE = frozenset(
-    "when while if after before since although though as because once until unless in on "
-    "at during by for with from under over across throughout every each later".split()
+    """
+    when while if after before since although though as because once until unless in
+    on at during by for with from under over across throughout every each later
+    """.split()  # noqa: SIM905
 )
 _FILLER = frozenset(
-    "still now finally almost just also even then once already really actually today".split()
+    """
+    still now finally almost just also even then once already really actually today
+    """.split()  # noqa: SIM905
 )
-_MODALS = frozenset("can could may might must will would should shall cannot".split())
+_MODALS = frozenset(
+    """
+    can could may might must will would should shall cannot
+    """.split()  # noqa: SIM905
+)
 _STOP_BEFORE = frozenset(
-    "that which who whom whose where to because so than while until unless and but or".split()
+    """
+    that which who whom whose where to because so than while until unless and but or
+    """.split()  # noqa: SIM905
 )
 _PREPOSITIONS = frozenset(
-    "at in on for from with by toward towards into onto over under through across "
-    "around near beyond without within along against between among of".split()
+    """
+    at in on for from with by toward towards into onto over under through across
+    around near beyond without within along against between among of
+    """.split()  # noqa: SIM905
 )
 # Verbs that say little at the end of a headline ("A single switch did").
 _LIGHT_VERBS = frozenset(
-    "did do does done has have had is are was were be been gave give gives got get gets "
-    "took take takes made make makes went go goes say says said".split()
+    """
+    did do does done has have had is are was were be been gave give gives got get
+    gets took take takes made make makes went go goes say says said
+    """.split()  # noqa: SIM905
 )
 _ARTICLES = frozenset(("the", "a", "an"))
 
@@ -62,7 +76,7 @@ def _main_clause(clauses: list[str]) -> str:
         opener = words[0].lower()
         short = len(words) <= 2 and sum(_is_content(w) for w in words) <= 1  # "Later,"
         is_lead_in = index + 1 < len(clauses) and (opener in _SUBORDINATE or short)
-        if is_lead_in and any(_is_content(w) for w in " ".join(clauses[index + 1:]).split()):
+        if is_lead_in and any(_is_content(w) for w in " ".join(clauses[index + 1 :]).split()):
             continue
         return clause
     return next((c for c in clauses if c.split()), "")
@@ -108,7 +122,7 @@ def _ends_of_phrase(words: list[str]) -> bool:
     cut = len(words)
     while cut and _is_content(words[cut - 1]):
         cut -= 1
-    return "of" in (w.lower() for w in words[max(0, cut - 2):cut])
+    return "of" in (w.lower() for w in words[max(0, cut - 2) : cut])
 
 
 def _cjk_phrase(text: str) -> str:

@@ -18,20 +18,32 @@ from typing import Literal
 
 from videogen_text.figures import find_figure
 from videogen_text.key_phrase import key_phrase
+from videogen_text.keywords import content_words
 from videogen_text.stopwords import STOPWORDS
 
-Layout = Literal["title", "icon", "stat", "quote", "compare", "list", "type"]
+Layout = Literal[
+    "title",
+    "icon",
+    "stat",
+    "quote",
+    "compare",
+    "list",
+    "type",
+]
 MAX_KEYWORDS = 6
 MAX_ITEMS = 5
 
 _QUOTES = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»|„([^“”]+)[“”]|「([^」]+)」|‘([^’]+)’")
 _REPORTING = frozenset(
-    "said says wrote writes asked asks replied replies remarked noted notes once famously "
-    "according to as put it in his her their words told tells".split()
+    """
+    said says wrote writes asked asks replied replies remarked noted notes once
+    famously according to as put it in his her their words told tells
+    """.split()  # noqa: SIM905
 )
 _VERSUS = re.compile(
     r"(?P<a>[^,;:.!?]+?)\s+(?:versus|vs\.?|v\.|compared (?:with|to)|against)\s+"
-    r"(?P<b>[^,;:.!?]+)", re.IGNORECASE,
+    r"(?P<b>[^,;:.!?]+)",
+    re.IGNORECASE,
 )
 _ONE = r"(?:the\s+|a\s+|an\s+)?([^\W\d_]+(?:-[^\W\d_]+)?)"
 _SUBJECT_PAIR = re.compile(rf"^(?:both\s+)?{_ONE}\s+and\s+{_ONE}\b", re.IGNORECASE)
@@ -59,9 +71,8 @@ def keywords_of(text: str) -> tuple[str, ...]:
         for ch in text
     )
     out: list[str] = []
-    for match in _WORD.finditer(named):
-        word = match.group().lower().replace("\u2019", "'")
-        if len(word) > 2 and word not in STOPWORDS and word not in out:
+    for word in content_words(named):
+        if len(word) > 2 and word not in out:
             out.append(word)
     return tuple(out[:MAX_KEYWORDS])
 
@@ -78,11 +89,14 @@ def _quote(text: str, keywords: tuple[str, ...]) -> SceneText | None:
     inner = next(g for g in match.groups() if g is not None).strip()
     if len(inner.split()) < 2 and len(inner) < 4:
         return None
-    rest = (text[:match.start()] + " " + text[match.end():]).strip()
+    rest = (text[: match.start()] + " " + text[match.end() :]).strip()
     words = [w for w in _WORD.findall(rest) if w.lower() not in _REPORTING]
     attribution = " ".join(words) if 0 < len(words) <= 6 else None
     return SceneText(
-        "quote", key_phrase(inner), quote=inner.strip(" ,"), attribution=attribution,
+        "quote",
+        key_phrase(inner),
+        quote=inner.strip(" ,"),
+        attribution=attribution,
         keywords=keywords,
     )
 
@@ -109,18 +123,20 @@ def _compare(text: str, keywords: tuple[str, ...]) -> SceneText | None:
     rest = text
     if match := _VERSUS.search(text):
         pair = (_side(match["a"], last=True), _side(match["b"], last=False))
-        rest = text[match.end():]
+        rest = text[match.end() :]
     elif (match := _SUBJECT_PAIR.match(text)) or (match := _BETWEEN.search(text)):
         a, b = match.group(1), match.group(2)
         if {a.lower(), b.lower()} & STOPWORDS or a.lower().endswith("ly"):
             return None
         pair = (_capital(a), _capital(b))
-        rest = text[:match.start()] + " " + text[match.end():]
+        rest = text[: match.start()] + " " + text[match.end() :]
     if pair is None or pair[0] is None or pair[1] is None:
         return None
     headline = key_phrase(rest) if len(_WORD.findall(rest)) >= 2 else ""
     return SceneText(
-        "compare", headline or f"{pair[0]} and {pair[1]}", items=(pair[0], pair[1]),
+        "compare",
+        headline or f"{pair[0]} and {pair[1]}",
+        items=(pair[0], pair[1]),
         keywords=keywords,
     )
 
@@ -134,11 +150,11 @@ def _series(clause: str) -> tuple[str, list[str], str] | None:
     last = parts[-1]
     for joiner in ("and ", "or "):
         if last.lower().startswith(joiner):  # the serial comma: "x, y, and z"
-            return parts[0], parts[1:-1], last[len(joiner):]
+            return parts[0], parts[1:-1], last[len(joiner) :]
     match = re.search(r"\s(?:and|or)\s", last)
     if match is None:
         return None
-    return parts[0], [*parts[1:-1], last[:match.start()]], last[match.end():]
+    return parts[0], [*parts[1:-1], last[: match.start()]], last[match.end() :]
 
 
 def _list(text: str, keywords: tuple[str, ...]) -> SceneText | None:
@@ -152,7 +168,9 @@ def _list(text: str, keywords: tuple[str, ...]) -> SceneText | None:
         # with a function word ("checking the lens") is a clause, not an item.
         if not middle or max(lengths) > 4:
             continue
-        if len(middle) == 1 and (lengths[0] > 2 or any(w.lower() in STOPWORDS for w in middle[0].split())):
+        if len(middle) == 1 and (
+            lengths[0] > 2 or any(w.lower() in STOPWORDS for w in middle[0].split())
+        ):
             continue
         width = max(lengths)
         head_words = head.split()
@@ -173,11 +191,14 @@ def _stat(text: str, keywords: tuple[str, ...]) -> SceneText | None:
     figure = find_figure(text)
     if figure is None:
         return None
-    rest = (text[:figure.start].rstrip() + " , " + text[figure.end:].lstrip()).strip(" ,")
+    rest = (text[: figure.start].rstrip() + " , " + text[figure.end :].lstrip()).strip(" ,")
     headline = key_phrase(rest)
     return SceneText(
-        "stat", headline or (figure.label or figure.figure), figure=figure.figure,
-        figure_label=figure.label, keywords=keywords,
+        "stat",
+        headline or (figure.label or figure.figure),
+        figure=figure.figure,
+        figure_label=figure.label,
+        keywords=keywords,
     )
 
 
