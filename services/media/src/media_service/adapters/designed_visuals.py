@@ -129,9 +129,12 @@ class DesignedPictures:
         return word_captions.segment_ass(ass, start_s, end_s)
 
     def words_of(self, wav: Path, text: str, language: str) -> SentenceWords:
-        return SentenceWords(
-            source="aligner", words=word_align.align_words(wav, text), language=language
-        )
+        # Plain floats: the sidecar is JSON (an aligner may hand back numpy scalars).
+        words = [
+            WordTiming(w.word, float(w.start), float(w.end))
+            for w in word_align.align_words(wav, text)
+        ]
+        return SentenceWords(source="aligner", words=words, language=language)
 
     async def encode(
         self, parts: Sequence[SegmentPart], frame: FrameSettings, output: Path, *,

@@ -121,7 +121,8 @@ def decoded(path: Path) -> tuple[int, float, float]:
     count, video_end, audio_end = 0, 0.0, 0.0
     with av.open(str(path)) as container:
         for frame in container.decode(video=0, audio=0):
-            assert frame.pts is not None and frame.time_base is not None
+            assert frame.pts is not None
+            assert frame.time_base is not None
             start = float(frame.pts * frame.time_base)
             if isinstance(frame, av.AudioFrame):
                 audio_end = max(audio_end, start + frame.samples / frame.sample_rate)
@@ -190,7 +191,7 @@ async def test_segments_that_do_not_fit_fall_back_to_one_pass(
         request, blobs, out, _progress
     )
     assert notes is None
-    frames, video_end, audio_end = decoded(out)
+    _, video_end, audio_end = decoded(out)
     length = sum(DURATIONS) + sum(PAUSES)
     assert video_end == pytest.approx(length, abs=1 / 25 + 1e-3)
     assert abs(audio_end - video_end) <= 0.06

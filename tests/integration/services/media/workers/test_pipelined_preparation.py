@@ -4,8 +4,9 @@ What the export relies on, decoded and measured:
 - the segments cover the script once, in order; each decodes to exactly its `frames`
   frames, and their frames add up to the timeline's (narrations + pauses, rounded on the
   running total);
-- the first segment is stored before the narration completes (the picture is encoded
-  while the rest is narrated);
+- the first segment is encoded while the rest is narrated: the last sentences' narration
+  (the real voice, behind a gate) waits until the first segment is stored, so a job that
+  encoded only after its narration would never finish;
 - the captions (.ass, .srt, .vtt with word timestamps) lie inside their scenes' windows;
 - a second production of the same project and text reuses every narration and every
   segment (keyed by content: nothing is spoken or encoded again);
@@ -15,19 +16,24 @@ What the export relies on, decoded and measured:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 import av
 import pytest
+from media_service.adapters.toolkit import build_toolkit
 from media_service.app.handlers import decode_events
 from media_service.bootstrap import MediaService, start_media_service
 from media_service.config import MediaConfig
+from media_service.workers.ports import Narrator
 from nats.aio.client import Client
 from videogen_bus.connection import connect, drain
 from videogen_bus.rpc import send_command
@@ -43,12 +49,14 @@ from videogen_contracts.media.events import (
     SentenceNarrated,
     SentenceText,
     VisualsChosen,
+    VoiceSettings,
     stream_id_for,
 )
 from videogen_contracts.replies import CommandAccepted
 from videogen_media import quality
 from videogen_media.render import scene_frames
 from videogen_runtime.settings import Settings
+from videogen_text.words import SentenceWords
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +72,46 @@ TEXTS = [
 ]
 
 
+GATED = [
+    "The river starts as a trickle high in the mountains.",
+    "Snow melts in spring and feeds a thousand small streams.",
+    "They join in the valley and the water grows wide and slow.",
+    "At last the fresh water meets the salty sea.",
+]
+LATE = frozenset(GATED[2:])
+
+
+@dataclass
+class GatedNarrator:
+    """The service's own narrator; the sentences in LATE are spoken only once a segment
+    is stored after `since` (or never: the test then times out)."""
+
+    inner: Narrator
+    blobs: Path
+    since: float = float("inf")
+
+    def stored_since(self) -> bool:
+        return any(
+            p.stat().st_mtime >= self.since for p in (self.blobs / "segments").rglob("*.mp4")
+        )
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def speaker(self, voice: VoiceSettings, language: str) -> str | None:
+        return self.inner.speaker(voice, language)
+
+    async def narrate(
+        self, text: str, voice: VoiceSettings, language: str, out: Path
+    ) -> SentenceWords:
+        if text in LATE:
+            async with asyncio.timeout(120):
+                while not self.stored_since():  # noqa: ASYNC110  (a file, not an event)
+                    await asyncio.sleep(0.05)
+        return await self.inner.narrate(text, voice, language, out)
+
+
 @pytest.fixture(scope="module")
 async def media(
     pg_url: str, nats_url: str, tmp_path_factory: pytest.TempPathFactory
@@ -73,7 +121,10 @@ async def media(
     settings = Settings(database_url=pg_url, nats_url=nats_url, namespace=world, data_dir=data_dir)
     config = MediaConfig(concurrency=2, ack_wait=20.0, tts_parallelism=1)
     async with AsyncExitStack() as stack:
-        yield await start_media_service(settings, stack, config=config)
+        tools = await build_toolkit(settings, config, stack)
+        gated = GatedNarrator(tools.narrator, data_dir / "blobs")
+        tools = dataclasses.replace(tools, narrator=gated)
+        yield await start_media_service(settings, stack, config=config, tools=tools)
 
 
 @pytest.fixture(scope="module")
@@ -180,16 +231,31 @@ async def test_captions_are_word_timed_and_inside_their_scenes(
 
 
 async def test_the_first_segment_is_encoded_while_the_rest_is_narrated(
-    media: MediaService, first_run: list[RecordedEvent]
+    media: MediaService, nc: Client, first_run: list[RecordedEvent]
 ) -> None:
-    events = decode_events(first_run)
+    gated = media.tools.narrator
+    assert isinstance(gated, GatedNarrator)
+    gated.since = time.time()
+    recorded = await prepare(media, nc, GATED, uuid.uuid4())
+    events = decode_events(recorded)
     visuals = only(events, VisualsChosen)
     assert isinstance(visuals.segments, list)
     first = media.tools.blobs.path_of(visuals.segments[0].key)
-    completed = next(r for r in first_run if r.type == "NarrationCompleted")
-    assert first.stat().st_mtime < completed.recorded_at.timestamp(), (
-        "the first segment was stored only after the whole narration"
+    late = [
+        r for r, e in zip(recorded, events, strict=True)
+        if isinstance(e, SentenceNarrated) and e.sentence_id in {
+            uuid.uuid5(e.project_id, t) for t in LATE
+        }
+    ]
+    assert len(late) == 2
+    assert all(first.stat().st_mtime <= r.recorded_at.timestamp() for r in late)
+    report = quality.decode_report(
+        media.tools.blobs.path_of(str(visuals.report_key)).read_bytes()
     )
+    # Some of the picture was encoded before the narration's end.
+    assert report.timings.picture_s is not None
+    assert report.timings.picture_after_narration_s is not None
+    assert report.timings.picture_after_narration_s < report.timings.picture_s
 
 
 async def test_the_media_report_describes_scenes_and_languages(
