@@ -84,7 +84,7 @@ async def request_for(
         blobs.store.write_file(still, scenes[index].still)
         clips.append(
             TimelineClip(
-                sentence_id=uuid4(), narration_key=key, duration_s=seconds,
+                clip_id=uuid4(), text=f"scene {index}", narration_key=key, duration_s=seconds,
                 pause_s=PAUSES[index],
                 visual=ChosenVisual(
                     sentence_id=uuid4(), keywords=["x"], kind="designed", key=still,
