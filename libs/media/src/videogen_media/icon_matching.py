@@ -16,9 +16,18 @@ from dataclasses import dataclass
 from videogen_text.keywords import content_words, sense, stem, synonyms
 
 from videogen_media.icon_types import Icon, IconMatch
-from videogen_media.icon_words import COMMON_BRANDS, VAGUE, VARIANT, vague, verbish
+from videogen_media.icon_words import (
+    COMMON_BRANDS,
+    NOT_PEOPLE,
+    PEOPLE,
+    VAGUE,
+    VARIANT,
+    vague,
+    verbish,
+)
 
 NAME, TERM = 1.0, 0.6
+PERSON_NAME = 0.95  # "astronaut" for user-astronaut, "running" for person-running
 NAME_PART, TERM_PART, CATEGORY = 0.7, 0.35, 0.32
 BRAND = 0.9  # a brand's exact name (ordinary words excluded): the logo is meant
 SYNONYM, SYNONYM_STEP = 0.85, 0.02  # the n-th synonym's hits score (SYNONYM - n * STEP) of a hit
@@ -69,6 +78,8 @@ class TagIndex:
         if "-" in icon.id:  # closed compounds name it too: "lightbulb" and "light bulb"
             self._put(stem(icon.id.replace("-", "")), _Hit(i, icon.id, NAME))
         vocab = {stem(t) for t in tokens}
+        if len(tokens) == 2 and tokens[0] in PEOPLE and tokens[1] not in VARIANT | NOT_PEOPLE:
+            self._put(stem(tokens[1]), _Hit(i, icon.id, PERSON_NAME))
         if len(tokens) > 1:
             variants = sum(t in VARIANT for t in tokens)
             part = NAME_PART - 0.05 * (len(tokens) - 2) - 0.15 * variants

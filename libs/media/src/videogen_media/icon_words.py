@@ -16,6 +16,14 @@ VARIANT = frozenset("""
     flag signal pointer turn rotate through open closed folder file sign
 """.split())  # noqa: SIM905
 
+# Icons of a person doing or being something: "person-swimming" is the picture of swimming, as
+# "user-astronaut" is of an astronaut. Not those where the second word is a badge.
+PEOPLE = frozenset({"person", "user", "users", "people"})
+NOT_PEOPLE = frozenset({
+    "gear", "pen", "tag", "clock", "shield", "group", "large", "tie", "secret", "line", "rays",
+    "between", "rectangle", "viewfinder", "booth", "carry", "roof", "arrows", "robbery", "pulling",
+})
+
 # Words that picture nothing, or only a misleading symbol: colours, sizes, directions,
 # numbers and generic verbs. Content words, but never matched.
 VAGUE = frozenset("""

@@ -50,7 +50,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "chemical": ("flask",), "physics": ("atom",), "biology": ("dna", "microscope"),
     "gene": ("dna",), "genome": ("dna",), "cell": ("microscope",), "bacteria": ("bacterium",),
     "germ": ("bacteria", "virus"), "research": ("microscope", "flask"), "study": ("book",),
-    "molecule": ("atom", "dna"), "space": ("rocket", "astronaut"), "astronaut": ("rocket",),
+    "molecule": ("atom", "dna"), "space": ("rocket", "astronaut"), "astronaut": ("user-astronaut", "rocket"),
     "universe": ("star", "galaxy"), "galaxy": ("star",), "planet": ("earth", "globe"),
     "mars": ("planet", "rocket"), "orbit": ("satellite",), "telescope": ("star", "astronomy"),
     "asteroid": ("meteor",), "comet": ("meteor",), "moon": ("lunar",), "lunar": ("moon",),
