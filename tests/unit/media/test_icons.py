@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -37,6 +38,10 @@ def test_the_installed_set_has_free_icons_with_terms_categories_and_svgs(icons: 
     assert all(icon.svg.is_file() for icon in icons.icons)
     with pytest.raises(KeyError, match="no icon named"):
         icons.get("no-such-icon")
+    assert re.fullmatch(
+        r"Icons: Font Awesome Free 6\.\d+\.\d+ by Fonticons, Inc\. \(fontawesome\.com\), CC BY 4\.0",
+        icons.credit,
+    )
     # interface chrome is left out: nothing a sentence is about
     assert "chevron-left" not in {i.id for i in icons.icons}
 

@@ -93,6 +93,24 @@ class _Family(msgspec.Struct, frozen=True, rename="camel"):
     family_styles_by_license: dict[str, tuple[_FamilyStyle, ...]] = {}
 
 
+class _Package(msgspec.Struct, frozen=True):
+    version: str
+
+
+def font_awesome_version(root: Path) -> str:
+    """The Font Awesome release the wheel ships ("6.6.0"), from its npm package.json."""
+    package = root / _METADATA / ".." / "package.json"
+    try:
+        return msgspec.json.decode(package.read_bytes(), type=_Package).version
+    except (FileNotFoundError, msgspec.DecodeError):
+        return "unknown"
+
+
+def credit_line(version: str) -> str:
+    """The attribution CC BY 4.0 asks for, for a video's credits or report."""
+    return f"Icons: Font Awesome Free {version} by Fonticons, Inc. (fontawesome.com), CC BY 4.0"
+
+
 class IconSetMissing(RuntimeError):
     """The Font Awesome Free wheel is not installed (or not where its metadata says)."""
 
