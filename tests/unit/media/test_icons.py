@@ -39,7 +39,8 @@ def test_the_installed_set_has_free_icons_with_terms_categories_and_svgs(icons: 
     with pytest.raises(KeyError, match="no icon named"):
         icons.get("no-such-icon")
     assert re.fullmatch(
-        r"Icons: Font Awesome Free 6\.\d+\.\d+ by Fonticons, Inc\. \(fontawesome\.com\), CC BY 4\.0",
+        r"Icons: Font Awesome Free 6\.\d+\.\d+ by Fonticons, Inc\. \(fontawesome\.com\), "
+        r"CC BY 4\.0",
         icons.credit,
     )
     # interface chrome is left out: nothing a sentence is about
