@@ -37,7 +37,8 @@ _DROP_TERMS: dict[str, frozenset[str]] = {
     "republican": frozenset({"elephant"}), "democrat": frozenset({"donkey"}),
     "ice-cream": frozenset({"frozen"}), "dice": frozenset({"die"}), "dice-d6": frozenset({"die"}),
     "person-hiking": frozenset({"autumn", "fall"}), "braille": frozenset({"raised"}),
-    "ankh": frozenset({"copper"}), "plane-up": frozenset({"wireless", "internet"}),
+    "ankh": frozenset({"copper"}), "bug": frozenset({"report"}),
+    "plane-up": frozenset({"wireless", "internet"}),
     "cat": frozenset({"halloween", "holiday"}), "otter": frozenset({"playful"}),
     "star": frozenset({"important", "quality", "favorite", "vip"}),
     "heart": frozenset({

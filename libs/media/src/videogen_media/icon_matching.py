@@ -18,8 +18,11 @@ from videogen_text.keywords import content_words, sense, stem, synonyms
 from videogen_media.icon_types import Icon, IconMatch
 from videogen_media.icon_words import (
     COMMON_BRANDS,
+    META,
     NOT_PEOPLE,
     PEOPLE,
+    TIMEISH,
+    TIMEISH_WEIGHT,
     VAGUE,
     VARIANT,
     vague,
@@ -114,7 +117,7 @@ def match_words(
     index: TagIndex, text: str, *, limit: int, exclude: Collection[str] = ()
 ) -> list[IconMatch]:
     """The best icons for `text`, at most one per word and per icon, best first."""
-    every = content_words(text)
+    every = content_words(META.sub(" ", text))
     words = [w for w in every if len(w) >= 3 and not vague(w)]
     candidates: list[_Candidate] = []
     for position, word in enumerate(words):
@@ -167,7 +170,8 @@ def _word_hits(
         if icon not in best or score + bonus > best[icon][2]:
             best[icon] = (icon, tag, score + bonus, span)
     top = max((hit[2] for hit in best.values()), default=0.0)
-    return [hit for hit in best.values() if hit[2] >= WORST_RATIO * top]
+    weight = TIMEISH_WEIGHT if word in TIMEISH else 1.0
+    return [(i, t, s * weight, n) for i, t, s, n in best.values() if s >= WORST_RATIO * top]
 
 
 def _synonym_hits(index: TagIndex, related: Sequence[str]) -> list[_Scored]:

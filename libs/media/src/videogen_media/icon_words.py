@@ -6,7 +6,19 @@ from picking interface symbols ("crossed" is not a crucifix, "divides" is not ÷
 
 from __future__ import annotations
 
+import re
+
 from videogen_text.keywords import stem
+
+# A narrator's asides about the video itself: "In this video" is not about a video camera,
+# "see you next time" not about a clock.
+META = re.compile(
+    r"\b(?:in|on|of|for) (?:this|today's|our|the next|the last) (?:video|episode|lesson|"
+    r"tutorial|guide|clip|series|course|channel)\b|\bthanks?(?: you)? (?:so much )?for "
+    r"watching\b|\bwelcome(?: back)? to\b|\bsee you (?:next time|soon|later)\b|"
+    r"\b(?:like and )?subscribe\b|\blet's (?:start|begin|get started|dive in)\b",
+    re.IGNORECASE,
+)
 
 # Name words that mark a variant of the picture (crossed out, with a badge, a part of it):
 # "plant-wilt" is a poorer picture of a plant than "seedling" is.
@@ -37,6 +49,7 @@ VAGUE = frozenset("""
     loud fast slow quick one two three four five six seven eight nine ten eleven twelve twenty
     hundred thousand million billion dozen die dies died dying send sent sending rate rates
     behind beyond along inside outside near past ago apart away together ground hard row
+    fresh thanks thank welcome basics
 """.split())  # noqa: SIM905
 
 # Verbs whose icon pictures a noun or a symbol. These words, and -ed and -ly forms, are
@@ -49,8 +62,16 @@ VERB_FORMS = frozenset("""
     presses pull pulls pulling reach reaches shows showing sink sinks spread spreads contain
     contains include includes remain remains provide provides want wants try tries call calls
     move moves moving live lives living land lands bring brings break breaks cut cuts makes
-    bear bears stores
+    bear bears stores check checks protect protects
 """.split())  # noqa: SIM905
+
+# Times of day and spans of time: pictured (a clock, a calendar) but rarely what a sentence is
+# about, so they rank below its topic words ("five years in prison": handcuffs first).
+TIMEISH = frozenset("""
+    year years day days hour hours minute minutes second seconds week weeks month months
+    morning evening time times decade decades century centuries tonight today yesterday
+""".split())  # noqa: SIM905
+TIMEISH_WEIGHT = 0.9
 
 # Words ending in -ed that are not past tenses.
 ED_NOUNS = frozenset("""

@@ -228,7 +228,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "wall": ("trowel-bricks",), "hot": ("temperature-high", "sun"), "theatre": ("masks-theater",),
     "theater": ("masks-theater",), "drama": ("masks-theater",), "actor": ("masks-theater", "film"),
     "walk": ("person-walking",), "walking": ("person-walking",),
-    "physical": ("dumbbell", "person-running"), "finish": ("flag-checkered",),
+    "ingredient": ("kitchen-set", "carrot"), "renewable": ("solar-panel", "wind", "leaf"),
+    "customer": ("users", "cart-shopping"), "protect": ("shield-halved",),
+    "report": ("file-lines", "chart-simple"), "grew": ("arrow-trend-up",),
+    "earth": ("earth-americas", "globe"), "exam": ("clipboard-check", "graduation-cap"),
+    "test": ("clipboard-check", "flask"), "iceberg": ("icicles", "snowflake"), "titanic": ("ship",),
+    "protein": ("egg", "drumstick-bite"), "orchestra": ("music",), "symphony": ("music",),
+    "band": ("music", "guitar"), "prison": ("handcuffs",), "jail": ("handcuffs",),
+    "surgeon": ("user-doctor", "hospital"), "surgery": ("hospital", "user-doctor"),
+    "judge": ("gavel", "scale-balanced"), "physical": ("dumbbell", "person-running"), "finish": ("flag-checkered",),
     "painter": ("palette", "paintbrush"), "wireless": ("wifi",),
     "built": ("hammer", "trowel-bricks"), "builds": ("hammer",), "played": ("gamepad", "dice"),
 }
@@ -358,7 +366,8 @@ SENSES: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
     "play": (
         (("theatre", "theater", "stage", "actor", "actress", "shakespeare", "wrote", "audience",
           "drama", "playwright", "comedy", "tragedy"), ("masks-theater",)),
-        (("guitar", "piano", "music", "song", "violin", "drum", "band"), ("music", "guitar")),
+        (("guitar", "piano", "music", "song", "violin", "drum", "band", "orchestra", "symphony",
+          "concert", "musician", "composer", "melody", "tune", "note"), ("music", "guitar")),
     ),
     "record": (
         (("world", "broke", "break", "set", "athlete", "fastest", "olympic", "beat"),
@@ -367,6 +376,10 @@ SENSES: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
     "rose": (
         (("rate", "price", "percent", "sharply", "inflation", "number", "level", "temperature",
           "cost", "share", "stock", "sales", "profit", "month", "year"), ("arrow-trend-up",)),
+    ),
+    "dish": (
+        (("satellite", "tv", "television", "antenna", "signal", "radio"), ("satellite-dish",)),
+        ((), ("bowl-food", "utensils")),
     ),
     "fly": (
         (("bird", "wing", "eagle", "sky", "migrate", "nest", "feather"), ("dove", "feather")),
