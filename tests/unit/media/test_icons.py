@@ -162,22 +162,37 @@ def test_parse_categories_reads_the_generated_yaml() -> None:
 
 
 def test_speed_installed_and_a_hundred_matches_under_a_second() -> None:
+    # A fresh process, so installed() really builds the index. Asserted on CPU time: wall time
+    # on this shared machine measures the neighbours (it is printed for reading).
     code = (
-        "import time; t = time.perf_counter();"
-        "from videogen_media.icons import IconSet; i = time.perf_counter() - t;"
-        "t = time.perf_counter(); s = IconSet.installed();"
+        "import time; w, c = time.perf_counter(), time.process_time();"
+        "from videogen_media.icons import IconSet;"
+        "iw, ic = time.perf_counter() - w, time.process_time() - c;"
+        "w, c = time.perf_counter(), time.process_time(); s = IconSet.installed();"
         "[s.match('Honeybees visit flowers in the sun number %d' % i) for i in range(100)];"
-        "a = time.perf_counter() - t; t = time.perf_counter(); IconSet.installed();"
-        "print(i, a, time.perf_counter() - t)"
+        "bw, bc = time.perf_counter() - w, time.process_time() - c;"
+        "w = time.perf_counter(); IconSet.installed(); again = time.perf_counter() - w;"
+        "print(iw, ic, bw, bc, again)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    imported, first, again = map(float, out.stdout.split())
+    import_wall, import_cpu, wall, cpu, again = map(float, out.stdout.split())
     print(
-        f"import {imported:.3f} s; installed() + 100 matches {first:.3f} s; "
-        f"installed() again {again * 1e6:.1f} us"
+        f"import {import_wall:.3f} s wall ({import_cpu:.3f} s CPU); installed() + 100 matches "
+        f"{wall:.3f} s wall ({cpu:.3f} s CPU); installed() again {again * 1e6:.1f} us"
     )
-    assert first < 1.0
+    assert cpu < 1.0
     assert again < 0.5
+    first_set = IconSet.installed()
     started = time.perf_counter()
-    IconSet.installed()
+    assert IconSet.installed() is first_set  # cached per process
     assert time.perf_counter() - started < 0.5
+
+
+def test_a_long_text_is_matched_quickly(icons: IconSet) -> None:
+    text = " ".join(["Farmers harvest wheat and bake bread while bees visit the flowers."] * 300)
+    started = time.process_time()
+    matches = icons.match(text, limit=5)
+    spent = time.process_time() - started
+    print(f"{len(text.split())} words matched in {spent:.3f} s CPU")
+    assert len(matches) == 5
+    assert spent < 1.0

@@ -110,7 +110,7 @@ class _Candidate:
     icon: int
     word: str
     tag: str
-    covers: tuple[str, ...]  # the words it pictures: two for a phrase ("credit card")
+    covers: tuple[str, ...]  # stems of the words it pictures: two for a phrase ("credit card")
 
 
 def match_words(
@@ -119,19 +119,21 @@ def match_words(
     """The best icons for `text`, at most one per word and per icon, best first."""
     every = content_words(META.sub(" ", text))
     words = [w for w in every if len(w) >= 3 and not vague(w)]
+    # Context is every content word, vague ones too: "rates" tells that "rose" is a verb.
+    stems = frozenset(stem(w) for w in every)
     candidates: list[_Candidate] = []
     for position, word in enumerate(words):
-        # Context is every content word, vague ones too: "rates" tells "rose" is a verb.
-        context = frozenset(stem(w) for w in every if w != word)
+        context = stems - {stem(word)}
         following = words[position + 1] if position + 1 < len(words) else None
         for at, tag, score, span in _word_hits(index, word, following, context):
-            covers = (word, following) if span == 2 and following else (word,)
+            pictured = (word, following) if span == 2 and following else (word,)
+            covers = tuple(stem(w) for w in pictured)
             candidates.append(_Candidate(score, position, at, word, tag, covers))
     # Greedy on a total order (score, then word order, then icon id): the same text always
     # gives the same icons, and `exclude` only ever moves a word to its next-best icon.
     candidates.sort(key=lambda c: (-c.score, c.position, index.icons[c.icon].id, c.tag))
     excluded = set(exclude)
-    used_words: set[str] = set()  # a word said twice is pictured once
+    used_words: set[str] = set()  # stems: a word said twice ("cell", "cells") is pictured once
     chosen: list[IconMatch] = []
     for c in candidates:
         icon = index.icons[c.icon]
