@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from videogen_media.icon_catalogue import parse_categories
 from videogen_media.icons import IconMatch, IconSet
+from videogen_text.keyword_senses import SENSES
+from videogen_text.keyword_synonyms import SYNONYMS
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +86,26 @@ def test_brands_only_by_exact_name_and_never_for_ordinary_words(icons: IconSet) 
     for text in ("An apple a day", "The Amazon rainforest", "A python swallowed a rat"):
         assert not any(m.icon.brand for m in icons.match(text)), text
     assert icons.match("octocat") == []  # a brand's search term is not its name
+
+
+def test_a_company_named_by_an_ordinary_word_gets_its_logo_only_as_the_company(
+    icons: IconSet,
+) -> None:
+    assert icons.match("Apple released a new iPhone", limit=1)[0].icon.id == "apple"
+    assert icons.match("Amazon delivers packages to millions of homes", limit=1)[0].icon.id == (
+        "amazon"
+    )
+    assert icons.match("We write the code in Python", limit=3)[0].icon.id in {"python", "code"}
+    assert "python" in {m.icon.id for m in icons.match("Python is a programming language")}
+
+
+def test_every_synonym_and_sense_leads_to_an_icon(icons: IconSet) -> None:
+    # The tables are for picturing: a target word no icon answers to is dead weight.
+    targets = {t for related in SYNONYMS.values() for t in related}
+    targets |= {t for rows in SENSES.values() for _, pictured in rows for t in pictured}
+    ids = {icon.id for icon in icons.icons}
+    dead = sorted(t for t in targets if t not in ids and not icons.match(t))
+    assert dead == []
 
 
 def test_the_same_text_always_gives_the_same_icons(icons: IconSet) -> None:

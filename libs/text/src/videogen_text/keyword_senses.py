@@ -86,21 +86,27 @@ SENSES: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
         (("hand", "finger", "wrist"), ("hand",)),
         ((), ("tree", "umbrella-beach")),
     ),
+    # Company names that are ordinary words: the brand's logo (an icon id) only when the
+    # sentence is about the company; brand logos must represent their company and nothing else.
     "apple": (
-        (("iphone", "mac", "computer", "software", "company", "shares", "tech", "technology"),
-         ("laptop",)),
+        (("iphone", "ipad", "mac", "macbook", "computer", "software", "company", "shares", "tech",
+          "technology", "released", "launched", "store", "ceo"), ("apple", "laptop")),
     ),
     "amazon": (
-        (("rainforest", "river", "jungle", "forest", "brazil", "tree", "tribe"), ("tree", "water")),
-        ((), ("cart-shopping", "truck")),
+        (("rainforest", "river", "jungle", "forest", "brazil", "tree", "tribe", "basin"),
+         ("tree", "water")),
+        (("company", "online", "shopping", "delivery", "retailer", "bezos", "prime", "order",
+          "package", "warehouse", "shares", "cloud", "aws"), ("amazon", "cart-shopping")),
+        ((), ("tree", "water")),
     ),
     "python": (
-        (("code", "programming", "software", "language", "script", "developer", "computer"),
-         ("code",)),
+        (("code", "programming", "software", "language", "script", "developer", "computer",
+          "library"), ("python", "code")),
         ((), ("serpent", "dragon")),
     ),
     "java": (
-        (("code", "programming", "software", "developer", "computer"), ("code",)),
+        (("code", "programming", "software", "developer", "computer", "language"),
+         ("java", "code")),
         ((), ("mug-hot",)),
     ),
     "current": (

@@ -65,7 +65,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "history": ("scroll", "landmark", "monument"), "historic": ("landmark",),
     "ancient": ("scroll", "landmark"), "empire": ("crown", "landmark"), "king": ("crown",),
     "queen": ("crown",), "emperor": ("crown",), "pharaoh": ("crown", "pyramid"),
-    "royal": ("crown",), "castle": ("chess-rook", "fort"),
+    "royal": ("crown",), "castle": ("chess-rook", "dungeon"),
     "war": ("shield", "gun", "person-military-rifle"), "battle": ("shield",),
     "army": ("person-military-rifle",), "soldier": ("person-military-rifle",),
     "weapon": ("shield",), "knight": ("shield", "chess-knight"), "revolution": ("flag",),
