@@ -25,6 +25,7 @@ from videogen_media.icon_words import (
     TIMEISH_WEIGHT,
     VAGUE,
     VARIANT,
+    foreign,
     vague,
     verbish,
 )
@@ -117,6 +118,8 @@ def match_words(
     index: TagIndex, text: str, *, limit: int, exclude: Collection[str] = ()
 ) -> list[IconMatch]:
     """The best icons for `text`, at most one per word and per icon, best first."""
+    if foreign(text):
+        return []
     every = content_words(META.sub(" ", text))
     words = [w for w in every if len(w) >= 3 and not vague(w)]
     # Context is every content word, vague ones too: "rates" tells that "rose" is a verb.
@@ -198,9 +201,12 @@ def _lookup(
 
 
 def _compound(index: TagIndex, word: str) -> list[_Scored]:
-    """A closed compound ("longships", "sunglasses") by its head, the longest icon name in it."""
+    """A closed compound ("firetruck", "sunglasses") by its head, the longest icon name in it.
+
+    Both parts must be words we know, so "visitent" does not hide a tent."""
     for cut in range(3, len(word) - 3):
         names = [h for h in index.hits.get(stem(word[cut:]), ()) if h.base == NAME]
-        if names:
+        modifier = word[:cut]
+        if names and (stem(modifier) in index.hits or vague(modifier) or synonyms(modifier)):
             return [(h.icon, h.tag, h.base * SYNONYM, 1) for h in names]
     return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from videogen_text.keywords import stem
+from videogen_text.stopwords import STOPWORDS
 
 # A narrator's asides about the video itself: "In this video" is not about a video camera,
 # "see you next time" not about a clock.
@@ -49,7 +50,7 @@ VAGUE = frozenset("""
     loud fast slow quick one two three four five six seven eight nine ten eleven twelve twenty
     hundred thousand million billion dozen die dies died dying send sent sending rate rates
     behind beyond along inside outside near past ago apart away together ground hard row
-    fresh thanks thank welcome basics
+    fresh thanks thank welcome basics formation
 """.split())  # noqa: SIM905
 
 # Verbs whose icon pictures a noun or a symbol. These words, and -ed and -ly forms, are
@@ -62,7 +63,7 @@ VERB_FORMS = frozenset("""
     presses pull pulls pulling reach reaches shows showing sink sinks spread spreads contain
     contains include includes remain remains provide provides want wants try tries call calls
     move moves moving live lives living land lands bring brings break breaks cut cuts makes
-    bear bears stores check checks protect protects
+    bear bears stores check checks protect protects roll rolls rolling
 """.split())  # noqa: SIM905
 
 # Times of day and spans of time: pictured (a clock, a calendar) but rarely what a sentence is
@@ -72,6 +73,28 @@ TIMEISH = frozenset("""
     morning evening time times decade decades century centuries tonight today yesterday
 """.split())  # noqa: SIM905
 TIMEISH_WEIGHT = 0.9
+
+# Function words of other Latin-script languages (French, Spanish, Italian, Portuguese, German,
+# Dutch). Matching is English: a sentence with more of these than English stopwords gets no
+# icons, rather than icons for its accidental English look-alikes ("visitent" is not a tent).
+FOREIGN = frozenset("""
+    le la les des une du au aux et est sont avec pour dans sur qui que ne pas nous vous ils
+    el los las del una y es son con para por en que lo al muy pero como
+    il lo gli della delle dei che di da con per nel sul sono una uno ed
+    os um uma dos das não com pelo pela são
+    der die das und ist sind mit für von zu den dem ein eine nicht auch auf im
+    de het een en van zijn niet met voor op
+""".split())  # noqa: SIM905
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def foreign(text: str) -> bool:
+    """More function words of another Latin-script language than of English, at least two."""
+    tokens = _TOKEN.findall(text.lower())
+    others = sum(t in FOREIGN and t not in STOPWORDS for t in tokens)
+    english = sum(t in STOPWORDS for t in tokens)
+    return others >= 2 and others > english
+
 
 # Words ending in -ed that are not past tenses.
 ED_NOUNS = frozenset("""

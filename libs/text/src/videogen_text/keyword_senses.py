@@ -151,6 +151,11 @@ SENSES: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
         (("satellite", "tv", "television", "antenna", "signal", "radio"), ("satellite-dish",)),
         ((), ("bowl-food", "utensils")),
     ),
+    "rock": (
+        (("music", "band", "roll", "guitar", "concert", "star", "singer", "song", "festival"),
+         ("guitar", "music")),
+        ((), ("mountain", "hill-rockslide")),
+    ),
     "fly": (
         (("bird", "wing", "eagle", "sky", "migrate", "nest", "feather"), ("dove", "feather")),
         (("swat", "buzz", "insect", "maggot", "fruit"), ("bug",)),

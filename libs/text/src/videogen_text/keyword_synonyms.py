@@ -237,6 +237,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "band": ("music", "guitar"), "prison": ("handcuffs",), "jail": ("handcuffs",),
     "surgeon": ("user-doctor", "hospital"), "surgery": ("hospital", "user-doctor"),
     "judge": ("gavel", "scale-balanced"), "physical": ("dumbbell", "person-running"),
-    "finish": ("flag-checkered",), "painter": ("palette", "paintbrush"), "wireless": ("wifi",),
+    "shine": ("sun", "star"), "shining": ("sun", "star"), "finish": ("flag-checkered",),
+    "painter": ("palette", "paintbrush"), "wireless": ("wifi",),
     "built": ("hammer", "trowel-bricks"), "builds": ("hammer",), "played": ("gamepad", "dice"),
 }
