@@ -58,7 +58,7 @@ def title(stage: Stage, scene: SceneText) -> list[Sprite]:
         "rule",
     )
     parts = [badge(stage, diameter), head, bar]
-    return stack(parts, gap_of(stage, 1.1), stage.box, "center")
+    return stack(parts, gap_of(stage, 1.5), stage.box, "center")
 
 
 @fitted
@@ -196,7 +196,7 @@ def stat(stage: Stage, scene: SceneText) -> list[Sprite]:
             *stack([badge(stage, diameter)], 0, visual, "center"),
             *stack(text, gap_of(stage, 0.4), words, align),
         ]
-    diameter = round(min(stage.box_w * 0.3, stage.box_h * 0.26) * stage.scale)
+    diameter = round(min(stage.box_w * 0.4, stage.box_h * 0.3) * stage.scale)
     return stack([badge(stage, diameter), *text], gap_of(stage, 0.5), stage.box, "center")
 
 

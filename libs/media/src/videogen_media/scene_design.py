@@ -29,9 +29,10 @@ from videogen_media.icons import IconMatch, IconSet
 from videogen_media.looks import Look
 from videogen_media.safe_area import TITLE_SAFE, picture_area
 from videogen_media.scene_cards import LAYOUTS
-from videogen_media.scene_layouts import Sprite, Stage
+from videogen_media.scene_layouts import Sprite, Stage, mirror
 from videogen_media.scene_media import media_background, media_sprites
 from videogen_media.scene_types import ComposedScene, Entrance, Layer, VisualSource
+from videogen_media.typeset import is_rtl
 
 MIN_SIDE, MAX_SIDE = 64, 4096
 PNG_LEVEL = 1  # fast zlib: a full frame PNG in ~15 ms instead of ~80 ms at the default
@@ -55,17 +56,27 @@ def _box(size: tuple[int, int]) -> tuple[int, int, int, int]:
     return margin, area.top + slack, w - margin, area.bottom - slack
 
 
+def _named(text: str, word: str) -> bool:
+    """Whether `word` is written as a name in `text` (capitalised, not first)."""
+    return any(w.strip(".,;:!?\"'").lower() == word and w[:1].isupper() for w in text.split()[1:])
+
+
+def _found(icons: IconSet, text: str, limit: int, exclude: Collection[str]) -> list[IconMatch]:
+    """Matches without logos for common words: a brand icon ("edge", "apple") only where the
+    sentence writes the word as a name."""
+    found = icons.match(text, limit=limit + 3, exclude=exclude)
+    return [m for m in found if not m.icon.brand or _named(text, m.word)][:limit]
+
+
 def _pick(icons: IconSet, text: str, headline: str, exclude: Collection[str]) -> IconMatch | None:
     """The best icon, preferring one for a word of the headline when it scores nearly as
     well (the headline is what the viewer reads)."""
-    found = icons.match(text, limit=4, exclude=exclude)
+    found = _found(icons, text, 4, exclude)
     if not found:
         return None
     heads = {w.lower().strip(".,") for w in headline.split()}
-    for match in found:
-        if match.word in heads and match.score >= found[0].score * 0.8:
-            return match
-    return found[0]
+    near = [m for m in found if m.word in heads and m.score >= found[0].score * 0.8]
+    return max(near, key=lambda m: m.score) if near else found[0]
 
 
 def _matches(
@@ -75,7 +86,7 @@ def _matches(
         out: list[IconMatch] = []
         for side in scene.items[:2]:
             taken = {*exclude, *(m.icon.id for m in out)}
-            found = icons.match(side, limit=1, exclude=taken)
+            found = _found(icons, side, 1, taken)
             if not found:  # a side with no icon of its own: no icons on either side
                 return ()
             out.append(found[0])
@@ -138,6 +149,8 @@ def compose_scene(
     else:
         background = draw_background(look, index, size)
         sprites = LAYOUTS[scene.layout](stage, scene)
+        if is_rtl(scene.headline):
+            sprites = mirror(sprites, stage.box)
         layout, source = scene.layout, "icon" if matches else "type"
     _entrances(look, sprites, index)
     stem = f"scene-{index:03d}"
