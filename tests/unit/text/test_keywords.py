@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from videogen_text.keyword_synonyms import SENSES, SYNONYMS
+from videogen_text.keyword_senses import SENSES
+from videogen_text.keyword_synonyms import SYNONYMS
 from videogen_text.keywords import content_words, sense, stem, synonyms
 from videogen_text.stopwords import STOPWORDS
 

@@ -34,6 +34,11 @@ _DROP_TERMS: dict[str, frozenset[str]] = {
     "wheat-awn": frozenset({"fall"}), "football": frozenset({"fall", "seasonal"}),
     "robot": frozenset({"face"}), "rocket": frozenset({"app"}), "fish": frozenset({"gold"}),
     "coins": frozenset({"premium"}), "hippo": frozenset({"hungry"}),
+    "republican": frozenset({"elephant"}), "democrat": frozenset({"donkey"}),
+    "ice-cream": frozenset({"frozen"}), "dice": frozenset({"die"}), "dice-d6": frozenset({"die"}),
+    "person-hiking": frozenset({"autumn", "fall"}), "braille": frozenset({"raised"}),
+    "ankh": frozenset({"copper"}), "bug": frozenset({"report"}),
+    "plane-up": frozenset({"wireless", "internet"}),
     "cat": frozenset({"halloween", "holiday"}), "otter": frozenset({"playful"}),
     "star": frozenset({"important", "quality", "favorite", "vip"}),
     "heart": frozenset({
@@ -41,6 +46,11 @@ _DROP_TERMS: dict[str, frozenset[str]] = {
         "game", "card", "ace",
     }),
 }
+# Marketing and currency-symbol terms: "seasonal" is a sale, "currency" on forty -sign icons
+# would picture money as the Paraguayan guarani.
+_DROP_EVERYWHERE = frozenset({"seasonal", "premium", "vip"})
+_COMMON_SIGNS = frozenset({"dollar-sign", "euro-sign", "sterling-sign", "yen-sign", "bitcoin-sign"})
+_SIGN_GENERIC = frozenset({"currency", "money", "cash", "exchange", "price"})
 _EXTRA_TERMS: dict[str, tuple[str, ...]] = {
     "spa": ("flower", "lotus", "blossom", "yoga", "meditation"),
     "bug": ("bee", "ant", "beetle", "fly"), "jar": ("honey",),
@@ -84,6 +94,24 @@ class _Family(msgspec.Struct, frozen=True, rename="camel"):
     family_styles_by_license: dict[str, tuple[_FamilyStyle, ...]] = {}
 
 
+class _Package(msgspec.Struct, frozen=True):
+    version: str
+
+
+def font_awesome_version(root: Path) -> str:
+    """The Font Awesome release the wheel ships ("6.6.0"), from its npm package.json."""
+    package = root / _METADATA / ".." / "package.json"
+    try:
+        return msgspec.json.decode(package.read_bytes(), type=_Package).version
+    except (FileNotFoundError, msgspec.DecodeError):
+        return "unknown"
+
+
+def credit_line(version: str) -> str:
+    """The attribution CC BY 4.0 asks for, for a video's credits or report."""
+    return f"Icons: Font Awesome Free {version} by Fonticons, Inc. (fontawesome.com), CC BY 4.0"
+
+
 class IconSetMissing(RuntimeError):
     """The Font Awesome Free wheel is not installed (or not where its metadata says)."""
 
@@ -123,7 +151,9 @@ def load_icons(root: Path) -> list[Icon]:
 
 
 def _terms(icon_id: str, family: _Family) -> tuple[str, ...]:
-    dropped = _DROP_TERMS.get(icon_id, frozenset())
+    dropped = _DROP_TERMS.get(icon_id, frozenset()) | _DROP_EVERYWHERE
+    if icon_id.endswith("-sign") and icon_id not in _COMMON_SIGNS:
+        dropped |= _SIGN_GENERIC
     terms = {t.lower() for t in family.search.terms}
     terms.update(a.replace("-", " ") for a in family.aliases.names)
     terms.update(_EXTRA_TERMS.get(icon_id, ()))

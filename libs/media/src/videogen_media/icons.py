@@ -17,7 +17,13 @@ from pathlib import Path
 import resvg_py
 from PIL import Image
 
-from videogen_media.icon_catalogue import IconSetMissing, font_awesome_root, load_icons
+from videogen_media.icon_catalogue import (
+    IconSetMissing,
+    credit_line,
+    font_awesome_root,
+    font_awesome_version,
+    load_icons,
+)
 from videogen_media.icon_matching import TagIndex, match_words
 from videogen_media.icon_types import Icon, IconMatch
 
@@ -34,8 +40,10 @@ class IconSet:
     _installed: IconSet | None = None
     _lock = threading.Lock()
 
-    def __init__(self, icons: Sequence[Icon]) -> None:
+    def __init__(self, icons: Sequence[Icon], *, credit: str = "") -> None:
         self._index = TagIndex(icons)
+        self.credit = credit  # the attribution to show wherever these icons appear
+
 
     @classmethod
     def installed(cls) -> IconSet:
@@ -43,7 +51,9 @@ class IconSet:
         # The lock makes concurrent first calls (threads of a worker) build the index once.
         with cls._lock:
             if cls._installed is None:
-                cls._installed = cls(load_icons(font_awesome_root()))
+                root = font_awesome_root()
+                credit = credit_line(font_awesome_version(root))
+                cls._installed = cls(load_icons(root), credit=credit)
             return cls._installed
 
     @property

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 import snowballstemmer  # type: ignore[import-untyped]
 
-from videogen_text.keyword_synonyms import SENSES, SYNONYMS
+from videogen_text.keyword_senses import SENSES
+from videogen_text.keyword_synonyms import SYNONYMS
 from videogen_text.stopwords import STOPWORDS
 
 # Letters with inner apostrophes ("don't", "earth's"); digits, hyphens and punctuation split
