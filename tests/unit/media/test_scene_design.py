@@ -183,7 +183,7 @@ def test_the_title_and_the_list_build(bees: list[ComposedScene]) -> None:
 def test_every_look_and_shape_keeps_inside_the_picture_area(
     style: VisualStyle, size: tuple[int, int], tmp_path: Path, icons: IconSet
 ) -> None:
-    texts = [HONEYBEES[2], HONEYBEES[3], HONEYBEES[4], HONEYBEES[5]]
+    texts = [HONEYBEES[2], HONEYBEES[3], HONEYBEES[4]]  # the tallest stacks: stat, list, compare
     started = time.process_time()
     scenes = _compose(texts, style, size, tmp_path, icons)
     per_scene = (time.process_time() - started) / len(texts)
