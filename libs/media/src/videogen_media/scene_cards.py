@@ -11,7 +11,7 @@ from PIL import Image
 from videogen_text.scene_text import SceneText
 
 from videogen_media import scene_shapes
-from videogen_media.backdrops import rgb
+from videogen_media.backdrops import on_accent, rgb
 from videogen_media.looks import BODY, FIGURE, HEADLINE, SMALL, TITLE
 from videogen_media.scene_layouts import (
     Layout,
@@ -341,7 +341,7 @@ def _versus(stage: Stage, gap: int) -> Sprite:
         step=SMALL,
         width=diameter,
         lines=1,
-        color=stage.background,
+        color=on_accent(stage.accent),
         align="center",
         factor=1.2,
     )
@@ -400,7 +400,7 @@ def _item(stage: Stage, index: int, text: str, width: int) -> Sprite | None:
         step=BODY,
         width=dot.width,
         lines=1,
-        color=stage.background,
+        color=on_accent(stage.accent),
         align="center",
         factor=0.8,
     )

@@ -110,8 +110,10 @@ def _entrances(look: Look, sprites: list[Sprite], index: int) -> None:
             enter = "slide_right"
         sprite.enter, sprite.enter_at = enter, round(at, 3)
         # A slow drift, each layer its own way, so nothing sits still (a few px a second).
+        # Visuals drift up, away from the caption band below the picture area, and text
+        # sideways: over a sentence-long scene the drift never carries a layer into them.
         sign = 1 if (index + len(sprite.name)) % 2 else -1
-        sprite.drift = (0.0, -3.0 * sign) if visual else (2.0 * sign, 0.0)
+        sprite.drift = (1.0 * sign, -2.0) if visual else (2.0 * sign, 0.0)
         at += step if not sprite.name.startswith("item-") else step * 1.6
 
 
