@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from PIL import Image
 from videogen_text.scene_text import SceneText
 
-from videogen_media import looks, scene_shapes
+from videogen_media import scene_shapes
 from videogen_media.icons import IconMatch, IconSet
 from videogen_media.looks import Look
 from videogen_media.scene_types import Entrance
@@ -73,7 +73,8 @@ class Stage:
 Layout = Callable[[Stage, SceneText], list[Sprite]]
 
 
-def _case(stage: Stage, text: str) -> str:
+def case(stage: Stage, text: str) -> str:
+    """A headline in capitals for looks that set them so."""
     return text.upper() if stage.look.uppercase else text
 
 
@@ -209,6 +210,3 @@ def centre_block(parts: list[Sprite], region: tuple[int, int, int, int]) -> list
     for part in parts:
         part.x += shift
     return parts
-
-
-__all__ = ["Sprite", "Stage", "badge", "columns", "fitted", "looks", "stack", "text_sprite"]
