@@ -16,7 +16,7 @@ from videogen_contracts.media.events import VISUAL_STYLES, VisualStyle
 from videogen_media.backdrops import rgb
 from videogen_media.icons import IconSet
 from videogen_media.looks import look_for
-from videogen_media.safe_area import caption_band, picture_area
+from videogen_media.safe_area import Position, caption_band, picture_area
 from videogen_media.scene_design import compose_scene
 from videogen_media.scene_types import ComposedScene, Layer
 from videogen_media.typeset import Face, chain, draw_block, fallbacks, runs, set_text
@@ -69,10 +69,10 @@ def _open(path: Path) -> Image.Image:
         return image.copy()
 
 
-def _assert_inside(layer: Layer, size: tuple[int, int]) -> None:
+def _assert_inside(layer: Layer, size: tuple[int, int], position: Position | None = None) -> None:
     """The layer's sprite lies inside the frame's width and the picture area's height."""
     sw, sh = _open(layer.image).size
-    area = picture_area(*size)
+    area = picture_area(*size, position)
     assert layer.x >= 0, layer.image.name
     assert layer.x + sw <= size[0], layer.image.name
     assert layer.y >= area.top, layer.image.name
@@ -192,6 +192,27 @@ def test_every_look_and_shape_keeps_inside_the_picture_area(
     for scene in scenes:
         for layer in scene.layers:
             _assert_inside(layer, size)
+
+
+@pytest.mark.parametrize("position", ["top", "center", "bottom"])
+def test_captions_elsewhere_move_the_picture_area(
+    position: Position, tmp_path: Path, icons: IconSet
+) -> None:
+    band = caption_band(1280, 720, position)
+    scene = compose_scene(
+        HONEYBEES[3],
+        3,
+        6,
+        look_for("bold"),
+        (1280, 720),
+        tmp_path,
+        icons=icons,
+        caption_position=position,
+    )
+    still, background = _pixels(scene.still), _pixels(scene.background)
+    assert np.array_equal(still[band.top : band.bottom], background[band.top : band.bottom])
+    for layer in scene.layers:
+        _assert_inside(layer, (1280, 720), position)
 
 
 def test_the_four_looks_differ(tmp_path: Path, icons: IconSet) -> None:

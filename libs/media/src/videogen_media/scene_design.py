@@ -27,7 +27,7 @@ from videogen_text.scene_text import SceneText, analyse
 from videogen_media.backdrops import draw_background, palette
 from videogen_media.icons import IconMatch, IconSet
 from videogen_media.looks import Look
-from videogen_media.safe_area import TITLE_SAFE, picture_area
+from videogen_media.safe_area import TITLE_SAFE, Position, picture_area
 from videogen_media.scene_cards import LAYOUTS
 from videogen_media.scene_layouts import Sprite, Stage, mirror
 from videogen_media.scene_media import media_background, media_sprites
@@ -47,10 +47,10 @@ def _validate(text: str, index: int, count: int, size: tuple[int, int]) -> None:
         raise ValueError(f"frame size {size!r} must be two integers {MIN_SIDE}..{MAX_SIDE}")
 
 
-def _box(size: tuple[int, int]) -> tuple[int, int, int, int]:
+def _box(size: tuple[int, int], position: Position | None) -> tuple[int, int, int, int]:
     """The picture area inside the side margins, less a little room for the drift."""
     w, h = size
-    area = picture_area(w, h)
+    area = picture_area(w, h, position)
     slack = round(min(w, h) * 0.02)
     margin = round(w * TITLE_SAFE * (0.8 if w > h else 1.0))
     return margin, area.top + slack, w - margin, area.bottom - slack
@@ -134,8 +134,10 @@ def compose_scene(
     exclude_icons: Collection[str] = (),
     media: Path | None = None,
     media_source: VisualSource | None = None,
+    caption_position: Position | None = None,
 ) -> ComposedScene:
-    """Design scene `index` of `count` for `text` and write its PNGs under `workdir`."""
+    """Design scene `index` of `count` for `text` and write its PNGs under `workdir`,
+    clear of the caption band at `caption_position` (None: the frame's default)."""
     _validate(text, index, count, size)
     workdir.mkdir(parents=True, exist_ok=True)
     scene = analyse(text, first=index == 0)
@@ -143,7 +145,9 @@ def compose_scene(
     matches = () if media else _matches(icons, text, scene, exclude_icons)
     if scene.layout == "icon" and not matches:
         scene = replace(scene, layout="type")
-    stage = Stage(look, accent, bottom, index, size[0], size[1], _box(size), icons, matches)
+    stage = Stage(
+        look, accent, bottom, index, size[0], size[1], _box(size, caption_position), icons, matches
+    )
     if media is not None:
         background = media_background(media, size)
         sprites = media_sprites(stage, scene)
