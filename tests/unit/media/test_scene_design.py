@@ -161,6 +161,17 @@ def test_the_stat_figure_is_drawn_big_in_the_accent(bees: list[ComposedScene]) -
     assert _open(headline.image).height < sprite.shape[0]
 
 
+def test_a_sentence_without_an_icon_gets_a_typographic_card(tmp_path: Path, icons: IconSet) -> None:
+    scene = compose_scene(
+        "It is what it is, after all.", 2, 4, look_for("clean"), (1280, 720), tmp_path, icons=icons
+    )
+    assert (scene.layout, scene.source, scene.icons) == ("type", "type", ())
+    names = [layer.image.name.split("-", 3)[-1] for layer in scene.layers]
+    assert names == ["rule.png", "headline.png"]
+    headline = _open(scene.layers[1].image)
+    assert headline.height >= 0.08 * 720  # set large: the key phrase is the picture
+
+
 def test_the_title_and_the_list_build(bees: list[ComposedScene]) -> None:
     names = [layer.image.name.split("-", 3)[-1] for layer in bees[0].layers]
     assert names == ["icon.png", "headline.png", "rule.png"]
