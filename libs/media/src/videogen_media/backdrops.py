@@ -29,6 +29,12 @@ def mix(a: str, b: str, t: float) -> tuple[int, int, int]:
     return tuple(round(x + (y - x) * t) for x, y in zip(ca, cb, strict=True))  # type: ignore[return-value]
 
 
+def on_accent(accent: str) -> str:
+    """Text colour that reads on a fill of `accent`: near-black on light, white on dark."""
+    r, g, b = rgb(accent)
+    return "#1B1530" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 150 else "#FFFFFF"
+
+
 def palette(look: Look, index: int) -> tuple[str, str, str]:
     return look.palettes[index % len(look.palettes)]
 

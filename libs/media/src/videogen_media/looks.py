@@ -10,7 +10,7 @@ the music bed's mood. The faces come from font wheels (fontpkg-*), all variable 
 - bold: saturated two-colour gradients, Montserrat Black in capitals, big figures;
   slides.
 - documentary: dark, film-like, Playfair Display (a serif) over Noto Sans; slow fades,
-  long crossfades, a wipe between sections.
+  long crossfades.
 - playful: bright sweets, Fredoka (rounded), pop entrances; slides.
 """
 

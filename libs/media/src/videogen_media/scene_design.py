@@ -27,11 +27,12 @@ from videogen_text.scene_text import SceneText, analyse
 from videogen_media.backdrops import draw_background, palette
 from videogen_media.icons import IconMatch, IconSet
 from videogen_media.looks import Look
-from videogen_media.safe_area import TITLE_SAFE, picture_area
+from videogen_media.safe_area import TITLE_SAFE, Position, picture_area
 from videogen_media.scene_cards import LAYOUTS
-from videogen_media.scene_layouts import Sprite, Stage
+from videogen_media.scene_layouts import Sprite, Stage, mirror
 from videogen_media.scene_media import media_background, media_sprites
 from videogen_media.scene_types import ComposedScene, Entrance, Layer, VisualSource
+from videogen_media.typeset import is_rtl
 
 MIN_SIDE, MAX_SIDE = 64, 4096
 PNG_LEVEL = 1  # fast zlib: a full frame PNG in ~15 ms instead of ~80 ms at the default
@@ -46,26 +47,36 @@ def _validate(text: str, index: int, count: int, size: tuple[int, int]) -> None:
         raise ValueError(f"frame size {size!r} must be two integers {MIN_SIDE}..{MAX_SIDE}")
 
 
-def _box(size: tuple[int, int]) -> tuple[int, int, int, int]:
+def _box(size: tuple[int, int], position: Position | None) -> tuple[int, int, int, int]:
     """The picture area inside the side margins, less a little room for the drift."""
     w, h = size
-    area = picture_area(w, h)
+    area = picture_area(w, h, position)
     slack = round(min(w, h) * 0.02)
     margin = round(w * TITLE_SAFE * (0.8 if w > h else 1.0))
     return margin, area.top + slack, w - margin, area.bottom - slack
 
 
+def _named(text: str, word: str) -> bool:
+    """Whether `word` is written as a name in `text` (capitalised, not first)."""
+    return any(w.strip(".,;:!?\"'").lower() == word and w[:1].isupper() for w in text.split()[1:])
+
+
+def _found(icons: IconSet, text: str, limit: int, exclude: Collection[str]) -> list[IconMatch]:
+    """Matches without logos for common words: a brand icon ("edge", "apple") only where the
+    sentence writes the word as a name."""
+    found = icons.match(text, limit=limit + 3, exclude=exclude)
+    return [m for m in found if not m.icon.brand or _named(text, m.word)][:limit]
+
+
 def _pick(icons: IconSet, text: str, headline: str, exclude: Collection[str]) -> IconMatch | None:
     """The best icon, preferring one for a word of the headline when it scores nearly as
     well (the headline is what the viewer reads)."""
-    found = icons.match(text, limit=4, exclude=exclude)
+    found = _found(icons, text, 4, exclude)
     if not found:
         return None
     heads = {w.lower().strip(".,") for w in headline.split()}
-    for match in found:
-        if match.word in heads and match.score >= found[0].score * 0.8:
-            return match
-    return found[0]
+    near = [m for m in found if m.word in heads and m.score >= found[0].score * 0.8]
+    return max(near, key=lambda m: m.score) if near else found[0]
 
 
 def _matches(
@@ -75,7 +86,7 @@ def _matches(
         out: list[IconMatch] = []
         for side in scene.items[:2]:
             taken = {*exclude, *(m.icon.id for m in out)}
-            found = icons.match(side, limit=1, exclude=taken)
+            found = _found(icons, side, 1, taken)
             if not found:  # a side with no icon of its own: no icons on either side
                 return ()
             out.append(found[0])
@@ -99,8 +110,10 @@ def _entrances(look: Look, sprites: list[Sprite], index: int) -> None:
             enter = "slide_right"
         sprite.enter, sprite.enter_at = enter, round(at, 3)
         # A slow drift, each layer its own way, so nothing sits still (a few px a second).
+        # Visuals drift up, away from the caption band below the picture area, and text
+        # sideways: over a sentence-long scene the drift never carries a layer into them.
         sign = 1 if (index + len(sprite.name)) % 2 else -1
-        sprite.drift = (0.0, -3.0 * sign) if visual else (2.0 * sign, 0.0)
+        sprite.drift = (1.0 * sign, -2.0) if visual else (2.0 * sign, 0.0)
         at += step if not sprite.name.startswith("item-") else step * 1.6
 
 
@@ -121,8 +134,10 @@ def compose_scene(
     exclude_icons: Collection[str] = (),
     media: Path | None = None,
     media_source: VisualSource | None = None,
+    caption_position: Position | None = None,
 ) -> ComposedScene:
-    """Design scene `index` of `count` for `text` and write its PNGs under `workdir`."""
+    """Design scene `index` of `count` for `text` and write its PNGs under `workdir`,
+    clear of the caption band at `caption_position` (None: the frame's default)."""
     _validate(text, index, count, size)
     workdir.mkdir(parents=True, exist_ok=True)
     scene = analyse(text, first=index == 0)
@@ -130,7 +145,9 @@ def compose_scene(
     matches = () if media else _matches(icons, text, scene, exclude_icons)
     if scene.layout == "icon" and not matches:
         scene = replace(scene, layout="type")
-    stage = Stage(look, accent, bottom, index, size[0], size[1], _box(size), icons, matches)
+    stage = Stage(
+        look, accent, bottom, index, size[0], size[1], _box(size, caption_position), icons, matches
+    )
     if media is not None:
         background = media_background(media, size)
         sprites = media_sprites(stage, scene)
@@ -138,6 +155,8 @@ def compose_scene(
     else:
         background = draw_background(look, index, size)
         sprites = LAYOUTS[scene.layout](stage, scene)
+        if is_rtl(scene.headline):
+            sprites = mirror(sprites, stage.box)
         layout, source = scene.layout, "icon" if matches else "type"
     _entrances(look, sprites, index)
     stem = f"scene-{index:03d}"

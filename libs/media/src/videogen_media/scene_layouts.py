@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from PIL import Image
 from videogen_text.scene_text import SceneText
 
-from videogen_media import looks, scene_shapes
+from videogen_media import scene_shapes
 from videogen_media.icons import IconMatch, IconSet
 from videogen_media.looks import Look
 from videogen_media.scene_types import Entrance
@@ -73,7 +73,8 @@ class Stage:
 Layout = Callable[[Stage, SceneText], list[Sprite]]
 
 
-def _case(stage: Stage, text: str) -> str:
+def case(stage: Stage, text: str) -> str:
+    """A headline in capitals for looks that set them so."""
     return text.upper() if stage.look.uppercase else text
 
 
@@ -177,8 +178,20 @@ def fitted(build: Layout) -> Layout:
 
 
 def kicker_text(stage: Stage, scene: SceneText) -> str:
-    word = stage.matches[0].word if stage.matches else (scene.keywords[:1] or ("",))[0]
-    return word.upper()
+    """The small label over a headline: the word the icon pictures, else a keyword the
+    headline does not already say (none when it says them all)."""
+    if stage.matches:
+        return stage.matches[0].word.upper()
+    said = scene.headline.lower()
+    return next((k.upper() for k in scene.keywords if k not in said), "")
+
+
+def mirror(sprites: list[Sprite], box: tuple[int, int, int, int]) -> list[Sprite]:
+    """The layout flipped left to right inside `box`: right-to-left text reads from the
+    right, so its headline hangs from the right edge and the visual sits on its right."""
+    for sprite in sprites:
+        sprite.x = box[0] + box[2] - sprite.x - sprite.image.width
+    return sprites
 
 
 def gap_of(stage: Stage, factor: float = 1.0) -> int:
@@ -197,6 +210,3 @@ def centre_block(parts: list[Sprite], region: tuple[int, int, int, int]) -> list
     for part in parts:
         part.x += shift
     return parts
-
-
-__all__ = ["Sprite", "Stage", "badge", "columns", "fitted", "looks", "stack", "text_sprite"]

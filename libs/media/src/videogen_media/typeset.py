@@ -123,7 +123,8 @@ def runs(text: str, faces: Sequence[Face]) -> list[tuple[str, Face]]:
     return out
 
 
-def _is_rtl(text: str) -> bool:
+def is_rtl(text: str) -> bool:
+    """Whether the first strongly directional character of `text` is right-to-left."""
     for ch in text:
         kind = unicodedata.bidirectional(ch)
         if kind in _RTL:
@@ -202,7 +203,7 @@ def draw_block(
     for index, line in enumerate(block.lines):
         widths = [_run_width(r, f, size) for r, f in line]
         total = sum(widths)
-        rtl = _is_rtl("".join(r for r, _ in line))
+        rtl = is_rtl("".join(r for r, _ in line))
         free = block.width - total
         start = {"left": free if rtl else 0.0, "center": free / 2, "right": free}[align]
         x = pad + start
