@@ -39,7 +39,7 @@ from videogen_media.scene_types import ComposedScene, Entrance, Layer
 from videogen_media.segment_render import SegmentScene, join_segments, render_segment
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_text2video import reference_encode  # noqa: E402  (the shared reference)
+from bench_text2video import reference_encode  # type: ignore[import-not-found]
 
 W, H, FPS, SCENES, SCENE_S = 1280, 720, 30, 12, 5.0
 ENTRANCES: tuple[Entrance, ...] = ("fade", "rise", "slide_left", "pop", "wipe", "slide_right")
@@ -56,7 +56,9 @@ def make_scene(i: int, out: Path) -> ComposedScene:
     background.save(out / f"bg{i}.png")
     font = ImageFont.truetype(str(find_caption_font().path), 56)
     icon = Image.new("RGBA", (220, 220))
-    ImageDraw.Draw(icon).ellipse((8, 8, 212, 212), fill=(255, 214, 0, 255), outline=(40, 40, 40, 255), width=8)
+    ImageDraw.Draw(icon).ellipse(
+        (8, 8, 212, 212), fill=(255, 214, 0, 255), outline=(40, 40, 40, 255), width=8
+    )
     headline = Image.new("RGBA", (620, 80))
     ImageDraw.Draw(headline).text((4, 4), f"Honeybees, part {i + 1}", font=font, fill="white")
     label = Image.new("RGBA", (340, 64))
@@ -79,7 +81,7 @@ def make_scene(i: int, out: Path) -> ComposedScene:
 
 def word_cues(seconds: float, per_second: float = 3.0) -> list[CaptionCue]:
     """Back-to-back word states: every cue boundary is a caption change."""
-    words = "the bees dance to tell the hive where the flowers are".split()
+    words = ["the", "bees", "dance", "to", "tell", "the", "hive", "where", "the", "flowers", "are"]
     step = 1 / per_second
     cues, t, k = [], 0.0, 0
     while t + step <= seconds + 1e-9:
@@ -96,18 +98,33 @@ class Meter:
         self.wall = self.cpu = 0.0
 
     async def measure(self, work: Callable[[], Awaitable[object]]) -> Meter:
-        c0, s0 = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
+        c0, s0 = (
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+            resource.getrusage(resource.RUSAGE_SELF),
+        )
         started = time.perf_counter()
         await work()
         self.wall = time.perf_counter() - started
-        c1, s1 = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
-        self.cpu = sum(b - a for a, b in ((c0.ru_utime, c1.ru_utime), (c0.ru_stime, c1.ru_stime),
-                                           (s0.ru_utime, s1.ru_utime), (s0.ru_stime, s1.ru_stime)))
+        c1, s1 = (
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+            resource.getrusage(resource.RUSAGE_SELF),
+        )
+        self.cpu = sum(
+            b - a
+            for a, b in (
+                (c0.ru_utime, c1.ru_utime),
+                (c0.ru_stime, c1.ru_stime),
+                (s0.ru_utime, s1.ru_utime),
+                (s0.ru_stime, s1.ru_stime),
+            )
+        )
         return self
 
 
 async def reference(work: Path) -> Meter:
-    return await Meter().measure(lambda: asyncio.to_thread(reference_encode, SCENES * SCENE_S, work))
+    return await Meter().measure(
+        lambda: asyncio.to_thread(reference_encode, SCENES * SCENE_S, work)
+    )
 
 
 async def main() -> None:
@@ -121,9 +138,27 @@ async def main() -> None:
         cues = word_cues(total_s)
         ass, _ = write_captions(cues, font, style, work)
         soundtrack = work / "sound.m4a"
-        subprocess.run([ffmpeg_executable(), "-v", "error", "-y", "-f", "lavfi", "-i",
-                        f"sine=f=220:r=48000:d={total_s}", "-ac", "2", "-c:a", "aac", "-b:a", "192k",
-                        str(soundtrack)], check=True)  # fmt: skip
+        await asyncio.to_thread(
+            subprocess.run,
+            [
+                ffmpeg_executable(),
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=f=220:r=48000:d={total_s}",
+                "-ac",
+                "2",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "192k",
+                str(soundtrack),
+            ],
+            check=True,
+        )
         per = 4  # scenes per segment in the pipelined variant
         segment_cues = [
             write_captions(word_cues(per * SCENE_S), font, style, work, f"seg{k}")[0]
@@ -139,20 +174,31 @@ async def main() -> None:
             for k in range(SCENES // per):
                 paths.append(work / f"part{k}.mp4")
                 await render_segment(
-                    scenes[k * per : (k + 1) * per], settings, paths[-1], captions=segment_cues[k],
-                    caption_changes=seg_changes, fonts_dir=font.directory,
+                    scenes[k * per : (k + 1) * per],
+                    settings,
+                    paths[-1],
+                    captions=segment_cues[k],
+                    caption_changes=seg_changes,
+                    fonts_dir=font.directory,
                     previous_still=scenes[k * per - 1].scene.still if k else None,
                 )
             await join_segments(paths, soundtrack, work / "joined.mp4")
 
-        captioned = {"captions": ass, "caption_changes": change_times(cues), "fonts_dir": font.directory}
+        captioned = {
+            "captions": ass,
+            "caption_changes": change_times(cues),
+            "fonts_dir": font.directory,
+        }
         variants: list[tuple[str, Callable[[], Awaitable[object]]]] = [
             ("one segment, crossfade 0.4 s (the target)", lambda: one("a", **captioned)),
             ("3 segments + join with soundtrack", pipelined),
             ("one segment, cuts", lambda: one("b", transition="cut", **captioned)),
             ("one segment, crossfade 0.2 s", lambda: one("c", transition_s=0.2, **captioned)),
             ("one segment, no captions", lambda: one("d")),
-            ("captions without change times", lambda: one("e", captions=ass, fonts_dir=font.directory)),
+            (
+                "captions without change times",
+                lambda: one("e", captions=ass, fonts_dir=font.directory),
+            ),
         ]
         refs = [await reference(work)]
         results = []
@@ -162,11 +208,16 @@ async def main() -> None:
                 refs.append(await reference(work))
         ref_wall = statistics.median(r.wall for r in refs)
         ref_cpu = statistics.median(r.cpu for r in refs)
-        print(f"reference (plain encode, 60 s 1280x720 30 fps): wall {ref_wall:.2f} s, cpu {ref_cpu:.2f} s"
-              f"  (runs: {', '.join(f'{r.wall:.2f}' for r in refs)})")
+        print(
+            f"reference (plain encode, 60 s 1280x720 30 fps): wall {ref_wall:.2f} s,"
+            f" cpu {ref_cpu:.2f} s"
+            f"  (runs: {', '.join(f'{r.wall:.2f}' for r in refs)})"
+        )
         for name, m in results:
-            print(f"{name:<46} wall {m.wall:6.2f} s = {m.wall / ref_wall:4.2f} x   "
-                  f"cpu {m.cpu:6.2f} s = {m.cpu / ref_cpu:4.2f} x")
+            print(
+                f"{name:<46} wall {m.wall:6.2f} s = {m.wall / ref_wall:4.2f} x   "
+                f"cpu {m.cpu:6.2f} s = {m.cpu / ref_cpu:4.2f} x"
+            )
         print("target: the one-segment render ≤ 1.3 x the reference")
 
 
