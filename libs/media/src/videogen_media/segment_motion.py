@@ -9,11 +9,12 @@ of leaving it: the last frame of every scene is then exactly its still, so a tra
 into the next scene can start from that still, also across segments (`previous_still`),
 with no jump.
 
-Why drift moves on a shared tick grid (6 times a second at most, anchored on the last
-frame): every frame that differs costs a trip through the graph (overlays, libass) and
-an x264 frame with changed blocks. On one grid, three drifting layers change the same
-few frames rather than three times as many; at the slow speeds used (a few px/s) a step is
-one pixel, which reads as smooth motion.
+Why drift positions are recomputed only on "update frames" (frames that change anyway:
+entrances, transitions, caption changes; else 3 a second): every frame that differs costs
+a trip through the graph (overlays, libass) and an x264 frame with changed blocks. Steps
+shared with the frames that change anyway cost nothing, and three drifting layers step
+together rather than on three times as many frames; at the slow speeds used (a few px/s)
+a step is one pixel, which reads as smooth motion.
 
 Travel is capped (a long scene must not carry a layer into the caption band), and a speed
 floor keeps every scene moving at least once every 2 s (nothing static for longer).
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 from videogen_media.scene_types import Entrance, Layer
 
-DRIFT_HZ = 6
+DRIFT_HZ = 3  # drift steps when nothing else changes; 1 px a step up to 3 px/s
 MAX_TRAVEL = 0.04  # of the frame's short side, over a whole scene
 MIN_SPEED = 0.75  # px/s: a step at least every 1.3 s
 DEFAULT_DRIFT = 4.0  # px/s at 720 p, given to the largest layer when none drifts
@@ -120,11 +121,31 @@ def drift_tick(fps: int) -> int:
     return max(1, round(fps / DRIFT_HZ))
 
 
-def drift_offset(velocity: float, f: int, last: int, fps: int) -> int:
-    """The drift on frame f: stepping on a grid anchored at `last`, 0 there."""
+def drift_offset(velocity: float, at: int, last: int, fps: int) -> int:
+    """The drift as of update frame `at`: 0 on the scene's `last` frame."""
+    return round_half_up(velocity * (at - last) / fps)
+
+
+def update_frames(frames: int, forced: set[int], fps: int) -> list[int]:
+    """The frames on which drift positions are recomputed: those that change anyway
+    (entrances, the transition, caption changes), the last frame (the still), and, where
+    nothing changes for a tick, one frame a tick."""
     tick = drift_tick(fps)
-    on_grid = last - tick * ((last - f) // tick)
-    return round_half_up(velocity * (on_grid - last) / fps)
+    out: list[int] = []
+    for f in range(frames):
+        if f in forced or f == frames - 1 or not out or f - out[-1] >= tick:
+            out.append(f)
+    return out
+
+
+def latest(updates: Sequence[int], frames: int) -> list[int]:
+    """For every frame, the last update frame at or before it."""
+    out, k = [], 0
+    for f in range(frames):
+        while k + 1 < len(updates) and updates[k + 1] <= f:
+            k += 1
+        out.append(updates[k])
+    return out
 
 
 def entrance_offset(motion: LayerMotion, f: int, size: tuple[int, int]) -> Offset:
@@ -143,15 +164,16 @@ def entrance_offset(motion: LayerMotion, f: int, size: tuple[int, int]) -> Offse
 
 
 def layer_state(
-    layer: Layer, motion: LayerMotion, f: int, last: int, fps: int, size: tuple[int, int]
+    layer: Layer, motion: LayerMotion, f: int, at: int, last: int, fps: int, size: tuple[int, int]
 ) -> tuple[int, int, int] | None:
-    """(look index, x, y) of the layer on frame f, None before it appears."""
+    """(look index, x, y) of the layer on frame f (drifted as of update frame `at`), None
+    before it appears."""
     if f < motion.appear:
         return None
     look = min(f - motion.appear, motion.entering)
     ex, ey = entrance_offset(motion, f, size)
-    dx = drift_offset(motion.velocity[0], f, last, fps)
-    dy = drift_offset(motion.velocity[1], f, last, fps)
+    dx = drift_offset(motion.velocity[0], at, last, fps)
+    dy = drift_offset(motion.velocity[1], at, last, fps)
     return (look, layer.x - motion.pad[0] + ex + dx, layer.y - motion.pad[1] + ey + dy)
 
 

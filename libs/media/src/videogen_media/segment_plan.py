@@ -20,7 +20,9 @@ from videogen_media.segment_motion import (
     capped_velocity,
     changed_frames,
     drift_offset,
+    latest,
     layer_state,
+    update_frames,
 )
 
 State = tuple[int, int, int] | None
@@ -64,19 +66,23 @@ def plan_scene(
     change frames on the segment."""
     last = frames - 1
     typed = list(layers)
+    captions = {f - start for f in changes if start <= f < start + frames}
+    forced = captions | set(range(transition))
+    for m in motions:
+        forced.update(range(m.appear, m.settled + 1))
+    at = latest(update_frames(frames, forced, fps), frames)
     per_frame: list[tuple[State, ...]] = [
         tuple(
-            layer_state(layer, m, f, last, fps, size)
+            layer_state(layer, m, f, at[f], last, fps, size)
             for layer, m in zip(typed, motions, strict=True)
         )
         for f in range(frames)
     ]
-    pans = _pan_offsets(frames, fps, size) if pan else []
+    pans = _pan_offsets(at, frames, fps, size) if pan else []
     states = [
         (f if f < transition else -1, s, pans[f] if pans else 0) for f, s in enumerate(per_frame)
     ]
-    kept = set(changed_frames(states))
-    kept.update(f - start for f in changes if start <= f < start + frames)
+    kept = set(changed_frames(states)) | captions
     if every_frame:
         kept = set(range(frames))
     steps = tuple(_steps(per_frame, i, start) for i in range(len(typed)))
@@ -116,10 +122,10 @@ def pan_margin(size: tuple[int, int]) -> int:
     return max(2, round(MAX_TRAVEL * min(size) / 2) * 2)
 
 
-def _pan_offsets(frames: int, fps: int, size: tuple[int, int]) -> list[int]:
+def _pan_offsets(at: Sequence[int], frames: int, fps: int, size: tuple[int, int]) -> list[int]:
     """x offsets (even: yuv420p crops on whole chroma pixels) into a background wider by
     2 * margin, arriving at the centre (margin) on the last frame."""
     margin = pan_margin(size)
     speed = DEFAULT_DRIFT * min(size) / 720 / 2
     vx, _ = capped_velocity((speed, 0.0), max(1, frames - 1) / fps, margin / 2)
-    return [margin + 2 * drift_offset(vx, f, frames - 1, fps) for f in range(frames)]
+    return [margin + 2 * drift_offset(vx, at[f], frames - 1, fps) for f in range(frames)]
