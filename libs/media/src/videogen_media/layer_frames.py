@@ -1,8 +1,9 @@
-"""A layer's looks while it enters (fade, pop, wipe), written as raw RGBA frames.
+"""A layer's looks while it enters (pop, wipe; fade too, though ffmpeg's `fade` draws that
+one more cheaply), written as raw RGBA frames.
 
-Why raw frames drawn here rather than ffmpeg filters: each entrance is a dozen frames of a
-small picture, cheap in numpy, while ffmpeg has no per-frame scale or reveal of an overlay
-that works on a sparse stream. Raw RGBA costs ffmpeg no decoding at all; a PNG per frame
+Why raw frames drawn here for a pop or a wipe: each is a dozen frames of a small picture,
+cheap in numpy, while ffmpeg has no per-frame scale or reveal of an overlay that works on
+a sparse stream. Raw RGBA costs ffmpeg no decoding at all; a PNG per frame
 would cost more to encode and decode than the whole entrance is worth.
 
 Why every layer is cropped to the box of its visible pixels first: a design may hand over
@@ -38,6 +39,7 @@ class Sprite:
 
     layer: Layer
     pixels: Rgba  # h x w x 4
+    box: tuple[int, int]  # where the visible box starts in the layer's own picture
 
     @property
     def size(self) -> tuple[int, int]:
@@ -59,7 +61,7 @@ def load_sprite(layer: Layer) -> Sprite:
     right = min(image.width, left + (right - left + 1) // 2 * 2)
     bottom = min(image.height, top + (bottom - top + 1) // 2 * 2)
     pixels = np.asarray(image.crop((left, top, right, bottom)), dtype=np.uint8)
-    return Sprite(replace(layer, x=layer.x + left, y=layer.y + top), pixels)
+    return Sprite(replace(layer, x=layer.x + left, y=layer.y + top), pixels, (left, top))
 
 
 def canvas_size(sprite: Sprite, motion: LayerMotion) -> tuple[int, int]:

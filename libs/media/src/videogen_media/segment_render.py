@@ -38,7 +38,13 @@ from videogen_media.render import GLOBAL_OPTIONS, IMAGE_SUFFIXES, _fill
 from videogen_media.render_settings import RenderSettings
 from videogen_media.scene_types import ComposedScene, Transition
 from videogen_media.segment_join import join_segments
-from videogen_media.segment_motion import ease_out, plan_layers, select_expr, step_expr
+from videogen_media.segment_motion import (
+    LayerMotion,
+    ease_out,
+    plan_layers,
+    select_expr,
+    step_expr,
+)
 from videogen_media.segment_plan import ScenePlan, pan_margin, plan_scene, transition_frames
 from videogen_media.video_track import change_frames, densify, for_libass, merge_stamped, stamped
 
@@ -212,20 +218,36 @@ class _Inputs:
         self.count += 1
         return ffmpeg.input(str(path), stream_loop=-1, thread_queue_size=64 + self.count).video
 
-    def looks(self, sprite: Sprite, plan: ScenePlan, index: int) -> Any:
-        self.count += 1
+    def sprite(self, sprite: Sprite, plan: ScenePlan, index: int) -> Any:
+        """The layer's looks, stamped from the frame it appears on.
+
+        A fade (also under a rise or a slide) is ffmpeg's `fade` over the PNG looped: one
+        decoded picture, frames made as they are wanted. A pop or a wipe is drawn by
+        layer_frames into a raw file. (Raw input frames are read ahead into ffmpeg's
+        queues: 36 layers of 15 raw frames held 300 MB, so raw only where it must.)
+        """
         motion = plan.motions[index]
+        first = plan.start + motion.appear
+        if motion.enter in ("pop", "wipe"):
+            return stamped(self._raw(sprite, motion).filter("format", "yuva420p"), first, self.fps)
+        w, h = sprite.size
+        picture = self.image(sprite.layer.image).trim(end_frame=1)
+        stream = picture.filter("crop", w, h, *sprite.box).filter("format", "yuva420p")
+        if motion.entering:
+            # One frame more, dropped: frame j is (j+1)/(entering+1) opaque, the last whole.
+            stream = stream.filter("loop", motion.entering + 1, 1).filter(
+                "fade", type="in", alpha=1, start_frame=0, nb_frames=motion.entering + 1
+            )
+            stream = stream.trim(start_frame=1)
+        return stamped(stream, first, self.fps)
+
+    def _raw(self, sprite: Sprite, motion: LayerMotion) -> Any:
+        self.count += 1
         path = write_looks(entrance_looks(sprite, motion), self.scratch / f"layer{self.count}.rgba")
         w, h = canvas_size(sprite, motion)
-        raw = ffmpeg.input(
-            str(path),
-            f="rawvideo",
-            pix_fmt="rgba",
-            s=f"{w}x{h}",
-            framerate=self.fps,
-            thread_queue_size=64 + self.count,
-        )
-        return stamped(raw.video.filter("format", "yuva420p"), plan.start + motion.appear, self.fps)
+        raw = ffmpeg.input(str(path), f="rawvideo", pix_fmt="rgba", s=f"{w}x{h}",
+                           framerate=self.fps, thread_queue_size=8)  # fmt: skip
+        return raw.video
 
 
 def _scene_stream(
@@ -261,50 +283,57 @@ def _scene_stream(
         x = step_expr([(f, sx) for f, sx, _ in steps], frame)
         y = step_expr([(f, sy) for f, _, sy in steps], frame)
         stream = ffmpeg.overlay(
-            stream, inputs.looks(sprite, plan, index), x=x, y=y, eof_action="repeat"
+            stream, inputs.sprite(sprite, plan, index), x=x, y=y, eof_action="repeat"
         )
     return stream
 
 
 def _transition_in(
-    inputs: _Inputs, stream: Any, before: Path, plan: ScenePlan, transition: Transition,
-    size: tuple[int, int], fps: int,
+    inputs: _Inputs,
+    stream: Any,
+    before: Path,
+    plan: ScenePlan,
+    transition: Transition,
+    size: tuple[int, int],
+    fps: int,
 ) -> list[Any]:
     """The scene's first frames combined with `before`, and the rest of it as it is.
 
-    Each transition frame is its own small chain (one frame of each side, a filter with
-    fixed parameters): xfade costs 2-7 ms a 720p frame here (per-pixel float progress),
-    a fixed-opacity `blend` 0.5 ms and a crop-and-copy (wipe, slide) less.
+    One chain per transition, so its frames are made one at a time as they are wanted
+    (a chain per frame had all of them, 1.4 MB each at 720p, made at once). Not xfade: it
+    costs 2-7 ms a 720p frame here (per-pixel float progress); a fade of the alpha plane
+    and an overlay cost about 1 ms, a wipe or a slide (a crop and a copy) less.
     """
-    n = plan.transition
+    n, w = plan.transition, size[0]
     split = stream.filter_multi_output("split", 2)
-    head, tail = split.stream(0).trim(end_frame=n), split.stream(1).trim(start_frame=n)
-    heads = head.filter_multi_output("split", n)
-    held = _fill(inputs.image(before).trim(end_frame=1), *size).filter("format", "yuv420p")
-    stills = held.filter_multi_output("split", n)
-    pieces = []
-    for j in range(n):
-        frame = plan.start + j
-        new = heads.stream(j).filter("select", f"eq(n,{j})")
-        old = stamped(stills.stream(j), frame, fps)
-        mixed = _between(transition, old, new, (j + 1) / (n + 1), size)
-        pieces.append(stamped(mixed, frame, fps))
+    new, tail = split.stream(0).trim(end_frame=n), split.stream(1).trim(start_frame=n)
+    old = _fill(inputs.image(before).trim(end_frame=1), *size).filter("format", "yuv420p")
+    frame = f"floor(t*{fps}+0.5)"
+    if transition == "crossfade":
+        # The old still fading out over the new frames, one step dropped at the start:
+        # frame j shows (j+1)/(n+1) of the new scene, never all old nor all new.
+        fading = (
+            old.filter("format", "yuva420p")
+            .filter("loop", n, 1)
+            .filter("fade", type="out", alpha=1, start_frame=0, nb_frames=n + 1)
+        )
+        mixed = ffmpeg.overlay(new, stamped(fading.trim(start_frame=1), plan.start, fps), x=0, y=0)
+    else:
+        # The old still beside an empty frame, so a crop of it can start anywhere in it;
+        # whole chroma pixels: yuv420p crops on even columns.
+        wide = stamped(old.filter("pad", 2 * w, size[1]).filter("loop", n - 1, 1), plan.start, fps)
+        edges = [
+            (plan.start + j, min(w - 2, max(2, round(w * ease_out((j + 1) / (n + 1)) / 2) * 2)))
+            for j in range(n)
+        ]
+        edge = step_expr(edges, frame)
+        if transition == "wipe":  # the new scene uncovered from the left
+            rest = wide.filter("crop", w, size[1], x=edge, y=0)
+            mixed = ffmpeg.overlay(new, rest, x=edge, y=0)
+        else:  # slide: the new scene pushes the old one out to the left
+            shifted = wide.filter("crop", w, size[1], x=edge, y=0)
+            mixed = ffmpeg.overlay(shifted, new, x=f"{w}-({edge})", y=0)
+    pieces = [stamped(mixed, plan.start, fps)]
     if plan.frames > n:
         pieces.append(tail)
     return pieces
-
-
-def _between(transition: Transition, old: Any, new: Any, p: float, size: tuple[int, int]) -> Any:
-    """One frame of the transition, `p` of the way from `old` to `new` (0 < p < 1)."""
-    w, h = size
-    if transition == "crossfade":
-        # blend's "normal" mode: top * opacity + bottom * (1 - opacity).
-        return ffmpeg.filter([new, old], "blend", all_mode="normal", all_opacity=round(p, 4))
-    # Whole chroma pixels: yuv420p crops on even columns.
-    edge = min(w - 2, max(2, round(w * ease_out(p) / 2) * 2))
-    if transition == "wipe":  # the new scene uncovered from the left
-        return ffmpeg.overlay(old, new.filter("crop", edge, h, 0, 0), x=0, y=0)
-    # slide: the new scene pushes the old one out to the left
-    return ffmpeg.filter(
-        [old.filter("crop", w - edge, h, edge, 0), new.filter("crop", edge, h, 0, 0)], "hstack"
-    )
