@@ -179,6 +179,8 @@ class _Run:
     async def narrate_one(self, sentence: SentenceText) -> None:
         request, blobs = self.request, self.tools.blobs
         speaker = self.tools.narrator.speaker(request.voice, request.language)
+        if speaker is None:  # H8b: such a sentence gets tts.unvoiced (silence), reported
+            raise StageFailed(f"no installed voice speaks {request.language!r}")
         digest = narration_digest(sentence.text, request.voice, request.language, speaker)
         key = narration_key(request.project_id, digest)
         async with self.narrations.hold(key):
