@@ -13,7 +13,8 @@ import asyncio
 import dataclasses
 from pathlib import Path
 
-from videogen_providers.tts.espeak import EspeakSynthesizer
+from videogen_providers.tts.espeak import EspeakSynthesizer, espeak_path
+from videogen_providers.tts.espeak_reading import reads_language, reads_text
 from videogen_providers.tts.piper_synthesizer import PiperSynthesizer
 from videogen_providers.tts.synthesizer import NO_VOICE, Spoken, TtsUnavailable, VoiceOptions
 from videogen_providers.tts.voices import InstalledVoice, VoiceCatalogue
@@ -40,6 +41,23 @@ class VoiceRouter:
     def choose(self, name: str | None, language: str) -> InstalledVoice:
         """Raises UnknownVoice (naming the installed ones) for a name not installed."""
         return self.catalogue.choose(name, language)
+
+    def speaking(self, language: str) -> InstalledVoice | None:
+        """The installed voice that really speaks `language`, or None (see voices)."""
+        return self.catalogue.speaking(language, self._reads_language)
+
+    def reads(self, voice: InstalledVoice, text: str) -> bool:
+        """The voice can read this very text (espeak-ng spells what it cannot read)."""
+        executable = self._espeak_executable or espeak_path()
+        if voice.model is not None or executable is None:
+            return True
+        return reads_text(executable, voice.voice.id, text)
+
+    def _reads_language(self, voice: InstalledVoice, language: str) -> bool:
+        executable = self._espeak_executable or espeak_path()
+        if voice.model is not None or executable is None:
+            return True
+        return reads_language(executable, voice.voice.id, language)
 
     async def start(self) -> None:
         default = self.catalogue.installed[0]
