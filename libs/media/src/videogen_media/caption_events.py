@@ -65,14 +65,17 @@ def ink_on(hex_colour: str) -> str:
 
 
 def header(look: EventLook, family: str) -> str:
+    # word_by_word and highlight draw bold: libass emboldens the regular face (the variable
+    # font's default instance), which keeps its advances, so the measured layout holds.
+    bold = -1 if look.style in ("word_by_word", "highlight") else 0
     text = (
         f"Style: Caption,{family},{look.font_size},{ass_colour(look.color)},&H000000FF,"
-        f"&H00141414,&H99000000,0,0,0,0,100,100,0,0,1,{look.outline},{look.shadow},2,0,0,0,"
+        f"&H00141414,&H99000000,{bold},0,0,0,100,100,0,0,1,{look.outline},{look.shadow},2,0,0,0,"
         f"{AUTO_DIRECTION}"
     )
     box = (
         f"Style: Box,{family},{look.font_size},&HFF000000,&HFF000000,{ass_colour(look.highlight)},"
-        f"&HFF000000,0,0,0,0,100,100,0,0,3,{look.box_pad},0,2,0,0,0,{AUTO_DIRECTION}"
+        f"&HFF000000,{bold},0,0,0,100,100,0,0,3,{look.box_pad},0,2,0,0,0,{AUTO_DIRECTION}"
     )
     return "\n".join([
         "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {look.width}",
