@@ -11,8 +11,14 @@ import numpy as np
 import numpy.typing as npt
 from videogen_media.ffmpeg_path import ffmpeg_executable
 
-# A diagonal gradient, navy to plum (geq: the same pixels in every run, unlike `gradients`).
-GRADIENT = "r='27+80*(X+Y)/(W+H)':g='42+19*(X+Y)/(W+H)':b='74+48*(X+Y)/(W+H)'"
+Frame = npt.NDArray[np.uint8]
+
+
+def gradient(width: int, height: int) -> Frame:
+    """A diagonal gradient, navy to plum (the same pixels in every run)."""
+    ramp = (np.arange(width)[None, :] + np.arange(height)[:, None]) / (width + height)
+    low, high = np.array([27, 42, 74]), np.array([107, 61, 122])
+    return np.asarray(low + ramp[..., None] * (high - low), dtype=np.uint8)
 
 
 def render_frames(
@@ -22,23 +28,21 @@ def render_frames(
     height: int,
     fonts_dir: Path,
     workdir: Path,
-    background: str = GRADIENT,
-) -> list[npt.NDArray[np.uint8]]:
-    """RGB frames of `ass` burnt over a diagonal gradient, one per time: frame n of the
-    source is re-stamped to times[n] (so libass draws only the frames asked for)."""
+    background: Frame | None = None,
+) -> list[Frame]:
+    """RGB frames of `ass` burnt over `background` (a gradient), one per time: frame n of
+    the input is re-stamped to times[n], so libass draws only the frames asked for."""
     path = workdir / "frames.ass"
     path.write_text(ass, encoding="utf-8")
     at = "0"
     for n in reversed(range(len(times))):
         at = f"if(eq(N\\,{n})\\,{times[n]:.6f}\\,{at})"
-    graph = (
-        f"color=c=black:s={width}x{height}:r=1:d={len(times)},format=rgb24,geq={background},"
-        "settb=1/100000,"
-        f"setpts='{at}/TB',ass=filename={path}:fontsdir={fonts_dir},format=rgb24"
-    )
+    graph = f"settb=1/100000,setpts='{at}/TB',ass=filename={path}:fontsdir={fonts_dir}"
+    still = gradient(width, height) if background is None else background
     raw = subprocess.run(
-        [ffmpeg_executable(), "-v", "error", "-f", "lavfi", "-i", graph, "-fps_mode", "passthrough",
-         "-frames:v", str(len(times)), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        check=True, capture_output=True, timeout=120,
+        [ffmpeg_executable(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+         "-s", f"{width}x{height}", "-r", "1", "-i", "-", "-vf", graph, "-fps_mode", "passthrough",
+         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        input=still.tobytes() * len(times), check=True, capture_output=True, timeout=120,
     ).stdout  # fmt: skip
     return list(np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3))

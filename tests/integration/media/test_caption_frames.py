@@ -27,9 +27,8 @@ from videogen_media.word_captions import (
 )
 from videogen_text.words import WordTiming
 
-from tests.integration.media.caption_frames import render_frames
+from tests.integration.media.caption_frames import Frame, gradient, render_frames
 
-Frame = npt.NDArray[np.uint8]
 FONT = find_caption_font()
 CHAIN = font_chain(FONT)
 TEXT = "Bees dance to tell the hive where sweet flowers grow today."
@@ -85,10 +84,6 @@ def unlit_ass(ass: str) -> str:
     return text.replace("\\c&H111111&\\bord0\\shad0", "")
 
 
-def blank_ass(ass: str) -> str:
-    return "\n".join(line for line in ass.splitlines() if not line.startswith("Dialogue:"))
-
-
 @pytest.mark.parametrize("style", ["karaoke", "highlight", "word_by_word"])
 def test_the_lit_word_is_the_word_being_spoken(style: str, tmp_path: Path) -> None:
     look = resolve_look(CaptionOptions(style=style, size=1.3), width=1280, height=720)  # type: ignore[arg-type]
@@ -132,11 +127,12 @@ def test_caption_boxes_stay_inside_the_safe_area(width: int, height: int, tmp_pa
         files = build_captions([spoken(long)], FONT, look)
         assert files.checks.inside_safe_area, files.checks.problems
         band = caption_band(width, height, look.position)
-        times = [(c.start + c.end) / 2 for c in files.cues]
-        blanks = render(blank_ass(files.ass), times, look, tmp_path)
+        cues = [files.cues[0], files.cues[len(files.cues) // 2], files.cues[-1]]
+        times = [(c.start + c.end) / 2 for c in cues]
+        blank = gradient(width, height).astype(int)
         frames = render(files.ass, times, look, tmp_path)
-        for cue, frame, blank in zip(files.cues, frames, blanks, strict=True):
-            ys, xs = np.nonzero(np.abs(frame.astype(int) - blank.astype(int)).max(axis=2) > 40)
+        for cue, frame in zip(cues, frames, strict=True):
+            ys, xs = np.nonzero(np.abs(frame.astype(int) - blank).max(axis=2) > 40)
             assert xs.size > 0
             slack = 3  # the shadow's offset and antialiasing
             assert xs.min() >= width * TITLE_SAFE - slack
