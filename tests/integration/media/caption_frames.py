@@ -11,8 +11,14 @@ import numpy as np
 import numpy.typing as npt
 from videogen_media.ffmpeg_path import ffmpeg_executable
 
-RATE = 100  # sampled times are on centiseconds (a frame n is at n / RATE s)
-GRADIENT = ("0x1b2a4a", "0x6a3d7a")
+Frame = npt.NDArray[np.uint8]
+
+
+def gradient(width: int, height: int) -> Frame:
+    """A diagonal gradient, navy to plum (the same pixels in every run)."""
+    ramp = (np.arange(width)[None, :] + np.arange(height)[:, None]) / (width + height)
+    low, high = np.array([27, 42, 74]), np.array([107, 61, 122])
+    return np.asarray(low + ramp[..., None] * (high - low), dtype=np.uint8)
 
 
 def render_frames(
@@ -22,23 +28,21 @@ def render_frames(
     height: int,
     fonts_dir: Path,
     workdir: Path,
-    background: tuple[str, str] = GRADIENT,
-) -> list[npt.NDArray[np.uint8]]:
-    """RGB frames of `ass` burnt over a diagonal gradient at each time (rounded to 10 ms)."""
+    background: Frame | None = None,
+) -> list[Frame]:
+    """RGB frames of `ass` burnt over `background` (a gradient), one per time: frame n of
+    the input is re-stamped to times[n], so libass draws only the frames asked for."""
     path = workdir / "frames.ass"
     path.write_text(ass, encoding="utf-8")
-    frames = sorted({round(t * RATE) for t in times})
-    pick = "+".join(f"eq(n\\,{n})" for n in frames)
-    source = (
-        f"gradients=s={width}x{height}:r={RATE}:d={frames[-1] / RATE + 0.05}:c0={background[0]}"
-        f":c1={background[1]}:x0=0:y0=0:x1={width}:y1={height}:speed=0.0000001"
-    )
-    graph = f"{source},select='{pick}',ass=filename={path}:fontsdir={fonts_dir},format=rgb24"
+    at = "0"
+    for n in reversed(range(len(times))):
+        at = f"if(eq(N\\,{n})\\,{times[n]:.6f}\\,{at})"
+    graph = f"settb=1/100000,setpts='{at}/TB',ass=filename={path}:fontsdir={fonts_dir}"
+    still = gradient(width, height) if background is None else background
     raw = subprocess.run(
-        [ffmpeg_executable(), "-v", "error", "-f", "lavfi", "-i", graph, "-fps_mode", "passthrough",
+        [ffmpeg_executable(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+         "-s", f"{width}x{height}", "-r", "1", "-i", "-", "-vf", graph, "-fps_mode", "passthrough",
          "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        check=True, capture_output=True, timeout=120,
+        input=still.tobytes() * len(times), check=True, capture_output=True, timeout=120,
     ).stdout  # fmt: skip
-    images = np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
-    by_frame = dict(zip(frames, images, strict=True))
-    return [by_frame[round(t * RATE)] for t in times]
+    return list(np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3))

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from videogen_contracts.media.events import CaptionOptions
-from videogen_media.caption_events import RLE
 from videogen_media.captions import BlankCaption, ass_change_times
 from videogen_media.fonts import find_caption_font
 from videogen_media.word_captions import (
@@ -100,9 +99,7 @@ def test_karaoke_lights_each_word_in_turn_with_static_events() -> None:
     starts = [float(e.split(",")[1].split(":")[2]) for e in events]
     assert starts == pytest.approx([2.0] + [w.start for w in sentence.words[1:]], abs=0.006)  # type: ignore[index]
     assert files.change_times[0] == 2.0
-    assert files.change_times[-1] == pytest.approx(
-        sentence.end, abs=0.01
-    )
+    assert files.change_times[-1] == pytest.approx(sentence.end, abs=0.01)
 
 
 def test_classic_cues_tile_the_sentence_and_break_where_words_are_spoken() -> None:
@@ -110,9 +107,7 @@ def test_classic_cues_tile_the_sentence_and_break_where_words_are_spoken() -> No
     files = build_captions([sentence], FONT, look("classic", max_words=6))
     assert len(files.cues) >= 2
     assert files.cues[0].start == 0.0
-    assert files.cues[-1].end == pytest.approx(
-        sentence.end, abs=0.01
-    )
+    assert files.cues[-1].end == pytest.approx(sentence.end, abs=0.01)
     for a, b in zip(files.cues, files.cues[1:], strict=False):
         assert a.end == b.start  # no blink between two screens of a sentence
         first_word = b.lines[0].split()[0]
@@ -187,14 +182,19 @@ def test_srt_and_vtt_carry_the_cues_and_the_vtt_its_word_times() -> None:
     assert stamps[0] == ("00:00:01.000", "00:00:02.800")
 
 
-def test_rtl_lines_are_embedded_right_to_left_and_ltr_lines_are_not() -> None:
+def test_lines_take_their_direction_from_their_text() -> None:
+    """Encoding -1: libass's auto base direction (an Arabic line right-to-left)."""
     files = build_captions(
-        [spoken("القاهرة هي عاصمة مصر.", 0.0), spoken("Cairo is big.", 3.0)], FONT, look("classic")
+        [spoken("القاهرة هي عاصمة مصر.", 0.0), spoken("Cairo is big.", 3.0)],
+        FONT,
+        look("highlight"),
     )
-    arabic, latin = dialogue(files.ass)
-    assert f"){RLE}" in arabic.replace("}", ")")
-    assert "\\fnNoto Sans Arabic" in arabic
-    assert RLE not in latin
+    styles = [line for line in files.ass.splitlines() if line.startswith("Style:")]
+    assert len(styles) == 2
+    assert all(line.endswith(",-1") for line in styles)
+    texts = [e for e in dialogue(files.ass) if ",Caption," in e]
+    assert "\\fnNoto Sans Arabic" in texts[0]
+    assert "\\fn" not in texts[-1]
 
 
 def test_characters_no_font_draws_are_dropped_and_reported() -> None:

@@ -6,23 +6,24 @@ as an event start or end (captions.ass_change_times). Every event carries `\\an`
 `\\pos`: libass then never moves an event to avoid another one, so the box layer and the
 text layer of a highlight state land on exactly the same glyphs.
 
-A line whose first strong character is right-to-left (Arabic, Hebrew) is wrapped in
-RLE...PDF: libass lays out a line left-to-right unless told (its base direction comes
-from the style's Encoding, not from the text), and a trailing full stop then lands at
-the right end of an Arabic line instead of its left end.
+Right-to-left lines (Arabic, Hebrew) get their direction from the styles' Encoding -1,
+libass's "auto" base direction: each line takes the direction of its first strong
+character. With the usual Encoding 1, libass lays every line out left-to-right, and a
+trailing full stop lands at the right end of an Arabic line instead of its left end.
+Wrapping the line in RLE...PDF does not work once the line holds override tags (font
+switches, the lit word): libass then reorders the runs between tags on their own.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from videogen_media.caption_fonts import FontChain
-from videogen_media.caption_words import Screen, Unit, line_text
+from videogen_media.caption_words import Screen, Unit
 from videogen_media.captions import _EVENT_FORMAT, _ass_escape, _ass_time
 
-RLE, PDF = "\u202b", "\u202c"
+AUTO_DIRECTION = -1  # the styles' Encoding: libass's auto base direction (see above)
 _STYLE_FORMAT = (
     "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour,"
     " BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle,"
@@ -64,13 +65,17 @@ def ink_on(hex_colour: str) -> str:
 
 
 def header(look: EventLook, family: str) -> str:
+    # word_by_word and highlight draw bold: libass emboldens the regular face (the variable
+    # font's default instance), which keeps its advances, so the measured layout holds.
+    bold = -1 if look.style in ("word_by_word", "highlight") else 0
     text = (
         f"Style: Caption,{family},{look.font_size},{ass_colour(look.color)},&H000000FF,"
-        f"&H00141414,&H99000000,0,0,0,0,100,100,0,0,1,{look.outline},{look.shadow},2,0,0,0,1"
+        f"&H00141414,&H99000000,{bold},0,0,0,100,100,0,0,1,{look.outline},{look.shadow},2,0,0,0,"
+        f"{AUTO_DIRECTION}"
     )
     box = (
         f"Style: Box,{family},{look.font_size},&HFF000000,&HFF000000,{ass_colour(look.highlight)},"
-        f"&HFF000000,0,0,0,0,100,100,0,0,3,{look.box_pad},0,2,0,0,0,1"
+        f"&HFF000000,{bold},0,0,0,100,100,0,0,3,{look.box_pad},0,2,0,0,0,{AUTO_DIRECTION}"
     )
     return "\n".join([
         "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {look.width}",
@@ -79,16 +84,6 @@ def header(look: EventLook, family: str) -> str:
         "ScaledBorderAndShadow: yes", "YCbCr Matrix: TV.709", "",
         "[V4+ Styles]", _STYLE_FORMAT, text, box, "", "[Events]", f"Format: {_EVENT_FORMAT}",
     ])  # fmt: skip
-
-
-def is_rtl(text: str) -> bool:
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
 
 
 def _runs(text: str, chain: FontChain, size: int) -> str:
@@ -127,10 +122,7 @@ def _line(
         if unit is lit:
             body = f"{on}{body}{off}"
         parts.append(body + (" " if unit.space_after and i < len(line) - 1 else ""))
-    text = "".join(parts)
-    # The prefix before RLE: the control character is a (zero-width) glyph too, and it
-    # would carry the style's own box.
-    return f"{prefix}{RLE}{text}{PDF}" if is_rtl(line_text(line)) else prefix + text
+    return prefix + "".join(parts)
 
 
 def _event(layer: int, start_cs: int, end_cs: int, style: str, look: EventLook, text: str) -> str:

@@ -16,13 +16,14 @@ caption never blinks off between two of its own words.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from videogen_text.words import WordTiming
 
-from videogen_media.caption_layout import Measure, split_window, tokens, wrap
+from videogen_media.caption_layout import Measure, cjk_runs, split_window, tokens, wrap
 
 # Latin, Arabic and CJK (full-width) phrase ends.
 _PHRASE_END = frozenset(",.;:!?\u2026\u060c\u061b\u061f\u3002\u3001\uff01\uff1f\uff1b\uff1a")
@@ -96,9 +97,16 @@ def timed_units(
     owned = _word_of_tokens(toks, words) if words else None
     if owned is None or words is None:
         windows = split_window(start, end, [len(t.strip()) + 1 for t in toks])
-        return [
-            Unit(t.strip(), s, e, t.endswith(" ")) for t, (s, e) in zip(toks, windows, strict=True)
-        ]
+        estimated: list[Unit] = []
+        for tok, (t0, t1) in zip(toks, windows, strict=True):
+            if estimated and not any(ch.isalnum() for ch in tok):
+                # punctuation alone ("—", "。") is lit with the word before it
+                last = estimated.pop()
+                joined = last.text + (" " if last.space_after else "") + tok.strip()
+                estimated.append(Unit(joined, last.start, t1, tok.endswith(" ")))
+                continue
+            estimated.append(Unit(tok.strip(), t0, t1, tok.endswith(" ")))
+        return estimated
     units: list[Unit] = []
     keys: list[int] = []
     previous = start
@@ -142,7 +150,7 @@ def lay_lines(
     line: list[Unit] = []
     for unit in _fit(units, measure, max_width):
         wider = measure(line_text([*line, unit])) > max_width
-        if line and (len(line) >= max_words or wider):
+        if line and (words_in([*line, unit]) > max_words or wider):
             lines.append(tuple(line))
             line = []
         line.append(unit)
@@ -154,27 +162,53 @@ def lay_lines(
 def _balanced(
     pair: list[tuple[Unit, ...]], measure: Measure, max_width: float, max_words: int
 ) -> list[tuple[Unit, ...]]:
-    """Two lines re-cut so both are about as wide (a long line over one word reads badly)."""
+    """Two lines re-cut so both are about as wide (a long line over one word reads badly),
+    and at a phrase's end when one is near: a cut after a comma or a full stop counts as a
+    quarter of a line narrower."""
     if len(pair) != 2:
         return pair
     units = pair[0] + pair[1]
-    best, best_width = pair, max(measure(line_text(line)) for line in pair)
+    best, best_score = pair, max(measure(line_text(line)) for line in pair)
     for cut in range(1, len(units)):
         first, second = units[:cut], units[cut:]
-        if max(len(first), len(second)) > max_words:
+        if max(words_in(first), words_in(second)) > max_words:
             continue
         width = max(measure(line_text(first)), measure(line_text(second)))
-        if width <= max_width and width < best_width - 0.5:
-            best, best_width = [first, second], width
+        score = width - (0.25 * max_width if first[-1].text[-1:] in _PHRASE_END else 0.0)
+        if width <= max_width and score < best_score - 0.5:
+            best, best_score = [first, second], score
     return best
 
 
+def _even_lines(
+    units: Sequence[Unit], measure: Measure, max_width: float, max_words: int
+) -> list[tuple[Unit, ...]]:
+    """Lines of about equal length: the greedy fill's count of lines, re-laid narrower so
+    the last line is not one word ("hive." alone on the sentence's last screen)."""
+    greedy = lay_lines(units, measure, max_width, max_words)
+    if len(greedy) < 2:
+        return greedy
+    width = measure(line_text(units)) / len(greedy)
+    words = math.ceil(words_in(units) / len(greedy))
+    for slack in (1.05, 1.15, 1.3):
+        even = lay_lines(units, measure, min(max_width, width * slack), min(max_words, words + 1))
+        if len(even) == len(greedy):
+            return even
+    return greedy
+
+
+def words_in(units: Sequence[Unit]) -> float:
+    """How many words `units` count for `max_words`: a CJK unit counts its characters by
+    two (a Japanese word is two characters or so; per character, lines would be short)."""
+    return sum(len(u.text) / 2 if cjk_runs(u.text)[0][1] else 1 for u in units)
+
+
 def _groups(units: Sequence[Unit], max_words: int) -> list[list[Unit]]:
-    """word_by_word: at most `max_words` units, and a phrase's end closes a group."""
+    """word_by_word: at most `max_words` words, and a phrase's end closes a group."""
     groups: list[list[Unit]] = [[]]
     for unit in units:
         groups[-1].append(unit)
-        if len(groups[-1]) >= max_words or unit.text[-1:] in _PHRASE_END:
+        if words_in(groups[-1]) >= max_words or unit.text[-1:] in _PHRASE_END:
             groups.append([])
     return [g for g in groups if g]
 
@@ -194,7 +228,7 @@ def screens_of(
     if few_words:
         chunks = [lay_lines(g, measure, max_width, max_words) for g in _groups(units, max_words)]
     else:
-        lines = lay_lines(units, measure, max_width, max_words)
+        lines = _even_lines(units, measure, max_width, max_words)
         chunks = [
             _balanced(lines[i : i + 2], measure, max_width, max_words)
             for i in range(0, len(lines), 2)

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from videogen_contracts.media.events import CaptionOptions, CaptionStyleName
 from videogen_text.words import WordTiming
@@ -37,6 +38,7 @@ __all__ = [
     "CaptionLook",
     "TimedText",
     "build_captions",
+    "caption_fonts_dir",
     "resolve_look",
     "segment_ass",
 ]
@@ -130,7 +132,7 @@ def resolve_look(
 
 def event_look(look: CaptionLook) -> EventLook:
     band = caption_band(look.width, look.height, look.position)
-    box_pad = max(2, round(look.font_size * 0.12)) if look.style == "highlight" else 0
+    box_pad = max(2, round(look.font_size * 0.16)) if look.style == "highlight" else 0
     edge = max(look.outline, box_pad)
     anchor = {
         "bottom": (2, look.width // 2, band.bottom - edge),
@@ -240,3 +242,9 @@ def segment_ass(files_ass: str, start: float, end: float) -> str:
         if round(b * 100) > round(a * 100):
             out.append(f"{kind},{_ass_time(a)},{_ass_time(b)},{rest}")
     return "\n".join(out) + "\n"
+
+
+def caption_fonts_dir(font: CaptionFont) -> Path:
+    """The `fontsdir` to burn these captions with: every font their `.ass` names (the
+    caption font, CJK, Arabic and Hebrew), linked into one directory."""
+    return font_chain(font).directory
