@@ -192,6 +192,7 @@ async def test_music_is_ducked_under_speech_and_faded(narration: Spoken, tmp_pat
     total = at + 1.0
     out = tmp_path / "ducked.m4a"
     report = await render_soundtrack(narrations, total, out, music=MusicBed("upload", tone))
+    print(f"with the uploaded bed: {report.measured}")
     assert report.music == "upload"
     assert report.measured == await measure_loudness(out)
     assert_meets(report.measured, -14.0)
@@ -218,6 +219,7 @@ async def test_the_procedural_bed_plays_in_the_gaps(narration: Spoken, tmp_path:
         narrations, total, with_bed, music=MusicBed("procedural", mood="calm")
     )
     await render_soundtrack(narrations, total, without)
+    print(f"with the procedural bed: {report.measured}")
     assert report.music == "procedural (synthesised chords, calm)"
     assert_meets(report.measured, -14.0)
     gap = narrations[0].start + narration[0][2] + 0.6, narrations[1].start - 0.3

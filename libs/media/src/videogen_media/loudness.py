@@ -95,13 +95,22 @@ def fast_size(n: int) -> int:
 
 @functools.lru_cache(maxsize=4)
 def _k_response(size: int) -> npt.NDArray[np.complex128]:
-    """The K-weighting filters' exact frequency response on an rfft grid of `size`."""
+    """The K-weighting filters' exact frequency response on an rfft grid of `size`.
+
+    In real arithmetic (numpy's complex temporaries cost five times as much at this size):
+    with z = e^{-iw}, each biquad is (b0 + b1 z + b2 z^2) / (1 + a1 z + a2 z^2)."""
     w = 2 * np.pi * np.fft.rfftfreq(size)
-    z1 = np.cos(w) - 1j * np.sin(w)
-    z2 = z1 * z1
-    response = np.ones(len(w), dtype=np.complex128)
+    c, s = np.cos(w), np.sin(w)
+    c2, s2 = 2 * c * c - 1, 2 * s * c
+    re, im = np.ones_like(w), np.zeros_like(w)
     for (b0, b1, b2), (a1, a2) in (_SHELF, _HIGHPASS):
-        response *= (b0 + b1 * z1 + b2 * z2) / (1 + a1 * z1 + a2 * z2)
+        nr, ni = b0 + b1 * c + b2 * c2, -(b1 * s + b2 * s2)
+        dr, di = 1 + a1 * c + a2 * c2, -(a1 * s + a2 * s2)
+        norm = dr * dr + di * di
+        hr, hi = (nr * dr + ni * di) / norm, (ni * dr - nr * di) / norm
+        re, im = re * hr - im * hi, re * hi + im * hr
+    response = np.empty(len(w), dtype=np.complex128)
+    response.real, response.imag = re, im
     return response
 
 

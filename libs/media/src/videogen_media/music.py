@@ -44,17 +44,18 @@ class _Mood:
     pulse: float = 0.0  # depth of an eighth-note swell on the pads (energetic moods)
 
 
-# Close voicings that move by step between chords (smooth voice leading, no leaps).
+# Close voicings that move by step between chords (smooth voice leading, no leaps), with no
+# semitone inside a chord: a pad sustains every interval it holds, and a minor second beats.
 MOODS: dict[str, _Mood] = {
-    # I maj7 - vi7 - IV maj7 - V sus: unhurried, warm.
+    # I maj7 - vi7 - IV maj9 - V7 in C, six seconds a chord: unhurried, warm.
     "calm": _Mood(
-        ((36, 60, 64, 67, 71), (45, 60, 64, 67, 69), (41, 60, 64, 65, 69), (43, 62, 65, 67, 71)),
+        ((36, 60, 64, 67, 71), (45, 60, 64, 67, 69), (41, 57, 60, 64, 67), (43, 62, 65, 67, 71)),
         6.0,
         4,
     ),
-    # F add9 - C/E - Dm7 - B♭ maj7 with a gentle arpeggio: light, friendly.
+    # F add9 - C/E - Dm7 - Bb maj7 with a gentle arpeggio: light, friendly.
     "bright": _Mood(
-        ((41, 65, 67, 69, 72), (40, 64, 67, 72, 74), (38, 62, 65, 69, 72), (46, 62, 65, 69, 70)),
+        ((41, 65, 67, 69, 72), (40, 64, 67, 72, 74), (38, 62, 65, 69, 72), (46, 62, 65, 69, 74)),
         4.0,
         5,
         96.0,
