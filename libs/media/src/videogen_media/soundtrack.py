@@ -39,6 +39,7 @@ from videogen_media.music import (
     fade_edges,
     find_packaged_music,
     mood_name,
+    packaged_music_package,
     procedural_loudness,
     procedural_samples,
 )
@@ -181,11 +182,10 @@ async def _bed(
     if music.source == "procedural" or path is None:
         # "package" with no music package installed: the procedural bed, and the report says so.
         note = "" if music.source == "procedural" else "; no music package installed"
-        bed = await asyncio.to_thread(procedural_samples, mood, total / RATE)
-        loudness, label = (
-            procedural_loudness(mood),
-            f"procedural (synthesised chords, {mood}{note})",
-        )
+        # In a thread: the first bed of a mood in a process is synthesised (0.1-0.3 s),
+        # while the narrations decode in their ffmpeg.
+        bed, loudness = await asyncio.to_thread(_procedural, mood, total)
+        label = f"procedural (synthesised chords, {mood}{note})"
     else:
         if not path.is_file():
             raise FileNotFoundError(f"music file {path} does not exist")
@@ -200,9 +200,11 @@ async def _bed(
     return fade_edges(bed, BED_FADE_IN_S, BED_FADE_OUT_S), label
 
 
-def _distribution(track: Path) -> str:
-    from videogen_media.music import packaged_music_package
+def _procedural(mood: str, total: int) -> tuple[Samples, float]:
+    return procedural_samples(mood, total / RATE), procedural_loudness(mood)
 
+
+def _distribution(track: Path) -> str:
     found = packaged_music_package()
     return found[0] if found and found[1] in track.parents else track.parent.name
 
