@@ -106,6 +106,15 @@ def generate(
     style: Annotated[str | None, typer.Option(
         help="The video's look: clean, bold, documentary or playful.",
         show_default=False)] = None,
+    captions: Annotated[str | None, typer.Option(
+        help="The captions' style: classic, karaoke, word_by_word or highlight.",
+        show_default=False)] = None,
+    music: Annotated[str | None, typer.Option(
+        help="A music bed under the narration: none, procedural or package.",
+        show_default=False)] = None,
+    loudness: Annotated[float | None, typer.Option(
+        help="The loudness target in LUFS, -23 to -9 (default -14).", show_default=False)
+    ] = None,
     detach: Detach = False,
 ) -> None:
     """Make a video from text (doc 004), show its stages live, then download it."""
@@ -113,6 +122,12 @@ def generate(
     body: dict[str, Any] = {"text": _text_of(text)}
     body |= {k: v for k, v in (("aspect", _aspect(aspect)), ("voice", voice), ("style", style))
              if v is not None}
+    # The gateway checks every value and names a bad one (exit code of a 400).
+    if captions is not None:
+        body["captions"] = {"style": captions}
+    sound = {k: v for k, v in (("music", music), ("loudness_lufs", loudness)) if v is not None}
+    if sound:
+        body["sound"] = sound
     job_id = str(ctx.api.post("/api/v1/generate", body)["job_id"])
     started(ctx, job_id, "text2video", output, detach)
 
