@@ -42,6 +42,7 @@ from videogen_contracts.project.limits import (
 )
 
 from videogen_gateway.errors import ApiError
+from videogen_gateway.openapi import zero_bound
 
 # Tone and style words → the look that suits them. The looks' own names map to themselves.
 STYLE_WORDS: dict[str, VisualStyle] = {
@@ -77,13 +78,13 @@ def _listed(values: tuple[str, ...]) -> str:
 
 
 def named_style(value: object) -> VisualStyle:
-    """text2video's `style`: one of the four looks (any case); absent or null is `clean`."""
+    """text2video's `style`: one of the four looks, as the OpenAPI's enum spells them;
+    absent or null is `clean`."""
     if value is None:
         return DEFAULT_STYLE
-    style = value.strip().lower() if isinstance(value, str) else None
-    if style not in VISUAL_STYLES:
+    if value not in VISUAL_STYLES:
         raise ApiError(400, f"style must be one of {_listed(VISUAL_STYLES)}", field="style")
-    return style
+    return value
 
 
 # --- checks of one value: (value, the field's name) → the value, or a 400 naming it ------
@@ -196,7 +197,8 @@ Size = Annotated[float, Meta(ge=CAPTION_SIZE_RANGE[0], le=CAPTION_SIZE_RANGE[1],
                              description="a multiple of the frame's default caption size")]
 Color = Annotated[str, Meta(pattern=COLOR_PATTERN, description='"#rrggbb"')]
 Outline = Annotated[int, Meta(ge=CAPTION_OUTLINE_RANGE[0], le=CAPTION_OUTLINE_RANGE[1],
-                              description="the outline's width in pixels at 720p")]
+                              description="the outline's width in pixels at 720p",
+                              extra_json_schema=zero_bound(minimum=CAPTION_OUTLINE_RANGE[0]))]
 MaxWords = Annotated[int, Meta(ge=CAPTION_MAX_WORDS_RANGE[0], le=CAPTION_MAX_WORDS_RANGE[1],
                                description="words per line (word_by_word: per screen)")]
 Loudness = Annotated[float, Meta(ge=LOUDNESS_LUFS_RANGE[0], le=LOUDNESS_LUFS_RANGE[1],

@@ -45,13 +45,13 @@ def test_tone_and_style_words_map_to_a_look(words: tuple[str | None, ...], style
 
 
 @pytest.mark.parametrize(("raw", "style"), [
-    (None, "clean"), ("bold", "bold"), (" Documentary ", "documentary"), ("PLAYFUL", "playful"),
+    (None, "clean"), ("bold", "bold"), ("documentary", "documentary"), ("playful", "playful"),
 ])
 def test_text2video_names_one_of_the_four_looks(raw: str | None, style: str) -> None:
     assert named_style(raw) == style
 
 
-@pytest.mark.parametrize("raw", ["cinematic", "", 5, ["bold"], True])
+@pytest.mark.parametrize("raw", ["cinematic", "", 5, ["bold"], True, "Bold", " clean"])
 def test_any_other_style_is_a_400_listing_the_looks(raw: object) -> None:
     with pytest.raises(ApiError) as refused:
         named_style(raw)

@@ -64,7 +64,7 @@ class GenerateBody(msgspec.Struct, frozen=True, kw_only=True):
     )] | None = None
     style: Annotated[VisualStyle, Meta(
         description="the video's look: its palette, type, motion, transitions and caption"
-        " defaults (none: clean); any case",
+        " defaults (none: clean)",
     )] | None = None
     captions: CaptionsBody | None = None
     sound: SoundBody | None = None

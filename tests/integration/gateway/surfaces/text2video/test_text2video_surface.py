@@ -303,7 +303,7 @@ async def test_a_refused_command_is_a_clear_4xx(
 
 CAPTIONS = {"style": "karaoke", "position": "center", "size": 1.25, "color": "#ffffff",
             "highlight_color": "#FFD400", "outline": 2, "max_words": 5}
-LOOK = {"style": "Playful", "captions": CAPTIONS,
+LOOK = {"style": "playful", "captions": CAPTIONS,
         "sound": {"loudness_lufs": -16, "music": "procedural"}}
 
 
