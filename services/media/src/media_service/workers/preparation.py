@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TypedDict
 from uuid import UUID
 
+import msgspec
 import structlog
 from videogen_bus.jobs import Delivery
 from videogen_contracts.envelope import RecordedEvent
@@ -50,7 +51,7 @@ from videogen_media.quality import encode_report
 from videogen_providers.tts.language import sentence_language
 from videogen_providers.tts.unvoiced import write_unvoiced
 from videogen_runtime.outages import is_outage
-from videogen_text.words import SentenceWords, decode_words, encode_words
+from videogen_text.words import SentenceWords, WordTiming, decode_words, encode_words
 
 from media_service.app.handlers import PreparationHandler, decode_media_event
 from media_service.domain.commands import (
@@ -339,7 +340,7 @@ class _Run:
 
     async def store_narration(self, key: str, wav: Path, words: SentenceWords | None) -> None:
         if words is not None:
-            await self.tools.blobs.put_bytes(words_key(key), encode_words(words))
+            await self.tools.blobs.put_bytes(words_key(key), encode_words(plain_floats(words)))
         await self.tools.blobs.put_file(key, wav)
 
     async def stored_words(self, key: str, text: str, language: str) -> SentenceWords | None:
@@ -418,6 +419,13 @@ class _Run:
             self.request.project_id, self.request.sentences, self.request.render
         )
         await self.send(ChooseVisuals(**self.ids(), visuals=visuals))
+
+
+def plain_floats(words: SentenceWords) -> SentenceWords:
+    """The timings as Python floats: an engine or aligner may hand back numpy scalars,
+    which the JSON sidecar cannot hold."""
+    timed = [WordTiming(w.word, float(w.start), float(w.end)) for w in words.words]
+    return msgspec.structs.replace(words, words=timed)
 
 
 def _first(failures: BaseExceptionGroup[BaseException]) -> BaseException:
