@@ -37,8 +37,8 @@ pytestmark = pytest.mark.slow
 
 BEES = (
     "Honeybees visit flowers in the sun. "
-    "A single bee can fly several kilometres for nectar. "
-    "Back at the hive, it dances to show the others the way."
+    "The warm sun helps the whole garden grow. "
+    "Colourful flowers open their petals."
 )
 STORIES = {
     "clean": BEES,
@@ -154,7 +154,7 @@ async def test_one_video_per_style(
     gaps = quality.neighbour_distances(hashes)
     assert min(gaps) >= quality.MIN_NEIGHBOUR_DISTANCE, gaps
     if style == "clean":
-        tags = {t.lower() for scene in report.scenes.icons for t in scene}
+        tags = {t.lower() for scene in report.scenes.icon_tags for t in scene}
         words = " ".join(sorted(tags))
         assert "bee" in words or "insect" in words, tags
         assert "sun" in words, tags

@@ -132,6 +132,9 @@ class SceneReport(msgspec.Struct, frozen=True, kw_only=True):
     phash_neighbour_distance: DistanceSummary | None
     style: str = ""
     icons: list[list[str]] = msgspec.field(default_factory=list)  # per scene, matched tags
+    # Per scene: the icons shown and their tags (names and search terms).
+    icon_ids: list[list[str]] = msgspec.field(default_factory=list)
+    icon_tags: list[list[str]] = msgspec.field(default_factory=list)
     layouts: list[str] = msgspec.field(default_factory=list)  # per scene
     # Where each scene starts and ends on the timeline (s): to find them in the video.
     starts_s: list[float] = msgspec.field(default_factory=list)
@@ -194,6 +197,7 @@ def distance_summary(hashes: Sequence[int]) -> DistanceSummary | None:
 def scene_report(
     sources: Sequence[str], layouts: Sequence[str], hashes: Sequence[int], *, style: str = "",
     icon_tags: Sequence[Sequence[str]] = (), edges_s: Sequence[float] = (),
+    icon_ids: Sequence[Sequence[str]] = (), icon_terms: Sequence[Sequence[str]] = (),
 ) -> SceneReport:
     typographic = sum(1 for s in sources if s == "type")
     return SceneReport(
@@ -202,6 +206,7 @@ def scene_report(
         by_layout=dict(sorted(Counter(layouts).items())),
         phash_neighbour_distance=distance_summary(hashes), style=style,
         icons=[list(tags) for tags in icon_tags], layouts=list(layouts),
+        icon_ids=[list(ids) for ids in icon_ids], icon_tags=[list(t) for t in icon_terms],
         starts_s=[round(t, 3) for t in edges_s],
     )
 

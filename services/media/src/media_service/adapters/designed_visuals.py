@@ -90,6 +90,13 @@ class DesignedPictures:
             )
         return composed
 
+    def icon_tags(self, icon_ids: Sequence[str]) -> list[str]:
+        tags: list[str] = []
+        for icon_id in icon_ids:
+            icon = self.icons.get(icon_id)
+            tags.extend(t for t in (icon.id, *icon.terms) if t not in tags)
+        return tags
+
     def pause_after(self, text: str, *, section_end: bool) -> float:
         return soundtrack.pause_after(text, section_end=section_end)
 

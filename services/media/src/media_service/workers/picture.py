@@ -315,6 +315,8 @@ class PicturePipeline:
                 [s.source for s in self.scenes], [s.layout for s in self.scenes], self.hashes,
                 style=self.presentation.style, icon_tags=[s.icon_tags for s in self.scenes],
                 edges_s=[e / self.fps for e in edges],
+                icon_ids=[s.icons for s in self.scenes],
+                icon_terms=[self.pictures.icon_tags(s.icons) for s in self.scenes],
             ),
             languages=[
                 quality.LanguageReport(

@@ -82,6 +82,10 @@ class Pictures(Protocol):
         """Blocking (run it in a thread): one composed scene per request, in order."""
         ...
 
+    def icon_tags(self, icon_ids: Sequence[str]) -> list[str]:
+        """The names and search terms of these icons (what the report lists per scene)."""
+        ...
+
     def pause_after(self, text: str, *, section_end: bool) -> float:
         """The silence the timeline leaves after this sentence."""
         ...
