@@ -15,10 +15,10 @@ Why long sentences are voiced in pieces: the model's scratch memory grows with i
 is one, else between words. onnxruntime's memory-pattern planning, which keeps buffers per
 input shape (every sentence has a new shape), is off for the same reason.
 
-Why the model is patched at load: its alignment tensor (samples per phoneme id) becomes an
-output, so each synthesis also says when each word is spoken (piper_alignment). The patch
-is made in memory (the `onnx` package), never written; a model that cannot be patched
-still speaks, without timings.
+Why the model is patched: its alignment tensor (samples per phoneme id) becomes an output,
+so each synthesis also says when each word is spoken (piper_alignment). The patched copy
+is made once, by a child process, into a cache file (piper_patch says why not in memory);
+a model that cannot be patched still speaks, without timings.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from videogen_providers.tts.piper_alignment import (
     phoneme_words,
     word_timings,
 )
+from videogen_providers.tts.piper_patch import ensure_patched
 from videogen_providers.tts.wav import PcmAudio, write_wav_atomically
 
 log = structlog.get_logger("videogen_providers.tts.piper")
@@ -58,30 +59,19 @@ def load_voice(model_path: Path) -> PiperVoice:
     options.inter_op_num_threads = 1
     options.enable_mem_pattern = False
     config = json.loads(Path(f"{model_path}.json").read_text(encoding="utf-8"))
-    return PiperVoice(
-        config=PiperConfig.from_dict(config),
-        session=onnxruntime.InferenceSession(
-            _with_alignments(model_path), sess_options=options,
-            providers=["CPUExecutionProvider"],
-        ),
+    session = onnxruntime.InferenceSession(
+        _with_alignments(model_path), sess_options=options, providers=["CPUExecutionProvider"]
     )
+    return PiperVoice(config=PiperConfig.from_dict(config), session=session)
 
 
-def _with_alignments(model_path: Path) -> bytes | str:
-    """The model with its alignment output (serialized), else its path as it is."""
-    try:
-        import onnx
-        from piper.patch_voice_with_alignment import add_alignment_output
-
-        model = onnx.load(str(model_path))
-        add_alignment_output(model)
-        patched: bytes = model.SerializeToString()
-        return patched
-    except ImportError:
-        log.warning("tts.piper.no_alignments", reason="the onnx package is not installed")
-    except ValueError as error:  # already patched, or no alignment tensor: use as it is
-        log.info("tts.piper.model_not_patched", reason=str(error))
-    return str(model_path)
+def _with_alignments(model_path: Path) -> str:
+    """The model with its alignment output (a patched copy: piper_patch), else as it is."""
+    patched = ensure_patched(model_path)
+    if patched is None:
+        log.warning("tts.piper.no_alignments", model=str(model_path))
+        return str(model_path)
+    return str(patched)
 
 
 def synthesize_to_wav(
