@@ -38,7 +38,7 @@ _DROP_TERMS: dict[str, frozenset[str]] = {
     "ice-cream": frozenset({"frozen"}), "dice": frozenset({"die"}), "dice-d6": frozenset({"die"}),
     "person-hiking": frozenset({"autumn", "fall"}), "braille": frozenset({"raised"}),
     "ankh": frozenset({"copper"}), "bug": frozenset({"report"}),
-    "plane-up": frozenset({"wireless", "internet"}),
+    "plane-up": frozenset({"wireless", "internet"}), "flag": frozenset({"waving"}),
     "cat": frozenset({"halloween", "holiday"}), "otter": frozenset({"playful"}),
     "star": frozenset({"important", "quality", "favorite", "vip"}),
     "heart": frozenset({

@@ -26,7 +26,7 @@ META = re.compile(
 VARIANT = frozenset("""
     slash xmark circle check exclamation minus plus arrow arrows lock wilt crack burst question
     up down left right from to with on and half quarter empty simple alt dots line lines square
-    flag signal pointer turn rotate through open closed folder file sign
+    flag signal pointer turn rotate through open closed folder file sign wave
 """.split())  # noqa: SIM905
 
 # Icons of a person doing or being something: "person-swimming" is the picture of swimming, as
@@ -50,7 +50,7 @@ VAGUE = frozenset("""
     loud fast slow quick one two three four five six seven eight nine ten eleven twelve twenty
     hundred thousand million billion dozen die dies died dying send sent sending rate rates
     behind beyond along inside outside near past ago apart away together ground hard row
-    fresh thanks thank welcome basics formation
+    fresh thanks thank welcome basics formation less fewer
 """.split())  # noqa: SIM905
 
 # Verbs whose icon pictures a noun or a symbol. These words, and -ed and -ly forms, are

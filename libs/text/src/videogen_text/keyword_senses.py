@@ -156,6 +156,10 @@ SENSES: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
          ("guitar", "music")),
         ((), ("mountain", "hill-rockslide")),
     ),
+    "save": (
+        (("goalkeeper", "keeper", "penalty", "shot", "goal", "striker", "match"), ("futbol",)),
+        (("life", "lives", "rescue", "rescued", "firefighter", "drowning"), ("life-ring",)),
+    ),
     "fly": (
         (("bird", "wing", "eagle", "sky", "migrate", "nest", "feather"), ("dove", "feather")),
         (("swat", "buzz", "insect", "maggot", "fruit"), ("bug",)),
