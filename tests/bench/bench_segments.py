@@ -194,6 +194,8 @@ async def main() -> None:
             ("3 segments + join with soundtrack", pipelined),
             ("one segment, cuts", lambda: one("b", transition="cut", **captioned)),
             ("one segment, crossfade 0.2 s", lambda: one("c", transition_s=0.2, **captioned)),
+            ("one segment, wipe 0.4 s", lambda: one("w", transition="wipe", **captioned)),
+            ("one segment, slide 0.4 s", lambda: one("s", transition="slide", **captioned)),
             ("one segment, no captions", lambda: one("d")),
             (
                 "captions without change times",

@@ -85,6 +85,15 @@ def region(frame: npt.NDArray[np.int16], x: int, y: int, w: int, h: int) -> npt.
     return frame[y : y + h, x : x + w]
 
 
+def top_atoms(path: Path) -> list[str]:
+    data, at, names = path.read_bytes(), 0, []
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        names.append(data[at + 4 : at + 8].decode("latin-1"))
+        at += size if size >= 8 else len(data)
+    return names
+
+
 def white(frame: npt.NDArray[np.int16]) -> int:
     return int((frame.min(axis=2) > 230).sum())
 
@@ -191,6 +200,8 @@ def test_join_is_one_continuous_timeline_with_audio(rendered: dict[str, Path]) -
     assert [b - a for a, b in itertools.pairwise(pts)] == [step] * 239  # no gap, no dup
     assert pts[0] == 0 or pts[0] * base < Fraction(1, FPS)
     assert {0, 195} <= set(keys)  # a keyframe at the start and at the join
+    atoms = top_atoms(rendered["joined"])
+    assert atoms.index("moov") < atoms.index("mdat")  # faststart: playable while downloading
     # The copy is exact: the join's frames are the segments' frames.
     second, *_ = decode(rendered["second"])
     assert np.array_equal(frames[195], second[0])
@@ -266,3 +277,36 @@ async def test_join_refuses_segments_encoded_differently(
     with pytest.raises(SegmentsMismatch, match="at least one"):
         await join_segments([], None, tmp_path / "j.mp4")
     assert not (tmp_path / "j.mp4").exists()
+
+
+async def test_a_bare_background_pans_and_a_video_plays(tmp_path: Path) -> None:
+    bare = dataclasses.replace(make_scene(0, tmp_path), layers=())
+    # A sharp-edged background, so a pan of a pixel or two shows.
+    stripes = np.zeros((H, W, 3), dtype=np.uint8)
+    stripes[:, ::16] = 255
+    Image.fromarray(stripes).save(tmp_path / "stripes.png")
+    bare = dataclasses.replace(bare, background=tmp_path / "stripes.png")
+    clip = tmp_path / "clip.mp4"
+    await asyncio.to_thread(
+        subprocess.run,
+        [
+            ffmpeg_executable(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=320x240:r=25:d=2",
+            str(clip),
+        ],
+        check=True,
+        timeout=60,
+    )
+    moving = dataclasses.replace(make_scene(1, tmp_path), media=clip)
+    out = tmp_path / "media.mp4"
+    await render_segment([SegmentScene(bare, 90), SegmentScene(moving, 30)], SETTINGS, out)
+    frames, *_ = decode(out)
+    assert len(frames) == 120
+    assert np.abs(frames[5] - frames[85]).max() > 100  # the stripes moved: a pan
+    assert np.abs(frames[95] - frames[110]).mean() > 5  # the clip plays under the layers

@@ -61,26 +61,31 @@ def plan_scene(
     *,
     every_frame: bool = False,
     pan: bool = False,
+    transition_step: int = 1,
 ) -> ScenePlan:
     """`layers`: the sprites' layers (moved to their visible box); `changes`: caption
-    change frames on the segment."""
+    change frames on the segment; `transition_step`: the transition changes every so many
+    frames (a crossfade at half the rate: see segment_render)."""
     last = frames - 1
     typed = list(layers)
     captions = {f - start for f in changes if start <= f < start + frames}
-    forced = captions | set(range(transition))
+    forced = captions | set(range(0, transition, transition_step))
     for m in motions:
         forced.update(range(m.appear, m.settled + 1))
     at = latest(update_frames(frames, forced, fps), frames)
+    # Inside a stepped transition, the layers step with it (they are half-covered).
+    shown = [f - f % transition_step if f < transition else f for f in range(frames)]
     per_frame: list[tuple[State, ...]] = [
         tuple(
-            layer_state(layer, m, f, at[f], last, fps, size)
+            layer_state(layer, m, g, at[g], last, fps, size)
             for layer, m in zip(typed, motions, strict=True)
         )
-        for f in range(frames)
+        for g in shown
     ]
     pans = _pan_offsets(at, frames, fps, size) if pan else []
     states = [
-        (f if f < transition else -1, s, pans[f] if pans else 0) for f, s in enumerate(per_frame)
+        (f // transition_step if f < transition else -1, s, pans[f] if pans else 0)
+        for f, s in enumerate(per_frame)
     ]
     kept = set(changed_frames(states)) | captions
     if every_frame:

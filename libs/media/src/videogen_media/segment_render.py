@@ -51,7 +51,16 @@ from videogen_media.video_track import change_frames, densify, for_libass, merge
 __all__ = ["SegmentScene", "join_segments", "render_segment"]
 
 TRANSITIONS = ("cut", "crossfade", "slide", "wipe")
+CROSSFADE_HZ = 15
 _AUDIO_OPTIONS = ("acodec", "b:a", "ar")
+
+
+def crossfade_step(fps: int) -> int:
+    """A crossfade changes every frame's every pixel, which x264 pays for in full (about
+    25 ms a frame here, with the frames that refine it after): it steps at 15 a second,
+    which a dissolve of a few tenths of a second does not show; a wipe or a slide (motion)
+    keeps the full rate."""
+    return max(1, round(fps / CROSSFADE_HZ))
 
 
 class InvalidSegment(ValueError):
@@ -194,6 +203,7 @@ def _video_track(job: _Job) -> Any:
             size,
             every_frame=moving_media or job.every_frame,
             pan=not sprites and not moving_media,
+            transition_step=crossfade_step(fps) if job.transition == "crossfade" else 1,
         )
         stream = _scene_stream(inputs, item.scene, plan, sprites, size, fps)
         if plan.transition and before is not None:
@@ -305,8 +315,10 @@ def _transition_in(
     and an overlay cost about 1 ms, a wipe or a slide (a crop and a copy) less.
     """
     n, w = plan.transition, size[0]
+    inside = [f for f in plan.kept if f < n]  # the transition's frames that are sent
     split = stream.filter_multi_output("split", 2)
-    new, tail = split.stream(0).trim(end_frame=n), split.stream(1).trim(start_frame=n)
+    new = split.stream(0).trim(end_frame=len(inside))
+    tail = split.stream(1).trim(start_frame=len(inside))
     old = _fill(inputs.image(before).trim(end_frame=1), *size).filter("format", "yuv420p")
     frame = f"floor(t*{fps}+0.5)"
     if transition == "crossfade":
@@ -317,11 +329,13 @@ def _transition_in(
             .filter("loop", n, 1)
             .filter("fade", type="out", alpha=1, start_frame=0, nb_frames=n + 1)
         )
-        mixed = ffmpeg.overlay(new, stamped(fading.trim(start_frame=1), plan.start, fps), x=0, y=0)
+        held = stamped(fading.trim(start_frame=1), plan.start, fps)
+        mixed = ffmpeg.overlay(new, held.filter("select", select_expr(inside)), x=0, y=0)
     else:
         # The old still beside an empty frame, so a crop of it can start anywhere in it;
         # whole chroma pixels: yuv420p crops on even columns.
         wide = stamped(old.filter("pad", 2 * w, size[1]).filter("loop", n - 1, 1), plan.start, fps)
+        wide = wide.filter("select", select_expr(inside))
         edges = [
             (plan.start + j, min(w - 2, max(2, round(w * ease_out((j + 1) / (n + 1)) / 2) * 2)))
             for j in range(n)
@@ -333,7 +347,7 @@ def _transition_in(
         else:  # slide: the new scene pushes the old one out to the left
             shifted = wide.filter("crop", w, size[1], x=edge, y=0)
             mixed = ffmpeg.overlay(shifted, new, x=f"{w}-({edge})", y=0)
-    pieces = [stamped(mixed, plan.start, fps)]
+    pieces = [mixed]  # stamped already: its frames keep the new scene's timestamps
     if plan.frames > n:
         pieces.append(tail)
     return pieces
