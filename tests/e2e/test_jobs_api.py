@@ -190,7 +190,15 @@ async def test_a_rendered_project_marks_what_changed_since_as_stale(
     bad = await api.post(f"/projects/{project_id}/render", json={"aspect": "4:3"})
     assert bad.status_code == 400
     assert bad.json()["status"] == 400
-    started = await api.post(f"/projects/{project_id}/render", json={"aspect": "1:1"})
+    # The look's options as on POST /generate, refused in the studio's problem+json.
+    for body, field in (({"style": "noir"}, "style"), ({"captions": {"outline": 9}}, "outline"),
+                        ({"sound": {"music": "upload"}}, "sound.music_asset_id")):
+        refused = await api.post(f"/projects/{project_id}/render", json=body)
+        assert refused.status_code == 400, (body, refused.text)
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert field in refused.json()["detail"], refused.json()
+    started = await api.post(f"/projects/{project_id}/render", json={
+        "aspect": "1:1", "style": "bold", "captions": {"style": "highlight"}})
     assert started.status_code == 202, started.text
     accepted = started.json()
     assert accepted["projectId"] == project_id
