@@ -85,7 +85,8 @@ async def _make(
 def _stream_ends(data: bytes) -> tuple[float, float]:
     """(video, audio) ends, decoded: the last frame's end, not what a header says."""
     video_end = audio_end = 0.0
-    with av.open(io.BytesIO(data)) as container:
+    container: Any = av.open(io.BytesIO(data))
+    with container:
         for frame in container.decode(video=0, audio=0):
             if frame.pts is None or frame.time_base is None:
                 continue

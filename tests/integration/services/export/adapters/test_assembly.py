@@ -121,6 +121,7 @@ def decoded(path: Path) -> tuple[int, float, float]:
     count, video_end, audio_end = 0, 0.0, 0.0
     with av.open(str(path)) as container:
         for frame in container.decode(video=0, audio=0):
+            assert isinstance(frame, av.VideoFrame | av.AudioFrame)
             assert frame.pts is not None
             assert frame.time_base is not None
             start = float(frame.pts * frame.time_base)
