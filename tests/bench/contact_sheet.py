@@ -31,7 +31,7 @@ from videogen_local.stack import Stack, stack_env
 from videogen_media.fonts import find_caption_font
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_text2video import _get, _post  # type: ignore[import-not-found]  # noqa: E402
+from bench_text2video import _get, _post  # type: ignore[import-not-found]
 
 NAMESPACE = "sheet"
 TEXT = (
