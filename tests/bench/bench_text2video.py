@@ -2,8 +2,14 @@
 
 Prints, against a reference measured in the same run (one ffmpeg pass encoding a plain
 colour source of the same length with the same settings and no captions):
-- the whole job, POST to completed, as a multiple of the reference;
-- the render stage alone (RenderRequested → RenderCompleted) as a multiple of it;
+- the whole job, POST to completed, as a multiple of the reference (target ≤ 1.5);
+- the render stage as a multiple of it (target ≤ 1.3). The picture is encoded by the media
+  service in segments while the narration runs, and the export only assembles (soundtrack
+  + join by stream copy + measure), so "the render" is defined as the work of both: every
+  picture segment's encode time (from the quality report) plus the export's render
+  (RenderRequested → RenderCompleted). Printed two ways: the total encode work, and the
+  critical-path tail after the last narration (the segments still encoding then, plus the
+  export's assembly), which is what a user waits for beyond the narration;
 - the peak RSS of every process of the stack (sampled), and the largest;
 - the narration real-time factor and the seconds spent in each production stage.
 
@@ -171,6 +177,7 @@ def main() -> None:
             sampler.join()
             assert status["status"] == "completed", status
             stages = asyncio.run(stage_report(pg.url, str(job["job_id"])))
+            stages.update(_report_timings(work / "blobs" / "reports" / f"{job['job_id']}.json"))
         finally:
             stack.stop()
             nats.stop()
@@ -181,16 +188,34 @@ def main() -> None:
     _print_report(whole, reference, audio, stages, sampler.peaks)
 
 
+def _report_timings(path: Path) -> dict[str, float]:
+    """The media side's picture timings, from the job's quality report."""
+    if not path.is_file():
+        print(f"no quality report at {path}: the picture was not pipelined")
+        return {}
+    timings = json.loads(path.read_text())["timings"]
+    return {
+        f"report_{name}": float(value) for name, value in timings.items() if value is not None
+    }
+
+
 def _print_report(
     whole: float, reference: float, audio: float, stages: dict[str, float], peaks: dict[str, int]
 ) -> None:
-    render = stages.pop("render_alone")
-    print(f"narration audio: {audio:.1f} s for {PARAGRAPH.count('.')} sentences")
+    export = stages.pop("render_alone")
+    picture = stages.get("report_picture_s", 0.0)
+    tail = stages.get("report_picture_after_narration_s", 0.0)
+    print(f"timeline (narration + pauses): {audio:.1f} s for {PARAGRAPH.count('.')} sentences")
     print(f"reference (plain colour encode, same settings): {reference:.2f} s")
     print(f"whole job POST→completed: {whole:.2f} s = {whole / reference:.2f} x reference "
-          "(target ≤ 3.0)")
-    print(f"render stage alone: {render:.2f} s = {render / reference:.2f} x reference "
-          "(target ≤ 1.8)")
+          "(target ≤ 1.5)")
+    render = picture + export
+    print(f"render stage, total encode work (picture segments {picture:.2f} s + export "
+          f"assembly {export:.2f} s): {render:.2f} s = {render / reference:.2f} x reference "
+          "(target ≤ 1.3)")
+    print(f"render stage, critical-path tail after narration (segments still encoding "
+          f"{tail:.2f} s + export {export:.2f} s): {tail + export:.2f} s = "
+          f"{(tail + export) / reference:.2f} x reference")
     narrating = stages.get("narrating", 0.0)
     if narrating:
         print(f"narration real-time factor: {narrating / audio:.3f} "

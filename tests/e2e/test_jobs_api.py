@@ -74,7 +74,9 @@ def assert_feed(messages: list[Sse], job_id: str, first_id: int = 1) -> None:
 async def test_a_job_s_feed_replays_resumes_and_ends_with_the_file(
     api: httpx.AsyncClient,
 ) -> None:
-    job_id = await generate(api, aspect="9:16", voice="joe-us", style="calm")
+    job_id = await generate(api, aspect="9:16", voice="joe-us", style="documentary",
+                            captions={"style": "word_by_word", "max_words": 2},
+                            sound={"loudness_lufs": -16, "music": "procedural"})
     messages = await feed(api, job_id)
     assert_feed(messages, job_id)
     progress = [m for m in messages if m.event == "progress"]
@@ -101,6 +103,7 @@ async def test_a_job_s_feed_replays_resumes_and_ends_with_the_file(
     assert (status["stage"], status["kind"], status["project_id"]) == (
         "completed", "text2video", job_id)
     assert job_id in (await api.get("/jobs")).json()["jobs"]
+    await assert_report_consistent(api, job_id, status)
 
     # Resume after any id: exactly what came after it; the query parameter works too.
     middle = len(messages) // 2
@@ -187,7 +190,15 @@ async def test_a_rendered_project_marks_what_changed_since_as_stale(
     bad = await api.post(f"/projects/{project_id}/render", json={"aspect": "4:3"})
     assert bad.status_code == 400
     assert bad.json()["status"] == 400
-    started = await api.post(f"/projects/{project_id}/render", json={"aspect": "1:1"})
+    # The look's options as on POST /generate, refused in the studio's problem+json.
+    for body, field in (({"style": "noir"}, "style"), ({"captions": {"outline": 9}}, "outline"),
+                        ({"sound": {"music": "upload"}}, "sound.music_asset_id")):
+        refused = await api.post(f"/projects/{project_id}/render", json=body)
+        assert refused.status_code == 400, (body, refused.text)
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert field in refused.json()["detail"], refused.json()
+    started = await api.post(f"/projects/{project_id}/render", json={
+        "aspect": "1:1", "style": "bold", "captions": {"style": "highlight"}})
     assert started.status_code == 202, started.text
     accepted = started.json()
     assert accepted["projectId"] == project_id
@@ -215,6 +226,25 @@ async def test_a_rendered_project_marks_what_changed_since_as_stale(
     assert section["sentences"][0]["stale"] is True
 
 
+async def assert_report_consistent(
+    api: httpx.AsyncClient, job_id: str, status: dict[str, Any]
+) -> None:
+    """The status's `quality` is the report GET /jobs/{id}/report serves, and the WebVTT is
+    served where the job has one; a job without them says "not ready" on both routes."""
+    report = await api.get(f"/jobs/{job_id}/report")
+    if status["quality"] is None:
+        assert (report.status_code, report.json()) == (404, {"error": "Quality report not ready"})
+    else:
+        assert (report.status_code, report.json()) == (200, status["quality"])
+        assert status["quality"]["loudness"]["target_lufs"] == -16
+    vtt = await api.get(f"/jobs/{job_id}/captions.vtt")
+    if vtt.status_code == 200:
+        assert vtt.headers["content-type"].startswith("text/vtt")
+        assert vtt.text.startswith("WEBVTT")
+    else:
+        assert (vtt.status_code, vtt.json()) == (404, {"error": "Captions not ready"})
+
+
 async def test_bad_requests_get_clear_errors(api: httpx.AsyncClient) -> None:
     unknown = str(uuid.uuid4())
     for path in (f"/jobs/{unknown}/events", "/jobs/not-a-uuid/events"):
@@ -226,7 +256,9 @@ async def test_bad_requests_get_clear_errors(api: httpx.AsyncClient) -> None:
             assert (response.status_code, response.json()) == (404, {"error": "Job not found"})
     for body, field in (({"aspect": "4:3"}, "aspect"), ({"voice": "no-such-voice"}, "voice"),
                         ({"voice": 3}, "voice"), ({"style": ["x"]}, "style"),
-                        ({"style": "x" * 201}, "style")):
+                        ({"style": "x" * 201}, "style"), ({"style": "calm"}, "style"),
+                        ({"captions": {"size": 5}}, "captions.size"),
+                        ({"sound": {"music": "upload"}}, "sound.music_asset_id")):
         response = await api.post("/generate", json={"text": TEXT, **body})
         assert response.status_code == 400, (body, response.text)
         assert set(response.json()) == {"error"}

@@ -64,8 +64,9 @@ async def poll(api: httpx.AsyncClient, job: Job, every: float = 0.25, within: fl
 def assert_well_formed_progress(job: Job) -> None:
     for status in job.seen:
         # doc 004's fields, and VideoGen's additive ones (docs/jobs-api.md)
-        assert set(status) == {"status", "progress", "message", "created_at", "logs", "stage",
-                               "project_id", "kind"}
+        # `quality`: the quality report, once the video is done (docs/jobs-api.md).
+        assert set(status) - {"quality"} == {"status", "progress", "message", "created_at",
+                                             "logs", "stage", "project_id", "kind"}
         assert status["status"] in STATUSES
         assert status["progress"] in DOCUMENTED_PROGRESS, status
         assert isinstance(status["created_at"], int)

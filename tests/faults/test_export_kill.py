@@ -1,4 +1,8 @@
-"""kill -9 the export service in the middle of an encode, then start it again.
+"""kill -9 the export service in the middle of a render, then start it again.
+
+A text2video render is now an assembly (the media service encoded the picture in segments
+while it narrated): the soundtrack, then the segments joined by stream copy. The kill lands
+while it reports progress, between its first step and its last.
 
 The job must complete once, with one output, and its progress (as doc 004 clients see it)
 must never go backwards. The killed worker never acked the RenderRequested message, so
@@ -28,7 +32,7 @@ from ..e2e.text2video_client import (
 
 pytestmark = pytest.mark.slow
 
-# Long enough that the encode takes a few seconds, so the kill lands inside it.
+# Long enough that the assembly's soundtrack takes a moment, so the kill lands inside it.
 TEXT = " ".join(
     f"This is sentence number {n} of a story about the sea, the wind and the stars." for n in
     range(1, 9)
@@ -93,5 +97,5 @@ async def test_kill_export_mid_render_completes_once(make_stack) -> None:  # typ
     assert _renders_started(stack.log_dir / "export.log", job.id) >= 2, "no re-render seen"
     videos = Path(stack.env["VIDEOGEN_DATA_DIR"]) / "blobs" / "videos"
     assert sorted(p.name for p in videos.iterdir() if job.id in p.name) == [
-        f"{job.id}.mp4", f"{job.id}.srt",
+        f"{job.id}.mp4", f"{job.id}.srt", f"{job.id}.vtt",
     ]

@@ -8,6 +8,7 @@ can follow an id from the answer that made it into the next request).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -200,15 +201,36 @@ def declare_common_errors(app: Litestar, auth: AuthOptions) -> None:
 
 def _close_body(handler: HTTPRouteHandler, openapi: spec.OpenAPI) -> None:
     """A body Struct that refuses unknown fields (`forbid_unknown_fields`) is documented
-    so (`additionalProperties: false`): Litestar's schema of it leaves that out."""
+    so (`additionalProperties: false`), and so is every such Struct inside it (a body's
+    `captions` object): Litestar's schema of them leaves that out."""
     data = handler.parsed_fn_signature.parameters.get("data")
-    kind = data.annotation if data is not None else None
-    if not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)
-            and kind.__struct_config__.forbid_unknown_fields):
+    if data is None or data.annotation is None:
         return
-    schema = (openapi.components.schemas or {}).get(kind.__name__)
-    if isinstance(schema, spec.Schema):
-        schema.additional_properties = False
+    for kind in _closed_structs(msgspec.inspect.type_info(data.annotation)):
+        schema = (openapi.components.schemas or {}).get(kind.__name__)
+        if isinstance(schema, spec.Schema):
+            schema.additional_properties = False
+
+
+def _closed_structs(
+    info: msgspec.inspect.Type, seen: set[type] | None = None
+) -> Iterator[type[msgspec.Struct]]:
+    """The Structs that refuse unknown fields in a type, at any depth (each once)."""
+    seen = set() if seen is None else seen
+    if isinstance(info, msgspec.inspect.StructType):
+        if info.cls in seen:
+            return
+        seen.add(info.cls)
+        if info.forbid_unknown_fields:
+            yield info.cls
+        for member in info.fields:
+            yield from _closed_structs(member.type, seen)
+    elif isinstance(info, msgspec.inspect.UnionType):
+        for option in info.types:
+            yield from _closed_structs(option, seen)
+    elif isinstance(info, msgspec.inspect.CollectionType | msgspec.inspect.DictType):
+        inner = info.value_type if isinstance(info, msgspec.inspect.DictType) else info.item_type
+        yield from _closed_structs(inner, seen)
 
 
 def _add_errors(

@@ -177,6 +177,10 @@ def test_ctrl_c_leaves_the_job_running_unless_asked_to_cancel(cli: Cli) -> None:
     (["brief", "--topic", "x", "--aspect", "4:3"], 2, "error: Invalid value for --aspect"),
     (["brief", "--topic", "x", "--duration", "soon"], 2, "error: Invalid value for --duration"),
     (["generate", "  "], 3, "error: Bad Request: No text provided in request body"),
+    (["generate", "Bees.", "--captions", "neon"], 3,
+     'error: Bad Request: captions.style must be one of "classic", "karaoke"'),
+    (["generate", "Bees.", "--loudness", "-40"], 3,
+     "error: Bad Request: sound.loudness_lufs must be a number from -23 to -9"),
 ])
 def test_errors_are_one_line_with_the_documented_exit_code(
     cli: Cli, args: list[str], code: int, line: str,

@@ -7,6 +7,7 @@ header included.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -178,3 +179,25 @@ async def test_openai_down_is_unavailable(tmp_path: Path) -> None:
             await synth.synthesize("hello", tmp_path / "x.wav", VoiceOptions())
     finally:
         await synth.aclose()
+
+
+async def test_piper_word_timings_come_back_from_the_worker(tmp_path: Path) -> None:
+    """The alignments exist only in the worker process that spoke: they return with the
+    audio's length, one per written word, in order, inside the audio; a pitch change
+    (a resampling) keeps them on the audio, and a slower rate stretches them."""
+    piper = PiperSynthesizer(workers=1)
+    try:
+        text = "Honeybees visit flowers, and 3 of the bees dance."
+        plain = await piper.speak(text, tmp_path / "w.wav", VoiceOptions(pause_ms=300))
+        slower = VoiceOptions(rate=0.6, pitch=1.3, pause_ms=300)
+        slow = await piper.speak(text, tmp_path / "s.wav", slower)
+    finally:
+        await piper.aclose()
+    for spoken, path in ((plain, tmp_path / "w.wav"), (slow, tmp_path / "s.wav")):
+        assert spoken.words is not None
+        assert [w.word for w in spoken.words] == text.split()
+        assert all(a.start < a.end <= b.start for a, b in itertools.pairwise(spoken.words))
+        assert spoken.words[-1].end <= wav_duration(path) - 0.25  # the pause is after it
+    assert plain.words is not None
+    assert slow.words is not None
+    assert slow.words[-1].end > 1.4 * plain.words[-1].end

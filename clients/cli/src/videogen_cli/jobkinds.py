@@ -133,6 +133,8 @@ class JobRow:
     progress: int
     message: str
     created: datetime | None
+    # The finished video's quality report (report.py shows it), where the job has one.
+    quality: dict[str, Any] | None = None
 
 
 def find_job(api: Api, job_id: str) -> JobRow:
@@ -162,7 +164,7 @@ def doc004_row(job_id: str, body: dict[str, Any]) -> JobRow:
         id=job_id, kind=kind, status=status, stage=stage,
         progress=_int(body.get("progress")) or 0, message=str(body.get("message", "")),
         created=datetime.fromtimestamp(created).astimezone() if isinstance(created, int)
-        else None)
+        else None, quality=_report(body.get("quality")))
 
 
 def aura_row(body: dict[str, Any]) -> JobRow:
@@ -180,7 +182,12 @@ def aura_row(body: dict[str, Any]) -> JobRow:
         else ""
     return JobRow(id=str(body.get("jobId")), kind="brief", status=status,
                   stage=stage if status in ("processing", "failed") else status,
-                  progress=progress, message=message, created=_time(body.get("createdUtc")))
+                  progress=progress, message=message, created=_time(body.get("createdUtc")),
+                  quality=_report(body.get("quality")))
+
+
+def _report(value: object) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) and value else None
 
 
 def _int(value: object) -> int | None:

@@ -51,3 +51,11 @@ CAST_NAME_MAX = 200
 CAST_DESCRIPTION_MAX = 2_000
 BATCH_MAX = 100  # members added by one request
 CAST_MAX = 200  # members of one cast
+
+
+# --- a production's presentation (videogen_contracts.media.events.Presentation) -----------
+LOUDNESS_LUFS_RANGE = (-23.0, -9.0)  # EBU R128 (-23) up to the loudest streaming target
+CAPTION_SIZE_RANGE = (0.5, 2.0)  # a multiple of the frame's default caption size
+CAPTION_OUTLINE_RANGE = (0, 8)  # pixels at 720p
+CAPTION_MAX_WORDS_RANGE = (1, 12)
+COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"

@@ -84,11 +84,19 @@ def sparse_track(
     """Merge the pieces' frames in time order (pieces are contiguous, in order)."""
     ends = [p.start for p in pieces[1:]] + [total_frames]
     inputs = [s for p, end in zip(pieces, ends, strict=True) for s in _kept(p, end, changes, fps)]
+    return merge_stamped(inputs, total_frames, size, fps)
+
+
+def merge_stamped(
+    streams: Sequence[Any], total_frames: int, size: tuple[int, int], fps: int
+) -> Any:
+    """Merge streams whose frames are already stamped on the timeline (in 1/fps), in time
+    order, ending with a sentinel frame at `total_frames`."""
     # A last frame at the end, so `fps` knows how long to repeat the one before it.
     w, h = size
     sentinel = ffmpeg.input(f"color=c=black:s={w}x{h}:r={fps}:d=0.1", f="lavfi").video
     last = sentinel.trim(end_frame=1).filter("format", "yuv420p")
-    inputs.append(stamped(last, total_frames, fps))
+    inputs = [*streams, stamped(last, total_frames, fps)]
     return ffmpeg.filter(inputs, "interleave", nb_inputs=len(inputs))
 
 

@@ -127,6 +127,24 @@ async def test_a_job_moves_through_the_documented_view(
     assert row.video_key == f"videos/{job.id}.mp4"
     assert row.logs[-1] == "Video rendering completed"
     assert [r.id for r in await queries.list()] == [job.id]
+    # Completed before reports existed: none (migration 0015's columns stay NULL).
+    assert (row.report_key, row.vtt_key) == (None, None)
+
+
+async def test_a_finished_job_records_its_report_and_webvtt(
+    start: Start, pool: asyncpg.Pool, schema: str
+) -> None:
+    job = start()
+    await job.queued()
+    await job.advance("rendering", 90, "Rendering video...")
+    await job.apply(ProductionCompleted(
+        production_id=job.id, video_key=f"videos/{job.id}.mp4", subtitle_key=None,
+        duration_s=6.5, size_bytes=1000, at=job.at(), report_key=f"reports/{job.id}.json",
+        vtt_key=f"videos/{job.id}.vtt",
+    ))
+    row = await ProductionQueries(pool, schema).get(job.id)
+    assert row is not None
+    assert (row.report_key, row.vtt_key) == (f"reports/{job.id}.json", f"videos/{job.id}.vtt")
 
 
 async def test_failed_and_cancelled_jobs_are_failed_for_doc_clients(

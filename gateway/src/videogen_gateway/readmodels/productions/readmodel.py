@@ -14,6 +14,7 @@ from uuid import UUID
 
 import asyncpg
 import msgspec
+from msgspec import UnsetType
 from videogen_contracts.project.production import (
     ProductionAdvanced,
     ProductionCancelled,
@@ -73,9 +74,9 @@ async def apply_production_event(conn: Conn, q: str, event: ProductionEvent) -> 
                            event.at)
             await conn.execute(
                 f"UPDATE {q}.productions SET video_key = $2, subtitle_key = $3,"
-                " duration_s = $4, size_bytes = $5 WHERE id = $1",
+                " duration_s = $4, size_bytes = $5, report_key = $6, vtt_key = $7 WHERE id = $1",
                 event.production_id, event.video_key, event.subtitle_key, event.duration_s,
-                event.size_bytes,
+                event.size_bytes, _given(event.report_key), _given(event.vtt_key),
             )
         case ProductionFailed():
             await _end(conn, q, event.production_id, "failed", f"Error: {event.reason}",
@@ -89,6 +90,11 @@ async def apply_production_event(conn: Conn, q: str, event: ProductionEvent) -> 
     # After the row: the feed's messages show the job as it is once the event is applied.
     await append_feed(conn, q, event)
     await apply_render_event(conn, q, event)
+
+
+def _given(value: str | UnsetType | None) -> str | None:
+    """A key added to the event later: UNSET (an older event) is none."""
+    return None if isinstance(value, UnsetType) else value
 
 
 async def _advance(
@@ -131,6 +137,9 @@ class ProductionRow(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
     # The SSE id of the job's last feed message (feed.py).
     last_seq: int = 0
+    # The quality report (JSON) and the WebVTT captions of a finished job (0015).
+    report_key: str | None = None
+    vtt_key: str | None = None
 
 
 class ProductionQueries(Queries):

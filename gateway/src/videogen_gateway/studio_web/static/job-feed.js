@@ -28,7 +28,7 @@ export const SURFACES = {
 export function newState(kind, id) {
   return { kind, id, status: "queued", stage: null, progress: 0, message: "", items: null,
     percent: null, error: null, output: null, projectId: id, logs: [], size: null,
-    duration: null };
+    duration: null, quality: null };
 }
 
 // The order a production passes its stages: a replayed message of an earlier stage (the
@@ -68,6 +68,8 @@ export function fromStatus(state, body) {
     state.logsFromStatus = true;
     if (state.status === "failed") state.error = body.message;
   }
+  // The finished video's quality report (issue 15), where the job has one.
+  state.quality = body.quality && typeof body.quality === "object" ? body.quality : null;
   if (state.status === "completed") {
     state.stage = "completed";
     state.progress = 100;

@@ -8,6 +8,7 @@
 import { bytes, h } from "./dom.js";
 import { STAGES, STAGE_OF } from "./jobs.js";
 import { SURFACES, apply, detail, ended, fromStatus, newState } from "./job-feed.js";
+import { reportView } from "./report.js";
 import { follow } from "./sse.js";
 
 const POLL_MS = 1000;
@@ -82,6 +83,30 @@ export async function render(root, { id, kind }, api) {
       h("p", {}, h("a", { "data-testid": "download", class: "button primary", href,
         download: `${id}.mp4` }, "Download the video"), facts ? ` ${facts}` : ""),
     );
+    showReport(shown);
+  }
+
+  // The quality report comes with the job's details, not with the feed's `completed`:
+  // read them once more when the page saw the job finish live.
+  async function showReport(output) {
+    let quality = state.quality;
+    if (!quality) {
+      try {
+        quality = (await api.get(surface.status(id))).quality || null;
+      } catch (error) {
+        api.showError(error);
+        return;
+      }
+    }
+    if (!quality || closed || shown !== output) return;
+    state.quality = quality;
+    // Doc 004's jobs (and studio renders) serve the whole report and the WebVTT by link.
+    const links = kind === "aura" ? {} : {
+      json: await api.tokenUrl(`/api/v1/jobs/${id}/report`),
+      vtt: await api.tokenUrl(`/api/v1/jobs/${id}/captions.vtt`),
+    };
+    if (closed || shown !== output) return;
+    media.append(reportView(quality, links));
   }
 
   function listen() {
@@ -120,7 +145,8 @@ export async function render(root, { id, kind }, api) {
       await api.post(path);
       if (verb === "retry") {
         // A retried job runs its stages again from where it resumes.
-        Object.assign(state, { status: "queued", stage: null, error: null, output: null });
+        Object.assign(state, { status: "queued", stage: null, error: null, output: null,
+          quality: null });
         shown = null;
         paint();
         // The feed ended with the job; a retried job's messages continue after its last id.

@@ -18,15 +18,19 @@ How voiceSpec, planSpec and renderSpec become the production's settings:
   export service picks the encoder preset and crf that give them (encoder_choice.py).
 - `rate`, `pitch` and `pause` shape the narration; the plan's `pacing` speeds it up or
   slows it down on top of the rate.
+- The plan's `style` and the brief's `tone` pick the video's look (clean, bold,
+  documentary, playful) by their words; words it does not know leave it clean
+  (presentation.py, docs/jobs-api.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal, TypeVar, get_args
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
+from videogen_contracts.media.events import Presentation
 from videogen_contracts.project.events import AspectRatio
 from videogen_contracts.project.limits import PAUSE_MAX_MS, Fps
 from videogen_contracts.project.production import (
@@ -36,6 +40,7 @@ from videogen_contracts.project.production import (
     VoiceSettings,
 )
 from videogen_contracts.project.settings import Codec, Container
+from videogen_gateway.presentation import style_from_words
 from videogen_gateway.surfaces.aura.bodies import (
     AudioBitrateK,
     Duration,
@@ -189,6 +194,8 @@ class JobRequest:
     language: str
     voice: VoiceSettings
     render: RenderSettings
+    # The look, from the plan's style and the brief's tone (presentation.style_from_words).
+    presentation: Presentation = field(default_factory=Presentation)
 
 
 def job_request(body: bytes) -> JobRequest:
@@ -246,6 +253,8 @@ def _request(job: BriefJobIn) -> JobRequest:
             scene_cut=_given(render.enable_scene_cut), effort=_given(render.quality),
             quality_level=_given(render.quality_level),
         ),
+        # The plan's style first: it says how the video looks, the tone only suggests it.
+        presentation=Presentation(style=style_from_words(plan.style, brief.tone)),
     )
 
 

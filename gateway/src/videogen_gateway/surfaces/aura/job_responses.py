@@ -39,6 +39,9 @@ class JobOut(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     output: dict[str, Any] | None
     warnings: list[dict[str, Any]]
     errors: list[dict[str, Any]]
+    # VideoGen's own, additive: the finished video's quality report (loudness, captions,
+    # scenes, languages, A/V sync; docs/jobs-api.md); in a job's details only, else null.
+    quality: dict[str, Any] | None = None
 
 
 class JobPage(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -82,10 +85,10 @@ def step_out(step: Step) -> StepOut:
     )
 
 
-def job_out(job: Job, steps: list[Step]) -> JobOut:
+def job_out(job: Job, steps: list[Step], quality: dict[str, Any] | None = None) -> JobOut:
     return JobOut(
         job_id=str(job.id), status=job.status, created_utc=job.created_at,
         started_utc=job.started_at, ended_utc=job.ended_at, correlation_id=job.correlation_id,
         steps=[step_out(s) for s in steps], output=job.output, warnings=list(job.warnings),
-        errors=list(job.errors),
+        errors=list(job.errors), quality=quality,
     )

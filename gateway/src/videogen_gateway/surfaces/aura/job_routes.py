@@ -40,6 +40,7 @@ from videogen_gateway.readmodels.aura_jobs.readmodel import AuraJobQueries, JobV
 from videogen_gateway.readmodels.aura_jobs.translation import ENDED, TERMINAL_EVENTS
 from videogen_gateway.readmodels.productions.readmodel import ProductionQueries
 from videogen_gateway.realtime import FeedStream, SseEvent, last_event_id, sse_fanout, sse_serve
+from videogen_gateway.reports import read_report
 from videogen_gateway.runtime import Runtime, runtime_of
 from videogen_gateway.surfaces.aura.bodies import documented
 from videogen_gateway.surfaces.aura.errors import (
@@ -111,7 +112,7 @@ async def create_job(request: Request[Any, Any, Any], state: State) -> JobAccept
         command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job_id,
         # One project per job: the studio surface lists it like any other project.
         project_id=job_id, kind="brief", render=wanted.render, voice=wanted.voice,
-        language=wanted.language, brief=wanted.brief,
+        language=wanted.language, brief=wanted.brief, presentation=wanted.presentation,
     )
     # Waits until the read model shows the job (read-your-writes).
     await runtime_of(state).dispatcher.send_and_wait(
@@ -144,8 +145,12 @@ async def list_jobs(
 
 @get("/jobs/{job_id:str}", summary="A job: status, steps, output, errors", cache=False)
 async def get_job(state: State, job_id: FromPath[str]) -> JobOut:
-    view = await _job(runtime_of(state), job_id)
-    return job_out(view.job, view.steps)
+    rt = runtime_of(state)
+    view = await _job(rt, job_id)
+    # The quality report is the production's (the `productions` read model holds its key).
+    row = await ProductionQueries(rt.pool, rt.schema).get(view.job.id)
+    quality = await read_report(rt.settings.data_dir, row.report_key if row else None)
+    return job_out(view.job, view.steps, quality)
 
 
 @get("/jobs/{job_id:str}/events", summary="A job's progress, live (SSE), resumable",

@@ -19,11 +19,19 @@ from litestar import Router, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta
+from videogen_contracts.media.events import Presentation, VisualStyle
 from videogen_contracts.project import limits
 from videogen_contracts.project.production import StartProduction, VoiceSettings
 from videogen_gateway.access.route_opts import costly
 from videogen_gateway.errors import ApiError
 from videogen_gateway.openapi import described, id_link, problems
+from videogen_gateway.presentation import (
+    CaptionsBody,
+    SoundBody,
+    caption_options,
+    sound_request,
+    style_from_words,
+)
 from videogen_gateway.readmodels.productions.renders import RenderQueries
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.studio.lookups import (
@@ -32,7 +40,11 @@ from videogen_gateway.surfaces.studio.lookups import (
     project_detail,
 )
 from videogen_gateway.surfaces.studio.project_schemas import AspectRatio
-from videogen_gateway.surfaces.text2video.jobs import require_voice, send_production
+from videogen_gateway.surfaces.text2video.jobs import (
+    require_voice,
+    resolve_music,
+    send_production,
+)
 from videogen_gateway.surfaces.text2video.schemas import render_for
 
 
@@ -42,6 +54,12 @@ class RenderBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
         min_length=1, max_length=limits.SHORT_TEXT_MAX,
         description="a voice name that GET /api/providers/tts/voices lists; none: the default",
     )] | None = None
+    style: Annotated[VisualStyle, Meta(
+        description="the video's look; none: from the project's style and tone words"
+        " (docs/jobs-api.md), else clean",
+    )] | None = None
+    captions: CaptionsBody | None = None
+    sound: SoundBody | None = None
 
 
 class RenderAccepted(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -82,11 +100,18 @@ async def render_project(
                        " cannot be rendered again from the studio yet: write a studio script"
                        " first (POST /api/v1/projects/{id}/quick-generate)")
     await require_voice(body.voice)
+    presentation = Presentation(
+        style=body.style or style_from_words(project.style, project.tone),
+        # The bodies' types are checked already; these add the rules across fields.
+        captions=caption_options(msgspec.to_builtins(body.captions)),
+        sound=await resolve_music(rt, sound_request(msgspec.to_builtins(body.sound))),
+    )
     job_id = uuid.uuid4()
     await send_production(rt, "start_production", StartProduction(
         command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job_id,
         project_id=pid, kind="project", render=render_for(body.aspect or project.aspect_ratio),
         voice=VoiceSettings(voice=body.voice), language=project.language,
+        presentation=presentation,
     ))
     return RenderAccepted(job_id=str(job_id), project_id=str(pid))
 

@@ -12,8 +12,12 @@ import asyncio
 
 import msgspec
 from videogen_bus.correlation import current_correlation_id, new_correlation_id
+from videogen_contracts.media.events import SoundOptions
 from videogen_gateway.command_client import CommandRefused
 from videogen_gateway.errors import REJECTION_STATUS, ApiError
+from videogen_gateway.presentation import SoundRequest
+from videogen_gateway.readmodels.editor.queries import EditorQueries
+from videogen_gateway.readmodels.owners import visible
 from videogen_gateway.readmodels.productions.readmodel import ProductionQueries, ProductionRow
 from videogen_gateway.runtime import Runtime
 from videogen_gateway.surfaces.text2video import schemas as shapes
@@ -43,6 +47,25 @@ async def require_voice(name: str | None) -> None:
         await asyncio.to_thread(installed_voice, name)
     except UnknownVoice as error:
         raise ApiError(400, str(error), field="voice") from None
+
+
+async def resolve_music(rt: Runtime, sound: SoundRequest, name: str = "sound") -> SoundOptions:
+    """The sound with its uploaded music's blob key: the editor asset must be the caller's,
+    stored, and hold audio; else a 400 naming `<name>.music_asset_id` (another user's
+    asset is answered as one that does not exist)."""
+    asset_id = sound.music_asset_id
+    if asset_id is None:
+        return sound.options
+    field = f"{name}.music_asset_id"
+    row = await EditorQueries(rt.pool, rt.schema).asset(asset_id)
+    if row is None or not await visible(rt.pool, rt.schema, str(asset_id)):
+        raise ApiError(400, f"{field}: no editor asset {asset_id} of yours", field=field)
+    if row.status != "stored" or row.blob_key is None:
+        raise ApiError(400, f"{field}: asset {asset_id} is {row.status}, not stored yet",
+                       field=field)
+    if not any(stream.kind == "audio" for stream in row.streams):
+        raise ApiError(400, f"{field}: asset {asset_id} has no audio", field=field)
+    return msgspec.structs.replace(sound.options, music_key=row.blob_key)
 
 
 async def send_production(rt: Runtime, name: str, command: msgspec.Struct) -> None:

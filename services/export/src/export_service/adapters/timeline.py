@@ -6,7 +6,8 @@ filtered to valid `#rrggbb` ones (a fallback palette when none is left), its sty
 ("gradient" is the media service's older name for "linear") map to the gradient types,
 and an audio bitrate left unset is 192 kbit/s. Procedural backgrounds are stills, held for
 their scene: the renderer's cheapest picture (one frame per caption change goes through
-the graph).
+the graph). A designed scene (kind "designed") is its still PNG, held the same way: the
+one-pass render cannot animate it (the pipelined preparation's segments do).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ def scene_of(clip: TimelineClip, blobs: InputFiles) -> Scene:
     """Raises MissingInput (from the blob store) for a narration or clip that is gone."""
     visual = clip.visual
     narration = blobs.local_path(clip.narration_key)
-    if visual.kind == "stock" and visual.key:
+    if visual.kind in ("stock", "designed") and visual.key:
+        # A designed scene's key is its still (a PNG): held for the scene, as a stock image.
         return Scene(narration, clip.duration_s, media=blobs.local_path(visual.key))
     spec = visual.spec or ProceduralSpec(style="linear", palette=[])
     return Scene(narration, clip.duration_s, background=background_of(spec))

@@ -36,6 +36,17 @@ class RenderedFile:
     size_bytes: int
 
 
+@dataclass(frozen=True, slots=True)
+class RenderNotes:
+    """What an assembled render (segments joined under a soundtrack) knows that its
+    quality report states: how long each part took, the music, the loudness target."""
+
+    soundtrack_s: float | None = None
+    join_s: float | None = None
+    music: str | None = None
+    target_lufs: float | None = None
+
+
 class BlobStore(Protocol):
     def exists(self, key: str) -> bool: ...
 
@@ -59,15 +70,22 @@ class BlobStore(Protocol):
 class Renderer(Protocol):
     async def render(
         self, request: RenderRequested, blobs: BlobStore, output: Path, progress: ProgressCallback
-    ) -> None:
-        """Encode the timeline to `output` in one pass; cancelling it stops the encoder.
-
-        Raises MissingInput or EncodeFailed for failures no retry can fix.
+    ) -> RenderNotes | None:
+        """Make the video at `output`: the segments joined under a soundtrack when the
+        request has them, else the timeline encoded in one pass; cancelling it stops the
+        encoder. Raises MissingInput or EncodeFailed for failures no retry can fix.
         """
         ...
 
     async def probe(self, path: Path) -> RenderedFile:
         """Measure a written file (its real duration, not the timeline's)."""
+        ...
+
+    async def report(
+        self, request: RenderRequested, blobs: BlobStore, video: Path, notes: RenderNotes | None
+    ) -> bytes:
+        """The quality report (JSON) of a finished video: the media's half, if any, with
+        the loudness and the streams' lengths measured on the file."""
         ...
 
 

@@ -43,6 +43,9 @@ class CompleteRender(WorkerCommand, frozen=True, kw_only=True):
     subtitle_key: str | None
     duration_s: float
     size_bytes: int
+    # The quality report beside the video, and the WebVTT captions copied next to it.
+    report_key: str | None = None
+    vtt_key: str | None = None
 
     @property
     def step(self) -> str:

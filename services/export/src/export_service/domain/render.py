@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, assert_never
 from uuid import UUID
 
+import msgspec
 from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import (
@@ -105,6 +106,10 @@ def _request(command: RenderTimeline, state: Render) -> list[RenderEvent]:
             production_id=command.production_id, clips=command.clips, captions=command.captions,
             settings=command.settings, output_key=command.output_key,
             subtitle_key=subtitle_key_for(command), requested_at=command.now,
+            # Left out when absent, so a one-pass request encodes as it always did.
+            segments=command.segments or msgspec.UNSET,
+            sound=command.sound if command.segments else msgspec.UNSET,
+            media_report_key=command.media_report_key or msgspec.UNSET,
         )
     ]
 
@@ -156,6 +161,8 @@ def _complete(command: CompleteRender, state: Render) -> list[RenderEvent]:
             render_id=command.render_id, project_id=project_id, production_id=production_id,
             video_key=command.video_key, subtitle_key=command.subtitle_key,
             duration_s=command.duration_s, size_bytes=command.size_bytes, completed_at=command.now,
+            report_key=command.report_key or msgspec.UNSET,
+            vtt_key=command.vtt_key or msgspec.UNSET,
         )
     ]
 

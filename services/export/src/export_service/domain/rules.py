@@ -55,6 +55,28 @@ def check_request(command: RenderTimeline) -> None:
         check_key("captions.ass_key", command.captions.ass_key)
     if command.captions.srt_key is not None:
         check_key("captions.srt_key", command.captions.srt_key)
+    check_picture(command)
+
+
+def check_picture(command: RenderTimeline) -> None:
+    """Segments cover the clips once, in order; the sound's target is a sane loudness."""
+    expected = 0
+    for index, segment in enumerate(command.segments):
+        check_key(f"segments[{index}].key", segment.key)
+        if segment.first != expected or segment.count < 1 or segment.frames < segment.count:
+            raise Invalid(f"segments[{index}]", "segments cover the clips in order, once each")
+        expected += segment.count
+    if command.segments and expected != len(command.clips):
+        raise Invalid("segments", f"segments cover {expected} of {len(command.clips)} clips")
+    if command.media_report_key is not None:
+        check_key("media_report_key", command.media_report_key)
+    sound = command.sound
+    if not -30.0 <= sound.loudness_lufs <= -5.0:
+        raise Invalid("sound.loudness_lufs", "the loudness target is -30 to -5 LUFS")
+    if sound.music == "upload":
+        if not sound.music_key:
+            raise Invalid("sound.music_key", "music 'upload' needs the audio's blob key")
+        check_key("sound.music_key", sound.music_key)
 
 
 def check_clips(clips: list[TimelineClip]) -> None:
@@ -75,10 +97,14 @@ def check_clip(where: str, clip: TimelineClip) -> None:
     if not (math.isfinite(clip.duration_s) and clip.duration_s > 0):
         raise Invalid(f"{where}.duration_s", f"a clip must last a positive time: {clip.duration_s}")
     check_key(f"{where}.narration_key", clip.narration_key)
+    pause = clip.pause_s
+    if not isinstance(pause, msgspec.UnsetType) and not (math.isfinite(pause) and 0 <= pause <= 10):
+        raise Invalid(f"{where}.pause_s", f"a pause lasts 0 to 10 s: {pause}")
     visual = clip.visual
-    if visual.kind == "stock":
+    if visual.kind in ("stock", "designed"):
         if visual.key is None:
-            raise Invalid(f"{where}.visual.key", "a stock visual needs the key of its clip")
+            what = "its clip" if visual.kind == "stock" else "its still"
+            raise Invalid(f"{where}.visual.key", f"a {visual.kind} visual needs the key of {what}")
         check_key(f"{where}.visual.key", visual.key)
     elif visual.spec is None:
         raise Invalid(f"{where}.visual.spec", "a procedural visual needs its spec")

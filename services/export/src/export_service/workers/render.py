@@ -13,7 +13,13 @@ redelivered and rendered again from scratch. That is safe because
 - the output is written to a scratch file and renamed onto its key only when whole, so a
   reader never sees half a video and a re-run simply replaces it;
 - the decider drops progress at or below what is recorded (a re-run starts from 0) and
-  records one outcome; worker command ids are deterministic, so repeats append nothing.
+  records one outcome; worker command ids are deterministic, so repeats append nothing;
+- the quality report and the copied captions are written (atomically) after the video
+  and before the outcome: a re-run that finds the video published writes them again from
+  the file (the report then lacks the timings of the assembly that died).
+
+A request with picture segments is assembled (soundtrack + join by stream copy), which
+takes a fraction of an encode; the renderer decides (adapters/media.py).
 """
 
 from __future__ import annotations
@@ -38,7 +44,14 @@ from videogen_contracts.subjects import Namespace
 from videogen_runtime.outages import is_outage
 
 from export_service.app.handlers import RenderHandler
-from export_service.app.ports import BlobStore, EncodeFailed, MissingInput, RenderedFile, Renderer
+from export_service.app.ports import (
+    BlobStore,
+    EncodeFailed,
+    MissingInput,
+    RenderedFile,
+    Renderer,
+    RenderNotes,
+)
 from export_service.config import ExportConfig
 from export_service.domain.commands import CompleteRender, FailRender, RecordProgress
 from export_service.domain.render import PROGRESS_STEP
@@ -64,6 +77,33 @@ def production_of(recorded: RecordedEvent) -> str:
     except msgspec.DecodeError:
         return recorded.stream_id  # the job itself dead-letters it
     return str(request.production_id or request.render_id)
+
+
+def report_key_for(request: RenderRequested) -> str:
+    """`reports/<production>.json` beside the media half (`reports/<production>.media.json`)."""
+    if request.production_id is not None:
+        return f"reports/{request.production_id}.json"
+    return f"reports/render-{request.render_id}.json"
+
+
+def wants_report(request: RenderRequested) -> bool:
+    return bool(request.segments) or isinstance(request.media_report_key, str)
+
+
+def vtt_copy_key(request: RenderRequested) -> str | None:
+    """Where the WebVTT goes: beside the `.srt` copy (same name, `.vtt`)."""
+    vtt = request.captions.vtt_key
+    if not isinstance(vtt, str) or request.subtitle_key is None:
+        return None
+    stem, dot, _ = request.subtitle_key.rpartition(".")
+    return f"{stem}.vtt" if dot else f"{request.subtitle_key}.vtt"
+
+
+@dataclass(frozen=True, slots=True)
+class Produced:
+    file: RenderedFile
+    report_key: str | None
+    vtt_key: str | None
 
 
 @dataclass(frozen=True)
@@ -121,28 +161,48 @@ class _Render:
         else:
             await self._complete(produced)
 
-    async def _produce(self) -> RenderedFile:
+    async def _produce(self) -> Produced:
         request, blobs = self.request, self.w.blobs
+        notes: RenderNotes | None = None
         if await asyncio.to_thread(blobs.exists, request.output_key):
             # An earlier attempt published the video, then died before recording it:
             # the rename is atomic, so the file is whole; measure it instead of re-encoding.
             produced = await self.w.renderer.probe(blobs.local_path(request.output_key))
         else:
-            produced = await self._encode()
+            produced, notes = await self._encode()
         if request.subtitle_key and request.captions.srt_key:
             await asyncio.to_thread(blobs.copy, request.captions.srt_key, request.subtitle_key)
-        return produced
+        vtt_key = vtt_copy_key(request)
+        if vtt_key is not None and isinstance(request.captions.vtt_key, str):
+            await asyncio.to_thread(blobs.copy, request.captions.vtt_key, vtt_key)
+        report_key = await self._report(notes) if wants_report(request) else None
+        return Produced(produced, report_key, vtt_key)
 
-    async def _encode(self) -> RenderedFile:
+    async def _encode(self) -> tuple[RenderedFile, RenderNotes | None]:
         blobs = self.w.blobs
         scratch = blobs.scratch_path(".mp4")
         try:
-            await self.w.renderer.render(self.request, blobs, scratch, self._progress)
+            notes = await self.w.renderer.render(self.request, blobs, scratch, self._progress)
             produced = await self.w.renderer.probe(scratch)
             await asyncio.to_thread(blobs.publish, scratch, self.request.output_key)
-            return produced
+            return produced, notes
         finally:
             scratch.unlink(missing_ok=True)
+
+    async def _report(self, notes: RenderNotes | None) -> str:
+        request, blobs = self.request, self.w.blobs
+        key = report_key_for(request)
+        if notes is None and await asyncio.to_thread(blobs.exists, key):
+            return key  # written by the attempt that published the video
+        video = blobs.local_path(request.output_key)
+        data = await self.w.renderer.report(request, blobs, video, notes)
+        scratch = blobs.scratch_path(".json")
+        try:
+            await asyncio.to_thread(scratch.write_bytes, data)
+            await asyncio.to_thread(blobs.publish, scratch, key)
+        finally:
+            scratch.unlink(missing_ok=True)
+        return key
 
     async def _progress(self, fraction: float) -> None:
         percent = int(max(0.0, min(fraction, 1.0)) * 100)
@@ -152,13 +212,14 @@ class _Render:
         self.reported = percent
         await self._send(RecordProgress(**self._ids(), now=_now(), percent=percent))
 
-    async def _complete(self, produced: RenderedFile) -> None:
-        request = self.request
+    async def _complete(self, result: Produced) -> None:
+        request, produced = self.request, result.file
         await self._send(
             CompleteRender(
                 **self._ids(), now=_now(), video_key=request.output_key,
                 subtitle_key=request.subtitle_key if request.captions.srt_key else None,
                 duration_s=produced.duration_s, size_bytes=produced.size_bytes,
+                report_key=result.report_key, vtt_key=result.vtt_key,
             )
         )
         log.info("render.completed", render_id=str(request.render_id),

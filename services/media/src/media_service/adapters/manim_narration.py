@@ -27,7 +27,14 @@ from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_text.segmentation import is_speakable, split_paragraphs, split_sentences
 
 from media_service.workers.narration_cache import KeyedLocks, narration_digest
-from media_service.workers.ports import AudioProbe, Blobs, Captioner, Narrator, TimedSentence
+from media_service.workers.ports import (
+    AudioProbe,
+    Blobs,
+    Captioner,
+    Narrator,
+    StageFailed,
+    TimedSentence,
+)
 
 LANGUAGE = "en"
 # A breath between sentences; inside each sentence's audio, so the measured windows (and
@@ -77,6 +84,8 @@ class ManimNarration:
             return None
         voice = VoiceSettings(voice=voice_name, pause_ms=PAUSE_MS)
         speaker = self.narrator.speaker(voice, LANGUAGE)
+        if speaker is None:
+            raise StageFailed(f"no installed voice speaks {LANGUAGE!r}")
         wavs: list[Path] = []
         timed: list[TimedSentence] = []
         start = 0.0

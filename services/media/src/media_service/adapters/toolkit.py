@@ -1,4 +1,6 @@
-"""Builds the preparation job's Toolkit: the real TTS, captions, visuals and blob store.
+"""Builds the preparation job's Toolkit: the real TTS, captions, visuals, the designed
+pictures (scene design, word captions, segment encodes: the pipelined preparation) and the
+blob store.
 
 Called first thing at start: a missing caption font (`CaptionFontNotFound`) or voice stops
 the service before it takes any work, with the reason in the error.
@@ -16,6 +18,7 @@ from videogen_runtime.settings import Settings
 
 from media_service.adapters.audio_probe import PyAvProbe
 from media_service.adapters.captions import AssCaptioner
+from media_service.adapters.designed_visuals import DesignedPictures
 from media_service.adapters.narrator import narrator_from_env
 from media_service.adapters.pexels_visuals import PexelsVisuals
 from media_service.adapters.procedural_visuals import ProceduralVisuals
@@ -47,5 +50,5 @@ async def build_toolkit(settings: Settings, config: MediaConfig, stack: AsyncExi
     )
     return Toolkit(
         narrator=narrator, probe=PyAvProbe(), blobs=blobs, captioner=AssCaptioner(font),
-        visuals=visuals, clock=utc_now,
+        visuals=visuals, clock=utc_now, pictures=DesignedPictures(font),
     )

@@ -11,7 +11,12 @@ from uuid import UUID
 
 import msgspec
 from videogen_contracts.media.commands import PrepareMedia
-from videogen_contracts.media.events import CaptionCue, ChosenVisual, PreparationStage
+from videogen_contracts.media.events import (
+    CaptionCue,
+    ChosenVisual,
+    PictureSegment,
+    PreparationStage,
+)
 from videogen_contracts.project.events import Timestamp
 
 
@@ -37,6 +42,12 @@ class RecordNarration(WorkerCommand, frozen=True, kw_only=True):
     synthesizer: str = ""
     # The audio was found stored (same text and voice), not synthesized by this job.
     reused: bool = False
+    # The sentence's detected language, its word timings' blob and their source, and
+    # whether no installed voice speaks it (silence of its reading time instead).
+    language: str = ""
+    words_key: str | None = None
+    timing: str = ""
+    unvoiced: bool = False
 
     @property
     def step(self) -> str:
@@ -44,6 +55,9 @@ class RecordNarration(WorkerCommand, frozen=True, kw_only=True):
 
 
 class CompleteNarration(WorkerCommand, frozen=True, kw_only=True):
+    # The silence the timeline leaves after each sentence, in script order (empty: none).
+    pauses: list[float] = msgspec.field(default_factory=list)
+
     @property
     def step(self) -> str:
         return "narration-completed"
@@ -53,6 +67,7 @@ class CompleteCaptions(WorkerCommand, frozen=True, kw_only=True):
     ass_key: str
     srt_key: str
     cues: list[CaptionCue]
+    vtt_key: str | None = None
 
     @property
     def step(self) -> str:
@@ -61,6 +76,10 @@ class CompleteCaptions(WorkerCommand, frozen=True, kw_only=True):
 
 class ChooseVisuals(WorkerCommand, frozen=True, kw_only=True):
     visuals: list[ChosenVisual]
+    # The picture already encoded (pipelined with the narration) and the media half of
+    # the quality report; empty / None for a preparation that encodes nothing.
+    segments: list[PictureSegment] = msgspec.field(default_factory=list)
+    report_key: str | None = None
 
     @property
     def step(self) -> str:

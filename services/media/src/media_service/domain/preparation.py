@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Literal, assert_never
 from uuid import UUID
 
+import msgspec
 from videogen_contracts.errors import Conflict, Invalid, NotFound
 from videogen_contracts.media.commands import PrepareMedia
 from videogen_contracts.media.events import (
@@ -30,6 +31,7 @@ from videogen_contracts.media.events import (
     MediaPreparationResumed,
     NarratedSentence,
     NarrationCompleted,
+    Presentation,
     SentenceNarrated,
     VisualsChosen,
 )
@@ -42,7 +44,7 @@ from media_service.domain.commands import (
     MediaCommand,
     RecordNarration,
 )
-from media_service.domain.rules import check_request, check_visuals
+from media_service.domain.rules import check_request, check_segments, check_visuals
 
 Stage = Literal["none", "narrating", "captioning", "choosing_visuals", "done", "failed"]
 # The stage a failure in each step leaves to resume.
@@ -51,6 +53,8 @@ RESUMES_AT: dict[str, Stage] = {
 }
 
 _EMPTY: Mapping[UUID, NarratedSentence] = MappingProxyType({})
+_NO_EVENTS: Mapping[UUID, SentenceNarrated] = MappingProxyType({})
+_DEFAULT_PRESENTATION = Presentation()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,9 @@ class Preparation:
     # Script order; what NarrationCompleted lists and what the visuals must cover.
     sentence_ids: tuple[UUID, ...] = ()
     narrated: Mapping[UUID, NarratedSentence] = field(default_factory=lambda: _EMPTY)
+    # The same sentences' events as recorded: their language, voice and word timings
+    # (what a resumed job's captions and quality report need).
+    spoken: Mapping[UUID, SentenceNarrated] = field(default_factory=lambda: _NO_EVENTS)
     # Where a failed preparation resumes; which attempt this is (1, then 2 after a retry).
     resume_at: Stage = "narrating"
     attempt: int = 1
@@ -82,7 +89,8 @@ def evolve(state: Preparation, event: MediaEvent) -> Preparation:
                 sentence_id=event.sentence_id, key=event.key, duration_s=event.duration_s
             )
             narrated = MappingProxyType({**state.narrated, event.sentence_id: item})
-            return replace(state, narrated=narrated)
+            spoken = MappingProxyType({**state.spoken, event.sentence_id: event})
+            return replace(state, narrated=narrated, spoken=spoken)
         case NarrationCompleted():
             return replace(state, stage="captioning")
         case CaptionsCompleted():
@@ -132,6 +140,11 @@ def _prepare(command: PrepareMedia, state: Preparation) -> list[MediaEvent]:
             production_id=command.production_id, project_id=command.project_id,
             sentences=command.sentences, voice=command.voice, render=command.render,
             language=command.language, requested_at=command.now,
+            # Left out at its default, so a request without one encodes as it always did.
+            presentation=(
+                msgspec.UNSET if command.presentation == _DEFAULT_PRESENTATION
+                else command.presentation
+            ),
         )
     ]
 
@@ -173,6 +186,8 @@ def _record_narration(command: RecordNarration, state: Preparation) -> list[Medi
             production_id=command.production_id, project_id=project_id,
             sentence_id=command.sentence_id, key=command.key, duration_s=command.duration_s,
             synthesizer=command.synthesizer, reused=command.reused, narrated_at=command.now,
+            language=command.language, words_key=command.words_key, timing=command.timing,
+            unvoiced=command.unvoiced,
         )
     ]
 
@@ -185,12 +200,24 @@ def _complete_narration(command: CompleteNarration, state: Preparation) -> list[
     if missing:
         raise Conflict(f"{len(missing)} sentence(s) not narrated yet, first {missing[0]}")
     items = [state.narrated[s] for s in state.sentence_ids]
+    pauses = [0.0] * len(items)
+    if command.pauses:
+        if len(command.pauses) != len(items) or any(not 0 <= p <= 10 for p in command.pauses):
+            raise Invalid("pauses", "one pause (0 to 10 s) per sentence, in script order")
+        pauses = [round(p, 6) for p in command.pauses]
+        items = [replace_struct(i, pause_s=p) for i, p in zip(items, pauses, strict=True)]
+    # The timeline's length: every narration and the silence after it.
+    total = sum(i.duration_s for i in items) + sum(pauses)
     return [
         NarrationCompleted(
             production_id=command.production_id, project_id=project_id, items=items,
-            total_duration_s=round(sum(i.duration_s for i in items), 6), completed_at=command.now,
+            total_duration_s=round(total, 6), completed_at=command.now,
         )
     ]
+
+
+def replace_struct(item: NarratedSentence, *, pause_s: float) -> NarratedSentence:
+    return msgspec.structs.replace(item, pause_s=pause_s)
 
 
 def _complete_captions(command: CompleteCaptions, state: Preparation) -> list[MediaEvent]:
@@ -203,6 +230,7 @@ def _complete_captions(command: CompleteCaptions, state: Preparation) -> list[Me
         CaptionsCompleted(
             production_id=command.production_id, project_id=project_id, ass_key=command.ass_key,
             srt_key=command.srt_key, cues=command.cues, completed_at=command.now,
+            vtt_key=command.vtt_key if command.vtt_key is not None else msgspec.UNSET,
         )
     ]
 
@@ -214,10 +242,13 @@ def _choose_visuals(command: ChooseVisuals, state: Preparation) -> list[MediaEve
     if state.stage != "choosing_visuals":
         raise Conflict("visuals are chosen after the captions are complete")
     check_visuals(command.visuals, state.sentence_ids)
+    check_segments(command.segments, len(state.sentence_ids))
     return [
         VisualsChosen(
             production_id=command.production_id, project_id=project_id, visuals=command.visuals,
             chosen_at=command.now,
+            segments=command.segments or msgspec.UNSET,
+            report_key=command.report_key if command.report_key is not None else msgspec.UNSET,
         )
     ]
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from videogen_contracts.errors import Invalid
 from videogen_contracts.media.commands import PrepareMedia
-from videogen_contracts.media.events import ChosenVisual
+from videogen_contracts.media.events import ChosenVisual, PictureSegment
 
 MAX_SENTENCES = 5_000
 MAX_SENTENCE_CHARS = 2_000
@@ -66,5 +66,18 @@ def check_visuals(visuals: Sequence[ChosenVisual], sentence_ids: Sequence[UUID])
     for index, visual in enumerate(visuals):
         if visual.kind == "procedural" and visual.spec is None:
             raise Invalid(f"visuals[{index}].spec", "a procedural visual needs a spec")
-        if visual.kind == "stock" and not visual.key:
-            raise Invalid(f"visuals[{index}].key", "a stock visual needs a blob key")
+        if visual.kind in ("stock", "designed") and not visual.key:
+            raise Invalid(f"visuals[{index}].key", f"a {visual.kind} visual needs a blob key")
+
+
+def check_segments(segments: Sequence[PictureSegment], sentences: int) -> None:
+    """Segments (when there are any) cover every sentence once, in order, each non-empty."""
+    if not segments:
+        return
+    expected = 0
+    for index, segment in enumerate(segments):
+        if segment.first != expected or segment.count < 1 or segment.frames < segment.count:
+            raise Invalid(f"segments[{index}]", "segments cover the sentences in order, once")
+        expected += segment.count
+    if expected != sentences:
+        raise Invalid("segments", f"segments cover {expected} of {sentences} sentences")

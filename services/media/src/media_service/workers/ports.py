@@ -20,6 +20,7 @@ from videogen_contracts.media.events import (
     SentenceText,
     VoiceSettings,
 )
+from videogen_text.words import SentenceWords
 
 
 class StageFailed(Exception):
@@ -31,18 +32,27 @@ class StageFailed(Exception):
 
 
 class Narrator(Protocol):
-    """Speaks one sentence into a WAV file; bounds its own parallelism across jobs."""
+    """Speaks one sentence into a WAV file, with its words' timings; bounds its own
+    parallelism across jobs. `language` is the sentence's own (tts/language.py)."""
 
     @property
     def name(self) -> str: ...
 
-    def speaker(self, voice: VoiceSettings, language: str) -> str:
-        """Who speaks with these settings ("piper:en_US-joe-medium"): recorded, and part of
-        the narration cache key. Raises StageFailed for a voice that is not installed."""
+    def speaker(self, voice: VoiceSettings, language: str) -> str | None:
+        """Who speaks a sentence in `language` with these settings
+        ("piper:en_US-joe-medium"): recorded, and part of the narration cache key. The
+        job's voice for its own language, else the language's own voice; None when no
+        installed voice speaks it (the sentence is then not voiced: tts/unvoiced.py).
+        Raises StageFailed for a voiceName that is not installed."""
         ...
 
-    async def narrate(self, text: str, voice: VoiceSettings, language: str, out: Path) -> None:
-        """Raises StageFailed when this text cannot be spoken."""
+    async def narrate(
+        self, text: str, voice: VoiceSettings, language: str, out: Path
+    ) -> SentenceWords:
+        """Write `out` and return when each word is said in it (seconds from its start):
+        source "piper-alignment" for Piper, "aligner" for espeak-ng and vendors' voices,
+        "none" for a sentence no voice could read (silence of its reading time).
+        Raises StageFailed when this text cannot be spoken."""
         ...
 
 

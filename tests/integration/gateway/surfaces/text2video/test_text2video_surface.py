@@ -68,6 +68,7 @@ class FakeProjectService:
         self.ns = ns
         self.versions: dict[UUID, int] = {}
         self.texts: list[str] = []
+        self.commands: list[StartProduction] = []
         self.refuse: CommandRejected | None = None
 
     async def start_production(self, data: bytes, headers: Mapping[str, str]) -> CommandReply:
@@ -75,6 +76,7 @@ class FakeProjectService:
             return self.refuse
         command = msgspec.json.decode(data, type=StartProduction)
         self.texts.append(command.text)
+        self.commands.append(command)
         version = await self.publish(command.production_id, ProductionQueued(
             production_id=command.production_id, project_id=command.project_id,
             kind=command.kind, text=command.text, render=command.render, voice=command.voice,
@@ -180,7 +182,8 @@ async def test_a_job_is_visible_right_after_generate(client: httpx.AsyncClient) 
     body = status.json()
     # doc 004's fields, and VideoGen's additive ones (docs/jobs-api.md)
     assert set(body) == {"status", "progress", "message", "created_at", "logs", "stage",
-                         "project_id", "kind"}
+                         "project_id", "kind", "quality"}
+    assert body["quality"] is None  # until the video is finished
     assert (body["status"], body["progress"], body["logs"]) == ("queued", 0, [])
     assert (body["stage"], body["project_id"], body["kind"]) == ("queued", str(job), "text2video")
     assert abs(body["created_at"] - datetime.now(UTC).timestamp()) < 60
@@ -294,3 +297,112 @@ async def test_a_refused_command_is_a_clear_4xx(
                                      field="text")
     body = problem(await client.post("/generate", json={"text": "Fine text."}), 400)
     assert body["error"] == "text: too many sentences"
+
+
+# --- issue 15: the look and sound asked for, the quality report and the WebVTT -----------
+
+CAPTIONS = {"style": "karaoke", "position": "center", "size": 1.25, "color": "#ffffff",
+            "highlight_color": "#FFD400", "outline": 2, "max_words": 5}
+LOOK = {"style": "playful", "captions": CAPTIONS,
+        "sound": {"loudness_lufs": -16, "music": "procedural"}}
+
+
+async def test_the_look_and_sound_reach_the_production(
+    client: httpx.AsyncClient, project: FakeProjectService
+) -> None:
+    response = await client.post("/generate", json={"text": "Bees dance.", **LOOK})
+    assert response.status_code == 202, response.text
+    presentation = project.commands[-1].presentation
+    assert presentation.style == "playful"
+    assert msgspec.to_builtins(presentation.captions) == CAPTIONS
+    assert (presentation.sound.loudness_lufs, presentation.sound.music) == (-16.0, "procedural")
+    await generate(client)
+    assert project.commands[-1].presentation.style == "clean"  # none asked: the default
+
+
+@pytest.mark.parametrize(("options", "error"), [
+    ({"style": "cinematic"}, 'style must be one of "clean", "bold", "documentary", "playful"'),
+    ({"captions": {"style": "neon"}},
+     'captions.style must be one of "classic", "karaoke", "word_by_word", "highlight"'),
+    ({"captions": {"max_words": 40}}, "captions.max_words must be an integer from 1 to 12"),
+    ({"sound": {"loudness_lufs": 0}}, "sound.loudness_lufs must be a number from -23 to -9"),
+    ({"sound": {"music": "upload"}}, 'sound.music_asset_id is required with music "upload":'
+     " the id of an audio asset uploaded to the editor"),
+    ({"sound": {"music_asset_id": str(UUID(int=7))}},
+     f"sound.music_asset_id: no editor asset {UUID(int=7)} of yours"),
+])
+async def test_bad_options_get_doc_004_s_error(
+    client: httpx.AsyncClient, project: FakeProjectService, options: dict[str, Any], error: str
+) -> None:
+    response = await client.post("/generate", json={"text": "Bees dance.", **options})
+    problem(response, 400, error)
+    assert project.commands == []
+
+
+async def _finish(
+    project: FakeProjectService, job: UUID, *, report_key: str | None, vtt_key: str | None
+) -> None:
+    await project.publish(job, ProductionCompleted(
+        production_id=job, video_key=f"videos/{job}.mp4", subtitle_key=f"videos/{job}.srt",
+        duration_s=2.0, size_bytes=len(VIDEO), at=datetime.now(UTC),
+        report_key=report_key if report_key else msgspec.UNSET,
+        vtt_key=vtt_key if vtt_key else msgspec.UNSET,
+    ))
+
+
+REPORT = {"loudness": {"integrated_lufs": -14.2, "true_peak_dbtp": -1.4, "target_lufs": -14.0},
+          "scenes": {"count": 6, "meaningful": 5, "typographic": 1},
+          "av_sync": {"video_s": 26.5, "audio_s": 26.5, "offset_ms": 0}}
+VTT_TEXT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.200\n<00:00:00.000>Bees <00:00:00.400>dance.\n"
+
+
+async def test_the_report_and_the_captions_of_a_finished_job(
+    client: httpx.AsyncClient, project: FakeProjectService, tmp_path: Path
+) -> None:
+    job = await generate(client)
+    problem(await client.get(f"/jobs/{job}/report"), 404, "Quality report not ready")
+    problem(await client.get(f"/jobs/{job}/captions.vtt"), 404, "Captions not ready")
+    blobs = tmp_path / "blobs"
+    (blobs / "reports").mkdir(parents=True)
+    (blobs / "reports" / f"{job}.json").write_bytes(msgspec.json.encode(REPORT))
+    (blobs / "videos").mkdir(parents=True)
+    (blobs / "videos" / f"{job}.vtt").write_text(VTT_TEXT, encoding="utf-8")
+    await _finish(project, job, report_key=f"reports/{job}.json", vtt_key=f"videos/{job}.vtt")
+    status = await _wait_status(client, job, "completed")
+    assert status["quality"] == REPORT
+    report = await client.get(f"/jobs/{job}/report")
+    assert (report.status_code, report.json()) == (200, REPORT)
+    assert report.headers["content-type"] == "application/json"
+    vtt = await client.get(f"/jobs/{job}/captions.vtt")
+    assert vtt.status_code == 200
+    assert vtt.headers["content-type"].startswith("text/vtt")
+    assert vtt.headers["content-disposition"] == (
+        f'attachment; filename="generated_video_{job}.vtt"')
+    assert vtt.text == VTT_TEXT
+    part = await client.get(f"/jobs/{job}/captions.vtt", headers={"Range": "bytes=0-5"})
+    assert (part.status_code, part.content) == (206, b"WEBVTT")
+    # The listing stays light: no reports read for it.
+    listed = (await client.get("/jobs")).json()["jobs"][str(job)]
+    assert "quality" not in listed
+
+
+async def test_a_job_finished_without_a_report_says_so(
+    client: httpx.AsyncClient, project: FakeProjectService, tmp_path: Path
+) -> None:
+    job = await generate(client)
+    await _finish(project, job, report_key=None, vtt_key=None)
+    assert (await _wait_status(client, job, "completed"))["quality"] is None
+    problem(await client.get(f"/jobs/{job}/report"), 404, "Quality report not ready")
+    problem(await client.get(f"/jobs/{job}/captions.vtt"), 404, "Captions not ready")
+    # A report key whose file is gone (or is not a report) is no report, never a 500.
+    other = await generate(client)
+    await _finish(project, other, report_key=f"reports/{other}.json", vtt_key=None)
+    assert (await _wait_status(client, other, "completed"))["quality"] is None
+    problem(await client.get(f"/jobs/{other}/report"), 404, "Quality report not ready")
+
+
+@pytest.mark.parametrize("path", ["/jobs/{}/report", "/jobs/{}/captions.vtt"])
+async def test_the_report_of_an_unknown_job_is_not_found(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    problem(await client.get(path.format(UUID(int=3))), 404, "Job not found")

@@ -1,6 +1,7 @@
 """voiceSpec.voiceName picks the voice, for real: Piper's and espeak-ng's voices sound
-different (measured on the WAVs), the language picks when no name is given, and a name
-that is not installed is refused, naming the installed voices."""
+different (measured on the WAVs), the language picks when no name is given or when the
+named voice does not speak the sentence's language, and a name that is not installed is
+refused, naming the installed voices."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ async def test_two_voices_sound_different(narrator: VoiceNarrator, tmp_path: Pat
     joe = await speak(narrator, tmp_path, "joe-us")
     joe_again = await speak(narrator, tmp_path, "joe-us")
     espeak = await speak(narrator, tmp_path, "espeak:en-us")
-    german = await speak(narrator, tmp_path, "espeak:de")
+    german = await speak(narrator, tmp_path, "espeak:de", "de")
     # Piper varies a little from one synthesis to the next; another voice, far more.
     same = spectral_distance(joe, joe_again)
     assert spectral_distance(joe, espeak) > max(2.0, 4 * same)
@@ -86,14 +87,18 @@ async def test_who_speaks_follows_the_name_else_the_language(narrator: VoiceNarr
     assert speaker(None) == speaker("joe-us") == speaker("JOE-US") == "piper:en_US-joe-medium"
     assert speaker("espeak:en-us") == "espeak:en-us"
     assert speaker(None, "de") == "espeak:de", "espeak-ng for a language Piper cannot speak"
-    assert speaker("joe-us", "de") == "piper:en_US-joe-medium", "the name wins"
+    # The job's voice speaks the sentences of its own language; a German sentence in a
+    # job voiced by joe-us is read by a German voice, not by the English one.
+    assert speaker("joe-us", "en-GB") == "piper:en_US-joe-medium"
+    assert speaker("joe-us", "de") == "espeak:de"
+    assert speaker("espeak:fr-fr", "fr") == "espeak:fr-fr"
 
 
 async def test_the_language_voice_is_the_one_that_speaks(
     narrator: VoiceNarrator, tmp_path: Path
 ) -> None:
     by_language = await speak(narrator, tmp_path, None, "de")
-    named = await speak(narrator, tmp_path, "espeak:de")
+    named = await speak(narrator, tmp_path, "espeak:de", "de")
     piper = await speak(narrator, tmp_path, "joe-us")
     assert spectral_distance(by_language, named) < spectral_distance(by_language, piper) / 4
 

@@ -27,7 +27,12 @@ from videogen_contracts.export.events import (
     RenderRequested,
     TimelineClip,
 )
-from videogen_contracts.media.events import ChosenVisual, ProceduralSpec
+from videogen_contracts.media.events import (
+    ChosenVisual,
+    PictureSegment,
+    ProceduralSpec,
+    SoundOptions,
+)
 from videogen_contracts.project.production import RenderSettings
 
 NOW = datetime(2025, 3, 1, 9, 31, tzinfo=UTC)
@@ -151,6 +156,52 @@ def test_bad_requests_are_invalid_naming_the_field(change: dict[str, object], fi
 def test_a_stock_visual_needs_its_key() -> None:
     bad = replace(clip(S1), visual=ChosenVisual(sentence_id=S1, keywords=[], kind="stock"))
     When((), replace(REQUEST, clips=[bad])).raises(Invalid, "clips[0].visual.key")
+
+
+def test_a_designed_visual_needs_its_still() -> None:
+    bad = replace(clip(S1), visual=ChosenVisual(sentence_id=S1, keywords=[], kind="designed"))
+    When((), replace(REQUEST, clips=[bad])).raises(Invalid, "clips[0].visual.key")
+
+
+SEGMENTS = [PictureSegment(key="segments/p/a.mp4", first=0, count=1, frames=60)]
+
+
+def test_segments_sound_and_the_media_report_are_requested_along() -> None:
+    sound = SoundOptions(loudness_lufs=-16.0, music="procedural")
+    command = replace(
+        REQUEST, clips=REQUEST.clips[:1], segments=SEGMENTS, sound=sound,
+        media_report_key="reports/x.media.json",
+    )
+    expected = replace(
+        REQUESTED, clips=command.clips, segments=SEGMENTS, sound=sound,
+        media_report_key="reports/x.media.json",
+    )
+    When((), command).then(expected)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"segments": [replace(SEGMENTS[0], first=1)]}, "segments[0]"),
+        ({"segments": [replace(SEGMENTS[0], key="../x.mp4")]}, "segments[0].key"),
+        ({"segments": SEGMENTS * 2}, "segments[1]"),
+        ({"sound": SoundOptions(loudness_lufs=3.0)}, "sound.loudness_lufs"),
+        ({"sound": SoundOptions(music="upload")}, "sound.music_key"),
+        ({"media_report_key": "/abs.json"}, "media_report_key"),
+    ],
+)
+def test_bad_picture_requests_are_invalid(change: dict[str, object], field: str) -> None:
+    When((), replace(REQUEST, clips=REQUEST.clips[:1], **change)).raises(Invalid, field)
+
+
+def test_a_completion_names_its_report_and_webvtt() -> None:
+    command = replace(COMPLETE, report_key=f"reports/{RID}.json", vtt_key="videos/x.vtt")
+    completed = RenderCompleted(
+        **IDS, video_key=COMPLETE.video_key, subtitle_key=COMPLETE.subtitle_key,
+        duration_s=3.5, size_bytes=1234, completed_at=NOW, report_key=f"reports/{RID}.json",
+        vtt_key="videos/x.vtt",
+    )
+    When((REQUESTED,), command).then(completed)
 
 
 def test_a_procedural_visual_needs_its_spec() -> None:

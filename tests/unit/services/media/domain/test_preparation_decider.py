@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
+import msgspec
 import pytest
 from media_service.domain.commands import (
     ChooseVisuals,
@@ -28,7 +29,9 @@ from videogen_contracts.media.events import (
     MediaPreparationRequested,
     NarratedSentence,
     NarrationCompleted,
+    PictureSegment,
     PreparationStage,
+    Presentation,
     ProceduralSpec,
     SentenceNarrated,
     SentenceText,
@@ -282,6 +285,86 @@ def test_a_procedural_visual_needs_its_spec() -> None:
 def test_visuals_chosen_twice_is_a_no_op() -> None:
     command = choose(visuals=VISUALS)
     given(*THROUGH_NARRATION, CAPTIONS_DONE, VISUALS_DONE).when(command).then()
+
+
+# --- the pipelined preparation's additions ----------------------------------------------------
+
+
+def test_a_presentation_is_recorded_and_the_default_left_out() -> None:
+    styled = prepare(presentation=Presentation(style="bold"))
+    bold = decide(styled, fold(()))[0]
+    assert isinstance(bold, MediaPreparationRequested)
+    assert bold.presentation == Presentation(style="bold")
+    # The default is not encoded: a request without one reads back as it always did.
+    given().when(prepare(presentation=Presentation())).then(REQUESTED)
+
+
+def test_a_narration_records_its_language_words_and_voice() -> None:
+    command = msgspec.structs.replace(
+        record(S1), language="ja", words_key="narration/x.words.json", timing="none",
+        unvoiced=True,
+    )
+    expected = msgspec.structs.replace(
+        narrated(S1), language="ja", words_key="narration/x.words.json", timing="none",
+        unvoiced=True,
+    )
+    given(REQUESTED).when(command).then(expected)
+
+
+def test_narration_completes_with_its_pauses_on_the_timeline() -> None:
+    command = msgspec.structs.replace(complete_narration(), pauses=[0.25, 0.6])
+    items = [msgspec.structs.replace(ITEMS[0], pause_s=0.25),
+             msgspec.structs.replace(ITEMS[1], pause_s=0.6)]
+    done = msgspec.structs.replace(NARRATION_DONE, items=items, total_duration_s=4.35)
+    given(REQUESTED, narrated(S1, 1.5), narrated(S2, 2.0)).when(command).then(done)
+
+
+def test_pauses_must_match_the_sentences() -> None:
+    command = msgspec.structs.replace(complete_narration(), pauses=[0.25])
+    given(REQUESTED, narrated(S1), narrated(S2)).when(command).raises(Invalid, "pauses")
+
+
+SEGMENTS = [
+    PictureSegment(key="segments/a.mp4", first=0, count=1, frames=45),
+    PictureSegment(key="segments/b.mp4", first=1, count=1, frames=60),
+]
+DESIGNED = [
+    ChosenVisual(sentence_id=S1, keywords=["one"], kind="designed", key="visuals/p/1.png",
+                 layout="title", icons=[]),
+    ChosenVisual(sentence_id=S2, keywords=["two"], kind="designed", key="visuals/p/2.png",
+                 layout="icon", icons=["bee"]),
+]
+
+
+def test_visuals_with_segments_and_a_report_close_the_preparation() -> None:
+    command = msgspec.structs.replace(
+        choose(visuals=DESIGNED), segments=SEGMENTS, report_key="reports/x.media.json"
+    )
+    done = msgspec.structs.replace(
+        VISUALS_DONE, visuals=DESIGNED, segments=SEGMENTS, report_key="reports/x.media.json"
+    )
+    given(*THROUGH_NARRATION, CAPTIONS_DONE).when(command).then(done)
+
+
+def test_segments_must_cover_the_script_in_order() -> None:
+    gap = [SEGMENTS[1]]
+    command = msgspec.structs.replace(choose(visuals=DESIGNED), segments=gap)
+    given(*THROUGH_NARRATION, CAPTIONS_DONE).when(command).raises(Invalid, "segments[0]")
+    short = [SEGMENTS[0]]
+    command = msgspec.structs.replace(choose(visuals=DESIGNED), segments=short)
+    given(*THROUGH_NARRATION, CAPTIONS_DONE).when(command).raises(Invalid, "segments")
+
+
+def test_a_designed_visual_needs_its_still() -> None:
+    bare = [DESIGNED[0], ChosenVisual(sentence_id=S2, keywords=[], kind="designed")]
+    command = choose(visuals=bare)
+    given(*THROUGH_NARRATION, CAPTIONS_DONE).when(command).raises(Invalid, "visuals[1].key")
+
+
+def test_captions_record_their_webvtt() -> None:
+    command = msgspec.structs.replace(CAPTIONS, vtt_key=f"captions/{PROD}.vtt")
+    done = msgspec.structs.replace(CAPTIONS_DONE, vtt_key=f"captions/{PROD}.vtt")
+    given(*THROUGH_NARRATION).when(command).then(done)
 
 
 # --- failure --------------------------------------------------------------------------------

@@ -98,7 +98,10 @@ def _from_media(event: RecordedEvent, command_id: str, now: datetime) -> Reactio
             return ReportNarrationProgress(command_id=command_id, now=now, production_id=pid)
         case media.NarrationCompleted():
             clips = [
-                NarrationClip(sentence_id=i.sentence_id, key=i.key, duration_s=i.duration_s)
+                NarrationClip(
+                    sentence_id=i.sentence_id, key=i.key, duration_s=i.duration_s,
+                    pause_s=i.pause_s,
+                )
                 for i in decoded.items
             ]
             return AttachNarration(
@@ -108,11 +111,12 @@ def _from_media(event: RecordedEvent, command_id: str, now: datetime) -> Reactio
         case media.CaptionsCompleted():
             return AttachCaptions(
                 command_id=command_id, now=now, production_id=pid, ass_key=decoded.ass_key,
-                srt_key=decoded.srt_key,
+                srt_key=decoded.srt_key, vtt_key=decoded.vtt_key,
             )
         case media.VisualsChosen():
             return AttachVisuals(
-                command_id=command_id, now=now, production_id=pid, visuals=decoded.visuals
+                command_id=command_id, now=now, production_id=pid, visuals=decoded.visuals,
+                segments=decoded.segments, report_key=decoded.report_key,
             )
         case media.MediaPreparationFailed():
             return FailProduction(
@@ -136,7 +140,8 @@ def _from_export(event: RecordedEvent, command_id: str, now: datetime) -> Reacti
             return CompleteProduction(
                 command_id=command_id, now=now, production_id=pid, video_key=decoded.video_key,
                 subtitle_key=decoded.subtitle_key, duration_s=decoded.duration_s,
-                size_bytes=decoded.size_bytes,
+                size_bytes=decoded.size_bytes, report_key=decoded.report_key,
+                vtt_key=decoded.vtt_key,
             )
         case export.RenderFailed():
             return FailProduction(

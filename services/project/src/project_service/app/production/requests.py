@@ -13,10 +13,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID, uuid5
 
+from msgspec import UNSET
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import CaptionTrack, TimelineClip
 from videogen_contracts.media.commands import PrepareMedia
-from videogen_contracts.media.events import ChosenVisual, FrameSettings, SentenceText
+from videogen_contracts.media.events import (
+    ChosenVisual,
+    FrameSettings,
+    PictureSegment,
+    Presentation,
+    SentenceText,
+)
 from videogen_contracts.media.events import VoiceSettings as MediaVoice
 from videogen_contracts.project.production import (
     NarrationClip,
@@ -44,6 +51,10 @@ class ProductionInputs:
     clips: tuple[NarrationClip, ...] = ()
     captions: ProductionCaptionsAttached | None = None
     visuals: tuple[ChosenVisual, ...] = field(default=())
+    # The picture already encoded by the media preparation (none: the one-pass render),
+    # and the media half of the quality report.
+    segments: tuple[PictureSegment, ...] = ()
+    media_report_key: str | None = None
     attempt: int = 1
 
 
@@ -60,7 +71,12 @@ def gather(events: Iterable[ProductionEvent]) -> ProductionInputs:
             case ProductionCaptionsAttached():
                 inputs = replace(inputs, captions=event)
             case ProductionVisualsAttached():
-                inputs = replace(inputs, visuals=tuple(event.visuals))
+                # A retry's visuals replace the earlier ones, their segments with them.
+                inputs = replace(
+                    inputs, visuals=tuple(event.visuals),
+                    segments=tuple(event.segments) if event.segments is not UNSET else (),
+                    media_report_key=event.report_key if event.report_key is not UNSET else None,
+                )
             case ProductionRetried():
                 inputs = replace(inputs, attempt=event.attempt)
             case _:
@@ -72,6 +88,11 @@ def _queued(inputs: ProductionInputs) -> ProductionQueued:
     if inputs.queued is None:
         raise IncompleteInputs("the production was never queued")
     return inputs.queued
+
+
+def presentation_of(queued: ProductionQueued) -> Presentation:
+    """The look the production was queued with; the default for one queued before looks."""
+    return queued.presentation if queued.presentation is not UNSET else Presentation()
 
 
 def draft_script(inputs: ProductionInputs, command_id: str, now: datetime) -> DraftScriptFromText:
@@ -109,6 +130,7 @@ def prepare_media(inputs: ProductionInputs, command_id: str, now: datetime) -> P
         ),
         render=FrameSettings(aspect=render.aspect, width=render.width, height=render.height),
         language=queued.language,
+        presentation=presentation_of(queued),
     )
 
 
@@ -136,7 +158,7 @@ def render_timeline(inputs: ProductionInputs, command_id: str, now: datetime) ->
         timeline.append(
             TimelineClip(
                 clip_id=sentence.sentence_id, text=sentence.text, narration_key=clip.key,
-                duration_s=clip.duration_s, visual=visual,
+                duration_s=clip.duration_s, visual=visual, pause_s=clip.pause_s,
             )
         )
     if not timeline:
@@ -153,8 +175,32 @@ def render_timeline(inputs: ProductionInputs, command_id: str, now: datetime) ->
         captions=CaptionTrack(
             ass_key=captions.ass_key if captions else None,
             srt_key=captions.srt_key if captions else None,
+            vtt_key=captions.vtt_key if captions else UNSET,
         ),
         settings=queued.render,
         output_key=video_key,
         subtitle_key=subtitle_key if captions else None,
+        segments=_segments_of(inputs),
+        sound=presentation_of(queued).sound,
+        media_report_key=inputs.media_report_key,
     )
+
+
+def _segments_of(inputs: ProductionInputs) -> list[PictureSegment]:
+    """The encoded picture, in timeline order; none for a one-pass render. Segments that
+    do not cover the sentences exactly (contiguous, from the first to the last) would join
+    into a picture out of step with its sound, so they fail the request instead."""
+    segments = sorted(inputs.segments, key=lambda s: s.first)
+    expected = 0
+    for segment in segments:
+        if segment.first != expected or segment.count <= 0:
+            raise IncompleteInputs(
+                f"the picture's segments do not cover the timeline: one starts at sentence"
+                f" {segment.first}, {expected} was expected"
+            )
+        expected += segment.count
+    if segments and expected != len(inputs.sentences):
+        raise IncompleteInputs(
+            f"the picture's segments cover {expected} sentences of {len(inputs.sentences)}"
+        )
+    return segments

@@ -12,7 +12,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import msgspec
-from videogen_contracts.media.events import ChosenVisual
+from videogen_contracts.media.events import ChosenVisual, PictureSegment
 from videogen_contracts.project.events import Timestamp
 from videogen_contracts.project.production import (
     CancelProduction,
@@ -46,10 +46,16 @@ class AttachNarration(ProductionStep, frozen=True):
 class AttachCaptions(ProductionStep, frozen=True):
     ass_key: str
     srt_key: str
+    # The WebVTT (word timings); UNSET from a media service that writes none.
+    vtt_key: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class AttachVisuals(ProductionStep, frozen=True):
     visuals: list[ChosenVisual]
+    # The pipelined media preparation's picture, already encoded, and its half of the
+    # quality report; UNSET from a preparation that encodes nothing (the one-pass render).
+    segments: list[PictureSegment] | msgspec.UnsetType = msgspec.UNSET
+    report_key: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class ReportNarrationProgress(ProductionStep, frozen=True):
@@ -72,6 +78,9 @@ class CompleteProduction(ProductionStep, frozen=True):
     subtitle_key: str | None
     duration_s: float
     size_bytes: int
+    # The quality report and the WebVTT beside the video, when the render wrote them.
+    report_key: str | msgspec.UnsetType | None = msgspec.UNSET
+    vtt_key: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class FailProduction(ProductionStep, frozen=True):

@@ -133,10 +133,14 @@ def _artefact_of(
             )
         case AttachCaptions():
             return ProductionCaptionsAttached(
-                production_id=pid, ass_key=command.ass_key, srt_key=command.srt_key, at=now
+                production_id=pid, ass_key=command.ass_key, srt_key=command.srt_key, at=now,
+                vtt_key=command.vtt_key,
             )
         case AttachVisuals():
-            return ProductionVisualsAttached(production_id=pid, visuals=command.visuals, at=now)
+            return ProductionVisualsAttached(
+                production_id=pid, visuals=command.visuals, at=now, segments=command.segments,
+                report_key=command.report_key,
+            )
         case _:
             assert_never(command)
 
@@ -232,6 +236,7 @@ def _complete(command: CompleteProduction, state: Production) -> list[Production
         ProductionCompleted(
             production_id=pid, video_key=command.video_key, subtitle_key=command.subtitle_key,
             duration_s=command.duration_s, size_bytes=command.size_bytes, at=now,
+            report_key=command.report_key, vtt_key=command.vtt_key,
         ),
     ]
 

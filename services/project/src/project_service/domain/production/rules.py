@@ -7,9 +7,15 @@ import re
 
 from msgspec import UNSET
 from videogen_contracts.errors import Invalid
+from videogen_contracts.media.events import Presentation
 from videogen_contracts.project.limits import (
     AUDIO_BITRATE_K,
+    CAPTION_MAX_WORDS_RANGE,
+    CAPTION_OUTLINE_RANGE,
+    CAPTION_SIZE_RANGE,
+    COLOR_PATTERN,
     LANGUAGE_MAX,
+    LOUDNESS_LUFS_RANGE,
     PAUSE_MAX_MS,
     PITCH_RANGE,
     QUALITY_LEVEL_RANGE,
@@ -37,6 +43,7 @@ PRESETS = frozenset(
     {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"}
 )
 _SPACES = re.compile(r"\s+")
+_COLOR = re.compile(COLOR_PATTERN)
 
 
 def check_start(command: StartProduction) -> None:
@@ -47,6 +54,7 @@ def check_start(command: StartProduction) -> None:
     check_required_text("language", command.language, LANGUAGE_MAX)
     check_render(command.render)
     check_voice(command.voice)
+    check_presentation(command.presentation)
 
 
 def check_text(text: str) -> None:
@@ -96,6 +104,29 @@ def check_voice(voice: VoiceSettings) -> None:
     _check_range("voice.rate", voice.rate, 0.25, 4.0)
     _check_range("voice.pitch", voice.pitch, *PITCH_RANGE)
     _check_range("voice.pause_ms", voice.pause_ms, 0, PAUSE_MAX_MS)
+
+
+def check_presentation(presentation: Presentation) -> None:
+    """The ranges of the look's options (the style and names are Literals: msgspec checks
+    them when the command is decoded)."""
+    captions, sound = presentation.captions, presentation.sound
+    if captions.size is not None:
+        _check_range("presentation.captions.size", captions.size, *CAPTION_SIZE_RANGE)
+    if captions.outline is not None:
+        _check_range("presentation.captions.outline", captions.outline, *CAPTION_OUTLINE_RANGE)
+    if captions.max_words is not None:
+        _check_range(
+            "presentation.captions.max_words", captions.max_words, *CAPTION_MAX_WORDS_RANGE
+        )
+    for name in ("color", "highlight_color"):
+        value = getattr(captions, name)
+        if value is not None and not _COLOR.fullmatch(value):
+            raise Invalid(f"presentation.captions.{name}",
+                          f"presentation.captions.{name} must be #rrggbb (got {value!r})")
+    _check_range("presentation.sound.loudness_lufs", sound.loudness_lufs, *LOUDNESS_LUFS_RANGE)
+    if sound.music == "upload" and not sound.music_key:
+        raise Invalid("presentation.sound.music_key",
+                      "music \"upload\" needs the key of the audio to lay under the narration")
 
 
 def topic_from_text(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from msgspec import UNSET
 from videogen_contracts.errors import Conflict, NotFound
+from videogen_contracts.media.events import Presentation
 from videogen_contracts.project.events import ProjectCreated, ProjectEvent
 from videogen_contracts.project.production import (
     ProductionBrief,
@@ -42,6 +43,9 @@ def decide_start(
         production_id=command.production_id, project_id=command.project_id, kind=command.kind,
         text=command.text, render=command.render, voice=command.voice, language=command.language,
         queued_at=command.now, brief=command.brief if command.brief is not None else UNSET,
+        # The default look is left out, so a production queued without one records what
+        # it always did (and reads back equal).
+        presentation=command.presentation if command.presentation != Presentation() else UNSET,
     )
     return project_events, [queued]
 
