@@ -6,6 +6,7 @@ list, as players do) to float samples, and `ebur128=peak=true` measures its loud
 
 from __future__ import annotations
 
+import asyncio
 import os
 import resource
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+import psutil  # type: ignore[import-untyped]
 import pytest
 from videogen_media.ffmpeg_path import ffmpeg_executable
 from videogen_media.loudness import RATE, Loudness, integrated_lufs, measure_loudness
@@ -350,6 +352,24 @@ def cpu_seconds() -> float:
         resource.getrusage(resource.RUSAGE_CHILDREN),
     )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+async def test_a_cancelled_render_leaves_no_ffmpeg_and_no_file(
+    narration: Spoken, tmp_path: Path
+) -> None:
+    narrations, total = laid_out(narration, 0.4)
+    out = tmp_path / "cancelled.m4a"
+    for delay in (0.05, 0.3):  # in the decode, then (likely) in the encode
+        task = asyncio.create_task(
+            render_soundtrack(narrations, total * 4, out, music=MusicBed("procedural"))
+        )
+        await asyncio.sleep(delay)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        kids = psutil.Process().children(recursive=True)
+        assert kids == []
+        assert os.listdir(tmp_path) == []
 
 
 def reference_audio_encode(seconds: float, workdir: Path) -> tuple[float, float]:

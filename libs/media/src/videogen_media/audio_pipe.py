@@ -40,7 +40,11 @@ async def _kill(procs: Sequence[asyncio.subprocess.Process]) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
     for proc in procs:
-        await asyncio.shield(proc.wait())
+        # Read its pipes to the end, not just wait(): the cancelled read left stdout paused
+        # (its buffer full of samples), and asyncio (3.11) reports the exit only once every
+        # pipe has closed, so a bare wait() would never return.
+        with contextlib.suppress(OSError, ValueError):
+            await asyncio.shield(proc.communicate())
 
 
 def _checked(proc: asyncio.subprocess.Process, err: bytes) -> str:

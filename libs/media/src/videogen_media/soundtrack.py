@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,9 +224,10 @@ async def _encode_measured(exe: str, pcm: Samples, output: Path, bitrate_k: int)
     """Encode `pcm` (speech, or speech + bed L/R) to `output`; the AAC's loudness."""
     channels = pcm.shape[1] if pcm.ndim > 1 else 1
     # Written whole under a temporary name, then renamed: a retried job never finds half a
-    # soundtrack in place. The name is relative (ffmpeg runs in the output's folder) so the
-    # tee muxer's option syntax never meets a ':' or '|' of the path.
-    partial = f".{output.name}.{os.getpid()}.part"
+    # soundtrack in place, and two renders into one folder never share a name. The name is
+    # relative (ffmpeg runs in the output's folder) and plain, so the tee muxer's option
+    # syntax never meets a ':' or '|' of a path.
+    partial = f".soundtrack-{uuid.uuid4().hex}.part"
     encode = [exe, *_LOG, "-v", "error", "-y",
               "-f", "f32le", "-ar", str(RATE), "-ac", str(channels), "-i", "pipe:0",
               "-filter_complex", _graph(channels), "-map", "[out]",
@@ -264,9 +266,20 @@ async def render_soundtrack(
     _check(narrations, total_s, target_lufs, bitrate_k)
     exe = ffmpeg_exe or ffmpeg_executable()
     total = round(total_s * RATE)
-    (speech, speech_lufs), (bed, label) = await asyncio.gather(
-        _speech(exe, narrations, total), _bed(exe, music, total, target_lufs)
+    # return_exceptions: cancelled, gather then waits for both halves to finish (the
+    # decode kills and reaps its ffmpeg) before this returns; without it, it would return
+    # as soon as the thread's half was cancelled, the decode's ffmpeg still being killed.
+    spoken, laid = await asyncio.gather(
+        _speech(exe, narrations, total),
+        _bed(exe, music, total, target_lufs),
+        return_exceptions=True,
     )
+    for failed in (spoken, laid):
+        if isinstance(failed, BaseException):
+            raise failed
+    assert not isinstance(spoken, BaseException)
+    assert not isinstance(laid, BaseException)
+    (speech, speech_lufs), (bed, label) = spoken, laid
     speech_target, ceiling = target_lufs, SPEECH_CEILING
     for attempt in range(2):
         voiced, _ = normalise(speech, speech_target, ceiling_db=ceiling, measured_lufs=speech_lufs)
