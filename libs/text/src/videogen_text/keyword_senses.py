@@ -13,6 +13,16 @@ SENSES: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
         (("river", "stream", "creek", "lake", "shore", "canal", "flood", "fishing", "fish", "water",
           "muddy", "grassy", "bridge", "boat", "erosion", "otter"), ("water",)),
     ),
+    # "hives" is a rash in Font Awesome's terms (hand-dots); a hive is a bee's home.
+    "hive": (
+        (("rash", "itch", "itchy", "skin", "allergy", "allergic", "swelling"), ("hand-dots",)),
+        ((), ("bug",)),
+    ),
+    # Font Awesome files a golf score under "eagle"; the bird is the usual sense.
+    "eagle": (
+        (("golf", "hole", "birdie", "par", "putt", "golfer"), ("golf-ball-tee",)),
+        ((), ("dove", "feather")),
+    ),
     "mouse": (
         (("computer", "click", "keyboard", "cursor", "screen", "laptop", "desktop", "scroll",
           "button"), ("computer-mouse",)),
@@ -162,8 +172,12 @@ SENSES: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
     ),
     "fly": (
         (("bird", "wing", "eagle", "sky", "migrate", "nest", "feather"), ("dove", "feather")),
-        (("swat", "buzz", "insect", "maggot", "fruit"), ("bug",)),
-        ((), ("plane",)),
+        (("swat", "buzz", "insect", "maggot", "fruit", "bee", "honeybee", "wasp", "pollen",
+          "nectar"), ("bug",)),
+        (("plane", "airport", "airline", "pilot", "passenger", "ticket", "jet", "holiday"),
+         ("plane",)),
+        # Otherwise nothing: "fly several kilometres" said of an animal is not an aircraft.
+        ((), ()),
     ),
     "train": (
         (("swim", "swimmer", "gym", "athlete", "coach", "exercise", "team", "pool", "player",
