@@ -1,6 +1,8 @@
 """voiceSpec.voiceName end to end: the whole stack as processes, real Piper and real
 espeak-ng. A job that names a voice is narrated by that voice (as the media service
-recorded it); one that names none, by the default voice of its language."""
+recorded it); one that names none, by the default voice of its language. Since issue 15 the
+language is each sentence's own: the offline writer writes English even for a German brief,
+and English text is never read by the German voice (German text is: test_voice_choice)."""
 
 from __future__ import annotations
 
@@ -50,4 +52,6 @@ async def test_the_named_voice_narrates_else_the_languages(
         assert job["status"] == "Succeeded", job
     assert await speakers(stack, pg_url, named) == {"espeak:en-us"}
     assert await speakers(stack, pg_url, default) == {"piper:en_US-joe-medium"}
-    assert await speakers(stack, pg_url, german) == {"espeak:de"}
+    # The offline writer's sentences are English whatever the brief's language: read in
+    # English, not mumbled by espeak-ng's German.
+    assert await speakers(stack, pg_url, german) == {"piper:en_US-joe-medium"}

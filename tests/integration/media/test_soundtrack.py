@@ -405,3 +405,10 @@ async def test_sixty_seconds_of_soundtrack_is_quick(narration: Spoken, tmp_path:
               f" audio encode {ref_wall:.3f} s wall, {ref_cpu:.3f} s CPU; ratios"
               f" {wall / ref_wall:.2f} wall, {used / ref_cpu:.2f} CPU")  # fmt: skip
     assert max(ratios) <= 12.0
+
+
+def _is_ffmpeg(process: psutil.Process) -> bool:
+    try:
+        return "ffmpeg" in process.name() or any("ffmpeg" in a for a in process.cmdline()[:1])
+    except psutil.NoSuchProcess:
+        return False
