@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID, uuid5
 
+import msgspec
 from msgspec import UNSET
 from videogen_contracts.export.commands import RenderTimeline
 from videogen_contracts.export.events import CaptionTrack, TimelineClip
@@ -23,6 +24,7 @@ from videogen_contracts.media.events import (
     PictureSegment,
     Presentation,
     SentenceText,
+    SoundOptions,
 )
 from videogen_contracts.media.events import VoiceSettings as MediaVoice
 from videogen_contracts.project.production import (
@@ -88,6 +90,15 @@ def _queued(inputs: ProductionInputs) -> ProductionQueued:
     if inputs.queued is None:
         raise IncompleteInputs("the production was never queued")
     return inputs.queued
+
+
+def sound_of(presentation: Presentation) -> SoundOptions:
+    """The sound as asked, its music's mood following the look when the client named none
+    (the music beds know the looks' names: playful plays bright, documentary reflective)."""
+    sound = presentation.sound
+    if sound.music_mood is None:
+        return msgspec.structs.replace(sound, music_mood=presentation.style)
+    return sound
 
 
 def presentation_of(queued: ProductionQueued) -> Presentation:
@@ -181,7 +192,7 @@ def render_timeline(inputs: ProductionInputs, command_id: str, now: datetime) ->
         output_key=video_key,
         subtitle_key=subtitle_key if captions else None,
         segments=_segments_of(inputs),
-        sound=presentation_of(queued).sound,
+        sound=sound_of(presentation_of(queued)),
         media_report_key=inputs.media_report_key,
     )
 

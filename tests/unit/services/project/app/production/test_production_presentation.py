@@ -190,7 +190,15 @@ def test_a_preparation_without_segments_renders_in_one_pass() -> None:
     journey.to_rendering(segments=False)
     render = requests.render_timeline(journey.inputs, "r", NOW)
     assert (render.segments, render.media_report_key) == ([], None)
-    assert render.sound == SoundOptions()
+    # No mood named: the music follows the look (the default look, clean).
+    assert render.sound == SoundOptions(music_mood="clean")
+
+
+def test_the_music_mood_follows_the_look_unless_named() -> None:
+    unnamed = Presentation(style="playful", sound=SoundOptions(music="procedural"))
+    assert requests.sound_of(unnamed).music_mood == "playful"
+    named = Presentation(style="playful", sound=SoundOptions(music_mood="reflective"))
+    assert requests.sound_of(named).music_mood == "reflective"
 
 
 @pytest.mark.parametrize("segments", [
