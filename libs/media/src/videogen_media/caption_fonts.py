@@ -15,8 +15,6 @@ winDescent)` pixels; a measured line is then the width libass draws, within a pi
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import importlib.util
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from PIL import ImageFont
 
+from videogen_media.font_files import codepoints, wheel_font
 from videogen_media.fonts import CaptionFont, _linked_dir
 
 Measure = Callable[[str], float]
@@ -48,15 +47,6 @@ class ChainFont:
 
 
 @functools.cache
-def _cmap(path: Path) -> frozenset[int]:
-    font = TTFont(str(path), lazy=True, fontNumber=0)
-    try:
-        return frozenset(font.getBestCmap() or {})
-    finally:
-        font.close()
-
-
-@functools.cache
 def _scale(path: Path) -> float:
     font = TTFont(str(path), lazy=True, fontNumber=0)
     try:
@@ -68,13 +58,6 @@ def _scale(path: Path) -> float:
         return float(upem) / float(extent)
     finally:
         font.close()
-
-
-def _wheel_font(module: str, pattern: str) -> Path | None:
-    if importlib.util.find_spec(module) is None:
-        return None
-    files = Path(str(importlib.resources.files(module))) / "files"
-    return next(iter(sorted(files.glob(pattern))), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +77,7 @@ class FontChain:
         """Index of the first font that draws `ch`; None when none does."""
         code = ord(ch)
         for index, font in enumerate(self.fonts):
-            if code in _cmap(font.path):
+            if code in codepoints(font.path):
                 return index
         return None
 
@@ -151,7 +134,7 @@ def font_chain(font: CaptionFont) -> FontChain:
     paths: list[tuple[Path, str | None]] = [(font.path, font.family)]
     if font.cjk is not None:
         paths.append((font.cjk.path, font.cjk.family))
-    extra = [p for p in (_wheel_font(m, g) for m, g in _WHEEL_FALLBACKS) if p is not None]
+    extra = [p for p in (wheel_font(m, g) for m, g in _WHEEL_FALLBACKS) if p is not None]
     if not extra and _SYSTEM_FALLBACK.is_file():
         extra = [_SYSTEM_FALLBACK]
     paths.extend((p, None) for p in extra)

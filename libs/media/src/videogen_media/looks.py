@@ -17,14 +17,13 @@ the music bed's mood. The faces come from font wheels (fontpkg-*), all variable 
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from videogen_contracts.media.events import CaptionStyleName, VisualStyle
 
+from videogen_media.font_files import wheel_font
 from videogen_media.fonts import find_caption_font
 from videogen_media.scene_types import Entrance, Transition
 
@@ -61,11 +60,7 @@ class Look:
 def _wheel_font(package: str, pattern: str) -> Path:
     """A font file shipped in a fontpkg wheel; the caption font if the wheel is missing
     (the scenes then look plainer, but never fail)."""
-    if importlib.util.find_spec(package) is not None:
-        files = Path(str(importlib.resources.files(package))) / "files"
-        for path in sorted(files.glob(pattern)):
-            return path
-    return find_caption_font().path
+    return wheel_font(package, pattern) or find_caption_font().path
 
 
 def _noto() -> Path:

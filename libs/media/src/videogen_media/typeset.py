@@ -13,17 +13,15 @@ count and height; lines are measured with the faces that draw them, so nothing o
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import importlib.util
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
 from videogen_media.caption_layout import balance_pair, clean_caption_text, wrap
+from videogen_media.font_files import codepoints, wheel_font
 from videogen_media.fonts import find_caption_font, find_cjk_font
 
 _NEUTRAL = frozenset(("WS", "ON", "CS", "ES", "ET", "EN", "AN", "NSM", "BN", "S", "B"))
@@ -54,28 +52,12 @@ class Block:
 
 
 @functools.cache
-def _cmap(path: Path) -> frozenset[int]:
-    font = TTFont(str(path), lazy=True, fontNumber=0)
-    try:
-        return frozenset(font.getBestCmap() or {})
-    finally:
-        font.close()
-
-
-def _wheel(package: str, pattern: str) -> Path | None:
-    if importlib.util.find_spec(package) is None:
-        return None
-    files = Path(str(importlib.resources.files(package))) / "files"
-    return next(iter(sorted(files.glob(pattern))), None)
-
-
-@functools.cache
 def fallbacks() -> tuple[Path, ...]:
     """The faces tried after a look's own, in order (those installed)."""
     found = [
-        _wheel("fontpkg_noto_sans", "NotoSans[[]*.ttf") or find_caption_font().path,
-        _wheel("fontpkg_noto_sans_arabic", "NotoSansArabic[[]*.ttf"),
-        _wheel("fontpkg_rubik", "Rubik[[]*.ttf"),
+        wheel_font("fontpkg_noto_sans", "NotoSans[[]*.ttf") or find_caption_font().path,
+        wheel_font("fontpkg_noto_sans_arabic", "NotoSansArabic[[]*.ttf"),
+        wheel_font("fontpkg_rubik", "Rubik[[]*.ttf"),
     ]
     cjk = find_cjk_font()
     found.append(cjk.path if cjk else None)
@@ -110,10 +92,10 @@ def runs(text: str, faces: Sequence[Face]) -> list[tuple[str, Face]]:
     for ch in clean_caption_text(text):
         code = ord(ch)
         neutral = unicodedata.bidirectional(ch) in _NEUTRAL
-        if out and neutral and code in _cmap(out[-1][1].path):
+        if out and neutral and code in codepoints(out[-1][1].path):
             out[-1] = (out[-1][0] + ch, out[-1][1])
             continue
-        face = next((f for f in faces if code in _cmap(f.path)), None)
+        face = next((f for f in faces if code in codepoints(f.path)), None)
         if face is None:
             continue
         if out and out[-1][1] == face:
