@@ -9,7 +9,6 @@ scripts (CJK, Arabic, emoji). The pipelined picture itself: test_pipelined_prepa
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import re
 import subprocess
@@ -18,7 +17,6 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 import av
 import imageio_ffmpeg
@@ -41,16 +39,16 @@ from videogen_contracts.media.events import (
     SentenceText,
     VisualsChosen,
     VoiceSettings,
-    stream_id_for,
 )
-from videogen_contracts.replies import CommandAccepted, CommandRejected
+from videogen_contracts.replies import CommandRejected
 from videogen_media.fonts import find_caption_font
 from videogen_media.render import scene_frames
 from videogen_runtime.settings import Settings
 
+from tests.integration.services.media.workers.preparation_runs import only, run_preparation
+
 pytestmark = pytest.mark.slow
 
-T = TypeVar("T")
 
 TEXTS = [
     "Volcanoes build new land where the ocean floor splits apart.",
@@ -88,23 +86,7 @@ async def prepare(media: MediaService, nc: Client, texts: list[str]) -> list[Med
         project_id=uuid.uuid4(),
         sentences=[SentenceText(sentence_id=uuid.uuid4(), text=t) for t in texts],
     )
-    reply = await send_command(
-        nc, media.plumbing.namespace, SERVICE, "prepare_media", command, correlation_id="it"
-    )
-    assert isinstance(reply, CommandAccepted), reply
-    for _ in range(1200):
-        recorded = await media.plumbing.store.read_stream(stream_id_for(command.production_id))
-        events = decode_events(recorded)
-        if isinstance(events[-1], VisualsChosen | MediaPreparationFailed):
-            return events
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not done: {[type(e).__name__ for e in events]}")
-
-
-def only(events: list[MediaEvent], kind: type[T]) -> T:
-    found = [e for e in events if isinstance(e, kind)]
-    assert len(found) == 1, (kind, found)
-    return found[0]
+    return decode_events(await run_preparation(media, nc, command, timeout_s=60))
 
 
 def probed_duration(path: Path) -> float:

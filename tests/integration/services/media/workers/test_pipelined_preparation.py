@@ -25,7 +25,6 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 import av
 import pytest
@@ -36,13 +35,10 @@ from media_service.config import MediaConfig
 from media_service.workers.ports import Narrator
 from nats.aio.client import Client
 from videogen_bus.connection import connect, drain
-from videogen_bus.rpc import send_command
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.media.commands import PrepareMedia
 from videogen_contracts.media.events import (
-    SERVICE,
     CaptionsCompleted,
-    MediaEvent,
     MediaPreparationFailed,
     NarrationCompleted,
     Presentation,
@@ -50,17 +46,16 @@ from videogen_contracts.media.events import (
     SentenceText,
     VisualsChosen,
     VoiceSettings,
-    stream_id_for,
 )
-from videogen_contracts.replies import CommandAccepted
 from videogen_media import quality
 from videogen_media.render import scene_frames
 from videogen_runtime.settings import Settings
 from videogen_text.words import SentenceWords
 
+from tests.integration.services.media.workers.preparation_runs import only, run_preparation
+
 pytestmark = pytest.mark.slow
 
-T = TypeVar("T")
 FPS = 30
 
 TEXTS = [
@@ -144,23 +139,7 @@ async def prepare(
         sentences=[SentenceText(sentence_id=uuid.uuid5(project_id, t), text=t) for t in texts],
         presentation=presentation or Presentation(style="bold"),
     )
-    reply = await send_command(
-        nc, media.plumbing.namespace, SERVICE, "prepare_media", command, correlation_id="it"
-    )
-    assert isinstance(reply, CommandAccepted), reply
-    for _ in range(2400):
-        recorded = await media.plumbing.store.read_stream(stream_id_for(command.production_id))
-        events = decode_events(recorded)
-        if isinstance(events[-1], VisualsChosen | MediaPreparationFailed):
-            return recorded
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not done: {[type(e).__name__ for e in events]}")
-
-
-def only(events: list[MediaEvent], kind: type[T]) -> T:
-    found = [e for e in events if isinstance(e, kind)]
-    assert len(found) == 1, (kind, found)
-    return found[0]
+    return await run_preparation(media, nc, command, timeout_s=120)
 
 
 def frame_count(path: Path) -> int:
