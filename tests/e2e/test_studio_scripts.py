@@ -301,7 +301,9 @@ async def test_a_second_generation_while_one_runs_is_a_conflict(api: httpx.Async
             unfinished.discard(message.data["jobId"])
         return not unfinished
 
-    feed = await read_sse(api, pid, until=all_ended)
+    # From the feed's start: a first connection replays only the latest run, and an
+    # earlier winner may have ended before the stream opened.
+    feed = await read_sse(api, pid, until=all_ended, last_event_id="0")
     owners = [m.data["jobId"] for m in feed if m.event != "connected"]
     # Runs never interleave: each winner's messages form one contiguous block.
     blocks = [job for i, job in enumerate(owners) if i == 0 or owners[i - 1] != job]
