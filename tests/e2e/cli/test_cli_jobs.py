@@ -127,14 +127,10 @@ def test_watch_survives_a_gateway_restart_resuming_after_the_last_event(
 
 def test_ctrl_c_leaves_the_job_running_unless_asked_to_cancel(cli: Cli) -> None:
     # stdin is not a terminal: Ctrl-C leaves the job running without asking.
+    # Each process is interrupted as soon as its job narrates, before the next one starts:
+    # a short job can run to its end while a second CLI is still starting on a loaded box.
     left = cli.spawn("generate", TEXT, "-o", "left.mp4")
     left_id = job_id_in(left.wait_for("job "))
-    # A terminal on stdin: Ctrl-C asks, and "c" cancels.
-    master, slave = pty.openpty()
-    asked = cli.spawn("generate", TEXT, "-o", "cancelled.mp4", stdin=slave)
-    os.close(slave)
-    asked_id = job_id_in(asked.wait_for("job "))
-
     left.wait_for("narration")
     left.proc.send_signal(signal.SIGINT)
     rc, _, stderr = left.finish(within=20)
@@ -142,6 +138,11 @@ def test_ctrl_c_leaves_the_job_running_unless_asked_to_cancel(cli: Cli) -> None:
     assert f"left job {left_id} running" in stderr
     assert "Traceback" not in stderr
 
+    # A terminal on stdin: Ctrl-C asks, and "c" cancels.
+    master, slave = pty.openpty()
+    asked = cli.spawn("generate", TEXT, "-o", "cancelled.mp4", stdin=slave)
+    os.close(slave)
+    asked_id = job_id_in(asked.wait_for("job "))
     asked.wait_for("narration")
     asked.proc.send_signal(signal.SIGINT)
     time.sleep(0.5)  # the answer waits in the terminal's buffer until the prompt reads it

@@ -76,8 +76,29 @@ def fuzz(
         schemathesis_command(base_url, report_dir, *extra, config=config), cwd=report_dir,
         capture_output=True, text=True, timeout=timeout, check=False,
     )
-    operations, failures = _read_junit(report_dir / "junit.xml")
-    return FuzzReport(done.returncode, done.stdout + done.stderr, operations, failures)
+    operations, failures, crashed = _read_junit(report_dir / "junit.xml")
+    output = done.stdout + done.stderr
+    if crashed:
+        # An operation whose only problem is schemathesis's own crash while generating its
+        # cases (no request failed a check): on Python 3.11, hypothesis's `ast.parse` in two
+        # worker threads at once can raise "AST constructor recursion depth mismatch", and
+        # hypothesis then reports "Inconsistent results". Run those operations once more,
+        # alone; whatever that run finds (a check failure or the same crash) stands.
+        again_dir = report_dir / "again"
+        again_dir.mkdir(exist_ok=True)
+        names = [arg for name in crashed for arg in ("--include-name", name)]
+        redone = subprocess.run(
+            schemathesis_command(base_url, again_dir, *extra, *names, "--phases",
+                                 "examples,coverage,fuzzing", config=config),
+            cwd=again_dir, capture_output=True, text=True, timeout=timeout, check=False,
+        )
+        _, again, still = _read_junit(again_dir / "junit.xml")
+        for name in crashed:
+            del failures[name]
+        failures.update(again)
+        failures.update({name: ["error"] for name in still})
+        output += "\n\n(run again alone: " + ", ".join(crashed) + ")\n" + redone.stdout
+    return FuzzReport(done.returncode, output, operations, failures)
 
 
 def with_parameters(path: Path, **values: str) -> Path:
@@ -88,22 +109,31 @@ def with_parameters(path: Path, **values: str) -> Path:
     return path
 
 
-def _read_junit(path: Path) -> tuple[int, dict[str, list[str]]]:
+def _read_junit(path: Path) -> tuple[int, dict[str, list[str]], list[str]]:
+    """Operations run, the failing check codes of each, and the operations whose only
+    problem is an internal schemathesis error (a JUnit `error` with no `failure`)."""
     if not path.exists():
-        return 0, {}
+        return 0, {}, []
     failures: dict[str, list[str]] = {}
+    crashed: list[str] = []
     cases = ET.parse(path).getroot().iter("testcase")
     operations = 0
     for case in cases:
         # Besides one test case per operation, the stateful phase reports as one of its own.
-        operations += case.get("name") != "Stateful tests"
+        name = case.get("name", "?")
+        operations += name != "Stateful tests"
+        failed, errors = list(case.iter("failure")), list(case.iter("error"))
         codes = sorted({
-            code.strip() for problem in [*case.iter("failure"), *case.iter("error")]
+            code.strip() for problem in [*failed, *errors]
             for code in (problem.get("message") or problem.tag).split(",")
         })
         if codes:
-            failures[case.get("name", "?")] = codes
-    return operations, failures
+            failures[name] = codes
+        if errors and not failed and name != "Stateful tests" and "Runtime Error" in "".join(
+            (e.get("message") or "") + (e.text or "") for e in errors
+        ):
+            crashed.append(name)
+    return operations, failures, crashed
 
 
 if __name__ == "__main__":
