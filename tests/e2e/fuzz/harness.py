@@ -71,11 +71,7 @@ def fuzz(
 ) -> FuzzReport:
     """Run schemathesis against `base_url` (its cwd and reports under `report_dir`);
     `config` is a schemathesis.toml (CONFIG, or one that adds to it, `with_parameters`)."""
-    report_dir.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        schemathesis_command(base_url, report_dir, *extra, config=config), cwd=report_dir,
-        capture_output=True, text=True, timeout=timeout, check=False,
-    )
+    done = _run(base_url, report_dir, extra, timeout, config)
     operations, failures, crashed = _read_junit(report_dir / "junit.xml")
     output = done.stdout + done.stderr
     if crashed:
@@ -85,13 +81,9 @@ def fuzz(
         # hypothesis then reports "Inconsistent results". Run those operations once more,
         # alone; whatever that run finds (a check failure or the same crash) stands.
         again_dir = report_dir / "again"
-        again_dir.mkdir(exist_ok=True)
         names = [arg for name in crashed for arg in ("--include-name", name)]
-        redone = subprocess.run(
-            schemathesis_command(base_url, again_dir, *extra, *names, "--phases",
-                                 "examples,coverage,fuzzing", config=config),
-            cwd=again_dir, capture_output=True, text=True, timeout=timeout, check=False,
-        )
+        redone = _run(base_url, again_dir,
+                      (*extra, *names, "--phases", "examples,coverage,fuzzing"), timeout, config)
         _, again, still = _read_junit(again_dir / "junit.xml")
         for name in crashed:
             del failures[name]
@@ -99,6 +91,16 @@ def fuzz(
         failures.update({name: ["error"] for name in still})
         output += "\n\n(run again alone: " + ", ".join(crashed) + ")\n" + redone.stdout
     return FuzzReport(done.returncode, output, operations, failures)
+
+
+def _run(
+    base_url: str, report_dir: Path, extra: tuple[str, ...], timeout: float, config: Path
+) -> subprocess.CompletedProcess[str]:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(
+        schemathesis_command(base_url, report_dir, *extra, config=config), cwd=report_dir,
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )
 
 
 def with_parameters(path: Path, **values: str) -> Path:
