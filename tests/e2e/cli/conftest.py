@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -25,6 +26,14 @@ VIDEOGEN = Path(sys.executable).with_name("videogen")
 # Three short sentences: a job of about 20 s on the offline providers.
 TEXT = ("Octopuses have three hearts and blue blood. Each of their arms can taste what it"
         " touches. They solve puzzles and open jars to reach their food.")
+
+
+def _as_in_a_terminal() -> None:
+    """In the child, before exec: Ctrl-C interrupts, as it does for a command typed in a
+    terminal. A run started in the background by a shell without job control (`make test &`,
+    some CI runners) ignores SIGINT, and an ignored signal stays ignored across exec: Python
+    then installs no KeyboardInterrupt handler, and the CLI rightly leaves it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @dataclass
@@ -97,7 +106,7 @@ class Cli:
     def spawn(self, *args: str, stdin: int | IO[Any] | None = subprocess.DEVNULL) -> Spawned:
         proc = subprocess.Popen(
             [str(VIDEOGEN), *args], stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, env=self.env(), cwd=self.cwd)
+            text=True, env=self.env(), cwd=self.cwd, preexec_fn=_as_in_a_terminal)
         spawned = Spawned(proc)
         assert proc.stderr is not None
         spawned.start_reading(proc.stderr)

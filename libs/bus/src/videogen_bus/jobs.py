@@ -181,10 +181,7 @@ class JobQueue:
             except asyncio.CancelledError:
                 if me in self._abandoned:
                     # Abandoned on purpose: done with, not handed back.
-                    heartbeat.cancel()
-                    with contextlib.suppress(nats.errors.Error):
-                        await msg.ack()
-                    log.info("jobs.abandoned", attempt=delivery.attempt)
+                    await self._ack_abandoned(msg, heartbeat, delivery)
                     return
                 # Shutdown: give the job back now rather than after ack_wait. Its finished
                 # steps are stored, so whoever takes it next resumes from there.
@@ -197,6 +194,15 @@ class JobQueue:
                 await self._dead_letter(msg, f"poison message: {error}")
                 return
             except Exception as error:
+                if me in self._abandoned:
+                    # Abandoned, but its clean-up raised on the way out instead of the
+                    # cancellation (a child process's file still being written as its
+                    # scratch directory went, say; an asyncio.TaskGroup then raises the
+                    # child's error, not CancelledError). Nobody wants the work: retrying
+                    # it would start a cancelled production again.
+                    log.info("jobs.abandoned_with_error", error=repr(error))
+                    await self._ack_abandoned(msg, heartbeat, delivery)
+                    return
                 # Worker boundary: the runner records what it can as a failure event; what
                 # escapes (the database down, say) is retried after a backoff.
                 delay = exponential_backoff(delivery.attempt)
@@ -207,6 +213,14 @@ class JobQueue:
                 heartbeat.cancel()
             await msg.ack()
             log.info("jobs.done", attempt=delivery.attempt)
+
+    async def _ack_abandoned(
+        self, msg: Msg, heartbeat: asyncio.Task[None], delivery: Delivery
+    ) -> None:
+        heartbeat.cancel()
+        with contextlib.suppress(nats.errors.Error):
+            await msg.ack()
+        log.info("jobs.abandoned", attempt=delivery.attempt)
 
     async def _dead_letter(self, msg: Msg, error: str) -> None:
         await self._dead_letters.record(self._config.durable, msg.subject, msg.data, error)

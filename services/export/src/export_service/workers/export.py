@@ -43,7 +43,7 @@ from videogen_contracts.export.exports import (
     ExportRequested,
 )
 from videogen_contracts.subjects import Namespace
-from videogen_runtime.outages import is_outage
+from videogen_runtime.outages import hand_back
 
 from export_service.app.handlers import ExportHandler, RenderHandler
 from export_service.app.ports import (
@@ -130,7 +130,7 @@ class _Export:
             # Worker boundary, as the render job's: retried until the last attempt, which
             # records a typed ExportFailed so the client does not poll forever; an outage
             # is retried however long it lasts.
-            if not delivery.last or is_outage(error):
+            if hand_back(error, delivery):
                 raise
             log.exception("export.gave_up", export_id=eid, attempt=attempt)
             await self._fail("internal", f"export failed after {attempt} attempts: {error!r}")

@@ -41,7 +41,7 @@ from videogen_contracts.script.manim import (
     combined_blob_keys,
 )
 from videogen_contracts.subjects import Namespace
-from videogen_runtime.outages import is_outage
+from videogen_runtime.outages import hand_back
 
 from export_service.app.ports import BlobStore, EncodeFailed, MissingInput
 
@@ -132,7 +132,7 @@ class _Combine:
             # Worker boundary: retried until the last delivery we allow, which answers
             # with the error so the task does not wait forever; an outage (the database,
             # NATS, the script service away) is retried however long it lasts.
-            if not delivery.last or is_outage(error) or isinstance(error, ServiceUnavailable):
+            if hand_back(error, delivery) or isinstance(error, ServiceUnavailable):
                 raise
             log.exception("manim_combine.gave_up", job_id=job_id, attempt=attempt)
             answer = self._failed(f"combine failed after {attempt} attempts: {error!r}")

@@ -41,7 +41,7 @@ from videogen_contracts.export.events import (
     RenderRequested,
 )
 from videogen_contracts.subjects import Namespace
-from videogen_runtime.outages import is_outage
+from videogen_runtime.outages import hand_back
 
 from export_service.app.handlers import RenderHandler
 from export_service.app.ports import (
@@ -154,7 +154,7 @@ class _Render:
             # production does not wait forever. Logged with the correlation id (bound by
             # the queue).
             # An outage (videogen_runtime.outages) is retried however long it lasts.
-            if not delivery.last or is_outage(error):
+            if hand_back(error, delivery):
                 raise
             log.exception("render.gave_up", render_id=rid, attempt=attempt)
             await self._fail("internal", f"render failed after {attempt} attempts: {error!r}")

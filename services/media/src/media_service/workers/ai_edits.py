@@ -35,7 +35,7 @@ from videogen_contracts.media.ai_edits import (
 from videogen_contracts.media.editing import editor_prefix
 from videogen_media.blobs import LocalBlobStore
 from videogen_media.probe import probe_async
-from videogen_runtime.outages import is_outage
+from videogen_runtime.outages import hand_back
 
 from media_service.app.ai_edits import AiEditHandlers
 from media_service.domain.ai_commands import (
@@ -102,7 +102,7 @@ class AiEditJob:
         except Exception as error:
             # Not the job's fault as far as we know (the database, NATS, a full disk):
             # retry through the queue, unless this was the last delivery we allow.
-            if not delivery.last or is_outage(error):
+            if hand_back(error, delivery):
                 raise
             log.exception("ai_edit.gave_up", attempt=delivery.attempt)
             await run.fail(f"gave up after {delivery.attempt} attempts: {error!r}")

@@ -46,7 +46,7 @@ from videogen_media.ffmpeg import run_ffmpeg
 from videogen_media.manim.sandbox import SandboxFailed, SandboxLimits
 from videogen_media.manim.scene_render import render_scene
 from videogen_media.probe import probe_async
-from videogen_runtime.outages import is_outage
+from videogen_runtime.outages import hand_back
 
 from media_service.adapters.manim_narration import ManimNarration, SceneNarration, scene_mux_argv
 from media_service.workers.ports import StageFailed
@@ -99,7 +99,7 @@ class ManimRenderJob:
             # Not the scene's fault as far as we know (the database, NATS, the script
             # service away, a full disk): retry through the queue, unless this was the
             # last delivery we allow.
-            if not delivery.last or is_outage(error) or isinstance(error, ServiceUnavailable):
+            if hand_back(error, delivery) or isinstance(error, ServiceUnavailable):
                 raise
             log.exception("manim_render.gave_up", attempt=delivery.attempt)
             answer = run.failed(f"gave up after {delivery.attempt} attempts: {error!r}")

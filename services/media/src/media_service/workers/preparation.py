@@ -50,7 +50,7 @@ from videogen_contracts.media.events import (
 from videogen_media.quality import encode_report
 from videogen_providers.tts.language import sentence_language
 from videogen_providers.tts.unvoiced import write_unvoiced
-from videogen_runtime.outages import is_outage
+from videogen_runtime.outages import hand_back
 from videogen_text.words import SentenceWords, WordTiming, decode_words, encode_words
 
 from media_service.app.handlers import PreparationHandler, decode_media_event
@@ -134,7 +134,7 @@ class PreparationJob:
             # Not the work's fault as far as we know (the database, NATS, a full disk):
             # retry through the queue, unless this was the last delivery we allow.
             # An outage (videogen_runtime.outages) is retried however long it lasts.
-            if not delivery.last or is_outage(error):
+            if hand_back(error, delivery):
                 raise
             log.exception("preparation.gave_up", attempt=delivery.attempt)
             await run.fail(f"gave up after {delivery.attempt} attempts: {error!r}")

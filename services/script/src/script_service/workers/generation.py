@@ -28,7 +28,7 @@ from videogen_contracts.script.outline import OutlineSectionPlan
 from videogen_eventstore.decider import Aggregate, Streams
 from videogen_eventstore.multi_stream import AtomicAppender, Part, run_together
 from videogen_providers.llm.base import Brief
-from videogen_runtime.outages import is_outage
+from videogen_runtime.outages import hand_back
 
 from script_service.app.aggregates import OUTLINE, RUN, SCRIPT
 from script_service.app.briefs import BriefBook
@@ -91,7 +91,7 @@ class GenerationJob:
             # Worker boundary: retried with a backoff by the queue, unless this was the last
             # delivery; then the run ends as failed instead of holding the project for ever.
             # An outage is retried however long it lasts: the run is not at fault.
-            if not delivery.last or is_outage(error):
+            if hand_back(error, delivery):
                 raise
             log.exception("generation.gave_up", job_id=str(queued.job_id))
             await run.fail(

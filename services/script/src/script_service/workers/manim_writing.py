@@ -43,7 +43,7 @@ from videogen_contracts.script.manim import (
     manim_session_event_decoder,
 )
 from videogen_providers.manim.writer import CodeDraft, ManimWriter, ManimWriterError
-from videogen_runtime.outages import is_outage
+from videogen_runtime.outages import hand_back
 
 from script_service.app.manim_session import ManimSessions
 
@@ -98,7 +98,7 @@ class ManimWritingJob:
             # Worker boundary: retried with a backoff by the queue, unless this was the last
             # delivery; then the job fails rather than stay running for ever. An outage is
             # retried however long it lasts: the job is not at fault.
-            if not delivery.last or is_outage(error):
+            if hand_back(error, delivery):
                 raise
             log.exception("manim_writing.gave_up", job_id=str(request.job_id))
             await answering.fail(
