@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import uuid
 from collections.abc import AsyncIterator, Callable
 
@@ -20,6 +22,7 @@ from videogen_contracts.subjects import Namespace
 from videogen_eventstore.api import ANY, NO_STREAM, START
 from videogen_eventstore.appending import append_to_stream
 from videogen_eventstore.checkpoints import load_checkpoint
+from videogen_eventstore.pool import create_pool
 from videogen_eventstore.postgres import PostgresEventStore
 from videogen_eventstore.relay import CHECKPOINT, Relay
 from videogen_eventstore.testing import make_event
@@ -192,6 +195,63 @@ async def _leader(relays: list[Running]) -> Running:
                 assert len(leading) == 1
                 return leading[0]
             await asyncio.sleep(0.01)
+
+
+async def _relay_lock_holders(pool: asyncpg.Pool, schema: str) -> list[int]:
+    """The backends holding the schema's relay lock (a session advisory lock on a bigint
+    key: its high half is `classid`, its low half `objid`)."""
+    rows = await pool.fetch(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+        " AND ((classid::bigint << 32) | objid::bigint)"
+        " = hashtextextended('videogen.relay/' || $1, 0)", schema,
+    )
+    return [row["pid"] for row in rows]
+
+
+async def test_a_leader_whose_server_stops_answering_does_not_keep_the_lock(
+    pg_url: str, pg_pool: asyncpg.Pool, schema: str, js: JetStreamContext, ns: Namespace
+) -> None:
+    # The service's own pool: connections go back without a reset, so a session given back
+    # holding the lock keeps it. The server stops answering for longer than the command
+    # timeout (1 s): the relay's read times out, then the first statement of its unlock
+    # does; the server answers again while asyncpg still waits for that cancellation, so
+    # the session survives, and would go back to the pool with the lock.
+    name = f"relay-{schema}"
+    pool = await create_pool(
+        pg_url, min_size=2, max_size=2, command_timeout=1.0,
+        server_settings={"application_name": name},
+    )
+    relay = Relay(pool, schema, SERVICE, js, ns, poll_interval=0.1, max_backoff=0.2)
+    running = Running(relay)
+    try:
+        await _eventually(lambda: relay.leading)
+        assert len(await _relay_lock_holders(pg_pool, schema)) == 1
+        # What a SIGSTOP of the whole server does to this pool: none of its sessions answers.
+        stopped = [row["pid"] for row in await pg_pool.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = $1", name
+        )]
+        for pid in stopped:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            await _eventually(lambda: not relay.leading)
+            await asyncio.sleep(1.4)  # into the unlock's cancellation (from 1 s to 2 s)
+        finally:
+            for pid in stopped:
+                os.kill(pid, signal.SIGCONT)
+        store = PostgresEventStore(pool, schema, SERVICE)
+        for i in range(5):  # through each of the pool's connections
+            await store.append(f"after-{i}", [make_event()], NO_STREAM)
+        await asyncio.wait_for(relay.caught_up(), 10)
+        assert len(await stream_messages(js, ns)) == 5
+    finally:
+        await running.close()
+    try:
+        # Stopped, the relay holds nothing: no session of the pool kept the lock.
+        async with asyncio.timeout(5):
+            while await _relay_lock_holders(pg_pool, schema):  # noqa: ASYNC110 - a query
+                await asyncio.sleep(0.05)
+    finally:
+        await pool.close()
 
 
 async def test_without_a_stream_the_relay_retries_and_loses_nothing(

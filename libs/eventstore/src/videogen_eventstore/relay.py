@@ -46,6 +46,7 @@ CHECKPOINT = "relay"
 _NATS_FAILURES = (nats.errors.Error, asyncio.TimeoutError, OSError)
 # ... and PostgreSQL gone, restarting or refusing connections for now.
 _PG_FAILURES: tuple[type[Exception], ...] = (*DATABASE_FAILURES, OSError)
+_UNLOCK_FAILURES: tuple[type[Exception], ...] = (*_PG_FAILURES, asyncpg.PostgresError)
 _FAST_RECHECK = 0.005
 
 
@@ -113,24 +114,54 @@ class Relay:
     async def _leadership(self) -> AsyncIterator[Conn | None]:
         """A dedicated connection: LISTENs for appends and holds the relay lock of the schema."""
         async with self._pool.acquire() as conn:
-            got = await conn.fetchval(
-                "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", self._lock_key
-            )
+            try:
+                got = await conn.fetchval(
+                    "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", self._lock_key
+                )
+            except BaseException:
+                # The lock may have been granted as the answer timed out: a session that
+                # might hold it is not given back to the pool (see _give_up_lock).
+                conn.terminate()
+                raise
             if not got:
                 yield None
                 return
-            await conn.add_listener(notify_channel(self._schema), self._on_notify)
-            self.leading = True
             try:
+                await conn.add_listener(notify_channel(self._schema), self._on_notify)
+                self.leading = True
                 yield conn
             finally:
                 self.leading = False
-                if not conn.is_closed():
-                    with contextlib.suppress(*_PG_FAILURES, asyncpg.PostgresError):
-                        await conn.remove_listener(notify_channel(self._schema), self._on_notify)
-                        await conn.execute(
-                            "SELECT pg_advisory_unlock(hashtextextended($1, 0))", self._lock_key
-                        )
+                await self._give_up_lock(conn)
+
+    async def _give_up_lock(self, conn: Conn) -> None:
+        """Release the relay lock, or end the session that holds it.
+
+        The pool gives connections back without resetting them (pool.py), so one given
+        back still holding the lock keeps it for as long as it lives, and every relay of
+        the schema, this one included, stands by while the service's events go unpublished.
+        A server that stops answering mid-relay (SIGSTOP, a partition) did that: the read
+        timed out, then the first statement of the unlock did, and when the server answered
+        again before asyncpg gave up on cancelling it, the session survived and went back
+        to the pool with the lock (a job whose request was never published stalled; see
+        tests/integration/eventstore/test_relay.py). Terminated instead, the session ends
+        when the server next reads its socket, and the lock with it.
+        """
+        if conn.is_closed():
+            return
+        try:
+            await conn.remove_listener(notify_channel(self._schema), self._on_notify)
+            released = await conn.fetchval(
+                "SELECT pg_advisory_unlock(hashtextextended($1, 0))", self._lock_key
+            )
+        except _UNLOCK_FAILURES as exc:
+            log.warning("relay.unlock_failed", schema=self._schema, error=repr(exc))
+            released = False
+        except BaseException:  # cancelled mid-unlock (shutdown): the same reasoning
+            conn.terminate()
+            raise
+        if not released:
+            conn.terminate()
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()
