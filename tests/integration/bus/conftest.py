@@ -1,9 +1,12 @@
-"""Fixtures for the bus tests: a connection per test, and recorded events to publish."""
+"""Fixtures for the bus tests: a connection per test, recorded events to publish, and a work
+queue on them."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 
 import msgspec
@@ -11,6 +14,8 @@ import pytest
 from nats.aio.client import Client
 from nats.js.client import JetStreamContext
 from videogen_bus.connection import connect, drain
+from videogen_bus.jobs import JobQueue, JobRunner, QueueConfig
+from videogen_bus.memory import InMemoryDeadLetters
 from videogen_bus.streams import ensure_stream
 from videogen_contracts.envelope import EventMetadata, RecordedEvent
 from videogen_contracts.subjects import Namespace
@@ -18,6 +23,7 @@ from videogen_contracts.subjects import Namespace
 SERVICE = "project"
 
 MakeEvent = Callable[..., RecordedEvent]
+RunQueue = Callable[[JobRunner], AbstractAsyncContextManager[JobQueue]]
 
 
 @pytest.fixture
@@ -64,3 +70,26 @@ def make_event() -> MakeEvent:
         )
 
     return make
+
+
+@pytest.fixture
+def run_queue(js: JetStreamContext, ns: Namespace, stream: str) -> RunQueue:
+    """`async with run_queue(run_job) as queue:` a work queue on this test's `JobRequested`
+    events runs inside the block, and is stopped at its end."""
+
+    @asynccontextmanager
+    async def run(run_job: JobRunner) -> AsyncIterator[JobQueue]:
+        config = QueueConfig(
+            stream=stream, durable=ns.durable("test", "jobs"),
+            filter_subject=ns.event_subject(SERVICE, "*", "JobRequested"), idle_wait=0.2,
+        )
+        queue = JobQueue(js, config, run_job, InMemoryDeadLetters())
+        stop = asyncio.Event()
+        task = asyncio.create_task(queue.run(stop))
+        try:
+            yield queue
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 5)
+
+    return run

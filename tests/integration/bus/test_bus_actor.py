@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 
 import msgspec
 from nats.aio.client import Client
@@ -14,7 +15,7 @@ from nats.js.client import JetStreamContext
 from videogen_bus.actor import ADMIN, USER, acting_as, current_actor
 from videogen_bus.consumer import run_consumer
 from videogen_bus.headers import event_headers
-from videogen_bus.jobs import Delivery, JobQueue, QueueConfig
+from videogen_bus.jobs import Delivery, JobQueue, JobRunner
 from videogen_bus.memory import InMemoryDeadLetters
 from videogen_bus.publish import EventPublisher
 from videogen_bus.rpc import send_command, serve_commands
@@ -28,6 +29,7 @@ ALICE = Actor(user="alice")
 ROOT = Actor(user="root", admin=True)
 
 MakeEvent = Callable[..., RecordedEvent]
+RunQueue = Callable[[JobRunner], AbstractAsyncContextManager[JobQueue]]  # conftest.run_queue
 
 
 def owned(event: RecordedEvent, owner: str | None) -> RecordedEvent:
@@ -90,7 +92,7 @@ async def test_a_consumer_acts_for_the_owner_of_the_event(
 
 
 async def test_a_job_acts_for_the_owner_of_the_event_that_asked_for_it(
-    js: JetStreamContext, nc: Client, ns: Namespace, stream: str, make_event: MakeEvent
+    nc: Client, ns: Namespace, make_event: MakeEvent, run_queue: RunQueue
 ) -> None:
     seen: list[Actor | None] = []
     await EventPublisher(nc, ns).publish([owned(make_event(type="JobRequested"), "alice")])
@@ -98,16 +100,6 @@ async def test_a_job_acts_for_the_owner_of_the_event_that_asked_for_it(
     async def run_job(event: RecordedEvent, delivery: Delivery) -> None:
         seen.append(current_actor())
 
-    config = QueueConfig(
-        stream=stream, durable=ns.durable("test", "jobs"),
-        filter_subject=ns.event_subject(SERVICE, "*", "JobRequested"), idle_wait=0.2,
-    )
-    queue = JobQueue(js, config, run_job, InMemoryDeadLetters())
-    stop = asyncio.Event()
-    task = asyncio.create_task(queue.run(stop))
-    try:
+    async with run_queue(run_job):
         await wait_for_count(seen, 1)
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 5)
     assert seen == [ALICE]

@@ -5,21 +5,20 @@ failure is handed back and runs again."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 
 import pytest
 from nats.aio.client import Client
 from nats.js.client import JetStreamContext
-from videogen_bus.jobs import Delivery, JobQueue, JobRunner, QueueConfig
-from videogen_bus.memory import InMemoryDeadLetters
+from videogen_bus.jobs import Delivery, JobQueue, JobRunner
 from videogen_bus.publish import EventPublisher
 from videogen_contracts.envelope import RecordedEvent
 from videogen_contracts.subjects import Namespace
 from videogen_runtime.outages import hand_back
 
-SERVICE = "project"
 MakeEvent = Callable[..., RecordedEvent]
+RunQueue = Callable[[JobRunner], AbstractAsyncContextManager[JobQueue]]  # conftest.run_queue
 
 
 class ScratchStillBusy(OSError):
@@ -27,26 +26,9 @@ class ScratchStillBusy(OSError):
     being removed (rmtree: "Directory not empty")."""
 
 
-@asynccontextmanager
-async def running(
-    js: JetStreamContext, ns: Namespace, stream: str, run_job: JobRunner
-) -> AsyncIterator[JobQueue]:
-    config = QueueConfig(
-        stream=stream, durable=ns.durable("test", "jobs"),
-        filter_subject=ns.event_subject(SERVICE, "*", "JobRequested"), idle_wait=0.2,
-    )
-    queue = JobQueue(js, config, run_job, InMemoryDeadLetters())
-    stop = asyncio.Event()
-    task = asyncio.create_task(queue.run(stop))
-    try:
-        yield queue
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 5)
-
-
 async def test_an_abandoned_job_whose_clean_up_raises_is_acked_not_run_again(
-    js: JetStreamContext, nc: Client, ns: Namespace, stream: str, make_event: MakeEvent
+    js: JetStreamContext, nc: Client, ns: Namespace, stream: str, make_event: MakeEvent,
+    run_queue: RunQueue,
 ) -> None:
     deliveries: list[int] = []
     started = asyncio.Event()
@@ -61,7 +43,7 @@ async def test_an_abandoned_job_whose_clean_up_raises_is_acked_not_run_again(
 
     event = make_event(type="JobRequested")
     await EventPublisher(nc, ns).publish([event])
-    async with running(js, ns, stream, run_job) as queue:
+    async with run_queue(run_job) as queue:
         await asyncio.wait_for(started.wait(), 10)
         assert queue.abandon(event.stream_id)
         # A handed-back job would be delivered again after its backoff (≤ 0.5 s).
@@ -73,7 +55,7 @@ async def test_an_abandoned_job_whose_clean_up_raises_is_acked_not_run_again(
 
 
 async def test_a_job_that_fails_without_being_abandoned_runs_again(
-    js: JetStreamContext, nc: Client, ns: Namespace, stream: str, make_event: MakeEvent
+    nc: Client, ns: Namespace, make_event: MakeEvent, run_queue: RunQueue
 ) -> None:
     deliveries: list[int] = []
 
@@ -83,7 +65,7 @@ async def test_a_job_that_fails_without_being_abandoned_runs_again(
             raise ScratchStillBusy("Directory not empty")
 
     await EventPublisher(nc, ns).publish([make_event(type="JobRequested")])
-    async with running(js, ns, stream, run_job):
+    async with run_queue(run_job):
         for _ in range(100):
             if len(deliveries) == 2:
                 break

@@ -149,6 +149,7 @@ class Relay:
         """
         if conn.is_closed():
             return
+        released = False
         try:
             await conn.remove_listener(notify_channel(self._schema), self._on_notify)
             released = await conn.fetchval(
@@ -156,12 +157,9 @@ class Relay:
             )
         except _UNLOCK_FAILURES as exc:
             log.warning("relay.unlock_failed", schema=self._schema, error=repr(exc))
-            released = False
-        except BaseException:  # cancelled mid-unlock (shutdown): the same reasoning
-            conn.terminate()
-            raise
-        if not released:
-            conn.terminate()
+        finally:  # cancelled mid-unlock (shutdown) included
+            if not released:
+                conn.terminate()
 
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()
